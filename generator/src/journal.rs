@@ -1,0 +1,93 @@
+//! `meta/_journal.json`: the ordered list of a database's migrations.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const JOURNAL_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Journal {
+    pub version: u32,
+    pub dialect: String,
+    pub entries: Vec<JournalEntry>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Journal {
+            version: JOURNAL_VERSION,
+            dialect: "postgresql".into(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalEntry {
+    pub idx: u32,
+    /// `0000_init`: the file stem of the migration.
+    pub tag: String,
+    /// SHA-256 of the migration's SQL, line endings normalised to LF.
+    pub sql_sha256: String,
+    pub snapshot_sha256: String,
+    /// The snapshot this migration starts from; two branches that both add
+    /// migration N start from the same one, which `check` detects.
+    pub prev_snapshot_sha256: Option<String>,
+}
+
+impl Journal {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    pub fn from_json(text: &str) -> Result<Journal, String> {
+        let j: Journal = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if j.version != JOURNAL_VERSION {
+            return Err(format!(
+                "journal version {} is not supported (this schemac reads version {JOURNAL_VERSION})",
+                j.version
+            ));
+        }
+        Ok(j)
+    }
+}
+
+/// SHA-256 in hex over the text with CRLF turned into LF, so a Windows
+/// checkout of the same file hashes the same.
+pub fn sha256_hex(text: &str) -> String {
+    let normalised = text.replace("\r\n", "\n");
+    Sha256::digest(normalised.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crlf_does_not_change_the_hash() {
+        assert_eq!(sha256_hex("a;\r\nb;\r\n"), sha256_hex("a;\nb;\n"));
+        assert_ne!(sha256_hex("a;\n"), sha256_hex("b;\n"));
+    }
+
+    #[test]
+    fn journal_round_trips() {
+        let j = Journal {
+            entries: vec![JournalEntry {
+                idx: 0,
+                tag: "0000_init".into(),
+                sql_sha256: "a".into(),
+                snapshot_sha256: "b".into(),
+                prev_snapshot_sha256: None,
+            }],
+            ..Journal::default()
+        };
+        assert_eq!(Journal::from_json(&j.to_json()).unwrap(), j);
+    }
+}

@@ -1,0 +1,14 @@
+//! schemac: compiles a YAML schema into PostgreSQL migrations (and, later,
+//! Rust code).
+//!
+//! The library is what a build.rs uses: with `default-features = false` it
+//! pulls in no async runtime and no database driver. The `cli` feature adds
+//! the `schemac` binary.
+
+pub mod generate;
+pub mod journal;
+pub mod output;
+pub mod sql;
+
+pub use generate::{GenerateError, GenerateOptions, Outcome, Report, generate};
+pub use schemac_schema as schema;

@@ -1,0 +1,170 @@
+//! `schemac.toml`: the databases of a project and where their files live.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Pos, SourceMap, Span};
+
+pub const CONFIG_FILE: &str = "schemac.toml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseConfig {
+    pub name: String,
+    /// Directory of schema files, relative to the project root.
+    pub schema: PathBuf,
+    pub migrations: PathBuf,
+    pub url_env: String,
+}
+
+impl DatabaseConfig {
+    /// The environment variable of the read-only URL: `<url_env>` with `_RO` before `_URL`.
+    pub fn ro_url_env(&self) -> String {
+        match self.url_env.strip_suffix("_URL") {
+            Some(base) => format!("{base}_RO_URL"),
+            None => format!("{}_RO", self.url_env),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub root: PathBuf,
+    /// Sorted by name.
+    pub databases: Vec<DatabaseConfig>,
+    pub codegen_out: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    database: std::collections::BTreeMap<String, RawDatabase>,
+    codegen: Option<RawCodegen>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    schema: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+    url_env: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCodegen {
+    out: Option<PathBuf>,
+}
+
+impl Config {
+    /// The configuration without a `schemac.toml`: one database `main`.
+    pub fn default_for(root: &Path) -> Config {
+        Config {
+            root: root.to_path_buf(),
+            databases: vec![DatabaseConfig {
+                name: "main".into(),
+                schema: "schema".into(),
+                migrations: "migrations".into(),
+                url_env: "DATABASE_URL".into(),
+            }],
+            codegen_out: None,
+        }
+    }
+
+    /// Reads `<root>/schemac.toml` if there is one. Errors point into the file.
+    pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Some(Config::default_for(root));
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+                return None;
+            }
+        };
+        let file = sources.add(display_path(root, &path), text.clone());
+        Config::parse(root, file, &text, diags)
+    }
+
+    pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Config> {
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e
+                    .span()
+                    .map(|r| span_of(file, text, r))
+                    .unwrap_or_else(|| Span::file_start(file));
+                diags.push(
+                    Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
+                        .at(span, "here")
+                        .help("known keys: [database.NAME] schema, migrations, url_env; [codegen] out"),
+                );
+                return None;
+            }
+        };
+        let mut databases: Vec<DatabaseConfig> = raw
+            .database
+            .into_iter()
+            .map(|(name, d)| DatabaseConfig {
+                schema: d.schema.unwrap_or_else(|| "schema".into()),
+                migrations: d.migrations.unwrap_or_else(|| "migrations".into()),
+                url_env: d.url_env.unwrap_or_else(|| "DATABASE_URL".into()),
+                name,
+            })
+            .collect();
+        if databases.is_empty() {
+            databases = Config::default_for(root).databases;
+        }
+        for (i, a) in databases.iter().enumerate() {
+            for b in &databases[i + 1..] {
+                if a.migrations == b.migrations || a.schema == b.schema {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "databases `{}` and `{}` share a schema or migrations directory",
+                            a.name, b.name
+                        ))
+                        .at(Span::file_start(file), "in this file")
+                        .help("give each database its own `schema` and `migrations` directories"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(Config {
+            root: root.to_path_buf(),
+            databases,
+            codegen_out: raw.codegen.and_then(|c| c.out),
+        })
+    }
+}
+
+/// A path as shown to users: relative to the project root when it is inside it.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+fn span_of(file: FileId, text: &str, range: std::ops::Range<usize>) -> Span {
+    let pos = |byte: usize| {
+        let before = &text[..byte.min(text.len())];
+        let line = before.matches('\n').count() as u32 + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+        Pos {
+            line,
+            col,
+            offset: before.chars().count() as u32,
+        }
+    };
+    Span {
+        file,
+        start: pos(range.start),
+        end: pos(range.end),
+    }
+}

@@ -1,0 +1,769 @@
+//! YAML node tree -> [`FileAst`], by hand, collecting every error.
+
+mod reader;
+
+use reader::{boolean, expr, fields, keyword, name, named_entries, string, string_list};
+
+use crate::ast::*;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{Deferrable, FkAction, IdBody, IdStorage, Identity};
+use crate::source::{FileId, Span, Spanned};
+use crate::yaml::{self, Node};
+
+const FILE_KEYS: &[&str] = &[
+    "pg_schema",
+    "extensions",
+    "ids",
+    "enums",
+    "mixins",
+    "tables",
+];
+const ID_KEYS: &[&str] = &["prefix", "separator", "storage", "body"];
+const ENUM_KEYS: &[&str] = &["sql_name", "values", "remap", "renamed_from", "comment"];
+const ENUM_VALUE_KEYS: &[&str] = &["name", "renamed_from"];
+const MIXIN_KEYS: &[&str] = &["mixins", "columns", "indexes", "checks", "soft_delete"];
+const TABLE_KEYS: &[&str] = &[
+    "mixins",
+    "columns",
+    "primary_key",
+    "unique",
+    "indexes",
+    "checks",
+    "foreign_keys",
+    "soft_delete",
+    "relations",
+    "comment",
+    "renamed_from",
+    "rust_name",
+];
+const COLUMN_KEYS: &[&str] = &[
+    "type",
+    "nullable",
+    "primary_key",
+    "unique",
+    "default",
+    "default_sql",
+    "identity",
+    "generated",
+    "on_update",
+    "references",
+    "on_delete",
+    "check",
+    "rust_type",
+    "rust_name",
+    "sensitive",
+    "comment",
+    "renamed_from",
+    "using",
+    "backfill",
+    "backfill_sql",
+];
+const REFERENCE_KEYS: &[&str] = &[
+    "database",
+    "schema",
+    "table",
+    "column",
+    "on_delete",
+    "on_update",
+    "deferrable",
+];
+const INDEX_KEYS: &[&str] = &[
+    "columns",
+    "expression",
+    "name",
+    "unique",
+    "where",
+    "using",
+    "include",
+    "paginate",
+];
+const UNIQUE_KEYS: &[&str] = &["columns", "name"];
+const FK_KEYS: &[&str] = &[
+    "columns",
+    "references",
+    "schema",
+    "to",
+    "on_delete",
+    "on_update",
+    "deferrable",
+    "name",
+];
+const SOFT_DELETE_KEYS: &[&str] = &["at", "flag"];
+const RELATION_KEYS: &[&str] = &["many_to_many", "through"];
+
+const FK_ACTIONS: &[(&str, FkAction)] = &[
+    ("cascade", FkAction::Cascade),
+    ("restrict", FkAction::Restrict),
+    ("set_null", FkAction::SetNull),
+    ("set_default", FkAction::SetDefault),
+    ("no_action", FkAction::NoAction),
+];
+
+/// Parses one schema file's text.
+pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst {
+    let mut ast = FileAst {
+        file: Some(file),
+        ..FileAst::default()
+    };
+    let Some(root) = yaml::parse(file, text, diags) else {
+        return ast;
+    };
+    if root.is_null() {
+        return ast;
+    }
+    let Some(f) = fields(&root, "a schema file", FILE_KEYS, diags) else {
+        return ast;
+    };
+    ast.pg_schema = f
+        .get("pg_schema")
+        .and_then(|n| name(n, "`pg_schema`", diags));
+    if let Some(n) = f.get("extensions") {
+        ast.extensions = string_list(n, "an extension name", diags);
+    }
+    if let Some(n) = f.get("ids") {
+        for (id_name, node) in named_entries(n, "`ids`", diags) {
+            if let Some(d) = id_def(id_name, node, diags) {
+                ast.ids.push(d);
+            }
+        }
+    }
+    if let Some(n) = f.get("enums") {
+        for (enum_name, node) in named_entries(n, "`enums`", diags) {
+            if let Some(d) = enum_def(enum_name, node, diags) {
+                ast.enums.push(d);
+            }
+        }
+    }
+    if let Some(n) = f.get("mixins") {
+        for (mixin_name, node) in named_entries(n, "`mixins`", diags) {
+            if let Some(d) = mixin_def(mixin_name, node, diags) {
+                ast.mixins.push(d);
+            }
+        }
+    }
+    if let Some(n) = f.get("tables") {
+        for (table_name, node) in named_entries(n, "`tables`", diags) {
+            if let Some(d) = table_def(table_name, node, diags) {
+                ast.tables.push(d);
+            }
+        }
+    }
+    ast
+}
+
+fn id_def(id_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<IdDef> {
+    let what = format!("ID type `{}`", id_name.value);
+    let f = fields(node, &what, ID_KEYS, diags)?;
+    let Some(prefix) = f.get("prefix").and_then(|n| name(n, "`prefix`", diags)) else {
+        if !f.has("prefix") {
+            diags.push(
+                Diagnostic::error(format!("{what} has no `prefix`"))
+                    .at(id_name.span, "defined here")
+                    .help("add `prefix: ...`, the text before the separator in the external form"),
+            );
+        }
+        return None;
+    };
+    let separator = f
+        .get("separator")
+        .and_then(|n| string(n, "`separator`", diags));
+    let storage = f
+        .get("storage")
+        .and_then(|n| {
+            keyword(
+                n,
+                "ID storage",
+                &[("uuid", IdStorage::Uuid), ("text", IdStorage::Text)],
+                diags,
+            )
+        })
+        .map_or(IdStorage::Uuid, |s| s.value);
+    let body = f
+        .get("body")
+        .and_then(|n| {
+            keyword(
+                n,
+                "ID body",
+                &[("ulid", IdBody::Ulid), ("any", IdBody::Any)],
+                diags,
+            )
+        })
+        .map_or(IdBody::Ulid, |s| s.value);
+    Some(IdDef {
+        name: id_name,
+        prefix,
+        separator,
+        storage,
+        body,
+    })
+}
+
+fn enum_def(enum_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<EnumDef> {
+    let mut def = EnumDef {
+        name: enum_name,
+        sql_name: None,
+        values_span: node.span,
+        values: Vec::new(),
+        remap: Vec::new(),
+        renamed_from: None,
+        comment: None,
+    };
+    let values_node = if node.as_seq().is_some() || node.is_null() {
+        Some(node)
+    } else {
+        let what = format!("enum `{}`", def.name.value);
+        let f = fields(node, &what, ENUM_KEYS, diags)?;
+        def.sql_name = f.get("sql_name").and_then(|n| name(n, "`sql_name`", diags));
+        def.renamed_from = f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags));
+        def.comment = f.get("comment").and_then(|n| string(n, "`comment`", diags));
+        if let Some(r) = f.get("remap") {
+            for (from, to) in named_entries(r, "`remap`", diags) {
+                if let Some(to) = string(to, "a remap target", diags) {
+                    def.remap.push((from, to));
+                }
+            }
+        }
+        if f.get("values").is_none() {
+            diags.push(
+                Diagnostic::error(format!("{what} has no `values`"))
+                    .at(def.name.span, "defined here")
+                    .help("list its values: `values: [a, b]`"),
+            );
+            return None;
+        }
+        f.get("values")
+    };
+    if let Some(vn) = values_node {
+        def.values_span = vn.span;
+        if let Some(items) = vn.as_seq() {
+            for item in items {
+                if item.as_map().is_some() {
+                    let Some(vf) = fields(item, "an enum value", ENUM_VALUE_KEYS, diags) else {
+                        continue;
+                    };
+                    let Some(n) = vf
+                        .get("name")
+                        .and_then(|n| string(n, "an enum value", diags))
+                    else {
+                        if !vf.has("name") {
+                            diags.push(
+                                Diagnostic::error(
+                                    "an enum value written as a mapping needs `name`",
+                                )
+                                .at(item.span, "no `name` here"),
+                            );
+                        }
+                        continue;
+                    };
+                    let renamed_from = vf
+                        .get("renamed_from")
+                        .and_then(|n| string(n, "`renamed_from`", diags));
+                    def.values.push(EnumValueDef {
+                        name: n,
+                        renamed_from,
+                    });
+                } else if let Some(n) = string(item, "an enum value", diags) {
+                    def.values.push(EnumValueDef {
+                        name: n,
+                        renamed_from: None,
+                    });
+                }
+            }
+        } else if !vn.is_null() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the values of enum `{}` must be a list",
+                    def.name.value
+                ))
+                .at(vn.span, format!("found {}", vn.describe())),
+            );
+            return None;
+        }
+    }
+    Some(def)
+}
+
+fn mixin_def(
+    mixin_name: Spanned<String>,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<MixinDef> {
+    let what = format!("mixin `{}`", mixin_name.value);
+    let f = fields(node, &what, MIXIN_KEYS, diags)?;
+    Some(MixinDef {
+        mixins: f
+            .get("mixins")
+            .map(|n| string_list(n, "a mixin name", diags))
+            .unwrap_or_default(),
+        columns: f
+            .get("columns")
+            .map(|n| columns(n, diags))
+            .unwrap_or_default(),
+        indexes: f
+            .get("indexes")
+            .map(|n| indexes(n, diags))
+            .unwrap_or_default(),
+        checks: f
+            .get("checks")
+            .map(|n| checks(n, diags))
+            .unwrap_or_default(),
+        soft_delete: f.get("soft_delete").and_then(|n| soft_delete(n, diags)),
+        name: mixin_name,
+    })
+}
+
+fn table_def(
+    table_name: Spanned<String>,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<TableDef> {
+    let what = format!("table `{}`", table_name.value);
+    let f = fields(node, &what, TABLE_KEYS, diags)?;
+    let primary_key = f
+        .get("primary_key")
+        .map(|n| Spanned::new(string_list(n, "a primary key column", diags), n.span));
+    let unique = match f.get("unique") {
+        None => Vec::new(),
+        Some(n) => match n.as_seq() {
+            Some(items) => items.iter().filter_map(|i| unique_def(i, diags)).collect(),
+            None => {
+                diags.push(
+                    Diagnostic::error("`unique` must be a list of column sets")
+                        .at(n.span, format!("found {}", n.describe()))
+                        .help("write `unique: [[a, b]]`, or `unique: true` on a single column"),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let foreign_keys = match f.get("foreign_keys") {
+        None => Vec::new(),
+        Some(n) => match n.as_seq() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| foreign_key_def(i, diags))
+                .collect(),
+            None => {
+                diags.push(
+                    Diagnostic::error("`foreign_keys` must be a list")
+                        .at(n.span, format!("found {}", n.describe())),
+                );
+                Vec::new()
+            }
+        },
+    };
+    let relations = f
+        .get("relations")
+        .map(|n| {
+            named_entries(n, "`relations`", diags)
+                .into_iter()
+                .filter_map(|(rn, node)| {
+                    let rf = fields(node, &format!("relation `{}`", rn.value), RELATION_KEYS, diags)?;
+                    let many = rf.get("many_to_many").and_then(|n| name(n, "`many_to_many`", diags));
+                    let through = rf.get("through").and_then(|n| name(n, "`through`", diags));
+                    match (many, through) {
+                        (Some(m), Some(t)) => Some(RelationDef {
+                            name: rn,
+                            many_to_many: m,
+                            through: t,
+                        }),
+                        _ => {
+                            diags.push(
+                                Diagnostic::error(format!(
+                                    "relation `{}` needs `many_to_many` and `through`",
+                                    rn.value
+                                ))
+                                .at(rn.span, "incomplete relation")
+                                .help("write `{ many_to_many: other_table, through: junction_table }`"),
+                            );
+                            None
+                        }
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(TableDef {
+        rust_name: f
+            .get("rust_name")
+            .and_then(|n| name(n, "`rust_name`", diags)),
+        mixins: f
+            .get("mixins")
+            .map(|n| string_list(n, "a mixin name", diags))
+            .unwrap_or_default(),
+        columns: f
+            .get("columns")
+            .map(|n| columns(n, diags))
+            .unwrap_or_default(),
+        columns_span: f.get("columns").map_or(table_name.span, |n| n.span),
+        primary_key,
+        unique,
+        indexes: f
+            .get("indexes")
+            .map(|n| indexes(n, diags))
+            .unwrap_or_default(),
+        checks: f
+            .get("checks")
+            .map(|n| checks(n, diags))
+            .unwrap_or_default(),
+        foreign_keys,
+        soft_delete: f.get("soft_delete").and_then(|n| soft_delete(n, diags)),
+        relations,
+        comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
+        name: table_name,
+    })
+}
+
+fn columns(node: &Node, diags: &mut Diagnostics) -> Vec<ColumnDef> {
+    named_entries(node, "`columns`", diags)
+        .into_iter()
+        .filter_map(|(col_name, n)| column_def(col_name, n, diags))
+        .collect()
+}
+
+fn empty_column(name: Spanned<String>) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty: None,
+        nullable: None,
+        primary_key: None,
+        unique: None,
+        default: None,
+        default_sql: None,
+        identity: None,
+        generated: None,
+        on_update_now: None,
+        references: None,
+        on_delete: None,
+        check: None,
+        rust_type: None,
+        rust_name: None,
+        sensitive: false,
+        comment: None,
+        renamed_from: None,
+        using: None,
+        backfill: None,
+        backfill_sql: None,
+    }
+}
+
+fn column_def(
+    col_name: Spanned<String>,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<ColumnDef> {
+    let mut c = empty_column(col_name);
+    if node.as_scalar().is_some() {
+        c.ty = Some(name(node, "a column type", diags)?);
+        return Some(c);
+    }
+    let what = format!("column `{}`", c.name.value);
+    let f = fields(node, &what, COLUMN_KEYS, diags)?;
+    c.ty = f.get("type").and_then(|n| name(n, "a column type", diags));
+    c.nullable = f
+        .get("nullable")
+        .and_then(|n| boolean(n, "`nullable`", diags));
+    c.primary_key = f
+        .get("primary_key")
+        .and_then(|n| boolean(n, "`primary_key`", diags));
+    c.unique = f.get("unique").and_then(|n| boolean(n, "`unique`", diags));
+    c.default = f.get("default").cloned();
+    c.default_sql = f
+        .get("default_sql")
+        .and_then(|n| expr(n, "`default_sql`", diags));
+    c.identity = f.get("identity").and_then(|n| {
+        keyword(
+            n,
+            "identity",
+            &[
+                ("always", Identity::Always),
+                ("by_default", Identity::ByDefault),
+            ],
+            diags,
+        )
+    });
+    c.generated = f
+        .get("generated")
+        .and_then(|n| expr(n, "`generated`", diags));
+    c.on_update_now = f
+        .get("on_update")
+        .and_then(|n| keyword(n, "`on_update` value", &[("now", ())], diags).map(|s| s.span));
+    c.on_delete = f
+        .get("on_delete")
+        .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags));
+    c.references = f.get("references").and_then(|n| reference_def(n, diags));
+    c.check = f.get("check").and_then(|n| expr(n, "`check`", diags));
+    c.rust_type = f
+        .get("rust_type")
+        .and_then(|n| name(n, "`rust_type`", diags));
+    c.rust_name = f
+        .get("rust_name")
+        .and_then(|n| name(n, "`rust_name`", diags));
+    c.sensitive = f
+        .get("sensitive")
+        .and_then(|n| boolean(n, "`sensitive`", diags))
+        .is_some_and(|b| b.value);
+    c.comment = f.get("comment").and_then(|n| string(n, "`comment`", diags));
+    c.renamed_from = f
+        .get("renamed_from")
+        .and_then(|n| name(n, "`renamed_from`", diags));
+    c.using = f.get("using").and_then(|n| expr(n, "`using`", diags));
+    c.backfill = f.get("backfill").cloned();
+    c.backfill_sql = f
+        .get("backfill_sql")
+        .and_then(|n| expr(n, "`backfill_sql`", diags));
+    Some(c)
+}
+
+fn deferrable(node: &Node, diags: &mut Diagnostics) -> Option<Deferrable> {
+    if let Some(s) = node.as_scalar() {
+        if !s.quoted && s.text == "initially_deferred" {
+            return Some(Deferrable::InitiallyDeferred);
+        }
+    }
+    let b = boolean(
+        node,
+        "`deferrable` (true, false or initially_deferred)",
+        diags,
+    )?;
+    Some(if b.value {
+        Deferrable::Deferrable
+    } else {
+        Deferrable::No
+    })
+}
+
+fn reference_def(node: &Node, diags: &mut Diagnostics) -> Option<ReferenceDef> {
+    if node.as_scalar().is_some() {
+        let s = name(node, "`references`", diags)?;
+        let (table, column) = match s.value.split_once('.') {
+            Some((t, c)) => (t.to_string(), Some(c.to_string())),
+            None => (s.value.clone(), None),
+        };
+        return Some(ReferenceDef {
+            span: s.span,
+            database: None,
+            schema: None,
+            table: Spanned::new(table, s.span),
+            column: column.map(|c| Spanned::new(c, s.span)),
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        });
+    }
+    let f = fields(node, "`references`", REFERENCE_KEYS, diags)?;
+    let Some(table) = f
+        .get("table")
+        .and_then(|n| name(n, "the referenced table", diags))
+    else {
+        if !f.has("table") {
+            diags.push(
+                Diagnostic::error("`references` needs `table`")
+                    .at(node.span, "no `table` here")
+                    .help("write `references: { table: users, column: id }`"),
+            );
+        }
+        return None;
+    };
+    Some(ReferenceDef {
+        span: node.span,
+        database: f.get("database").and_then(|n| name(n, "`database`", diags)),
+        schema: f.get("schema").and_then(|n| name(n, "`schema`", diags)),
+        table,
+        column: f
+            .get("column")
+            .and_then(|n| name(n, "the referenced column", diags)),
+        on_delete: f
+            .get("on_delete")
+            .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags)),
+        on_update: f
+            .get("on_update")
+            .and_then(|n| keyword(n, "`on_update` action", FK_ACTIONS, diags)),
+        deferrable: f.get("deferrable").and_then(|n| deferrable(n, diags)),
+    })
+}
+
+fn indexes(node: &Node, diags: &mut Diagnostics) -> Vec<IndexDef> {
+    let Some(items) = node.as_seq() else {
+        if !node.is_null() {
+            diags.push(
+                Diagnostic::error("`indexes` must be a list")
+                    .at(node.span, format!("found {}", node.describe())),
+            );
+        }
+        return Vec::new();
+    };
+    items.iter().filter_map(|i| index_def(i, diags)).collect()
+}
+
+fn index_def(node: &Node, diags: &mut Diagnostics) -> Option<IndexDef> {
+    let mut def = IndexDef {
+        span: node.span,
+        columns: Vec::new(),
+        expression: None,
+        name: None,
+        unique: false,
+        predicate: None,
+        using: None,
+        include: Vec::new(),
+        paginate: false,
+    };
+    if node.as_seq().is_some() || node.as_scalar().is_some() {
+        def.columns = string_list(node, "an index column", diags);
+        return Some(def);
+    }
+    let f = fields(node, "an index", INDEX_KEYS, diags)?;
+    def.columns = f
+        .get("columns")
+        .map(|n| string_list(n, "an index column", diags))
+        .unwrap_or_default();
+    def.expression = f
+        .get("expression")
+        .and_then(|n| expr(n, "`expression`", diags));
+    def.name = f.get("name").and_then(|n| name(n, "an index name", diags));
+    def.unique = f
+        .get("unique")
+        .and_then(|n| boolean(n, "`unique`", diags))
+        .is_some_and(|b| b.value);
+    def.predicate = f.get("where").and_then(|n| expr(n, "`where`", diags));
+    def.using = f.get("using").and_then(|n| name(n, "`using`", diags));
+    def.include = f
+        .get("include")
+        .map(|n| string_list(n, "an included column", diags))
+        .unwrap_or_default();
+    def.paginate = f
+        .get("paginate")
+        .and_then(|n| boolean(n, "`paginate`", diags))
+        .is_some_and(|b| b.value);
+    if def.columns.is_empty()
+        && def.expression.is_none()
+        && !f.has("columns")
+        && !f.has("expression")
+    {
+        diags.push(
+            Diagnostic::error("an index needs `columns` or `expression`")
+                .at(node.span, "nothing to index")
+                .help("write `{ columns: [a, b] }` or `{ expression: \"lower(email)\" }`"),
+        );
+        return None;
+    }
+    Some(def)
+}
+
+fn unique_def(node: &Node, diags: &mut Diagnostics) -> Option<UniqueDef> {
+    if node.as_seq().is_some() || node.as_scalar().is_some() {
+        return Some(UniqueDef {
+            span: node.span,
+            columns: string_list(node, "a unique column", diags),
+            name: None,
+        });
+    }
+    let f = fields(node, "a unique set", UNIQUE_KEYS, diags)?;
+    Some(UniqueDef {
+        span: node.span,
+        columns: f
+            .get("columns")
+            .map(|n| string_list(n, "a unique column", diags))
+            .unwrap_or_default(),
+        name: f
+            .get("name")
+            .and_then(|n| name(n, "a constraint name", diags)),
+    })
+}
+
+fn checks(node: &Node, diags: &mut Diagnostics) -> Vec<CheckDef> {
+    named_entries(node, "`checks`", diags)
+        .into_iter()
+        .filter_map(|(key, n)| {
+            Some(CheckDef {
+                expr: expr(n, "a check expression", diags)?,
+                key,
+            })
+        })
+        .collect()
+}
+
+fn foreign_key_def(node: &Node, diags: &mut Diagnostics) -> Option<ForeignKeyDef> {
+    let f = fields(node, "a foreign key", FK_KEYS, diags)?;
+    let columns = f
+        .get("columns")
+        .map(|n| string_list(n, "a foreign key column", diags))
+        .unwrap_or_default();
+    let Some(references) = f
+        .get("references")
+        .and_then(|n| name(n, "the referenced table", diags))
+    else {
+        if !f.has("references") {
+            diags.push(
+                Diagnostic::error("a foreign key needs `references`")
+                    .at(node.span, "no `references` here")
+                    .help("write `{ columns: [a, b], references: other_table, to: [x, y] }`"),
+            );
+        }
+        return None;
+    };
+    if columns.is_empty() {
+        diags.push(
+            Diagnostic::error("a foreign key needs `columns`")
+                .at(node.span, "no columns")
+                .help("write `{ columns: [a, b], references: other_table, to: [x, y] }`"),
+        );
+        return None;
+    }
+    Some(ForeignKeyDef {
+        span: node.span,
+        columns,
+        schema: f.get("schema").and_then(|n| name(n, "`schema`", diags)),
+        references,
+        to: f
+            .get("to")
+            .map(|n| string_list(n, "a referenced column", diags))
+            .unwrap_or_default(),
+        on_delete: f
+            .get("on_delete")
+            .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags)),
+        on_update: f
+            .get("on_update")
+            .and_then(|n| keyword(n, "`on_update` action", FK_ACTIONS, diags)),
+        deferrable: f.get("deferrable").and_then(|n| deferrable(n, diags)),
+        name: f
+            .get("name")
+            .and_then(|n| name(n, "a constraint name", diags)),
+    })
+}
+
+fn soft_delete(node: &Node, diags: &mut Diagnostics) -> Option<SoftDeleteDef> {
+    if node.as_scalar().is_some() {
+        let at = name(node, "`soft_delete`", diags)?;
+        return Some(SoftDeleteDef {
+            span: node.span,
+            at,
+            flag: None,
+        });
+    }
+    let f = fields(node, "`soft_delete`", SOFT_DELETE_KEYS, diags)?;
+    let Some(at) = f.get("at").and_then(|n| name(n, "`soft_delete.at`", diags)) else {
+        diags.push(
+            Diagnostic::error("`soft_delete` needs `at`, the timestamp column set on delete")
+                .at(node.span, "no `at` here"),
+        );
+        return None;
+    };
+    Some(SoftDeleteDef {
+        span: node.span,
+        at,
+        flag: f
+            .get("flag")
+            .and_then(|n| name(n, "`soft_delete.flag`", diags)),
+    })
+}
+
+/// A span for "this file" when nothing more precise exists.
+pub fn file_span(file: FileId) -> Span {
+    Span::file_start(file)
+}

@@ -1,0 +1,36 @@
+//! SQL spelling shared by the model's defaults and the generator's emission.
+
+use crate::model::{Enum, IdStorage, IdType};
+use crate::types::{BaseType, ColumnType};
+
+/// Always quotes, so reserved words (`user`, `order`) and mixed case work as names.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `"schema"."name"`
+pub fn qualified(schema: &str, name: &str) -> String {
+    format!("{}.{}", ident(schema), ident(name))
+}
+
+/// A string literal, quotes doubled (standard_conforming_strings is on since Postgres 9.1).
+pub fn string_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// The Postgres type of a column, as written in DDL.
+pub fn column_type(ty: &ColumnType, enums: &[Enum], ids: &[IdType]) -> String {
+    let base = match &ty.base {
+        BaseType::Enum(name) => match enums.iter().find(|e| &e.name == name) {
+            Some(e) => qualified(&e.pg_schema, &e.sql_name),
+            None => ident(name),
+        },
+        BaseType::Id(name) => match ids.iter().find(|i| &i.name == name).map(|i| i.storage) {
+            Some(IdStorage::Text) => "text".into(),
+            _ => "uuid".into(),
+        },
+        BaseType::Double => "double precision".into(),
+        other => other.to_string(),
+    };
+    if ty.array { format!("{base}[]") } else { base }
+}

@@ -1,0 +1,350 @@
+//! Column types: the schema spelling, parsing it, and the Postgres spelling.
+
+use std::fmt;
+
+/// A column type without its array-ness.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BaseType {
+    Text,
+    /// `varchar` or `varchar(N)`.
+    Varchar(Option<u32>),
+    Char(u32),
+    Boolean,
+    SmallInt,
+    Integer,
+    BigInt,
+    Serial,
+    BigSerial,
+    Real,
+    Double,
+    /// `numeric`, `numeric(P)` or `numeric(P,S)`.
+    Numeric(Option<(u32, Option<u32>)>),
+    Date,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Interval,
+    Uuid,
+    Json,
+    Jsonb,
+    Bytea,
+    Inet,
+    Citext,
+    /// A schema enum, by its key in `enums:`.
+    Enum(String),
+    /// A rich ID type, by its key in `ids:`.
+    Id(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ColumnType {
+    pub base: BaseType,
+    pub array: bool,
+}
+
+/// The built-in type names, for suggestions and the reference.
+pub const BUILTIN_TYPES: &[&str] = &[
+    "text",
+    "varchar",
+    "char",
+    "boolean",
+    "smallint",
+    "integer",
+    "bigint",
+    "serial",
+    "bigserial",
+    "real",
+    "double",
+    "double precision",
+    "numeric",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "interval",
+    "uuid",
+    "json",
+    "jsonb",
+    "bytea",
+    "inet",
+    "citext",
+];
+
+/// Names Postgres users reach for that schemac spells differently.
+pub fn alias_hint(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "int" | "int4" => "integer",
+        "int2" => "smallint",
+        "int8" => "bigint",
+        "bool" => "boolean",
+        "float" | "float8" => "double",
+        "float4" => "real",
+        "string" | "str" => "text",
+        "decimal" => "numeric",
+        "datetime" => "timestamp",
+        "character varying" => "varchar",
+        "character" => "char",
+        "timestamp with time zone" => "timestamptz",
+        "timestamp without time zone" => "timestamp",
+        "serial4" => "serial",
+        "serial8" => "bigserial",
+        _ => return None,
+    })
+}
+
+/// Why a type text is not a built-in type.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TypeError {
+    /// Not a built-in name at all (may be an enum or ID name).
+    Unknown,
+    /// A built-in name with bad parameters; the message says what is wrong.
+    BadParams(String),
+}
+
+/// Parses a built-in type (no `[]`, no `?`).
+pub fn parse_builtin(text: &str) -> Result<BaseType, TypeError> {
+    let t = text.trim();
+    let (name, params) = match t.find('(') {
+        Some(open) => {
+            let Some(inner) = t[open + 1..].strip_suffix(')') else {
+                return Err(TypeError::BadParams(format!(
+                    "`{t}` has an unclosed parenthesis"
+                )));
+            };
+            (t[..open].trim(), Some(inner))
+        }
+        None => (t, None),
+    };
+    let nums = |p: &str| -> Result<Vec<u32>, TypeError> {
+        p.split(',')
+            .map(|n| {
+                n.trim().parse::<u32>().map_err(|_| {
+                    TypeError::BadParams(format!("`{}` is not a whole number in `{t}`", n.trim()))
+                })
+            })
+            .collect()
+    };
+    let no_params = |b: BaseType| -> Result<BaseType, TypeError> {
+        match params {
+            None => Ok(b),
+            Some(_) => Err(TypeError::BadParams(format!(
+                "`{name}` takes no length or precision"
+            ))),
+        }
+    };
+    match name {
+        "text" => no_params(BaseType::Text),
+        "varchar" => match params {
+            None => Ok(BaseType::Varchar(None)),
+            Some(p) => match nums(p)?.as_slice() {
+                [n] if (1..=10_485_760).contains(n) => Ok(BaseType::Varchar(Some(*n))),
+                [_] => Err(TypeError::BadParams(
+                    "varchar length must be between 1 and 10485760".into(),
+                )),
+                _ => Err(TypeError::BadParams("varchar takes one length: `varchar(255)`".into())),
+            },
+        },
+        "char" => match params {
+            None => Err(TypeError::BadParams(
+                "`char` needs a length, e.g. `char(2)`; use `text` for strings of any length".into(),
+            )),
+            Some(p) => match nums(p)?.as_slice() {
+                [n] if (1..=10_485_760).contains(n) => Ok(BaseType::Char(*n)),
+                _ => Err(TypeError::BadParams("char takes one length between 1 and 10485760: `char(2)`".into())),
+            },
+        },
+        "boolean" => no_params(BaseType::Boolean),
+        "smallint" => no_params(BaseType::SmallInt),
+        "integer" => no_params(BaseType::Integer),
+        "bigint" => no_params(BaseType::BigInt),
+        "serial" => no_params(BaseType::Serial),
+        "bigserial" => no_params(BaseType::BigSerial),
+        "real" => no_params(BaseType::Real),
+        "double" | "double precision" => no_params(BaseType::Double),
+        "numeric" => match params {
+            None => Ok(BaseType::Numeric(None)),
+            Some(p) => match nums(p)?.as_slice() {
+                [pr] if (1..=1000).contains(pr) => Ok(BaseType::Numeric(Some((*pr, None)))),
+                [pr, s] if (1..=1000).contains(pr) && s <= pr => {
+                    Ok(BaseType::Numeric(Some((*pr, Some(*s)))))
+                }
+                _ => Err(TypeError::BadParams(
+                    "numeric takes a precision from 1 to 1000 and a scale no larger than it: `numeric(10,2)`".into(),
+                )),
+            },
+        },
+        "date" => no_params(BaseType::Date),
+        "time" => no_params(BaseType::Time),
+        "timestamp" => no_params(BaseType::Timestamp),
+        "timestamptz" => no_params(BaseType::Timestamptz),
+        "interval" => no_params(BaseType::Interval),
+        "uuid" => no_params(BaseType::Uuid),
+        "json" => no_params(BaseType::Json),
+        "jsonb" => no_params(BaseType::Jsonb),
+        "bytea" => no_params(BaseType::Bytea),
+        "inet" => no_params(BaseType::Inet),
+        "citext" => no_params(BaseType::Citext),
+        _ => Err(TypeError::Unknown),
+    }
+}
+
+impl BaseType {
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            BaseType::SmallInt | BaseType::Integer | BaseType::BigInt
+        )
+    }
+
+    pub fn is_serial(&self) -> bool {
+        matches!(self, BaseType::Serial | BaseType::BigSerial)
+    }
+
+    pub fn is_json(&self) -> bool {
+        matches!(self, BaseType::Json | BaseType::Jsonb)
+    }
+
+    pub fn is_stringy(&self) -> bool {
+        matches!(
+            self,
+            BaseType::Text | BaseType::Varchar(_) | BaseType::Char(_) | BaseType::Citext
+        )
+    }
+
+    /// The type a column referencing this one gets: a serial's values are
+    /// plain integers on the referencing side.
+    pub fn referencing(&self) -> BaseType {
+        match self {
+            BaseType::Serial => BaseType::Integer,
+            BaseType::BigSerial => BaseType::BigInt,
+            other => other.clone(),
+        }
+    }
+}
+
+impl fmt::Display for BaseType {
+    /// The schema spelling; enums and IDs carry a prefix so the text reads back unambiguously.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaseType::Text => f.write_str("text"),
+            BaseType::Varchar(None) => f.write_str("varchar"),
+            BaseType::Varchar(Some(n)) => write!(f, "varchar({n})"),
+            BaseType::Char(n) => write!(f, "char({n})"),
+            BaseType::Boolean => f.write_str("boolean"),
+            BaseType::SmallInt => f.write_str("smallint"),
+            BaseType::Integer => f.write_str("integer"),
+            BaseType::BigInt => f.write_str("bigint"),
+            BaseType::Serial => f.write_str("serial"),
+            BaseType::BigSerial => f.write_str("bigserial"),
+            BaseType::Real => f.write_str("real"),
+            BaseType::Double => f.write_str("double"),
+            BaseType::Numeric(None) => f.write_str("numeric"),
+            BaseType::Numeric(Some((p, None))) => write!(f, "numeric({p})"),
+            BaseType::Numeric(Some((p, Some(s)))) => write!(f, "numeric({p},{s})"),
+            BaseType::Date => f.write_str("date"),
+            BaseType::Time => f.write_str("time"),
+            BaseType::Timestamp => f.write_str("timestamp"),
+            BaseType::Timestamptz => f.write_str("timestamptz"),
+            BaseType::Interval => f.write_str("interval"),
+            BaseType::Uuid => f.write_str("uuid"),
+            BaseType::Json => f.write_str("json"),
+            BaseType::Jsonb => f.write_str("jsonb"),
+            BaseType::Bytea => f.write_str("bytea"),
+            BaseType::Inet => f.write_str("inet"),
+            BaseType::Citext => f.write_str("citext"),
+            BaseType::Enum(n) => write!(f, "enum:{n}"),
+            BaseType::Id(n) => write!(f, "id:{n}"),
+        }
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.base, if self.array { "[]" } else { "" })
+    }
+}
+
+impl std::str::FromStr for ColumnType {
+    type Err = String;
+
+    /// Reads the spelling written by `Display` (the snapshot form).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (body, array) = match s.strip_suffix("[]") {
+            Some(b) => (b, true),
+            None => (s, false),
+        };
+        let base = if let Some(n) = body.strip_prefix("enum:") {
+            BaseType::Enum(n.to_string())
+        } else if let Some(n) = body.strip_prefix("id:") {
+            BaseType::Id(n.to_string())
+        } else {
+            parse_builtin(body).map_err(|_| format!("unknown column type `{s}`"))?
+        };
+        Ok(ColumnType { base, array })
+    }
+}
+
+impl serde::Serialize for ColumnType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ColumnType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_reads_back() {
+        for t in [
+            "text",
+            "varchar",
+            "varchar(40)",
+            "char(2)",
+            "numeric",
+            "numeric(10)",
+            "numeric(10,2)",
+            "double",
+            "serial",
+            "timestamptz",
+            "enum:cause",
+            "id:TenantId",
+            "integer[]",
+            "enum:cause[]",
+        ] {
+            let parsed: ColumnType = t.parse().unwrap();
+            assert_eq!(parsed.to_string(), t);
+        }
+        assert_eq!(
+            "double precision"
+                .parse::<ColumnType>()
+                .unwrap()
+                .to_string(),
+            "double"
+        );
+    }
+
+    #[test]
+    fn bad_parameters_are_explained() {
+        assert!(matches!(
+            parse_builtin("varchar(0)"),
+            Err(TypeError::BadParams(_))
+        ));
+        assert!(matches!(
+            parse_builtin("numeric(2,5)"),
+            Err(TypeError::BadParams(_))
+        ));
+        assert!(matches!(
+            parse_builtin("text(5)"),
+            Err(TypeError::BadParams(_))
+        ));
+        assert_eq!(parse_builtin("varchr"), Err(TypeError::Unknown));
+    }
+}

@@ -1,0 +1,354 @@
+//! YAML text -> a tree of spanned nodes.
+//!
+//! Built on saphyr-parser's event stream rather than a serde deserializer so
+//! that every node keeps its span, scalars keep their exact text (`1.50` stays
+//! `1.50`), YAML 1.2 rules apply (`yes` and `on` are strings), and a key
+//! repeated in one mapping is an error instead of silently winning.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, Pos, Span};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    /// Entries in the order written; keys are always scalars.
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    /// Quoted and block scalars are always strings; only plain scalars can be
+    /// numbers, booleans or null.
+    pub quoted: bool,
+}
+
+impl Node {
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// YAML 1.2 core schema null: `~`, `null`, `Null`, `NULL` or nothing.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar(s) if !s.quoted && is_null_text(&s.text))
+    }
+
+    /// A word for the node's shape, for messages ("expected a list, found a mapping").
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar(s) if !s.quoted && is_null_text(&s.text) => "nothing (null)",
+            NodeKind::Scalar(_) => "a scalar",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+}
+
+pub fn is_null_text(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// YAML 1.2 core schema booleans. `yes`/`no`/`on`/`off` are deliberately not here.
+pub fn core_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// Parses one YAML document. An empty file gives `None` without an error.
+pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    let mut builder = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        documents: 0,
+        diags,
+    };
+    for event in Parser::new_from_str(text) {
+        match event {
+            Ok((event, span)) => {
+                if !builder.event(event, span) {
+                    return None;
+                }
+            }
+            Err(e) => {
+                let pos = pos(e.marker());
+                builder.diags.push(
+                    Diagnostic::error(format!("invalid YAML: {}", e.info()))
+                        .at(
+                            Span {
+                                file,
+                                start: pos,
+                                end: pos,
+                            },
+                            "the YAML parser stopped here",
+                        )
+                        .help("check indentation and quoting; SQL expressions are safest as double-quoted strings"),
+                );
+                return None;
+            }
+        }
+    }
+    builder.root
+}
+
+fn pos(m: &Marker) -> Pos {
+    Pos {
+        line: m.line() as u32,
+        col: m.col() as u32 + 1,
+        offset: m.index() as u32,
+    }
+}
+
+enum Open {
+    Seq {
+        start: YSpan,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: YSpan,
+        anchor: usize,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct Builder<'d> {
+    file: FileId,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    diags: &'d mut Diagnostics,
+}
+
+impl Builder<'_> {
+    fn span(&self, s: YSpan) -> Span {
+        Span {
+            file: self.file,
+            start: pos(&s.start),
+            end: pos(&s.end),
+        }
+    }
+
+    /// Handles one event; returns false when parsing must stop.
+    fn event(&mut self, event: Event<'_>, span: YSpan) -> bool {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => true,
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    let sp = self.span(span);
+                    self.diags.push(
+                        Diagnostic::error("a schema file holds one YAML document")
+                            .at(sp, "a second document starts here")
+                            .help("move the second document into a file of its own"),
+                    );
+                    return false;
+                }
+                true
+            }
+            Event::Alias(id) => match self.anchors.get(&id).cloned() {
+                Some(mut node) => {
+                    node.span = self.span(span);
+                    self.finish(node)
+                }
+                None => {
+                    let sp = self.span(span);
+                    self.diags.push(
+                        Diagnostic::error("unknown YAML alias").at(sp, "no anchor with this name"),
+                    );
+                    false
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let mut quoted = !matches!(style, ScalarStyle::Plain);
+                if let Some(tag) = tag {
+                    if tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str"
+                        || tag.handle == "!!" && tag.suffix == "str"
+                    {
+                        quoted = true;
+                    } else {
+                        let sp = self.span(span);
+                        self.diags.push(
+                            Diagnostic::error(format!(
+                                "YAML tag `{}{}` is not supported",
+                                tag.handle, tag.suffix
+                            ))
+                            .at(sp, "tagged here")
+                            .help("remove the tag; quote the value if it must be a string"),
+                        );
+                    }
+                }
+                let node = Node {
+                    kind: NodeKind::Scalar(Scalar {
+                        text: text.into_owned(),
+                        quoted,
+                    }),
+                    span: self.span(span),
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push(Open::Seq {
+                    start: span,
+                    anchor,
+                    items: Vec::new(),
+                });
+                true
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push(Open::Map {
+                    start: span,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
+                true
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = self.stack.pop() else {
+                    return false;
+                };
+                let (node, anchor) = match open {
+                    Open::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let end = items.last().map(|n| n.span.end);
+                        let mut sp = self.span(start);
+                        if let Some(end) = end {
+                            sp.end = sp.end.max(end);
+                        }
+                        (
+                            Node {
+                                kind: NodeKind::Seq(items),
+                                span: sp,
+                            },
+                            anchor,
+                        )
+                    }
+                    Open::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let mut sp = self.span(start);
+                        // A block mapping's start event is zero-width: point at its first key.
+                        if let Some((k, _)) = entries.first() {
+                            if sp.start == sp.end {
+                                sp = k.span;
+                            }
+                        }
+                        (
+                            Node {
+                                kind: NodeKind::Map(entries),
+                                span: sp,
+                            },
+                            anchor,
+                        )
+                    }
+                };
+                if anchor != 0 {
+                    self.anchors.insert(anchor, node.clone());
+                }
+                self.finish(node)
+            }
+        }
+    }
+
+    /// Places a completed node into its parent (or makes it the root).
+    fn finish(&mut self, node: Node) -> bool {
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+                true
+            }
+            Some(Open::Seq { items, .. }) => {
+                items.push(node);
+                true
+            }
+            Some(Open::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    let Some(key) = node.as_scalar() else {
+                        let sp = node.span;
+                        self.diags.push(
+                            Diagnostic::error("mapping keys must be plain names")
+                                .at(sp, format!("this key is {}", node.describe())),
+                        );
+                        return false;
+                    };
+                    if key.text == "<<" && !key.quoted {
+                        let sp = node.span;
+                        self.diags.push(
+                            Diagnostic::error("YAML merge keys (`<<`) are not supported")
+                                .at(sp, "merge key")
+                                .help("use a mixin to share columns between tables"),
+                        );
+                    }
+                    if let Some((first, _)) = entries
+                        .iter()
+                        .find(|(k, _)| k.as_scalar().map(|s| &s.text) == Some(&key.text))
+                    {
+                        let first_span = first.span;
+                        let sp = node.span;
+                        let text = key.text.clone();
+                        self.diags.push(
+                            Diagnostic::error(format!("duplicate key `{text}` in one mapping"))
+                                .at(sp, "repeated here")
+                                .also(first_span, "first written here")
+                                .help("remove one of them; schemac never lets the last one win"),
+                        );
+                    }
+                    *pending_key = Some(node);
+                    true
+                }
+                Some(key) => {
+                    entries.push((key, node));
+                    true
+                }
+            },
+        }
+    }
+}
