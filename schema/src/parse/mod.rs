@@ -490,9 +490,7 @@ fn column_def(
     c.generated = f
         .get("generated")
         .and_then(|n| expr(n, "`generated`", diags));
-    c.on_update_now = f
-        .get("on_update")
-        .and_then(|n| keyword(n, "`on_update` value", &[("now", ())], diags).map(|s| s.span));
+    c.on_update_now = f.get("on_update").and_then(|n| on_update_now(n, diags));
     c.on_delete = f
         .get("on_delete")
         .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags));
@@ -518,6 +516,22 @@ fn column_def(
         .get("backfill_sql")
         .and_then(|n| expr(n, "`backfill_sql`", diags));
     Some(c)
+}
+
+/// The column option `on_update: now`. A foreign-key action here is a common
+/// slip, so it gets its own hint.
+fn on_update_now(node: &Node, diags: &mut Diagnostics) -> Option<Span> {
+    if let Some(s) = node.as_scalar() {
+        if FK_ACTIONS.iter().any(|(k, _)| *k == s.text) {
+            diags.push(
+                Diagnostic::error(format!("`on_update: {}` is a foreign-key action, but the column option `on_update` only takes `now`", s.text))
+                    .at(node.span, "foreign-key action")
+                    .help(format!("put it inside the reference: `references: {{ table: ..., on_update: {} }}`", s.text)),
+            );
+            return None;
+        }
+    }
+    keyword(node, "`on_update` value", &[("now", ())], diags).map(|s| s.span)
 }
 
 fn deferrable(node: &Node, diags: &mut Diagnostics) -> Option<Deferrable> {
