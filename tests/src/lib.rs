@@ -1,1 +1,178 @@
-//! Helpers for the workspace tests.
+//! Helpers for the workspace tests: a fresh PostgreSQL database per test, and
+//! the catalog of a database as sorted, readable lines.
+
+pub mod catalog;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use postgres::{Client, NoTls};
+
+/// The server the tests use; `DATABASE_URL` overrides the local default.
+pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn connect(url: &str) -> Client {
+    Client::connect(url, NoTls).unwrap_or_else(|e| {
+        panic!(
+            "cannot connect to PostgreSQL at {url}: {e}\n\
+             The tests need a real server. Start the local one with\n  \
+             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
+             or point DATABASE_URL at a server where the user may create databases."
+        )
+    })
+}
+
+/// A uniquely named database, dropped when the value is dropped.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+    pub client: Client,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub fn create(label: &str) -> TestDb {
+        let admin_url = database_url();
+        let mut admin = connect(&admin_url);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "schemac_{label}_{}_{}_{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+        let url = with_database(&admin_url, &name);
+        let client = connect(&url);
+        TestDb { name, url, client }
+    }
+
+    /// Runs a migration file the way the runner will: statement by statement,
+    /// split on the breakpoint marker, inside one transaction.
+    pub fn apply_migration(&mut self, sql: &str) {
+        let mut tx = self.client.transaction().expect("begin");
+        for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
+            if stmt.trim().is_empty() {
+                continue;
+            }
+            tx.batch_execute(stmt)
+                .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
+        }
+        tx.commit().expect("commit");
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let mut admin = connect(&database_url());
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+    }
+}
+
+/// The same URL with another database name.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if base[..i].ends_with('/') => base.to_string(), // no database part
+        Some(i) => base[..i].to_string(),
+        None => base.to_string(),
+    };
+    let mut out = format!("{}/{db}", prefix.trim_end_matches('/'));
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The example projects under `examples/`, sorted.
+pub fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo_root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("schemac.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A unified diff of two texts, for assertion messages.
+pub fn diff(expected: &str, actual: &str) -> String {
+    similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .header("expected", "actual")
+        .to_string()
+}
+
+/// A fresh temporary directory, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "schemac-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let p = entry.path();
+        let target = to.join(entry.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).expect("copy file");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_name() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+    }
+}

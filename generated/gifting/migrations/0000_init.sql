@@ -62,7 +62,7 @@ CREATE TABLE "public"."gift_categories" (
 --> statement-breakpoint
 CREATE TABLE "public"."gifts" (
     "id"          uuid          NOT NULL DEFAULT uuid_generate_v4(),
-    "category_id" integer,
+    "category_id" integer       NOT NULL DEFAULT 1,
     "name"        text          NOT NULL,
     "description" text,
     "price"       numeric(10,2) NOT NULL,
@@ -130,7 +130,7 @@ ALTER TABLE "public"."notifications" ADD CONSTRAINT "notifications_user_id_fkey"
 --> statement-breakpoint
 ALTER TABLE "public"."gift_categories" ADD CONSTRAINT "gift_categories_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET NULL;
 --> statement-breakpoint
-ALTER TABLE "public"."gifts" ADD CONSTRAINT "gifts_category_id_fkey" FOREIGN KEY ("category_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET NULL;
+ALTER TABLE "public"."gifts" ADD CONSTRAINT "gifts_category_id_fkey" FOREIGN KEY ("category_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET DEFAULT;
 --> statement-breakpoint
 ALTER TABLE "public"."occasions" ADD CONSTRAINT "occasions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint

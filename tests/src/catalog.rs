@@ -1,0 +1,321 @@
+//! A database's catalog as sorted lines, and the catalog a model says it should have.
+//!
+//! Postgres rewrites expressions (`price * qty` comes back as
+//! `(price * (qty)::numeric)`), so the expected side passes each of the
+//! model's expressions through Postgres too: on a scratch copy of the table
+//! (`CREATE TABLE ... (LIKE ...)`) in a scratch schema, and reads it back with
+//! the same catalog functions. The DDL for that is written here, from the
+//! model, independently of the generator's SQL emission.
+
+use postgres::Client;
+use schemac_schema::model::*;
+
+/// Every object of the user's schemas, one line each, sorted.
+pub fn read(client: &mut Client) -> Vec<String> {
+    let mut lines = Vec::new();
+    let q = |client: &mut Client, sql: &str| -> Vec<String> {
+        client
+            .query(sql, &[])
+            .unwrap_or_else(|e| panic!("catalog query failed: {e}\n{sql}"))
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect()
+    };
+    let user_ns = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'scratch_%' AND n.nspname NOT LIKE 'pg_temp%'";
+    lines.extend(q(client, "SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'"));
+    lines.extend(q(client, &format!(
+        "SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE {user_ns} AND n.nspname <> 'public'"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'table ' || n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind = 'r' AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'column ' || n.nspname || '.' || c.relname || ' #' || a.attnum || ' ' || a.attname || ': ' \
+                || format_type(a.atttypid, a.atttypmod) \
+                || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
+                || CASE WHEN a.attgenerated = 's' THEN ' GENERATED AS ' || pg_get_expr(d.adbin, d.adrelid) \
+                        WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END \
+                || CASE a.attidentity WHEN 'a' THEN ' IDENTITY ALWAYS' WHEN 'd' THEN ' IDENTITY BY DEFAULT' ELSE '' END \
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'constraint ' || n.nspname || '.' || c.relname || ' ' || k.conname || ': ' || pg_get_constraintdef(k.oid) \
+         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE k.contype IN ('p', 'u', 'f', 'c') AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'index ' || n.nspname || '.' || i.relname || ': ' || pg_get_indexdef(i.oid) \
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace \
+         WHERE {user_ns} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'enum ' || n.nspname || '.' || t.typname || ': ' || string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid \
+         WHERE {user_ns} GROUP BY n.nspname, t.typname"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment table ' || n.nspname || '.' || c.relname || ': ' || d.description \
+         FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.objsubid = 0 AND c.relkind = 'r' AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment column ' || n.nspname || '.' || c.relname || '.' || a.attname || ': ' || d.description \
+         FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.objsubid > 0 AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment type ' || n.nspname || '.' || t.typname || ': ' || d.description \
+         FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
+         JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {user_ns}"
+    )));
+    lines.sort();
+    lines
+}
+
+/// The Postgres type name `format_type` reports for a model type.
+fn format_type(schema: &Schema, ty: &ColumnType, client: &mut Client) -> String {
+    let base = match &ty.base {
+        BaseType::Text => "text".to_string(),
+        BaseType::Varchar(None) => "character varying".into(),
+        BaseType::Varchar(Some(n)) => format!("character varying({n})"),
+        BaseType::Char(n) => format!("character({n})"),
+        BaseType::Boolean => "boolean".into(),
+        BaseType::SmallInt => "smallint".into(),
+        BaseType::Integer | BaseType::Serial => "integer".into(),
+        BaseType::BigInt | BaseType::BigSerial => "bigint".into(),
+        BaseType::Real => "real".into(),
+        BaseType::Double => "double precision".into(),
+        BaseType::Numeric(None) => "numeric".into(),
+        BaseType::Numeric(Some((p, s))) => format!("numeric({p},{})", s.unwrap_or(0)),
+        BaseType::Date => "date".into(),
+        BaseType::Time => "time without time zone".into(),
+        BaseType::Timestamp => "timestamp without time zone".into(),
+        BaseType::Timestamptz => "timestamp with time zone".into(),
+        BaseType::Interval => "interval".into(),
+        BaseType::Uuid => "uuid".into(),
+        BaseType::Json => "json".into(),
+        BaseType::Jsonb => "jsonb".into(),
+        BaseType::Bytea => "bytea".into(),
+        BaseType::Inet => "inet".into(),
+        BaseType::Citext => "citext".into(),
+        BaseType::Enum(name) => {
+            let e = schema.enum_type(name).expect("enum in model");
+            visible_name(client, &e.pg_schema, &e.sql_name)
+        }
+        BaseType::Id(name) => match schema.id_type(name).expect("id in model").storage {
+            IdStorage::Uuid => "uuid".into(),
+            IdStorage::Text => "text".into(),
+        },
+    };
+    if ty.array { format!("{base}[]") } else { base }
+}
+
+/// How Postgres prints a name: quoted when needed, qualified when its schema is not on the search path.
+fn visible_name(client: &mut Client, schema: &str, name: &str) -> String {
+    let q = |client: &mut Client, s: &str| -> String {
+        client.query_one("SELECT quote_ident($1)", &[&s]).expect("quote_ident").get(0)
+    };
+    if schema == "public" {
+        q(client, name)
+    } else {
+        format!("{}.{}", q(client, schema), q(client, name))
+    }
+}
+
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn qual(schema: &str, name: &str) -> String {
+    format!("{}.{}", quote(schema), quote(name))
+}
+
+/// Runs `sql` and returns the first column of the one row.
+fn one(client: &mut Client, sql: &str) -> String {
+    client
+        .query_one(sql, &[])
+        .unwrap_or_else(|e| panic!("normalising query failed: {e}\n{sql}"))
+        .get(0)
+}
+
+fn exec(client: &mut Client, sql: &str) {
+    client
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("normalising statement failed: {e}\n{sql}"));
+}
+
+/// The catalog lines `schema` should produce, with expressions normalised by
+/// Postgres on scratch tables. Expects the real tables to exist (the scratch
+/// copies are made with LIKE) and removes its scratch schemas afterwards.
+pub fn expected(client: &mut Client, schema: &Schema) -> Vec<String> {
+    let mut lines = Vec::new();
+    for e in &schema.extensions {
+        lines.push(format!("extension {e}"));
+    }
+    for s in &schema.pg_schemas {
+        lines.push(format!("schema {s}"));
+    }
+    for e in &schema.enums {
+        let labels: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
+        lines.push(format!("enum {}.{}: {}", e.pg_schema, e.sql_name, labels.join(", ")));
+        if let Some(c) = &e.comment {
+            lines.push(format!("comment type {}.{}: {c}", e.pg_schema, e.sql_name));
+        }
+    }
+    let scratch_schemas: std::collections::BTreeSet<String> =
+        schema.tables.iter().map(|t| format!("scratch_{}", t.pg_schema)).collect();
+    for s in &scratch_schemas {
+        exec(client, &format!("DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}"));
+    }
+    for t in &schema.tables {
+        table_lines(client, schema, t, &mut lines);
+    }
+    for s in &scratch_schemas {
+        exec(client, &format!("DROP SCHEMA {s} CASCADE"));
+    }
+    lines.sort();
+    lines
+}
+
+fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<String>) {
+    let full = format!("{}.{}", t.pg_schema, t.name);
+    let scratch = format!("scratch_{}", t.pg_schema);
+    let scratch_table = format!("{scratch}.{}", quote(&t.name));
+    exec(client, &format!("CREATE TABLE {scratch_table} (LIKE {})", qual(&t.pg_schema, &t.name)));
+    lines.push(format!("table {full}"));
+    if let Some(c) = &t.comment {
+        lines.push(format!("comment table {full}: {c}"));
+    }
+    let pk_cols: Vec<&String> = t.primary_key.iter().flat_map(|p| &p.columns).collect();
+    for (i, c) in t.columns.iter().enumerate() {
+        let ty = format_type(schema, &c.ty, client);
+        let mut line = format!("column {full} #{} {}: {ty}", i + 1, c.name);
+        if !c.nullable || pk_cols.contains(&&c.name) {
+            line.push_str(" NOT NULL");
+        }
+        if let Some(g) = &c.generated {
+            exec(client, &format!(
+                "ALTER TABLE {scratch_table} ADD COLUMN zz_generated {ty} GENERATED ALWAYS AS ({g}) STORED"
+            ));
+            let e = one(client, &format!(
+                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+                 WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_generated'"
+            ));
+            exec(client, &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_generated"));
+            line.push_str(&format!(" GENERATED AS {e}"));
+        } else if c.ty.base.is_serial() {
+            let seq = format!("{}_{}_seq", t.name, c.name);
+            let seq = if t.pg_schema == "public" { seq } else { format!("{}.{seq}", t.pg_schema) };
+            line.push_str(&format!(" DEFAULT nextval('{seq}'::regclass)"));
+        } else if let Some(d) = &c.default {
+            exec(client, &format!("ALTER TABLE {scratch_table} ADD COLUMN zz_default {ty} DEFAULT {}", d.sql()));
+            let e = one(client, &format!(
+                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+                 WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_default'"
+            ));
+            exec(client, &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_default"));
+            line.push_str(&format!(" DEFAULT {e}"));
+        }
+        match c.identity {
+            Some(Identity::Always) => line.push_str(" IDENTITY ALWAYS"),
+            Some(Identity::ByDefault) => line.push_str(" IDENTITY BY DEFAULT"),
+            None => {}
+        }
+        lines.push(line);
+        if let Some(comment) = &c.comment {
+            lines.push(format!("comment column {full}.{}: {comment}", c.name));
+        }
+    }
+    let idents = |client: &mut Client, cols: &[String]| -> String {
+        cols.iter()
+            .map(|c| client.query_one("SELECT quote_ident($1)", &[c]).expect("quote_ident").get::<_, String>(0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(pk) = &t.primary_key {
+        let cols = idents(client, &pk.columns);
+        lines.push(format!("constraint {full} {}: PRIMARY KEY ({cols})", pk.name));
+    }
+    for u in &t.uniques {
+        let cols = idents(client, &u.columns);
+        lines.push(format!("constraint {full} {}: UNIQUE ({cols})", u.name));
+    }
+    for fk in &t.foreign_keys {
+        let cols = idents(client, &fk.columns);
+        let ref_cols = idents(client, &fk.ref_columns);
+        let target = visible_name(client, &fk.ref_schema, &fk.ref_table);
+        let mut def = format!("FOREIGN KEY ({cols}) REFERENCES {target}({ref_cols})");
+        if fk.on_update != FkAction::NoAction {
+            def.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+        }
+        if fk.on_delete != FkAction::NoAction {
+            def.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+        }
+        match fk.deferrable {
+            Deferrable::No => {}
+            Deferrable::Deferrable => def.push_str(" DEFERRABLE"),
+            Deferrable::InitiallyDeferred => def.push_str(" DEFERRABLE INITIALLY DEFERRED"),
+        }
+        lines.push(format!("constraint {full} {}: {def}", fk.name));
+    }
+    for (i, ck) in t.checks.iter().enumerate() {
+        let tmp = format!("zz_check_{i}");
+        exec(client, &format!("ALTER TABLE {scratch_table} ADD CONSTRAINT {tmp} CHECK ({})", ck.expr));
+        let def = one(client, &format!(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '{scratch_table}'::regclass AND conname = '{tmp}'"
+        ));
+        lines.push(format!("constraint {full} {}: {def}", ck.name));
+    }
+    for ix in &t.indexes {
+        let keys: Vec<String> = ix
+            .keys
+            .iter()
+            .map(|k| {
+                let mut s = match (&k.column, &k.expression) {
+                    (Some(c), _) => quote(c),
+                    (_, Some(e)) => format!("({e})"),
+                    _ => String::new(),
+                };
+                if let Some(o) = &k.opclass {
+                    s += &format!(" {o}");
+                }
+                if k.order == Some(SortOrder::Desc) {
+                    s += " DESC";
+                }
+                match k.nulls {
+                    Some(NullsOrder::First) => s += " NULLS FIRST",
+                    Some(NullsOrder::Last) => s += " NULLS LAST",
+                    None => {}
+                }
+                s
+            })
+            .collect();
+        let mut ddl = format!(
+            "CREATE {}INDEX {} ON {scratch_table} USING {} ({})",
+            if ix.unique { "UNIQUE " } else { "" },
+            quote(&ix.name),
+            ix.method,
+            keys.join(", ")
+        );
+        if !ix.include.is_empty() {
+            let inc: Vec<String> = ix.include.iter().map(|c| quote(c)).collect();
+            ddl += &format!(" INCLUDE ({})", inc.join(", "));
+        }
+        if let Some(p) = &ix.predicate {
+            ddl += &format!(" WHERE ({p})");
+        }
+        exec(client, &ddl);
+        let def = one(client, &format!(
+            "SELECT pg_get_indexdef(i.oid) FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace \
+             WHERE n.nspname = '{scratch}' AND i.relname = '{}'",
+            ix.name.replace('\'', "''")
+        ));
+        let real_prefix = if t.pg_schema == "public" { "public.".to_string() } else { format!("{}.", t.pg_schema) };
+        let def = def.replacen(&format!(" ON {scratch}."), &format!(" ON {real_prefix}"), 1);
+        lines.push(format!("index {}.{}: {def}", t.pg_schema, ix.name));
+    }
+}
