@@ -77,7 +77,7 @@ ALTER TABLE "public"."github_installation_repositories" ADD CONSTRAINT "github_i
 --> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_live_key" ON "public"."users" ("email") WHERE deleted_at IS NULL;
 --> statement-breakpoint
-CREATE INDEX "organization_members_user_id_idx" ON "public"."organization_members" ("user_id") INCLUDE ("role");
+CREATE INDEX "organization_members_user_id_role_idx" ON "public"."organization_members" ("user_id") INCLUDE ("role");
 --> statement-breakpoint
 CREATE INDEX "organization_members_organization_id_id_idx" ON "public"."organization_members" ("organization_id", "id");
 --> statement-breakpoint

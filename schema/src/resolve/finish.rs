@@ -1123,6 +1123,7 @@ fn build_index(t: &WorkTable<'_>, def: &IndexDef, diags: &mut Diagnostics) -> Op
     let name = match &def.name {
         Some(n) => explicit_name(n, diags),
         None => {
+            // Postgres names an index after its keys and its INCLUDE columns.
             let labels: Vec<IndexKeyLabel<'_>> = keys
                 .iter()
                 .map(|k| match (&k.column, &k.expression) {
@@ -1130,6 +1131,7 @@ fn build_index(t: &WorkTable<'_>, def: &IndexDef, diags: &mut Diagnostics) -> Op
                     (None, Some(e)) => IndexKeyLabel::Expression(e),
                     (None, None) => IndexKeyLabel::Column(""),
                 })
+                .chain(def.include.iter().map(|c| IndexKeyLabel::Column(&c.value)))
                 .collect();
             let names = index_key_names(&labels);
             let parts: Vec<&str> = names.iter().map(String::as_str).collect();
