@@ -1,0 +1,141 @@
+//! generated/ holds what a fresh run writes for every example, byte for byte.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemac::{GenerateOptions, Outcome};
+use schemac_tests::{TempDir, copy_dir, diff, examples, repo_root};
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("under dir").to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read_to_string(&p).expect("utf-8 file"));
+            }
+        }
+    }
+    out
+}
+
+/// Generates `example` in a scratch copy laid out like the repository
+/// (examples/<name> writing into generated/<name>) and returns the copy.
+fn fresh_run(example: &str) -> TempDir {
+    let tmp = TempDir::new(&format!("golden-{example}"));
+    let project = tmp.path().join("examples").join(example);
+    copy_dir(&repo_root().join("examples").join(example), &project);
+    // A stale migrations directory in the copy would hide a difference.
+    assert!(!tmp.path().join("generated").exists());
+    let report = schemac::generate(&project, &GenerateOptions::default()).expect("example generates");
+    assert!(
+        report.databases.iter().all(|(_, o)| matches!(o, Outcome::Created { .. })),
+        "{example}: every database gets its first migration"
+    );
+    tmp
+}
+
+#[test]
+fn generated_directory_matches_a_fresh_run() {
+    let mut problems = Vec::new();
+    for example in examples() {
+        let tmp = fresh_run(&example);
+        let fresh = files(&tmp.path().join("generated").join(&example));
+        let checked_in = files(&repo_root().join("generated").join(&example));
+        assert!(!fresh.is_empty());
+        for (path, text) in &fresh {
+            match checked_in.get(path) {
+                None => problems.push(format!("{example}: generated/{example}/{path} is missing")),
+                Some(old) if old != text => {
+                    problems.push(format!("{example}: {path} differs:\n{}", diff(old, text)))
+                }
+                Some(_) => {}
+            }
+        }
+        for path in checked_in.keys() {
+            if !fresh.contains_key(path) {
+                problems.push(format!("{example}: generated/{example}/{path} is not written by a fresh run"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "generated/ is out of date; regenerate it (see README, \"Golden files\"):\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn generating_twice_writes_nothing_the_second_time() {
+    let tmp = fresh_run("marketplace");
+    let project = tmp.path().join("examples/marketplace");
+    let out_dir = tmp.path().join("generated/marketplace");
+    let before: Vec<_> = files(&out_dir).into_iter().collect();
+    let mtimes = |dir: &Path| -> Vec<std::time::SystemTime> {
+        let mut v: Vec<_> = walk(dir).iter().map(|p| std::fs::metadata(p).unwrap().modified().unwrap()).collect();
+        v.sort();
+        v
+    };
+    let times = mtimes(&out_dir);
+    let report = schemac::generate(&project, &GenerateOptions::default()).expect("second run");
+    for (db, outcome) in &report.databases {
+        assert_eq!(
+            outcome,
+            &Outcome::Unchanged { last_tag: "0000_init".into() },
+            "database {db} must be unchanged"
+        );
+    }
+    assert_eq!(before, files(&out_dir).into_iter().collect::<Vec<_>>());
+    assert_eq!(times, mtimes(&out_dir), "no file may be rewritten");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn snapshots_round_trip_into_the_same_model() {
+    for example in examples() {
+        let compiled = schemac_schema::compile_project(&repo_root().join("examples").join(&example));
+        assert!(!compiled.has_errors(), "{}", compiled.render_diagnostics());
+        for schema in &compiled.schemas {
+            let json = schemac_schema::snapshot::to_json(schema);
+            let back = schemac_schema::snapshot::from_json(&json).expect("snapshot reads back");
+            assert_eq!(back, schema.without_hints(), "{example}/{}", schema.database);
+            assert_eq!(schemac_schema::snapshot::to_json(&back), json, "same bytes again");
+        }
+    }
+}
+
+#[test]
+fn hints_stay_in_the_model_but_out_of_the_snapshot() {
+    let compiled = schemac_schema::compile_project(&repo_root().join("examples/campus"));
+    let schema = &compiled.schemas[0];
+    let users = schema.table("public", "platform_users").unwrap();
+    assert_eq!(users.column("username").unwrap().hints.renamed_from.as_deref(), Some("handle"));
+    let seats = schema.table("public", "college_branches").unwrap().column("seats").unwrap();
+    assert_eq!(seats.hints.using.as_deref(), Some("seats::smallint"));
+    let edited = schema.table("public", "comments").unwrap().column("is_edited").unwrap();
+    assert_eq!(edited.hints.backfill.as_deref(), Some("false"));
+    let kinds = schema.enum_type("notification_kind").unwrap();
+    assert_eq!(kinds.hints.value_renames, vec![("vote".to_string(), "upvote".to_string())]);
+    let json = schemac_schema::snapshot::to_json(schema);
+    for hint in ["renamed_from", "\"handle\"", "seats::smallint", "backfill", "remap"] {
+        assert!(!json.contains(hint), "hint {hint} leaked into the snapshot");
+    }
+}
