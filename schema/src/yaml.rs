@@ -245,6 +245,8 @@ impl Builder<'_> {
                 let Some(open) = self.stack.pop() else {
                     return false;
                 };
+                // A flow collection's end event covers its `]` or `}`; a block one is empty.
+                let closing = (span.start.index() != span.end.index()).then(|| pos(&span.end));
                 let (node, anchor) = match open {
                     Open::Seq {
                         start,
@@ -286,6 +288,10 @@ impl Builder<'_> {
                         )
                     }
                 };
+                let mut node = node;
+                if let Some(end) = closing {
+                    node.span.end = node.span.end.max(end);
+                }
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }

@@ -74,13 +74,15 @@ pub fn named_entries<'a>(
         );
         return Vec::new();
     };
-    entries
-        .iter()
-        .filter_map(|(k, v)| {
-            let s = k.as_scalar()?;
-            Some((Spanned::new(s.text.clone(), k.span), v))
-        })
-        .collect()
+    // A repeated key was already reported by the YAML reader; only the first counts.
+    let mut out: Vec<(Spanned<String>, &Node)> = Vec::new();
+    for (k, v) in entries {
+        let Some(s) = k.as_scalar() else { continue };
+        if !out.iter().any(|(n, _)| n.value == s.text) {
+            out.push((Spanned::new(s.text.clone(), k.span), v));
+        }
+    }
+    out
 }
 
 /// A string. Plain scalars are accepted as their text (YAML 1.2: `yes` is a string).

@@ -488,10 +488,15 @@ fn collect_table<'a>(
                     c.name.value, def.name.value
                 ),
             };
+            // Point at the table's own column when one is involved: that is the line to change.
+            let (here, there) = match (mixin, first_mixin) {
+                (Some(_), None) => (*first, c.name.span),
+                _ => (c.name.span, *first),
+            };
             diags.push(
                 Diagnostic::error(msg)
-                    .at(c.name.span, "defined here")
-                    .also(*first, "and here")
+                    .at(here, "defined here")
+                    .also(there, "and here")
                     .help("a table column never overrides a mixin column: rename one, or drop the mixin"),
             );
             continue;
