@@ -105,7 +105,7 @@ pub fn expression_label(expr: &str) -> String {
         }
         let ty = e[pos + 2..].trim();
         return ty
-            .split(|c: char| c == '(' || c == '[')
+            .split(['(', '['])
             .next()
             .unwrap_or("expr")
             .trim()

@@ -108,7 +108,7 @@ pub fn parse_builtin(text: &str) -> Result<BaseType, TypeError> {
         Some(open) => {
             let Some(inner) = t[open + 1..].strip_suffix(')') else {
                 return Err(TypeError::BadParams(format!(
-                    "`{t}` has an unclosed parenthesis"
+                    "`{t}` has an unclosed parenthesis; inside `{{ ... }}` a comma ends the value, so quote the type: `type: \"{t},...)\"`"
                 )));
             };
             (t[..open].trim(), Some(inner))

@@ -196,8 +196,8 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let mut quoted = !matches!(style, ScalarStyle::Plain);
                 if let Some(tag) = tag {
-                    if tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str"
-                        || tag.handle == "!!" && tag.suffix == "str"
+                    if tag.suffix == "str"
+                        && (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!")
                     {
                         quoted = true;
                     } else {

@@ -30,7 +30,10 @@ fn case_files(case: &Path) -> Vec<(PathBuf, String)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("case file");
-            (p.strip_prefix(base).expect("inside crate").to_path_buf(), text)
+            (
+                p.strip_prefix(base).expect("inside crate").to_path_buf(),
+                text,
+            )
         })
         .collect()
 }
@@ -39,7 +42,9 @@ fn expectations(files: &[(PathBuf, String)]) -> Vec<Expect> {
     let mut out = Vec::new();
     for (path, text) in files {
         for line in text.lines() {
-            let Some(rest) = line.strip_prefix("# expect: ") else { continue };
+            let Some(rest) = line.strip_prefix("# expect: ") else {
+                continue;
+            };
             let (pos, message) = rest.split_once(' ').expect("`# expect: LINE:COL message`");
             let (l, c) = pos.split_once(':').expect("LINE:COL");
             out.push(Expect {
@@ -56,8 +61,16 @@ fn expectations(files: &[(PathBuf, String)]) -> Vec<Expect> {
 fn check_case(case: &Path) -> Result<(), String> {
     let files = case_files(case);
     let expects = expectations(&files);
-    assert!(!expects.is_empty(), "{} has no `# expect:` lines", case.display());
-    let compiled = compile_sources(vec![("main".into(), files.clone())], SourceMap::new(), Diagnostics::new());
+    assert!(
+        !expects.is_empty(),
+        "{} has no `# expect:` lines",
+        case.display()
+    );
+    let compiled = compile_sources(
+        vec![("main".into(), files.clone())],
+        SourceMap::new(),
+        Diagnostics::new(),
+    );
     let rendered = compiled.render_diagnostics();
     let mut problems = Vec::new();
     if compiled.diagnostics.error_count() != expects.len() {
@@ -76,14 +89,26 @@ fn check_case(case: &Path) -> Result<(), String> {
                 && p.span.start.col == e.col
         });
         if !found {
-            problems.push(format!("no error `{}` at {}:{}:{}", e.message, e.file, e.line, e.col));
+            problems.push(format!(
+                "no error `{}` at {}:{}:{}",
+                e.message, e.file, e.line, e.col
+            ));
         }
         // The rendering names the place and shows the offending line.
         let location = format!("--> {}:{}:{}", e.file, e.line, e.col);
-        let (_, text) = files.iter().find(|(p, _)| p.display().to_string() == e.file).expect("file");
-        let source_line = text.lines().nth(e.line as usize - 1).unwrap_or_default().trim_end();
+        let (_, text) = files
+            .iter()
+            .find(|(p, _)| p.display().to_string() == e.file)
+            .expect("file");
+        let source_line = text
+            .lines()
+            .nth(e.line as usize - 1)
+            .unwrap_or_default()
+            .trim_end();
         if !rendered.contains(&location) || !rendered.contains(source_line) {
-            problems.push(format!("rendering lacks `{location}` or the line `{source_line}`"));
+            problems.push(format!(
+                "rendering lacks `{location}` or the line `{source_line}`"
+            ));
         }
     }
     let golden = case.with_extension("stderr");
@@ -92,14 +117,24 @@ fn check_case(case: &Path) -> Result<(), String> {
     } else {
         match std::fs::read_to_string(&golden) {
             Ok(g) if g == rendered => {}
-            Ok(g) => problems.push(format!("rendering differs from {}:\n--- golden\n{g}\n--- now\n{rendered}", golden.display())),
-            Err(_) => problems.push(format!("missing {}; run with SCHEMAC_BLESS=1", golden.display())),
+            Ok(g) => problems.push(format!(
+                "rendering differs from {}:\n--- golden\n{g}\n--- now\n{rendered}",
+                golden.display()
+            )),
+            Err(_) => problems.push(format!(
+                "missing {}; run with SCHEMAC_BLESS=1",
+                golden.display()
+            )),
         }
     }
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!("{}:\n  {}\n{rendered}", case.display(), problems.join("\n  ")))
+        Err(format!(
+            "{}:\n  {}\n{rendered}",
+            case.display(),
+            problems.join("\n  ")
+        ))
     }
 }
 

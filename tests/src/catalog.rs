@@ -22,7 +22,10 @@ pub fn read(client: &mut Client) -> Vec<String> {
             .collect()
     };
     let user_ns = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'scratch_%' AND n.nspname NOT LIKE 'pg_temp%'";
-    lines.extend(q(client, "SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'"));
+    lines.extend(q(
+        client,
+        "SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'",
+    ));
     lines.extend(q(client, &format!(
         "SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE {user_ns} AND n.nspname <> 'public'"
     )));
@@ -117,7 +120,10 @@ fn format_type(schema: &Schema, ty: &ColumnType, client: &mut Client) -> String 
 /// How Postgres prints a name: quoted when needed, qualified when its schema is not on the search path.
 fn visible_name(client: &mut Client, schema: &str, name: &str) -> String {
     let q = |client: &mut Client, s: &str| -> String {
-        client.query_one("SELECT quote_ident($1)", &[&s]).expect("quote_ident").get(0)
+        client
+            .query_one("SELECT quote_ident($1)", &[&s])
+            .expect("quote_ident")
+            .get(0)
     };
     if schema == "public" {
         q(client, name)
@@ -160,16 +166,31 @@ pub fn expected(client: &mut Client, schema: &Schema) -> Vec<String> {
         lines.push(format!("schema {s}"));
     }
     for e in &schema.enums {
-        let labels: Vec<String> = e.values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect();
-        lines.push(format!("enum {}.{}: {}", e.pg_schema, e.sql_name, labels.join(", ")));
+        let labels: Vec<String> = e
+            .values
+            .iter()
+            .map(|v| format!("'{}'", v.replace('\'', "''")))
+            .collect();
+        lines.push(format!(
+            "enum {}.{}: {}",
+            e.pg_schema,
+            e.sql_name,
+            labels.join(", ")
+        ));
         if let Some(c) = &e.comment {
             lines.push(format!("comment type {}.{}: {c}", e.pg_schema, e.sql_name));
         }
     }
-    let scratch_schemas: std::collections::BTreeSet<String> =
-        schema.tables.iter().map(|t| format!("scratch_{}", t.pg_schema)).collect();
+    let scratch_schemas: std::collections::BTreeSet<String> = schema
+        .tables
+        .iter()
+        .map(|t| format!("scratch_{}", t.pg_schema))
+        .collect();
     for s in &scratch_schemas {
-        exec(client, &format!("DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}"));
+        exec(
+            client,
+            &format!("DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}"),
+        );
     }
     for t in &schema.tables {
         table_lines(client, schema, t, &mut lines);
@@ -185,7 +206,13 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
     let full = format!("{}.{}", t.pg_schema, t.name);
     let scratch = format!("scratch_{}", t.pg_schema);
     let scratch_table = format!("{scratch}.{}", quote(&t.name));
-    exec(client, &format!("CREATE TABLE {scratch_table} (LIKE {})", qual(&t.pg_schema, &t.name)));
+    exec(
+        client,
+        &format!(
+            "CREATE TABLE {scratch_table} (LIKE {})",
+            qual(&t.pg_schema, &t.name)
+        ),
+    );
     lines.push(format!("table {full}"));
     if let Some(c) = &t.comment {
         lines.push(format!("comment table {full}: {c}"));
@@ -198,26 +225,51 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
             line.push_str(" NOT NULL");
         }
         if let Some(g) = &c.generated {
-            exec(client, &format!(
-                "ALTER TABLE {scratch_table} ADD COLUMN zz_generated {ty} GENERATED ALWAYS AS ({g}) STORED"
-            ));
-            let e = one(client, &format!(
-                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+            exec(
+                client,
+                &format!(
+                    "ALTER TABLE {scratch_table} ADD COLUMN zz_generated {ty} GENERATED ALWAYS AS ({g}) STORED"
+                ),
+            );
+            let e = one(
+                client,
+                &format!(
+                    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
                  WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_generated'"
-            ));
-            exec(client, &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_generated"));
+                ),
+            );
+            exec(
+                client,
+                &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_generated"),
+            );
             line.push_str(&format!(" GENERATED AS {e}"));
         } else if c.ty.base.is_serial() {
             let seq = format!("{}_{}_seq", t.name, c.name);
-            let seq = if t.pg_schema == "public" { seq } else { format!("{}.{seq}", t.pg_schema) };
+            let seq = if t.pg_schema == "public" {
+                seq
+            } else {
+                format!("{}.{seq}", t.pg_schema)
+            };
             line.push_str(&format!(" DEFAULT nextval('{seq}'::regclass)"));
         } else if let Some(d) = &c.default {
-            exec(client, &format!("ALTER TABLE {scratch_table} ADD COLUMN zz_default {ty} DEFAULT {}", d.sql()));
-            let e = one(client, &format!(
-                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+            exec(
+                client,
+                &format!(
+                    "ALTER TABLE {scratch_table} ADD COLUMN zz_default {ty} DEFAULT {}",
+                    d.sql()
+                ),
+            );
+            let e = one(
+                client,
+                &format!(
+                    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
                  WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_default'"
-            ));
-            exec(client, &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_default"));
+                ),
+            );
+            exec(
+                client,
+                &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_default"),
+            );
             line.push_str(&format!(" DEFAULT {e}"));
         }
         match c.identity {
@@ -232,13 +284,21 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
     }
     let idents = |client: &mut Client, cols: &[String]| -> String {
         cols.iter()
-            .map(|c| client.query_one("SELECT quote_ident($1)", &[c]).expect("quote_ident").get::<_, String>(0))
+            .map(|c| {
+                client
+                    .query_one("SELECT quote_ident($1)", &[c])
+                    .expect("quote_ident")
+                    .get::<_, String>(0)
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
     if let Some(pk) = &t.primary_key {
         let cols = idents(client, &pk.columns);
-        lines.push(format!("constraint {full} {}: PRIMARY KEY ({cols})", pk.name));
+        lines.push(format!(
+            "constraint {full} {}: PRIMARY KEY ({cols})",
+            pk.name
+        ));
     }
     for u in &t.uniques {
         let cols = idents(client, &u.columns);
@@ -264,10 +324,19 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
     }
     for (i, ck) in t.checks.iter().enumerate() {
         let tmp = format!("zz_check_{i}");
-        exec(client, &format!("ALTER TABLE {scratch_table} ADD CONSTRAINT {tmp} CHECK ({})", ck.expr));
-        let def = one(client, &format!(
-            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '{scratch_table}'::regclass AND conname = '{tmp}'"
-        ));
+        exec(
+            client,
+            &format!(
+                "ALTER TABLE {scratch_table} ADD CONSTRAINT {tmp} CHECK ({})",
+                ck.expr
+            ),
+        );
+        let def = one(
+            client,
+            &format!(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '{scratch_table}'::regclass AND conname = '{tmp}'"
+            ),
+        );
         lines.push(format!("constraint {full} {}: {def}", ck.name));
     }
     for ix in &t.indexes {
@@ -309,12 +378,19 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
             ddl += &format!(" WHERE ({p})");
         }
         exec(client, &ddl);
-        let def = one(client, &format!(
-            "SELECT pg_get_indexdef(i.oid) FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace \
+        let def = one(
+            client,
+            &format!(
+                "SELECT pg_get_indexdef(i.oid) FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace \
              WHERE n.nspname = '{scratch}' AND i.relname = '{}'",
-            ix.name.replace('\'', "''")
-        ));
-        let real_prefix = if t.pg_schema == "public" { "public.".to_string() } else { format!("{}.", t.pg_schema) };
+                ix.name.replace('\'', "''")
+            ),
+        );
+        let real_prefix = if t.pg_schema == "public" {
+            "public.".to_string()
+        } else {
+            format!("{}.", t.pg_schema)
+        };
         let def = def.replacen(&format!(" ON {scratch}."), &format!(" ON {real_prefix}"), 1);
         lines.push(format!("index {}.{}: {def}", t.pg_schema, ix.name));
     }

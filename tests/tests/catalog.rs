@@ -7,12 +7,20 @@ use schemac_tests::{TestDb, catalog, diff, examples, repo_root};
 #[test]
 fn every_example_creates_exactly_its_model() {
     let names = examples();
-    assert_eq!(names.len(), 5, "expected the five example projects, found {names:?}");
+    assert_eq!(
+        names.len(),
+        5,
+        "expected the five example projects, found {names:?}"
+    );
     let mut failures = Vec::new();
     for example in &names {
         let root = repo_root().join("examples").join(example);
         let compiled = compile_project(&root);
-        assert!(!compiled.has_errors(), "{example}:\n{}", compiled.render_diagnostics());
+        assert!(
+            !compiled.has_errors(),
+            "{example}:\n{}",
+            compiled.render_diagnostics()
+        );
         for schema in &compiled.schemas {
             let sql = schemac::sql::join_statements(&schemac::sql::create_schema(schema));
             let mut db = TestDb::create(&format!("cat_{example}"));
@@ -22,9 +30,17 @@ fn every_example_creates_exactly_its_model() {
             // The scratch tables must not leak into what the database holds.
             assert_eq!(actual, catalog::read(&mut db.client).join("\n") + "\n");
             if actual != expected {
-                failures.push(format!("{example}/{}:\n{}", schema.database, diff(&expected, &actual)));
+                failures.push(format!(
+                    "{example}/{}:\n{}",
+                    schema.database,
+                    diff(&expected, &actual)
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "catalog differs from the model:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "catalog differs from the model:\n{}",
+        failures.join("\n")
+    );
 }

@@ -11,13 +11,19 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(dir).expect("under dir").to_string_lossy().into_owned();
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, std::fs::read_to_string(&p).expect("utf-8 file"));
             }
         }
@@ -33,9 +39,13 @@ fn fresh_run(example: &str) -> TempDir {
     copy_dir(&repo_root().join("examples").join(example), &project);
     // A stale migrations directory in the copy would hide a difference.
     assert!(!tmp.path().join("generated").exists());
-    let report = schemac::generate(&project, &GenerateOptions::default()).expect("example generates");
+    let report =
+        schemac::generate(&project, &GenerateOptions::default()).expect("example generates");
     assert!(
-        report.databases.iter().all(|(_, o)| matches!(o, Outcome::Created { .. })),
+        report
+            .databases
+            .iter()
+            .all(|(_, o)| matches!(o, Outcome::Created { .. })),
         "{example}: every database gets its first migration"
     );
     tmp
@@ -60,7 +70,9 @@ fn generated_directory_matches_a_fresh_run() {
         }
         for path in checked_in.keys() {
             if !fresh.contains_key(path) {
-                problems.push(format!("{example}: generated/{example}/{path} is not written by a fresh run"));
+                problems.push(format!(
+                    "{example}: generated/{example}/{path} is not written by a fresh run"
+                ));
             }
         }
     }
@@ -78,7 +90,10 @@ fn generating_twice_writes_nothing_the_second_time() {
     let out_dir = tmp.path().join("generated/marketplace");
     let before: Vec<_> = files(&out_dir).into_iter().collect();
     let mtimes = |dir: &Path| -> Vec<std::time::SystemTime> {
-        let mut v: Vec<_> = walk(dir).iter().map(|p| std::fs::metadata(p).unwrap().modified().unwrap()).collect();
+        let mut v: Vec<_> = walk(dir)
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+            .collect();
         v.sort();
         v
     };
@@ -87,7 +102,9 @@ fn generating_twice_writes_nothing_the_second_time() {
     for (db, outcome) in &report.databases {
         assert_eq!(
             outcome,
-            &Outcome::Unchanged { last_tag: "0000_init".into() },
+            &Outcome::Unchanged {
+                last_tag: "0000_init".into()
+            },
             "database {db} must be unchanged"
         );
     }
@@ -111,13 +128,23 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn snapshots_round_trip_into_the_same_model() {
     for example in examples() {
-        let compiled = schemac_schema::compile_project(&repo_root().join("examples").join(&example));
+        let compiled =
+            schemac_schema::compile_project(&repo_root().join("examples").join(&example));
         assert!(!compiled.has_errors(), "{}", compiled.render_diagnostics());
         for schema in &compiled.schemas {
             let json = schemac_schema::snapshot::to_json(schema);
             let back = schemac_schema::snapshot::from_json(&json).expect("snapshot reads back");
-            assert_eq!(back, schema.without_hints(), "{example}/{}", schema.database);
-            assert_eq!(schemac_schema::snapshot::to_json(&back), json, "same bytes again");
+            assert_eq!(
+                back,
+                schema.without_hints(),
+                "{example}/{}",
+                schema.database
+            );
+            assert_eq!(
+                schemac_schema::snapshot::to_json(&back),
+                json,
+                "same bytes again"
+            );
         }
     }
 }
@@ -127,15 +154,40 @@ fn hints_stay_in_the_model_but_out_of_the_snapshot() {
     let compiled = schemac_schema::compile_project(&repo_root().join("examples/campus"));
     let schema = &compiled.schemas[0];
     let users = schema.table("public", "platform_users").unwrap();
-    assert_eq!(users.column("username").unwrap().hints.renamed_from.as_deref(), Some("handle"));
-    let seats = schema.table("public", "college_branches").unwrap().column("seats").unwrap();
+    assert_eq!(
+        users
+            .column("username")
+            .unwrap()
+            .hints
+            .renamed_from
+            .as_deref(),
+        Some("handle")
+    );
+    let seats = schema
+        .table("public", "college_branches")
+        .unwrap()
+        .column("seats")
+        .unwrap();
     assert_eq!(seats.hints.using.as_deref(), Some("seats::smallint"));
-    let edited = schema.table("public", "comments").unwrap().column("is_edited").unwrap();
+    let edited = schema
+        .table("public", "comments")
+        .unwrap()
+        .column("is_edited")
+        .unwrap();
     assert_eq!(edited.hints.backfill.as_deref(), Some("false"));
     let kinds = schema.enum_type("notification_kind").unwrap();
-    assert_eq!(kinds.hints.value_renames, vec![("vote".to_string(), "upvote".to_string())]);
+    assert_eq!(
+        kinds.hints.value_renames,
+        vec![("vote".to_string(), "upvote".to_string())]
+    );
     let json = schemac_schema::snapshot::to_json(schema);
-    for hint in ["renamed_from", "\"handle\"", "seats::smallint", "backfill", "remap"] {
+    for hint in [
+        "renamed_from",
+        "\"handle\"",
+        "seats::smallint",
+        "backfill",
+        "remap",
+    ] {
         assert!(!json.contains(hint), "hint {hint} leaked into the snapshot");
     }
 }

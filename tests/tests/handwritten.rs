@@ -14,13 +14,18 @@ fn compare(example: &str, database: &str) {
         .find(|s| s.database == database)
         .unwrap_or_else(|| panic!("{example} has no database {database}"));
     let generated = schemac::sql::join_statements(&schemac::sql::create_schema(schema));
-    let fixture = repo_root().join(format!("tests/fixtures/handwritten/{example}_{database}.sql"));
+    let fixture = repo_root().join(format!(
+        "tests/fixtures/handwritten/{example}_{database}.sql"
+    ));
     let handwritten = std::fs::read_to_string(&fixture).expect("fixture exists");
 
     let mut ours = TestDb::create("gen");
     ours.apply_migration(&generated);
     let mut theirs = TestDb::create("hand");
-    theirs.client.batch_execute(&handwritten).expect("hand-written SQL applies");
+    theirs
+        .client
+        .batch_execute(&handwritten)
+        .expect("hand-written SQL applies");
 
     let ours = catalog::read(&mut ours.client).join("\n") + "\n";
     let theirs = catalog::read(&mut theirs.client).join("\n") + "\n";

@@ -295,7 +295,7 @@ fn build_column(
         (Some(node), _) => match lit(node, "default") {
             Ok(s) => Some(ColumnDefault::Literal(s)),
             Err(d) => {
-                err(d);
+                err(*d);
                 None
             }
         },
@@ -315,7 +315,7 @@ fn build_column(
         (Some(node), None) => match lit(node, "backfill") {
             Ok(s) => Some(s),
             Err(d) => {
-                err(d);
+                err(*d);
                 None
             }
         },

@@ -16,17 +16,23 @@ pub struct LiteralCtx<'a> {
 }
 
 /// Renders `node` as an SQL literal of type `ty`, or explains why it does not fit.
-pub fn render(node: &Node, ty: &ColumnType, ctx: &LiteralCtx<'_>) -> Result<String, Diagnostic> {
+pub fn render(
+    node: &Node,
+    ty: &ColumnType,
+    ctx: &LiteralCtx<'_>,
+) -> Result<String, Box<Diagnostic>> {
     let type_sql = sql::column_type(ty, ctx.enums, ctx.ids);
     let misfit = |found: &str, help: String| {
-        Diagnostic::error(format!(
-            "{} {found} does not fit column `{}` of type {}",
-            ctx.what,
-            ctx.column,
-            ty_word(ty)
-        ))
-        .at(node.span, "this value")
-        .help(help)
+        Box::new(
+            Diagnostic::error(format!(
+                "{} {found} does not fit column `{}` of type {}",
+                ctx.what,
+                ctx.column,
+                ty_word(ty)
+            ))
+            .at(node.span, "this value")
+            .help(help),
+        )
     };
     if node.is_null() {
         return Err(misfit(
@@ -51,15 +57,17 @@ pub fn render(node: &Node, ty: &ColumnType, ctx: &LiteralCtx<'_>) -> Result<Stri
         let mut elems = Vec::with_capacity(items.len());
         for item in items {
             let elem = scalar_value(item, &ty.base, ctx).map_err(|help| {
-                Diagnostic::error(format!(
-                    "{} element `{}` does not fit column `{}` of type {}",
-                    ctx.what,
-                    node_text(item),
-                    ctx.column,
-                    ty_word(ty)
-                ))
-                .at(item.span, "this element")
-                .help(help)
+                Box::new(
+                    Diagnostic::error(format!(
+                        "{} element `{}` does not fit column `{}` of type {}",
+                        ctx.what,
+                        node_text(item),
+                        ctx.column,
+                        ty_word(ty)
+                    ))
+                    .at(item.span, "this element")
+                    .help(help),
+                )
             })?;
             elems.push(match elem {
                 Value::Bare(s) => s,
@@ -461,15 +469,17 @@ fn write_json(node: &Node, out: &mut String) {
 }
 
 fn is_json_number(s: &str) -> bool {
-    // JSON forbids a leading `+` and leading zeros.
+    if !is_decimal_number(s) || s.starts_with('+') {
+        return false;
+    }
+    // JSON also forbids leading zeros and a bare leading or trailing point.
     let body = s.strip_prefix('-').unwrap_or(s);
-    is_decimal_number(s)
-        && !s.starts_with('+')
-        && !body.starts_with('.')
-        && !(body.len() > 1 && body.starts_with('0') && !body[1..].starts_with(['.', 'e', 'E']))
-        && !body.ends_with('.')
-        && !body.contains(".e")
-        && !body.contains(".E")
+    let mantissa = body.split(['e', 'E']).next().unwrap_or(body);
+    let (int, frac) = mantissa
+        .split_once('.')
+        .map_or((mantissa, None), |(i, f)| (i, Some(f)));
+    let leading_zero = int.len() > 1 && int.starts_with('0');
+    !int.is_empty() && !leading_zero && frac.is_none_or(|f| !f.is_empty())
 }
 
 fn write_json_string(s: &str, out: &mut String) {

@@ -1,0 +1,157 @@
+//! The `schemac` binary: exit codes, messages, and nothing written on failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Project(PathBuf);
+
+impl Project {
+    fn new(label: &str, files: &[(&str, &str)]) -> Project {
+        let dir = std::env::temp_dir().join(format!("schemac-cli-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        Project(dir)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_schemac"))
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .expect("run schemac")
+    }
+
+    fn exists(&self, p: &str) -> bool {
+        self.0.join(p).exists()
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const GOOD: &str = "tables:\n  users:\n    columns:\n      id: { type: serial, primary_key: true }\n      email: { type: text, unique: true }\n";
+
+#[test]
+fn generate_writes_the_first_migration_then_nothing() {
+    let p = Project::new("ok", &[("schema/users.yaml", GOOD)]);
+    let out = p.run(&["generate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("main: wrote migration 0000_init"));
+    for f in [
+        "migrations/0000_init.sql",
+        "migrations/meta/0000_snapshot.json",
+        "migrations/meta/_journal.json",
+    ] {
+        assert!(p.exists(f), "{f} written");
+    }
+    let sql = std::fs::read_to_string(p.path().join("migrations/0000_init.sql")).unwrap();
+    assert!(sql.contains("CREATE TABLE \"public\".\"users\""), "{sql}");
+
+    let again = p.run(&["generate"]);
+    assert!(again.status.success());
+    assert_eq!(
+        text(&again.stdout),
+        "main: no schema changes since 0000_init; nothing written\n"
+    );
+}
+
+#[test]
+fn a_schema_error_exits_1_and_writes_nothing() {
+    let bad = "tables:\n  users:\n    columns:\n      id: { type: serial, primary_key: true }\n      email: varchr\n      age: { type: integer, default: lots }\n";
+    let p = Project::new("bad", &[("schema/users.yaml", bad)]);
+    let out = p.run(&["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("--> schema/users.yaml:5:14"), "{err}");
+    assert!(err.contains("email: varchr"), "{err}");
+    assert!(err.contains("did you mean `varchar`?"), "{err}");
+    assert!(
+        err.contains("--> schema/users.yaml:6:38"),
+        "both errors are reported: {err}"
+    );
+    assert!(
+        err.contains("2 errors found in the schema; nothing was written"),
+        "{err}"
+    );
+    assert!(!p.exists("migrations"), "nothing may be written");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let p = Project::new("usage", &[("schema/users.yaml", GOOD)]);
+    let out = p.run(&["generate", "--db", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown database `nope`"));
+    let out = p.run(&["generate", "--name", "Bad Name"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = p.run(&["generate", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!p.exists("migrations"));
+}
+
+#[test]
+fn a_bad_config_points_into_schemac_toml() {
+    let p = Project::new(
+        "config",
+        &[
+            (
+                "schemac.toml",
+                "[database.main]\nschema = \"schema\"\nmigration = \"m\"\n",
+            ),
+            ("schema/users.yaml", GOOD),
+        ],
+    );
+    let out = p.run(&["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("--> schemac.toml:3:1"), "{err}");
+    assert!(err.contains("migration"), "{err}");
+}
+
+#[test]
+fn several_databases_and_one_picked_with_db() {
+    let p = Project::new(
+        "multi",
+        &[
+            (
+                "schemac.toml",
+                "[database.main]\nschema = \"schema/main\"\nmigrations = \"migrations/main\"\n\n[database.auth]\nschema = \"schema/auth\"\nmigrations = \"migrations/auth\"\nurl_env = \"AUTH_DATABASE_URL\"\n",
+            ),
+            ("schema/auth/users.yaml", GOOD),
+            (
+                "schema/main/posts.yaml",
+                "tables:\n  posts:\n    columns:\n      id: { type: serial, primary_key: true }\n      author_id: { references: { database: auth, table: users } }\n",
+            ),
+        ],
+    );
+    let out = p.run(&["generate", "--db", "auth"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(p.exists("migrations/auth/0000_init.sql"));
+    assert!(!p.exists("migrations/main"));
+    let out = p.run(&["generate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let main = std::fs::read_to_string(p.path().join("migrations/main/0000_init.sql")).unwrap();
+    assert!(
+        main.contains("\"author_id\" integer NOT NULL"),
+        "type taken from auth.users.id: {main}"
+    );
+    assert!(
+        !main.contains("FOREIGN KEY"),
+        "no FK across databases: {main}"
+    );
+}
