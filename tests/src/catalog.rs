@@ -202,6 +202,28 @@ pub fn expected(client: &mut Client, schema: &Schema) -> Vec<String> {
     lines
 }
 
+/// Adds a column defined by `definition` to the scratch table and returns its
+/// default or generation expression as Postgres prints it.
+fn column_expr(client: &mut Client, scratch_table: &str, definition: &str) -> String {
+    exec(
+        client,
+        &format!("ALTER TABLE {scratch_table} ADD COLUMN zz_probe {definition}"),
+    );
+    let e = one(
+        client,
+        &format!(
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d \
+             JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
+             WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_probe'"
+        ),
+    );
+    exec(
+        client,
+        &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_probe"),
+    );
+    e
+}
+
 fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<String>) {
     let full = format!("{}.{}", t.pg_schema, t.name);
     let scratch = format!("scratch_{}", t.pg_schema);
@@ -225,22 +247,10 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
             line.push_str(" NOT NULL");
         }
         if let Some(g) = &c.generated {
-            exec(
+            let e = column_expr(
                 client,
-                &format!(
-                    "ALTER TABLE {scratch_table} ADD COLUMN zz_generated {ty} GENERATED ALWAYS AS ({g}) STORED"
-                ),
-            );
-            let e = one(
-                client,
-                &format!(
-                    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
-                 WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_generated'"
-                ),
-            );
-            exec(
-                client,
-                &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_generated"),
+                &scratch_table,
+                &format!("{ty} GENERATED ALWAYS AS ({g}) STORED"),
             );
             line.push_str(&format!(" GENERATED AS {e}"));
         } else if c.ty.base.is_serial() {
@@ -252,24 +262,7 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
             };
             line.push_str(&format!(" DEFAULT nextval('{seq}'::regclass)"));
         } else if let Some(d) = &c.default {
-            exec(
-                client,
-                &format!(
-                    "ALTER TABLE {scratch_table} ADD COLUMN zz_default {ty} DEFAULT {}",
-                    d.sql()
-                ),
-            );
-            let e = one(
-                client,
-                &format!(
-                    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum \
-                 WHERE d.adrelid = '{scratch_table}'::regclass AND a.attname = 'zz_default'"
-                ),
-            );
-            exec(
-                client,
-                &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_default"),
-            );
+            let e = column_expr(client, &scratch_table, &format!("{ty} DEFAULT {}", d.sql()));
             line.push_str(&format!(" DEFAULT {e}"));
         }
         match c.identity {

@@ -154,16 +154,16 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
 fn id_def(id_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<IdDef> {
     let what = format!("ID type `{}`", id_name.value);
     let f = fields(node, &what, ID_KEYS, diags)?;
-    let Some(prefix) = f.get("prefix").and_then(|n| name(n, "`prefix`", diags)) else {
-        if !f.has("prefix") {
-            diags.push(
-                Diagnostic::error(format!("{what} has no `prefix`"))
-                    .at(id_name.span, "defined here")
-                    .help("add `prefix: ...`, the text before the separator in the external form"),
-            );
-        }
-        return None;
-    };
+    let prefix = f.required(
+        "prefix",
+        |n, d| name(n, "`prefix`", d),
+        || {
+            Diagnostic::error(format!("{what} has no `prefix`"))
+                .at(id_name.span, "defined here")
+                .help("add `prefix: ...`, the text before the separator in the external form")
+        },
+        diags,
+    )?;
     let separator = f
         .get("separator")
         .and_then(|n| string(n, "`separator`", diags));
@@ -243,18 +243,15 @@ fn enum_def(enum_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) ->
                     let Some(vf) = fields(item, "an enum value", ENUM_VALUE_KEYS, diags) else {
                         continue;
                     };
-                    let Some(n) = vf
-                        .get("name")
-                        .and_then(|n| string(n, "an enum value", diags))
-                    else {
-                        if !vf.has("name") {
-                            diags.push(
-                                Diagnostic::error(
-                                    "an enum value written as a mapping needs `name`",
-                                )
-                                .at(item.span, "no `name` here"),
-                            );
-                        }
+                    let Some(n) = vf.required(
+                        "name",
+                        |n, d| string(n, "an enum value", d),
+                        || {
+                            Diagnostic::error("an enum value written as a mapping needs `name`")
+                                .at(item.span, "no `name` here")
+                        },
+                        diags,
+                    ) else {
                         continue;
                     };
                     let renamed_from = vf
@@ -571,19 +568,16 @@ fn reference_def(node: &Node, diags: &mut Diagnostics) -> Option<ReferenceDef> {
         });
     }
     let f = fields(node, "`references`", REFERENCE_KEYS, diags)?;
-    let Some(table) = f
-        .get("table")
-        .and_then(|n| name(n, "the referenced table", diags))
-    else {
-        if !f.has("table") {
-            diags.push(
-                Diagnostic::error("`references` needs `table`")
-                    .at(node.span, "no `table` here")
-                    .help("write `references: { table: users, column: id }`"),
-            );
-        }
-        return None;
-    };
+    let table = f.required(
+        "table",
+        |n, d| name(n, "the referenced table", d),
+        || {
+            Diagnostic::error("`references` needs `table`")
+                .at(node.span, "no `table` here")
+                .help("write `references: { table: users, column: id }`")
+        },
+        diags,
+    )?;
     Some(ReferenceDef {
         span: node.span,
         database: f.get("database").and_then(|n| name(n, "`database`", diags)),
@@ -708,19 +702,16 @@ fn foreign_key_def(node: &Node, diags: &mut Diagnostics) -> Option<ForeignKeyDef
         .get("columns")
         .map(|n| string_list(n, "a foreign key column", diags))
         .unwrap_or_default();
-    let Some(references) = f
-        .get("references")
-        .and_then(|n| name(n, "the referenced table", diags))
-    else {
-        if !f.has("references") {
-            diags.push(
-                Diagnostic::error("a foreign key needs `references`")
-                    .at(node.span, "no `references` here")
-                    .help("write `{ columns: [a, b], references: other_table, to: [x, y] }`"),
-            );
-        }
-        return None;
-    };
+    let references = f.required(
+        "references",
+        |n, d| name(n, "the referenced table", d),
+        || {
+            Diagnostic::error("a foreign key needs `references`")
+                .at(node.span, "no `references` here")
+                .help("write `{ columns: [a, b], references: other_table, to: [x, y] }`")
+        },
+        diags,
+    )?;
     if columns.is_empty() {
         diags.push(
             Diagnostic::error("a foreign key needs `columns`")
@@ -761,13 +752,15 @@ fn soft_delete(node: &Node, diags: &mut Diagnostics) -> Option<SoftDeleteDef> {
         });
     }
     let f = fields(node, "`soft_delete`", SOFT_DELETE_KEYS, diags)?;
-    let Some(at) = f.get("at").and_then(|n| name(n, "`soft_delete.at`", diags)) else {
-        diags.push(
+    let at = f.required(
+        "at",
+        |n, d| name(n, "`soft_delete.at`", d),
+        || {
             Diagnostic::error("`soft_delete` needs `at`, the timestamp column set on delete")
-                .at(node.span, "no `at` here"),
-        );
-        return None;
-    };
+                .at(node.span, "no `at` here")
+        },
+        diags,
+    )?;
     Some(SoftDeleteDef {
         span: node.span,
         at,

@@ -24,6 +24,24 @@ impl<'a> Fields<'a> {
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
+
+    /// A key that must be there: when it is missing, `missing` is reported;
+    /// when it is there but unreadable, `read` has reported why.
+    pub fn required<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&'a Node, &mut Diagnostics) -> Option<T>,
+        missing: impl FnOnce() -> Diagnostic,
+        diags: &mut Diagnostics,
+    ) -> Option<T> {
+        match self.get(key) {
+            Some(n) => read(n, diags),
+            None => {
+                diags.push(missing());
+                None
+            }
+        }
+    }
 }
 
 /// Reads a mapping, reporting every key not in `known` (with the closest one

@@ -1224,35 +1224,20 @@ fn check_relations(db: &Db<'_>, tables: &mut [Table], diags: &mut Diagnostics) {
     let names = db.table_names();
     for (wt, table) in db.tables.iter().zip(tables.iter()) {
         for r in &wt.def.relations {
-            let target = tables.iter().find(|t| t.name == r.many_to_many.value);
-            if target.is_none() {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "relation `{}` of `{}` names table `{}`, which does not exist",
-                        r.name.value, table.name, r.many_to_many.value
-                    ))
-                    .at(r.many_to_many.span, "unknown table")
-                    .maybe_help(suggest::did_you_mean(
-                        &r.many_to_many.value,
-                        &names,
-                        "tables",
-                    )),
-                );
+            let unknown = |name: &Sp<String>, what: &str| {
+                Diagnostic::error(format!(
+                    "relation `{}` of `{}` {what} table `{}`, which does not exist",
+                    r.name.value, table.name, name.value
+                ))
+                .at(name.span, "unknown table")
+                .maybe_help(suggest::did_you_mean(&name.value, &names, "tables"))
+            };
+            if !tables.iter().any(|t| t.name == r.many_to_many.value) {
+                diags.push(unknown(&r.many_to_many, "names"));
                 continue;
             }
             let Some(through) = tables.iter().find(|t| t.name == r.through.value) else {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "relation `{}` of `{}` goes through table `{}`, which does not exist",
-                        r.name.value, table.name, r.through.value
-                    ))
-                    .at(r.through.span, "unknown table")
-                    .maybe_help(suggest::did_you_mean(
-                        &r.through.value,
-                        &names,
-                        "tables",
-                    )),
-                );
+                diags.push(unknown(&r.through, "goes through"));
                 continue;
             };
             for end in [&table.name, &r.many_to_many.value] {
