@@ -71,6 +71,7 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
     let mut extensions: Vec<String> = db.extensions.iter().map(|(e, _)| e.clone()).collect();
     extensions.sort();
     check_extension_use(db, diags);
+    check_renamed_labels(db, diags);
     Schema {
         database: db.name.to_string(),
         extensions,
@@ -97,6 +98,53 @@ fn check_extension_use(db: &Db<'_>, diags: &mut Diagnostics) {
                     .at(span, "citext")
                     .help("add `extensions: [citext]` to a schema file of this database"),
                 );
+            }
+        }
+    }
+}
+
+/// After `renamed_from` on an enum value, the old label no longer exists:
+/// an expression still naming it would fail when the migration runs.
+fn check_renamed_labels(db: &Db<'_>, diags: &mut Diagnostics) {
+    let renames: Vec<(&str, &str, &str)> = db
+        .enums
+        .iter()
+        .flat_map(|e| {
+            e.hints
+                .value_renames
+                .iter()
+                .map(move |(new, old)| (e.name.as_str(), new.as_str(), old.as_str()))
+        })
+        .collect();
+    if renames.is_empty() {
+        return;
+    }
+    for t in &db.tables {
+        let mut exprs: Vec<&Sp<String>> = Vec::new();
+        for c in &t.columns {
+            exprs.extend(
+                c.def
+                    .default_sql
+                    .iter()
+                    .chain(&c.def.generated)
+                    .chain(&c.def.check),
+            );
+        }
+        exprs.extend(t.checks.iter().map(|c| &c.expr));
+        for i in &t.indexes {
+            exprs.extend(i.predicate.iter().chain(&i.expression));
+        }
+        for e in exprs {
+            for (enum_name, new, old) in &renames {
+                if e.value.contains(&sql::string_literal(old)) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "this expression names `{old}`, which enum `{enum_name}` renamed to `{new}`"
+                        ))
+                        .at(e.span, "uses the old label")
+                        .help(format!("write {} instead", sql::string_literal(new))),
+                    );
+                }
             }
         }
     }
