@@ -1,19 +1,32 @@
 //! `schemac generate`: compile the schema and write the next migration of each database.
+//!
+//! Everything is planned in memory first, for every database; files are
+//! written only when the whole plan succeeded.
 
 use std::path::{Path, PathBuf};
 
+use schemac_schema::resolve::Origins;
 use schemac_schema::{Compiled, DatabaseConfig, Schema, compile_project, snapshot};
 
-use crate::journal::{Journal, JournalEntry, sha256_hex};
+use crate::diff::{self, DataHints, Diff, Loss, LossPlace, Renames, renames_from_hints};
+use crate::journal::{JournalEntry, sha256_hex};
+use crate::migrations::{DirError, MigrationDir, idx_text};
+use crate::naming::migration_name;
 use crate::output::FileSet;
 use crate::sql;
 
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
-    /// The migration name (`0000_<name>`); derived when absent.
+    /// The migration name (`0003_<name>`); derived from the change when absent.
     pub name: Option<String>,
     /// Only this database; every database when absent.
     pub database: Option<String>,
+    /// Write changes that can lose data instead of refusing them.
+    pub allow_data_loss: bool,
+    /// Write an empty migration with this name for hand-written SQL.
+    pub custom: Option<String>,
+    /// Re-record the hashes of deliberately edited migrations.
+    pub rehash: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,8 +37,11 @@ pub enum GenerateError {
     /// The command was called wrongly (unknown database, bad name).
     #[error("{0}")]
     Usage(String),
-    #[error("{path}: {message}")]
-    Migrations { path: PathBuf, message: String },
+    /// The change can lose data and `--allow-data-loss` was not given.
+    #[error("{report}")]
+    DataLoss { report: String },
+    #[error(transparent)]
+    Migrations(#[from] DirError),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -36,31 +52,30 @@ pub enum GenerateError {
 /// What happened to one database.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// A new migration was written.
-    Created { tag: String, files: Vec<PathBuf> },
+    /// New migrations were written (two when an enum value must be added first).
+    Created {
+        tags: Vec<String>,
+        files: Vec<PathBuf>,
+    },
     /// The schema equals the last snapshot: nothing was written.
     Unchanged { last_tag: String },
+    /// `--rehash`: these migrations' hashes were re-recorded (tag, files that changed).
+    Rehashed { entries: Vec<(String, Vec<String>)> },
 }
 
 #[derive(Debug)]
 pub struct Report {
     /// (database name, outcome), in configuration order.
     pub databases: Vec<(String, Outcome)>,
-    /// Rendered warnings, empty when there are none.
-    pub warnings: String,
+    /// Warnings (stale hints, risky changes), one per line.
+    pub warnings: Vec<String>,
 }
 
-/// The files one database's next migration consists of, before anything is written.
-#[derive(Debug)]
-pub struct Plan {
-    pub database: String,
-    pub outcome: PlannedOutcome,
-}
-
-#[derive(Debug)]
-pub enum PlannedOutcome {
-    Create { tag: String, files: FileSet },
-    Unchanged { last_tag: String },
+struct Plan {
+    database: String,
+    outcome: Outcome,
+    files: FileSet,
+    warnings: Vec<String>,
 }
 
 /// Compiles the project under `root` and writes what changed.
@@ -69,36 +84,33 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
     let plans = plan(root, &compiled, options)?;
     let mut report = Report {
         databases: Vec::new(),
-        warnings: if compiled.diagnostics.is_empty() {
-            String::new()
-        } else {
-            compiled.render_diagnostics()
-        },
+        warnings: Vec::new(),
     };
+    if !compiled.diagnostics.is_empty() {
+        report.warnings.push(compiled.render_diagnostics());
+    }
     for p in plans {
+        let written = p.files.write().map_err(|e| GenerateError::Io {
+            path: root.to_path_buf(),
+            source: e,
+        })?;
         let outcome = match p.outcome {
-            PlannedOutcome::Unchanged { last_tag } => Outcome::Unchanged { last_tag },
-            PlannedOutcome::Create { tag, files } => {
-                let written = files.write().map_err(|e| GenerateError::Io {
-                    path: root.to_path_buf(),
-                    source: e,
-                })?;
-                Outcome::Created {
-                    tag,
-                    files: written
-                        .into_iter()
-                        .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
-                        .collect(),
-                }
-            }
+            Outcome::Created { tags, .. } => Outcome::Created {
+                tags,
+                files: written
+                    .into_iter()
+                    .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
+                    .collect(),
+            },
+            other => other,
         };
+        report.warnings.extend(p.warnings);
         report.databases.push((p.database, outcome));
     }
     Ok(report)
 }
 
-/// Everything `generate` would write, without writing it.
-pub fn plan(
+fn plan(
     root: &Path,
     compiled: &Compiled,
     options: &GenerateOptions,
@@ -111,7 +123,7 @@ pub fn plan(
     let Some(config) = &compiled.config else {
         return Err(GenerateError::Usage("no project configuration".into()));
     };
-    if let Some(name) = &options.name {
+    for name in options.name.iter().chain(&options.custom) {
         validate_name(name)?;
     }
     if let Some(db) = &options.database {
@@ -124,11 +136,40 @@ pub fn plan(
         }
     }
     let mut plans = Vec::new();
-    for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
+    let mut losses = Vec::new();
+    for ((db, schema), origins) in config
+        .databases
+        .iter()
+        .zip(&compiled.schemas)
+        .zip(&compiled.origins)
+    {
         if options.database.as_ref().is_some_and(|d| d != &db.name) {
             continue;
         }
-        plans.push(plan_database(root, db, schema, options)?);
+        let dir = MigrationDir::open(&root.join(&db.migrations))?;
+        let p = if options.rehash {
+            rehash(&dir, db)?
+        } else if let Some(name) = &options.custom {
+            custom(&dir, db, name)?
+        } else {
+            match plan_database(&dir, db, schema, options)? {
+                Planned::Ready(p) => p,
+                Planned::Lossy(l) => {
+                    losses.push(describe_losses(compiled, &dir, db, origins, &l));
+                    continue;
+                }
+            }
+        };
+        plans.push(p);
+    }
+    if !losses.is_empty() {
+        return Err(GenerateError::DataLoss {
+            report: format!(
+                "error: these changes can lose data, so nothing was written:\n{}\n\
+                 If the loss is intended, run again with `--allow-data-loss`.\n",
+                losses.join("")
+            ),
+        });
     }
     Ok(plans)
 }
@@ -148,85 +189,328 @@ fn validate_name(name: &str) -> Result<(), GenerateError> {
     }
 }
 
+enum Planned {
+    Ready(Plan),
+    Lossy(Vec<Loss>),
+}
+
+/// One migration about to be written.
+struct NewMigration {
+    name: String,
+    up: String,
+    down: String,
+    snapshot: String,
+    custom: bool,
+}
+
+/// The SQL text of a migration file; a change with nothing to run (only
+/// generated-code settings) still gets a file, saying so.
+fn sql_text(statements: &[String]) -> String {
+    if statements.is_empty() {
+        "-- No SQL: this change only touches settings of the generated code.\n".to_string()
+    } else {
+        sql::join_statements(statements)
+    }
+}
+
+fn empty_schema(database: &str) -> Schema {
+    Schema {
+        database: database.to_string(),
+        extensions: Vec::new(),
+        pg_schemas: Vec::new(),
+        ids: Vec::new(),
+        enums: Vec::new(),
+        tables: Vec::new(),
+    }
+}
+
 fn plan_database(
-    root: &Path,
+    dir: &MigrationDir,
     db: &DatabaseConfig,
     schema: &Schema,
     options: &GenerateOptions,
-) -> Result<Plan, GenerateError> {
-    let dir = root.join(&db.migrations);
-    let meta = dir.join("meta");
-    let journal_path = meta.join("_journal.json");
-    let mut journal = match std::fs::read_to_string(&journal_path) {
-        Ok(text) => Journal::from_json(&text).map_err(|message| GenerateError::Migrations {
-            path: journal_path.clone(),
-            message,
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Journal::default(),
-        Err(e) => {
-            return Err(GenerateError::Io {
-                path: journal_path,
-                source: e,
-            });
-        }
+) -> Result<Planned, GenerateError> {
+    let current = schema.without_hints();
+    let Some(last) = dir.last() else {
+        // The first migration creates everything; its reverse drops it again.
+        let down = diff::diff(
+            &current,
+            &empty_schema(&db.name),
+            &Renames::default(),
+            &DataHints::default(),
+        );
+        let name = options.name.clone().unwrap_or_else(|| "init".into());
+        let m = NewMigration {
+            name,
+            up: sql_text(&sql::create_schema(schema)),
+            down: sql_text(&down.statements()),
+            snapshot: snapshot::to_json(schema),
+            custom: false,
+        };
+        return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
-    let new_snapshot = snapshot::to_json(schema);
+    let previous = dir.snapshot(last.idx)?;
+    if previous == current {
+        let (_, _, warnings) = renames_from_hints(&previous, schema);
+        return Ok(Planned::Ready(Plan {
+            database: db.name.clone(),
+            outcome: Outcome::Unchanged {
+                last_tag: last.tag.clone(),
+            },
+            files: FileSet::new(),
+            warnings,
+        }));
+    }
+    let steps = migration_steps(&previous, schema);
+    let warnings = steps.warnings;
+    let losses: Vec<Loss> = steps
+        .steps
+        .iter()
+        .flat_map(|s| s.up.losses.clone())
+        .collect();
+    if !losses.is_empty() && !options.allow_data_loss {
+        return Ok(Planned::Lossy(losses));
+    }
+    let count = steps.steps.len();
+    let mut migrations = Vec::new();
+    for (i, step) in steps.steps.into_iter().enumerate() {
+        let name = match (&options.name, i + 1 == count) {
+            (Some(n), true) => n.clone(),
+            _ => migration_name(&step.up),
+        };
+        migrations.push(NewMigration {
+            name,
+            up: sql_text(&step.up.statements()),
+            down: sql_text(&step.down.statements()),
+            snapshot: snapshot::to_json(&step.to),
+            custom: false,
+        });
+    }
+    Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
+}
 
-    let prev_snapshot_sha256 = match journal.entries.last() {
-        None => None,
-        Some(last) => {
-            let path = meta.join(format!("{}_snapshot.json", idx_text(last.idx)));
-            let text = std::fs::read_to_string(&path).map_err(|e| GenerateError::Migrations {
-                path: path.clone(),
-                message: format!("cannot read the last snapshot: {e}"),
-            })?;
-            let previous = snapshot::from_json(&text).map_err(|e| GenerateError::Migrations {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-            if previous == schema.without_hints() {
-                return Ok(Plan {
-                    database: db.name.clone(),
-                    outcome: PlannedOutcome::Unchanged {
-                        last_tag: last.tag.clone(),
-                    },
-                });
+/// One migration between two schemas: its up and down changes.
+pub struct Step {
+    pub from: Schema,
+    pub to: Schema,
+    pub up: Diff,
+    pub down: Diff,
+}
+
+pub struct Steps {
+    /// Usually one; two when enum values must be added in a migration of their own.
+    pub steps: Vec<Step>,
+    /// Stale hints and risky changes.
+    pub warnings: Vec<String>,
+}
+
+/// The migrations that take a database from `previous` (a snapshot) to
+/// `current` (the schema, with its hints).
+pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
+    let (renames, data, mut warnings) = renames_from_hints(previous, current);
+    let current = current.without_hints();
+    let up = diff::diff(previous, &current, &renames, &data);
+    let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values {
+        // Postgres cannot use an enum value in the transaction that adds it:
+        // the additions go into a migration of their own first.
+        let middle = with_new_enum_values(previous, &current, &renames);
+        let first_renames = renames.values_only();
+        let first = diff::diff(previous, &middle, &first_renames, &DataHints::default());
+        let second_renames = renames.without_values();
+        let second = diff::diff(&middle, &current, &second_renames, &data);
+        vec![
+            (previous.clone(), middle.clone(), first_renames, first),
+            (middle, current, second_renames, second),
+        ]
+    } else {
+        vec![(previous.clone(), current, renames, up)]
+    };
+    let steps = plan
+        .into_iter()
+        .map(|(from, to, renames, up)| {
+            warnings.extend(up.warnings.iter().cloned());
+            let down = diff::diff(&to, &from, &renames.inverse(), &DataHints::default());
+            Step { from, to, up, down }
+        })
+        .collect();
+    Steps { steps, warnings }
+}
+
+/// `previous` with the values that `current` adds to its enums, and nothing else.
+fn with_new_enum_values(previous: &Schema, current: &Schema, renames: &Renames) -> Schema {
+    let mut middle = previous.clone();
+    for e in &mut middle.enums {
+        let new_key = renames
+            .enums
+            .iter()
+            .find(|(_, old)| old == &e.name)
+            .map_or(e.name.as_str(), |(new, _)| new.as_str());
+        if let Some(ne) = current.enum_type(new_key) {
+            let translated: Vec<&String> = e
+                .values
+                .iter()
+                .map(|v| {
+                    renames
+                        .values
+                        .iter()
+                        .find(|(k, _, old)| k == new_key && old == v)
+                        .map_or(v, |(_, new, _)| new)
+                })
+                .collect();
+            // Only pure additions can run ahead; a rebuilt enum stays with the rest.
+            let mut it = ne.values.iter();
+            if translated.iter().all(|v| it.any(|n| n == *v)) {
+                e.values = ne.values.clone();
             }
-            return Err(GenerateError::Migrations {
-                path: path.clone(),
-                message: format!(
-                    "the schema of database `{}` differs from snapshot {}; migrations that change an existing schema come with the snapshot differ, which this version of schemac does not have yet",
-                    db.name, last.tag
-                ),
-            });
         }
-    };
+    }
+    middle
+}
 
-    let idx = journal.entries.len() as u32;
-    let name = options.name.clone().unwrap_or_else(|| "init".to_string());
-    let tag = format!("{}_{name}", idx_text(idx));
-    let sql_text = sql::join_statements(&sql::create_schema(schema));
-    journal.entries.push(JournalEntry {
-        idx,
-        tag: tag.clone(),
-        sql_sha256: sha256_hex(&sql_text),
-        snapshot_sha256: sha256_hex(&new_snapshot),
-        prev_snapshot_sha256,
-    });
+fn write_plan(
+    dir: &MigrationDir,
+    db: &DatabaseConfig,
+    migrations: Vec<NewMigration>,
+    warnings: Vec<String>,
+) -> Plan {
+    let mut journal = dir.journal.clone();
     let mut files = FileSet::new();
-    files.add(dir.join(format!("{tag}.sql")), sql_text);
-    files.add(
-        meta.join(format!("{}_snapshot.json", idx_text(idx))),
-        new_snapshot,
-    );
-    files.add(journal_path, journal.to_json());
+    let mut tags = Vec::new();
+    for m in migrations {
+        let idx = journal.entries.len() as u32;
+        let tag = format!("{}_{}", idx_text(idx), m.name);
+        let prev = journal.entries.last().map(|e| e.snapshot_sha256.clone());
+        journal.entries.push(JournalEntry {
+            idx,
+            tag: tag.clone(),
+            sql_sha256: sha256_hex(&m.up),
+            down_sha256: sha256_hex(&m.down),
+            snapshot_sha256: sha256_hex(&m.snapshot),
+            prev_snapshot_sha256: prev,
+            custom: m.custom,
+            edited: false,
+        });
+        files.add(dir.sql_path(&tag), m.up);
+        files.add(dir.down_path(&tag), m.down);
+        files.add(dir.snapshot_path(idx), m.snapshot);
+        tags.push(tag);
+    }
+    files.add(dir.journal_path(), journal.to_json());
+    Plan {
+        database: db.name.clone(),
+        outcome: Outcome::Created {
+            tags,
+            files: Vec::new(),
+        },
+        files,
+        warnings,
+    }
+}
+
+/// An empty migration for hand-written SQL; the schema stays as it was.
+fn custom(dir: &MigrationDir, db: &DatabaseConfig, name: &str) -> Result<Plan, GenerateError> {
+    let Some(last) = dir.last() else {
+        return Err(GenerateError::Usage(format!(
+            "database `{}` has no migrations yet: run `schemac generate` first, then add a custom one",
+            db.name
+        )));
+    };
+    let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
+    let m = NewMigration {
+        name: name.to_string(),
+        up: "-- Custom migration: write the SQL to run here, statements separated by\n\
+             -- `--> statement-breakpoint` lines. The schema snapshot does not change.\n"
+            .to_string(),
+        down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
+        snapshot: snapshot_text,
+        custom: true,
+    };
+    Ok(write_plan(dir, db, vec![m], Vec::new()))
+}
+
+/// Re-records the hashes of migrations whose files were edited on purpose.
+fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, GenerateError> {
+    let mut journal = dir.journal.clone();
+    let mut changed = Vec::new();
+    let mut prev: Option<String> = None;
+    for e in &mut journal.entries {
+        let mut what = Vec::new();
+        let up = sha256_hex(&dir.read(&dir.sql_path(&e.tag))?);
+        let down = sha256_hex(&dir.read(&dir.down_path(&e.tag))?);
+        let snap = sha256_hex(&dir.read(&dir.snapshot_path(e.idx))?);
+        if up != e.sql_sha256 {
+            what.push(format!("{}.sql", e.tag));
+            e.sql_sha256 = up;
+        }
+        if down != e.down_sha256 {
+            what.push(format!("{}.down.sql", e.tag));
+            e.down_sha256 = down;
+        }
+        if snap != e.snapshot_sha256 {
+            what.push(format!("meta/{}_snapshot.json", idx_text(e.idx)));
+            e.snapshot_sha256 = snap;
+        }
+        if e.prev_snapshot_sha256 != prev {
+            what.push("the link to the previous snapshot".into());
+            e.prev_snapshot_sha256 = prev.clone();
+        }
+        prev = Some(e.snapshot_sha256.clone());
+        if !what.is_empty() {
+            e.edited = true;
+            changed.push((e.tag.clone(), what));
+        }
+    }
+    let mut files = FileSet::new();
+    if !changed.is_empty() {
+        files.add(dir.journal_path(), journal.to_json());
+    }
     Ok(Plan {
         database: db.name.clone(),
-        outcome: PlannedOutcome::Create { tag, files },
+        outcome: Outcome::Rehashed { entries: changed },
+        files,
+        warnings: Vec::new(),
     })
 }
 
-/// `0007`
-pub fn idx_text(idx: u32) -> String {
-    format!("{idx:04}")
+/// The guard's report for one database: each lossy change and where it comes from.
+fn describe_losses(
+    compiled: &Compiled,
+    dir: &MigrationDir,
+    db: &DatabaseConfig,
+    origins: &Origins,
+    losses: &[Loss],
+) -> String {
+    let mut out = String::new();
+    for l in losses {
+        let place = match &l.place {
+            LossPlace::Column {
+                schema,
+                table,
+                column,
+            } => origins
+                .column(schema, table, column)
+                .map(|s| compiled.locate(s)),
+            LossPlace::Enum { name } => origins.enums.get(name).map(|s| compiled.locate(*s)),
+            LossPlace::DroppedTable { schema, table } => dir
+                .created_by(schema, table, None)
+                .map(|tag| format!("created by migration {tag}")),
+            LossPlace::DroppedColumn {
+                schema,
+                table,
+                column,
+            } => dir
+                .created_by(schema, table, Some(column))
+                .map(|tag| format!("created by migration {tag}")),
+        };
+        out.push_str(&format!(
+            "  - {}: {}{}\n",
+            db.name,
+            l.what,
+            place.map(|p| format!(" ({p})")).unwrap_or_default()
+        ));
+        if let Some(h) = &l.hint {
+            out.push_str(&format!("      hint: {h}\n"));
+        }
+    }
+    out
 }

@@ -31,10 +31,22 @@ pub struct JournalEntry {
     pub tag: String,
     /// SHA-256 of the migration's SQL, line endings normalised to LF.
     pub sql_sha256: String,
+    /// SHA-256 of the reverse migration (`.down.sql`).
+    pub down_sha256: String,
     pub snapshot_sha256: String,
     /// The snapshot this migration starts from; two branches that both add
     /// migration N start from the same one, which `check` detects.
     pub prev_snapshot_sha256: Option<String>,
+    /// Written by `generate --custom`: hand-written SQL, no schema change.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub custom: bool,
+    /// Re-recorded by `generate --rehash` after a deliberate edit.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub edited: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Journal {
@@ -83,8 +95,11 @@ mod tests {
                 idx: 0,
                 tag: "0000_init".into(),
                 sql_sha256: "a".into(),
+                down_sha256: "c".into(),
                 snapshot_sha256: "b".into(),
                 prev_snapshot_sha256: None,
+                custom: false,
+                edited: false,
             }],
             ..Journal::default()
         };

@@ -5,9 +5,14 @@
 //! pulls in no async runtime and no database driver. The `cli` feature adds
 //! the `schemac` binary.
 
+pub mod check;
+pub mod diff;
 pub mod generate;
 pub mod journal;
+pub mod migrations;
+pub mod naming;
 pub mod output;
+pub mod show;
 pub mod sql;
 
 pub use generate::{GenerateError, GenerateOptions, Outcome, Report, generate};

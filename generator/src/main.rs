@@ -1,9 +1,10 @@
 //! The `schemac` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use schemac::show::Color;
 use schemac::{GenerateError, GenerateOptions, Outcome};
 
 #[derive(Parser)]
@@ -24,59 +25,155 @@ struct Cli {
 enum Command {
     /// Compile the schema and write the next migration of each database.
     Generate {
-        /// Name of the new migration (`0000_<name>.sql`).
+        /// Name of the new migration (`0003_<name>.sql`); derived from the change by default.
         #[arg(long)]
         name: Option<String>,
         /// Only this database (default: all of them).
         #[arg(long)]
         db: Option<String>,
+        /// Write changes that can lose data (dropped tables or columns, narrowed types, removed enum values).
+        #[arg(long)]
+        allow_data_loss: bool,
+        /// Write an empty migration with this name, for hand-written SQL.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["name", "rehash"])]
+        custom: Option<String>,
+        /// Re-record the hashes of migrations edited on purpose, and show which.
+        #[arg(long, conflicts_with = "name")]
+        rehash: bool,
+    },
+    /// For CI: fail when the schema has uncovered changes, the migration chain is broken, or a migration was edited.
+    Check {
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Show a change and the SQL it needs: the pending one, or between two migrations.
+    Diff {
+        /// The starting migration (tag or number); default: the last one.
+        from: Option<String>,
+        /// The ending migration (tag or number); default: the schema files.
+        to: Option<String>,
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+        /// Also show the snapshot, line by line.
+        #[arg(short, long)]
+        verbose: bool,
     },
 }
 
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
-const EXIT_SCHEMA: u8 = 1;
+const EXIT_FAILURE: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Generate { name, db } => {
-            run_generate(&cli.project, GenerateOptions { name, database: db })
+    let root = cli.project.as_path();
+    let result = match cli.command {
+        Command::Generate {
+            name,
+            db,
+            allow_data_loss,
+            custom,
+            rehash,
+        } => run_generate(
+            root,
+            GenerateOptions {
+                name,
+                database: db,
+                allow_data_loss,
+                custom,
+                rehash,
+            },
+        ),
+        Command::Check { db } => run_check(root, db.as_deref()),
+        Command::Diff {
+            from,
+            to,
+            db,
+            verbose,
+        } => schemac::show::show(
+            root,
+            db.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            verbose,
+            Color::detect(),
+        )
+        .map(|text| {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }),
+    };
+    result.unwrap_or_else(report_error)
+}
+
+fn report_error(e: GenerateError) -> ExitCode {
+    match e {
+        GenerateError::Schema { rendered } | GenerateError::DataLoss { report: rendered } => {
+            eprint!("{rendered}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+        GenerateError::Usage(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        e => {
+            let e = anyhow::Error::from(e).context("schemac failed; nothing was written");
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
         }
     }
 }
 
-fn run_generate(root: &std::path::Path, options: GenerateOptions) -> ExitCode {
-    match schemac::generate(root, &options) {
-        Ok(report) => {
-            eprint!("{}", report.warnings);
-            for (db, outcome) in &report.databases {
-                match outcome {
-                    Outcome::Created { tag, files } => {
-                        println!("{db}: wrote migration {tag}");
-                        for f in files {
-                            println!("  {}", f.display());
-                        }
-                    }
-                    Outcome::Unchanged { last_tag } => {
-                        println!("{db}: no schema changes since {last_tag}; nothing written");
-                    }
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(GenerateError::Schema { rendered }) => {
-            eprint!("{rendered}");
-            ExitCode::from(EXIT_SCHEMA)
-        }
-        Err(GenerateError::Usage(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(e) => {
-            let e = anyhow::Error::from(e).context("schemac generate failed; nothing was written");
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_SCHEMA)
+fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {
+    let report = schemac::generate(root, &options)?;
+    for w in &report.warnings {
+        let w = w.trim_end();
+        if w.starts_with("warning:") || w.starts_with("error:") {
+            eprintln!("{w}");
+        } else {
+            eprintln!("warning: {w}");
         }
     }
+    for (db, outcome) in &report.databases {
+        match outcome {
+            Outcome::Created { tags, files } => {
+                println!(
+                    "{db}: wrote migration{} {}",
+                    if tags.len() == 1 { "" } else { "s" },
+                    tags.join(", ")
+                );
+                for f in files {
+                    println!("  {}", f.display());
+                }
+            }
+            Outcome::Unchanged { last_tag } => {
+                println!("{db}: no schema changes since {last_tag}; nothing written");
+            }
+            Outcome::Rehashed { entries } if entries.is_empty() => {
+                println!("{db}: every migration matches the journal; nothing to re-record");
+            }
+            Outcome::Rehashed { entries } => {
+                for (tag, what) in entries {
+                    println!("{db}: re-recorded {tag}: {}", what.join(", "));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
+    let problems = schemac::check::check(root, db)?;
+    if problems.is_empty() {
+        println!(
+            "ok: the migrations cover the schema, the chain is whole and no migration was edited"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    Ok(ExitCode::from(EXIT_FAILURE))
 }

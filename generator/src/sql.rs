@@ -41,12 +41,12 @@ pub fn create_schema(schema: &Schema) -> Vec<String> {
     }
     for t in &schema.tables {
         for fk in &t.foreign_keys {
-            out.push(add_foreign_key(t, fk));
+            out.push(add_foreign_key(&t.pg_schema, &t.name, fk));
         }
     }
     for t in &schema.tables {
         for i in &t.indexes {
-            out.push(create_index(t, i));
+            out.push(create_index(&t.pg_schema, &t.name, i));
         }
     }
     for e in &schema.enums {
@@ -96,6 +96,17 @@ pub fn column_attributes(c: &Column) -> String {
         parts.push(format!("GENERATED ALWAYS AS ({g}) STORED"));
     }
     parts.join(" ")
+}
+
+/// A column as `ALTER TABLE ... ADD COLUMN` writes it: `"name" type attributes`.
+pub fn column_definition(schema: &Schema, c: &Column) -> String {
+    let attrs = column_attributes(c);
+    let def = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
+    if attrs.is_empty() {
+        def
+    } else {
+        format!("{def} {attrs}")
+    }
 }
 
 /// `CREATE TABLE` with one column per line, names and types aligned.
@@ -156,10 +167,10 @@ pub fn ident_list(names: &[String]) -> String {
         .join(", ")
 }
 
-pub fn add_foreign_key(t: &Table, fk: &ForeignKey) -> String {
+pub fn add_foreign_key(schema: &str, table: &str, fk: &ForeignKey) -> String {
     let mut s = format!(
         "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-        qualified(&t.pg_schema, &t.name),
+        qualified(schema, table),
         ident(&fk.name),
         ident_list(&fk.columns),
         qualified(&fk.ref_schema, &fk.ref_table),
@@ -204,13 +215,13 @@ pub fn index_key(k: &IndexKey) -> String {
     s
 }
 
-pub fn create_index(t: &Table, i: &Index) -> String {
+pub fn create_index(schema: &str, table: &str, i: &Index) -> String {
     let keys: Vec<String> = i.keys.iter().map(index_key).collect();
     let mut s = format!(
         "CREATE {}INDEX {} ON {}",
         if i.unique { "UNIQUE " } else { "" },
         ident(&i.name),
-        qualified(&t.pg_schema, &t.name)
+        qualified(schema, table)
     );
     if i.method != "btree" {
         s.push_str(" USING ");

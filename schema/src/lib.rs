@@ -36,11 +36,22 @@ pub struct Compiled {
     pub config: Option<Config>,
     /// One per database, in the order of `config.databases`.
     pub schemas: Vec<Schema>,
+    /// Where each database's objects are defined, parallel to `schemas`.
+    pub origins: Vec<resolve::Origins>,
 }
 
 impl Compiled {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
+    }
+
+    /// `path:line` of a span, for messages outside the diagnostic renderer.
+    pub fn locate(&self, span: source::Span) -> String {
+        format!(
+            "{}:{}",
+            self.sources.path(span.file).display(),
+            span.start.line
+        )
     }
 
     /// The rendered diagnostics (errors and warnings), rustc style.
@@ -59,6 +70,7 @@ pub fn compile_project(root: &Path) -> Compiled {
             diagnostics,
             config: None,
             schemas: Vec::new(),
+            origins: Vec::new(),
         };
     };
     let mut inputs = Vec::new();
@@ -115,12 +127,15 @@ pub fn compile_sources(
         }
         dbs.push(resolve::DatabaseSource { name, files: asts });
     }
-    let schemas = resolve::resolve_project(&dbs, &mut diagnostics);
+    let (schemas, origins) = resolve::resolve_project(&dbs, &mut diagnostics)
+        .into_iter()
+        .unzip();
     Compiled {
         sources,
         diagnostics,
         config: None,
         schemas,
+        origins,
     }
 }
 

@@ -29,13 +29,60 @@ pub struct DatabaseSource {
 
 /// Resolves every database of a project. The schemas are complete only when
 /// `diags` holds no error afterwards.
-pub fn resolve_project(sources: &[DatabaseSource], diags: &mut Diagnostics) -> Vec<Schema> {
+pub fn resolve_project(
+    sources: &[DatabaseSource],
+    diags: &mut Diagnostics,
+) -> Vec<(Schema, Origins)> {
     let mut dbs: Vec<Db<'_>> = sources.iter().map(|s| collect(s, diags)).collect();
     infer_reference_types(&mut dbs);
     let types: Vec<DbTypes> = dbs.iter().map(DbTypes::of).collect();
     dbs.iter()
-        .map(|db| finish::finish(db, &types, diags))
+        .map(|db| (finish::finish(db, &types, diags), Origins::of(db)))
         .collect()
+}
+
+/// Where each table, column and enum of a database is defined, so later
+/// stages (the data-loss guard) can name the schema file and line.
+#[derive(Debug, Default, Clone)]
+pub struct Origins {
+    /// (pg_schema, table) -> span of the table's name
+    pub tables: HashMap<(String, String), Span>,
+    /// (pg_schema, table, column) -> span of the column's name
+    pub columns: HashMap<(String, String, String), Span>,
+    /// enum key -> span of its name
+    pub enums: HashMap<String, Span>,
+}
+
+impl Origins {
+    fn of(db: &Db<'_>) -> Origins {
+        let mut o = Origins {
+            enums: db.enum_spans.clone(),
+            ..Origins::default()
+        };
+        for t in &db.tables {
+            let key = (t.pg_schema.clone(), t.def.name.value.clone());
+            o.tables.insert(key.clone(), t.def.name.span);
+            for c in &t.columns {
+                o.columns.insert(
+                    (key.0.clone(), key.1.clone(), c.def.name.value.clone()),
+                    c.def.name.span,
+                );
+            }
+        }
+        o
+    }
+
+    pub fn table(&self, pg_schema: &str, table: &str) -> Option<Span> {
+        self.tables
+            .get(&(pg_schema.to_string(), table.to_string()))
+            .copied()
+    }
+
+    pub fn column(&self, pg_schema: &str, table: &str, column: &str) -> Option<Span> {
+        self.columns
+            .get(&(pg_schema.to_string(), table.to_string(), column.to_string()))
+            .copied()
+    }
 }
 
 /// A table on its way to the model.

@@ -1,0 +1,633 @@
+//! One typed schema change, and the SQL it becomes.
+//!
+//! A change carries everything its SQL needs (names, rendered types and
+//! defaults), so rendering is a pure function of the change alone.
+
+use schemac_schema::model::*;
+use schemac_schema::sql::{ident, qualified, string_literal};
+
+use crate::sql::{add_foreign_key, create_index, ident_list};
+
+/// A table by its Postgres name, as it is when the change runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRef {
+    pub schema: String,
+    pub name: String,
+}
+
+impl TableRef {
+    pub fn of(t: &Table) -> TableRef {
+        TableRef {
+            schema: t.pg_schema.clone(),
+            name: t.name.clone(),
+        }
+    }
+
+    pub fn sql(&self) -> String {
+        qualified(&self.schema, &self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValuePosition {
+    Before(String),
+    After(String),
+}
+
+/// A column whose type is an enum being recreated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumUsage {
+    pub table: TableRef,
+    pub column: String,
+    pub array: bool,
+    /// The column's default in the new schema, restored after the recreation.
+    pub default: Option<String>,
+    /// Whether the column had a default before, which must be dropped first.
+    pub had_default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommentTarget {
+    Table(TableRef),
+    Column(TableRef, String),
+    Type { schema: String, name: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    CreateExtension(String),
+    DropExtension(String),
+    CreateSchema(String),
+    DropSchema(String),
+    CreateEnum(Enum),
+    DropEnum {
+        schema: String,
+        sql_name: String,
+    },
+    RenameEnum {
+        schema: String,
+        from: String,
+        to: String,
+    },
+    MoveEnum {
+        sql_name: String,
+        from: String,
+        to: String,
+    },
+    AddEnumValue {
+        schema: String,
+        sql_name: String,
+        value: String,
+        position: Option<ValuePosition>,
+    },
+    RenameEnumValue {
+        schema: String,
+        sql_name: String,
+        from: String,
+        to: String,
+    },
+    /// Values removed or reordered: the type is rebuilt and every column re-cast.
+    RecreateEnum {
+        new: Enum,
+        /// (old value, value its rows become); removed values without an entry are lost.
+        remap: Vec<(String, String)>,
+        removed: Vec<String>,
+        usages: Vec<EnumUsage>,
+    },
+    /// The full table as created (columns, primary key, uniques, checks).
+    CreateTable {
+        table: Table,
+        create_sql: String,
+    },
+    DropTable(TableRef),
+    RenameTable {
+        table: TableRef,
+        to: String,
+    },
+    MoveTable {
+        table: TableRef,
+        to_schema: String,
+    },
+    AddColumn {
+        table: TableRef,
+        column: String,
+        /// `"name" type [NOT NULL] [DEFAULT ...] ...` as in CREATE TABLE.
+        definition: String,
+        /// Existing rows get this: the column is added without NOT NULL,
+        /// filled, then constrained. Holds (definition without NOT NULL, value).
+        backfill: Option<(String, String)>,
+    },
+    DropColumn {
+        table: TableRef,
+        column: String,
+    },
+    RenameColumn {
+        table: TableRef,
+        from: String,
+        to: String,
+    },
+    AlterColumnType {
+        table: TableRef,
+        column: String,
+        to_sql: String,
+        using: String,
+        /// A serial's sequence whose type follows the column's.
+        sequence: Option<(String, String)>,
+    },
+    SetNotNull {
+        table: TableRef,
+        column: String,
+        backfill: Option<String>,
+    },
+    DropNotNull {
+        table: TableRef,
+        column: String,
+    },
+    SetDefault {
+        table: TableRef,
+        column: String,
+        sql: String,
+    },
+    DropDefault {
+        table: TableRef,
+        column: String,
+    },
+    AddIdentity {
+        table: TableRef,
+        column: String,
+        identity: Identity,
+    },
+    SetIdentity {
+        table: TableRef,
+        column: String,
+        identity: Identity,
+    },
+    DropIdentity {
+        table: TableRef,
+        column: String,
+    },
+    DropExpression {
+        table: TableRef,
+        column: String,
+    },
+    /// A plain integer column becomes serial: a sequence owned by the column.
+    AddSerial {
+        table: TableRef,
+        column: String,
+        sequence: String,
+        big: bool,
+    },
+    /// A serial column becomes plain: its default and sequence go.
+    DropSerial {
+        table: TableRef,
+        column: String,
+        sequence: String,
+    },
+    RenameSequence {
+        schema: String,
+        from: String,
+        to: String,
+    },
+    AddPrimaryKey {
+        table: TableRef,
+        pk: PrimaryKey,
+    },
+    AddUnique {
+        table: TableRef,
+        unique: Unique,
+    },
+    AddCheck {
+        table: TableRef,
+        check: Check,
+    },
+    AddForeignKey {
+        table: TableRef,
+        fk: ForeignKey,
+    },
+    DropConstraint {
+        table: TableRef,
+        name: String,
+    },
+    RenameConstraint {
+        table: TableRef,
+        from: String,
+        to: String,
+    },
+    CreateIndex {
+        table: TableRef,
+        index: Index,
+    },
+    DropIndex {
+        schema: String,
+        name: String,
+    },
+    RenameIndex {
+        schema: String,
+        from: String,
+        to: String,
+    },
+    Comment {
+        target: CommentTarget,
+        text: Option<String>,
+    },
+}
+
+impl Change {
+    /// The statements of this change, without trailing semicolons.
+    pub fn sql(&self) -> Vec<String> {
+        match self {
+            Change::CreateExtension(e) => {
+                vec![format!("CREATE EXTENSION IF NOT EXISTS {}", ident(e))]
+            }
+            Change::DropExtension(e) => vec![format!("DROP EXTENSION IF EXISTS {}", ident(e))],
+            Change::CreateSchema(s) => vec![format!("CREATE SCHEMA IF NOT EXISTS {}", ident(s))],
+            Change::DropSchema(s) => vec![format!("DROP SCHEMA IF EXISTS {}", ident(s))],
+            Change::CreateEnum(e) => vec![crate::sql::create_enum(e)],
+            Change::DropEnum { schema, sql_name } => {
+                vec![format!("DROP TYPE {}", qualified(schema, sql_name))]
+            }
+            Change::RenameEnum { schema, from, to } => {
+                vec![format!(
+                    "ALTER TYPE {} RENAME TO {}",
+                    qualified(schema, from),
+                    ident(to)
+                )]
+            }
+            Change::MoveEnum { sql_name, from, to } => {
+                vec![format!(
+                    "ALTER TYPE {} SET SCHEMA {}",
+                    qualified(from, sql_name),
+                    ident(to)
+                )]
+            }
+            Change::AddEnumValue {
+                schema,
+                sql_name,
+                value,
+                position,
+            } => {
+                let mut s = format!(
+                    "ALTER TYPE {} ADD VALUE {}",
+                    qualified(schema, sql_name),
+                    string_literal(value)
+                );
+                match position {
+                    Some(ValuePosition::Before(v)) => {
+                        s.push_str(&format!(" BEFORE {}", string_literal(v)))
+                    }
+                    Some(ValuePosition::After(v)) => {
+                        s.push_str(&format!(" AFTER {}", string_literal(v)))
+                    }
+                    None => {}
+                }
+                vec![s]
+            }
+            Change::RenameEnumValue {
+                schema,
+                sql_name,
+                from,
+                to,
+            } => vec![format!(
+                "ALTER TYPE {} RENAME VALUE {} TO {}",
+                qualified(schema, sql_name),
+                string_literal(from),
+                string_literal(to)
+            )],
+            Change::RecreateEnum {
+                new, remap, usages, ..
+            } => recreate_enum(new, remap, usages),
+            Change::CreateTable { create_sql, .. } => vec![create_sql.clone()],
+            Change::DropTable(t) => vec![format!("DROP TABLE {}", t.sql())],
+            Change::RenameTable { table, to } => {
+                vec![format!(
+                    "ALTER TABLE {} RENAME TO {}",
+                    table.sql(),
+                    ident(to)
+                )]
+            }
+            Change::MoveTable { table, to_schema } => {
+                vec![format!(
+                    "ALTER TABLE {} SET SCHEMA {}",
+                    table.sql(),
+                    ident(to_schema)
+                )]
+            }
+            Change::AddColumn {
+                table,
+                column,
+                definition,
+                backfill,
+            } => match backfill {
+                None => vec![format!(
+                    "ALTER TABLE {} ADD COLUMN {definition}",
+                    table.sql()
+                )],
+                Some((relaxed, value)) => {
+                    vec![
+                        format!("ALTER TABLE {} ADD COLUMN {relaxed}", table.sql()),
+                        format!("UPDATE {} SET {} = {value}", table.sql(), ident(column)),
+                        format!(
+                            "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+                            table.sql(),
+                            ident(column)
+                        ),
+                    ]
+                }
+            },
+            Change::DropColumn { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} DROP COLUMN {}",
+                    table.sql(),
+                    ident(column)
+                )]
+            }
+            Change::RenameColumn { table, from, to } => vec![format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                table.sql(),
+                ident(from),
+                ident(to)
+            )],
+            Change::AlterColumnType {
+                table,
+                column,
+                to_sql,
+                using,
+                sequence,
+            } => {
+                let mut v = vec![format!(
+                    "ALTER TABLE {} ALTER COLUMN {} TYPE {to_sql} USING {using}",
+                    table.sql(),
+                    ident(column)
+                )];
+                if let Some((seq, ty)) = sequence {
+                    v.push(format!(
+                        "ALTER SEQUENCE {} AS {ty}",
+                        qualified(&table.schema, seq)
+                    ));
+                }
+                v
+            }
+            Change::SetNotNull {
+                table,
+                column,
+                backfill,
+            } => {
+                let mut v = Vec::new();
+                if let Some(value) = backfill {
+                    v.push(format!(
+                        "UPDATE {} SET {col} = {value} WHERE {col} IS NULL",
+                        table.sql(),
+                        col = ident(column)
+                    ));
+                }
+                v.push(format!(
+                    "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+                    table.sql(),
+                    ident(column)
+                ));
+                v
+            }
+            Change::DropNotNull { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
+                    table.sql(),
+                    ident(column)
+                )]
+            }
+            Change::SetDefault { table, column, sql } => vec![format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {sql}",
+                table.sql(),
+                ident(column)
+            )],
+            Change::DropDefault { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                    table.sql(),
+                    ident(column)
+                )]
+            }
+            Change::AddIdentity {
+                table,
+                column,
+                identity,
+            } => vec![
+                format!(
+                    "ALTER TABLE {} ALTER COLUMN {} ADD {}",
+                    table.sql(),
+                    ident(column),
+                    identity_sql(*identity)
+                ),
+                // Rows already there hold values the new sequence must not hand out again.
+                format!(
+                    "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(max({col}), 0) + 1, false) FROM {}",
+                    string_literal(&table.sql()),
+                    string_literal(column),
+                    table.sql(),
+                    col = ident(column)
+                ),
+            ],
+            Change::SetIdentity {
+                table,
+                column,
+                identity,
+            } => vec![format!(
+                "ALTER TABLE {} ALTER COLUMN {} SET GENERATED {}",
+                table.sql(),
+                ident(column),
+                match identity {
+                    Identity::Always => "ALWAYS",
+                    Identity::ByDefault => "BY DEFAULT",
+                }
+            )],
+            Change::DropIdentity { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP IDENTITY",
+                    table.sql(),
+                    ident(column)
+                )]
+            }
+            Change::DropExpression { table, column } => {
+                vec![format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
+                    table.sql(),
+                    ident(column)
+                )]
+            }
+            Change::AddSerial {
+                table,
+                column,
+                sequence,
+                big,
+            } => {
+                let seq = qualified(&table.schema, sequence);
+                vec![
+                    format!(
+                        "CREATE SEQUENCE {seq} AS {} OWNED BY {}.{}",
+                        if *big { "bigint" } else { "integer" },
+                        table.sql(),
+                        ident(column)
+                    ),
+                    format!(
+                        "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT nextval({}::regclass)",
+                        table.sql(),
+                        ident(column),
+                        string_literal(&seq)
+                    ),
+                    format!(
+                        "SELECT setval({}, COALESCE(max({col}), 0) + 1, false) FROM {}",
+                        string_literal(&seq),
+                        table.sql(),
+                        col = ident(column)
+                    ),
+                ]
+            }
+            Change::DropSerial {
+                table,
+                column,
+                sequence,
+            } => vec![
+                format!(
+                    "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                    table.sql(),
+                    ident(column)
+                ),
+                format!("DROP SEQUENCE {}", qualified(&table.schema, sequence)),
+            ],
+            Change::RenameSequence { schema, from, to } => {
+                vec![format!(
+                    "ALTER SEQUENCE {} RENAME TO {}",
+                    qualified(schema, from),
+                    ident(to)
+                )]
+            }
+            Change::AddPrimaryKey { table, pk } => vec![format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
+                table.sql(),
+                ident(&pk.name),
+                ident_list(&pk.columns)
+            )],
+            Change::AddUnique { table, unique } => vec![format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                table.sql(),
+                ident(&unique.name),
+                ident_list(&unique.columns)
+            )],
+            Change::AddCheck { table, check } => vec![format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                table.sql(),
+                ident(&check.name),
+                check.expr
+            )],
+            Change::AddForeignKey { table, fk } => {
+                vec![add_foreign_key(&table.schema, &table.name, fk)]
+            }
+            Change::DropConstraint { table, name } => {
+                vec![format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    table.sql(),
+                    ident(name)
+                )]
+            }
+            Change::RenameConstraint { table, from, to } => vec![format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                table.sql(),
+                ident(from),
+                ident(to)
+            )],
+            Change::CreateIndex { table, index } => {
+                vec![create_index(&table.schema, &table.name, index)]
+            }
+            Change::DropIndex { schema, name } => {
+                vec![format!("DROP INDEX {}", qualified(schema, name))]
+            }
+            Change::RenameIndex { schema, from, to } => {
+                vec![format!(
+                    "ALTER INDEX {} RENAME TO {}",
+                    qualified(schema, from),
+                    ident(to)
+                )]
+            }
+            Change::Comment { target, text } => {
+                let what = match target {
+                    CommentTarget::Table(t) => format!("TABLE {}", t.sql()),
+                    CommentTarget::Column(t, c) => format!("COLUMN {}.{}", t.sql(), ident(c)),
+                    CommentTarget::Type { schema, name } => {
+                        format!("TYPE {}", qualified(schema, name))
+                    }
+                };
+                let value = text
+                    .as_deref()
+                    .map_or_else(|| "NULL".to_string(), string_literal);
+                vec![format!("COMMENT ON {what} IS {value}")]
+            }
+        }
+    }
+}
+
+fn identity_sql(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Always => "GENERATED ALWAYS AS IDENTITY",
+        Identity::ByDefault => "GENERATED BY DEFAULT AS IDENTITY",
+    }
+}
+
+/// Rebuilds an enum type under its name: the old type steps aside, the new
+/// one is created, every column is re-cast (moving rows off removed values),
+/// and the old type is dropped.
+fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -> Vec<String> {
+    let ty = qualified(&new.pg_schema, &new.sql_name);
+    let old_name = format!("{}__schemac_old", new.sql_name);
+    let mut v = vec![
+        format!("ALTER TYPE {ty} RENAME TO {}", ident(&old_name)),
+        crate::sql::create_enum(new),
+    ];
+    for u in usages {
+        let col = ident(&u.column);
+        if u.had_default {
+            v.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT",
+                u.table.sql()
+            ));
+        }
+        let using = if u.array {
+            let mut e = format!("{col}::text[]");
+            for (from, to) in remap {
+                e = format!(
+                    "array_replace({e}, {}, {})",
+                    string_literal(from),
+                    string_literal(to)
+                );
+            }
+            format!("{e}::{ty}[]")
+        } else if remap.is_empty() {
+            format!("{col}::text::{ty}")
+        } else {
+            let whens: Vec<String> = remap
+                .iter()
+                .map(|(from, to)| {
+                    format!("WHEN {} THEN {}", string_literal(from), string_literal(to))
+                })
+                .collect();
+            format!(
+                "(CASE {col}::text {} ELSE {col}::text END)::{ty}",
+                whens.join(" ")
+            )
+        };
+        v.push(format!(
+            "ALTER TABLE {} ALTER COLUMN {col} TYPE {ty}{} USING {using}",
+            u.table.sql(),
+            if u.array { "[]" } else { "" }
+        ));
+        if let Some(d) = &u.default {
+            v.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {d}",
+                u.table.sql()
+            ));
+        }
+    }
+    v.push(format!(
+        "DROP TYPE {}",
+        qualified(&new.pg_schema, &old_name)
+    ));
+    v
+}

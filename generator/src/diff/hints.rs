@@ -1,0 +1,255 @@
+//! Change hints turned into what the differ needs: which new object is which
+//! old one (renames), and how to carry existing rows through (using,
+//! backfill, remap). A hint that no longer applies is stale: it is reported
+//! and ignored.
+
+use std::collections::HashMap;
+
+use schemac_schema::model::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TableId {
+    pub schema: String,
+    pub name: String,
+}
+
+impl TableId {
+    pub fn of(t: &Table) -> TableId {
+        TableId {
+            schema: t.pg_schema.clone(),
+            name: t.name.clone(),
+        }
+    }
+}
+
+/// Which new objects are old ones under another name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Renames {
+    /// (new table, old table)
+    pub tables: Vec<(TableId, TableId)>,
+    /// (new table, new column, old column)
+    pub columns: Vec<(TableId, String, String)>,
+    /// (new enum key, old enum key)
+    pub enums: Vec<(String, String)>,
+    /// (new enum key, new value, old value)
+    pub values: Vec<(String, String, String)>,
+}
+
+impl Renames {
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+            && self.columns.is_empty()
+            && self.enums.is_empty()
+            && self.values.is_empty()
+    }
+
+    pub fn table_old_id(&self, new: &TableId) -> Option<&TableId> {
+        self.tables.iter().find(|(n, _)| n == new).map(|(_, o)| o)
+    }
+
+    pub fn column_old_name(&self, table: &TableId, new_col: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(t, n, _)| t == table && n == new_col)
+            .map(|(_, _, o)| o.as_str())
+    }
+
+    pub fn column_new_name(&self, table: &TableId, old_col: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(t, _, o)| t == table && o == old_col)
+            .map(|(_, n, _)| n.as_str())
+    }
+
+    pub fn enum_old_name(&self, new_key: &str) -> Option<&str> {
+        self.enums
+            .iter()
+            .find(|(n, _)| n == new_key)
+            .map(|(_, o)| o.as_str())
+    }
+
+    pub fn value_new_name(&self, enum_key: &str, old_value: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(e, _, o)| e == enum_key && o == old_value)
+            .map(|(_, n, _)| n.as_str())
+    }
+
+    /// The same renames seen from the other side, for the down migration.
+    pub fn inverse(&self) -> Renames {
+        let table_back = |new: &TableId| {
+            self.table_old_id(new)
+                .cloned()
+                .unwrap_or_else(|| new.clone())
+        };
+        let enum_back = |new: &str| self.enum_old_name(new).unwrap_or(new).to_string();
+        Renames {
+            tables: self
+                .tables
+                .iter()
+                .map(|(n, o)| (o.clone(), n.clone()))
+                .collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|(t, n, o)| (table_back(t), o.clone(), n.clone()))
+                .collect(),
+            enums: self
+                .enums
+                .iter()
+                .map(|(n, o)| (o.clone(), n.clone()))
+                .collect(),
+            values: self
+                .values
+                .iter()
+                .map(|(e, n, o)| (enum_back(e), o.clone(), n.clone()))
+                .collect(),
+        }
+    }
+
+    /// Only the enum value renames (for the first half of a split migration).
+    pub fn values_only(&self) -> Renames {
+        Renames {
+            values: self.values.clone(),
+            ..Renames::default()
+        }
+    }
+
+    /// Everything but the enum value renames.
+    pub fn without_values(&self) -> Renames {
+        Renames {
+            values: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
+/// How existing rows are carried through a change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataHints {
+    /// (schema, table, column) -> the USING expression of a type change
+    pub using: HashMap<(String, String, String), String>,
+    /// (schema, table, column) -> SQL for the value NULL rows get
+    pub backfill: HashMap<(String, String, String), String>,
+    /// enum key -> (removed value, value its rows become)
+    pub remap: HashMap<String, Vec<(String, String)>>,
+}
+
+/// Reads the hints of `new` against `old`, keeping those that apply and
+/// describing the stale ones.
+pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Vec<String>) {
+    let mut r = Renames::default();
+    let mut data = DataHints::default();
+    let mut stale = Vec::new();
+
+    for nt in &new.tables {
+        let Some(from) = &nt.hints.renamed_from else {
+            continue;
+        };
+        let already = old.table(&nt.pg_schema, &nt.name).is_some();
+        let source = old.table(&nt.pg_schema, from).or_else(|| {
+            let mut same = old.tables.iter().filter(|t| &t.name == from);
+            match (same.next(), same.next()) {
+                (Some(t), None) => Some(t),
+                _ => None,
+            }
+        });
+        match source {
+            Some(ot) if !already => r.tables.push((TableId::of(nt), TableId::of(ot))),
+            _ => stale.push(format!(
+                "`renamed_from: {from}` on table `{}` is stale ({}); it is ignored and can be removed",
+                nt.name,
+                if already { "the rename is already in the last snapshot" } else { "the last snapshot has no such table" }
+            )),
+        }
+    }
+    for ne in &new.enums {
+        if let Some(from) = &ne.hints.renamed_from {
+            let already = old.enum_type(&ne.name).is_some();
+            if !already && old.enum_type(from).is_some() {
+                r.enums.push((ne.name.clone(), from.clone()));
+            } else {
+                stale.push(format!(
+                    "`renamed_from: {from}` on enum `{}` is stale; it is ignored and can be removed",
+                    ne.name
+                ));
+            }
+        }
+        let old_key = r.enum_old_name(&ne.name).unwrap_or(&ne.name).to_string();
+        let oe = old.enum_type(&old_key);
+        for (value, from) in &ne.hints.value_renames {
+            match oe {
+                Some(oe) if oe.values.contains(from) && !oe.values.contains(value) => {
+                    r.values.push((ne.name.clone(), value.clone(), from.clone()))
+                }
+                _ => stale.push(format!(
+                    "`renamed_from: {from}` on value `{value}` of enum `{}` is stale; it is ignored and can be removed",
+                    ne.name
+                )),
+            }
+        }
+        let mut remaps = Vec::new();
+        for (from, to) in &ne.hints.remap {
+            if oe.is_some_and(|oe| oe.values.contains(from)) {
+                remaps.push((from.clone(), to.clone()));
+            } else {
+                stale.push(format!(
+                    "`remap: {{ {from}: {to} }}` on enum `{}` is stale (the last snapshot has no value `{from}`); it is ignored and can be removed",
+                    ne.name
+                ));
+            }
+        }
+        if !remaps.is_empty() {
+            data.remap.insert(ne.name.clone(), remaps);
+        }
+    }
+    for nt in &new.tables {
+        let id = TableId::of(nt);
+        let old_id = r.table_old_id(&id).cloned().unwrap_or_else(|| id.clone());
+        let ot = old.table(&old_id.schema, &old_id.name);
+        for nc in &nt.columns {
+            let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
+            let mut source = ot.and_then(|t| t.column(&nc.name));
+            if let Some(from) = &nc.hints.renamed_from {
+                match ot {
+                    Some(t) if t.column(from).is_some() && t.column(&nc.name).is_none() => {
+                        r.columns.push((id.clone(), nc.name.clone(), from.clone()));
+                        source = t.column(from);
+                    }
+                    _ => stale.push(format!(
+                        "`renamed_from: {from}` on column `{}.{}` is stale; it is ignored and can be removed",
+                        nt.name, nc.name
+                    )),
+                }
+            }
+            if let Some(using) = &nc.hints.using {
+                let type_changes = source
+                    .is_some_and(|oc| column_sql_type(old, &oc.ty) != column_sql_type(new, &nc.ty));
+                if type_changes {
+                    data.using.insert(key.clone(), using.clone());
+                } else {
+                    stale.push(format!(
+                        "`using` on column `{}.{}` is stale (its type does not change); it is ignored and can be removed",
+                        nt.name, nc.name
+                    ));
+                }
+            }
+            if let Some(backfill) = &nc.hints.backfill {
+                let needed = !nc.nullable && source.is_none_or(|oc| oc.nullable);
+                if needed {
+                    data.backfill.insert(key.clone(), backfill.clone());
+                } else {
+                    stale.push(format!(
+                        "`backfill` on column `{}.{}` is stale (it does not become NOT NULL); it is ignored and can be removed",
+                        nt.name, nc.name
+                    ));
+                }
+            }
+        }
+    }
+    (r, data, stale)
+}
+
+fn column_sql_type(s: &Schema, ty: &ColumnType) -> String {
+    schemac_schema::sql::column_type(ty, &s.enums, &s.ids)
+}

@@ -1,0 +1,129 @@
+//! A database's migrations directory: the SQL files, the snapshots and the journal.
+
+use std::path::{Path, PathBuf};
+
+use schemac_schema::{Schema, snapshot};
+
+use crate::journal::{Journal, JournalEntry};
+
+/// Why the migrations directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct DirError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+pub struct MigrationDir {
+    pub dir: PathBuf,
+    pub journal: Journal,
+}
+
+/// `0007`
+pub fn idx_text(idx: u32) -> String {
+    format!("{idx:04}")
+}
+
+impl MigrationDir {
+    /// Reads the journal; a directory without one has no migrations yet.
+    pub fn open(dir: &Path) -> Result<MigrationDir, DirError> {
+        let path = dir.join("meta").join("_journal.json");
+        let journal = match std::fs::read_to_string(&path) {
+            Ok(text) => Journal::from_json(&text).map_err(|message| DirError {
+                path: path.clone(),
+                message,
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Journal::default(),
+            Err(e) => {
+                return Err(DirError {
+                    path,
+                    message: e.to_string(),
+                });
+            }
+        };
+        Ok(MigrationDir {
+            dir: dir.to_path_buf(),
+            journal,
+        })
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.join("meta").join("_journal.json")
+    }
+
+    pub fn sql_path(&self, tag: &str) -> PathBuf {
+        self.dir.join(format!("{tag}.sql"))
+    }
+
+    pub fn down_path(&self, tag: &str) -> PathBuf {
+        self.dir.join(format!("{tag}.down.sql"))
+    }
+
+    pub fn snapshot_path(&self, idx: u32) -> PathBuf {
+        self.dir
+            .join("meta")
+            .join(format!("{}_snapshot.json", idx_text(idx)))
+    }
+
+    pub fn read(&self, path: &Path) -> Result<String, DirError> {
+        std::fs::read_to_string(path).map_err(|e| DirError {
+            path: path.to_path_buf(),
+            message: format!("cannot read: {e}"),
+        })
+    }
+
+    pub fn snapshot(&self, idx: u32) -> Result<Schema, DirError> {
+        let path = self.snapshot_path(idx);
+        let text = self.read(&path)?;
+        snapshot::from_json(&text).map_err(|e| DirError {
+            path,
+            message: e.to_string(),
+        })
+    }
+
+    pub fn last(&self) -> Option<&JournalEntry> {
+        self.journal.entries.last()
+    }
+
+    /// The entry with this tag.
+    pub fn entry(&self, tag: &str) -> Option<&JournalEntry> {
+        self.journal
+            .entries
+            .iter()
+            .find(|e| e.tag == tag || idx_text(e.idx) == tag)
+    }
+
+    /// The first migration whose snapshot holds a table (and column), for
+    /// telling where a dropped object came from.
+    pub fn created_by(&self, schema: &str, table: &str, column: Option<&str>) -> Option<String> {
+        self.journal.entries.iter().find_map(|e| {
+            let s = self.snapshot(e.idx).ok()?;
+            let t = s.table(schema, table)?;
+            match column {
+                Some(c) if t.column(c).is_none() => None,
+                _ => Some(e.tag.clone()),
+            }
+        })
+    }
+
+    /// SQL files in the directory whose number the journal does not know,
+    /// or that share a number: the trace of two branches that both added one.
+    pub fn stray_files(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .filter(|n| {
+                let tag = n.trim_end_matches(".sql").trim_end_matches(".down");
+                !self.journal.entries.iter().any(|e| e.tag == tag)
+            })
+            .collect()
+    }
+}

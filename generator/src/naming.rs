@@ -1,0 +1,99 @@
+//! Migration names derived from what a migration does.
+
+use crate::diff::{Change, Diff, describe, touched_table};
+
+/// `add_posts_published_at`, `create_posts`, `alter_users`, ... stable and readable.
+pub fn migration_name(diff: &Diff) -> String {
+    // Renames of keys, indexes and sequences follow from a table or column
+    // rename; comments are incidental. Neither names a migration.
+    let main: Vec<&Change> = diff
+        .changes
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                Change::RenameConstraint { .. }
+                    | Change::RenameIndex { .. }
+                    | Change::RenameSequence { .. }
+                    | Change::Comment { .. }
+            )
+        })
+        .collect();
+    let name = match main.as_slice() {
+        [] if diff.changes.is_empty() => "settings".to_string(),
+        [] => "comments".to_string(),
+        [one] => single(one),
+        many => {
+            let mut tables: Vec<String> = Vec::new();
+            for c in many {
+                if let Some(t) = touched_table(c) {
+                    if !tables.contains(&t) {
+                        tables.push(t);
+                    }
+                }
+            }
+            let all_created = many.iter().all(|c| {
+                matches!(
+                    c,
+                    Change::CreateTable { .. }
+                        | Change::AddForeignKey { .. }
+                        | Change::CreateIndex { .. }
+                )
+            });
+            let all_enum = many.iter().all(|c| touched_table(c).is_none());
+            match tables.as_slice() {
+                _ if all_enum => "alter_enums".to_string(),
+                [t] if all_created => format!("create_{t}"),
+                [t] => format!("alter_{t}"),
+                [a, b] if all_created => format!("create_{a}_and_{b}"),
+                [a, b] => format!("alter_{a}_and_{b}"),
+                _ if all_created => format!("create_{}_tables", tables.len()),
+                _ => format!("alter_{}_tables", tables.len()),
+            }
+        }
+    };
+    sanitize(&name)
+}
+
+fn single(c: &Change) -> String {
+    match c {
+        Change::CreateTable { table, .. } => format!("create_{}", table.name),
+        Change::DropTable(t) => format!("drop_{}", t.name),
+        Change::RenameTable { table, to } => format!("rename_{}_to_{to}", table.name),
+        Change::AddColumn { table, column, .. } => format!("add_{}_{column}", table.name),
+        Change::DropColumn { table, column } => format!("drop_{}_{column}", table.name),
+        Change::RenameColumn { table, from, to } => format!("rename_{}_{from}_to_{to}", table.name),
+        Change::AddEnumValue {
+            sql_name, value, ..
+        } => format!("add_{sql_name}_{value}"),
+        Change::CreateEnum(e) => format!("create_enum_{}", e.sql_name),
+        Change::DropEnum { sql_name, .. } => format!("drop_enum_{sql_name}"),
+        Change::CreateIndex { index, .. } => format!("add_{}", index.name),
+        Change::DropIndex { name, .. } => format!("drop_{name}"),
+        other => {
+            let (verb, what) = describe(other);
+            match touched_table(other) {
+                Some(t) => format!("alter_{t}"),
+                None => format!("{verb}_{what}"),
+            }
+        }
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_');
+    let mut cut = out.chars().take(50).collect::<String>();
+    while cut.ends_with('_') {
+        cut.pop();
+    }
+    if cut.is_empty() { "change".into() } else { cut }
+}
