@@ -310,7 +310,7 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
     let (renames, data, mut warnings) = renames_from_hints(previous, current);
     let current = current.without_hints();
     let up = diff::diff(previous, &current, &renames, &data);
-    let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values {
+    let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values() {
         // Postgres cannot use an enum value in the transaction that adds it:
         // the additions go into a migration of their own first.
         let middle = with_new_enum_values(previous, &current, &renames);
@@ -329,7 +329,16 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
         .into_iter()
         .map(|(from, to, renames, up)| {
             warnings.extend(up.warnings.iter().cloned());
-            let down = diff::diff(&to, &from, &renames.inverse(), &DataHints::default());
+            let inverse = renames.inverse();
+            let mut down = diff::diff(&to, &from, &inverse, &DataHints::default());
+            if down.uses_added_enum_values() {
+                // A down migration is one file, so it cannot be split: rebuild those enums instead.
+                let rebuild = DataHints {
+                    rebuild_enums: down.enums_using_added_values.clone(),
+                    ..DataHints::default()
+                };
+                down = diff::diff(&to, &from, &inverse, &rebuild);
+            }
             Step { from, to, up, down }
         })
         .collect();

@@ -34,6 +34,10 @@ pub fn read(client: &mut Client) -> Vec<String> {
          WHERE c.relkind = 'r' AND {user_ns}"
     )));
     lines.extend(q(client, &format!(
+        "SELECT 'sequence ' || n.nspname || '.' || c.relname || ': ' || format_type(s.seqtypid, NULL) \
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
         "SELECT 'column ' || n.nspname || '.' || c.relname || ' #' || a.attnum || ' ' || a.attname || ': ' \
                 || format_type(a.atttypid, a.atttypmod) \
                 || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
@@ -264,6 +268,17 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
         } else if let Some(d) = &c.default {
             let e = column_expr(client, &scratch_table, &format!("{ty} DEFAULT {}", d.sql()));
             line.push_str(&format!(" DEFAULT {e}"));
+        }
+        if c.ty.base.is_serial() || c.identity.is_some() {
+            let seq_type = match c.ty.base {
+                BaseType::SmallInt => "smallint",
+                BaseType::Integer | BaseType::Serial => "integer",
+                _ => "bigint",
+            };
+            lines.push(format!(
+                "sequence {}.{}_{}_seq: {seq_type}",
+                t.pg_schema, t.name, c.name
+            ));
         }
         match c.identity {
             Some(Identity::Always) => line.push_str(" IDENTITY ALWAYS"),

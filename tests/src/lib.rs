@@ -2,6 +2,8 @@
 //! the catalog of a database as sorted, readable lines.
 
 pub mod catalog;
+pub mod random_schema;
+pub mod roundtrip;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

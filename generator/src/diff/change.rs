@@ -571,12 +571,25 @@ fn identity_sql(identity: Identity) -> &'static str {
     }
 }
 
+/// The name an enum's old type steps aside to while it is rebuilt.
+pub fn retired_enum_name(sql_name: &str) -> String {
+    let suffix = "__schemac_old";
+    format!(
+        "{}{suffix}",
+        schemac_schema::naming::truncate_bytes(
+            sql_name,
+            schemac_schema::naming::MAX_IDENTIFIER_BYTES - suffix.len()
+        )
+    )
+}
+
 /// Rebuilds an enum type under its name: the old type steps aside, the new
-/// one is created, every column is re-cast (moving rows off removed values),
-/// and the old type is dropped.
+/// one is created and every column is re-cast (moving rows off removed
+/// values). The old type is dropped later, once the tables and columns that
+/// go in the same migration no longer use it.
 fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -> Vec<String> {
     let ty = qualified(&new.pg_schema, &new.sql_name);
-    let old_name = format!("{}__schemac_old", new.sql_name);
+    let old_name = retired_enum_name(&new.sql_name);
     let mut v = vec![
         format!("ALTER TYPE {ty} RENAME TO {}", ident(&old_name)),
         crate::sql::create_enum(new),
@@ -625,9 +638,5 @@ fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -
             ));
         }
     }
-    v.push(format!(
-        "DROP TYPE {}",
-        qualified(&new.pg_schema, &old_name)
-    ));
     v
 }

@@ -133,6 +133,9 @@ pub struct DataHints {
     pub backfill: HashMap<(String, String, String), String>,
     /// enum key -> (removed value, value its rows become)
     pub remap: HashMap<String, Vec<(String, String)>>,
+    /// Enums to rebuild even when values are only added: a value added in
+    /// place cannot be used in the same transaction, a rebuilt type's can.
+    pub rebuild_enums: Vec<String>,
 }
 
 /// Reads the hints of `new` against `old`, keeping those that apply and
@@ -206,7 +209,14 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
     for nt in &new.tables {
         let id = TableId::of(nt);
         let old_id = r.table_old_id(&id).cloned().unwrap_or_else(|| id.clone());
-        let ot = old.table(&old_id.schema, &old_id.name);
+        // A table moved to another pg_schema is the same table (the differ matches it the same way).
+        let ot = old.table(&old_id.schema, &old_id.name).or_else(|| {
+            let mut same = old.tables.iter().filter(|t| t.name == old_id.name);
+            match (same.next(), same.next()) {
+                (Some(t), None) if new.table(&t.pg_schema, &t.name).is_none() => Some(t),
+                _ => None,
+            }
+        });
         for nc in &nt.columns {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));

@@ -12,7 +12,7 @@ mod types;
 
 use std::collections::{HashMap, HashSet};
 
-pub use change::{Change, CommentTarget, EnumUsage, TableRef, ValuePosition};
+pub use change::{Change, CommentTarget, EnumUsage, TableRef, ValuePosition, retired_enum_name};
 pub use hints::{DataHints, Renames, TableId, renames_from_hints};
 use schemac_schema::model::*;
 use schemac_schema::naming::{NameKind, derive_name};
@@ -57,10 +57,15 @@ pub struct Diff {
     pub warnings: Vec<String>,
     /// Enum values added by this diff that the new schema already uses
     /// (Postgres cannot use a value in the transaction that adds it).
-    pub uses_added_enum_values: bool,
+    /// Keys of those enums.
+    pub enums_using_added_values: Vec<String>,
 }
 
 impl Diff {
+    pub fn uses_added_enum_values(&self) -> bool {
+        !self.enums_using_added_values.is_empty()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
@@ -80,11 +85,13 @@ enum Phase {
     DropForeignKeys,
     DropConstraints,
     DropIndexes,
+    DropGenerated,
     Renames,
     RecreateEnums,
     CreateTables,
     AddColumns,
     AlterColumns,
+    ReAddColumns,
     DropColumns,
     DropTables,
     AddConstraints,
@@ -133,12 +140,12 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.enums();
     d.match_tables();
     d.tables();
-    let uses_added_enum_values = d.uses_added_values();
+    let enums_using_added_values = d.enums_using_added_values();
     Diff {
         changes: d.out.finish(),
         losses: d.losses,
         warnings: d.warnings,
-        uses_added_enum_values,
+        enums_using_added_values,
     }
 }
 
@@ -262,7 +269,8 @@ impl<'a> Differ<'a> {
                     .to_string()
             })
             .collect();
-        let in_place = is_subsequence(&translated, &ne.values);
+        let in_place =
+            is_subsequence(&translated, &ne.values) && !self.data.rebuild_enums.contains(&ne.name);
         if in_place {
             for (v, new_name) in oe.values.iter().zip(&translated) {
                 if v != new_name {
@@ -284,10 +292,12 @@ impl<'a> Differ<'a> {
                     if translated.contains(v) {
                         continue;
                     }
+                    // Values are added in order, so the one before already exists;
+                    // at the front, go before the first value that was there.
                     let position = if i > 0 {
                         Some(ValuePosition::After(ne.values[i - 1].clone()))
                     } else {
-                        ne.values.get(1).cloned().map(ValuePosition::Before)
+                        translated.first().cloned().map(ValuePosition::Before)
                     };
                     self.out.push(
                         Phase::Enums,
@@ -304,7 +314,9 @@ impl<'a> Differ<'a> {
                 self.recreate_enum(oe, ne);
             }
         }
-        if oe.comment != ne.comment {
+        // A rebuilt type starts without a comment.
+        let rebuilt = self.recreated_enums.contains(&ne.name);
+        if oe.comment != ne.comment || (rebuilt && ne.comment.is_some()) {
             self.out.push(
                 Phase::Comments,
                 Change::Comment {
@@ -391,6 +403,13 @@ impl<'a> Differ<'a> {
                 remap,
                 removed,
                 usages,
+            },
+        );
+        self.out.push(
+            Phase::DropEnums,
+            Change::DropEnum {
+                schema: ne.pg_schema.clone(),
+                sql_name: retired_enum_name(&ne.sql_name),
             },
         );
     }
@@ -670,6 +689,20 @@ impl<'a> Differ<'a> {
         let mut rebuilt_columns: HashSet<String> = HashSet::new();
         let mut retyped_columns: HashSet<String> = HashSet::new();
         let mut matched_old_cols: HashSet<&str> = HashSet::new();
+        // Columns whose stored type changes, known before any column is
+        // handled: a generated column computed from one must be rebuilt
+        // around the change (Postgres refuses to retype its inputs).
+        let retyping: Vec<&str> = nt
+            .columns
+            .iter()
+            .filter_map(|nc| {
+                let oc = self
+                    .column_source(oi, ni, &nc.name)
+                    .and_then(|n| ot.column(&n))?;
+                (self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false))
+                    .then_some(nc.name.as_str())
+            })
+            .collect();
         for nc in &nt.columns {
             let old_name = self.column_source(oi, ni, &nc.name);
             let Some(oc) = old_name.and_then(|n| ot.column(&n)) else {
@@ -677,6 +710,17 @@ impl<'a> Differ<'a> {
                 continue;
             };
             matched_old_cols.insert(&oc.name);
+            if let Some(expr) = &nc.generated {
+                let changed = oc.generated.as_deref().map(norm) != Some(norm(expr));
+                let inputs_retyped = retyping
+                    .iter()
+                    .any(|c| *c != nc.name && mentions_word(expr, c));
+                if changed || inputs_retyped {
+                    self.rebuild_generated(nt, &old_ref, &tref, oc, nc);
+                    rebuilt_columns.insert(nc.name.clone());
+                    continue;
+                }
+            }
             if oc.name != nc.name {
                 self.out.push(
                     Phase::Renames,
@@ -688,23 +732,22 @@ impl<'a> Differ<'a> {
                 );
             }
             self.rename_sequence(ot, oc, nt, nc);
-            self.alter_column(
-                nt,
-                &tref,
-                oc,
-                nc,
-                &mut rebuilt_columns,
-                &mut retyped_columns,
-            );
+            self.alter_column(nt, &tref, oc, nc, &mut retyped_columns);
         }
         for oc in &ot.columns {
             if matched_old_cols.contains(oc.name.as_str()) {
                 continue;
             }
+            // A generated column goes first: its inputs may change type below.
+            let (phase, table) = if oc.generated.is_some() {
+                (Phase::DropGenerated, old_ref.clone())
+            } else {
+                (Phase::DropColumns, tref.clone())
+            };
             self.out.push(
-                Phase::DropColumns,
+                phase,
                 Change::DropColumn {
-                    table: tref.clone(),
+                    table,
                     column: oc.name.clone(),
                 },
             );
@@ -788,7 +831,12 @@ impl<'a> Differ<'a> {
             None
         };
         self.out.push(
-            Phase::AddColumns,
+            // A generated column is computed from others: add it once they have their final types.
+            if nc.generated.is_some() {
+                Phase::ReAddColumns
+            } else {
+                Phase::AddColumns
+            },
             Change::AddColumn {
                 table: tref.clone(),
                 column: nc.name.clone(),
@@ -826,13 +874,86 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A generated column cannot be altered in place (Postgres 15), nor can
+    /// its inputs change type: it is dropped early (under its old names) and
+    /// added back after the columns changed. Its values are recomputed, so
+    /// nothing is lost, unless it was a plain column before.
+    fn rebuild_generated(
+        &mut self,
+        nt: &Table,
+        old_ref: &TableRef,
+        tref: &TableRef,
+        oc: &Column,
+        nc: &Column,
+    ) {
+        if oc.generated.is_none() {
+            self.losses.push(Loss {
+                what: format!(
+                    "column `{}.{}` becomes generated: its stored values are replaced",
+                    nt.name, nc.name
+                ),
+                place: LossPlace::Column {
+                    schema: nt.pg_schema.clone(),
+                    table: nt.name.clone(),
+                    column: nc.name.clone(),
+                },
+                hint: None,
+            });
+        }
+        self.out.push(
+            Phase::DropGenerated,
+            Change::DropColumn {
+                table: old_ref.clone(),
+                column: oc.name.clone(),
+            },
+        );
+        self.out.push(
+            Phase::ReAddColumns,
+            Change::AddColumn {
+                table: tref.clone(),
+                column: nc.name.clone(),
+                definition: sql::column_definition(self.new, nc),
+                backfill: None,
+            },
+        );
+        if nc.comment.is_some() {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Column(tref.clone(), nc.name.clone()),
+                    text: nc.comment.clone(),
+                },
+            );
+        }
+    }
+
+    /// What Postgres stores for a type: serials as their integer type, IDs
+    /// as uuid or text, enums by identity (following enum renames).
+    fn storage_key(&self, ty: &ColumnType, old_side: bool) -> String {
+        let schema = if old_side { self.old } else { self.new };
+        let array = if ty.array { "[]" } else { "" };
+        match &ty.base {
+            BaseType::Enum(k) if old_side => {
+                format!("enum:{}{array}", self.enum_map.get(k).unwrap_or(k))
+            }
+            BaseType::Enum(k) => format!("enum:{k}{array}"),
+            other => column_type(
+                &ColumnType {
+                    base: other.referencing(),
+                    array: ty.array,
+                },
+                &schema.enums,
+                &schema.ids,
+            ),
+        }
+    }
+
     fn alter_column(
         &mut self,
         nt: &Table,
         tref: &TableRef,
         oc: &Column,
         nc: &Column,
-        rebuilt: &mut HashSet<String>,
         retyped: &mut HashSet<String>,
     ) {
         let col = nc.name.clone();
@@ -842,50 +963,15 @@ impl<'a> Differ<'a> {
             table: nt.name.clone(),
             column: nc.name.clone(),
         };
-        // Generated columns cannot be altered in place (Postgres 15): drop and add back.
-        match (&oc.generated, &nc.generated) {
-            (None, Some(_)) | (Some(_), Some(_))
-                if oc.generated.as_deref().map(norm) != nc.generated.as_deref().map(norm) =>
-            {
-                if oc.generated.is_none() {
-                    self.losses.push(Loss {
-                        what: format!(
-                            "column `{}.{col}` becomes generated: its stored values are replaced",
-                            nt.name
-                        ),
-                        place: place(),
-                        hint: None,
-                    });
-                }
-                self.out.push(
-                    Phase::AlterColumns,
-                    Change::DropColumn {
-                        table: tref.clone(),
-                        column: col.clone(),
-                    },
-                );
-                self.out.push(
-                    Phase::AlterColumns,
-                    Change::AddColumn {
-                        table: tref.clone(),
-                        column: col.clone(),
-                        definition: sql::column_definition(self.new, nc),
-                        backfill: None,
-                    },
-                );
-                rebuilt.insert(col.clone());
-                return;
-            }
-            (Some(_), None) => {
-                self.out.push(
-                    Phase::AlterColumns,
-                    Change::DropExpression {
-                        table: tref.clone(),
-                        column: col.clone(),
-                    },
-                );
-            }
-            _ => {}
+        // A generated column that stays generated is handled by `rebuild_generated`.
+        if oc.generated.is_some() && nc.generated.is_none() {
+            self.out.push(
+                Phase::AlterColumns,
+                Change::DropExpression {
+                    table: tref.clone(),
+                    column: col.clone(),
+                },
+            );
         }
 
         let old_ty = self.translate_type(&oc.ty);
@@ -896,15 +982,7 @@ impl<'a> Differ<'a> {
             base: t.base.referencing(),
             array: t.array,
         };
-        let storage_changes = storage(&old_ty) != storage(&nc.ty)
-            && !(matches!(old_ty.base, BaseType::Id(_)) || matches!(nc.ty.base, BaseType::Id(_)))
-            || {
-                // ID types change storage only when their SQL type does.
-                column_type(&old_ty, &self.old.enums, &self.old.ids)
-                    != column_type(&nc.ty, &self.new.enums, &self.new.ids)
-                    && (matches!(old_ty.base, BaseType::Id(_))
-                        || matches!(nc.ty.base, BaseType::Id(_)))
-            };
+        let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
         let default_sql = |c: &Column| c.default.as_ref().map(|d| norm(d.sql()));
         let mut default_handled = recreated_usage;
         if type_changes && storage_changes {
@@ -1456,31 +1534,37 @@ impl<'a> Differ<'a> {
         })
     }
 
-    /// Whether the new schema uses a value this diff adds to an enum.
-    fn uses_added_values(&self) -> bool {
-        if self.added_values.is_empty() {
-            return false;
-        }
-        self.added_values.iter().any(|(key, value)| {
-            let lit = schemac_schema::sql::string_literal(value);
-            self.new.tables.iter().any(|t| {
-                let column_use = t.columns.iter().any(|c| {
-                    let is_enum = matches!(&c.ty.base, BaseType::Enum(k) if k == key);
-                    let in_default = c.default.as_ref().is_some_and(|d| {
-                        is_enum && d.sql().contains(&lit)
-                            || matches!(d, ColumnDefault::Sql(s) if s.contains(&lit))
-                    });
-                    in_default || c.generated.as_ref().is_some_and(|g| g.contains(&lit))
+    /// The enums whose values added by this diff the new schema already uses.
+    fn enums_using_added_values(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self
+            .added_values
+            .iter()
+            .filter(|(key, value)| self.value_is_used(key, value))
+            .map(|(key, _)| key.clone())
+            .collect();
+        keys.dedup();
+        keys
+    }
+
+    fn value_is_used(&self, key: &str, value: &str) -> bool {
+        let lit = schemac_schema::sql::string_literal(value);
+        self.new.tables.iter().any(|t| {
+            let column_use = t.columns.iter().any(|c| {
+                let is_enum = matches!(&c.ty.base, BaseType::Enum(k) if k == key);
+                let in_default = c.default.as_ref().is_some_and(|d| {
+                    is_enum && d.sql().contains(&lit)
+                        || matches!(d, ColumnDefault::Sql(s) if s.contains(&lit))
                 });
-                column_use
-                    || t.checks.iter().any(|c| c.expr.contains(&lit))
-                    || t.indexes.iter().any(|i| {
-                        i.predicate.as_ref().is_some_and(|p| p.contains(&lit))
-                            || i.keys
-                                .iter()
-                                .any(|k| k.expression.as_ref().is_some_and(|e| e.contains(&lit)))
-                    })
-            })
+                in_default || c.generated.as_ref().is_some_and(|g| g.contains(&lit))
+            });
+            column_use
+                || t.checks.iter().any(|c| c.expr.contains(&lit))
+                || t.indexes.iter().any(|i| {
+                    i.predicate.as_ref().is_some_and(|p| p.contains(&lit))
+                        || i.keys
+                            .iter()
+                            .any(|k| k.expression.as_ref().is_some_and(|e| e.contains(&lit)))
+                })
         })
     }
 }
