@@ -96,6 +96,8 @@ impl Ty {
 
 #[derive(Clone, Debug)]
 pub struct EnumSpec {
+    /// Lives in the `other` pg_schema.
+    pub other_schema: bool,
     pub key: String,
     pub origin: Option<String>,
     pub sql_name: Option<String>,
@@ -110,8 +112,10 @@ pub enum Pk {
     Serial,
     BigSerial,
     Identity(&'static str),
-    /// A plain integer key, given by the caller.
+    /// A plain bigint key, given by the caller.
     Plain,
+    /// A plain integer key (what a serial becomes without its sequence).
+    PlainInt,
 }
 
 #[derive(Clone, Debug)]
@@ -145,6 +149,8 @@ pub struct TableSpec {
     pub origin: Option<String>,
     pub other_schema: bool,
     pub pk: Pk,
+    /// A second key column: the primary key is (id, this).
+    pub pk_extra: Option<String>,
     pub columns: Vec<ColSpec>,
     pub uniques: Vec<Vec<String>>,
     pub indexes: Vec<IndexSpec>,
@@ -236,6 +242,7 @@ pub fn base(seed: u64) -> Spec {
             })
             .collect();
         spec.enums.push(EnumSpec {
+            other_schema: false,
             key: key.clone(),
             origin: Some(key),
             sql_name: None,
@@ -268,6 +275,7 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         name,
         other_schema: rng.chance(15),
         pk,
+        pk_extra: None,
         columns: Vec::new(),
         uniques: Vec::new(),
         indexes: Vec::new(),
@@ -278,8 +286,14 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         let c = random_column(spec, rng, in_base, !in_base);
         t.columns.push(c);
     }
-    if let Some(target) = (!spec.tables.is_empty() && rng.chance(60))
-        .then(|| spec.tables[rng.below(spec.tables.len())].name.clone())
+    let targets: Vec<String> = spec
+        .tables
+        .iter()
+        .filter(|t| t.pk_extra.is_none())
+        .map(|t| t.name.clone())
+        .collect();
+    if let Some(target) =
+        (!targets.is_empty() && rng.chance(60)).then(|| targets[rng.below(targets.len())].clone())
     {
         let name = spec.fresh("ref");
         t.columns.push(ColSpec {
@@ -439,9 +453,31 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
     let mut s = base.clone();
     let mut rng = Rng::new(seed ^ 0x5eed);
     for &(kind, a, b) in ops {
-        apply_op(&mut s, &mut rng, kind % 25, a as usize, b as usize);
+        apply_op(&mut s, &mut rng, kind % 27, a as usize, b as usize);
     }
+    give_new_columns_a_value(&mut s);
     s
+}
+
+/// A column new in B that is NOT NULL needs a value for the rows already
+/// there, as a person writing the schema would give it (`backfill:`).
+fn give_new_columns_a_value(s: &mut Spec) {
+    let snapshot = s.clone();
+    for t in &mut s.tables {
+        for c in &mut t.columns {
+            let needs = c.origin.is_none()
+                && !c.nullable
+                && c.default.is_none()
+                && c.generated.is_none()
+                && c.backfill.is_none();
+            if needs {
+                c.backfill = backfill_for(&c.ty, &snapshot);
+                if c.backfill.is_none() || c.unique {
+                    c.nullable = true;
+                }
+            }
+        }
+    }
 }
 
 fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
@@ -505,7 +541,9 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         10 if nt > 0 => {
             let t = &mut s.tables[a % nt];
             t.pk = match t.pk {
-                Pk::Serial => Pk::BigSerial,
+                Pk::Serial if b % 2 == 0 => Pk::BigSerial,
+                Pk::Serial => Pk::PlainInt,
+                Pk::PlainInt => Pk::Serial,
                 Pk::Identity("always") => Pk::Identity("by_default"),
                 Pk::Identity(_) => Pk::Plain,
                 Pk::Plain => Pk::Identity("by_default"),
@@ -519,6 +557,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                     t.columns[i].generated = Some("(\"id\")::bigint * 3".into())
                 }
                 Some(i) => t.columns[i].generated = None,
+                None if t.columns.iter().any(|c| c.name == "twice") => {}
                 None => t.columns.push(ColSpec {
                     name: "twice".into(),
                     origin: None,
@@ -545,6 +584,8 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                     .filter(|c| {
                         c.ty.distinct()
                             && !c.unique
+                            && c.origin.is_some()
+                            && c.backfill.is_none()
                             && c.generated.is_none()
                             && c.references.is_none()
                     })
@@ -626,7 +667,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                         };
                     }
                 }
-                _ => {
+                _ if s.tables[b % nt].pk_extra.is_none() => {
                     let target = s.tables[b % nt].name.clone();
                     let name = s.fresh("ref");
                     s.tables[t].columns.push(ColSpec {
@@ -643,10 +684,40 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                         backfill: None,
                     });
                 }
+                _ => {}
             }
         }
         16..=20 | 24 if !s.enums.is_empty() => edit_enum(s, kind, a, b),
         22 => s.trgm = !s.trgm,
+        25 if !s.enums.is_empty() => {
+            let n = s.enums.len();
+            s.enums[a % n].other_schema = !s.enums[a % n].other_schema;
+        }
+        26 if nt > 0 => {
+            // The key grows or loses a second column; only for a table nobody references.
+            let name = s.tables[a % nt].name.clone();
+            let referenced = s.tables.iter().any(|t| {
+                t.columns
+                    .iter()
+                    .any(|c| c.references.as_ref().is_some_and(|(r, _)| *r == name))
+            });
+            let t = &mut s.tables[a % nt];
+            if referenced {
+                return;
+            }
+            if t.pk_extra.is_some() {
+                t.pk_extra = None;
+            } else if let Some(c) = t.columns.iter().find(|c| {
+                !c.nullable
+                    && c.ty.distinct()
+                    && c.origin.is_some()
+                    && c.backfill.is_none()
+                    && c.generated.is_none()
+                    && c.references.is_none()
+            }) {
+                t.pk_extra = Some(c.name.clone());
+            }
+        }
         23 if nt > 0 => {
             let t = &mut s.tables[a % nt];
             t.comment = match &t.comment {
@@ -659,6 +730,9 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
 }
 
 fn drop_column(t: &mut TableSpec, name: &str) {
+    if t.pk_extra.as_deref() == Some(name) {
+        t.pk_extra = None;
+    }
     t.columns.retain(|c| c.name != name);
     t.uniques.retain(|u| !u.iter().any(|c| c == name));
     t.indexes.retain(|i| !i.columns.iter().any(|c| c == name));
@@ -674,6 +748,9 @@ fn edit_column(s: &mut Spec, rng: &mut Rng, t: usize, ci: usize, kind: u8) {
             let new = s.fresh("col");
             let table = &mut s.tables[t];
             table.columns[ci].name = new.clone();
+            if table.pk_extra.as_deref() == Some(name.as_str()) {
+                table.pk_extra = Some(new.clone());
+            }
             for u in &mut table.uniques {
                 for c in u.iter_mut() {
                     if *c == name {
@@ -710,7 +787,7 @@ fn edit_column(s: &mut Spec, rng: &mut Rng, t: usize, ci: usize, kind: u8) {
                 c.ty = w;
             }
         }
-        8 => {
+        8 if s.tables[t].pk_extra.as_deref() != Some(name.as_str()) => {
             let spec_snapshot = s.clone();
             let c = &mut s.tables[t].columns[ci];
             if c.nullable {
@@ -798,6 +875,7 @@ fn edit_enum(s: &mut Spec, kind: u8, a: usize, b: usize) {
                 let key = s.fresh("mood");
                 let (v1, v2) = (format!("v{}", s.fresh("")), format!("v{}", s.fresh("")));
                 s.enums.push(EnumSpec {
+                    other_schema: false,
                     key,
                     origin: None,
                     sql_name: None,
@@ -876,9 +954,20 @@ pub fn yaml(s: &Spec) -> String {
     if s.trgm {
         y.push_str("extensions: [pg_trgm]\n");
     }
-    if !s.enums.is_empty() {
+    enums_yaml(&mut y, s, false);
+    // Tables of the other pg_schema go into a file of their own (see `files`).
+    y.push_str("tables:\n");
+    for t in s.tables.iter().filter(|t| !t.other_schema) {
+        table_yaml(&mut y, t, s);
+    }
+    y
+}
+
+fn enums_yaml(y: &mut String, s: &Spec, other: bool) {
+    let enums: Vec<&EnumSpec> = s.enums.iter().filter(|e| e.other_schema == other).collect();
+    if !enums.is_empty() {
         y.push_str("enums:\n");
-        for e in &s.enums {
+        for e in enums {
             let _ = writeln!(y, "  {}:", e.key);
             if let Some(n) = &e.sql_name {
                 let _ = writeln!(y, "    sql_name: {n}");
@@ -910,12 +999,6 @@ pub fn yaml(s: &Spec) -> String {
             }
         }
     }
-    // Tables of the other pg_schema go into a file of their own (see `files`).
-    y.push_str("tables:\n");
-    for t in s.tables.iter().filter(|t| !t.other_schema) {
-        table_yaml(&mut y, t, s);
-    }
-    y
 }
 
 /// The spec as schema files: the public tables (and enums) in one, the
@@ -923,10 +1006,14 @@ pub fn yaml(s: &Spec) -> String {
 pub fn files(s: &Spec) -> Vec<(std::path::PathBuf, String)> {
     let mut out = vec![("schema/main.yaml".into(), yaml(s))];
     let others: Vec<&TableSpec> = s.tables.iter().filter(|t| t.other_schema).collect();
-    if !others.is_empty() {
-        let mut y = String::from("pg_schema: other\ntables:\n");
-        for t in others {
-            table_yaml(&mut y, t, s);
+    if !others.is_empty() || s.enums.iter().any(|e| e.other_schema) {
+        let mut y = String::from("pg_schema: other\n");
+        enums_yaml(&mut y, s, true);
+        if !others.is_empty() {
+            y.push_str("tables:\n");
+            for t in others {
+                table_yaml(&mut y, t, s);
+            }
         }
         out.push(("schema/other.yaml".into(), y));
     }
@@ -943,17 +1030,21 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
     if let Some(c) = &t.comment {
         let _ = writeln!(y, "    comment: \"{c}\"");
     }
+    // The key is declared on the table, so it can grow a second column.
+    let key = match &t.pk_extra {
+        Some(extra) => format!("[id, {extra}]"),
+        None => "[id]".into(),
+    };
+    let _ = writeln!(y, "    primary_key: {key}");
     y.push_str("    columns:\n");
     match &t.pk {
-        Pk::Serial => y.push_str("      id: { type: serial, primary_key: true }\n"),
-        Pk::BigSerial => y.push_str("      id: { type: bigserial, primary_key: true }\n"),
+        Pk::Serial => y.push_str("      id: serial\n"),
+        Pk::BigSerial => y.push_str("      id: bigserial\n"),
         Pk::Identity(kind) => {
-            let _ = writeln!(
-                y,
-                "      id: {{ type: bigint, primary_key: true, identity: {kind} }}"
-            );
+            let _ = writeln!(y, "      id: {{ type: bigint, identity: {kind} }}");
         }
-        Pk::Plain => y.push_str("      id: { type: bigint, primary_key: true }\n"),
+        Pk::Plain => y.push_str("      id: bigint\n"),
+        Pk::PlainInt => y.push_str("      id: integer\n"),
     }
     for c in &t.columns {
         let mut parts = Vec::new();

@@ -10,6 +10,49 @@ use schemac_schema::{Diagnostics, Schema, SourceMap, compile_sources};
 use schemac_tests::random_schema::{Spec, base, edit, files};
 use schemac_tests::roundtrip::Lab;
 
+const ALL_KINDS: &[&str] = &[
+    "CreateExtension",
+    "DropExtension",
+    "CreateSchema",
+    "DropSchema",
+    "CreateEnum",
+    "DropEnum",
+    "RenameEnum",
+    "MoveEnum",
+    "AddEnumValue",
+    "RenameEnumValue",
+    "RecreateEnum",
+    "CreateTable",
+    "DropTable",
+    "RenameTable",
+    "MoveTable",
+    "AddColumn",
+    "DropColumn",
+    "RenameColumn",
+    "AlterColumnType",
+    "SetNotNull",
+    "DropNotNull",
+    "SetDefault",
+    "DropDefault",
+    "AddIdentity",
+    "SetIdentity",
+    "DropIdentity",
+    "DropExpression",
+    "AddSerial",
+    "DropSerial",
+    "RenameSequence",
+    "AddPrimaryKey",
+    "AddUnique",
+    "AddCheck",
+    "AddForeignKey",
+    "DropConstraint",
+    "RenameConstraint",
+    "CreateIndex",
+    "DropIndex",
+    "RenameIndex",
+    "Comment",
+];
+
 fn compile(spec: &Spec) -> Result<Schema, String> {
     let c = compile_sources(
         vec![("main".into(), files(spec))],
@@ -48,6 +91,7 @@ fn random_schema_pairs_round_trip() {
     let lab = std::cell::RefCell::new(Lab::new());
     let rows = std::cell::Cell::new(0usize);
     let pairs = std::cell::Cell::new(0usize);
+    let kinds = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
     let strategy = (
         any::<u64>(),
         prop::collection::vec((any::<u8>(), any::<u16>(), any::<u16>()), 1..10),
@@ -72,6 +116,17 @@ fn random_schema_pairs_round_trip() {
             Ok(r) => {
                 rows.set(rows.get() + r.rows);
                 pairs.set(pairs.get() + 1);
+                for step in schemac::generate::migration_steps(&a, &b).steps {
+                    for c in step.up.changes.iter().chain(&step.down.changes) {
+                        let name = format!("{c:?}");
+                        let kind = name
+                            .split([' ', '{', '('])
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
+                        *kinds.borrow_mut().entry(kind).or_default() += 1;
+                    }
+                }
                 Ok(())
             }
             Err(e) => {
@@ -96,9 +151,24 @@ fn random_schema_pairs_round_trip() {
         }
     });
     let (pairs, rows) = (pairs.get(), rows.get());
-    eprintln!("round trip: {pairs} passing pairs, {rows} rows inserted");
+    let kinds = kinds.into_inner();
+    eprintln!(
+        "round trip: {pairs} passing pairs, {rows} rows inserted; changes exercised: {kinds:?}"
+    );
     if let Err(e) = result {
         panic!("{e}");
     }
     assert!(pairs >= cases as usize, "only {pairs} pairs ran");
+    if cases >= 200 {
+        // Every kind of change must have been through the database at least once.
+        let missing: Vec<&str> = ALL_KINDS
+            .iter()
+            .copied()
+            .filter(|k| !kinds.contains_key(*k))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "change kinds never exercised: {missing:?}"
+        );
+    }
 }

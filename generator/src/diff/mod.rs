@@ -539,13 +539,11 @@ impl<'a> Differ<'a> {
             .collect();
         for &oi in &dropped {
             let ot = &self.old.tables[oi];
+            // Its foreign keys go first: the keys they lean on may be
+            // rebuilt, and the tables they point at dropped, before it.
             for fk in &ot.foreign_keys {
-                let target_dropped = dropped.iter().any(|&d| {
-                    let t = &self.old.tables[d];
-                    t.pg_schema == fk.ref_schema && t.name == fk.ref_table
-                });
                 let is_self = fk.ref_schema == ot.pg_schema && fk.ref_table == ot.name;
-                if target_dropped && !is_self {
+                if !is_self {
                     self.out.push(
                         Phase::DropForeignKeys,
                         Change::DropConstraint {
@@ -732,7 +730,7 @@ impl<'a> Differ<'a> {
                 );
             }
             self.rename_sequence(ot, oc, nt, nc);
-            self.alter_column(nt, &tref, oc, nc, &mut retyped_columns);
+            self.alter_column(nt, &ot.name, &tref, oc, nc, &mut retyped_columns);
         }
         for oc in &ot.columns {
             if matched_old_cols.contains(oc.name.as_str()) {
@@ -951,6 +949,7 @@ impl<'a> Differ<'a> {
     fn alter_column(
         &mut self,
         nt: &Table,
+        old_table: &str,
         tref: &TableRef,
         oc: &Column,
         nc: &Column,
@@ -1047,12 +1046,13 @@ impl<'a> Differ<'a> {
         let seq = derive_name(&nt.name, &[&col], NameKind::Sequence);
         match (oc.ty.base.is_serial(), nc.ty.base.is_serial()) {
             (true, false) => {
+                // Not renamed with the table (it goes), so it has its old name.
                 self.out.push(
                     Phase::AlterColumns,
                     Change::DropSerial {
                         table: tref.clone(),
                         column: col.clone(),
-                        sequence: seq.clone(),
+                        sequence: derive_name(old_table, &[&oc.name], NameKind::Sequence),
                     },
                 );
             }
