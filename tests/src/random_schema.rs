@@ -15,7 +15,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -24,11 +24,11 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -337,10 +337,10 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         {
             t.indexes.push(normalise_index(random_index(rng, &c)));
         }
-        if rng.chance(20) {
-            if let Some(expr) = check_for(&c) {
-                t.checks.push((spec.fresh("ck"), expr));
-            }
+        if rng.chance(20)
+            && let Some(expr) = check_for(&c)
+        {
+            t.checks.push((spec.fresh("ck"), expr));
         }
     }
     if rng.chance(25) {
@@ -508,10 +508,10 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
             let old = std::mem::replace(&mut t.name, new.clone());
             for t in &mut s.tables {
                 for c in &mut t.columns {
-                    if let Some((r, _)) = &mut c.references {
-                        if *r == old {
-                            *r = new.clone();
-                        }
+                    if let Some((r, _)) = &mut c.references
+                        && *r == old
+                    {
+                        *r = new.clone();
                     }
                 }
             }
@@ -541,7 +541,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         10 if nt > 0 => {
             let t = &mut s.tables[a % nt];
             t.pk = match t.pk {
-                Pk::Serial if b % 2 == 0 => Pk::BigSerial,
+                Pk::Serial if b.is_multiple_of(2) => Pk::BigSerial,
                 Pk::Serial => Pk::PlainInt,
                 Pk::PlainInt => Pk::Serial,
                 Pk::Identity("always") => Pk::Identity("by_default"),
@@ -553,7 +553,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         11 if nt > 0 => {
             let t = &mut s.tables[a % nt];
             match t.columns.iter().position(|c| c.generated.is_some()) {
-                Some(i) if b % 2 == 0 => {
+                Some(i) if b.is_multiple_of(2) => {
                     t.columns[i].generated = Some("(\"id\")::bigint * 3".into())
                 }
                 Some(i) => t.columns[i].generated = None,
@@ -575,7 +575,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         }
         12 if nt > 0 => {
             let t = &mut s.tables[a % nt];
-            if !t.uniques.is_empty() && b % 2 == 0 {
+            if !t.uniques.is_empty() && b.is_multiple_of(2) {
                 t.uniques.remove(b % t.uniques.len());
             } else {
                 let distinct: Vec<String> = t
@@ -591,10 +591,10 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                     })
                     .map(|c| c.name.clone())
                     .collect();
-                if let Some(c) = distinct.get(b % distinct.len().max(1)) {
-                    if !t.uniques.contains(&vec![c.clone()]) {
-                        t.uniques.push(vec![c.clone()]);
-                    }
+                if let Some(c) = distinct.get(b % distinct.len().max(1))
+                    && !t.uniques.contains(&vec![c.clone()])
+                {
+                    t.uniques.push(vec![c.clone()]);
                 }
             }
         }
@@ -633,18 +633,17 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         }
         14 if nt > 0 => {
             let t = a % nt;
-            if !s.tables[t].checks.is_empty() && b % 2 == 0 {
+            if !s.tables[t].checks.is_empty() && b.is_multiple_of(2) {
                 let i = b % s.tables[t].checks.len();
                 s.tables[t].checks.remove(i);
             } else if let Some(c) = s.tables[t]
                 .columns
                 .get(b % s.tables[t].columns.len().max(1))
                 .cloned()
+                && let Some(expr) = check_for(&c)
             {
-                if let Some(expr) = check_for(&c) {
-                    let key = s.fresh("ck");
-                    s.tables[t].checks.push((key, expr));
-                }
+                let key = s.fresh("ck");
+                s.tables[t].checks.push((key, expr));
             }
         }
         15 if nt > 0 => {
@@ -721,7 +720,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
         23 if nt > 0 => {
             let t = &mut s.tables[a % nt];
             t.comment = match &t.comment {
-                Some(_) if b % 2 == 0 => None,
+                Some(_) if b.is_multiple_of(2) => None,
                 _ => Some(format!("changed note {b}")),
             };
         }
@@ -850,7 +849,7 @@ fn edit_enum(s: &mut Spec, kind: u8, a: usize, b: usize) {
         19 => {
             let new = s.fresh("feeling");
             s.enums[e].key = new.clone();
-            if b % 2 == 0 {
+            if b.is_multiple_of(2) {
                 s.enums[e].sql_name = Some(format!("{new}_enum"));
             }
         }
@@ -860,7 +859,7 @@ fn edit_enum(s: &mut Spec, kind: u8, a: usize, b: usize) {
                     .iter()
                     .any(|c| matches!(c.ty, Ty::Enum(i) | Ty::EnumArray(i) if i == e))
             });
-            if b % 2 == 0 && !used && ne > 1 {
+            if b.is_multiple_of(2) && !used && ne > 1 {
                 // Column types index enums by position: shift them past the removed one.
                 s.enums.remove(e);
                 for t in &mut s.tables {
@@ -972,10 +971,10 @@ fn enums_yaml(y: &mut String, s: &Spec, other: bool) {
             if let Some(n) = &e.sql_name {
                 let _ = writeln!(y, "    sql_name: {n}");
             }
-            if let Some(o) = &e.origin {
-                if o != &e.key {
-                    let _ = writeln!(y, "    renamed_from: {o}");
-                }
+            if let Some(o) = &e.origin
+                && o != &e.key
+            {
+                let _ = writeln!(y, "    renamed_from: {o}");
             }
             if let Some(c) = &e.comment {
                 let _ = writeln!(y, "    comment: \"{c}\"");
@@ -1022,10 +1021,10 @@ pub fn files(s: &Spec) -> Vec<(std::path::PathBuf, String)> {
 
 fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
     let _ = writeln!(y, "  {}:", t.name);
-    if let Some(o) = &t.origin {
-        if o != &t.name {
-            let _ = writeln!(y, "    renamed_from: {o}");
-        }
+    if let Some(o) = &t.origin
+        && o != &t.name
+    {
+        let _ = writeln!(y, "    renamed_from: {o}");
     }
     if let Some(c) = &t.comment {
         let _ = writeln!(y, "    comment: \"{c}\"");
@@ -1079,10 +1078,10 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: \"{cm}\""));
         }
-        if let Some(o) = &c.origin {
-            if o != &c.name {
-                parts.push(format!("renamed_from: {o}"));
-            }
+        if let Some(o) = &c.origin
+            && o != &c.name
+        {
+            parts.push(format!("renamed_from: {o}"));
         }
         if let Some(b) = &c.backfill {
             parts.push(format!("backfill: {b}"));

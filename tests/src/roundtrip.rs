@@ -275,7 +275,7 @@ fn value(s: &Schema, ty: &ColumnType, k: usize, nullable: bool) -> String {
         } else {
             format!("v{k}")
         }),
-        BaseType::Boolean => lit((k % 2 == 0).to_string()),
+        BaseType::Boolean => lit(k.is_multiple_of(2).to_string()),
         BaseType::Date => lit(match k {
             0 => "0001-01-01".into(),
             1 => "9999-12-31".into(),
