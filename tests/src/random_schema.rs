@@ -465,16 +465,23 @@ fn give_new_columns_a_value(s: &mut Spec) {
     let snapshot = s.clone();
     for t in &mut s.tables {
         for c in &mut t.columns {
-            let needs = c.origin.is_none()
-                && !c.nullable
-                && c.default.is_none()
-                && c.generated.is_none()
-                && c.backfill.is_none();
-            if needs {
+            if c.origin.is_some() || c.generated.is_some() {
+                continue;
+            }
+            // Every existing row would get the same default or backfill,
+            // which a unique column cannot hold: it starts out NULL.
+            if c.unique {
+                c.nullable = true;
+                c.default = None;
+                c.backfill = None;
+                continue;
+            }
+            if c.nullable || c.default.is_some() {
+                continue;
+            }
+            if c.backfill.is_none() {
                 c.backfill = backfill_for(&c.ty, &snapshot);
-                if c.backfill.is_none() || c.unique {
-                    c.nullable = true;
-                }
+                c.nullable = c.backfill.is_none();
             }
         }
     }

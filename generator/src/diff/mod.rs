@@ -730,7 +730,7 @@ impl<'a> Differ<'a> {
                 );
             }
             self.rename_sequence(ot, oc, nt, nc);
-            self.alter_column(nt, &ot.name, &tref, oc, nc, &mut retyped_columns);
+            self.alter_column(nt, &old_ref, &tref, oc, nc, &mut retyped_columns);
         }
         for oc in &ot.columns {
             if matched_old_cols.contains(oc.name.as_str()) {
@@ -949,7 +949,7 @@ impl<'a> Differ<'a> {
     fn alter_column(
         &mut self,
         nt: &Table,
-        old_table: &str,
+        old_ref: &TableRef,
         tref: &TableRef,
         oc: &Column,
         nc: &Column,
@@ -963,12 +963,14 @@ impl<'a> Differ<'a> {
             column: nc.name.clone(),
         };
         // A generated column that stays generated is handled by `rebuild_generated`.
+        // One that stops being generated does so early (under its old names),
+        // before its inputs may change type.
         if oc.generated.is_some() && nc.generated.is_none() {
             self.out.push(
-                Phase::AlterColumns,
+                Phase::DropGenerated,
                 Change::DropExpression {
-                    table: tref.clone(),
-                    column: col.clone(),
+                    table: old_ref.clone(),
+                    column: oc.name.clone(),
                 },
             );
         }
@@ -1052,7 +1054,7 @@ impl<'a> Differ<'a> {
                     Change::DropSerial {
                         table: tref.clone(),
                         column: col.clone(),
-                        sequence: derive_name(old_table, &[&oc.name], NameKind::Sequence),
+                        sequence: derive_name(&old_ref.name, &[&oc.name], NameKind::Sequence),
                     },
                 );
             }
