@@ -427,8 +427,9 @@ fn custom(dir: &MigrationDir, db: &DatabaseConfig, name: &str) -> Result<Plan, G
     let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
     let m = NewMigration {
         name: name.to_string(),
-        up: "-- Custom migration: write the SQL to run here, statements separated by\n\
-             -- `--> statement-breakpoint` lines. The schema snapshot does not change.\n"
+        up: "-- Custom migration: write the SQL to run here. Separate statements the way\n\
+             -- generated migrations do, with a statement-breakpoint marker line.\n\
+             -- The schema snapshot does not change.\n"
             .to_string(),
         down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
         snapshot: snapshot_text,

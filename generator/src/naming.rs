@@ -47,8 +47,9 @@ pub fn migration_name(diff: &Diff) -> String {
                 [t] => format!("alter_{t}"),
                 [a, b] if all_created => format!("create_{a}_and_{b}"),
                 [a, b] => format!("alter_{a}_and_{b}"),
-                _ if all_created => format!("create_{}_tables", tables.len()),
-                _ => format!("alter_{}_tables", tables.len()),
+                [a, b, rest @ ..] if all_created => format!("create_{a}_{b}_and_{}_more", rest.len()),
+                [a, b, rest @ ..] => format!("alter_{a}_{b}_and_{}_more", rest.len()),
+                [] => "alter_schema".to_string(),
             }
         }
     };
@@ -91,7 +92,13 @@ fn sanitize(s: &str) -> String {
         }
     }
     let out = out.trim_matches('_');
+    // Long names stop at a whole word.
     let mut cut = out.chars().take(50).collect::<String>();
+    if out.len() > 50 {
+        if let Some(i) = cut.rfind('_') {
+            cut.truncate(i);
+        }
+    }
     while cut.ends_with('_') {
         cut.pop();
     }

@@ -1,0 +1,3 @@
+DROP TABLE "audit"."audit_events";
+--> statement-breakpoint
+DROP SCHEMA IF EXISTS "audit";
