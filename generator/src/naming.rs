@@ -47,7 +47,9 @@ pub fn migration_name(diff: &Diff) -> String {
                 [t] => format!("alter_{t}"),
                 [a, b] if all_created => format!("create_{a}_and_{b}"),
                 [a, b] => format!("alter_{a}_and_{b}"),
-                [a, b, rest @ ..] if all_created => format!("create_{a}_{b}_and_{}_more", rest.len()),
+                [a, b, rest @ ..] if all_created => {
+                    format!("create_{a}_{b}_and_{}_more", rest.len())
+                }
                 [a, b, rest @ ..] => format!("alter_{a}_{b}_and_{}_more", rest.len()),
                 [] => "alter_schema".to_string(),
             }

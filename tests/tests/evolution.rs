@@ -56,7 +56,9 @@ fn evolve() -> TempDir {
         }
         let options = GenerateOptions {
             allow_data_loss: step.join("allow_data_loss").exists(),
-            custom: std::fs::read_to_string(step.join("custom")).ok().map(|s| s.trim().to_string()),
+            custom: std::fs::read_to_string(step.join("custom"))
+                .ok()
+                .map(|s| s.trim().to_string()),
             ..GenerateOptions::default()
         };
         let report = schemac::generate(tmp.path(), &options)
@@ -81,7 +83,11 @@ fn evolution_migrations_match_the_checked_in_ones() {
     }
     let golden = tree(&golden_dir);
     let journal = Journal::from_json(&fresh["meta/_journal.json"]).unwrap();
-    assert!(journal.entries.len() >= 9, "at least 9 migrations, got {}", journal.entries.len());
+    assert!(
+        journal.entries.len() >= 9,
+        "at least 9 migrations, got {}",
+        journal.entries.len()
+    );
     let mut problems = Vec::new();
     for (path, text) in &fresh {
         match golden.get(path) {
@@ -93,29 +99,42 @@ fn evolution_migrations_match_the_checked_in_ones() {
     for path in golden.keys().filter(|p| !fresh.contains_key(*p)) {
         problems.push(format!("{path} is not written by a fresh run"));
     }
-    assert!(problems.is_empty(), "regenerate with SCHEMAC_BLESS=1 and review:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "regenerate with SCHEMAC_BLESS=1 and review:\n{}",
+        problems.join("\n")
+    );
 }
 
 fn run(db: &mut TestDb, sql: &str) {
     let mut tx = db.client.transaction().unwrap();
     for stmt in sql.split(schemac::sql::BREAKPOINT) {
-        tx.batch_execute(stmt).unwrap_or_else(|e| panic!("{e:?}\n{stmt}"));
+        tx.batch_execute(stmt)
+            .unwrap_or_else(|e| panic!("{e:?}\n{stmt}"));
     }
     tx.commit().unwrap();
 }
 
 fn one(db: &mut TestDb, q: &str) -> String {
-    db.client.query_one(q, &[]).unwrap_or_else(|e| panic!("{e}\n{q}")).get(0)
+    db.client
+        .query_one(q, &[])
+        .unwrap_or_else(|e| panic!("{e}\n{q}"))
+        .get(0)
 }
 
 #[test]
 fn data_survives_the_evolution_and_the_downs_undo_it() {
     let tmp = evolve();
     let dir = tmp.path().join("migrations");
-    let journal = Journal::from_json(&std::fs::read_to_string(dir.join("meta/_journal.json")).unwrap()).unwrap();
+    let journal =
+        Journal::from_json(&std::fs::read_to_string(dir.join("meta/_journal.json")).unwrap())
+            .unwrap();
     let mut db = TestDb::create("evolution");
     for (i, e) in journal.entries.iter().enumerate() {
-        run(&mut db, &std::fs::read_to_string(dir.join(format!("{}.sql", e.tag))).unwrap());
+        run(
+            &mut db,
+            &std::fs::read_to_string(dir.join(format!("{}.sql", e.tag))).unwrap(),
+        );
         if i == 0 {
             db.client
                 .batch_execute(
@@ -133,21 +152,47 @@ fn data_survives_the_evolution_and_the_downs_undo_it() {
         }
     }
     // Renamed columns and tables kept their rows; changed types kept the values.
-    assert_eq!(one(&mut db, "SELECT avatar_url FROM users WHERE id = 'user_1'"), "https://x/ada.png");
-    assert_eq!(one(&mut db, "SELECT email::text FROM users WHERE id = 'user_1'"), "Ada@example.com");
     assert_eq!(
-        one(&mut db, "SELECT (created_at AT TIME ZONE 'UTC')::text FROM users WHERE id = 'user_1'"),
+        one(&mut db, "SELECT avatar_url FROM users WHERE id = 'user_1'"),
+        "https://x/ada.png"
+    );
+    assert_eq!(
+        one(&mut db, "SELECT email::text FROM users WHERE id = 'user_1'"),
+        "Ada@example.com"
+    );
+    assert_eq!(
+        one(
+            &mut db,
+            "SELECT (created_at AT TIME ZONE 'UTC')::text FROM users WHERE id = 'user_1'"
+        ),
         "2024-05-01 10:00:00",
         "timestamp -> timestamptz reads the old values as UTC"
     );
-    assert_eq!(one(&mut db, "SELECT locale FROM users WHERE id = 'user_2'"), "en", "a default change leaves rows alone");
-    assert_eq!(one(&mut db, "SELECT plan::text FROM organizations"), "PRO", "the renamed enum kept the value");
     assert_eq!(
-        one(&mut db, "SELECT role::text FROM organization_members WHERE user_id = 'user_2'"),
+        one(&mut db, "SELECT locale FROM users WHERE id = 'user_2'"),
+        "en",
+        "a default change leaves rows alone"
+    );
+    assert_eq!(
+        one(&mut db, "SELECT plan::text FROM organizations"),
+        "PRO",
+        "the renamed enum kept the value"
+    );
+    assert_eq!(
+        one(
+            &mut db,
+            "SELECT role::text FROM organization_members WHERE user_id = 'user_2'"
+        ),
         "member",
         "billing was renamed to finance, then removed with remap to member"
     );
-    assert_eq!(one(&mut db, "SELECT name || ' ' || slug || ' ' || stars FROM repositories"), "api acme-api 0");
+    assert_eq!(
+        one(
+            &mut db,
+            "SELECT name || ' ' || slug || ' ' || stars FROM repositories"
+        ),
+        "api acme-api 0"
+    );
 
     // The migrated database is exactly a fresh one built from the last schema.
     let last = journal.entries.last().unwrap();
@@ -156,14 +201,21 @@ fn data_survives_the_evolution_and_the_downs_undo_it() {
     )
     .unwrap();
     let mut fresh = TestDb::create("evolution_fresh");
-    run(&mut fresh, &schemac::sql::join_statements(&schemac::sql::create_schema(&final_schema)));
+    run(
+        &mut fresh,
+        &schemac::sql::join_statements(&schemac::sql::create_schema(&final_schema)),
+    );
     let strip = |lines: Vec<String>| -> Vec<String> {
         let mut v: Vec<String> = lines
             .into_iter()
             .map(|l| match (l.starts_with("column "), l.find(" #")) {
                 (true, Some(i)) => {
                     let rest = &l[i + 2..];
-                    format!("{}{}", &l[..i], &rest[rest.find(' ').unwrap_or(rest.len())..])
+                    format!(
+                        "{}{}",
+                        &l[..i],
+                        &rest[rest.find(' ').unwrap_or(rest.len())..]
+                    )
                 }
                 _ => l,
             })
@@ -173,14 +225,21 @@ fn data_survives_the_evolution_and_the_downs_undo_it() {
     };
     let migrated = strip(catalog::read(&mut db.client));
     let expected = strip(catalog::read(&mut fresh.client));
-    assert!(migrated == expected, "migrated != fresh:\n{}", diff(&expected.join("\n"), &migrated.join("\n")));
+    assert!(
+        migrated == expected,
+        "migrated != fresh:\n{}",
+        diff(&expected.join("\n"), &migrated.join("\n"))
+    );
 
     // Down, all the way, on the emptied database: nothing is left.
     db.client
         .batch_execute("TRUNCATE users, organizations, organization_members, github_installations, repositories CASCADE")
         .unwrap();
     for e in journal.entries.iter().rev() {
-        run(&mut db, &std::fs::read_to_string(dir.join(format!("{}.down.sql", e.tag))).unwrap());
+        run(
+            &mut db,
+            &std::fs::read_to_string(dir.join(format!("{}.down.sql", e.tag))).unwrap(),
+        );
     }
     let left = catalog::read(&mut db.client);
     assert!(left.is_empty(), "the downs left: {left:?}");
