@@ -2,7 +2,8 @@
 //!
 //! `cargo bench -p schemac --bench generate` prints, for each example and for
 //! a synthetic 1,000-table schema, the median time to compile the schema
-//! (read, parse, resolve) and to render its migration SQL and snapshot.
+//! (read, parse, resolve), to render its migration SQL and snapshot, and to
+//! diff it (up and down migrations).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -51,7 +52,10 @@ fn synthetic(tables: usize) -> String {
 
 fn main() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    println!("{:<28} {:>12} {:>12}", "input", "compile", "sql+snapshot");
+    println!(
+        "{:<28} {:>12} {:>12} {:>14} {:>14}",
+        "input", "compile", "sql+snapshot", "diff from empty", "diff unchanged"
+    );
     for name in ["gifting", "multitenant", "saas", "campus", "marketplace"] {
         let root = examples.join(name);
         let compile = measure(200, || {
@@ -66,7 +70,17 @@ fn main() {
                 black_box(snapshot::to_json(s));
             }
         });
-        println!("{name:<28} {compile:>12.2?} {render:>12.2?}");
+        // A diff: the schema against itself with one table's columns reversed
+        // (every column of it changes position, nothing else), and against nothing.
+        let schema = &compiled.schemas[0];
+        let empty = schemac::schema::Schema { tables: Vec::new(), enums: Vec::new(), ..schema.clone() };
+        let diff_full = measure(200, || {
+            black_box(schemac::generate::migration_steps(&empty, schema));
+        });
+        let diff_same = measure(200, || {
+            black_box(schemac::generate::migration_steps(schema, schema));
+        });
+        println!("{name:<28} {compile:>12.2?} {render:>12.2?} {diff_full:>14.2?} {diff_same:>14.2?}");
     }
     let yaml = synthetic(1000);
     let compile = measure(10, || {
@@ -95,8 +109,17 @@ fn main() {
         )));
         black_box(snapshot::to_json(s));
     });
+    let big = &compiled.schemas[0];
+    let mut changed = big.clone();
+    for t in changed.tables.iter_mut().step_by(10) {
+        t.comment = Some("changed".into());
+        t.columns.retain(|c| c.name != "tags");
+    }
+    let diff = measure(10, || {
+        black_box(schemac::generate::migration_steps(big, &changed));
+    });
     println!(
-        "{:<28} {compile:>12.2?} {render:>12.2?}",
+        "{:<28} {compile:>12.2?} {render:>12.2?} {diff:>14.2?} (100 of 1,000 tables changed)",
         "synthetic (1,000 tables)"
     );
 }
