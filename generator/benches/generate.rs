@@ -70,17 +70,23 @@ fn main() {
                 black_box(snapshot::to_json(s));
             }
         });
-        // A diff: the schema against itself with one table's columns reversed
-        // (every column of it changes position, nothing else), and against nothing.
+        // The differ (up and down): from an empty database to the whole
+        // schema, and the schema against itself (the no-change path).
         let schema = &compiled.schemas[0];
-        let empty = schemac::schema::Schema { tables: Vec::new(), enums: Vec::new(), ..schema.clone() };
+        let empty = schemac::schema::Schema {
+            tables: Vec::new(),
+            enums: Vec::new(),
+            ..schema.clone()
+        };
         let diff_full = measure(200, || {
             black_box(schemac::generate::migration_steps(&empty, schema));
         });
         let diff_same = measure(200, || {
             black_box(schemac::generate::migration_steps(schema, schema));
         });
-        println!("{name:<28} {compile:>12.2?} {render:>12.2?} {diff_full:>14.2?} {diff_same:>14.2?}");
+        println!(
+            "{name:<28} {compile:>12.2?} {render:>12.2?} {diff_full:>14.2?} {diff_same:>14.2?}"
+        );
     }
     let yaml = synthetic(1000);
     let compile = measure(10, || {
