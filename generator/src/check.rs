@@ -6,21 +6,14 @@ use std::path::Path;
 use schemac_schema::compile_project;
 
 use crate::diff::{self, describe, renames_from_hints};
-use crate::generate::GenerateError;
+use crate::generate::{GenerateError, usable};
 use crate::journal::sha256_hex;
 use crate::migrations::{MigrationDir, idx_text};
 
 /// What `check` found wrong, per database; empty when all is well.
 pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, GenerateError> {
     let compiled = compile_project(root);
-    if compiled.has_errors() {
-        return Err(GenerateError::Schema {
-            rendered: compiled.render_diagnostics(),
-        });
-    }
-    let Some(config) = &compiled.config else {
-        return Err(GenerateError::Usage("no project configuration".into()));
-    };
+    let config = usable(&compiled)?;
     let mut problems = Vec::new();
     for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
         if database.is_some_and(|d| d != db.name) {

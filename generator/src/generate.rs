@@ -115,14 +115,7 @@ fn plan(
     compiled: &Compiled,
     options: &GenerateOptions,
 ) -> Result<Vec<Plan>, GenerateError> {
-    if compiled.has_errors() {
-        return Err(GenerateError::Schema {
-            rendered: compiled.render_diagnostics(),
-        });
-    }
-    let Some(config) = &compiled.config else {
-        return Err(GenerateError::Usage("no project configuration".into()));
-    };
+    let config = usable(compiled)?;
     for name in options.name.iter().chain(&options.custom) {
         validate_name(name)?;
     }
@@ -172,6 +165,19 @@ fn plan(
         });
     }
     Ok(plans)
+}
+
+/// The project's configuration, once the schema compiled without errors.
+pub(crate) fn usable(compiled: &Compiled) -> Result<&schemac_schema::Config, GenerateError> {
+    if compiled.has_errors() {
+        return Err(GenerateError::Schema {
+            rendered: compiled.render_diagnostics(),
+        });
+    }
+    compiled
+        .config
+        .as_ref()
+        .ok_or_else(|| GenerateError::Usage("no project configuration".into()))
 }
 
 fn validate_name(name: &str) -> Result<(), GenerateError> {

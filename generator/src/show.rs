@@ -6,7 +6,7 @@ use std::path::Path;
 use schemac_schema::{Schema, compile_project, snapshot};
 
 use crate::diff::{self, Change, DataHints, Renames, describe, renames_from_hints};
-use crate::generate::GenerateError;
+use crate::generate::{GenerateError, usable};
 use crate::migrations::MigrationDir;
 
 /// ANSI colours, or none.
@@ -47,14 +47,7 @@ pub fn show(
     color: Color,
 ) -> Result<String, GenerateError> {
     let compiled = compile_project(root);
-    if compiled.has_errors() {
-        return Err(GenerateError::Schema {
-            rendered: compiled.render_diagnostics(),
-        });
-    }
-    let Some(config) = &compiled.config else {
-        return Err(GenerateError::Usage("no project configuration".into()));
-    };
+    let config = usable(&compiled)?;
     let mut out = String::new();
     for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
         if database.is_some_and(|d| d != db.name) {

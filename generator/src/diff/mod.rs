@@ -1237,73 +1237,51 @@ impl<'a> Differ<'a> {
         let pairs = pair(&old_uniques, &nt.uniques, |(_, cols), n| {
             cols.as_ref() == Some(&n.columns) && !mentions(&n.columns, &[])
         });
-        for (o, n) in &pairs.matched {
-            let (ou, nu) = (old_uniques[*o].0, &nt.uniques[*n]);
-            if ou.name != nu.name {
-                self.out.push(
-                    Phase::Renames,
-                    Change::RenameConstraint {
-                        table: tref.clone(),
-                        from: ou.name.clone(),
-                        to: nu.name.clone(),
-                    },
-                );
-            }
-        }
-        for o in &pairs.old_only {
-            self.out.push(
-                Phase::DropConstraints,
-                Change::DropConstraint {
-                    table: old_ref.clone(),
-                    name: old_uniques[*o].0.name.clone(),
-                },
-            );
-        }
-        for n in &pairs.new_only {
-            self.out.push(
-                Phase::AddConstraints,
-                Change::AddUnique {
-                    table: tref.clone(),
-                    unique: nt.uniques[*n].clone(),
-                },
-            );
-        }
+        let old_names: Vec<&str> = old_uniques.iter().map(|(u, _)| u.name.as_str()).collect();
+        let new_names: Vec<&str> = nt.uniques.iter().map(|u| u.name.as_str()).collect();
+        self.emit_pairs(
+            &pairs,
+            &old_names,
+            &new_names,
+            |from, to| Change::RenameConstraint {
+                table: tref.clone(),
+                from,
+                to,
+            },
+            (Phase::DropConstraints, |name| Change::DropConstraint {
+                table: old_ref.clone(),
+                name,
+            }),
+            (Phase::AddConstraints, |n| Change::AddUnique {
+                table: tref.clone(),
+                unique: nt.uniques[n].clone(),
+            }),
+        );
 
         // Checks: raw SQL, so compared as text.
         let pairs = pair(&ot.checks, &nt.checks, |o, n| {
             norm(&o.expr) == norm(&n.expr) && !mentions(&[], &[&n.expr])
         });
-        for (o, n) in &pairs.matched {
-            let (oc, nc) = (&ot.checks[*o], &nt.checks[*n]);
-            if oc.name != nc.name {
-                self.out.push(
-                    Phase::Renames,
-                    Change::RenameConstraint {
-                        table: tref.clone(),
-                        from: oc.name.clone(),
-                        to: nc.name.clone(),
-                    },
-                );
-            }
-        }
-        for o in &pairs.old_only {
-            self.out.push(
-                Phase::DropConstraints,
-                Change::DropConstraint {
-                    table: old_ref.clone(),
-                    name: ot.checks[*o].name.clone(),
-                },
-            );
-        }
-        for n in &pairs.new_only {
-            self.out.push(
-                Phase::AddConstraints,
-                Change::AddCheck {
-                    table: tref.clone(),
-                    check: nt.checks[*n].clone(),
-                },
-            );
-        }
+        let old_names: Vec<&str> = ot.checks.iter().map(|c| c.name.as_str()).collect();
+        let new_names: Vec<&str> = nt.checks.iter().map(|c| c.name.as_str()).collect();
+        self.emit_pairs(
+            &pairs,
+            &old_names,
+            &new_names,
+            |from, to| Change::RenameConstraint {
+                table: tref.clone(),
+                from,
+                to,
+            },
+            (Phase::DropConstraints, |name| Change::DropConstraint {
+                table: old_ref.clone(),
+                name,
+            }),
+            (Phase::AddConstraints, |n| Change::AddCheck {
+                table: tref.clone(),
+                check: nt.checks[n].clone(),
+            }),
+        );
 
         // Foreign keys, with the referenced table and columns under new names.
         let old_fks: Vec<(&ForeignKey, Option<ForeignKey>)> = ot
@@ -1315,37 +1293,26 @@ impl<'a> Differ<'a> {
             let Some(t) = t else { return false };
             same_fk(t, n) && !self.fk_must_be_rebuilt(nt, n, retyped, rebuilt)
         });
-        for (o, n) in &pairs.matched {
-            let (ofk, nfk) = (old_fks[*o].0, &nt.foreign_keys[*n]);
-            if ofk.name != nfk.name {
-                self.out.push(
-                    Phase::Renames,
-                    Change::RenameConstraint {
-                        table: tref.clone(),
-                        from: ofk.name.clone(),
-                        to: nfk.name.clone(),
-                    },
-                );
-            }
-        }
-        for o in &pairs.old_only {
-            self.out.push(
-                Phase::DropForeignKeys,
-                Change::DropConstraint {
-                    table: old_ref.clone(),
-                    name: old_fks[*o].0.name.clone(),
-                },
-            );
-        }
-        for n in &pairs.new_only {
-            self.out.push(
-                Phase::AddForeignKeys,
-                Change::AddForeignKey {
-                    table: tref.clone(),
-                    fk: nt.foreign_keys[*n].clone(),
-                },
-            );
-        }
+        let old_names: Vec<&str> = old_fks.iter().map(|(f, _)| f.name.as_str()).collect();
+        let new_names: Vec<&str> = nt.foreign_keys.iter().map(|f| f.name.as_str()).collect();
+        self.emit_pairs(
+            &pairs,
+            &old_names,
+            &new_names,
+            |from, to| Change::RenameConstraint {
+                table: tref.clone(),
+                from,
+                to,
+            },
+            (Phase::DropForeignKeys, |name| Change::DropConstraint {
+                table: old_ref.clone(),
+                name,
+            }),
+            (Phase::AddForeignKeys, |n| Change::AddForeignKey {
+                table: tref.clone(),
+                fk: nt.foreign_keys[n].clone(),
+            }),
+        );
 
         // Indexes.
         let old_ix: Vec<(&Index, Option<Index>)> = ot
@@ -1364,36 +1331,53 @@ impl<'a> Differ<'a> {
             let cols: Vec<String> = n.keys.iter().filter_map(|k| k.column.clone()).collect();
             same_index(t, n) && !mentions(&cols, &exprs)
         });
-        for (o, n) in &pairs.matched {
-            let (oix, nix) = (old_ix[*o].0, &nt.indexes[*n]);
-            if oix.name != nix.name {
+        let old_names: Vec<&str> = old_ix.iter().map(|(i, _)| i.name.as_str()).collect();
+        let new_names: Vec<&str> = nt.indexes.iter().map(|i| i.name.as_str()).collect();
+        self.emit_pairs(
+            &pairs,
+            &old_names,
+            &new_names,
+            |from, to| Change::RenameIndex {
+                schema: nt.pg_schema.clone(),
+                from,
+                to,
+            },
+            (Phase::DropIndexes, |name| Change::DropIndex {
+                schema: ot.pg_schema.clone(),
+                name,
+            }),
+            (Phase::AddIndexes, |n| Change::CreateIndex {
+                table: tref.clone(),
+                index: nt.indexes[n].clone(),
+            }),
+        );
+    }
+
+    /// Emits a pairing: a matched pair under another name is renamed, an old
+    /// object without a partner dropped (by name), a new one added (by index).
+    #[allow(clippy::too_many_arguments)]
+    fn emit_pairs(
+        &mut self,
+        pairs: &Pairs,
+        old_names: &[&str],
+        new_names: &[&str],
+        rename: impl Fn(String, String) -> Change,
+        (drop_phase, drop): (Phase, impl Fn(String) -> Change),
+        (add_phase, add): (Phase, impl Fn(usize) -> Change),
+    ) {
+        for &(o, n) in &pairs.matched {
+            if old_names[o] != new_names[n] {
                 self.out.push(
                     Phase::Renames,
-                    Change::RenameIndex {
-                        schema: nt.pg_schema.clone(),
-                        from: oix.name.clone(),
-                        to: nix.name.clone(),
-                    },
+                    rename(old_names[o].to_string(), new_names[n].to_string()),
                 );
             }
         }
-        for o in &pairs.old_only {
-            self.out.push(
-                Phase::DropIndexes,
-                Change::DropIndex {
-                    schema: ot.pg_schema.clone(),
-                    name: old_ix[*o].0.name.clone(),
-                },
-            );
+        for &o in &pairs.old_only {
+            self.out.push(drop_phase, drop(old_names[o].to_string()));
         }
-        for n in &pairs.new_only {
-            self.out.push(
-                Phase::AddIndexes,
-                Change::CreateIndex {
-                    table: tref.clone(),
-                    index: nt.indexes[*n].clone(),
-                },
-            );
+        for &n in &pairs.new_only {
+            self.out.push(add_phase, add(n));
         }
     }
 
