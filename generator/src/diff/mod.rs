@@ -380,13 +380,12 @@ impl<'a> Differ<'a> {
                     continue;
                 }
                 // Only columns that exist before the change hold rows to re-cast.
-                let Some((ot, oc)) = self.old_column_of(nt, nc) else {
+                let Some((_, oc)) = self.old_column_of(nt, nc) else {
                     continue;
                 };
                 if oc.ty.base != BaseType::Enum(oe.name.clone()) {
                     continue;
                 }
-                let _ = ot;
                 usages.push(EnumUsage {
                     table: TableRef::of(nt),
                     column: nc.name.clone(),
@@ -1291,7 +1290,7 @@ impl<'a> Differ<'a> {
             .collect();
         let pairs = pair(&old_fks, &nt.foreign_keys, |(_, t), n| {
             let Some(t) = t else { return false };
-            same_fk(t, n) && !self.fk_must_be_rebuilt(nt, n, retyped, rebuilt)
+            same_fk(t, n) && !self.fk_must_be_rebuilt(n, retyped, rebuilt)
         });
         let old_names: Vec<&str> = old_fks.iter().map(|(f, _)| f.name.as_str()).collect();
         let new_names: Vec<&str> = nt.foreign_keys.iter().map(|f| f.name.as_str()).collect();
@@ -1385,7 +1384,6 @@ impl<'a> Differ<'a> {
     /// side changes type, or the key it references is rebuilt.
     fn fk_must_be_rebuilt(
         &self,
-        nt: &Table,
         fk: &ForeignKey,
         retyped: &HashSet<String>,
         rebuilt: &HashSet<String>,
@@ -1443,7 +1441,6 @@ impl<'a> Differ<'a> {
                             == Some(&in_old)
                 })
         };
-        let _ = nt;
         let pk_same = target
             .primary_key
             .as_ref()
