@@ -120,35 +120,25 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
     if let Some(n) = f.get("extensions") {
         ast.extensions = string_list(n, "an extension name", diags);
     }
-    if let Some(n) = f.get("ids") {
-        for (id_name, node) in named_entries(n, "`ids`", diags) {
-            if let Some(d) = id_def(id_name, node, diags) {
-                ast.ids.push(d);
-            }
-        }
-    }
-    if let Some(n) = f.get("enums") {
-        for (enum_name, node) in named_entries(n, "`enums`", diags) {
-            if let Some(d) = enum_def(enum_name, node, diags) {
-                ast.enums.push(d);
-            }
-        }
-    }
-    if let Some(n) = f.get("mixins") {
-        for (mixin_name, node) in named_entries(n, "`mixins`", diags) {
-            if let Some(d) = mixin_def(mixin_name, node, diags) {
-                ast.mixins.push(d);
-            }
-        }
-    }
-    if let Some(n) = f.get("tables") {
-        for (table_name, node) in named_entries(n, "`tables`", diags) {
-            if let Some(d) = table_def(table_name, node, diags) {
-                ast.tables.push(d);
-            }
-        }
-    }
+    ast.ids = sections(f.get("ids"), "`ids`", id_def, diags);
+    ast.enums = sections(f.get("enums"), "`enums`", enum_def, diags);
+    ast.mixins = sections(f.get("mixins"), "`mixins`", mixin_def, diags);
+    ast.tables = sections(f.get("tables"), "`tables`", table_def, diags);
     ast
+}
+
+/// The definitions of one top-level section (`ids`, `enums`, ...), each read by `read`.
+fn sections<T>(
+    node: Option<&Node>,
+    what: &str,
+    read: fn(Spanned<String>, &Node, &mut Diagnostics) -> Option<T>,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
+    let Some(node) = node else { return Vec::new() };
+    named_entries(node, what, diags)
+        .into_iter()
+        .filter_map(|(name, n)| read(name, n, diags))
+        .collect()
 }
 
 fn id_def(id_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<IdDef> {
