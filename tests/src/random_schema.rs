@@ -296,26 +296,16 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         (!targets.is_empty() && rng.chance(60)).then(|| targets[rng.below(targets.len())].clone())
     {
         let name = spec.fresh("ref");
-        t.columns.push(ColSpec {
-            origin: in_base.then(|| name.clone()),
+        t.columns.push(reference_column(
             name,
-            ty: Ty::BigInt,
-            nullable: true,
-            default: None,
-            identity: None,
-            generated: None,
-            references: Some((
-                target,
-                if rng.chance(50) {
-                    "cascade"
-                } else {
-                    "set_null"
-                },
-            )),
-            unique: false,
-            comment: None,
-            backfill: None,
-        });
+            in_base,
+            target,
+            if rng.chance(50) {
+                "cascade"
+            } else {
+                "set_null"
+            },
+        ));
     }
     let distinct: Vec<String> = t
         .columns
@@ -344,21 +334,43 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         }
     }
     if rng.chance(25) {
-        t.columns.push(ColSpec {
-            name: "twice".into(),
-            origin: in_base.then(|| "twice".to_string()),
-            ty: Ty::BigInt,
-            nullable: true,
-            default: None,
-            identity: None,
-            generated: Some("(\"id\")::bigint * 2".into()),
-            references: None,
-            unique: false,
-            comment: None,
-            backfill: None,
-        });
+        t.columns.push(twice_column(in_base));
     }
     t
+}
+
+/// A nullable bigint column computed from the key: the generated column of the edits.
+fn twice_column(in_base: bool) -> ColSpec {
+    ColSpec {
+        name: "twice".into(),
+        origin: in_base.then(|| "twice".to_string()),
+        ty: Ty::BigInt,
+        nullable: true,
+        default: None,
+        identity: None,
+        generated: Some("(\"id\")::bigint * 2".into()),
+        references: None,
+        unique: false,
+        comment: None,
+        backfill: None,
+    }
+}
+
+/// A nullable column referencing `target`'s key (its type comes from the key).
+fn reference_column(name: String, in_base: bool, target: String, action: &'static str) -> ColSpec {
+    ColSpec {
+        origin: in_base.then(|| name.clone()),
+        name,
+        ty: Ty::BigInt,
+        nullable: true,
+        default: None,
+        identity: None,
+        generated: None,
+        references: Some((target, action)),
+        unique: false,
+        comment: None,
+        backfill: None,
+    }
 }
 
 fn random_column(spec: &mut Spec, rng: &mut Rng, in_base: bool, backfill_needed: bool) -> ColSpec {
@@ -565,19 +577,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                 }
                 Some(i) => t.columns[i].generated = None,
                 None if t.columns.iter().any(|c| c.name == "twice") => {}
-                None => t.columns.push(ColSpec {
-                    name: "twice".into(),
-                    origin: None,
-                    ty: Ty::BigInt,
-                    nullable: true,
-                    default: None,
-                    identity: None,
-                    generated: Some("(\"id\")::bigint * 2".into()),
-                    references: None,
-                    unique: false,
-                    comment: None,
-                    backfill: None,
-                }),
+                None => t.columns.push(twice_column(false)),
             }
         }
         12 if nt > 0 => {
@@ -676,19 +676,9 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                 _ if s.tables[b % nt].pk_extra.is_none() => {
                     let target = s.tables[b % nt].name.clone();
                     let name = s.fresh("ref");
-                    s.tables[t].columns.push(ColSpec {
-                        name,
-                        origin: None,
-                        ty: Ty::BigInt,
-                        nullable: true,
-                        default: None,
-                        identity: None,
-                        generated: None,
-                        references: Some((target, "set_null")),
-                        unique: false,
-                        comment: None,
-                        backfill: None,
-                    });
+                    s.tables[t]
+                        .columns
+                        .push(reference_column(name, false, target, "set_null"));
                 }
                 _ => {}
             }

@@ -5,12 +5,11 @@
 //! PostgreSQL with rows in the tables: the data must come through, the end
 //! result must equal a fresh database, and the downs must undo everything.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use schemac::GenerateOptions;
 use schemac::journal::Journal;
-use schemac_tests::{TempDir, TestDb, catalog, diff, repo_root};
+use schemac_tests::{TempDir, TestDb, catalog, diff, read_tree, repo_root};
 
 fn steps() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(repo_root().join("examples/saas/evolution"))
@@ -21,25 +20,6 @@ fn steps() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn tree(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 /// Generates every step into a fresh project; returns it.
@@ -75,13 +55,13 @@ fn evolve() -> TempDir {
 #[test]
 fn evolution_migrations_match_the_checked_in_ones() {
     let tmp = evolve();
-    let fresh = tree(&tmp.path().join("migrations"));
+    let fresh = read_tree(&tmp.path().join("migrations"));
     let golden_dir = repo_root().join("generated/saas-evolution/migrations");
     if std::env::var_os("SCHEMAC_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&golden_dir);
         schemac_tests::copy_dir(&tmp.path().join("migrations"), &golden_dir);
     }
-    let golden = tree(&golden_dir);
+    let golden = read_tree(&golden_dir);
     let journal = Journal::from_json(&fresh["meta/_journal.json"]).unwrap();
     assert!(
         journal.entries.len() >= 9,
@@ -205,26 +185,8 @@ fn data_survives_the_evolution_and_the_downs_undo_it() {
         &mut fresh,
         &schemac::sql::join_statements(&schemac::sql::create_schema(&final_schema)),
     );
-    let strip = |lines: Vec<String>| -> Vec<String> {
-        let mut v: Vec<String> = lines
-            .into_iter()
-            .map(|l| match (l.starts_with("column "), l.find(" #")) {
-                (true, Some(i)) => {
-                    let rest = &l[i + 2..];
-                    format!(
-                        "{}{}",
-                        &l[..i],
-                        &rest[rest.find(' ').unwrap_or(rest.len())..]
-                    )
-                }
-                _ => l,
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let migrated = strip(catalog::read(&mut db.client));
-    let expected = strip(catalog::read(&mut fresh.client));
+    let migrated = catalog::without_column_positions(catalog::read(&mut db.client));
+    let expected = catalog::without_column_positions(catalog::read(&mut fresh.client));
     assert!(
         migrated == expected,
         "migrated != fresh:\n{}",

@@ -1,35 +1,9 @@
 //! generated/ holds what a fresh run writes for every example, byte for byte.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use schemac::{GenerateOptions, Outcome};
-use schemac_tests::{TempDir, copy_dir, diff, examples, repo_root};
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("under dir")
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, std::fs::read_to_string(&p).expect("utf-8 file"));
-            }
-        }
-    }
-    out
-}
+use schemac_tests::{TempDir, copy_dir, diff, examples, read_tree, repo_root};
 
 /// Generates `example` in a scratch copy laid out like the repository
 /// (examples/<name> writing into generated/<name>) and returns the copy.
@@ -56,8 +30,8 @@ fn generated_directory_matches_a_fresh_run() {
     let mut problems = Vec::new();
     for example in examples() {
         let tmp = fresh_run(&example);
-        let fresh = files(&tmp.path().join("generated").join(&example));
-        let checked_in = files(&repo_root().join("generated").join(&example));
+        let fresh = read_tree(&tmp.path().join("generated").join(&example));
+        let checked_in = read_tree(&repo_root().join("generated").join(&example));
         assert!(!fresh.is_empty());
         for (path, text) in &fresh {
             match checked_in.get(path) {
@@ -88,7 +62,7 @@ fn generating_twice_writes_nothing_the_second_time() {
     let tmp = fresh_run("marketplace");
     let project = tmp.path().join("examples/marketplace");
     let out_dir = tmp.path().join("generated/marketplace");
-    let before: Vec<_> = files(&out_dir).into_iter().collect();
+    let before: Vec<_> = read_tree(&out_dir).into_iter().collect();
     let mtimes = |dir: &Path| -> Vec<std::time::SystemTime> {
         let mut v: Vec<_> = walk(dir)
             .iter()
@@ -108,7 +82,7 @@ fn generating_twice_writes_nothing_the_second_time() {
             "database {db} must be unchanged"
         );
     }
-    assert_eq!(before, files(&out_dir).into_iter().collect::<Vec<_>>());
+    assert_eq!(before, read_tree(&out_dir).into_iter().collect::<Vec<_>>());
     assert_eq!(times, mtimes(&out_dir), "no file may be rewritten");
 }
 
