@@ -1,0 +1,90 @@
+//! The runtime's one error type.
+//!
+//! No variant carries a connection string: URLs hold passwords, and errors end
+//! up in logs. Configuration errors name the setting, never its value.
+
+use std::fmt;
+
+use tokio_postgres::error::SqlState;
+
+/// Everything the runtime can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A setting is missing or malformed (the message names the setting only).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// No connection could be made or checked out of the pool.
+    #[error("connection: {0}")]
+    Connect(String),
+    /// The database answered with an error, or the connection broke.
+    #[error(transparent)]
+    Db(#[from] tokio_postgres::Error),
+    /// A column could not be read into the Rust type asked for.
+    #[error("column `{column}`: {source}")]
+    Decode {
+        column: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// A query that must return exactly one row returned another number.
+    #[error("expected one row, the query returned {0}")]
+    RowCount(usize),
+    /// The migration runner refused or failed; the message names the file.
+    #[error(transparent)]
+    Migrate(#[from] crate::migrate::MigrateError),
+}
+
+impl Error {
+    /// The SQLSTATE of a database error, if this is one.
+    pub fn sql_state(&self) -> Option<&SqlState> {
+        match self {
+            Error::Db(e) | Error::Decode { source: e, .. } => e.code(),
+            _ => None,
+        }
+    }
+
+    /// A failure that a retry of the whole transaction may not meet again:
+    /// a serialization failure or a detected deadlock.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.sql_state(),
+            Some(s) if *s == SqlState::T_R_SERIALIZATION_FAILURE || *s == SqlState::T_R_DEADLOCK_DETECTED
+        )
+    }
+}
+
+/// Errors that [`crate::Pool::run_in_transaction`] can classify, so an
+/// application's own error type can flow through the retry helper.
+pub trait Retryable {
+    /// Whether the transaction that failed with this error is worth retrying.
+    fn is_transient(&self) -> bool;
+}
+
+impl Retryable for Error {
+    fn is_transient(&self) -> bool {
+        Error::is_transient(self)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A string that never shows itself: connection URLs and passwords.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself; call sites are few and easy to audit.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}

@@ -1,0 +1,176 @@
+//! The read and write executor traits, and the one place statements run.
+//!
+//! Generated read functions take `&impl Read`, write functions `&impl Write`.
+//! A read-only pool, its connections and its transactions implement only
+//! [`Read`], so handing one to a write is a compile error.
+
+use std::future::Future;
+use std::time::Instant;
+
+use deadpool_postgres::ClientWrapper;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+use crate::error::Error;
+
+/// Parameters of a statement, in `$1, $2, ...` order.
+pub type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::ReadWrite {}
+    impl Sealed for super::ReadOnly {}
+}
+
+/// What a pool may do: [`ReadWrite`] or [`ReadOnly`]. Connections and
+/// transactions carry the access of the pool they came from.
+pub trait Access: sealed::Sealed + Send + Sync + 'static {
+    /// Whether sessions of this access start read-only.
+    const READ_ONLY: bool;
+}
+
+/// Marks the read-write pool and what comes from it.
+#[derive(Debug)]
+pub enum ReadWrite {}
+
+/// Marks the read-only pool and what comes from it.
+#[derive(Debug)]
+pub enum ReadOnly {}
+
+impl Access for ReadWrite {
+    const READ_ONLY: bool = false;
+}
+
+impl Access for ReadOnly {
+    const READ_ONLY: bool = true;
+}
+
+/// Runs queries that return rows.
+pub trait Read: Sync {
+    /// Every row the statement returns. The statement is prepared once per
+    /// connection and cached.
+    fn query(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> impl Future<Output = Result<Vec<Row>, Error>> + Send;
+
+    /// The row, or `None`; more than one row is an error.
+    fn query_opt(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> impl Future<Output = Result<Option<Row>, Error>> + Send {
+        async move {
+            let mut rows = self.query(sql, params).await?;
+            match rows.len() {
+                0 => Ok(None),
+                1 => Ok(rows.pop()),
+                n => Err(Error::RowCount(n)),
+            }
+        }
+    }
+
+    /// Exactly one row.
+    fn query_one(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> impl Future<Output = Result<Row, Error>> + Send {
+        async move {
+            let mut rows = self.query(sql, params).await?;
+            match rows.len() {
+                1 => Ok(rows.pop().ok_or(Error::RowCount(0))?),
+                n => Err(Error::RowCount(n)),
+            }
+        }
+    }
+}
+
+/// Runs statements that change data. Everything that can write can also read.
+pub trait Write: Read {
+    /// The number of rows the statement changed.
+    fn execute(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> impl Future<Output = Result<u64, Error>> + Send;
+}
+
+/// Prepares (through the connection's cache) and runs a statement, logging
+/// its duration and row count.
+pub(crate) async fn query_on(
+    client: &ClientWrapper,
+    sql: &str,
+    params: &Params<'_>,
+) -> Result<Vec<Row>, Error> {
+    let started = Instant::now();
+    let result = async {
+        let statement = client.prepare_cached(sql).await?;
+        client.query(&statement, params).await
+    }
+    .await;
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    match &result {
+        Ok(rows) => tracing::debug!(
+            target: "schemac_runtime::query",
+            sql,
+            rows = rows.len(),
+            elapsed_us,
+            "query"
+        ),
+        Err(error) => tracing::debug!(
+            target: "schemac_runtime::query",
+            sql,
+            elapsed_us,
+            %error,
+            "query failed"
+        ),
+    }
+    Ok(result?)
+}
+
+pub(crate) async fn execute_on(
+    client: &ClientWrapper,
+    sql: &str,
+    params: &Params<'_>,
+) -> Result<u64, Error> {
+    let started = Instant::now();
+    let result = async {
+        let statement = client.prepare_cached(sql).await?;
+        client.execute(&statement, params).await
+    }
+    .await;
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    match &result {
+        Ok(rows) => tracing::debug!(
+            target: "schemac_runtime::query",
+            sql,
+            rows,
+            elapsed_us,
+            "execute"
+        ),
+        Err(error) => tracing::debug!(
+            target: "schemac_runtime::query",
+            sql,
+            elapsed_us,
+            %error,
+            "execute failed"
+        ),
+    }
+    Ok(result?)
+}
+
+/// Runs transaction control and other parameterless statements, logged the same way.
+pub(crate) async fn batch_on(client: &ClientWrapper, sql: &str) -> Result<(), Error> {
+    let started = Instant::now();
+    let result = client.batch_execute(sql).await;
+    tracing::debug!(
+        target: "schemac_runtime::query",
+        sql,
+        elapsed_us = started.elapsed().as_micros() as u64,
+        ok = result.is_ok(),
+        "batch"
+    );
+    Ok(result?)
+}

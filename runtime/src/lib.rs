@@ -1,0 +1,53 @@
+//! schemac's runtime: the pools, executors and transactions generated code
+//! runs on, the migration runner, and the types and derives it names.
+//!
+//! - [`ReadWritePool`] and [`ReadOnlyPool`]; [`Read`] and [`Write`] keep
+//!   writes off the read-only pool at compile time.
+//! - [`Transaction`] owns its connection; [`Savepoint`] nests;
+//!   [`Pool::run_in_transaction`] retries serialization failures.
+//! - [`migrate`] applies a migration directory that `schemac generate` wrote.
+
+mod config;
+mod error;
+mod executor;
+pub mod id;
+mod interval;
+pub mod migrate;
+mod pg_enum;
+mod pool;
+mod row;
+mod tls;
+mod transaction;
+
+pub use config::{PoolConfig, SslMode};
+pub use error::{Error, Result, Retryable, Secret};
+pub use executor::{Access, Params, Read, ReadOnly, ReadWrite, Write};
+pub use id::{IdParseError, IdParseErrorKind, Ulid};
+pub use interval::PgInterval;
+pub use pg_enum::UnknownLabel;
+pub use pool::{Conn, Pool, ReadOnlyPool, ReadWritePool};
+pub use row::{FromRow, column};
+pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
+
+pub use schemac_derive::{PgEnum, RichId, Row};
+
+// The crates whose types generated code names, re-exported so that an
+// application depends on schemac-runtime alone and versions never drift.
+pub use chrono;
+pub use rust_decimal;
+pub use serde;
+pub use serde_json;
+pub use tokio_postgres;
+pub use tokio_postgres::Row as PgRow;
+pub use uuid;
+
+/// Paths the derive macros expand to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::id::{next_ulid, parse_ulid_body, split_external, storage_error};
+    pub use bytes::BytesMut;
+    pub use serde;
+    pub use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+    pub use uuid::Uuid;
+    pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
+}

@@ -1,0 +1,625 @@
+//! Applying, reverting and listing migrations against a database.
+
+use std::time::{Duration, Instant};
+
+use tokio_postgres::Client;
+
+use super::source::{Migration, MigrationSet, SqlFile};
+use super::MigrateError;
+use crate::config::PoolConfig;
+use crate::error::Error;
+
+/// The advisory lock every runner takes ("schemac!" in ASCII).
+const LOCK_KEY: i64 = 0x7363_6865_6d61_6321;
+
+/// A row of the tracking table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRow {
+    pub idx: i32,
+    pub tag: String,
+    pub sha256: String,
+    /// `applied_at` as Postgres prints it (ISO 8601, UTC).
+    pub applied_at: String,
+    pub duration_ms: i64,
+}
+
+/// Where a migration stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MigrationState {
+    Applied(AppliedRow),
+    Pending,
+    /// Applied, and the file changed since.
+    Edited(AppliedRow),
+    /// Recorded as applied, but not in the directory.
+    NotInDirectory(AppliedRow),
+}
+
+/// One line of `schemac status`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub tag: String,
+    pub state: MigrationState,
+}
+
+/// What the runner reports while it works, for a progress display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Another runner holds the lock; this one polls until it is free.
+    WaitingForLock,
+    Started {
+        position: usize,
+        total: usize,
+        tag: String,
+    },
+    Finished {
+        position: usize,
+        total: usize,
+        tag: String,
+        duration: Duration,
+    },
+}
+
+/// Applies a [`MigrationSet`] to the database a [`PoolConfig`] points at.
+#[derive(Clone, Debug)]
+pub struct Migrator {
+    config: PoolConfig,
+    table: String,
+    lock_wait: Duration,
+    poll_interval: Duration,
+}
+
+impl Migrator {
+    pub fn new(config: PoolConfig) -> Self {
+        Migrator {
+            config: config.application_name("schemac_migrate"),
+            table: "public.schemac_migrations".to_owned(),
+            lock_wait: Duration::from_secs(15 * 60),
+            poll_interval: Duration::from_millis(100),
+        }
+    }
+
+    /// How long to wait for another runner before giving up (default 15 minutes).
+    pub fn lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Where the tracking table lives, schema-qualified (default
+    /// `public.schemac_migrations`). The name is trusted configuration.
+    pub fn tracking_table(mut self, qualified: impl Into<String>) -> Self {
+        self.table = qualified.into();
+        self
+    }
+
+    async fn connect(&self) -> Result<Client, Error> {
+        crate::pool::connect_single(&self.config).await
+    }
+
+    /// Every migration of the directory and every recorded one, with its state.
+    pub async fn status(&self, set: &MigrationSet) -> Result<Vec<StatusEntry>, Error> {
+        let client = self.connect().await?;
+        let applied = self.applied(&client).await?;
+        Ok(status_of(set, &applied))
+    }
+
+    /// The migrations `run` would apply, after the same checks (`--dry-run`).
+    pub async fn plan<'s>(&self, set: &'s MigrationSet) -> Result<Vec<&'s Migration>, Error> {
+        let client = self.connect().await?;
+        let applied = self.applied(&client).await?;
+        Ok(pending(set, &applied)?)
+    }
+
+    /// Applies every pending migration, in order; returns the tags applied.
+    pub async fn run(
+        &self,
+        set: &MigrationSet,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Vec<String>, Error> {
+        let client = self.connect().await?;
+        self.lock(&client, on_event).await?;
+        let result = self.run_locked(&client, set, on_event).await;
+        unlock(&client).await;
+        result
+    }
+
+    async fn run_locked(
+        &self,
+        client: &Client,
+        set: &MigrationSet,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Vec<String>, Error> {
+        self.ensure_table(client).await?;
+        let applied = self.applied(client).await?;
+        let todo = pending(set, &applied)?;
+        let total = todo.len();
+        let mut done = Vec::with_capacity(total);
+        for (i, migration) in todo.into_iter().enumerate() {
+            let position = i + 1;
+            on_event(Event::Started {
+                position,
+                total,
+                tag: migration.tag.clone(),
+            });
+            let started = Instant::now();
+            let record = Record::Applied {
+                table: &self.table,
+                migration,
+            };
+            apply_file(client, &migration.tag, &migration.up, record, started).await?;
+            let duration = started.elapsed();
+            tracing::info!(
+                target: "schemac_runtime::migrate",
+                tag = %migration.tag,
+                duration_ms = duration.as_millis() as u64,
+                "applied migration"
+            );
+            on_event(Event::Finished {
+                position,
+                total,
+                tag: migration.tag.clone(),
+                duration,
+            });
+            done.push(migration.tag.clone());
+        }
+        Ok(done)
+    }
+
+    /// Reverts the last `count` applied migrations with their `.down.sql`.
+    pub async fn down(
+        &self,
+        set: &MigrationSet,
+        count: usize,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Vec<String>, Error> {
+        let client = self.connect().await?;
+        self.lock(&client, on_event).await?;
+        let result = self.down_locked(&client, set, count, on_event).await;
+        unlock(&client).await;
+        result
+    }
+
+    async fn down_locked(
+        &self,
+        client: &Client,
+        set: &MigrationSet,
+        count: usize,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<Vec<String>, Error> {
+        self.ensure_table(client).await?;
+        let applied = self.applied(client).await?;
+        // The same checks as a run: nothing is reverted on top of an edit.
+        pending(set, &applied)?;
+        if count > applied.len() {
+            return Err(MigrateError::TooFewApplied {
+                count,
+                applied: applied.len(),
+            }
+            .into());
+        }
+        let mut done = Vec::with_capacity(count);
+        for (i, row) in applied.iter().rev().take(count).enumerate() {
+            let migration = set
+                .migrations
+                .iter()
+                .find(|m| m.tag == row.tag)
+                .ok_or_else(|| MigrateError::NotInDirectory {
+                    tag: row.tag.clone(),
+                    dir: set.dir.clone(),
+                })?;
+            let down = migration.down.as_ref().ok_or_else(|| MigrateError::NoDown {
+                tag: migration.tag.clone(),
+                path: set.dir.join(format!("{}.down.sql", migration.tag)),
+            })?;
+            on_event(Event::Started {
+                position: i + 1,
+                total: count,
+                tag: migration.tag.clone(),
+            });
+            let started = Instant::now();
+            let forget = Record::Reverted {
+                table: &self.table,
+                tag: &migration.tag,
+            };
+            apply_file(client, &migration.tag, down, forget, started).await?;
+            tracing::info!(target: "schemac_runtime::migrate", tag = %migration.tag, "reverted migration");
+            on_event(Event::Finished {
+                position: i + 1,
+                total: count,
+                tag: migration.tag.clone(),
+                duration: started.elapsed(),
+            });
+            done.push(migration.tag.clone());
+        }
+        Ok(done)
+    }
+
+    async fn lock(
+        &self,
+        client: &Client,
+        on_event: &mut (dyn FnMut(Event) + Send),
+    ) -> Result<(), Error> {
+        let started = Instant::now();
+        let mut announced = false;
+        loop {
+            let row = client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+                .await
+                .map_err(|source| MigrateError::Database {
+                    context: "taking the migration lock",
+                    source,
+                })?;
+            if row.get::<_, bool>(0) {
+                return Ok(());
+            }
+            if !announced {
+                announced = true;
+                on_event(Event::WaitingForLock);
+            }
+            if started.elapsed() >= self.lock_wait {
+                return Err(MigrateError::LockTimeout(self.lock_wait).into());
+            }
+            tokio::time::sleep(self.poll_interval).await;
+        }
+    }
+
+    async fn ensure_table(&self, client: &Client) -> Result<(), Error> {
+        let sql = format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n\
+             \x20   idx         integer     NOT NULL,\n\
+             \x20   tag         text        PRIMARY KEY,\n\
+             \x20   sha256      text        NOT NULL,\n\
+             \x20   applied_at  timestamptz NOT NULL DEFAULT now(),\n\
+             \x20   duration_ms bigint      NOT NULL\n\
+             )",
+            self.table
+        );
+        client
+            .batch_execute(&sql)
+            .await
+            .map_err(|source| MigrateError::Database {
+                context: "creating the tracking table",
+                source,
+            })?;
+        Ok(())
+    }
+
+    async fn applied(&self, client: &Client) -> Result<Vec<AppliedRow>, Error> {
+        let exists = client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.table])
+            .await
+            .map_err(|source| MigrateError::Database {
+                context: "looking for the tracking table",
+                source,
+            })?;
+        if !exists.get::<_, bool>(0) {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT idx, tag, sha256, \
+             to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms \
+             FROM {} ORDER BY idx, tag",
+            self.table
+        );
+        let rows = client
+            .query(&sql, &[])
+            .await
+            .map_err(|source| MigrateError::Database {
+                context: "reading the tracking table",
+                source,
+            })?;
+        Ok(rows
+            .iter()
+            .map(|r| AppliedRow {
+                idx: r.get(0),
+                tag: r.get(1),
+                sha256: r.get(2),
+                applied_at: r.get(3),
+                duration_ms: r.get(4),
+            })
+            .collect())
+    }
+}
+
+async fn unlock(client: &Client) {
+    // Closing the session releases the lock too; this only makes it prompt.
+    let _ = client
+        .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+        .await;
+}
+
+/// The state of every migration, in directory order, then the recorded ones
+/// the directory lacks.
+fn status_of(set: &MigrationSet, applied: &[AppliedRow]) -> Vec<StatusEntry> {
+    let mut out: Vec<StatusEntry> = set
+        .migrations
+        .iter()
+        .map(|m| {
+            let state = match applied.iter().find(|a| a.tag == m.tag) {
+                Some(row) if row.sha256 == m.up.sha256 => MigrationState::Applied(row.clone()),
+                Some(row) => MigrationState::Edited(row.clone()),
+                None => MigrationState::Pending,
+            };
+            StatusEntry {
+                tag: m.tag.clone(),
+                state,
+            }
+        })
+        .collect();
+    for row in applied {
+        if !set.migrations.iter().any(|m| m.tag == row.tag) {
+            out.push(StatusEntry {
+                tag: row.tag.clone(),
+                state: MigrationState::NotInDirectory(row.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The migrations still to apply, or why the directory and the database
+/// disagree too much to apply anything.
+fn pending<'s>(
+    set: &'s MigrationSet,
+    applied: &[AppliedRow],
+) -> Result<Vec<&'s Migration>, MigrateError> {
+    let mut todo = Vec::new();
+    for entry in status_of(set, applied) {
+        match entry.state {
+            MigrationState::Edited(row) => {
+                let m = set.migrations.iter().find(|m| m.tag == row.tag);
+                return Err(MigrateError::Edited {
+                    tag: row.tag,
+                    path: m.map(|m| m.up.path.clone()).unwrap_or_default(),
+                    recorded: row.sha256,
+                    current: m.map(|m| m.up.sha256.clone()).unwrap_or_default(),
+                });
+            }
+            MigrationState::NotInDirectory(row) => {
+                return Err(MigrateError::NotInDirectory {
+                    tag: row.tag,
+                    dir: set.dir.clone(),
+                });
+            }
+            MigrationState::Pending => {
+                if let Some(m) = set.migrations.iter().find(|m| m.tag == entry.tag) {
+                    todo.push(m);
+                }
+            }
+            MigrationState::Applied(_) => {}
+        }
+    }
+    if let (Some(first), Some(last)) = (todo.first(), applied.last()) {
+        if i64::from(first.idx) < i64::from(last.idx) {
+            return Err(MigrateError::OutOfOrder {
+                pending: first.tag.clone(),
+                applied: last.tag.clone(),
+            });
+        }
+    }
+    Ok(todo)
+}
+
+/// The bookkeeping that goes with running a file.
+#[derive(Clone, Copy)]
+enum Record<'a> {
+    Applied {
+        table: &'a str,
+        migration: &'a Migration,
+    },
+    Reverted {
+        table: &'a str,
+        tag: &'a str,
+    },
+}
+
+impl Record<'_> {
+    async fn write(self, client: &Client, started: Instant) -> Result<(), tokio_postgres::Error> {
+        match self {
+            Record::Applied { table, migration } => {
+                let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                let idx = i32::try_from(migration.idx).unwrap_or(i32::MAX);
+                let sql = format!(
+                    "INSERT INTO {table} (idx, tag, sha256, duration_ms) VALUES ($1, $2, $3, $4)"
+                );
+                client
+                    .execute(
+                        &sql,
+                        &[&idx, &migration.tag, &migration.up.sha256, &duration_ms],
+                    )
+                    .await?;
+            }
+            Record::Reverted { table, tag } => {
+                let sql = format!("DELETE FROM {table} WHERE tag = $1");
+                client.execute(&sql, &[&tag]).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one file and its bookkeeping: together in one transaction, or, for a
+/// file marked no-transaction, statement by statement with the record last.
+async fn apply_file(
+    client: &Client,
+    tag: &str,
+    file: &SqlFile,
+    record: Record<'_>,
+    started: Instant,
+) -> Result<(), Error> {
+    let statements = file.statements();
+    let fail = |line: usize, e: tokio_postgres::Error, note: &'static str| MigrateError::Failed {
+        tag: tag.to_owned(),
+        path: file.path.clone(),
+        line,
+        message: describe(&e),
+        note,
+    };
+    if file.no_transaction {
+        for statement in &statements {
+            drop_invalid_leftover(client, statement.sql).await?;
+            run_logged(client, statement.sql).await.map_err(|e| {
+                fail(
+                    statement.line,
+                    e,
+                    "; the statements before it stay applied, the migration is not recorded \
+                     and the next run starts it again from the top",
+                )
+            })?;
+        }
+        record
+            .write(client, started)
+            .await
+            .map_err(|source| MigrateError::Database {
+                context: "recording the migration",
+                source,
+            })?;
+        return Ok(());
+    }
+    run_logged(client, "BEGIN")
+        .await
+        .map_err(|source| MigrateError::Database {
+            context: "beginning the migration's transaction",
+            source,
+        })?;
+    for statement in &statements {
+        if let Err(e) = run_logged(client, statement.sql).await {
+            let _ = client.batch_execute("ROLLBACK").await;
+            return Err(fail(
+                statement.line,
+                e,
+                "; it was rolled back and nothing of it was applied",
+            )
+            .into());
+        }
+    }
+    let finish = async {
+        record.write(client, started).await?;
+        run_logged(client, "COMMIT").await
+    };
+    if let Err(source) = finish.await {
+        let _ = client.batch_execute("ROLLBACK").await;
+        return Err(MigrateError::Database {
+            context: "recording the migration",
+            source,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+async fn run_logged(client: &Client, sql: &str) -> Result<(), tokio_postgres::Error> {
+    let started = Instant::now();
+    let result = client.batch_execute(sql).await;
+    tracing::debug!(
+        target: "schemac_runtime::migrate",
+        sql,
+        elapsed_us = started.elapsed().as_micros() as u64,
+        ok = result.is_ok(),
+        "statement"
+    );
+    result
+}
+
+/// A failed CREATE INDEX CONCURRENTLY leaves an invalid index behind, and a
+/// retry would then fail on the name; drop that leftover first.
+async fn drop_invalid_leftover(client: &Client, sql: &str) -> Result<(), Error> {
+    let Some(name) = concurrent_index_name(sql) else {
+        return Ok(());
+    };
+    let row = client
+        .query_opt(
+            "SELECT format('%I.%I', n.nspname, c.relname) \
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE i.indexrelid = to_regclass($1) AND NOT i.indisvalid",
+            &[&name],
+        )
+        .await
+        .map_err(|source| MigrateError::Database {
+            context: "looking for an invalid index left by a failed concurrent build",
+            source,
+        })?;
+    if let Some(row) = row {
+        let qualified: String = row.get(0);
+        tracing::info!(
+            target: "schemac_runtime::migrate",
+            index = %qualified,
+            "dropping the invalid index a failed CREATE INDEX CONCURRENTLY left"
+        );
+        run_logged(client, &format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"))
+            .await
+            .map_err(|source| MigrateError::Database {
+                context: "dropping an invalid index left by a failed concurrent build",
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ...`,
+/// as written (quotes kept, for `to_regclass`).
+fn concurrent_index_name(sql: &str) -> Option<String> {
+    let code: String = sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut words = code.split_whitespace().peekable();
+    let expect = |w: &str, words: &mut std::iter::Peekable<std::str::SplitWhitespace>| {
+        words.next_if(|x| x.eq_ignore_ascii_case(w)).is_some()
+    };
+    if !expect("CREATE", &mut words) {
+        return None;
+    }
+    expect("UNIQUE", &mut words);
+    if !expect("INDEX", &mut words) || !expect("CONCURRENTLY", &mut words) {
+        return None;
+    }
+    if expect("IF", &mut words) && !(expect("NOT", &mut words) && expect("EXISTS", &mut words)) {
+        return None;
+    }
+    let name = words.next()?;
+    if name.eq_ignore_ascii_case("ON") {
+        return None; // unnamed: Postgres picks a fresh name, nothing collides
+    }
+    Some(name.to_owned())
+}
+
+/// A database error as one line: message, detail and hint.
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = db.message().to_owned();
+            if let Some(detail) = db.detail() {
+                s.push_str(&format!(" ({detail})"));
+            }
+            if let Some(hint) = db.hint() {
+                s.push_str(&format!("; hint: {hint}"));
+            }
+            s
+        }
+        None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrent_index_names() {
+        assert_eq!(
+            concurrent_index_name("CREATE INDEX CONCURRENTLY ix ON t (a)").as_deref(),
+            Some("ix")
+        );
+        assert_eq!(
+            concurrent_index_name(
+                "-- why\ncreate unique index concurrently if not exists \"s\".\"Ix\" on t (a)"
+            )
+            .as_deref(),
+            Some("\"s\".\"Ix\"")
+        );
+        assert_eq!(concurrent_index_name("CREATE INDEX ix ON t (a)"), None);
+        assert_eq!(concurrent_index_name("CREATE INDEX CONCURRENTLY ON t (a)"), None);
+    }
+}

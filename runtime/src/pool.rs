@@ -1,0 +1,216 @@
+//! The read-write and read-only pools, and a connection checked out of one.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, RecyclingMethod, Runtime};
+use tokio_postgres::Row;
+
+use crate::config::{PoolConfig, Role};
+use crate::error::Error;
+use crate::executor::{
+    Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on,
+};
+use crate::transaction::{Transaction, TxOptions};
+
+/// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
+pub struct Pool<A: Access> {
+    inner: deadpool_postgres::Pool,
+    config: Arc<PoolConfig>,
+    _access: PhantomData<fn() -> A>,
+}
+
+/// The pool that can write.
+pub type ReadWritePool = Pool<ReadWrite>;
+/// The pool whose sessions start with `default_transaction_read_only=on` and
+/// which the type system lets only read.
+pub type ReadOnlyPool = Pool<ReadOnly>;
+
+impl<A: Access> Clone for Pool<A> {
+    fn clone(&self) -> Self {
+        Pool {
+            inner: self.inner.clone(),
+            config: self.config.clone(),
+            _access: PhantomData,
+        }
+    }
+}
+
+impl<A: Access> std::fmt::Debug for Pool<A> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self.inner.status();
+        f.debug_struct("Pool")
+            .field("read_only", &A::READ_ONLY)
+            .field("size", &status.size)
+            .field("available", &status.available)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Pool<ReadWrite> {
+    /// A read-write pool (connections open lazily, on first use).
+    pub fn read_write(config: PoolConfig) -> Result<Self, Error> {
+        Pool::build(config, Role::ReadWrite)
+    }
+
+    /// A read-write pool on `DATABASE_URL`, for the application `app`.
+    pub fn read_write_from_env(app: &str) -> Result<Self, Error> {
+        Pool::read_write(PoolConfig::from_env("DATABASE_URL")?.application_name(app))
+    }
+
+    /// A read-only transaction on this pool, typed so that it cannot write.
+    pub async fn begin_read_only(&self) -> Result<Transaction<ReadOnly>, Error> {
+        let client = self.checkout().await?;
+        Transaction::begin(client, TxOptions::default().read_only(true)).await
+    }
+}
+
+impl Pool<ReadOnly> {
+    /// A read-only pool. Every session starts with
+    /// `default_transaction_read_only=on`: a guard against mistakes, not a
+    /// security boundary (a SELECT-only role or a replica is).
+    pub fn read_only(config: PoolConfig) -> Result<Self, Error> {
+        Pool::build(config, Role::ReadOnly)
+    }
+
+    /// A read-only pool on `DATABASE_RO_URL`, or `DATABASE_URL` when that is unset.
+    pub fn read_only_from_env(app: &str) -> Result<Self, Error> {
+        Pool::read_only(PoolConfig::read_only_from_env()?.application_name(app))
+    }
+}
+
+impl<A: Access> Pool<A> {
+    fn build(config: PoolConfig, role: Role) -> Result<Self, Error> {
+        let resolved = config.resolve(role)?;
+        let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
+        // Clean recycling resets every session setting to its startup value
+        // (RESET ALL, SET SESSION AUTHORIZATION DEFAULT, ...), so a change
+        // made during one checkout never reaches the next. It keeps prepared
+        // statements, so the statement cache stays valid.
+        let manager = Manager::from_config(
+            resolved.pg,
+            tls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Clean,
+            },
+        );
+        let inner = deadpool_postgres::Pool::builder(manager)
+            .max_size(config.max_size)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(config.wait_timeout))
+            .create_timeout(Some(config.connect_timeout))
+            .recycle_timeout(Some(config.connect_timeout))
+            .build()
+            .map_err(|e| Error::Config(format!("pool: {e}")))?;
+        Ok(Pool {
+            inner,
+            config: Arc::new(config),
+            _access: PhantomData,
+        })
+    }
+
+    pub(crate) async fn checkout(&self) -> Result<Object, Error> {
+        self.inner.get().await.map_err(|e| {
+            let message = match e {
+                deadpool_postgres::PoolError::Timeout(_) => {
+                    "timed out waiting for a connection from the pool".to_owned()
+                }
+                other => other.to_string(),
+            };
+            Error::Connect(self.config.scrub(&message))
+        })
+    }
+
+    /// A connection of its own, for several statements on one session.
+    pub async fn get(&self) -> Result<Conn<A>, Error> {
+        Ok(Conn {
+            client: self.checkout().await?,
+            _access: PhantomData,
+        })
+    }
+
+    /// Begins a transaction that owns its connection until commit or rollback
+    /// (a request handler can carry it). Dropped uncommitted, it rolls back.
+    pub async fn begin(&self) -> Result<Transaction<A>, Error> {
+        self.begin_with(TxOptions::default()).await
+    }
+
+    /// Begins a transaction with an isolation level or as read-only.
+    pub async fn begin_with(&self, options: TxOptions) -> Result<Transaction<A>, Error> {
+        Transaction::begin(self.checkout().await?, options).await
+    }
+
+    /// Connections open and idle, for metrics.
+    pub fn status(&self) -> (usize, usize) {
+        let status = self.inner.status();
+        (status.size, status.available)
+    }
+
+    /// Closes every connection; later checkouts fail.
+    pub fn close(&self) {
+        self.inner.close();
+    }
+}
+
+impl<A: Access> Read for Pool<A> {
+    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let client = self.checkout().await?;
+        query_on(&client, sql, params).await
+    }
+}
+
+impl Write for Pool<ReadWrite> {
+    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
+        let client = self.checkout().await?;
+        execute_on(&client, sql, params).await
+    }
+}
+
+/// A connection checked out of a pool; back in the pool when dropped.
+pub struct Conn<A: Access> {
+    client: Object,
+    _access: PhantomData<fn() -> A>,
+}
+
+impl<A: Access> Conn<A> {
+    /// Begins a transaction on this connection, which the transaction then owns.
+    pub async fn begin(self) -> Result<Transaction<A>, Error> {
+        Transaction::begin(self.client, TxOptions::default()).await
+    }
+
+    /// The driver's client, for what the executor traits do not cover (COPY, LISTEN).
+    pub fn client(&self) -> &tokio_postgres::Client {
+        &self.client
+    }
+}
+
+impl<A: Access> Read for Conn<A> {
+    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        query_on(&self.client, sql, params).await
+    }
+}
+
+impl Write for Conn<ReadWrite> {
+    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
+        execute_on(&self.client, sql, params).await
+    }
+}
+
+/// One connection outside any pool, for the migration runner: it holds a
+/// session-level advisory lock, which must not go back into a pool.
+pub(crate) async fn connect_single(config: &PoolConfig) -> Result<tokio_postgres::Client, Error> {
+    let resolved = config.resolve(Role::ReadWrite)?;
+    let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
+    let (client, connection) = resolved
+        .pg
+        .connect(tls)
+        .await
+        .map_err(|e| Error::Connect(config.scrub(&e.to_string())))?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::debug!(target: "schemac_runtime::migrate", %error, "connection closed with an error");
+        }
+    });
+    Ok(client)
+}
