@@ -1,5 +1,7 @@
 //! The `schemac` command line.
 
+mod migrate_cmd;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -60,6 +62,24 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Apply pending migrations to the database at each database's URL variable (DATABASE_URL by default).
+    Migrate {
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+        /// Print the migrations that would be applied, and their SQL, without applying them.
+        #[arg(long, conflicts_with = "down")]
+        dry_run: bool,
+        /// Revert the last N applied migrations with their .down.sql files.
+        #[arg(long, value_name = "N")]
+        down: Option<usize>,
+    },
+    /// List applied, pending and edited migrations; exits 1 when one was edited or is missing.
+    Status {
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+    },
 }
 
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
@@ -87,6 +107,15 @@ fn main() -> ExitCode {
             },
         ),
         Command::Check { db } => run_check(root, db.as_deref()),
+        Command::Migrate { db, dry_run, down } => {
+            let action = match (dry_run, down) {
+                (true, _) => migrate_cmd::Action::DryRun,
+                (false, Some(n)) => migrate_cmd::Action::Down(n),
+                (false, None) => migrate_cmd::Action::Apply,
+            };
+            Ok(report_run(migrate_cmd::migrate(root, db.as_deref(), action)))
+        }
+        Command::Status { db } => Ok(report_run(migrate_cmd::status(root, db.as_deref()))),
         Command::Diff {
             from,
             to,
@@ -106,6 +135,13 @@ fn main() -> ExitCode {
         }),
     };
     result.unwrap_or_else(report_error)
+}
+
+fn report_run(result: anyhow::Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(EXIT_FAILURE)
+    })
 }
 
 fn report_error(e: GenerateError) -> ExitCode {

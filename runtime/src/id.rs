@@ -50,8 +50,6 @@ pub enum IdParseErrorKind {
     BodyCharacter { position: usize, found: char },
     /// The ULID body is more than 128 bits.
     BodyOverflow,
-    /// A stored uuid or text value that is not this ID.
-    Storage(String),
 }
 
 impl fmt::Display for IdParseError {
@@ -78,7 +76,6 @@ impl fmt::Display for IdParseError {
             IdParseErrorKind::BodyOverflow => {
                 f.write_str("the ULID is too large (its first character must be 0-7)")
             }
-            IdParseErrorKind::Storage(why) => f.write_str(why),
         }
     }
 }
@@ -162,14 +159,27 @@ fn crockford_digit(c: char) -> Option<u8> {
         .map(|p| p as u8)
 }
 
-/// The error for a stored value that does not decode as this ID.
-pub fn storage_error(id_type: &'static str, input: &str, why: impl Into<String>) -> IdParseError {
-    IdParseError {
-        id_type,
-        input: shortened(input),
-        kind: IdParseErrorKind::Storage(why.into()),
-    }
-}
+/// The field of a `#[derive(RichId)]` struct with a ULID body.
+#[diagnostic::on_unimplemented(
+    message = "a RichId with a ULID body wraps `schemac_runtime::Ulid`, not `{Self}`",
+    label = "use `schemac_runtime::Ulid` here",
+    note = "for an ID made elsewhere, write #[rich_id(body = \"any\", storage = \"text\")] and wrap a String"
+)]
+pub trait UlidBody {}
+impl UlidBody for Ulid {}
+
+/// The field of a `#[derive(RichId)]` struct with `body = "any"`.
+#[diagnostic::on_unimplemented(
+    message = "a RichId with body = \"any\" wraps `String`, not `{Self}`",
+    label = "use `String` here"
+)]
+pub trait AnyBody {}
+impl AnyBody for String {}
+
+#[doc(hidden)]
+pub fn assert_ulid_body<T: UlidBody>() {}
+#[doc(hidden)]
+pub fn assert_any_body<T: AnyBody>() {}
 
 #[cfg(test)]
 mod tests {

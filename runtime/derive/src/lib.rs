@@ -1,15 +1,45 @@
-//! Derive macros for schemac-runtime.
-use proc_macro::TokenStream;
+//! Derive macros for schemac-runtime: `Row`, `PgEnum` and `RichId`.
+//!
+//! Each macro reads its input into a small model (attributes parsed and
+//! validated, every error spanned on the offending token), then expands it.
+//! On an error it still emits the trait impls with bodies that never run, so
+//! one mistake gives one compile error rather than a cascade at every use.
 
+mod attr;
+mod pg_enum;
+mod rich_id;
+mod row;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Builds the struct from a `tokio_postgres::Row` by column name.
+///
+/// Field attributes: `#[row(rename = "column")]`, `#[row(flatten)]` (a field
+/// whose type is itself `Row`, e.g. a mixin's columns).
 #[proc_macro_derive(Row, attributes(row))]
-pub fn derive_row(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    row::derive(&input).into()
 }
+
+/// Maps a fieldless enum to a Postgres enum type by label: ToSql, FromSql,
+/// Display, FromStr and serde as the label.
+///
+/// `#[pg(name = "causes_enum")]` on the enum (default: its name in
+/// snake_case), `#[pg(rename = "Grief care")]` on a variant (default: its
+/// name in snake_case).
 #[proc_macro_derive(PgEnum, attributes(pg))]
-pub fn derive_pg_enum(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    pg_enum::derive(&input).into()
 }
+
+/// Makes an ID newtype: `#[rich_id(prefix = "tenant", separator = "-",
+/// storage = "uuid" | "text", body = "ulid" | "any")]` on a tuple struct
+/// wrapping `schemac_runtime::Ulid` (or `String` for `body = "any"`).
 #[proc_macro_derive(RichId, attributes(rich_id))]
-pub fn derive_rich_id(_input: TokenStream) -> TokenStream {
-    TokenStream::new()
+pub fn derive_rich_id(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    rich_id::derive(&input).into()
 }

@@ -1,0 +1,215 @@
+//! `schemac migrate` and `schemac status`: the runtime's migration runner
+//! against each database's URL from the environment.
+
+use std::io::{IsTerminal, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use schemac_runtime::PoolConfig;
+use schemac_runtime::migrate::{Event, MigrationSet, MigrationState, Migrator};
+use schemac_schema::config::{Config, DatabaseConfig};
+use schemac_schema::{Diagnostics, SourceMap};
+
+/// What `migrate` was asked to do.
+pub enum Action {
+    Apply,
+    DryRun,
+    Down(usize),
+}
+
+fn databases<'c>(config: &'c Config, only: Option<&str>) -> Result<Vec<&'c DatabaseConfig>> {
+    let selected: Vec<&DatabaseConfig> = config
+        .databases
+        .iter()
+        .filter(|d| only.is_none_or(|o| o == d.name))
+        .collect();
+    if let (Some(name), true) = (only, selected.is_empty()) {
+        let known: Vec<&str> = config.databases.iter().map(|d| d.name.as_str()).collect();
+        bail!(
+            "no database named `{name}` in schemac.toml (known: {})",
+            known.join(", ")
+        );
+    }
+    Ok(selected)
+}
+
+fn load_config(root: &Path) -> Result<Config> {
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::new();
+    match Config::load(root, &mut sources, &mut diags) {
+        Some(config) if !diags.has_errors() => Ok(config),
+        _ => bail!("{}", diags.render(&sources).trim_end()),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn setup(root: &Path, db: &DatabaseConfig) -> Result<(MigrationSet, Migrator)> {
+    let set = MigrationSet::load(root.join(&db.migrations))?;
+    let config = PoolConfig::from_env(&db.url_env)?;
+    Ok((set, Migrator::new(config)))
+}
+
+pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCode> {
+    let config = load_config(root)?;
+    let rt = runtime()?;
+    for db in databases(&config, only)? {
+        let (set, migrator) = setup(root, db)?;
+        let name = &db.name;
+        rt.block_on(async {
+            match action {
+                Action::DryRun => {
+                    let plan = migrator.plan(&set).await?;
+                    if plan.is_empty() {
+                        println!("{name}: up to date; nothing would be applied");
+                    }
+                    for m in plan {
+                        println!("-- {name}: would apply {}", m.up.path.display());
+                        println!("{}", m.up.sql.trim_end());
+                        println!();
+                    }
+                }
+                Action::Apply => {
+                    let mut progress = Progress::new(name, "applied");
+                    let applied = migrator
+                        .run(&set, &mut |e| progress.event(e))
+                        .await
+                        .with_context(|| format!("{name}: migrate failed"))?;
+                    progress.finish();
+                    match applied.len() {
+                        0 => println!("{name}: up to date; nothing to apply"),
+                        n => println!(
+                            "{name}: applied {n} migration{} ({})",
+                            if n == 1 { "" } else { "s" },
+                            applied.join(", ")
+                        ),
+                    }
+                }
+                Action::Down(count) => {
+                    let mut progress = Progress::new(name, "reverted");
+                    let reverted = migrator
+                        .down(&set, count, &mut |e| progress.event(e))
+                        .await
+                        .with_context(|| format!("{name}: migrate --down failed"))?;
+                    progress.finish();
+                    println!("{name}: reverted {}", reverted.join(", "));
+                }
+            }
+            anyhow::Ok(())
+        })?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lists every migration's state; exits 1 when one was edited or is missing
+/// from the directory, so CI can stop a deploy that would be refused.
+pub fn status(root: &Path, only: Option<&str>) -> Result<ExitCode> {
+    let config = load_config(root)?;
+    let rt = runtime()?;
+    let mut trouble = false;
+    for db in databases(&config, only)? {
+        let (set, migrator) = setup(root, db)?;
+        let entries = rt
+            .block_on(migrator.status(&set))
+            .with_context(|| format!("{}: status failed", db.name))?;
+        println!("{} ({}):", db.name, db.url_env);
+        let width = entries.iter().map(|e| e.tag.len()).max().unwrap_or(0);
+        for entry in &entries {
+            let line = match &entry.state {
+                MigrationState::Applied(row) => format!(
+                    "  applied  {:width$}  {}  {} ms",
+                    entry.tag, row.applied_at, row.duration_ms
+                ),
+                MigrationState::Pending => format!("  pending  {}", entry.tag),
+                MigrationState::Edited(row) => {
+                    trouble = true;
+                    format!(
+                        "  EDITED   {:width$}  applied {}, the file changed since",
+                        entry.tag, row.applied_at
+                    )
+                }
+                MigrationState::NotInDirectory(row) => {
+                    trouble = true;
+                    format!(
+                        "  MISSING  {:width$}  applied {}, not in {}",
+                        entry.tag,
+                        row.applied_at,
+                        set.dir.display()
+                    )
+                }
+            };
+            println!("{}", line.trim_end());
+        }
+        if entries.is_empty() {
+            println!("  no migrations");
+        }
+    }
+    Ok(if trouble {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// On a terminal, one line that counts up; elsewhere, a line per migration.
+struct Progress<'a> {
+    db: &'a str,
+    verb: &'static str,
+    live: bool,
+    drawn: bool,
+}
+
+impl<'a> Progress<'a> {
+    fn new(db: &'a str, verb: &'static str) -> Self {
+        Progress {
+            db,
+            verb,
+            live: std::io::stderr().is_terminal(),
+            drawn: false,
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        let mut err = std::io::stderr().lock();
+        match event {
+            Event::WaitingForLock => {
+                let _ = writeln!(
+                    err,
+                    "{}: another runner holds the migration lock; waiting",
+                    self.db
+                );
+            }
+            Event::Started {
+                position,
+                total,
+                tag,
+            } if self.live => {
+                let _ = write!(err, "\r\x1b[2K{}: [{position}/{total}] {tag}", self.db);
+                let _ = err.flush();
+                self.drawn = true;
+            }
+            Event::Finished { tag, duration, .. } if !self.live => {
+                let _ = writeln!(
+                    err,
+                    "{}: {} {tag} ({} ms)",
+                    self.db,
+                    self.verb,
+                    duration.as_millis()
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}

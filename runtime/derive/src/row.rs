@@ -1,0 +1,161 @@
+//! `#[derive(Row)]`: a struct read from a row by column name.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Type};
+
+use crate::attr::{self, Errors};
+
+/// One field and where its value comes from.
+enum Source {
+    Column(String),
+    Flatten,
+}
+
+struct Field<'a> {
+    ident: &'a syn::Ident,
+    ty: &'a Type,
+    source: Source,
+}
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let fields = read(input, &mut errors);
+    let name = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    let body = match (&fields, errors.into_compile_errors()) {
+        (Some(fields), None) => {
+            let inits = fields.iter().map(|f| {
+                let ident = f.ident;
+                let ty = f.ty;
+                match &f.source {
+                    Source::Column(column) => quote! {
+                        #ident: ::schemac_runtime::column::<#ty>(row, #column)?
+                    },
+                    Source::Flatten => quote! {
+                        #ident: <#ty as ::schemac_runtime::FromRow>::from_row(row)?
+                    },
+                }
+            });
+            quote! { ::core::result::Result::Ok(Self { #(#inits,)* }) }
+        }
+        // The fallback keeps uses of the type free of follow-on errors.
+        (_, Some(compile_errors)) => {
+            return quote! {
+                #compile_errors
+                impl #impl_generics ::schemac_runtime::FromRow for #name #type_generics #where_clause {
+                    fn from_row(_: &::schemac_runtime::PgRow) -> ::core::result::Result<Self, ::schemac_runtime::Error> {
+                        ::core::unreachable!()
+                    }
+                }
+            };
+        }
+        (None, None) => return TokenStream::new(),
+    };
+    quote! {
+        impl #impl_generics ::schemac_runtime::FromRow for #name #type_generics #where_clause {
+            fn from_row(row: &::schemac_runtime::PgRow) -> ::core::result::Result<Self, ::schemac_runtime::Error> {
+                #body
+            }
+        }
+    }
+}
+
+fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>>> {
+    if let Some(param) = input.generics.type_params().next() {
+        errors.at(
+            param.span(),
+            "#[derive(Row)] does not support type parameters: a row's columns have concrete types",
+        );
+    }
+    if let Some(lt) = input.generics.lifetimes().next() {
+        errors.at(
+            lt.span(),
+            "#[derive(Row)] does not support lifetimes: the struct owns its values, use String and Vec<u8>",
+        );
+    }
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named,
+            Fields::Unnamed(_) => {
+                errors.at(
+                    input.ident.span(),
+                    "#[derive(Row)] needs named fields: a tuple struct has no column names to read by",
+                );
+                return None;
+            }
+            Fields::Unit => {
+                errors.at(
+                    input.ident.span(),
+                    "#[derive(Row)] needs named fields: a unit struct has no columns",
+                );
+                return None;
+            }
+        },
+        Data::Enum(data) => {
+            errors.at(
+                data.enum_token.span,
+                "#[derive(Row)] works on structs; for a Postgres enum type use #[derive(PgEnum)]",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            errors.at(data.union_token.span, "#[derive(Row)] works on structs, not unions");
+            return None;
+        }
+    };
+    let mut fields = Vec::new();
+    let mut seen: Vec<(String, proc_macro2::Span)> = Vec::new();
+    for field in &named.named {
+        let Some(ident) = field.ident.as_ref() else {
+            continue;
+        };
+        let settings = attr::read(
+            &field.attrs,
+            "row",
+            &[("rename", true), ("flatten", false)],
+            errors,
+        );
+        let rename = attr::string(&settings, "rename");
+        let flatten = attr::find(&settings, "flatten");
+        let source = match (rename, flatten) {
+            (Some(_), Some(flag)) => {
+                errors.at(
+                    flag.span,
+                    "`flatten` and `rename` exclude each other: a flattened field reads many columns",
+                );
+                Source::Flatten
+            }
+            (_, Some(_)) => Source::Flatten,
+            (Some(lit), None) => {
+                let column = lit.value();
+                if column.is_empty() {
+                    errors.at(lit.span(), "the column name is empty");
+                }
+                Source::Column(column)
+            }
+            // `r#type` reads the column `type`.
+            (None, None) => Source::Column(ident.unraw().to_string()),
+        };
+        if let Source::Column(column) = &source {
+            if let Some((_, first)) = seen.iter().find(|(c, _)| c == column) {
+                let mut e = syn::Error::new(
+                    ident.span(),
+                    format!("two fields read the column `{column}`"),
+                );
+                e.combine(syn::Error::new(*first, "the first one is here"));
+                errors.push(e);
+            } else {
+                seen.push((column.clone(), ident.span()));
+            }
+        }
+        fields.push(Field {
+            ident,
+            ty: &field.ty,
+            source,
+        });
+    }
+    Some(fields)
+}
