@@ -20,7 +20,7 @@ pub enum Error {
     #[error(transparent)]
     Db(#[from] tokio_postgres::Error),
     /// A column could not be read into the Rust type asked for.
-    #[error("column `{column}`: {source}")]
+    #[error("column `{column}`: {}", decode_reason(source))]
     Decode {
         column: String,
         #[source]
@@ -63,6 +63,15 @@ pub trait Retryable {
 impl Retryable for Error {
     fn is_transient(&self) -> bool {
         Error::is_transient(self)
+    }
+}
+
+/// The driver's decode error says only "error deserializing column N"; the
+/// reason is its source.
+fn decode_reason(e: &tokio_postgres::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(cause) => cause.to_string(),
+        None => e.to_string(),
     }
 }
 
