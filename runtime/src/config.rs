@@ -163,7 +163,7 @@ impl PoolConfig {
             Error::Config(format!(
                 "{} is not a valid PostgreSQL connection string: {}",
                 self.source,
-                self.scrub(&e.to_string())
+                self.scrub(&crate::error::chain(&e))
             ))
         })?;
         let ssl_mode = match (self.ssl_mode, extracted.ssl_mode) {
@@ -192,7 +192,9 @@ impl PoolConfig {
             SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyFull => tokio_postgres::config::SslMode::Require,
         });
+        let target = describe_target(&pg);
         Ok(Resolved {
+            target,
             pg,
             ssl_mode,
             ca_file,
@@ -206,9 +208,29 @@ impl PoolConfig {
 }
 
 pub(crate) struct Resolved {
+    /// `host:port/dbname`, for messages: never the user or password.
+    pub target: String,
     pub pg: tokio_postgres::Config,
     pub ssl_mode: SslMode,
     pub ca_file: Option<PathBuf>,
+}
+
+fn describe_target(pg: &tokio_postgres::Config) -> String {
+    use tokio_postgres::config::Host;
+    let hosts: Vec<String> = pg
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let port = pg.get_ports().get(i).or(pg.get_ports().first()).copied().unwrap_or(5432);
+            match host {
+                Host::Tcp(name) => format!("{name}:{port}"),
+                Host::Unix(path) => format!("{}:{port}", path.display()),
+            }
+        })
+        .collect();
+    let hosts = if hosts.is_empty() { "localhost:5432".to_owned() } else { hosts.join(",") };
+    format!("{hosts}/{}", pg.get_dbname().unwrap_or("(default database)"))
 }
 
 #[derive(Default)]

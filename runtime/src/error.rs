@@ -14,7 +14,7 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
     /// No connection could be made or checked out of the pool.
-    #[error("connection: {0}")]
+    #[error("{0}")]
     Connect(String),
     /// The database answered with an error, or the connection broke.
     #[error(transparent)]
@@ -73,6 +73,23 @@ fn decode_reason(e: &tokio_postgres::Error) -> String {
         Some(cause) => cause.to_string(),
         None => e.to_string(),
     }
+}
+
+/// An error and its sources as one line, each cause once: the driver's
+/// top-level messages ("db error", "error performing TLS handshake") say
+/// what failed, their sources say why.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,7 +7,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, RecyclingMethod, Runtime
 use tokio_postgres::Row;
 
 use crate::config::{PoolConfig, Role};
-use crate::error::Error;
+use crate::error::{Error, chain};
 use crate::executor::{
     Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on,
 };
@@ -17,6 +17,8 @@ use crate::transaction::{Transaction, TxOptions};
 pub struct Pool<A: Access> {
     inner: deadpool_postgres::Pool,
     config: Arc<PoolConfig>,
+    /// `host:port/dbname`, for messages.
+    target: Arc<str>,
     _access: PhantomData<fn() -> A>,
 }
 
@@ -31,6 +33,7 @@ impl<A: Access> Clone for Pool<A> {
         Pool {
             inner: self.inner.clone(),
             config: self.config.clone(),
+            target: self.target.clone(),
             _access: PhantomData,
         }
     }
@@ -41,6 +44,7 @@ impl<A: Access> std::fmt::Debug for Pool<A> {
         let status = self.inner.status();
         f.debug_struct("Pool")
             .field("read_only", &A::READ_ONLY)
+            .field("target", &self.target)
             .field("size", &status.size)
             .field("available", &status.available)
             .field("config", &self.config)
@@ -84,6 +88,7 @@ impl<A: Access> Pool<A> {
     fn build(config: PoolConfig, role: Role) -> Result<Self, Error> {
         let resolved = config.resolve(role)?;
         let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
+        let target = Arc::from(resolved.target.as_str());
         // Clean recycling resets every session setting to its startup value
         // (RESET ALL, SET SESSION AUTHORIZATION DEFAULT, ...), so a change
         // made during one checkout never reaches the next. It keeps prepared
@@ -106,6 +111,7 @@ impl<A: Access> Pool<A> {
         Ok(Pool {
             inner,
             config: Arc::new(config),
+            target,
             _access: PhantomData,
         })
     }
@@ -113,10 +119,14 @@ impl<A: Access> Pool<A> {
     pub(crate) async fn checkout(&self) -> Result<Object, Error> {
         self.inner.get().await.map_err(|e| {
             let message = match e {
-                deadpool_postgres::PoolError::Timeout(_) => {
-                    "timed out waiting for a connection from the pool".to_owned()
+                deadpool_postgres::PoolError::Timeout(_) => format!(
+                    "timed out waiting for a connection to {} from the pool",
+                    self.target
+                ),
+                deadpool_postgres::PoolError::Backend(e) => {
+                    format!("cannot connect to {}: {}", self.target, chain(&e))
                 }
-                other => other.to_string(),
+                other => chain(&other),
             };
             Error::Connect(self.config.scrub(&message))
         })
@@ -206,7 +216,13 @@ pub(crate) async fn connect_single(config: &PoolConfig) -> Result<tokio_postgres
         .pg
         .connect(tls)
         .await
-        .map_err(|e| Error::Connect(config.scrub(&e.to_string())))?;
+        .map_err(|e| {
+            Error::Connect(config.scrub(&format!(
+                "cannot connect to {}: {}",
+                resolved.target,
+                chain(&e)
+            )))
+        })?;
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::debug!(target: "schemac_runtime::migrate", %error, "connection closed with an error");

@@ -1,0 +1,418 @@
+//! Pools, executors and transactions against the real PostgreSQL.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use schemac_runtime::tokio_postgres::error::SqlState;
+use schemac_runtime::{
+    Error, IsolationLevel, PoolConfig, Read, ReadOnlyPool, ReadWrite, ReadWritePool, RetryPolicy,
+    SslMode, Transaction, TxOptions, Write,
+};
+use schemac_tests::TestDb;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn config(db: &TestDb) -> PoolConfig {
+    PoolConfig::new(db.url.clone()).application_name("rt_test")
+}
+
+async fn setup(pool: &ReadWritePool) {
+    pool.execute(
+        "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE)",
+        &[],
+    )
+    .await
+    .expect("create table");
+}
+
+async fn names(pool: &ReadWritePool) -> Vec<String> {
+    pool.query("SELECT name FROM items ORDER BY name", &[])
+        .await
+        .expect("select")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+fn is_read_only_violation(e: &Error) -> bool {
+    e.sql_state() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION)
+}
+
+#[test]
+fn read_only_pool_rejects_writes_and_keeps_rejecting_after_a_session_change() {
+    let db = TestDb::create("rt_ro");
+    runtime().block_on(async {
+        let rw = ReadWritePool::read_write(config(&db)).expect("rw pool");
+        setup(&rw).await;
+        let ro = ReadOnlyPool::read_only(config(&db).max_size(1)).expect("ro pool");
+
+        let error = ro
+            .query("INSERT INTO items (name) VALUES ('x') RETURNING id", &[])
+            .await
+            .expect_err("the read-only session refuses an INSERT");
+        assert!(is_read_only_violation(&error), "{error}");
+
+        let name: String = ro
+            .query_one("SELECT current_setting('application_name')", &[])
+            .await
+            .expect("select")
+            .get(0);
+        assert_eq!(name, "rt_test_readonly");
+        let name: String = rw
+            .query_one("SELECT current_setting('application_name')", &[])
+            .await
+            .expect("select")
+            .get(0);
+        assert_eq!(name, "rt_test_readwrite");
+
+        // A checkout that turns the guard off does not pass that on: the
+        // connection (the same backend, the pool holds one) is reset.
+        let conn = ro.get().await.expect("checkout");
+        let pid: i32 = conn
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .expect("pid")
+            .get(0);
+        conn.client()
+            .batch_execute("SET default_transaction_read_only = off")
+            .await
+            .expect("set");
+        drop(conn);
+        let conn = ro.get().await.expect("checkout again");
+        let same_pid: i32 = conn
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .expect("pid")
+            .get(0);
+        assert_eq!(pid, same_pid, "the pool reuses its one connection");
+        let error = conn
+            .query("INSERT INTO items (name) VALUES ('y') RETURNING id", &[])
+            .await
+            .expect_err("still read-only");
+        assert!(is_read_only_violation(&error), "{error}");
+
+        // A read-only transaction from the read-write pool refuses too.
+        let tx = rw.begin_read_only().await.expect("begin");
+        let error = tx
+            .query("INSERT INTO items (name) VALUES ('z') RETURNING id", &[])
+            .await
+            .expect_err("read-only transaction");
+        assert!(is_read_only_violation(&error), "{error}");
+        drop(tx);
+        assert!(names(&rw).await.is_empty());
+    });
+}
+
+#[test]
+fn statements_are_prepared_once_per_connection() {
+    let db = TestDb::create("rt_cache");
+    runtime().block_on(async {
+        let pool = ReadWritePool::read_write(config(&db).max_size(1)).expect("pool");
+        let conn = pool.get().await.expect("checkout");
+        for i in 0..5 {
+            let row = conn
+                .query_one("SELECT $1::int + 1", &[&i])
+                .await
+                .expect("query");
+            assert_eq!(row.get::<_, i32>(0), i + 1);
+        }
+        let prepared: i64 = conn
+            .query_one(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int%'",
+                &[],
+            )
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(prepared, 1, "five runs, one prepared statement");
+    });
+}
+
+#[test]
+fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
+    let db = TestDb::create("rt_tx");
+    runtime().block_on(async {
+        let pool = ReadWritePool::read_write(config(&db).max_size(1)).expect("pool");
+        setup(&pool).await;
+        let insert = "INSERT INTO items (name) VALUES ($1)";
+
+        // Dropped uncommitted: rolled back, and the connection comes back clean.
+        let tx = pool.begin().await.expect("begin");
+        tx.execute(insert, &[&"dropped"]).await.expect("insert");
+        drop(tx);
+        assert!(names(&pool).await.is_empty());
+        let in_tx: bool = pool
+            .query_one("SELECT now() <> statement_timestamp()", &[])
+            .await
+            .expect("select")
+            .get(0);
+        assert!(in_tx, "autocommit: each statement is its own transaction");
+
+        let mut tx = pool.begin().await.expect("begin");
+        tx.execute(insert, &[&"outer"]).await.expect("insert");
+        {
+            let sp = tx.savepoint().await.expect("savepoint");
+            sp.execute(insert, &[&"kept"]).await.expect("insert");
+            sp.commit().await.expect("release");
+        }
+        {
+            let sp = tx.savepoint().await.expect("savepoint");
+            sp.execute(insert, &[&"dropped savepoint"]).await.expect("insert");
+        }
+        {
+            let sp = tx.savepoint().await.expect("savepoint");
+            sp.execute(insert, &[&"rolled back"]).await.expect("insert");
+            sp.rollback().await.expect("rollback to savepoint");
+        }
+        {
+            let mut sp = tx.savepoint().await.expect("savepoint");
+            sp.execute(insert, &[&"level 1"]).await.expect("insert");
+            {
+                let inner = sp.savepoint().await.expect("nested savepoint");
+                inner.execute(insert, &[&"level 2 dropped"]).await.expect("insert");
+            }
+            let inner = sp.savepoint().await.expect("nested savepoint");
+            inner.execute(insert, &[&"level 2"]).await.expect("insert");
+            inner.commit().await.expect("release");
+            sp.commit().await.expect("release");
+        }
+        {
+            // A failed statement inside a savepoint does not doom the transaction.
+            let sp = tx.savepoint().await.expect("savepoint");
+            let error = sp.execute(insert, &[&"outer"]).await.expect_err("duplicate");
+            assert_eq!(error.sql_state(), Some(&SqlState::UNIQUE_VIOLATION));
+        }
+        tx.execute(insert, &[&"after"]).await.expect("insert after a failed savepoint");
+        tx.commit().await.expect("commit");
+        assert_eq!(names(&pool).await, ["after", "kept", "level 1", "level 2", "outer"]);
+
+        // An owned transaction moves into another task, as a request handler's would.
+        let tx: Transaction<ReadWrite> = pool.begin().await.expect("begin");
+        tokio::spawn(async move {
+            tx.execute(insert, &[&"from a task"]).await.expect("insert");
+            tx.commit().await.expect("commit");
+        })
+        .await
+        .expect("task");
+        assert!(names(&pool).await.contains(&"from a task".to_owned()));
+
+        let tx = pool
+            .begin_with(TxOptions::default().isolation(IsolationLevel::Serializable))
+            .await
+            .expect("begin");
+        let level: String = tx
+            .query_one("SHOW transaction_isolation", &[])
+            .await
+            .expect("show")
+            .get(0);
+        assert_eq!(level, "serializable");
+        tx.rollback().await.expect("rollback");
+    });
+}
+
+#[test]
+fn retry_helper_recovers_from_a_real_serialization_failure() {
+    let db = TestDb::create("rt_retry");
+    runtime().block_on(async {
+        let pool = ReadWritePool::read_write(config(&db)).expect("pool");
+        pool.execute(
+            "CREATE TABLE doctors (id int PRIMARY KEY, on_call boolean NOT NULL)",
+            &[],
+        )
+        .await
+        .expect("create");
+        pool.execute("INSERT INTO doctors VALUES (1, true), (2, true)", &[])
+            .await
+            .expect("insert");
+
+        // Write skew: each doctor goes off call if someone else is on call.
+        // Both first attempts read before either writes, so under
+        // SERIALIZABLE one of them must fail and be retried.
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let attempts = Arc::new(AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for me in [1i32, 2] {
+            let pool = pool.clone();
+            let barrier = barrier.clone();
+            let attempts = attempts.clone();
+            tasks.push(tokio::spawn(async move {
+                let mine = Arc::new(AtomicU32::new(0));
+                let options = TxOptions::default().isolation(IsolationLevel::Serializable);
+                let policy = RetryPolicy {
+                    max_attempts: 5,
+                    base_delay: Duration::from_millis(5),
+                    max_delay: Duration::from_millis(50),
+                };
+                pool.run_in_transaction_with(options, policy, |tx| {
+                    let barrier = barrier.clone();
+                    let attempts = attempts.clone();
+                    let mine = mine.clone();
+                    Box::pin(async move {
+                        attempts.fetch_add(1, Ordering::SeqCst);
+                        let attempt = mine.fetch_add(1, Ordering::SeqCst) + 1;
+                        let on_call: i64 = tx
+                            .query_one("SELECT count(*) FROM doctors WHERE on_call", &[])
+                            .await?
+                            .get(0);
+                        if attempt == 1 {
+                            barrier.wait().await;
+                        }
+                        if on_call >= 2 {
+                            tx.execute("UPDATE doctors SET on_call = false WHERE id = $1", &[&me])
+                                .await?;
+                        }
+                        Ok::<_, Error>(on_call)
+                    })
+                })
+                .await
+            }));
+        }
+        for task in tasks {
+            task.await.expect("task").expect("transaction succeeded in the end");
+        }
+        assert_eq!(attempts.load(Ordering::SeqCst), 3, "one of the two was retried once");
+        let on_call: i64 = pool
+            .query_one("SELECT count(*) FROM doctors WHERE on_call", &[])
+            .await
+            .expect("count")
+            .get(0);
+        assert_eq!(on_call, 1, "exactly one doctor stays on call");
+
+        // Not transient: returned at once, no retry.
+        let tries = AtomicU32::new(0);
+        let error = pool
+            .run_in_transaction(|tx| {
+                tries.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async move { tx.execute("SELECT 1/0", &[]).await.map(|_| ()) })
+            })
+            .await
+            .expect_err("division by zero");
+        assert_eq!(error.sql_state(), Some(&SqlState::DIVISION_BY_ZERO));
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+    });
+}
+
+#[test]
+fn tls_modes_connect_as_libpq_would() {
+    let db = TestDb::create("rt_tls");
+    runtime().block_on(async {
+        let ssl_in_use = |pool: ReadWritePool| async move {
+            pool.query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .await
+            .map(|r| r.get::<_, bool>(0))
+        };
+        let require =
+            ReadWritePool::read_write(config(&db).ssl_mode(SslMode::Require)).expect("pool");
+        assert!(ssl_in_use(require).await.expect("require connects"), "encrypted");
+        let url = format!("{}?sslmode=disable", db.url);
+        let disable = ReadWritePool::read_write(PoolConfig::new(url)).expect("pool");
+        assert!(!ssl_in_use(disable).await.expect("disable connects"), "plain");
+
+        // The server's snakeoil certificate is not issued for 127.0.0.1.
+        let verify = ReadWritePool::read_write(
+            config(&db)
+                .ssl_mode(SslMode::VerifyFull)
+                .ca_file("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
+        )
+        .expect("pool");
+        let error = ssl_in_use(verify).await.expect_err("verify-full refuses it");
+        assert!(error.to_string().contains("certificate"), "{error}");
+
+        let error = PoolConfig::new(format!("{}?sslmode=verify-ca", db.url))
+            .max_size(1);
+        let error = ReadWritePool::read_write(error).expect_err("unsupported mode");
+        assert!(error.to_string().contains("verify-ca"), "{error}");
+    });
+}
+
+/// Collects every log line, at every level, from every thread.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn passwords_never_reach_errors_or_logs() {
+    const PASSWORD: &str = "hunter2-Sekret";
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let mut seen = Vec::new();
+    tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let urls = [
+                // A role that does not exist: the server refuses it.
+                format!("postgres://no_such_role:{PASSWORD}@127.0.0.1:5432/postgres"),
+                // Nothing listens on port 1.
+                format!("postgres://postgres:{PASSWORD}@127.0.0.1:1/postgres"),
+                // Not a URL the driver can parse.
+                format!("postgres://postgres:{PASSWORD}@127.0.0.1:notaport/postgres"),
+                format!("host=127.0.0.1 port=1 user=postgres password={PASSWORD}"),
+            ];
+            for url in urls {
+                let config = PoolConfig::new(url)
+                    .connect_timeout(Duration::from_secs(2))
+                    .max_size(1);
+                seen.push(format!("{config:?}"));
+                match ReadWritePool::read_write(config.clone()) {
+                    Ok(pool) => {
+                        seen.push(format!("{pool:?}"));
+                        let error = pool.query("SELECT 1", &[]).await.expect_err("cannot connect");
+                        seen.push(error.to_string());
+                        seen.push(format!("{error:?}"));
+                    }
+                    Err(error) => {
+                        seen.push(error.to_string());
+                        seen.push(format!("{error:?}"));
+                    }
+                }
+                let migrator = schemac_runtime::migrate::Migrator::new(config);
+                seen.push(format!("{migrator:?}"));
+                let set = schemac_runtime::migrate::MigrationSet {
+                    dir: "/nonexistent".into(),
+                    migrations: Vec::new(),
+                };
+                let error = migrator.status(&set).await.expect_err("cannot connect");
+                seen.push(error.to_string());
+                seen.push(format!("{error:?}"));
+            }
+        });
+    });
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+    assert!(
+        seen.iter().any(|s| s.contains("no_such_role")),
+        "the errors say what went wrong: {seen:#?}"
+    );
+    for text in seen.iter().chain(std::iter::once(&logs)) {
+        assert!(!text.contains(PASSWORD), "password leaked: {text}");
+        assert!(!text.contains("Sekret"), "part of the password leaked: {text}");
+    }
+}
