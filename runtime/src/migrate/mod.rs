@@ -71,7 +71,7 @@ pub enum MigrateError {
     TooFewApplied { count: usize, applied: usize },
     #[error("another runner held the migration lock for longer than {0:?}")]
     LockTimeout(Duration),
-    #[error("{context}: {source}")]
+    #[error("{context}: {}", crate::error::chain(source))]
     Database {
         context: &'static str,
         #[source]

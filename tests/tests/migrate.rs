@@ -1,0 +1,369 @@
+//! The migration runner against the real PostgreSQL: concurrent runners,
+//! failures, edits, non-transactional migrations, status and down.
+
+use std::path::Path;
+
+use schemac_runtime::migrate::{Event, MigrateError, MigrationSet, MigrationState, Migrator};
+use schemac_runtime::{Error, PoolConfig};
+use schemac_tests::{TempDir, TestDb};
+
+/// Writes a migration directory: `(tag, up, down)` in journal order.
+fn write_dir(dir: &Path, migrations: &[(&str, &str, &str)]) {
+    std::fs::create_dir_all(dir.join("meta")).expect("mkdir");
+    let mut entries = Vec::new();
+    for (idx, (tag, up, down)) in migrations.iter().enumerate() {
+        std::fs::write(dir.join(format!("{tag}.sql")), up).expect("write up");
+        std::fs::write(dir.join(format!("{tag}.down.sql")), down).expect("write down");
+        entries.push(format!(
+            r#"{{"idx": {idx}, "tag": "{tag}", "sql_sha256": "", "down_sha256": "", "snapshot_sha256": "", "prev_snapshot_sha256": null}}"#
+        ));
+    }
+    std::fs::write(
+        dir.join("meta/_journal.json"),
+        format!(
+            r#"{{"version": 1, "dialect": "postgresql", "entries": [{}]}}"#,
+            entries.join(",")
+        ),
+    )
+    .expect("write journal");
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn migrator(db: &TestDb) -> Migrator {
+    Migrator::new(PoolConfig::new(db.url.clone()))
+}
+
+fn applied_tags(db: &mut TestDb) -> Vec<(String, i64)> {
+    db.client
+        .query(
+            "SELECT tag, count(*) FROM schemac_migrations GROUP BY tag ORDER BY tag",
+            &[],
+        )
+        .expect("tracking table")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+fn states(entries: &[schemac_runtime::migrate::StatusEntry]) -> Vec<(String, &'static str)> {
+    entries
+        .iter()
+        .map(|e| {
+            let state = match e.state {
+                MigrationState::Applied(_) => "applied",
+                MigrationState::Pending => "pending",
+                MigrationState::Edited(_) => "edited",
+                MigrationState::NotInDirectory(_) => "not in directory",
+            };
+            (e.tag.clone(), state)
+        })
+        .collect()
+}
+
+const CONCURRENT: &[(&str, &str, &str)] = &[
+    (
+        "0000_init",
+        "CREATE TABLE a (id int PRIMARY KEY);",
+        "DROP TABLE a;",
+    ),
+    (
+        "0001_slow",
+        // Slow enough that every other runner arrives while this one holds the lock.
+        "SELECT pg_sleep(0.3);\n--> statement-breakpoint\nCREATE TABLE b (v int);\n--> statement-breakpoint\nINSERT INTO b SELECT generate_series(1, 1000);",
+        "DROP TABLE b;",
+    ),
+    (
+        "0002_index_b",
+        // While this builds, the other runners are polling for the lock: a
+        // blocking wait inside a transaction would deadlock the build.
+        "-- schemac:no-transaction\nCREATE INDEX CONCURRENTLY b_v ON b (v);",
+        "-- schemac:no-transaction\nDROP INDEX CONCURRENTLY b_v;",
+    ),
+    (
+        "0003_c",
+        "CREATE TABLE c (id int PRIMARY KEY);",
+        "DROP TABLE c;",
+    ),
+];
+
+#[test]
+fn eight_concurrent_runners_apply_each_migration_once() {
+    let mut db = TestDb::create("mig_concurrent");
+    let dir = TempDir::new("mig-concurrent");
+    write_dir(dir.path(), CONCURRENT);
+    let set = MigrationSet::load(dir.path()).expect("load");
+    let results = runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let migrator = migrator(&db);
+            let set = set.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut waited = false;
+                let applied = migrator
+                    .run(&set, &mut |e| waited |= e == Event::WaitingForLock)
+                    .await;
+                (applied, waited)
+            }));
+        }
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.expect("task"));
+        }
+        results
+    });
+    let mut all: Vec<String> = Vec::new();
+    for (applied, _) in &results {
+        all.extend(applied.as_ref().expect("every runner succeeds").iter().cloned());
+    }
+    all.sort();
+    assert_eq!(all, ["0000_init", "0001_slow", "0002_index_b", "0003_c"]);
+    assert!(
+        results.iter().filter(|(_, waited)| *waited).count() >= 1,
+        "some runner had to wait for the lock"
+    );
+    assert_eq!(
+        applied_tags(&mut db),
+        CONCURRENT
+            .iter()
+            .map(|(t, _, _)| (t.to_string(), 1))
+            .collect::<Vec<_>>()
+    );
+    let valid: bool = db
+        .client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'b_v'::regclass",
+            &[],
+        )
+        .expect("index")
+        .get(0);
+    assert!(valid);
+}
+
+#[test]
+fn a_failed_migration_leaves_no_trace_and_the_next_run_retries_it() {
+    let mut db = TestDb::create("mig_failed");
+    let dir = TempDir::new("mig-failed");
+    let broken = "CREATE TABLE half (id int);\n--> statement-breakpoint\nINSERT INTO half VALUES (1);\n--> statement-breakpoint\nINSERT INTO missing_table VALUES (1);";
+    write_dir(
+        dir.path(),
+        &[
+            ("0000_init", "CREATE TABLE a (id int);", "DROP TABLE a;"),
+            ("0001_broken", broken, "DROP TABLE half;"),
+        ],
+    );
+    let rt = runtime();
+    let set = MigrationSet::load(dir.path()).expect("load");
+    let error = rt
+        .block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect_err("the second migration fails");
+    let message = error.to_string();
+    assert!(
+        message.contains("migration 0001_broken failed at the statement on line 5 of")
+            && message.contains("0001_broken.sql")
+            && message.contains("relation \"missing_table\" does not exist")
+            && message.contains("nothing of it was applied"),
+        "{message}"
+    );
+    assert_eq!(applied_tags(&mut db), [("0000_init".to_owned(), 1)]);
+    let half: Option<String> = db
+        .client
+        .query_one("SELECT to_regclass('half')::text", &[])
+        .expect("regclass")
+        .get(0);
+    assert_eq!(half, None, "the failed migration's first statements were rolled back");
+
+    std::fs::write(
+        dir.path().join("0001_broken.sql"),
+        broken.replace("missing_table", "half"),
+    )
+    .expect("fix");
+    let set = MigrationSet::load(dir.path()).expect("load");
+    let applied = rt
+        .block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect("retry");
+    assert_eq!(applied, ["0001_broken"]);
+    let count: i64 = db
+        .client
+        .query_one("SELECT count(*) FROM half", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn status_follows_every_state_and_an_edited_migration_is_refused() {
+    let db = TestDb::create("mig_status");
+    let dir = TempDir::new("mig-status");
+    let migrations = [
+        ("0000_init", "CREATE TABLE a (id int);\n", "DROP TABLE a;\n"),
+        ("0001_b", "CREATE TABLE b (id int);\n", "DROP TABLE b;\n"),
+    ];
+    write_dir(dir.path(), &migrations);
+    let rt = runtime();
+    let load = || MigrationSet::load(dir.path()).expect("load");
+    let status = |set: &MigrationSet| states(&rt.block_on(migrator(&db).status(set)).expect("status"));
+
+    // No tracking table yet: everything pending.
+    assert_eq!(
+        status(&load()),
+        [("0000_init".into(), "pending"), ("0001_b".into(), "pending")]
+    );
+    let set = load();
+    let plan = rt.block_on(migrator(&db).plan(&set)).expect("plan");
+    assert_eq!(plan.iter().map(|m| m.tag.as_str()).collect::<Vec<_>>(), ["0000_init", "0001_b"]);
+
+    rt.block_on(migrator(&db).run(&load(), &mut |_| {})).expect("run");
+    assert_eq!(
+        status(&load()),
+        [("0000_init".into(), "applied"), ("0001_b".into(), "applied")]
+    );
+
+    // A CRLF checkout of the same file is not an edit.
+    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id int);\r\n").expect("crlf");
+    assert_eq!(status(&load())[0].1, "applied");
+    assert!(rt.block_on(migrator(&db).run(&load(), &mut |_| {})).expect("run").is_empty());
+
+    // A real edit is reported and refused, naming the file.
+    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id bigint);\n").expect("edit");
+    assert_eq!(status(&load())[0].1, "edited");
+    let error = rt
+        .block_on(migrator(&db).run(&load(), &mut |_| {}))
+        .expect_err("edited");
+    assert!(
+        matches!(&error, Error::Migrate(MigrateError::Edited { tag, .. }) if tag == "0000_init"),
+        "{error}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("0000_init.sql") && message.contains("has changed"), "{message}");
+    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id int);\n").expect("restore");
+
+    // A recorded migration the directory lacks.
+    write_dir(dir.path(), &migrations[..1]);
+    std::fs::remove_file(dir.path().join("0001_b.sql")).expect("remove");
+    assert_eq!(
+        status(&load()),
+        [
+            ("0000_init".into(), "applied"),
+            ("0001_b".into(), "not in directory")
+        ]
+    );
+    let error = rt
+        .block_on(migrator(&db).run(&load(), &mut |_| {}))
+        .expect_err("not in directory");
+    assert!(error.to_string().contains("0001_b is recorded as applied"), "{error}");
+}
+
+#[test]
+fn a_non_transactional_migration_runs_and_its_invalid_leftover_is_dropped_before_a_retry() {
+    let mut db = TestDb::create("mig_notx");
+    let dir = TempDir::new("mig-notx");
+    write_dir(
+        dir.path(),
+        &[
+            (
+                "0000_init",
+                "CREATE TABLE t (v int);\n--> statement-breakpoint\nINSERT INTO t VALUES (1), (1);",
+                "DROP TABLE t;",
+            ),
+            (
+                "0001_unique_v",
+                "-- schemac:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_v_key ON t (v);",
+                "-- schemac:no-transaction\nDROP INDEX CONCURRENTLY t_v_key;",
+            ),
+        ],
+    );
+    let rt = runtime();
+    let set = MigrationSet::load(dir.path()).expect("load");
+    assert!(set.migrations[1].up.no_transaction);
+    let error = rt
+        .block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect_err("duplicate values");
+    let message = error.to_string();
+    assert!(
+        message.contains("0001_unique_v") && message.contains("could not create unique index"),
+        "{message}"
+    );
+    let valid: bool = db
+        .client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_v_key'::regclass",
+            &[],
+        )
+        .expect("the failed concurrent build left an index")
+        .get(0);
+    assert!(!valid, "the leftover is invalid");
+    assert_eq!(applied_tags(&mut db), [("0000_init".to_owned(), 1)]);
+
+    db.client
+        .batch_execute("DELETE FROM t WHERE ctid <> (SELECT min(ctid) FROM t)")
+        .expect("dedupe");
+    let applied = rt
+        .block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect("the retry drops the leftover and builds the index");
+    assert_eq!(applied, ["0001_unique_v"]);
+    let valid: bool = db
+        .client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_v_key'::regclass",
+            &[],
+        )
+        .expect("index")
+        .get(0);
+    assert!(valid);
+
+    // Down runs the marked down file outside a transaction too.
+    let reverted = rt
+        .block_on(migrator(&db).down(&set, 1, &mut |_| {}))
+        .expect("down");
+    assert_eq!(reverted, ["0001_unique_v"]);
+    let gone: Option<String> = db
+        .client
+        .query_one("SELECT to_regclass('t_v_key')::text", &[])
+        .expect("regclass")
+        .get(0);
+    assert_eq!(gone, None);
+}
+
+#[test]
+fn down_reverts_the_last_migrations_and_order_is_enforced() {
+    let mut db = TestDb::create("mig_down");
+    let dir = TempDir::new("mig-down");
+    let migrations = [
+        ("0000_a", "CREATE TABLE a (id int);", "DROP TABLE a;"),
+        ("0001_b", "CREATE TABLE b (id int);", "DROP TABLE b;"),
+        ("0002_c", "CREATE TABLE c (id int);", "DROP TABLE c;"),
+    ];
+    write_dir(dir.path(), &migrations);
+    let rt = runtime();
+    let set = MigrationSet::load(dir.path()).expect("load");
+    rt.block_on(migrator(&db).run(&set, &mut |_| {})).expect("run");
+    let reverted = rt
+        .block_on(migrator(&db).down(&set, 2, &mut |_| {}))
+        .expect("down");
+    assert_eq!(reverted, ["0002_c", "0001_b"]);
+    assert_eq!(applied_tags(&mut db), [("0000_a".to_owned(), 1)]);
+    let error = rt
+        .block_on(migrator(&db).down(&set, 5, &mut |_| {}))
+        .expect_err("too many");
+    assert!(error.to_string().contains("only 1 are applied"), "{error}");
+
+    // Applied 0000 and 0002, pending 0001: refused, it would run out of order.
+    rt.block_on(migrator(&db).run(&set, &mut |_| {})).expect("run");
+    db.client
+        .batch_execute("DROP TABLE b; DELETE FROM schemac_migrations WHERE tag = '0001_b'")
+        .expect("forget 0001");
+    let error = rt
+        .block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect_err("out of order");
+    assert!(
+        error.to_string().contains("0001_b is pending but comes before 0002_c"),
+        "{error}"
+    );
+}
