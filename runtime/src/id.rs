@@ -159,27 +159,47 @@ fn crockford_digit(c: char) -> Option<u8> {
         .map(|p| p as u8)
 }
 
-/// The field of a `#[derive(RichId)]` struct with a ULID body.
+/// The field of a `#[derive(RichId)]` struct with a ULID body. Generated
+/// code goes through this trait, so a wrong field type gives one error, here.
 #[diagnostic::on_unimplemented(
     message = "a RichId with a ULID body wraps `schemac_runtime::Ulid`, not `{Self}`",
     label = "use `schemac_runtime::Ulid` here",
     note = "for an ID made elsewhere, write #[rich_id(body = \"any\", storage = \"text\")] and wrap a String"
 )]
-pub trait UlidBody {}
-impl UlidBody for Ulid {}
+pub trait UlidBody: Sized {
+    fn to_ulid(&self) -> Ulid;
+    fn from_ulid(ulid: Ulid) -> Self;
+}
+
+impl UlidBody for Ulid {
+    fn to_ulid(&self) -> Ulid {
+        *self
+    }
+
+    fn from_ulid(ulid: Ulid) -> Self {
+        ulid
+    }
+}
 
 /// The field of a `#[derive(RichId)]` struct with `body = "any"`.
 #[diagnostic::on_unimplemented(
     message = "a RichId with body = \"any\" wraps `String`, not `{Self}`",
     label = "use `String` here"
 )]
-pub trait AnyBody {}
-impl AnyBody for String {}
+pub trait AnyBody: Sized {
+    fn as_body(&self) -> &str;
+    fn from_body(body: &str) -> Self;
+}
 
-#[doc(hidden)]
-pub fn assert_ulid_body<T: UlidBody>() {}
-#[doc(hidden)]
-pub fn assert_any_body<T: AnyBody>() {}
+impl AnyBody for String {
+    fn as_body(&self) -> &str {
+        self
+    }
+
+    fn from_body(body: &str) -> Self {
+        body.to_owned()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -44,9 +44,7 @@ pub use uuid;
 /// Paths the derive macros expand to; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::id::{
-        assert_any_body, assert_ulid_body, next_ulid, parse_ulid_body, split_external,
-    };
+    pub use crate::id::{AnyBody, UlidBody, next_ulid, parse_ulid_body, split_external};
     pub use bytes::BytesMut;
     pub use serde;
     pub use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};

@@ -40,6 +40,9 @@ pub fn read(
             }
             let span = meta.path.span();
             let value = if takes_value {
+                if !meta.input.peek(syn::Token![=]) {
+                    return Err(meta.error(format!("`{key}` takes a string: {key} = \"...\"")));
+                }
                 let lit: LitStr = meta.value()?.parse().map_err(|_| {
                     meta.error(format!("`{key}` takes a string: {key} = \"...\""))
                 })?;

@@ -174,40 +174,37 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
     let type_name = name.to_string();
     let prefix = &spec.prefix;
     let separator = &spec.separator;
-    // Spanned on the field's type, so a wrong one is reported there.
-    let field_check = match spec.body {
-        Body::Ulid => quote_spanned! {ty.span()=>
-            const _: fn() = || { #rt::assert_ulid_body::<#ty>(); };
-        },
-        Body::Any => quote_spanned! {ty.span()=>
-            const _: fn() = || { #rt::assert_any_body::<#ty>(); };
-        },
+    // Every use of the field goes through one trait, spanned on the field's
+    // type: a wrong type is one error, pointing there.
+    let body = match spec.body {
+        Body::Ulid => quote_spanned!(ty.span()=> <#ty as #rt::UlidBody>),
+        Body::Any => quote_spanned!(ty.span()=> <#ty as #rt::AnyBody>),
     };
     let body_methods = match spec.body {
         Body::Ulid => quote! {
             /// A new ID: a monotonic ULID, so IDs made in order sort in order.
             #[allow(clippy::new_without_default)]
             pub fn new() -> Self {
-                Self(#rt::next_ulid())
+                Self(#body::from_ulid(#rt::next_ulid()))
             }
 
-            pub const fn from_ulid(ulid: ::schemac_runtime::Ulid) -> Self {
-                Self(ulid)
+            pub fn from_ulid(ulid: ::schemac_runtime::Ulid) -> Self {
+                Self(#body::from_ulid(ulid))
             }
 
-            pub const fn ulid(&self) -> ::schemac_runtime::Ulid {
-                self.0
+            pub fn ulid(&self) -> ::schemac_runtime::Ulid {
+                #body::to_ulid(&self.0)
             }
         },
         Body::Any => quote! {
             /// The ID with this body (the part after the separator).
-            pub fn from_body(body: impl ::core::convert::Into<::std::string::String>) -> Self {
-                Self(body.into())
+            pub fn from_body(body: &str) -> Self {
+                Self(#body::from_body(body))
             }
 
             /// The part after the separator.
             pub fn body(&self) -> &str {
-                &self.0
+                #body::as_body(&self.0)
             }
         },
     };
@@ -215,11 +212,11 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
         Storage::Uuid => quote! {
             /// The uuid this ID is stored as.
             pub fn to_uuid(&self) -> #rt::Uuid {
-                #rt::Uuid::from_u128(self.0.0)
+                #rt::Uuid::from_u128(self.ulid().0)
             }
 
             pub fn from_uuid(uuid: #rt::Uuid) -> Self {
-                Self(::schemac_runtime::Ulid(uuid.as_u128()))
+                Self::from_ulid(::schemac_runtime::Ulid(uuid.as_u128()))
             }
         },
         Storage::Text => TokenStream::new(),
@@ -227,16 +224,16 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
     let write_body = match spec.body {
         Body::Ulid => quote! {
             let mut buffer = [0u8; 26];
-            f.write_str(self.0.array_to_str(&mut buffer))
+            f.write_str(self.ulid().array_to_str(&mut buffer))
         },
-        Body::Any => quote! { f.write_str(&self.0) },
+        Body::Any => quote! { f.write_str(self.body()) },
     };
     let parse_body = match spec.body {
         Body::Ulid => quote! {
-            #rt::parse_ulid_body(body, s, #type_name).map(Self)
+            #rt::parse_ulid_body(body, s, #type_name).map(Self::from_ulid)
         },
         Body::Any => quote! {
-            ::core::result::Result::Ok(Self(::std::string::ToString::to_string(body)))
+            ::core::result::Result::Ok(Self::from_body(body))
         },
     };
     let sql = match spec.storage {
@@ -290,8 +287,6 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
         },
     };
     quote! {
-        #field_check
-
         impl #name {
             /// The text before the separator in the external form.
             pub const PREFIX: &'static str = #prefix;

@@ -1,0 +1,7 @@
+use schemac_runtime::RichId;
+
+#[derive(RichId, Debug)]
+#[rich_id(prefix = "tenant")]
+struct TenantId(u128);
+
+fn main() {}

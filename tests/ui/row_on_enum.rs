@@ -1,0 +1,8 @@
+use schemac_runtime::Row;
+
+#[derive(Row)]
+enum Status {
+    Active,
+}
+
+fn main() {}

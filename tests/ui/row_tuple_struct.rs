@@ -1,0 +1,6 @@
+use schemac_runtime::Row;
+
+#[derive(Row)]
+struct Pair(i32, String);
+
+fn main() {}
