@@ -113,7 +113,11 @@ fn main() -> ExitCode {
                 (false, Some(n)) => migrate_cmd::Action::Down(n),
                 (false, None) => migrate_cmd::Action::Apply,
             };
-            Ok(report_run(migrate_cmd::migrate(root, db.as_deref(), action)))
+            Ok(report_run(migrate_cmd::migrate(
+                root,
+                db.as_deref(),
+                action,
+            )))
         }
         Command::Status { db } => Ok(report_run(migrate_cmd::status(root, db.as_deref()))),
         Command::Diff {

@@ -62,13 +62,11 @@ struct Project(PathBuf);
 
 impl Project {
     fn new(label: &str) -> Project {
-        let dir = std::env::temp_dir().join(format!(
-            "schemac-migrate-{label}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("schemac-migrate-{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../generated/saas-evolution/migrations");
+        let source =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/saas-evolution/migrations");
         copy_dir(&source, &dir.join("migrations"));
         std::fs::write(
             dir.join("schemac.toml"),
@@ -165,7 +163,10 @@ fn eight_processes_apply_each_migration_once() {
         }
     }
     applied.sort();
-    assert_eq!(applied, tags, "every migration applied by exactly one process");
+    assert_eq!(
+        applied, tags,
+        "every migration applied by exactly one process"
+    );
     let recorded: i64 = db
         .client()
         .query_one("SELECT count(DISTINCT tag) FROM schemac_migrations", &[])
@@ -176,7 +177,14 @@ fn eight_processes_apply_each_migration_once() {
     let out = project.run(&db, &["status"]);
     assert!(out.status.success());
     let status = text(&out.stdout);
-    assert_eq!(status.lines().filter(|l| l.trim_start().starts_with("applied")).count(), 10, "{status}");
+    assert_eq!(
+        status
+            .lines()
+            .filter(|l| l.trim_start().starts_with("applied"))
+            .count(),
+        10,
+        "{status}"
+    );
 }
 
 #[test]
@@ -188,11 +196,17 @@ fn status_dry_run_down_and_edits_through_the_cli() {
     let out = project.run(&db, &["status"]);
     let status = text(&out.stdout);
     assert!(out.status.success());
-    assert!(status.starts_with("main (SCHEMAC_TEST_URL):\n  pending  0000_init\n"), "{status}");
+    assert!(
+        status.starts_with("main (SCHEMAC_TEST_URL):\n  pending  0000_init\n"),
+        "{status}"
+    );
 
     let out = project.run(&db, &["migrate", "--dry-run"]);
     let plan = text(&out.stdout);
-    assert!(plan.contains("-- main: would apply ") && plan.contains("CREATE TABLE"), "{plan}");
+    assert!(
+        plan.contains("-- main: would apply ") && plan.contains("CREATE TABLE"),
+        "{plan}"
+    );
     let exists: Option<String> = db
         .client()
         .query_one("SELECT to_regclass('schemac_migrations')::text", &[])
@@ -205,7 +219,10 @@ fn status_dry_run_down_and_edits_through_the_cli() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), format!("main: reverted {last}\n"));
     let status = text(&project.run(&db, &["status"]).stdout);
-    assert!(status.ends_with(&format!("  pending  {last}\n")), "{status}");
+    assert!(
+        status.ends_with(&format!("  pending  {last}\n")),
+        "{status}"
+    );
     assert!(project.run(&db, &["migrate"]).status.success());
 
     // An applied migration edited: status says so and exits 1; migrate refuses.

@@ -171,7 +171,10 @@ impl PoolConfig {
             (None, Some(text)) => text.parse()?,
             (None, None) => SslMode::default(),
         };
-        let ca_file = self.ca_file.clone().or(extracted.root_cert.map(PathBuf::from));
+        let ca_file = self
+            .ca_file
+            .clone()
+            .or(extracted.root_cert.map(PathBuf::from));
         let suffix = match role {
             Role::ReadWrite => "readwrite",
             Role::ReadOnly => "readonly",
@@ -222,15 +225,27 @@ fn describe_target(pg: &tokio_postgres::Config) -> String {
         .iter()
         .enumerate()
         .map(|(i, host)| {
-            let port = pg.get_ports().get(i).or(pg.get_ports().first()).copied().unwrap_or(5432);
+            let port = pg
+                .get_ports()
+                .get(i)
+                .or(pg.get_ports().first())
+                .copied()
+                .unwrap_or(5432);
             match host {
                 Host::Tcp(name) => format!("{name}:{port}"),
                 Host::Unix(path) => format!("{}:{port}", path.display()),
             }
         })
         .collect();
-    let hosts = if hosts.is_empty() { "localhost:5432".to_owned() } else { hosts.join(",") };
-    format!("{hosts}/{}", pg.get_dbname().unwrap_or("(default database)"))
+    let hosts = if hosts.is_empty() {
+        "localhost:5432".to_owned()
+    } else {
+        hosts.join(",")
+    };
+    format!(
+        "{hosts}/{}",
+        pg.get_dbname().unwrap_or("(default database)")
+    )
 }
 
 #[derive(Default)]
@@ -283,7 +298,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(b);
                 i += 3;
                 continue;

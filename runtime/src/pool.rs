@@ -8,9 +8,7 @@ use tokio_postgres::Row;
 
 use crate::config::{PoolConfig, Role};
 use crate::error::{Error, chain};
-use crate::executor::{
-    Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on,
-};
+use crate::executor::{Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on};
 use crate::transaction::{Transaction, TxOptions};
 
 /// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
@@ -212,17 +210,13 @@ impl Write for Conn<ReadWrite> {
 pub(crate) async fn connect_single(config: &PoolConfig) -> Result<tokio_postgres::Client, Error> {
     let resolved = config.resolve(Role::ReadWrite)?;
     let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
-    let (client, connection) = resolved
-        .pg
-        .connect(tls)
-        .await
-        .map_err(|e| {
-            Error::Connect(config.scrub(&format!(
-                "cannot connect to {}: {}",
-                resolved.target,
-                chain(&e)
-            )))
-        })?;
+    let (client, connection) = resolved.pg.connect(tls).await.map_err(|e| {
+        Error::Connect(config.scrub(&format!(
+            "cannot connect to {}: {}",
+            resolved.target,
+            chain(&e)
+        )))
+    })?;
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::debug!(target: "schemac_runtime::migrate", %error, "connection closed with an error");

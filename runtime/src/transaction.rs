@@ -163,7 +163,9 @@ impl<A: Access> Transaction<A> {
 
     fn scope(&self) -> &Scope {
         // Only commit and rollback take the scope, and they consume `self`.
-        self.scope.as_ref().expect("transaction used after it ended")
+        self.scope
+            .as_ref()
+            .expect("transaction used after it ended")
     }
 
     /// Makes the transaction's changes permanent.
@@ -250,7 +252,11 @@ impl<'t, A: Access> Savepoint<'t, A> {
     pub async fn commit(mut self) -> Result<(), Error> {
         self.done = true;
         let client = self.scope.client().await?;
-        batch_on(client, &format!("RELEASE SAVEPOINT schemac_sp_{}", self.depth)).await
+        batch_on(
+            client,
+            &format!("RELEASE SAVEPOINT schemac_sp_{}", self.depth),
+        )
+        .await
     }
 
     /// Discards the savepoint's changes; the enclosing transaction goes on.

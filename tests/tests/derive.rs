@@ -218,11 +218,43 @@ fn row_round_trips_every_column_type() {
                  $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
                  $31, $32, $33, $34, $35, $36, $37)"#,
             &[
-                &e.t, &e.v, &e.v10, &e.c, &e.b, &e.s, &e.i, &e.bi, &e.r, &e.d, &e.n, &e.day,
-                &e.tod, &e.ts, &e.tstz, &e.span, &e.u, &e.j, &e.jb, &e.raw, &e.addr, &e.ci,
-                &e.tags, &e.nums, &e.stamps, &e.cause, &e.causes, &e.tenant, &e.member,
-                &e.clerk, &e.tenants, &e.maybe, &e.maybe_cause, &e.r#type, &e.camel_case,
-                &e.timestamps.created_at, &e.timestamps.updated_at,
+                &e.t,
+                &e.v,
+                &e.v10,
+                &e.c,
+                &e.b,
+                &e.s,
+                &e.i,
+                &e.bi,
+                &e.r,
+                &e.d,
+                &e.n,
+                &e.day,
+                &e.tod,
+                &e.ts,
+                &e.tstz,
+                &e.span,
+                &e.u,
+                &e.j,
+                &e.jb,
+                &e.raw,
+                &e.addr,
+                &e.ci,
+                &e.tags,
+                &e.nums,
+                &e.stamps,
+                &e.cause,
+                &e.causes,
+                &e.tenant,
+                &e.member,
+                &e.clerk,
+                &e.tenants,
+                &e.maybe,
+                &e.maybe_cause,
+                &e.r#type,
+                &e.camel_case,
+                &e.timestamps.created_at,
+                &e.timestamps.updated_at,
             ],
         )
         .await
@@ -245,7 +277,10 @@ fn row_round_trips_every_column_type() {
         assert_eq!(stored.get::<_, String>(1), e.member.to_string());
         assert_eq!(stored.get::<_, String>(2), "user_2abcXYZ_made-elsewhere");
         assert_eq!(stored.get::<_, String>(3), "O'Brien's \"pick\"");
-        assert_eq!(stored.get::<_, String>(4), "1 year 2 mons 3 days 01:00:00.000001");
+        assert_eq!(
+            stored.get::<_, String>(4),
+            "1 year 2 mons 3 days 01:00:00.000001"
+        );
     });
 }
 
@@ -272,7 +307,10 @@ fn decode_errors_name_the_column() {
         struct Missing {
             absent: i32,
         }
-        let row = pool.query_one("SELECT 1 AS present", &[]).await.expect("select");
+        let row = pool
+            .query_one("SELECT 1 AS present", &[])
+            .await
+            .expect("select");
         let error = Missing::from_row(&row).expect_err("no such column");
         assert!(error.to_string().starts_with("column `absent`:"), "{error}");
 
@@ -307,7 +345,9 @@ fn enum_labels_map_both_ways() {
         schemac_runtime::serde_json::to_string(&Cause::GriefCare).expect("serialize"),
         "\"Grief care\""
     );
-    let error = "grief care".parse::<Cause>().expect_err("labels are case-sensitive");
+    let error = "grief care"
+        .parse::<Cause>()
+        .expect_err("labels are case-sensitive");
     assert_eq!(
         error.to_string(),
         "\"grief care\" is not a value of the enum causes_enum (expected one of: \
@@ -335,7 +375,10 @@ fn enum_reads_every_label_postgres_holds() {
         assert_eq!(read, Cause::ALL);
         // Bound as a parameter, compared by Postgres.
         let row = pool
-            .query_one("SELECT $1::causes_enum = 'Grief care'", &[&Cause::GriefCare])
+            .query_one(
+                "SELECT $1::causes_enum = 'Grief care'",
+                &[&Cause::GriefCare],
+            )
             .await
             .expect("compare");
         assert!(row.get::<_, bool>(0));
@@ -346,7 +389,10 @@ fn enum_reads_every_label_postgres_holds() {
 fn ids_display_parse_and_serialize_as_the_external_form() {
     let id = TenantId::new();
     let text = id.to_string();
-    assert!(text.starts_with("tenant-") && text.len() == "tenant-".len() + 26, "{text}");
+    assert!(
+        text.starts_with("tenant-") && text.len() == "tenant-".len() + 26,
+        "{text}"
+    );
     assert_eq!(text.parse::<TenantId>(), Ok(id));
     assert_eq!(
         schemac_runtime::serde_json::to_string(&id).expect("serialize"),
@@ -366,7 +412,9 @@ fn ids_display_parse_and_serialize_as_the_external_form() {
     assert!(member.to_string().starts_with("org_mem_"));
     assert_eq!(member.to_string().parse::<OrgMemberId>(), Ok(member));
     assert_eq!(
-        "user_abc".parse::<ClerkUserId>().map(|c| c.body().to_owned()),
+        "user_abc"
+            .parse::<ClerkUserId>()
+            .map(|c| c.body().to_owned()),
         Ok("abc".to_owned())
     );
 
@@ -401,7 +449,10 @@ fn ids_display_parse_and_serialize_as_the_external_form() {
     );
     let error = schemac_runtime::serde_json::from_str::<TenantId>("\"user_1\"")
         .expect_err("wrong prefix through serde");
-    assert!(error.to_string().contains("expected the prefix \"tenant\""), "{error}");
+    assert!(
+        error.to_string().contains("expected the prefix \"tenant\""),
+        "{error}"
+    );
 }
 
 #[test]
@@ -419,6 +470,11 @@ fn ids_refuse_stored_values_of_another_id() {
             member: OrgMemberId,
         }
         let error = Member::from_row(&row).expect_err("a user ID is not an OrgMemberId");
-        assert!(error.to_string().contains("expected the prefix \"org_mem\""), "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("expected the prefix \"org_mem\""),
+            "{error}"
+        );
     });
 }

@@ -120,7 +120,13 @@ fn eight_concurrent_runners_apply_each_migration_once() {
     });
     let mut all: Vec<String> = Vec::new();
     for (applied, _) in &results {
-        all.extend(applied.as_ref().expect("every runner succeeds").iter().cloned());
+        all.extend(
+            applied
+                .as_ref()
+                .expect("every runner succeeds")
+                .iter()
+                .cloned(),
+        );
     }
     all.sort();
     assert_eq!(all, ["0000_init", "0001_slow", "0002_index_b", "0003_c"]);
@@ -177,7 +183,10 @@ fn a_failed_migration_leaves_no_trace_and_the_next_run_retries_it() {
         .query_one("SELECT to_regclass('half')::text", &[])
         .expect("regclass")
         .get(0);
-    assert_eq!(half, None, "the failed migration's first statements were rolled back");
+    assert_eq!(
+        half, None,
+        "the failed migration's first statements were rolled back"
+    );
 
     std::fs::write(
         dir.path().join("0001_broken.sql"),
@@ -208,30 +217,53 @@ fn status_follows_every_state_and_an_edited_migration_is_refused() {
     write_dir(dir.path(), &migrations);
     let rt = runtime();
     let load = || MigrationSet::load(dir.path()).expect("load");
-    let status = |set: &MigrationSet| states(&rt.block_on(migrator(&db).status(set)).expect("status"));
+    let status =
+        |set: &MigrationSet| states(&rt.block_on(migrator(&db).status(set)).expect("status"));
 
     // No tracking table yet: everything pending.
     assert_eq!(
         status(&load()),
-        [("0000_init".into(), "pending"), ("0001_b".into(), "pending")]
+        [
+            ("0000_init".into(), "pending"),
+            ("0001_b".into(), "pending")
+        ]
     );
     let set = load();
     let plan = rt.block_on(migrator(&db).plan(&set)).expect("plan");
-    assert_eq!(plan.iter().map(|m| m.tag.as_str()).collect::<Vec<_>>(), ["0000_init", "0001_b"]);
+    assert_eq!(
+        plan.iter().map(|m| m.tag.as_str()).collect::<Vec<_>>(),
+        ["0000_init", "0001_b"]
+    );
 
-    rt.block_on(migrator(&db).run(&load(), &mut |_| {})).expect("run");
+    rt.block_on(migrator(&db).run(&load(), &mut |_| {}))
+        .expect("run");
     assert_eq!(
         status(&load()),
-        [("0000_init".into(), "applied"), ("0001_b".into(), "applied")]
+        [
+            ("0000_init".into(), "applied"),
+            ("0001_b".into(), "applied")
+        ]
     );
 
     // A CRLF checkout of the same file is not an edit.
-    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id int);\r\n").expect("crlf");
+    std::fs::write(
+        dir.path().join("0000_init.sql"),
+        "CREATE TABLE a (id int);\r\n",
+    )
+    .expect("crlf");
     assert_eq!(status(&load())[0].1, "applied");
-    assert!(rt.block_on(migrator(&db).run(&load(), &mut |_| {})).expect("run").is_empty());
+    assert!(
+        rt.block_on(migrator(&db).run(&load(), &mut |_| {}))
+            .expect("run")
+            .is_empty()
+    );
 
     // A real edit is reported and refused, naming the file.
-    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id bigint);\n").expect("edit");
+    std::fs::write(
+        dir.path().join("0000_init.sql"),
+        "CREATE TABLE a (id bigint);\n",
+    )
+    .expect("edit");
     assert_eq!(status(&load())[0].1, "edited");
     let error = rt
         .block_on(migrator(&db).run(&load(), &mut |_| {}))
@@ -241,8 +273,15 @@ fn status_follows_every_state_and_an_edited_migration_is_refused() {
         "{error}"
     );
     let message = error.to_string();
-    assert!(message.contains("0000_init.sql") && message.contains("has changed"), "{message}");
-    std::fs::write(dir.path().join("0000_init.sql"), "CREATE TABLE a (id int);\n").expect("restore");
+    assert!(
+        message.contains("0000_init.sql") && message.contains("has changed"),
+        "{message}"
+    );
+    std::fs::write(
+        dir.path().join("0000_init.sql"),
+        "CREATE TABLE a (id int);\n",
+    )
+    .expect("restore");
 
     // A recorded migration the directory lacks.
     write_dir(dir.path(), &migrations[..1]);
@@ -257,7 +296,10 @@ fn status_follows_every_state_and_an_edited_migration_is_refused() {
     let error = rt
         .block_on(migrator(&db).run(&load(), &mut |_| {}))
         .expect_err("not in directory");
-    assert!(error.to_string().contains("0001_b is recorded as applied"), "{error}");
+    assert!(
+        error.to_string().contains("0001_b is recorded as applied"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -343,7 +385,8 @@ fn down_reverts_the_last_migrations_and_order_is_enforced() {
     write_dir(dir.path(), &migrations);
     let rt = runtime();
     let set = MigrationSet::load(dir.path()).expect("load");
-    rt.block_on(migrator(&db).run(&set, &mut |_| {})).expect("run");
+    rt.block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect("run");
     let reverted = rt
         .block_on(migrator(&db).down(&set, 2, &mut |_| {}))
         .expect("down");
@@ -355,7 +398,8 @@ fn down_reverts_the_last_migrations_and_order_is_enforced() {
     assert!(error.to_string().contains("only 1 are applied"), "{error}");
 
     // Applied 0000 and 0002, pending 0001: refused, it would run out of order.
-    rt.block_on(migrator(&db).run(&set, &mut |_| {})).expect("run");
+    rt.block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect("run");
     db.client
         .batch_execute("DROP TABLE b; DELETE FROM schemac_migrations WHERE tag = '0001_b'")
         .expect("forget 0001");
@@ -363,7 +407,9 @@ fn down_reverts_the_last_migrations_and_order_is_enforced() {
         .block_on(migrator(&db).run(&set, &mut |_| {}))
         .expect_err("out of order");
     assert!(
-        error.to_string().contains("0001_b is pending but comes before 0002_c"),
+        error
+            .to_string()
+            .contains("0001_b is pending but comes before 0002_c"),
         "{error}"
     );
 }

@@ -164,7 +164,9 @@ fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
         }
         {
             let sp = tx.savepoint().await.expect("savepoint");
-            sp.execute(insert, &[&"dropped savepoint"]).await.expect("insert");
+            sp.execute(insert, &[&"dropped savepoint"])
+                .await
+                .expect("insert");
         }
         {
             let sp = tx.savepoint().await.expect("savepoint");
@@ -176,7 +178,10 @@ fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
             sp.execute(insert, &[&"level 1"]).await.expect("insert");
             {
                 let inner = sp.savepoint().await.expect("nested savepoint");
-                inner.execute(insert, &[&"level 2 dropped"]).await.expect("insert");
+                inner
+                    .execute(insert, &[&"level 2 dropped"])
+                    .await
+                    .expect("insert");
             }
             let inner = sp.savepoint().await.expect("nested savepoint");
             inner.execute(insert, &[&"level 2"]).await.expect("insert");
@@ -186,12 +191,20 @@ fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
         {
             // A failed statement inside a savepoint does not doom the transaction.
             let sp = tx.savepoint().await.expect("savepoint");
-            let error = sp.execute(insert, &[&"outer"]).await.expect_err("duplicate");
+            let error = sp
+                .execute(insert, &[&"outer"])
+                .await
+                .expect_err("duplicate");
             assert_eq!(error.sql_state(), Some(&SqlState::UNIQUE_VIOLATION));
         }
-        tx.execute(insert, &[&"after"]).await.expect("insert after a failed savepoint");
+        tx.execute(insert, &[&"after"])
+            .await
+            .expect("insert after a failed savepoint");
         tx.commit().await.expect("commit");
-        assert_eq!(names(&pool).await, ["after", "kept", "level 1", "level 2", "outer"]);
+        assert_eq!(
+            names(&pool).await,
+            ["after", "kept", "level 1", "level 2", "outer"]
+        );
 
         // An owned transaction moves into another task, as a request handler's would.
         let tx: Transaction<ReadWrite> = pool.begin().await.expect("begin");
@@ -275,9 +288,15 @@ fn retry_helper_recovers_from_a_real_serialization_failure() {
             }));
         }
         for task in tasks {
-            task.await.expect("task").expect("transaction succeeded in the end");
+            task.await
+                .expect("task")
+                .expect("transaction succeeded in the end");
         }
-        assert_eq!(attempts.load(Ordering::SeqCst), 3, "one of the two was retried once");
+        assert_eq!(
+            attempts.load(Ordering::SeqCst),
+            3,
+            "one of the two was retried once"
+        );
         let on_call: i64 = pool
             .query_one("SELECT count(*) FROM doctors WHERE on_call", &[])
             .await
@@ -313,10 +332,16 @@ fn tls_modes_connect_as_libpq_would() {
         };
         let require =
             ReadWritePool::read_write(config(&db).ssl_mode(SslMode::Require)).expect("pool");
-        assert!(ssl_in_use(require).await.expect("require connects"), "encrypted");
+        assert!(
+            ssl_in_use(require).await.expect("require connects"),
+            "encrypted"
+        );
         let url = format!("{}?sslmode=disable", db.url);
         let disable = ReadWritePool::read_write(PoolConfig::new(url)).expect("pool");
-        assert!(!ssl_in_use(disable).await.expect("disable connects"), "plain");
+        assert!(
+            !ssl_in_use(disable).await.expect("disable connects"),
+            "plain"
+        );
 
         // The server's snakeoil certificate is not issued for 127.0.0.1.
         let verify = ReadWritePool::read_write(
@@ -325,11 +350,12 @@ fn tls_modes_connect_as_libpq_would() {
                 .ca_file("/etc/ssl/certs/ssl-cert-snakeoil.pem"),
         )
         .expect("pool");
-        let error = ssl_in_use(verify).await.expect_err("verify-full refuses it");
+        let error = ssl_in_use(verify)
+            .await
+            .expect_err("verify-full refuses it");
         assert!(error.to_string().contains("certificate"), "{error}");
 
-        let error = PoolConfig::new(format!("{}?sslmode=verify-ca", db.url))
-            .max_size(1);
+        let error = PoolConfig::new(format!("{}?sslmode=verify-ca", db.url)).max_size(1);
         let error = ReadWritePool::read_write(error).expect_err("unsupported mode");
         assert!(error.to_string().contains("verify-ca"), "{error}");
     });
@@ -385,7 +411,10 @@ fn passwords_never_reach_errors_or_logs() {
                 match ReadWritePool::read_write(config.clone()) {
                     Ok(pool) => {
                         seen.push(format!("{pool:?}"));
-                        let error = pool.query("SELECT 1", &[]).await.expect_err("cannot connect");
+                        let error = pool
+                            .query("SELECT 1", &[])
+                            .await
+                            .expect_err("cannot connect");
                         seen.push(error.to_string());
                         seen.push(format!("{error:?}"));
                     }
@@ -413,6 +442,9 @@ fn passwords_never_reach_errors_or_logs() {
     );
     for text in seen.iter().chain(std::iter::once(&logs)) {
         assert!(!text.contains(PASSWORD), "password leaked: {text}");
-        assert!(!text.contains("Sekret"), "part of the password leaked: {text}");
+        assert!(
+            !text.contains("Sekret"),
+            "part of the password leaked: {text}"
+        );
     }
 }

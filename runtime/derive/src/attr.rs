@@ -43,9 +43,10 @@ pub fn read(
                 if !meta.input.peek(syn::Token![=]) {
                     return Err(meta.error(format!("`{key}` takes a string: {key} = \"...\"")));
                 }
-                let lit: LitStr = meta.value()?.parse().map_err(|_| {
-                    meta.error(format!("`{key}` takes a string: {key} = \"...\""))
-                })?;
+                let lit: LitStr = meta
+                    .value()?
+                    .parse()
+                    .map_err(|_| meta.error(format!("`{key}` takes a string: {key} = \"...\"")))?;
                 Some(lit)
             } else {
                 if meta.input.peek(syn::Token![=]) {

@@ -139,7 +139,10 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Vec<Variant<'a>> {
             return Vec::new();
         }
         Data::Union(data) => {
-            errors.at(data.union_token.span, "#[derive(PgEnum)] works on enums, not unions");
+            errors.at(
+                data.union_token.span,
+                "#[derive(PgEnum)] works on enums, not unions",
+            );
             return Vec::new();
         }
     };
@@ -169,7 +172,10 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Vec<Variant<'a>> {
         let settings = attr::read(&variant.attrs, "pg", &[("rename", true)], errors);
         let (label, span) = match attr::string(&settings, "rename") {
             Some(lit) => (lit.value(), lit.span()),
-            None => (variant.ident.to_string().to_snake_case(), variant.ident.span()),
+            None => (
+                variant.ident.to_string().to_snake_case(),
+                variant.ident.span(),
+            ),
         };
         if label.is_empty() {
             errors.at(span, "an enum label cannot be empty");

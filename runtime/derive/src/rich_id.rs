@@ -64,10 +64,7 @@ fn read_spec(input: &DeriveInput, errors: &mut Errors) -> Option<Spec> {
             let value = lit.value();
             if value.is_empty() {
                 errors.at(lit.span(), "the prefix is empty");
-            } else if !value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
+            } else if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 errors.at(
                     lit.span(),
                     "a prefix is made of ASCII letters, digits and `_`",

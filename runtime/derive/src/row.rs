@@ -102,7 +102,10 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>
             return None;
         }
         Data::Union(data) => {
-            errors.at(data.union_token.span, "#[derive(Row)] works on structs, not unions");
+            errors.at(
+                data.union_token.span,
+                "#[derive(Row)] works on structs, not unions",
+            );
             return None;
         }
     };

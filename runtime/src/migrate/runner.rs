@@ -4,8 +4,8 @@ use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
 
-use super::source::{Migration, MigrationSet, SqlFile};
 use super::MigrateError;
+use super::source::{Migration, MigrationSet, SqlFile};
 use crate::config::PoolConfig;
 use crate::error::Error;
 
@@ -206,10 +206,13 @@ impl Migrator {
                     tag: row.tag.clone(),
                     dir: set.dir.clone(),
                 })?;
-            let down = migration.down.as_ref().ok_or_else(|| MigrateError::NoDown {
-                tag: migration.tag.clone(),
-                path: set.dir.join(format!("{}.down.sql", migration.tag)),
-            })?;
+            let down = migration
+                .down
+                .as_ref()
+                .ok_or_else(|| MigrateError::NoDown {
+                    tag: migration.tag.clone(),
+                    path: set.dir.join(format!("{}.down.sql", migration.tag)),
+                })?;
             on_event(Event::Started {
                 position: i + 1,
                 total: count,
@@ -546,12 +549,15 @@ async fn drop_invalid_leftover(client: &Client, sql: &str) -> Result<(), Error> 
             index = %qualified,
             "dropping the invalid index a failed CREATE INDEX CONCURRENTLY left"
         );
-        run_logged(client, &format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"))
-            .await
-            .map_err(|source| MigrateError::Database {
-                context: "dropping an invalid index left by a failed concurrent build",
-                source,
-            })?;
+        run_logged(
+            client,
+            &format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"),
+        )
+        .await
+        .map_err(|source| MigrateError::Database {
+            context: "dropping an invalid index left by a failed concurrent build",
+            source,
+        })?;
     }
     Ok(())
 }
@@ -620,6 +626,9 @@ mod tests {
             Some("\"s\".\"Ix\"")
         );
         assert_eq!(concurrent_index_name("CREATE INDEX ix ON t (a)"), None);
-        assert_eq!(concurrent_index_name("CREATE INDEX CONCURRENTLY ON t (a)"), None);
+        assert_eq!(
+            concurrent_index_name("CREATE INDEX CONCURRENTLY ON t (a)"),
+            None
+        );
     }
 }

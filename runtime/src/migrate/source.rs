@@ -128,11 +128,10 @@ impl MigrationSet {
                 });
             }
         };
-        let journal: Journal =
-            serde_json::from_str(&text).map_err(|e| MigrateError::Journal {
-                path: journal_path.clone(),
-                message: e.to_string(),
-            })?;
+        let journal: Journal = serde_json::from_str(&text).map_err(|e| MigrateError::Journal {
+            path: journal_path.clone(),
+            message: e.to_string(),
+        })?;
         if journal.version != 1 {
             return Err(MigrateError::Journal {
                 path: journal_path,
@@ -191,7 +190,8 @@ mod tests {
 
     #[test]
     fn statements_carry_their_line() {
-        let f = file("-- header\nCREATE TABLE a ();\n--> statement-breakpoint\n\nCREATE TABLE b ();\n");
+        let f =
+            file("-- header\nCREATE TABLE a ();\n--> statement-breakpoint\n\nCREATE TABLE b ();\n");
         let s = f.statements();
         assert_eq!(s.len(), 2);
         assert_eq!((s[0].sql, s[0].line), ("-- header\nCREATE TABLE a ();", 1));
