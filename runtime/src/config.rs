@@ -112,10 +112,7 @@ impl PoolConfig {
     /// The read-only pool's settings from the environment: `DATABASE_RO_URL`,
     /// or `DATABASE_URL` when that is not set.
     pub fn read_only_from_env() -> Result<Self, Error> {
-        match std::env::var_os("DATABASE_RO_URL") {
-            Some(_) => PoolConfig::from_env("DATABASE_RO_URL"),
-            None => PoolConfig::from_env("DATABASE_URL"),
-        }
+        PoolConfig::from_env(read_only_variable(|v| std::env::var_os(v).is_some()))
     }
 
     /// The application's name; sessions report `<name>_readwrite` or
@@ -207,6 +204,16 @@ impl PoolConfig {
     /// Removes the password from a message that might quote the URL.
     pub(crate) fn scrub(&self, message: &str) -> String {
         scrub(self.url.expose(), message)
+    }
+}
+
+/// The variable the read-only pool reads: its own when set, else the
+/// read-write pool's (one database, guarded by the session setting alone).
+fn read_only_variable(is_set: impl Fn(&str) -> bool) -> &'static str {
+    if is_set("DATABASE_RO_URL") {
+        "DATABASE_RO_URL"
+    } else {
+        "DATABASE_URL"
     }
 }
 
@@ -366,6 +373,27 @@ mod tests {
         let url = "postgres://u:p%40ss@h/db";
         assert_eq!(scrub(url, "x p@ss y p%40ss"), "x <redacted> y <redacted>");
         assert_eq!(scrub("host=h password=hunter2", "hunter2!"), "<redacted>!");
+    }
+
+    #[test]
+    fn read_only_url_falls_back_to_the_read_write_one() {
+        assert_eq!(read_only_variable(|_| true), "DATABASE_RO_URL");
+        assert_eq!(read_only_variable(|v| v == "DATABASE_URL"), "DATABASE_URL");
+    }
+
+    #[test]
+    fn read_only_sessions_start_read_only() {
+        let config = PoolConfig::new("postgres://u@h/db?options=-c%20search_path%3Dapp")
+            .application_name("shop");
+        let ro = config.resolve(Role::ReadOnly).expect("valid");
+        assert_eq!(
+            ro.pg.get_options(),
+            Some("-c search_path=app -c default_transaction_read_only=on")
+        );
+        assert_eq!(ro.pg.get_application_name(), Some("shop_readonly"));
+        let rw = config.resolve(Role::ReadWrite).expect("valid");
+        assert_eq!(rw.pg.get_options(), Some("-c search_path=app"));
+        assert_eq!(rw.target, "h:5432/db");
     }
 
     #[test]

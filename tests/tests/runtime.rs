@@ -448,3 +448,59 @@ fn passwords_never_reach_errors_or_logs() {
         );
     }
 }
+
+#[test]
+fn every_statement_is_logged_with_its_duration_and_row_count() {
+    let db = TestDb::create("rt_log");
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let pool = ReadWritePool::read_write(config(&db)).expect("pool");
+            setup(&pool).await;
+            let rows = pool
+                .query("SELECT generate_series(1, $1)", &[&3i32])
+                .await
+                .expect("query");
+            assert_eq!(rows.len(), 3);
+            let changed = pool
+                .execute(
+                    "INSERT INTO items (name) VALUES ($1), ($2)",
+                    &[&"secret value one", &"secret value two"],
+                )
+                .await
+                .expect("insert");
+            assert_eq!(changed, 2);
+        });
+    });
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+    let line = |needle: &str| {
+        logs.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no log line with {needle:?} in:\n{logs}"))
+            .to_owned()
+    };
+    let select = line("generate_series");
+    assert!(
+        select.contains("DEBUG") && select.contains("rows=3") && select.contains("elapsed_us="),
+        "{select}"
+    );
+    let insert = line("INSERT INTO items");
+    assert!(
+        insert.contains("rows=2") && insert.contains("elapsed_us="),
+        "{insert}"
+    );
+    assert!(
+        !logs.contains("secret value"),
+        "parameters are never logged:\n{logs}"
+    );
+}
