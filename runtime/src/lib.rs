@@ -12,6 +12,7 @@ mod error;
 mod executor;
 pub mod id;
 mod interval;
+mod lease;
 pub mod migrate;
 mod pg_enum;
 mod pool;

@@ -3,12 +3,13 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use deadpool_postgres::{Manager, ManagerConfig, Object, RecyclingMethod, Runtime};
+use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime};
 use tokio_postgres::Row;
 
 use crate::config::{PoolConfig, Role};
 use crate::error::{Error, chain};
 use crate::executor::{Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on};
+use crate::lease::Leased;
 use crate::transaction::{Transaction, TxOptions};
 
 /// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
@@ -87,19 +88,20 @@ impl<A: Access> Pool<A> {
         let resolved = config.resolve(role)?;
         let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
         let target = Arc::from(resolved.target.as_str());
-        // Clean recycling resets every session setting to its startup value
-        // (RESET ALL, SET SESSION AUTHORIZATION DEFAULT, ...), so a change
-        // made during one checkout never reaches the next. It keeps prepared
-        // statements, so the statement cache stays valid.
+        // Recycling only checks that the connection is open: the session was
+        // reset when the connection came back (see `lease`).
         let manager = Manager::from_config(
             resolved.pg,
             tls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Clean,
+                recycling_method: RecyclingMethod::Fast,
             },
         );
         let inner = deadpool_postgres::Pool::builder(manager)
             .max_size(config.max_size)
+            // The most recently returned connection first: its backend is the
+            // one most likely to be warm, and idle ones can time out unused.
+            .queue_mode(deadpool_postgres::QueueMode::Lifo)
             .runtime(Runtime::Tokio1)
             .wait_timeout(Some(config.wait_timeout))
             .create_timeout(Some(config.connect_timeout))
@@ -114,8 +116,8 @@ impl<A: Access> Pool<A> {
         })
     }
 
-    pub(crate) async fn checkout(&self) -> Result<Object, Error> {
-        self.inner.get().await.map_err(|e| {
+    pub(crate) async fn checkout(&self) -> Result<Leased, Error> {
+        let client = self.inner.get().await.map_err(|e| {
             let message = match e {
                 deadpool_postgres::PoolError::Timeout(_) => format!(
                     "timed out waiting for a connection to {} from the pool",
@@ -127,7 +129,8 @@ impl<A: Access> Pool<A> {
                 other => chain(&other),
             };
             Error::Connect(self.config.scrub(&message))
-        })
+        })?;
+        Ok(Leased::new(client))
     }
 
     /// A connection of its own, for several statements on one session.
@@ -177,7 +180,7 @@ impl Write for Pool<ReadWrite> {
 
 /// A connection checked out of a pool; back in the pool when dropped.
 pub struct Conn<A: Access> {
-    client: Object,
+    client: Leased,
     _access: PhantomData<fn() -> A>,
 }
 

@@ -1,7 +1,8 @@
 //! Owned transactions, savepoints, and the retry helper.
 //!
 //! A [`Transaction`] owns its pooled connection, so it can live in a request
-//! handler's state. Dropping one uncommitted rolls it back; dropping a
+//! handler's state. Dropping one uncommitted rolls it back (the connection
+//! rolls back before it returns to the pool, see `lease`); dropping a
 //! [`Savepoint`] uncommitted rolls back to it. Drop cannot wait for the
 //! server, so a dropped savepoint leaves its rollback pending and the next
 //! statement on the transaction sends it first.
@@ -12,11 +13,12 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use deadpool_postgres::{ClientWrapper, Object};
+use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
 
 use crate::error::{Error, Retryable};
 use crate::executor::{Access, Params, Read, ReadWrite, Write, batch_on, execute_on, query_on};
+use crate::lease::Leased;
 use crate::pool::Pool;
 
 /// The isolation level of a transaction.
@@ -118,7 +120,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// The state a transaction and its savepoints share.
 struct Scope {
-    client: Object,
+    client: Leased,
     /// `ROLLBACK TO SAVEPOINT ...` left by a savepoint dropped uncommitted.
     pending: Mutex<Option<String>>,
 }
@@ -150,8 +152,9 @@ pub struct Transaction<A: Access> {
 }
 
 impl<A: Access> Transaction<A> {
-    pub(crate) async fn begin(client: Object, options: TxOptions) -> Result<Self, Error> {
+    pub(crate) async fn begin(mut client: Leased, options: TxOptions) -> Result<Self, Error> {
         batch_on(&client, &options.begin_sql(A::READ_ONLY)).await?;
+        client.set_in_transaction(true);
         Ok(Transaction {
             scope: Some(Scope {
                 client,
@@ -170,41 +173,24 @@ impl<A: Access> Transaction<A> {
 
     /// Makes the transaction's changes permanent.
     pub async fn commit(mut self) -> Result<(), Error> {
-        let scope = self.scope.take().expect("transaction used after it ended");
-        let client = scope.client().await?;
-        batch_on(client, "COMMIT").await
+        let mut scope = self.scope.take().expect("transaction used after it ended");
+        batch_on(scope.client().await?, "COMMIT").await?;
+        scope.client.set_in_transaction(false);
+        Ok(())
     }
 
     /// Discards the transaction's changes.
     pub async fn rollback(mut self) -> Result<(), Error> {
-        let scope = self.scope.take().expect("transaction used after it ended");
-        batch_on(&scope.client, "ROLLBACK").await
+        let mut scope = self.scope.take().expect("transaction used after it ended");
+        batch_on(&scope.client, "ROLLBACK").await?;
+        scope.client.set_in_transaction(false);
+        Ok(())
     }
 
     /// A nested transaction (a savepoint). The transaction cannot be used
     /// while the savepoint lives.
     pub async fn savepoint(&mut self) -> Result<Savepoint<'_, A>, Error> {
         Savepoint::open(self.scope(), 1).await
-    }
-}
-
-impl<A: Access> Drop for Transaction<A> {
-    fn drop(&mut self) {
-        let Some(scope) = self.scope.take() else {
-            return;
-        };
-        // A connection must never go back to the pool inside a transaction:
-        // roll back on the runtime if there is one, else close the connection.
-        match tokio::runtime::Handle::try_current() {
-            Ok(handle) => {
-                handle.spawn(async move {
-                    if batch_on(&scope.client, "ROLLBACK").await.is_err() {
-                        drop(Object::take(scope.client));
-                    }
-                });
-            }
-            Err(_) => drop(Object::take(scope.client)),
-        }
     }
 }
 
