@@ -323,6 +323,70 @@ fn retry_helper_recovers_from_a_real_serialization_failure() {
 }
 
 #[test]
+fn retry_helper_recovers_from_a_real_deadlock() {
+    let db = TestDb::create("rt_deadlock");
+    runtime().block_on(async {
+        let pool = ReadWritePool::read_write(config(&db)).expect("pool");
+        pool.execute(
+            "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)",
+            &[],
+        )
+        .await
+        .expect("create");
+        pool.execute("INSERT INTO accounts VALUES (1, 100), (2, 100)", &[])
+            .await
+            .expect("insert");
+        // Two transfers locking the same rows in opposite orders.
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let attempts = Arc::new(AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for (from, to) in [(1i32, 2i32), (2, 1)] {
+            let pool = pool.clone();
+            let barrier = barrier.clone();
+            let attempts = attempts.clone();
+            tasks.push(tokio::spawn(async move {
+                let mine = Arc::new(AtomicU32::new(0));
+                pool.run_in_transaction(|tx| {
+                    let barrier = barrier.clone();
+                    let attempts = attempts.clone();
+                    let mine = mine.clone();
+                    Box::pin(async move {
+                        attempts.fetch_add(1, Ordering::SeqCst);
+                        let first = mine.fetch_add(1, Ordering::SeqCst) == 0;
+                        let update = "UPDATE accounts SET balance = balance + $2 WHERE id = $1";
+                        tx.execute(update, &[&from, &-10i32]).await?;
+                        if first {
+                            barrier.wait().await;
+                        }
+                        tx.execute(update, &[&to, &10i32]).await?;
+                        Ok::<_, Error>(())
+                    })
+                })
+                .await
+            }));
+        }
+        for task in tasks {
+            task.await
+                .expect("task")
+                .expect("both transfers succeed in the end");
+        }
+        assert_eq!(
+            attempts.load(Ordering::SeqCst),
+            3,
+            "the deadlock victim was retried once"
+        );
+        let balances: Vec<i32> = pool
+            .query("SELECT balance FROM accounts ORDER BY id", &[])
+            .await
+            .expect("select")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(balances, [100, 100]);
+    });
+}
+
+#[test]
 fn tls_modes_connect_as_libpq_would() {
     let db = TestDb::create("rt_tls");
     runtime().block_on(async {
