@@ -40,6 +40,7 @@ pub use serde;
 pub use serde_json;
 pub use tokio_postgres;
 pub use tokio_postgres::Row as PgRow;
+pub use tokio_postgres::types::Json;
 pub use uuid;
 
 /// Paths the derive macros expand to; not a public API.

@@ -478,3 +478,50 @@ fn ids_refuse_stored_values_of_another_id() {
         );
     });
 }
+
+#[test]
+fn json_columns_read_into_serde_types() {
+    #[derive(
+        schemac_runtime::serde::Deserialize, schemac_runtime::serde::Serialize, Debug, PartialEq,
+    )]
+    #[serde(crate = "schemac_runtime::serde")]
+    struct Settings {
+        locale: String,
+        features: Vec<String>,
+    }
+    #[derive(Row, Debug, PartialEq)]
+    struct Tenant {
+        #[row(json)]
+        settings: Settings,
+        #[row(json)]
+        extra: Option<Settings>,
+        #[row(json, rename = "missing")]
+        absent: Option<Settings>,
+    }
+    let db = TestDb::create("derive_json");
+    runtime().block_on(async {
+        let pool = pool(&db);
+        let value = Settings {
+            locale: "en-GB".into(),
+            features: vec!["sso".into()],
+        };
+        let row = pool
+            .query_one(
+                "SELECT $1::jsonb AS settings, $1::json AS extra, NULL::jsonb AS missing",
+                &[&schemac_runtime::Json(&value)],
+            )
+            .await
+            .expect("select");
+        assert_eq!(
+            Tenant::from_row(&row).expect("decode"),
+            Tenant {
+                settings: Settings {
+                    locale: "en-GB".into(),
+                    features: vec!["sso".into()],
+                },
+                extra: Some(value),
+                absent: None,
+            }
+        );
+    });
+}

@@ -16,7 +16,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// Builds the struct from a `tokio_postgres::Row` by column name.
 ///
 /// Field attributes: `#[row(rename = "column")]`, `#[row(flatten)]` (a field
-/// whose type is itself `Row`, e.g. a mixin's columns).
+/// whose type is itself `Row`, e.g. a mixin's columns), `#[row(json)]` (a
+/// json/jsonb column read into a serde type, or `Option` of one).
 #[proc_macro_derive(Row, attributes(row))]
 pub fn derive_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

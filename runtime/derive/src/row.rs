@@ -11,6 +11,8 @@ use crate::attr::{self, Errors};
 /// One field and where its value comes from.
 enum Source {
     Column(String),
+    /// A json/jsonb column decoded into a serde type.
+    Json(String),
     Flatten,
 }
 
@@ -33,6 +35,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 match &f.source {
                     Source::Column(column) => quote! {
                         #ident: ::schemac_runtime::column::<#ty>(row, #column)?
+                    },
+                    Source::Json(column) => match option_inner(ty) {
+                        Some(inner) => quote! {
+                            #ident: ::schemac_runtime::column::<::core::option::Option<::schemac_runtime::Json<#inner>>>(row, #column)?
+                                .map(|json| json.0)
+                        },
+                        None => quote! {
+                            #ident: ::schemac_runtime::column::<::schemac_runtime::Json<#ty>>(row, #column)?.0
+                        },
                     },
                     Source::Flatten => quote! {
                         #ident: <#ty as ::schemac_runtime::FromRow>::from_row(row)?
@@ -118,11 +129,15 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>
         let settings = attr::read(
             &field.attrs,
             "row",
-            &[("rename", true), ("flatten", false)],
+            &[("rename", true), ("flatten", false), ("json", false)],
             errors,
         );
         let rename = attr::string(&settings, "rename");
         let flatten = attr::find(&settings, "flatten");
+        let json = attr::find(&settings, "json");
+        if let (Some(flag), Some(_)) = (json, flatten) {
+            errors.at(flag.span, "`json` and `flatten` exclude each other");
+        }
         let source = match (rename, flatten) {
             (Some(_), Some(flag)) => {
                 errors.at(
@@ -142,7 +157,11 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>
             // `r#type` reads the column `type`.
             (None, None) => Source::Column(ident.unraw().to_string()),
         };
-        if let Source::Column(column) = &source {
+        let source = match (source, json) {
+            (Source::Column(column), Some(_)) => Source::Json(column),
+            (source, _) => source,
+        };
+        if let Source::Column(column) | Source::Json(column) = &source {
             if let Some((_, first)) = seen.iter().find(|(c, _)| c == column) {
                 let mut e = syn::Error::new(
                     ident.span(),
@@ -161,4 +180,21 @@ fn read<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>
         });
     }
     Some(fields)
+}
+
+/// `T` of a field typed `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match args.args.first()
+        {
+            Some(syn::GenericArgument::Type(inner)) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    }
 }
