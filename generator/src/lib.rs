@@ -12,6 +12,7 @@ pub mod journal;
 pub mod migrations;
 pub mod naming;
 pub mod output;
+pub mod rust;
 pub mod show;
 pub mod sql;
 

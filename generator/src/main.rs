@@ -176,6 +176,12 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
             eprintln!("warning: {w}");
         }
     }
+    if !report.rust_files.is_empty() {
+        println!("rust: wrote {} file(s)", report.rust_files.len());
+        for f in &report.rust_files {
+            println!("  {}", f.display());
+        }
+    }
     for (db, outcome) in &report.databases {
         match outcome {
             Outcome::Created { tags, files } => {

@@ -17,6 +17,7 @@ pub mod migrate;
 mod pg_enum;
 mod pool;
 mod row;
+pub mod statement;
 mod tls;
 mod transaction;
 
@@ -30,6 +31,14 @@ pub use pool::{Conn, Pool, ReadOnlyPool, ReadWritePool};
 pub use row::{FromRow, column};
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
 
+/// The order of a keyset-paginated list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}
+
 pub use schemac_derive::{PgEnum, RichId, Row};
 
 // The crates whose types generated code names, re-exported so that an
@@ -40,7 +49,7 @@ pub use serde;
 pub use serde_json;
 pub use tokio_postgres;
 pub use tokio_postgres::Row as PgRow;
-pub use tokio_postgres::types::Json;
+pub use tokio_postgres::types::{Json, ToSql};
 pub use uuid;
 
 /// Paths the derive macros expand to; not a public API.

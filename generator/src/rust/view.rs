@@ -1,0 +1,567 @@
+//! What the templates see: each table, enum and ID with its names, types
+//! and SQL worked out here, so the templates only arrange them.
+
+use serde::Serialize;
+
+use schemac_schema::model::{Column, IdBody, IdStorage, Identity, Schema, Table};
+use schemac_schema::sql::{ident, qualified};
+use schemac_schema::types::BaseType;
+
+use super::names::{camel_ident, snake_ident, struct_name, unraw, variant_names};
+use super::types::{RustType, imports, rust_type};
+
+#[derive(Serialize)]
+pub struct EnumView {
+    pub name: String,
+    pub pg_name: String,
+    pub doc: String,
+    pub variants: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct IdView {
+    pub name: String,
+    pub prefix: String,
+    pub separator: String,
+    pub storage: &'static str,
+    pub body: &'static str,
+    pub field: &'static str,
+    pub doc: String,
+}
+
+#[derive(Serialize)]
+pub struct Field {
+    pub ident: String,
+    /// The column as SQL spells it, quoted.
+    pub sql: String,
+    pub ty: String,
+    /// `#[row(...)]` contents, if any.
+    pub row_attr: String,
+    pub sensitive: bool,
+    pub doc: String,
+    pub json: bool,
+}
+
+/// A field of the insert struct.
+#[derive(Serialize)]
+pub struct NewField {
+    pub ident: String,
+    pub sql: String,
+    pub ty: String,
+    pub doc: String,
+    /// `required`, `optional` (omitted when None: default or NULL),
+    /// `nullable_default` (Option<Option<T>>: None = default), `ulid` (made in code).
+    pub kind: &'static str,
+    pub json: bool,
+    pub id_type: String,
+    /// For insert_many: the UNNEST cast and what a missing value becomes.
+    pub unnest_cast: String,
+    pub coalesce: String,
+    pub copy: bool,
+}
+
+#[derive(Serialize)]
+pub struct PatchField {
+    pub ident: String,
+    pub sql: String,
+    pub ty: String,
+    pub nullable: bool,
+    pub json: bool,
+}
+
+/// A set of columns a row can be found by: the primary key or a unique set.
+#[derive(Serialize)]
+pub struct Key {
+    /// `user_id: &UserId, key: &str`
+    pub params: String,
+    /// `user_id, key`: the parameters as bound values.
+    pub args: Vec<String>,
+    /// `"user_id" = $1 AND "key" = $2`, numbered from `first`.
+    pub where_sql: String,
+    pub columns_sql: Vec<String>,
+    /// `user_id_key`, for function names.
+    pub suffix: String,
+    /// For list(): `Option<(&UserId, &str)>` and the cursor's binding.
+    pub cursor_ty: String,
+    pub cursor_bind: Vec<String>,
+    pub tuple_sql: String,
+    /// The cursor's parameters after the limit: `$2` or `($2, $3)`.
+    pub cursor_sql: String,
+    pub order_asc: String,
+    pub order_desc: String,
+}
+
+#[derive(Serialize)]
+pub struct ForeignKeyView {
+    pub ident: String,
+    pub fn_name: String,
+    pub param_ty: String,
+    pub elem_ty: String,
+    pub sql: String,
+    pub parent: String,
+    pub nullable: bool,
+    pub copy: bool,
+}
+
+#[derive(Serialize)]
+pub struct SoftView {
+    /// `"deleted_at" IS NULL`
+    pub live: String,
+    pub deleted: String,
+    pub set_deleted: String,
+    pub set_restored: String,
+}
+
+#[derive(Serialize)]
+pub struct TableView {
+    pub header: String,
+    pub module: String,
+    pub struct_name: String,
+    pub new_name: String,
+    pub patch_name: String,
+    pub doc: String,
+    pub table_sql: String,
+    pub select: String,
+    pub imports: Vec<String>,
+    pub fields: Vec<Field>,
+    pub custom_debug: bool,
+    pub new_fields: Vec<NewField>,
+    pub patch_fields: Vec<PatchField>,
+    pub on_update: Vec<String>,
+    pub pk: Option<Key>,
+    pub uniques: Vec<Key>,
+    pub fks: Vec<ForeignKeyView>,
+    pub soft: Option<SoftView>,
+    pub insert_many: bool,
+    pub insert_many_sql: String,
+    /// What the file takes from schemac_runtime.
+    pub runtime_uses: String,
+}
+
+pub fn enums(schema: &Schema) -> Vec<EnumView> {
+    schema
+        .enums
+        .iter()
+        .map(|e| EnumView {
+            name: camel_ident(&e.name),
+            pg_name: rust_string(&e.sql_name),
+            doc: e
+                .comment
+                .clone()
+                .unwrap_or_else(|| format!("The Postgres enum `{}`.", e.sql_name)),
+            variants: variant_names(&e.values)
+                .into_iter()
+                .zip(e.values.iter().map(|v| rust_string(v)))
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn ids(schema: &Schema) -> Vec<IdView> {
+    schema
+        .ids
+        .iter()
+        .map(|i| IdView {
+            name: i.name.clone(),
+            prefix: rust_string(&i.prefix),
+            separator: rust_string(&i.separator),
+            storage: match i.storage {
+                IdStorage::Uuid => "uuid",
+                IdStorage::Text => "text",
+            },
+            body: match i.body {
+                IdBody::Ulid => "ulid",
+                IdBody::Any => "any",
+            },
+            field: match i.body {
+                IdBody::Ulid => "schemac_runtime::Ulid",
+                IdBody::Any => "String",
+            },
+            doc: format!(
+                "`{}{}…`, stored as {}.",
+                i.prefix,
+                i.separator,
+                match i.storage {
+                    IdStorage::Uuid => "uuid",
+                    IdStorage::Text => "text",
+                }
+            ),
+        })
+        .collect()
+}
+
+/// A Rust string literal's contents (without the quotes).
+fn rust_string(s: &str) -> String {
+    s.escape_default().to_string()
+}
+
+/// Module names, one per table: the table's name, or with its pg_schema in
+/// front when two schemas hold tables of the same name.
+pub fn module_names(schema: &Schema) -> Vec<String> {
+    schema
+        .tables
+        .iter()
+        .map(|t| {
+            let clash = schema.tables.iter().filter(|o| o.name == t.name).count() > 1;
+            if clash {
+                snake_ident(&format!("{}_{}", t.pg_schema, t.name))
+            } else {
+                snake_ident(&t.name)
+            }
+        })
+        .collect()
+}
+
+fn is_ulid_id(column: &Column, schema: &Schema) -> bool {
+    match &column.ty.base {
+        BaseType::Id(name) if !column.ty.array => {
+            schema.id_type(name).is_some_and(|i| i.body == IdBody::Ulid)
+        }
+        _ => false,
+    }
+}
+
+fn field_ident(column: &Column) -> (String, String) {
+    let ident = match &column.rust_name {
+        Some(name) => snake_ident(name),
+        None => snake_ident(&column.name),
+    };
+    // The derive reads the column named like the field (raw prefix aside).
+    let rename = if unraw(&ident) == column.name {
+        String::new()
+    } else {
+        format!("rename = \"{}\"", rust_string(&column.name))
+    };
+    (ident, rename)
+}
+
+pub fn table(schema: &Schema, t: &Table, module: &str, source: &str) -> TableView {
+    let struct_name = struct_name(&t.name, t.rust_name.as_deref());
+    let table_sql = qualified(&t.pg_schema, &t.name);
+    let columns: Vec<(&Column, String, RustType)> = t
+        .columns
+        .iter()
+        .map(|c| (c, field_ident(c).0, rust_type(c, schema)))
+        .collect();
+    let ty_of = |name: &str| columns.iter().find(|(c, _, _)| c.name == name);
+
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(c, ident, rt)| {
+            let (_, rename) = field_ident(c);
+            let mut attrs: Vec<String> = Vec::new();
+            if !rename.is_empty() {
+                attrs.push(rename);
+            }
+            if rt.json {
+                attrs.push("json".to_owned());
+            }
+            Field {
+                ident: ident.clone(),
+                sql: ident_sql(&c.name),
+                ty: nullable(&rt.value, c.nullable),
+                row_attr: attrs.join(", "),
+                sensitive: c.sensitive,
+                doc: c.comment.clone().unwrap_or_default(),
+                json: rt.json,
+            }
+        })
+        .collect();
+    let select = t
+        .columns
+        .iter()
+        .map(|c| ident(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let soft_columns: Vec<&str> = t
+        .soft_delete
+        .iter()
+        .flat_map(|s| std::iter::once(s.at.as_str()).chain(s.flag.as_deref()))
+        .collect();
+    let pk_columns: Vec<&str> = t
+        .primary_key
+        .iter()
+        .flat_map(|p| p.columns.iter().map(String::as_str))
+        .collect();
+
+    let new_fields: Vec<NewField> = columns
+        .iter()
+        .filter(|(c, _, _)| c.generated.is_none() && c.identity != Some(Identity::Always))
+        .map(|(c, ident, rt)| {
+            let defaulted = c.default.is_some() || c.identity.is_some() || c.ty.base.is_serial();
+            let ulid = is_ulid_id(c, schema) && pk_columns.contains(&c.name.as_str()) && !defaulted;
+            let (kind, ty, doc) = if ulid {
+                (
+                    "ulid",
+                    format!("Option<{}>", rt.value),
+                    format!("A new `{}` when `None`.", id_name(&rt.value)),
+                )
+            } else if defaulted && c.nullable {
+                (
+                    "nullable_default",
+                    format!("Option<Option<{}>>", rt.value),
+                    "`None`: the column's default; `Some(None)`: NULL.".to_owned(),
+                )
+            } else if defaulted {
+                (
+                    "optional",
+                    format!("Option<{}>", rt.value),
+                    format!(
+                        "`None`: {}.",
+                        if c.identity.is_some() || c.ty.base.is_serial() {
+                            "the next value of the sequence".to_owned()
+                        } else {
+                            format!(
+                                "the default, `{}`",
+                                c.default.as_ref().map(|d| d.sql()).unwrap_or_default()
+                            )
+                        }
+                    ),
+                )
+            } else if c.nullable {
+                ("optional", format!("Option<{}>", rt.value), String::new())
+            } else {
+                ("required", rt.value.clone(), String::new())
+            };
+            let coalesce = match (&c.default, kind) {
+                (Some(d), "optional" | "nullable_default") => d.sql().to_owned(),
+                _ => String::new(),
+            };
+            NewField {
+                ident: ident.clone(),
+                sql: ident_sql(&c.name),
+                ty,
+                doc,
+                kind,
+                json: rt.json,
+                id_type: rt.value.clone(),
+                unnest_cast: rt.unnest_cast.clone().unwrap_or_default(),
+                coalesce,
+                copy: rt.copy,
+            }
+        })
+        .collect();
+    // insert_many goes through UNNEST, which flattens arrays, and cannot ask
+    // for a sequence's next value by default when only some rows give one.
+    let insert_many = columns.iter().all(|(c, _, rt)| {
+        c.generated.is_some()
+            || c.identity == Some(Identity::Always)
+            || (rt.unnest_cast.is_some() && c.identity.is_none() && !c.ty.base.is_serial())
+    });
+
+    let on_update: Vec<String> = t
+        .columns
+        .iter()
+        .filter(|c| c.on_update_now)
+        .map(|c| format!("{} = now()", ident(&c.name)))
+        .collect();
+    let patch_fields: Vec<PatchField> = columns
+        .iter()
+        .filter(|(c, _, _)| {
+            c.generated.is_none()
+                && c.identity != Some(Identity::Always)
+                && !c.on_update_now
+                && !pk_columns.contains(&c.name.as_str())
+                && !soft_columns.contains(&c.name.as_str())
+        })
+        .map(|(c, ident, rt)| PatchField {
+            ident: ident.clone(),
+            sql: ident_sql(&c.name),
+            ty: if c.nullable {
+                format!("Option<Option<{}>>", rt.value)
+            } else {
+                format!("Option<{}>", rt.value)
+            },
+            nullable: c.nullable,
+            json: rt.json,
+        })
+        .collect();
+
+    let key = |cols: &[String], first: usize| -> Option<Key> {
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        let mut wheres = Vec::new();
+        let mut cursor_tys = Vec::new();
+        let mut suffix = Vec::new();
+        for (i, name) in cols.iter().enumerate() {
+            let (c, field, rt) = ty_of(name)?;
+            params.push(format!("{field}: {}", rt.param));
+            args.push(field.clone());
+            wheres.push(format!("{} = ${}", ident_sql(&c.name), first + i));
+            cursor_tys.push(rt.param.clone());
+            suffix.push(unraw(field).to_owned());
+        }
+        let columns_sql: Vec<String> = cols.iter().map(|c| ident(c)).collect();
+        let (cursor_ty, cursor_bind) = if cols.len() == 1 {
+            (
+                format!("Option<{}>", cursor_tys[0]),
+                vec!["cursor".to_owned()],
+            )
+        } else {
+            (
+                format!("Option<({})>", cursor_tys.join(", ")),
+                (0..cols.len()).map(|i| format!("cursor.{i}")).collect(),
+            )
+        };
+        Some(Key {
+            params: params.join(", "),
+            args,
+            where_sql: wheres.join(" AND "),
+            suffix: suffix.join("_"),
+            cursor_ty,
+            cursor_bind,
+            cursor_sql: if cols.len() == 1 {
+                "$2".to_owned()
+            } else {
+                format!(
+                    "({})",
+                    (0..cols.len())
+                        .map(|i| format!("${}", i + 2))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+            tuple_sql: if cols.len() == 1 {
+                columns_sql[0].clone()
+            } else {
+                format!("({})", columns_sql.join(", "))
+            },
+            order_asc: columns_sql
+                .iter()
+                .map(|c| format!("{c} ASC"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            order_desc: columns_sql
+                .iter()
+                .map(|c| format!("{c} DESC"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            columns_sql,
+        })
+    };
+    let pk = t.primary_key.as_ref().and_then(|p| key(&p.columns, 1));
+    let uniques: Vec<Key> = t
+        .uniques
+        .iter()
+        .filter(|u| Some(&u.columns) != t.primary_key.as_ref().map(|p| &p.columns))
+        .filter_map(|u| key(&u.columns, 1))
+        .collect();
+    let fks: Vec<ForeignKeyView> = t
+        .foreign_keys
+        .iter()
+        .filter(|fk| fk.columns.len() == 1)
+        .filter_map(|fk| {
+            let (c, field, rt) = ty_of(&fk.columns[0])?;
+            Some(ForeignKeyView {
+                ident: field.clone(),
+                fn_name: format!("list_by_{}", unraw(field)),
+                param_ty: rt.param.clone(),
+                elem_ty: rt.value.clone(),
+                sql: ident(&c.name),
+                parent: fk.ref_table.clone(),
+                nullable: c.nullable,
+                copy: rt.copy,
+            })
+        })
+        .collect();
+    let soft = t.soft_delete.as_ref().map(|s| {
+        let at = ident(&s.at);
+        let (flag_on, flag_off) = match &s.flag {
+            Some(f) => (
+                format!(", {} = true", ident(f)),
+                format!(", {} = false", ident(f)),
+            ),
+            None => (String::new(), String::new()),
+        };
+        SoftView {
+            live: format!("{at} IS NULL"),
+            deleted: format!("{at} IS NOT NULL"),
+            set_deleted: format!("{at} = now(){flag_on}"),
+            set_restored: format!("{at} = NULL{flag_off}"),
+        }
+    });
+
+    let insert_many_sql = {
+        let names: Vec<String> = new_fields.iter().map(|f| f.sql.clone()).collect();
+        let selected: Vec<String> = new_fields
+            .iter()
+            .map(|f| {
+                let col = format!("u.{}", f.sql);
+                if f.coalesce.is_empty() {
+                    col
+                } else {
+                    format!("COALESCE({col}, {})", f.coalesce)
+                }
+            })
+            .collect();
+        let arrays: Vec<String> = new_fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("${}::{}", i + 1, f.unnest_cast))
+            .collect();
+        format!(
+            "INSERT INTO {table_sql} ({}) SELECT {} FROM UNNEST({}) AS u({}) RETURNING {select}",
+            names.join(", "),
+            selected.join(", "),
+            arrays.join(", "),
+            names.join(", ")
+        )
+    };
+    let mut uses = vec!["Error", "FromRow", "Read", "ToSql", "Write", "statement"];
+    if columns.iter().any(|(_, _, rt)| rt.json) {
+        uses.push("Json");
+    }
+    if pk.is_some() {
+        uses.push("Order");
+    }
+    uses.sort_by_key(|u| (u.chars().next().is_some_and(char::is_lowercase), *u));
+    let types: Vec<&RustType> = columns.iter().map(|(_, _, rt)| rt).collect();
+    TableView {
+        header: format!(
+            "Generated by schemac from {source}, table {}. Do not edit: change the schema and run `schemac generate`.",
+            table_sql
+        ),
+        module: module.to_owned(),
+        new_name: format!("New{}", unraw(&struct_name)),
+        patch_name: format!("{}Patch", unraw(&struct_name)),
+        struct_name,
+        doc: t
+            .comment
+            .clone()
+            .unwrap_or_else(|| format!("A row of {table_sql}.")),
+        table_sql,
+        select,
+        imports: imports(&types),
+        custom_debug: t.columns.iter().any(|c| c.sensitive),
+        fields,
+        new_fields,
+        patch_fields,
+        on_update,
+        pk,
+        uniques,
+        fks,
+        soft,
+        insert_many,
+        insert_many_sql,
+        runtime_uses: uses.join(", "),
+    }
+}
+
+fn nullable(ty: &str, nullable: bool) -> String {
+    if nullable {
+        format!("Option<{ty}>")
+    } else {
+        ty.to_owned()
+    }
+}
+
+/// A quoted identifier; the templates turn SQL into raw string literals.
+fn ident_sql(name: &str) -> String {
+    ident(name)
+}
+
+/// `UserId` of `super::ids::UserId`.
+fn id_name(ty: &str) -> String {
+    ty.rsplit("::").next().unwrap_or(ty).to_owned()
+}

@@ -1,0 +1,120 @@
+//! Statements whose column list depends on which values a caller gave: an
+//! insert that leaves defaulted columns out, an update of the fields a patch
+//! sets. Generated code passes the pieces, all written at generation time;
+//! values are always parameters. Equal shapes give equal text, so the
+//! connection's statement cache prepares each shape once.
+
+use std::fmt::Write as _;
+
+/// `INSERT INTO table (c1, c2) VALUES ($1, $2) RETURNING returning`, or
+/// `... DEFAULT VALUES ...` when no column is given.
+pub fn insert(table: &str, columns: &[&str], returning: &str) -> String {
+    let mut sql = String::with_capacity(64 + table.len() + returning.len() + columns.len() * 24);
+    let _ = write!(sql, "INSERT INTO {table} ");
+    if columns.is_empty() {
+        sql.push_str("DEFAULT VALUES");
+    } else {
+        sql.push('(');
+        sql.push_str(&columns.join(", "));
+        sql.push_str(") VALUES (");
+        for i in 1..=columns.len() {
+            if i > 1 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "${i}");
+        }
+        sql.push(')');
+    }
+    let _ = write!(sql, " RETURNING {returning}");
+    sql
+}
+
+/// [`insert`] that updates the row when `conflict` (a key's columns)
+/// collides: every given column but the key's is set from the new row, and
+/// `also` (e.g. clearing a soft delete) is appended to the SET list.
+pub fn upsert(
+    table: &str,
+    columns: &[&str],
+    conflict: &[&str],
+    also: &[&str],
+    returning: &str,
+) -> String {
+    let insert = insert(table, columns, "");
+    let mut sql = insert.trim_end_matches(" RETURNING ").to_owned();
+    let _ = write!(sql, " ON CONFLICT ({}) DO UPDATE SET ", conflict.join(", "));
+    let mut sets: Vec<String> = columns
+        .iter()
+        .filter(|c| !conflict.contains(c))
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
+    sets.extend(also.iter().map(|s| (*s).to_owned()));
+    if sets.is_empty() {
+        // Nothing to change, but RETURNING needs the row: touch the key.
+        sets.push(format!("{0} = EXCLUDED.{0}", conflict[0]));
+    }
+    sql.push_str(&sets.join(", "));
+    let _ = write!(sql, " RETURNING {returning}");
+    sql
+}
+
+/// `UPDATE table SET c1 = $1, c2 = $2, always... WHERE k1 = $3 AND k2 = $4 [AND filter] RETURNING returning`.
+pub fn update(
+    table: &str,
+    columns: &[&str],
+    always: &[&str],
+    key: &[&str],
+    filter: &str,
+    returning: &str,
+) -> String {
+    let mut sql = format!("UPDATE {table} SET ");
+    let mut n = 0;
+    let mut sets: Vec<String> = Vec::with_capacity(columns.len() + always.len());
+    for c in columns {
+        n += 1;
+        sets.push(format!("{c} = ${n}"));
+    }
+    sets.extend(always.iter().map(|s| (*s).to_owned()));
+    if sets.is_empty() {
+        // An empty patch still returns the row.
+        sets.push(format!("{0} = {0}", key[0]));
+    }
+    sql.push_str(&sets.join(", "));
+    sql.push_str(" WHERE ");
+    for (i, k) in key.iter().enumerate() {
+        n += 1;
+        if i > 0 {
+            sql.push_str(" AND ");
+        }
+        let _ = write!(sql, "{k} = ${n}");
+    }
+    if !filter.is_empty() {
+        let _ = write!(sql, " AND {filter}");
+    }
+    let _ = write!(sql, " RETURNING {returning}");
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            insert(r#""t""#, &[r#""a""#, r#""b""#], r#""a""#),
+            r#"INSERT INTO "t" ("a", "b") VALUES ($1, $2) RETURNING "a""#
+        );
+        assert_eq!(
+            insert("t", &[], "*"),
+            "INSERT INTO t DEFAULT VALUES RETURNING *"
+        );
+        assert_eq!(
+            upsert("t", &["id", "v"], &["id"], &["gone = NULL"], "*"),
+            "INSERT INTO t (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, gone = NULL RETURNING *"
+        );
+        assert_eq!(
+            update("t", &["v"], &["at = now()"], &["id"], "gone IS NULL", "*"),
+            "UPDATE t SET v = $1, at = now() WHERE id = $2 AND gone IS NULL RETURNING *"
+        );
+    }
+}
