@@ -2,11 +2,11 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::PgInterval;
 use schemac_runtime::chrono::{DateTime, NaiveTime, Utc};
 use schemac_runtime::serde_json::Value as JsonValue;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::net::IpAddr;
 
 /// The table, as SQL names it.
@@ -22,7 +22,7 @@ pub const COLUMNS: &str = r#""id", "occurred_at", "actor_id", "actor_type", "act
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct AuditLog {
@@ -115,9 +115,7 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "audit"."audit_logs""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "audit"."audit_logs""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -368,10 +366,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."auth""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "email", "email_verified", "password_hash", "
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Auth {
@@ -107,9 +107,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."auth""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."auth""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -216,8 +214,14 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<Vec<Auth>,
     }
     let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
     let email: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let email_verified: Vec<_> = rows.iter().map(|row| row.email_verified.as_ref()).collect();
-    let password_hash: Vec<_> = rows.iter().map(|row| row.password_hash.as_ref()).collect();
+    let email_verified: Vec<_> = rows
+        .iter()
+        .map(|row| row.email_verified.as_ref())
+        .collect();
+    let password_hash: Vec<_> = rows
+        .iter()
+        .map(|row| row.password_hash.as_ref())
+        .collect();
     let role: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
     let banned: Vec<_> = rows.iter().map(|row| row.banned.as_ref()).collect();
     let ban_expires: Vec<_> = rows.iter().map(|row| row.ban_expires.as_ref()).collect();
@@ -286,7 +290,11 @@ pub async fn upsert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &Uuid, patch: &AuthPatch) -> Result<Option<Auth>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &Uuid,
+    patch: &AuthPatch,
+) -> Result<Option<Auth>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     if let Some(value) = &patch.email {

@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."bookmarks""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "post_id", "user_id", "created_at""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Bookmark {
@@ -74,9 +74,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."bookmarks""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."bookmarks""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -136,7 +134,10 @@ pub async fn list(
 }
 
 /// The rows whose `post_id` is this posts key.
-pub async fn list_by_post_id(db: &impl Read, post_id: &Uuid) -> Result<Vec<Bookmark>, Error> {
+pub async fn list_by_post_id(
+    db: &impl Read,
+    post_id: &Uuid,
+) -> Result<Vec<Bookmark>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
@@ -158,8 +159,10 @@ pub async fn list_by_post_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Bookmark>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Bookmark>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Bookmark::from_row(row)?;
         grouped.entry(item.post_id).or_default().push(item);
@@ -168,7 +171,10 @@ pub async fn list_by_post_id_many(
 }
 
 /// The rows whose `user_id` is this platform_users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Bookmark>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Bookmark>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -190,8 +196,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Bookmark>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Bookmark>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Bookmark::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -223,7 +231,10 @@ pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewBookmark]) -> Result<Vec<Bookmark>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewBookmark],
+) -> Result<Vec<Bookmark>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -290,10 +301,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

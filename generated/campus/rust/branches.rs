@@ -17,7 +17,7 @@ pub const COLUMNS: &str = r#""id", "name", "code""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Branch {
@@ -67,9 +67,7 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."branches""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."branches""#, &[]).await?;
     Ok(row.get(0))
 }
 

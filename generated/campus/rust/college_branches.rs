@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."college_branches""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""college_id", "branch_id", "seats""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct CollegeBranch {
@@ -59,7 +59,11 @@ pub async fn get(
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, college_id: &Uuid, branch_id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    college_id: &Uuid,
+    branch_id: &i32,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2)"#,
@@ -143,8 +147,10 @@ pub async fn list_by_college_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<CollegeBranch>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<CollegeBranch>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = CollegeBranch::from_row(row)?;
         grouped.entry(item.college_id).or_default().push(item);
@@ -178,8 +184,10 @@ pub async fn list_by_branch_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<CollegeBranch>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<CollegeBranch>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = CollegeBranch::from_row(row)?;
         grouped.entry(item.branch_id).or_default().push(item);
@@ -188,7 +196,10 @@ pub async fn list_by_branch_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewCollegeBranch) -> Result<CollegeBranch, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewCollegeBranch,
+) -> Result<CollegeBranch, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
     columns.push(r#""college_id""#);
@@ -227,7 +238,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewCollegeBranch) -> Result<CollegeBranch, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewCollegeBranch,
+) -> Result<CollegeBranch, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
     columns.push(r#""college_id""#);
@@ -277,7 +291,11 @@ pub async fn update(
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, college_id: &Uuid, branch_id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    college_id: &Uuid,
+    branch_id: &i32,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"DELETE FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,

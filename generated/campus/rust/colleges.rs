@@ -2,8 +2,8 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::uuid::Uuid;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."colleges""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "name", "email_domain", "city", "state", "pro
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct College {
@@ -77,9 +77,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."colleges""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."colleges""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -165,7 +163,10 @@ pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewCollege]) -> Result<Vec<College>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewCollege],
+) -> Result<Vec<College>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."comments""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "post_id", "commented_by", "parent_comment_id
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Comment {
@@ -87,9 +87,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."comments""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."comments""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -134,7 +132,10 @@ pub async fn list(
 }
 
 /// The rows whose `post_id` is this posts key.
-pub async fn list_by_post_id(db: &impl Read, post_id: &Uuid) -> Result<Vec<Comment>, Error> {
+pub async fn list_by_post_id(
+    db: &impl Read,
+    post_id: &Uuid,
+) -> Result<Vec<Comment>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
@@ -156,8 +157,10 @@ pub async fn list_by_post_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Comment::from_row(row)?;
         grouped.entry(item.post_id).or_default().push(item);
@@ -191,8 +194,10 @@ pub async fn list_by_commented_by_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Comment::from_row(row)?;
         grouped.entry(item.commented_by).or_default().push(item);
@@ -226,8 +231,10 @@ pub async fn list_by_parent_comment_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Comment::from_row(row)?;
         if let Some(key) = item.parent_comment_id {
@@ -275,7 +282,10 @@ pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewComment]) -> Result<Vec<Comment>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewComment],
+) -> Result<Vec<Comment>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."platform_users""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "auth_id", "username", "college_id", "branch_
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct PlatformUser {
@@ -105,7 +105,10 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_auth_id(db: &impl Read, auth_id: &Uuid) -> Result<Option<PlatformUser>, Error> {
+pub async fn get_by_auth_id(
+    db: &impl Read,
+    auth_id: &Uuid,
+) -> Result<Option<PlatformUser>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1"#,
@@ -170,7 +173,10 @@ pub async fn list(
 }
 
 /// The rows whose `auth_id` is this auth key.
-pub async fn list_by_auth_id(db: &impl Read, auth_id: &Uuid) -> Result<Vec<PlatformUser>, Error> {
+pub async fn list_by_auth_id(
+    db: &impl Read,
+    auth_id: &Uuid,
+) -> Result<Vec<PlatformUser>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1 ORDER BY "id" ASC"#,
@@ -192,8 +198,10 @@ pub async fn list_by_auth_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = PlatformUser::from_row(row)?;
         grouped.entry(item.auth_id).or_default().push(item);
@@ -227,8 +235,10 @@ pub async fn list_by_college_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = PlatformUser::from_row(row)?;
         grouped.entry(item.college_id).or_default().push(item);
@@ -237,7 +247,10 @@ pub async fn list_by_college_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewPlatformUser) -> Result<PlatformUser, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewPlatformUser,
+) -> Result<PlatformUser, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(11);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
     if let Some(value) = &new.id {
@@ -284,7 +297,10 @@ pub async fn insert(db: &impl Write, new: &NewPlatformUser) -> Result<PlatformUs
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewPlatformUser) -> Result<PlatformUser, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewPlatformUser,
+) -> Result<PlatformUser, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(11);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
     if let Some(value) = &new.id {
@@ -390,10 +406,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."posts""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "posted_by", "title", "content", "topic", "is
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Post {
@@ -112,9 +112,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."posts""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."posts""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -159,7 +157,10 @@ pub async fn list(
 }
 
 /// The rows whose `posted_by` is this platform_users key.
-pub async fn list_by_posted_by(db: &impl Read, posted_by: &Uuid) -> Result<Vec<Post>, Error> {
+pub async fn list_by_posted_by(
+    db: &impl Read,
+    posted_by: &Uuid,
+) -> Result<Vec<Post>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $1 ORDER BY "id" ASC"#,
@@ -181,7 +182,10 @@ pub async fn list_by_posted_by_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Post>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Post>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Post::from_row(row)?;
         grouped.entry(item.posted_by).or_default().push(item);
@@ -215,7 +219,10 @@ pub async fn list_by_pinned_comment_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Post>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Post>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Post::from_row(row)?;
         if let Some(key) = item.pinned_comment {
@@ -303,7 +310,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<Vec<Post>,
     let upvotes: Vec<_> = rows.iter().map(|row| row.upvotes.as_ref()).collect();
     let downvotes: Vec<_> = rows.iter().map(|row| row.downvotes.as_ref()).collect();
     let hot_rank: Vec<_> = rows.iter().map(|row| row.hot_rank.as_ref()).collect();
-    let pinned_comment: Vec<_> = rows.iter().map(|row| row.pinned_comment.as_ref()).collect();
+    let pinned_comment: Vec<_> = rows
+        .iter()
+        .map(|row| row.pinned_comment.as_ref())
+        .collect();
     let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
     let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
     let rows = db
@@ -388,7 +398,11 @@ pub async fn upsert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &Uuid, patch: &PostPatch) -> Result<Option<Post>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &Uuid,
+    patch: &PostPatch,
+) -> Result<Option<Post>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(12);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(13);
     if let Some(value) = &patch.posted_by {

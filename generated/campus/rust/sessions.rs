@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// The table, as SQL names it.
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "token", "ip_address", "user_agent
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Session {
@@ -93,14 +93,15 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."sessions""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."sessions""#, &[]).await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_token(db: &impl Read, token: &str) -> Result<Option<Session>, Error> {
+pub async fn get_by_token(
+    db: &impl Read,
+    token: &str,
+) -> Result<Option<Session>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "token" = $1"#,
@@ -151,7 +152,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this auth key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Session>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Session>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -173,8 +177,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Session>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Session>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Session::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -212,7 +218,10 @@ pub async fn insert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewSession]) -> Result<Vec<Session>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewSession],
+) -> Result<Vec<Session>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

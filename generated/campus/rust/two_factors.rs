@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."two_factors""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "secret", "backup_codes""#;
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct TwoFactor {
@@ -83,9 +83,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."two_factors""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."two_factors""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -130,7 +128,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this auth key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<TwoFactor>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<TwoFactor>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -152,8 +153,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<TwoFactor>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<TwoFactor>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = TwoFactor::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -228,10 +231,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

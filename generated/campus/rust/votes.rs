@@ -2,17 +2,16 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."votes""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#;
+pub const COLUMNS: &str = r#""id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#;
 
 /// A row of "public"."votes".
 #[derive(
@@ -21,7 +20,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Vote {
@@ -83,9 +82,7 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."votes""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."votes""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -146,7 +143,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this platform_users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Vote>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Vote>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -168,7 +168,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Vote>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Vote>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Vote::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -249,7 +252,11 @@ pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &i64, patch: &VotePatch) -> Result<Option<Vote>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &i64,
+    patch: &VotePatch,
+) -> Result<Option<Vote>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &patch.user_id {

@@ -2,8 +2,8 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gift_categories""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "name", "parent_id""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct GiftCategory {
@@ -75,7 +75,10 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_name(db: &impl Read, name: &str) -> Result<Option<GiftCategory>, Error> {
+pub async fn get_by_name(
+    db: &impl Read,
+    name: &str,
+) -> Result<Option<GiftCategory>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "name" = $1"#,
@@ -151,8 +154,10 @@ pub async fn list_by_parent_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<GiftCategory>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<GiftCategory>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = GiftCategory::from_row(row)?;
         if let Some(key) = item.parent_id {
@@ -163,7 +168,10 @@ pub async fn list_by_parent_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewGiftCategory) -> Result<GiftCategory, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewGiftCategory,
+) -> Result<GiftCategory, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
     if let Some(value) = &new.id {
@@ -182,7 +190,10 @@ pub async fn insert(db: &impl Write, new: &NewGiftCategory) -> Result<GiftCatego
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewGiftCategory) -> Result<GiftCategory, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewGiftCategory,
+) -> Result<GiftCategory, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
     if let Some(value) = &new.id {
@@ -225,10 +236,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

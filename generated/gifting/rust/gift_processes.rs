@@ -2,12 +2,12 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::rust_decimal::Decimal;
 use schemac_runtime::serde_json::Value as JsonValue;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gift_processes""#;
@@ -22,7 +22,7 @@ pub const COLUMNS: &str = r#""id", "recipient_id", "occasion_id", "relationship_
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct GiftProcess {
@@ -168,8 +168,10 @@ pub async fn list_by_recipient_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = GiftProcess::from_row(row)?;
         grouped.entry(item.recipient_id).or_default().push(item);
@@ -203,8 +205,10 @@ pub async fn list_by_occasion_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = GiftProcess::from_row(row)?;
         if let Some(key) = item.occasion_id {
@@ -240,8 +244,10 @@ pub async fn list_by_relationship_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = GiftProcess::from_row(row)?;
         if let Some(key) = item.relationship_id {
@@ -277,8 +283,10 @@ pub async fn list_by_selected_gift_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = GiftProcess::from_row(row)?;
         if let Some(key) = item.selected_gift_id {
@@ -289,7 +297,10 @@ pub async fn list_by_selected_gift_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewGiftProcess) -> Result<GiftProcess, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewGiftProcess,
+) -> Result<GiftProcess, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
     if let Some(value) = &new.id {
@@ -382,7 +393,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewGiftProcess) -> Result<GiftProcess, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewGiftProcess,
+) -> Result<GiftProcess, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
     if let Some(value) = &new.id {
@@ -484,10 +498,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

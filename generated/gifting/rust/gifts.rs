@@ -2,11 +2,11 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::rust_decimal::Decimal;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gifts""#;
@@ -21,7 +21,7 @@ pub const COLUMNS: &str = r#""id", "category_id", "name", "description", "price"
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Gift {
@@ -98,9 +98,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."gifts""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."gifts""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -145,7 +143,10 @@ pub async fn list(
 }
 
 /// The rows whose `category_id` is this gift_categories key.
-pub async fn list_by_category_id(db: &impl Read, category_id: &i32) -> Result<Vec<Gift>, Error> {
+pub async fn list_by_category_id(
+    db: &impl Read,
+    category_id: &i32,
+) -> Result<Vec<Gift>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
@@ -167,7 +168,10 @@ pub async fn list_by_category_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<Gift>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<Gift>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Gift::from_row(row)?;
         grouped.entry(item.category_id).or_default().push(item);
@@ -268,7 +272,11 @@ pub async fn upsert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &Uuid, patch: &GiftPatch) -> Result<Option<Gift>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &Uuid,
+    patch: &GiftPatch,
+) -> Result<Option<Gift>, Error> {
     let metadata = patch.metadata.as_ref().map(Json);
     let mut columns: Vec<&'static str> = Vec::with_capacity(8);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);

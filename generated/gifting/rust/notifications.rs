@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."notifications""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "type", "message", "read_at", "cre
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Notification {
@@ -127,7 +127,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Notification>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Notification>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -149,8 +152,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Notification>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Notification>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Notification::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -159,7 +164,10 @@ pub async fn list_by_user_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewNotification) -> Result<Notification, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewNotification,
+) -> Result<Notification, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     if let Some(value) = &new.id {
@@ -186,7 +194,10 @@ pub async fn insert(db: &impl Write, new: &NewNotification) -> Result<Notificati
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewNotification) -> Result<Notification, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewNotification,
+) -> Result<Notification, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     if let Some(value) = &new.id {
@@ -249,10 +260,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

@@ -2,11 +2,11 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::PgInterval;
 use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."occasions""#;
@@ -21,7 +21,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "title", "occurs_on", "recurs_ever
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Occasion {
@@ -89,9 +89,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."occasions""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."occasions""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -136,7 +134,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Occasion>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Occasion>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -158,8 +159,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Occasion>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Occasion>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Occasion::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -205,7 +208,10 @@ pub async fn insert(db: &impl Write, new: &NewOccasion) -> Result<Occasion, Erro
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<Vec<Occasion>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewOccasion],
+) -> Result<Vec<Occasion>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -213,7 +219,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<Vec<Oc
     let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
     let title: Vec<_> = rows.iter().map(|row| &row.title).collect();
     let occurs_on: Vec<_> = rows.iter().map(|row| &row.occurs_on).collect();
-    let recurs_every: Vec<_> = rows.iter().map(|row| row.recurs_every.as_ref()).collect();
+    let recurs_every: Vec<_> = rows
+        .iter()
+        .map(|row| row.recurs_every.as_ref())
+        .collect();
     let remind_days_before: Vec<_> = rows
         .iter()
         .map(|row| row.remind_days_before.as_ref())
@@ -321,10 +330,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."occasions" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."occasions" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

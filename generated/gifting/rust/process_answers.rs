@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."process_answers""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""process_id", "question_id", "answer", "answered_at
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct ProcessAnswer {
@@ -64,7 +64,11 @@ pub async fn get(
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, process_id: &Uuid, question_id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    process_id: &Uuid,
+    question_id: &i32,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2)"#,
@@ -148,8 +152,10 @@ pub async fn list_by_process_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<ProcessAnswer>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<ProcessAnswer>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = ProcessAnswer::from_row(row)?;
         grouped.entry(item.process_id).or_default().push(item);
@@ -183,8 +189,10 @@ pub async fn list_by_question_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<ProcessAnswer>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<ProcessAnswer>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = ProcessAnswer::from_row(row)?;
         grouped.entry(item.question_id).or_default().push(item);
@@ -193,7 +201,10 @@ pub async fn list_by_question_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewProcessAnswer) -> Result<ProcessAnswer, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewProcessAnswer,
+) -> Result<ProcessAnswer, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""process_id""#);
@@ -235,7 +246,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewProcessAnswer) -> Result<ProcessAnswer, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewProcessAnswer,
+) -> Result<ProcessAnswer, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""process_id""#);
@@ -291,7 +305,11 @@ pub async fn update(
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, process_id: &Uuid, question_id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    process_id: &Uuid,
+    question_id: &i32,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"DELETE FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,

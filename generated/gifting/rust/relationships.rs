@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."relationships""#;
@@ -20,7 +20,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "related_user_id", "relationship_t
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Relationship {
@@ -145,7 +145,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &Uuid) -> Result<Vec<Relationship>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+) -> Result<Vec<Relationship>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -167,8 +170,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Relationship>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Relationship>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Relationship::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -202,8 +207,10 @@ pub async fn list_by_related_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Relationship>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Relationship>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Relationship::from_row(row)?;
         grouped.entry(item.related_user_id).or_default().push(item);
@@ -212,7 +219,10 @@ pub async fn list_by_related_user_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewRelationship) -> Result<Relationship, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewRelationship,
+) -> Result<Relationship, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -255,7 +265,10 @@ pub async fn insert_many(
     let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
     let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
     let related_user_id: Vec<_> = rows.iter().map(|row| &row.related_user_id).collect();
-    let relationship_type: Vec<_> = rows.iter().map(|row| &row.relationship_type).collect();
+    let relationship_type: Vec<_> = rows
+        .iter()
+        .map(|row| &row.relationship_type)
+        .collect();
     let nickname: Vec<_> = rows.iter().map(|row| row.nickname.as_ref()).collect();
     let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
     let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
@@ -277,7 +290,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewRelationship) -> Result<Relationship, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewRelationship,
+) -> Result<Relationship, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -351,10 +367,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

@@ -2,17 +2,16 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
 use schemac_runtime::serde_json::Value as JsonValue;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#;
+pub const COLUMNS: &str = r#""id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#;
 
 /// People who give and receive gifts
 #[derive(
@@ -21,7 +20,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct User {
@@ -89,9 +88,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."users""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -254,7 +251,11 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &Uuid, patch: &UserPatch) -> Result<Option<User>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &Uuid,
+    patch: &UserPatch,
+) -> Result<Option<User>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &patch.email {

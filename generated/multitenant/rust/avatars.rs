@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{DateTime, Utc};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."avatars""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""file_id", "user_id", "content_type", "size_bytes",
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Avatar {
@@ -68,7 +68,10 @@ pub struct AvatarPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, file_id: &super::ids::FileId) -> Result<Option<Avatar>, Error> {
+pub async fn get(
+    db: &impl Read,
+    file_id: &super::ids::FileId,
+) -> Result<Option<Avatar>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" = $1"#,
@@ -79,7 +82,10 @@ pub async fn get(db: &impl Read, file_id: &super::ids::FileId) -> Result<Option<
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, file_id: &super::ids::FileId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    file_id: &super::ids::FileId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."avatars" WHERE "file_id" = $1)"#,
@@ -91,9 +97,7 @@ pub async fn exists(db: &impl Read, file_id: &super::ids::FileId) -> Result<bool
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."avatars""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."avatars""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -177,8 +181,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::UserId, Vec<Avatar>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::UserId, Vec<Avatar>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Avatar::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -212,8 +218,10 @@ pub async fn list_by_tenant_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::TenantId, Vec<Avatar>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::TenantId, Vec<Avatar>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Avatar::from_row(row)?;
         grouped.entry(item.tenant_id).or_default().push(item);
@@ -260,7 +268,10 @@ pub async fn insert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewAvatar]) -> Result<Vec<Avatar>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewAvatar],
+) -> Result<Vec<Avatar>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -269,7 +280,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAvatar]) -> Result<Vec<Avat
         .map(|row| row.file_id.unwrap_or_else(super::ids::FileId::new))
         .collect();
     let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let content_type: Vec<_> = rows.iter().map(|row| row.content_type.as_ref()).collect();
+    let content_type: Vec<_> = rows
+        .iter()
+        .map(|row| row.content_type.as_ref())
+        .collect();
     let size_bytes: Vec<_> = rows.iter().map(|row| &row.size_bytes).collect();
     let sha256: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
     let tenant_id: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
@@ -387,12 +401,12 @@ pub async fn update(
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, file_id: &super::ids::FileId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    file_id: &super::ids::FileId,
+) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."avatars" WHERE "file_id" = $1"#,
-            &[&file_id],
-        )
+        .execute(r#"DELETE FROM "public"."avatars" WHERE "file_id" = $1"#, &[&file_id])
         .await?;
     Ok(changed > 0)
 }

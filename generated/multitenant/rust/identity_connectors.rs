@@ -2,17 +2,16 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::serde_json::Value as JsonValue;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."identity_connectors""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#;
+pub const COLUMNS: &str = r#""connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#;
 
 /// A row of "public"."identity_connectors".
 #[derive(
@@ -20,7 +19,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct IdentityConnector {
@@ -89,7 +88,10 @@ pub async fn get(
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, connector_id: &super::ids::ConnectorId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    connector_id: &super::ids::ConnectorId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."identity_connectors" WHERE "connector_id" = $1)"#,
@@ -102,10 +104,7 @@ pub async fn exists(db: &impl Read, connector_id: &super::ids::ConnectorId) -> R
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."identity_connectors""#,
-            &[],
-        )
+        .query_one(r#"SELECT count(*) FROM "public"."identity_connectors""#, &[])
         .await?;
     Ok(row.get(0))
 }
@@ -191,8 +190,10 @@ pub async fn list_by_tenant_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::TenantId, Vec<IdentityConnector>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::TenantId, Vec<IdentityConnector>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = IdentityConnector::from_row(row)?;
         grouped.entry(item.tenant_id).or_default().push(item);
@@ -205,9 +206,7 @@ pub async fn insert(
     db: &impl Write,
     new: &NewIdentityConnector,
 ) -> Result<IdentityConnector, Error> {
-    let connector_id = new
-        .connector_id
-        .unwrap_or_else(super::ids::ConnectorId::new);
+    let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     columns.push(r#""connector_id""#);
@@ -245,10 +244,7 @@ pub async fn insert_many(
     }
     let connector_id: Vec<_> = rows
         .iter()
-        .map(|row| {
-            row.connector_id
-                .unwrap_or_else(super::ids::ConnectorId::new)
-        })
+        .map(|row| row.connector_id.unwrap_or_else(super::ids::ConnectorId::new))
         .collect();
     let tenant_id: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
     let kind: Vec<_> = rows.iter().map(|row| &row.kind).collect();
@@ -278,9 +274,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewIdentityConnector,
 ) -> Result<IdentityConnector, Error> {
-    let connector_id = new
-        .connector_id
-        .unwrap_or_else(super::ids::ConnectorId::new);
+    let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     columns.push(r#""connector_id""#);

@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::PgInterval;
 use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""app_meta"."seeds""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""name", "environment", "sha256", "applied_at", "dur
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Seed {
@@ -75,9 +75,7 @@ pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "app_meta"."seeds""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "app_meta"."seeds""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -189,7 +187,11 @@ pub async fn upsert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, name: &str, patch: &SeedPatch) -> Result<Option<Seed>, Error> {
+pub async fn update(
+    db: &impl Write,
+    name: &str,
+    patch: &SeedPatch,
+) -> Result<Option<Seed>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
     if let Some(value) = &patch.environment {
@@ -217,10 +219,7 @@ pub async fn update(db: &impl Write, name: &str, patch: &SeedPatch) -> Result<Op
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, name: &str) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#,
-            &[&name],
-        )
+        .execute(r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#, &[&name])
         .await?;
     Ok(changed > 0)
 }

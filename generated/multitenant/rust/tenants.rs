@@ -2,8 +2,8 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{DateTime, Utc};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."tenants""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""tenant_id", "slug", "display_name", "plan", "seats
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Tenant {
@@ -78,7 +78,10 @@ pub async fn get(
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, tenant_id: &super::ids::TenantId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    tenant_id: &super::ids::TenantId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."tenants" WHERE "tenant_id" = $1)"#,
@@ -90,9 +93,7 @@ pub async fn exists(db: &impl Read, tenant_id: &super::ids::TenantId) -> Result<
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."tenants""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."tenants""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -187,7 +188,10 @@ pub async fn insert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewTenant]) -> Result<Vec<Tenant>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewTenant],
+) -> Result<Vec<Tenant>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -307,7 +311,10 @@ pub async fn update(
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, tenant_id: &super::ids::TenantId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    tenant_id: &super::ids::TenantId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"DELETE FROM "public"."tenants" WHERE "tenant_id" = $1"#,

@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{DateTime, Utc};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."user_tags""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""user_id", "key", "value", "set_at""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct UserTag {
@@ -80,9 +80,7 @@ pub async fn exists(
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."user_tags""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."user_tags""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -152,8 +150,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::UserId, Vec<UserTag>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::UserId, Vec<UserTag>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = UserTag::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -184,7 +184,10 @@ pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewUserTag]) -> Result<Vec<UserTag>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewUserTag],
+) -> Result<Vec<UserTag>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -219,7 +222,13 @@ pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
         columns.push(r#""set_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""user_id""#, r#""key""#], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#, r#""key""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     UserTag::from_row(&row)
 }

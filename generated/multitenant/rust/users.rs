@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{DateTime, Utc};
 use std::net::IpAddr;
 
 /// The table, as SQL names it.
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""user_id", "tenant_id", "email", "display_name", "i
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct User {
@@ -88,7 +88,10 @@ pub struct UserPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, user_id: &super::ids::UserId) -> Result<Option<User>, Error> {
+pub async fn get(
+    db: &impl Read,
+    user_id: &super::ids::UserId,
+) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" = $1"#,
@@ -99,7 +102,10 @@ pub async fn get(db: &impl Read, user_id: &super::ids::UserId) -> Result<Option<
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, user_id: &super::ids::UserId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    user_id: &super::ids::UserId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "user_id" = $1)"#,
@@ -111,9 +117,7 @@ pub async fn exists(db: &impl Read, user_id: &super::ids::UserId) -> Result<bool
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."users""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -198,8 +202,10 @@ pub async fn list_by_tenant_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::TenantId, Vec<User>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::TenantId, Vec<User>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = User::from_row(row)?;
         grouped.entry(item.tenant_id).or_default().push(item);
@@ -355,12 +361,12 @@ pub async fn update(
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, user_id: &super::ids::UserId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    user_id: &super::ids::UserId,
+) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#,
-            &[&user_id],
-        )
+        .execute(r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#, &[&user_id])
         .await?;
     Ok(changed > 0)
 }

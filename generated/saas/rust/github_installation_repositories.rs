@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."github_installation_repositories""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "installation_id", "name", "full_name", "priv
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct GithubInstallationRepository {
@@ -69,16 +69,17 @@ pub struct GithubInstallationRepositoryPatch {
 }
 
 /// The row with this primary key, unless soft-deleted.
-pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallationRepository>, Error> {
+pub async fn get(
+    db: &impl Read,
+    id: &str,
+) -> Result<Option<GithubInstallationRepository>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             &[&id],
         )
         .await?;
-    row.as_ref()
-        .map(GithubInstallationRepository::from_row)
-        .transpose()
+    row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
 /// The row with this primary key, soft-deleted or not.
@@ -92,9 +93,7 @@ pub async fn get_with_deleted(
             &[&id],
         )
         .await?;
-    row.as_ref()
-        .map(GithubInstallationRepository::from_row)
-        .transpose()
+    row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
 /// Whether a row with this primary key exists (and is not soft-deleted).
@@ -225,14 +224,13 @@ pub async fn list_by_installation_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<String, Vec<GithubInstallationRepository>> =
-        keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    let mut grouped: HashMap<String, Vec<GithubInstallationRepository>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
     for row in &rows {
         let item = GithubInstallationRepository::from_row(row)?;
-        grouped
-            .entry(item.installation_id.clone())
-            .or_default()
-            .push(item);
+        grouped.entry(item.installation_id.clone()).or_default().push(item);
     }
     Ok(grouped)
 }
@@ -373,9 +371,7 @@ pub async fn update(
         COLUMNS,
     );
     let row = db.query_opt(&sql, &values).await?;
-    row.as_ref()
-        .map(GithubInstallationRepository::from_row)
-        .transpose()
+    row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but

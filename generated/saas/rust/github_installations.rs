@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."github_installations""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "organization_id", "account_login", "suspende
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct GithubInstallation {
@@ -213,14 +213,13 @@ pub async fn list_by_organization_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>> =
-        keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
     for row in &rows {
         let item = GithubInstallation::from_row(row)?;
-        grouped
-            .entry(item.organization_id.clone())
-            .or_default()
-            .push(item);
+        grouped.entry(item.organization_id.clone()).or_default().push(item);
     }
     Ok(grouped)
 }
@@ -276,7 +275,10 @@ pub async fn insert_many(
     let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
     let organization_id: Vec<_> = rows.iter().map(|row| &row.organization_id).collect();
     let account_login: Vec<_> = rows.iter().map(|row| &row.account_login).collect();
-    let suspended_at: Vec<_> = rows.iter().map(|row| row.suspended_at.as_ref()).collect();
+    let suspended_at: Vec<_> = rows
+        .iter()
+        .map(|row| row.suspended_at.as_ref())
+        .collect();
     let deleted: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
     let deleted_at: Vec<_> = rows.iter().map(|row| row.deleted_at.as_ref()).collect();
     let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();

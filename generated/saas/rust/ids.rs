@@ -11,6 +11,16 @@ pub struct ClerkUserId(String);
 pub struct ClerkOrgId(String);
 
 /// `org_mem_…`, stored as text.
-#[derive(schemac_runtime::RichId, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    schemac_runtime::RichId,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord
+)]
 #[rich_id(prefix = "org_mem", separator = "_", storage = "text", body = "ulid")]
 pub struct OrgMemberId(schemac_runtime::Ulid);

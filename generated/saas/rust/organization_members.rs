@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."organization_members""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "organization_id", "user_id", "role", "delete
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct OrganizationMember {
@@ -90,7 +90,10 @@ pub async fn get_with_deleted(
 }
 
 /// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &super::ids::OrgMemberId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    id: &super::ids::OrgMemberId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
@@ -232,14 +235,13 @@ pub async fn list_by_organization_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>> =
-        keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
     for row in &rows {
         let item = OrganizationMember::from_row(row)?;
-        grouped
-            .entry(item.organization_id.clone())
-            .or_default()
-            .push(item);
+        grouped.entry(item.organization_id.clone()).or_default().push(item);
     }
     Ok(grouped)
 }
@@ -270,8 +272,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>> =
-        keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    let mut grouped: HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
     for row in &rows {
         let item = OrganizationMember::from_row(row)?;
         grouped.entry(item.user_id.clone()).or_default().push(item);
@@ -441,7 +445,10 @@ pub async fn update(
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &super::ids::OrgMemberId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    id: &super::ids::OrgMemberId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
@@ -452,7 +459,10 @@ pub async fn delete(db: &impl Write, id: &super::ids::OrgMemberId) -> Result<boo
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &super::ids::OrgMemberId) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl Write,
+    id: &super::ids::OrgMemberId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
@@ -463,7 +473,10 @@ pub async fn restore(db: &impl Write, id: &super::ids::OrgMemberId) -> Result<bo
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &super::ids::OrgMemberId) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl Write,
+    id: &super::ids::OrgMemberId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"DELETE FROM "public"."organization_members" WHERE "id" = $1"#,

@@ -2,15 +2,14 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."organizations""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#;
+pub const COLUMNS: &str = r#""id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#;
 
 /// A row of "public"."organizations".
 #[derive(
@@ -19,7 +18,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Organization {
@@ -189,7 +188,10 @@ pub async fn list_with_deleted(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewOrganization) -> Result<Organization, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewOrganization,
+) -> Result<Organization, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     columns.push(r#""id""#);
@@ -248,7 +250,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
-pub async fn upsert(db: &impl Write, new: &NewOrganization) -> Result<Organization, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewOrganization,
+) -> Result<Organization, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     columns.push(r#""id""#);
@@ -321,7 +326,10 @@ pub async fn update(
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    id: &super::ids::ClerkOrgId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
@@ -332,7 +340,10 @@ pub async fn delete(db: &impl Write, id: &super::ids::ClerkOrgId) -> Result<bool
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl Write,
+    id: &super::ids::ClerkOrgId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
@@ -343,12 +354,12 @@ pub async fn restore(db: &impl Write, id: &super::ids::ClerkOrgId) -> Result<boo
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl Write,
+    id: &super::ids::ClerkOrgId,
+) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

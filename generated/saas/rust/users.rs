@@ -2,8 +2,8 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "email", "is_admin", "first_name", "last_name
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct User {
@@ -66,7 +66,10 @@ pub struct UserPatch {
 }
 
 /// The row with this primary key, unless soft-deleted.
-pub async fn get(db: &impl Read, id: &super::ids::ClerkUserId) -> Result<Option<User>, Error> {
+pub async fn get(
+    db: &impl Read,
+    id: &super::ids::ClerkUserId,
+) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
             r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
@@ -91,7 +94,10 @@ pub async fn get_with_deleted(
 }
 
 /// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &super::ids::ClerkUserId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl Read,
+    id: &super::ids::ClerkUserId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
             r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
@@ -360,7 +366,10 @@ pub async fn update(
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &super::ids::ClerkUserId) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl Write,
+    id: &super::ids::ClerkUserId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
@@ -371,7 +380,10 @@ pub async fn delete(db: &impl Write, id: &super::ids::ClerkUserId) -> Result<boo
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &super::ids::ClerkUserId) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl Write,
+    id: &super::ids::ClerkUserId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(
             r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
@@ -382,7 +394,10 @@ pub async fn restore(db: &impl Write, id: &super::ids::ClerkUserId) -> Result<bo
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &super::ids::ClerkUserId) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl Write,
+    id: &super::ids::ClerkUserId,
+) -> Result<bool, Error> {
     let changed = db
         .execute(r#"DELETE FROM "public"."users" WHERE "id" = $1"#, &[&id])
         .await?;

@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{DateTime, Utc};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."tokens""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "expire_at", "platform_type""#;
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Token {
@@ -72,9 +72,7 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."tokens""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."tokens""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -119,7 +117,10 @@ pub async fn list(
 }
 
 /// The rows whose `user_id` is this users key.
-pub async fn list_by_user_id(db: &impl Read, user_id: &i32) -> Result<Vec<Token>, Error> {
+pub async fn list_by_user_id(
+    db: &impl Read,
+    user_id: &i32,
+) -> Result<Vec<Token>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
@@ -141,7 +142,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<Token>> = keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<Token>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Token::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -188,7 +192,11 @@ pub async fn upsert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
-pub async fn update(db: &impl Write, id: &i32, patch: &TokenPatch) -> Result<Option<Token>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &i32,
+    patch: &TokenPatch,
+) -> Result<Option<Token>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     if let Some(value) = &patch.user_id {

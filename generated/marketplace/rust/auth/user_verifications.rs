@@ -2,10 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."user_verifications""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "user_id", "otp_code", "verification_source",
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq,
+    PartialEq
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct UserVerification {
@@ -182,8 +182,10 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<UserVerification>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<i32, Vec<UserVerification>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = UserVerification::from_row(row)?;
         grouped.entry(item.user_id).or_default().push(item);
@@ -192,7 +194,10 @@ pub async fn list_by_user_id_many(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUserVerification) -> Result<UserVerification, Error> {
+pub async fn insert(
+    db: &impl Write,
+    new: &NewUserVerification,
+) -> Result<UserVerification, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
     if let Some(value) = &new.id {
@@ -241,7 +246,10 @@ pub async fn insert_many(
     let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
     let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
     let otp_code: Vec<_> = rows.iter().map(|row| &row.otp_code).collect();
-    let verification_source: Vec<_> = rows.iter().map(|row| &row.verification_source).collect();
+    let verification_source: Vec<_> = rows
+        .iter()
+        .map(|row| &row.verification_source)
+        .collect();
     let action_platform: Vec<_> = rows.iter().map(|row| &row.action_platform).collect();
     let action: Vec<_> = rows.iter().map(|row| &row.action).collect();
     let verified: Vec<_> = rows.iter().map(|row| row.verified.as_ref()).collect();
@@ -269,7 +277,10 @@ pub async fn insert_many(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewUserVerification) -> Result<UserVerification, Error> {
+pub async fn upsert(
+    db: &impl Write,
+    new: &NewUserVerification,
+) -> Result<UserVerification, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
     if let Some(value) = &new.id {
@@ -361,10 +372,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(
-            r#"DELETE FROM "public"."user_verifications" WHERE "id" = $1"#,
-            &[&id],
-        )
+        .execute(r#"DELETE FROM "public"."user_verifications" WHERE "id" = $1"#, &[&id])
         .await?;
     Ok(changed > 0)
 }

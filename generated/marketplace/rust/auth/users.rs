@@ -2,8 +2,8 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = r#""id", "email", "name", "contact_number", "contact_n
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct User {
@@ -443,7 +443,11 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
-pub async fn update(db: &impl Write, id: &i32, patch: &UserPatch) -> Result<Option<User>, Error> {
+pub async fn update(
+    db: &impl Write,
+    id: &i32,
+    patch: &UserPatch,
+) -> Result<Option<User>, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(20);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
     if let Some(value) = &patch.email {

@@ -2,17 +2,16 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."groups""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#;
+pub const COLUMNS: &str = r#""id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#;
 
 /// A row of "public"."groups".
 #[derive(
@@ -21,7 +20,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Group {
@@ -85,9 +84,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."groups""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."groups""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -132,7 +129,10 @@ pub async fn list(
 }
 
 /// The rows whose `product_id` is this products key.
-pub async fn list_by_product_id(db: &impl Read, product_id: &str) -> Result<Vec<Group>, Error> {
+pub async fn list_by_product_id(
+    db: &impl Read,
+    product_id: &str,
+) -> Result<Vec<Group>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $1 ORDER BY "id" ASC"#,
@@ -154,8 +154,10 @@ pub async fn list_by_product_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<String, Vec<Group>> =
-        keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    let mut grouped: HashMap<String, Vec<Group>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
     for row in &rows {
         let item = Group::from_row(row)?;
         if let Some(key) = item.product_id.clone() {
@@ -191,8 +193,10 @@ pub async fn list_by_last_message_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Group>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Group>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Group::from_row(row)?;
         if let Some(key) = item.last_message_id {

@@ -2,17 +2,16 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
+use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
-use std::collections::HashMap;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."messages""#;
 
 /// Every column, in table order: what each read selects.
-pub const COLUMNS: &str =
-    r#""id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#;
+pub const COLUMNS: &str = r#""id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#;
 
 /// A row of "public"."messages".
 #[derive(
@@ -21,7 +20,7 @@ pub const COLUMNS: &str =
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Message {
@@ -87,9 +86,7 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."messages""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."messages""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -134,7 +131,10 @@ pub async fn list(
 }
 
 /// The rows whose `group_id` is this groups key.
-pub async fn list_by_group_id(db: &impl Read, group_id: &Uuid) -> Result<Vec<Message>, Error> {
+pub async fn list_by_group_id(
+    db: &impl Read,
+    group_id: &Uuid,
+) -> Result<Vec<Message>, Error> {
     let rows = db
         .query(
             r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $1 ORDER BY "id" ASC"#,
@@ -156,8 +156,10 @@ pub async fn list_by_group_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Message>> =
-        keys.iter().map(|key| (*key, Vec::new())).collect();
+    let mut grouped: HashMap<Uuid, Vec<Message>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
     for row in &rows {
         let item = Message::from_row(row)?;
         grouped.entry(item.group_id).or_default().push(item);
@@ -167,10 +169,7 @@ pub async fn list_by_group_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
-    let attachments = new
-        .attachments
-        .as_ref()
-        .map(|value| value.as_ref().map(Json));
+    let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -204,10 +203,7 @@ pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error>
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
-    let attachments = new
-        .attachments
-        .as_ref()
-        .map(|value| value.as_ref().map(Json));
+    let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -245,10 +241,7 @@ pub async fn update(
     id: &Uuid,
     patch: &MessagePatch,
 ) -> Result<Option<Message>, Error> {
-    let attachments = patch
-        .attachments
-        .as_ref()
-        .map(|value| value.as_ref().map(Json));
+    let attachments = patch.attachments.as_ref().map(|value| value.as_ref().map(Json));
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &patch.sender_id {

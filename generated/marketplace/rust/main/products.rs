@@ -2,9 +2,9 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::serde_json::Value as JsonValue;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."products""#;
@@ -19,7 +19,7 @@ pub const COLUMNS: &str = r#""id", "cause", "mrp", "selling_price", "vendor_id",
     schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
-    Debug,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Product {
@@ -103,9 +103,7 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."products""#, &[])
-        .await?;
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."products""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -197,14 +195,20 @@ pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
 /// Inserts many rows in one statement (one round trip, through UNNEST) and
 /// returns them as stored, in order. A field left `None` takes the column's
 /// default; `Some(None)` cannot be told apart from it here and also does.
-pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<Vec<Product>, Error> {
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewProduct],
+) -> Result<Vec<Product>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
     let cause: Vec<_> = rows.iter().map(|row| &row.cause).collect();
     let mrp: Vec<_> = rows.iter().map(|row| &row.mrp).collect();
-    let selling_price_inr: Vec<_> = rows.iter().map(|row| &row.selling_price_inr).collect();
+    let selling_price_inr: Vec<_> = rows
+        .iter()
+        .map(|row| &row.selling_price_inr)
+        .collect();
     let vendor_id: Vec<_> = rows.iter().map(|row| &row.vendor_id).collect();
     let images: Vec<_> = rows.iter().map(|row| row.images.as_ref()).collect();
     let title: Vec<_> = rows.iter().map(|row| &row.title).collect();
