@@ -3,23 +3,20 @@
 //! modules below the examples stand in for the application types the schemas
 //! name with `rust_type`.
 
-// schemac formats these itself; rustfmt would make them differ from a fresh run.
+// schemac formats the generated modules itself (prettyplease); rustfmt would
+// make them differ from a fresh run, so it skips them.
 #[rustfmt::skip]
 #[path = "campus/rust/mod.rs"]
 pub mod campus;
-// schemac formats these itself; rustfmt would make them differ from a fresh run.
 #[rustfmt::skip]
 #[path = "gifting/rust/mod.rs"]
 pub mod gifting;
-// schemac formats these itself; rustfmt would make them differ from a fresh run.
 #[rustfmt::skip]
 #[path = "marketplace/rust/mod.rs"]
 pub mod marketplace;
-// schemac formats these itself; rustfmt would make them differ from a fresh run.
 #[rustfmt::skip]
 #[path = "multitenant/rust/mod.rs"]
 pub mod multitenant;
-// schemac formats these itself; rustfmt would make them differ from a fresh run.
 #[rustfmt::skip]
 #[path = "saas/rust/mod.rs"]
 pub mod saas;
