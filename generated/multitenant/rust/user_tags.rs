@@ -33,8 +33,7 @@ pub struct UserTag {
 /// for an ID, to a new ULID).
 #[derive(Clone)]
 pub struct NewUserTag {
-    /// A new `UserId` when `None`.
-    pub user_id: Option<super::ids::UserId>,
+    pub user_id: super::ids::UserId,
     pub key: String,
     pub value: String,
     /// `None`: the default, `now()`.
@@ -163,11 +162,10 @@ pub async fn list_by_user_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
-    let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""user_id""#);
-    values.push(&user_id);
+    values.push(&new.user_id);
     columns.push(r#""key""#);
     values.push(&new.key);
     columns.push(r#""value""#);
@@ -191,10 +189,7 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let user_id: Vec<_> = rows
-        .iter()
-        .map(|row| row.user_id.unwrap_or_else(super::ids::UserId::new))
-        .collect();
+    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
     let key: Vec<_> = rows.iter().map(|row| &row.key).collect();
     let value: Vec<_> = rows.iter().map(|row| &row.value).collect();
     let set_at: Vec<_> = rows.iter().map(|row| row.set_at.as_ref()).collect();
@@ -209,11 +204,10 @@ pub async fn insert_many(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
-    let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""user_id""#);
-    values.push(&user_id);
+    values.push(&new.user_id);
     columns.push(r#""key""#);
     values.push(&new.key);
     columns.push(r#""value""#);

@@ -290,7 +290,13 @@ pub fn table(schema: &Schema, t: &Table, module: &str, source: &str) -> TableVie
         .filter(|(c, _, _)| c.generated.is_none() && c.identity != Some(Identity::Always))
         .map(|(c, ident, rt)| {
             let defaulted = c.default.is_some() || c.identity.is_some() || c.ty.base.is_serial();
-            let ulid = is_ulid_id(c, schema) && pk_columns.contains(&c.name.as_str()) && !defaulted;
+            // Only a table's own single-column key is made here; a key that
+            // points elsewhere (a foreign key) names an existing row.
+            let references = t.foreign_keys.iter().any(|fk| fk.columns.contains(&c.name));
+            let ulid = is_ulid_id(c, schema)
+                && pk_columns == [c.name.as_str()]
+                && !references
+                && !defaulted;
             let (kind, ty, doc) = if ulid {
                 (
                     "ulid",

@@ -1,0 +1,404 @@
+//! The checked-in generated code of the examples, run against the real
+//! PostgreSQL: every repository function returns what the database holds.
+
+use std::sync::{Arc, Mutex};
+
+use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
+use schemac_generated::saas;
+use schemac_runtime::{Order, PoolConfig, ReadWritePool};
+use schemac_tests::{TestDb, repo_root};
+
+fn database_with(example: &str, label: &str) -> TestDb {
+    let mut db = TestDb::create(label);
+    let sql = std::fs::read_to_string(
+        repo_root().join(format!("generated/{example}/migrations/0000_init.sql")),
+    )
+    .expect("init migration");
+    db.apply_migration(&sql);
+    db
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn pool(db: &TestDb) -> ReadWritePool {
+    ReadWritePool::read_write(PoolConfig::new(db.url.clone())).expect("pool")
+}
+
+fn new_tenant(slug: &str) -> tenants::NewTenant {
+    tenants::NewTenant {
+        tenant_id: None,
+        slug: slug.to_owned(),
+        display_name: format!("Tenant {slug}"),
+        plan: None,
+        seats: None,
+        settings: None,
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+fn new_user(tenant: TenantId, email: &str) -> users::NewUser {
+    users::NewUser {
+        user_id: None,
+        tenant_id: tenant,
+        email: email.to_owned(),
+        display_name: None,
+        idp_user_info: None,
+        last_seen_ip: None,
+        roles: None,
+        managers: None,
+        created_at: None,
+        updated_at: None,
+    }
+}
+
+#[test]
+fn multitenant_repositories_return_what_the_database_holds() {
+    let db = database_with("multitenant", "gen_multitenant");
+    runtime().block_on(async {
+        let pool = pool(&db);
+
+        // insert fills defaults and comes back equal to a fresh read.
+        let acme = tenants::insert(&pool, &new_tenant("acme"))
+            .await
+            .expect("insert");
+        assert_eq!(acme.plan, TenantPlan::Free);
+        assert_eq!(acme.seats, 5);
+        assert_eq!(acme.settings.locale, "en-GB");
+        assert!(acme.updated_at.is_none());
+        assert_eq!(
+            tenants::get(&pool, &acme.tenant_id).await.expect("get"),
+            Some(acme.clone())
+        );
+        assert_eq!(
+            tenants::get_by_slug(&pool, "acme")
+                .await
+                .expect("get_by_slug"),
+            Some(acme.clone())
+        );
+        assert!(
+            tenants::exists(&pool, &acme.tenant_id)
+                .await
+                .expect("exists")
+        );
+
+        // A patch changes exactly its fields, and sets the on_update column.
+        let patched = tenants::update(
+            &pool,
+            &acme.tenant_id,
+            &tenants::TenantPatch {
+                display_name: Some("ACME Corp".into()),
+                plan: Some(TenantPlan::Enterprise),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update")
+        .expect("the row exists");
+        assert_eq!(patched.display_name, "ACME Corp");
+        assert_eq!(patched.plan, TenantPlan::Enterprise);
+        assert!(patched.updated_at.is_some(), "on_update: now");
+        assert_eq!(
+            (
+                patched.slug.as_str(),
+                patched.seats,
+                &patched.settings,
+                patched.created_at
+            ),
+            (
+                acme.slug.as_str(),
+                acme.seats,
+                &acme.settings,
+                acme.created_at
+            )
+        );
+        let missing = TenantId::new();
+        assert_eq!(
+            tenants::update(&pool, &missing, &Default::default())
+                .await
+                .expect("update"),
+            None
+        );
+
+        // upsert updates on conflict.
+        let mut again = new_tenant("acme");
+        again.tenant_id = Some(acme.tenant_id);
+        again.display_name = "Acme again".into();
+        let upserted = tenants::upsert(&pool, &again).await.expect("upsert");
+        assert_eq!(upserted.tenant_id, acme.tenant_id);
+        assert_eq!(upserted.display_name, "Acme again");
+        assert_eq!(tenants::count(&pool).await.expect("count"), 1);
+
+        // Batched loading groups rows by parent, every key present.
+        let globex = tenants::insert(&pool, &new_tenant("globex"))
+            .await
+            .expect("insert");
+        let empty = tenants::insert(&pool, &new_tenant("empty"))
+            .await
+            .expect("insert");
+        let mut ada = new_user(acme.tenant_id, "ada@acme.test");
+        ada.roles = Some(vec!["admin".into()]);
+        ada.managers = Some(vec![]);
+        let ada = users::insert(&pool, &ada).await.expect("insert user");
+        assert_eq!(ada.roles, ["admin"]);
+        let bob = users::insert(&pool, &new_user(acme.tenant_id, "bob@acme.test"))
+            .await
+            .expect("insert user");
+        assert_eq!(bob.roles, ["member"], "the column default");
+        let cy = users::insert(&pool, &new_user(globex.tenant_id, "cy@globex.test"))
+            .await
+            .expect("insert user");
+        let grouped = users::list_by_tenant_id_many(
+            &pool,
+            &[acme.tenant_id, globex.tenant_id, empty.tenant_id],
+        )
+        .await
+        .expect("batched");
+        assert_eq!(grouped[&acme.tenant_id], [ada.clone(), bob.clone()]);
+        assert_eq!(grouped[&globex.tenant_id], [cy.clone()]);
+        assert!(grouped[&empty.tenant_id].is_empty());
+        assert_eq!(
+            users::list_by_tenant_id(&pool, &acme.tenant_id)
+                .await
+                .expect("list_by"),
+            [ada.clone(), bob.clone()]
+        );
+        assert_eq!(
+            users::get_by_tenant_id_email(&pool, &acme.tenant_id, "ADA@acme.test")
+                .await
+                .expect("citext lookup"),
+            Some(ada.clone())
+        );
+
+        // insert_many: 10,000 rows in one statement.
+        let rows: Vec<user_tags::NewUserTag> = (0..10_000)
+            .map(|i| user_tags::NewUserTag {
+                user_id: if i % 2 == 0 { ada.user_id } else { bob.user_id },
+                key: format!("key-{i:05}"),
+                value: format!("value {i}"),
+                set_at: None,
+            })
+            .collect();
+        let statements = count_statements(|| async {
+            let inserted = user_tags::insert_many(&pool, &rows)
+                .await
+                .expect("insert_many");
+            assert_eq!(inserted.len(), 10_000);
+            assert_eq!(inserted[9_999].key, "key-09999");
+        })
+        .await;
+        assert_eq!(statements, 1, "insert_many is one round trip");
+        assert_eq!(user_tags::count(&pool).await.expect("count"), 10_000);
+
+        // Pagination visits every row once, either way.
+        for order in [Order::Asc, Order::Desc] {
+            let mut seen = Vec::new();
+            let mut cursor: Option<(schemac_generated::multitenant::ids::UserId, String)> = None;
+            loop {
+                let page = user_tags::list(
+                    &pool,
+                    cursor.as_ref().map(|(u, k)| (u, k.as_str())),
+                    order,
+                    777,
+                )
+                .await
+                .expect("page");
+                let Some(last) = page.last() else { break };
+                cursor = Some((last.user_id, last.key.clone()));
+                seen.extend(page.into_iter().map(|t| (t.user_id, t.key)));
+            }
+            assert_eq!(seen.len(), 10_000);
+            let mut sorted = seen.clone();
+            sorted.sort();
+            if order == Order::Desc {
+                sorted.reverse();
+            }
+            assert_eq!(seen, sorted, "{order:?}: in key order, each row once");
+        }
+
+        // Composite keys: get, update, delete.
+        let tag = user_tags::get(&pool, &ada.user_id, "key-00000")
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(tag.value, "value 0");
+        let tag = user_tags::update(
+            &pool,
+            &ada.user_id,
+            "key-00000",
+            &user_tags::UserTagPatch {
+                value: Some("changed".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update")
+        .expect("exists");
+        assert_eq!(tag.value, "changed");
+        assert!(
+            user_tags::delete(&pool, &ada.user_id, "key-00000")
+                .await
+                .expect("delete")
+        );
+        assert!(
+            !user_tags::delete(&pool, &ada.user_id, "key-00000")
+                .await
+                .expect("delete")
+        );
+        assert_eq!(
+            user_tags::get(&pool, &ada.user_id, "key-00000")
+                .await
+                .expect("get"),
+            None
+        );
+    });
+}
+
+#[test]
+fn soft_deleted_rows_hide_until_restored() {
+    let db = database_with("saas", "gen_saas");
+    runtime().block_on(async {
+        let pool = pool(&db);
+        let new = |id: &str, email: &str| saas::users::NewUser {
+            id: id.parse().expect("clerk id"),
+            email: email.to_owned(),
+            is_admin: None,
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            photo_url: "https://example.test/ada.png".into(),
+            deleted: None,
+            deleted_at: None,
+            created_at: None,
+            updated_at: None,
+        };
+        let ada = saas::users::insert(&pool, &new("user_ada", "ada@example.test"))
+            .await
+            .expect("insert");
+        let bob = saas::users::insert(&pool, &new("user_bob", "bob@example.test"))
+            .await
+            .expect("insert");
+        assert_eq!(saas::users::count(&pool).await.expect("count"), 2);
+
+        assert!(
+            saas::users::delete(&pool, &ada.id)
+                .await
+                .expect("soft delete")
+        );
+        assert!(
+            !saas::users::delete(&pool, &ada.id)
+                .await
+                .expect("already deleted")
+        );
+        assert_eq!(saas::users::get(&pool, &ada.id).await.expect("get"), None);
+        assert!(!saas::users::exists(&pool, &ada.id).await.expect("exists"));
+        assert_eq!(saas::users::count(&pool).await.expect("count"), 1);
+        assert_eq!(
+            saas::users::list(&pool, None, Order::Asc, 10)
+                .await
+                .expect("list"),
+            [bob.clone()]
+        );
+        let hidden = saas::users::get_with_deleted(&pool, &ada.id)
+            .await
+            .expect("get_with_deleted")
+            .expect("still in the table");
+        assert!(
+            hidden.deleted && hidden.deleted_at.is_some(),
+            "flag and timestamp set"
+        );
+        assert_eq!(
+            saas::users::list_with_deleted(&pool, None, Order::Asc, 10)
+                .await
+                .expect("list_with_deleted")
+                .len(),
+            2
+        );
+        // An update does not reach a soft-deleted row.
+        let patch = saas::users::UserPatch {
+            first_name: Some("Augusta".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            saas::users::update(&pool, &ada.id, &patch)
+                .await
+                .expect("update"),
+            None
+        );
+
+        assert!(saas::users::restore(&pool, &ada.id).await.expect("restore"));
+        let back = saas::users::get(&pool, &ada.id)
+            .await
+            .expect("get")
+            .expect("restored");
+        assert!(!back.deleted && back.deleted_at.is_none());
+
+        // An upsert that meets a soft-deleted row restores it.
+        assert!(
+            saas::users::delete(&pool, &ada.id)
+                .await
+                .expect("soft delete")
+        );
+        let mut again = new("user_ada", "ada@example.test");
+        again.first_name = "Augusta Ada".into();
+        let upserted = saas::users::upsert(&pool, &again).await.expect("upsert");
+        assert_eq!(upserted.first_name, "Augusta Ada");
+        assert!(!upserted.deleted && upserted.deleted_at.is_none());
+
+        assert!(
+            saas::users::hard_delete(&pool, &bob.id)
+                .await
+                .expect("hard delete")
+        );
+        assert_eq!(
+            saas::users::get_with_deleted(&pool, &bob.id)
+                .await
+                .expect("get"),
+            None
+        );
+    });
+}
+
+/// Collects every log line, for counting statements.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How many statements the runtime ran while `work` ran (its debug log
+/// lines), on this thread.
+async fn count_statements<F, Fut>(work: F) -> usize
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use tracing::instrument::WithSubscriber;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    work().with_subscriber(subscriber).await;
+    let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+    logs.lines()
+        .filter(|l| l.contains("schemac_runtime::query"))
+        .count()
+}
