@@ -161,7 +161,7 @@ fn multitenant_repositories_return_what_the_database_holds() {
         .await
         .expect("batched");
         assert_eq!(grouped[&acme.tenant_id], [ada.clone(), bob.clone()]);
-        assert_eq!(grouped[&globex.tenant_id], [cy.clone()]);
+        assert_eq!(grouped[&globex.tenant_id], [cy]);
         assert!(grouped[&empty.tenant_id].is_empty());
         assert_eq!(
             users::list_by_tenant_id(&pool, &acme.tenant_id)
@@ -302,7 +302,7 @@ fn soft_deleted_rows_hide_until_restored() {
             saas::users::list(&pool, None, Order::Asc, 10)
                 .await
                 .expect("list"),
-            [bob.clone()]
+            std::slice::from_ref(&bob)
         );
         let hidden = saas::users::get_with_deleted(&pool, &ada.id)
             .await
