@@ -1,10 +1,10 @@
-//! schemac: compiles a YAML schema into PostgreSQL migrations (and, later,
-//! Rust code).
+//! schemac: compiles a YAML schema into PostgreSQL migrations and Rust code.
 //!
 //! The library is what a build.rs uses: with `default-features = false` it
 //! pulls in no async runtime and no database driver. The `cli` feature adds
 //! the `schemac` binary.
 
+pub mod build;
 pub mod check;
 pub mod diff;
 pub mod generate;
@@ -16,5 +16,6 @@ pub mod rust;
 pub mod show;
 pub mod sql;
 
+pub use build::{BuildError, Builder};
 pub use generate::{GenerateError, GenerateOptions, Outcome, Report, generate};
 pub use schemac_schema as schema;

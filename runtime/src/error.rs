@@ -17,7 +17,7 @@ pub enum Error {
     #[error("{0}")]
     Connect(String),
     /// The database answered with an error, or the connection broke.
-    #[error(transparent)]
+    #[error("{}", describe(.0))]
     Db(#[from] tokio_postgres::Error),
     /// A column could not be read into the Rust type asked for.
     #[error("column `{column}`: {}", decode_reason(source))]
@@ -72,6 +72,21 @@ fn decode_reason(e: &tokio_postgres::Error) -> String {
     match std::error::Error::source(e) {
         Some(cause) => cause.to_string(),
         None => e.to_string(),
+    }
+}
+
+/// A database error as Postgres words it (with its detail), or the
+/// driver's error and its causes; the driver's own Display says only "db error".
+fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{}: {}", db.severity(), db.message());
+            if let Some(detail) = db.detail() {
+                s.push_str(&format!(" ({detail})"));
+            }
+            s
+        }
+        None => chain(e),
     }
 }
 

@@ -162,7 +162,11 @@ pub fn single_file(files: &[RustFile]) -> String {
                     out.push_str(&format!("pub mod {module} {{\n{body}}}\n"));
                 }
                 None => {
-                    out.push_str(line);
+                    // Inner doc comments are not allowed where the file is include!d.
+                    match line.strip_prefix("//!") {
+                        Some(rest) => out.push_str(&format!("//{rest}")),
+                        None => out.push_str(line),
+                    }
                     out.push('\n');
                 }
             }

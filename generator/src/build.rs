@@ -1,0 +1,249 @@
+//! The build-script API: generate the Rust code of a schema into `OUT_DIR`.
+//!
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     schemac::Builder::new().schema_dir("schema").generate().unwrap();
+//! }
+//! // src/lib.rs
+//! mod db {
+//!     include!(concat!(env!("OUT_DIR"), "/schema.rs"));
+//! }
+//! ```
+//!
+//! It pulls in no async runtime and no database driver (depend on `schemac`
+//! with `default-features = false`), prints `cargo:rerun-if-changed` for the
+//! schema directory and every file in it, and on a schema error fails the
+//! build with the same diagnostics `schemac generate` prints.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use schemac_schema::{Diagnostics, SourceMap, compile_project, compile_sources, schema_files};
+
+use crate::output::write_if_changed;
+use crate::rust;
+
+/// Where the schema comes from.
+#[derive(Clone, Debug)]
+enum Input {
+    /// A directory of YAML files: one database, `main`.
+    SchemaDir(PathBuf),
+    /// A project directory with `schemac.toml` (several databases possible).
+    Project(PathBuf),
+}
+
+/// Configures and runs code generation from a build script.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    input: Input,
+    out_dir: Option<PathBuf>,
+    file_name: String,
+    emit_rerun: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+/// Why generation failed. `Debug` prints the same readable text as
+/// `Display`, so `generate().unwrap()` in a build script shows the
+/// diagnostics as they are, not escaped.
+pub enum BuildError {
+    /// The schema has errors (all of them, rendered like rustc's).
+    Schema(String),
+    /// A path or the environment is not what the build expects.
+    Setup(String),
+    Codegen(rust::CodegenError),
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Schema(rendered) => write!(f, "the schema has errors:\n{rendered}"),
+            BuildError::Setup(message) => f.write_str(message),
+            BuildError::Codegen(e) => write!(f, "{e}"),
+            BuildError::Io { path, source } => {
+                write!(f, "cannot write {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl Builder {
+    /// Reads `schema/` (relative to the crate being built) by default.
+    pub fn new() -> Self {
+        Builder {
+            input: Input::SchemaDir(PathBuf::from("schema")),
+            out_dir: None,
+            file_name: "schema.rs".to_owned(),
+            emit_rerun: true,
+        }
+    }
+
+    /// A directory of schema YAML files, for a single database.
+    pub fn schema_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.input = Input::SchemaDir(dir.into());
+        self
+    }
+
+    /// A project directory with `schemac.toml`; each database becomes a module.
+    pub fn project(mut self, root: impl Into<PathBuf>) -> Self {
+        self.input = Input::Project(root.into());
+        self
+    }
+
+    /// Where to write (default: `OUT_DIR`).
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// The file's name in the output directory (default `schema.rs`).
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = name.into();
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` lines (default: yes).
+    pub fn emit_rerun_if_changed(mut self, emit: bool) -> Self {
+        self.emit_rerun = emit;
+        self
+    }
+
+    /// The generated code as one file of inline modules, without writing it.
+    pub fn render(&self) -> Result<String, BuildError> {
+        let (compiled, watched) = match &self.input {
+            Input::SchemaDir(dir) => {
+                let dir = resolve(dir);
+                let paths = schema_files(&dir).map_err(|e| {
+                    BuildError::Setup(format!(
+                        "cannot read the schema directory {}: {e}",
+                        dir.display()
+                    ))
+                })?;
+                if paths.is_empty() {
+                    return Err(BuildError::Setup(format!(
+                        "no schema files (*.yaml) in {}",
+                        dir.display()
+                    )));
+                }
+                let mut files = Vec::new();
+                for path in &paths {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        BuildError::Setup(format!("cannot read {}: {e}", path.display()))
+                    })?;
+                    files.push((path.clone(), text));
+                }
+                let mut watched = vec![dir.clone()];
+                watched.extend(paths);
+                let compiled = compile_sources(
+                    vec![("main".to_owned(), files)],
+                    SourceMap::new(),
+                    Diagnostics::new(),
+                );
+                (compiled, watched)
+            }
+            Input::Project(root) => {
+                let root = resolve(root);
+                let compiled = compile_project(&root);
+                let mut watched = vec![root.join("schemac.toml")];
+                if let Some(config) = &compiled.config {
+                    for db in &config.databases {
+                        let dir = root.join(&db.schema);
+                        watched.extend(schema_files(&dir).unwrap_or_default());
+                        watched.push(dir);
+                    }
+                }
+                (compiled, watched)
+            }
+        };
+        if self.emit_rerun {
+            for path in &watched {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        if compiled.has_errors() {
+            return Err(BuildError::Schema(compiled.render_diagnostics()));
+        }
+        let names: Vec<String> = match &compiled.config {
+            Some(config) => config.databases.iter().map(|d| d.name.clone()).collect(),
+            None => vec!["main".to_owned()],
+        };
+        let several = compiled.schemas.len() > 1;
+        let mut out = String::from(
+            "// Generated by schemac from the schema in a build script. Do not edit.\n",
+        );
+        for (name, schema) in names.iter().zip(&compiled.schemas) {
+            let source = match &compiled.config {
+                Some(config) => config
+                    .databases
+                    .iter()
+                    .find(|d| &d.name == name)
+                    .map(|d| format!("{}/ (database `{name}`)", d.schema.display()))
+                    .unwrap_or_default(),
+                None => format!("schema/ (database `{name}`)"),
+            };
+            let files = rust::render(schema, &source).map_err(BuildError::Codegen)?;
+            let code = rust::single_file(&files);
+            if several {
+                out.push_str(&format!(
+                    "pub mod {} {{\n{code}}}\n",
+                    rust::module_ident(name)
+                ));
+            } else {
+                out.push_str(&code);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the code to `<out_dir>/<file_name>` (only if it changed).
+    pub fn generate(self) -> Result<PathBuf, BuildError> {
+        let code = self.render()?;
+        let dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    BuildError::Setup(
+                        "OUT_DIR is not set: call Builder::generate from a build script, \
+                     or give Builder::out_dir"
+                            .to_owned(),
+                    )
+                })?,
+        };
+        let path = dir.join(&self.file_name);
+        write_if_changed(&path, code.as_bytes()).map_err(|source| BuildError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+}
+
+/// A relative path is relative to the crate being built (cargo runs build
+/// scripts there, but say so explicitly).
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => PathBuf::from(dir).join(path),
+        None => path.to_path_buf(),
+    }
+}
