@@ -30,12 +30,14 @@ pub fn insert(table: &str, columns: &[&str], returning: &str) -> String {
 }
 
 /// [`insert`] that updates the row when `conflict` (a key's columns)
-/// collides: every given column but the key's is set from the new row, and
-/// `also` (e.g. clearing a soft delete) is appended to the SET list.
+/// collides: every given column but the key's and those in `keep` (the
+/// primary key, when the conflict is on another key) is set from the new
+/// row, and `also` (e.g. clearing a soft delete) is appended to the SET list.
 pub fn upsert(
     table: &str,
     columns: &[&str],
     conflict: &[&str],
+    keep: &[&str],
     also: &[&str],
     returning: &str,
 ) -> String {
@@ -44,7 +46,7 @@ pub fn upsert(
     let _ = write!(sql, " ON CONFLICT ({}) DO UPDATE SET ", conflict.join(", "));
     let mut sets: Vec<String> = columns
         .iter()
-        .filter(|c| !conflict.contains(c))
+        .filter(|c| !conflict.contains(c) && !keep.contains(c))
         .map(|c| format!("{c} = EXCLUDED.{c}"))
         .collect();
     sets.extend(also.iter().map(|s| (*s).to_owned()));
@@ -109,8 +111,12 @@ mod tests {
             "INSERT INTO t DEFAULT VALUES RETURNING *"
         );
         assert_eq!(
-            upsert("t", &["id", "v"], &["id"], &["gone = NULL"], "*"),
+            upsert("t", &["id", "v"], &["id"], &[], &["gone = NULL"], "*"),
             "INSERT INTO t (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, gone = NULL RETURNING *"
+        );
+        assert_eq!(
+            upsert("t", &["id", "k", "v"], &["k"], &["id"], &[], "*"),
+            "INSERT INTO t (id, k, v) VALUES ($1, $2, $3) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v RETURNING *"
         );
         assert_eq!(
             update("t", &["v"], &["at = now()"], &["id"], "gone IS NULL", "*"),

@@ -222,6 +222,36 @@ fn multitenant_repositories_return_what_the_database_holds() {
             assert_eq!(seen, sorted, "{order:?}: in key order, each row once");
         }
 
+        // Pagination in the order of an index marked `paginate` (tenant_id, user_id).
+        let mut seen = Vec::new();
+        let mut cursor: Option<(TenantId, schemac_generated::multitenant::ids::UserId)> = None;
+        loop {
+            let page = users::list_ordered_by_tenant_id_user_id(
+                &pool,
+                cursor.as_ref().map(|(t, u)| (t, u)),
+                Order::Asc,
+                2,
+            )
+            .await
+            .expect("page");
+            let Some(last) = page.last() else { break };
+            cursor = Some((last.tenant_id, last.user_id));
+            seen.extend(page.into_iter().map(|u| (u.tenant_id, u.user_id)));
+        }
+        let mut sorted = seen.clone();
+        sorted.sort();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen, sorted);
+
+        // upsert on a unique key other than the primary key keeps the row's key.
+        let mut renamed = new_tenant("globex");
+        renamed.display_name = "Globex Corporation".into();
+        let upserted = tenants::upsert_by_slug(&pool, &renamed)
+            .await
+            .expect("upsert_by_slug");
+        assert_eq!(upserted.tenant_id, globex.tenant_id);
+        assert_eq!(upserted.display_name, "Globex Corporation");
+
         // Composite keys: get, update, delete.
         let tag = user_tags::get(&pool, &ada.user_id, "key-00000")
             .await

@@ -284,7 +284,57 @@ pub async fn upsert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Auth::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values.
+pub async fn upsert_by_email(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(9);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""email""#);
+    values.push(&new.email);
+    if let Some(value) = &new.email_verified {
+        columns.push(r#""email_verified""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.password_hash {
+        columns.push(r#""password_hash""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.role {
+        columns.push(r#""role""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.banned {
+        columns.push(r#""banned""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.ban_expires {
+        columns.push(r#""ban_expires""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""email""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Auth::from_row(&row)
 }

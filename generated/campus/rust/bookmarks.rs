@@ -267,7 +267,38 @@ pub async fn upsert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
         columns.push(r#""created_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Bookmark::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("user_id", "post_id") exists, updates it with the given values.
+pub async fn upsert_by_user_id_post_id(
+    db: &impl Write,
+    new: &NewBookmark,
+) -> Result<Bookmark, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""post_id""#);
+    values.push(&new.post_id);
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#, r#""post_id""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Bookmark::from_row(&row)
 }

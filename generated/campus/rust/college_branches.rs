@@ -81,7 +81,7 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
     Ok(row.get(0))
 }
 
-/// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+/// Rows, `limit` at a time in primary-key order: pass the last row's values of these columns as `after` for the next page.
 pub async fn list(
     db: &impl Read,
     after: Option<(&Uuid, &i32)>,
@@ -256,6 +256,7 @@ pub async fn upsert(
         TABLE,
         &columns,
         &[r#""college_id""#, r#""branch_id""#],
+        &[],
         &[],
         COLUMNS,
     );

@@ -2,6 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::uuid::Uuid;
 
@@ -135,6 +136,42 @@ pub async fn list(
     College::from_rows(&rows)
 }
 
+/// The `branches` rows related to this row through `college_branches` (the relation `branches`).
+pub async fn list_branches(
+    db: &impl Read,
+    key: &Uuid,
+) -> Result<Vec<super::branches::Branch>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = $1 ORDER BY t."id""#,
+            &[&key],
+        )
+        .await?;
+    super::branches::Branch::from_rows(&rows)
+}
+
+/// [`list_branches`] for many keys in one query: the related rows grouped by key, every key given present.
+pub async fn list_branches_many(
+    db: &impl Read,
+    keys: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<super::branches::Branch>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT j."college_id" AS "schemac_parent", t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = ANY($1) ORDER BY t."id""#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<Uuid, Vec<super::branches::Branch>> = keys
+        .iter()
+        .map(|key| (*key, Vec::new()))
+        .collect();
+    for row in &rows {
+        let key: Uuid = schemac_runtime::column(row, "schemac_parent")?;
+        grouped.entry(key).or_default().push(super::branches::Branch::from_row(row)?);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
@@ -205,7 +242,42 @@ pub async fn upsert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
         columns.push(r#""profile_url""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    College::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("email_domain") exists, updates it with the given values.
+pub async fn upsert_by_email_domain(
+    db: &impl Write,
+    new: &NewCollege,
+) -> Result<College, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""name""#);
+    values.push(&new.name);
+    columns.push(r#""email_domain""#);
+    values.push(&new.email_domain);
+    columns.push(r#""city""#);
+    values.push(&new.city);
+    columns.push(r#""state""#);
+    values.push(&new.state);
+    if let Some(value) = &new.profile_url {
+        columns.push(r#""profile_url""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""email_domain""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     College::from_row(&row)
 }

@@ -341,7 +341,121 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    PlatformUser::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("auth_id") exists, updates it with the given values.
+pub async fn upsert_by_auth_id(
+    db: &impl Write,
+    new: &NewPlatformUser,
+) -> Result<PlatformUser, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""auth_id""#);
+    values.push(&new.auth_id);
+    columns.push(r#""username""#);
+    values.push(&new.username);
+    columns.push(r#""college_id""#);
+    values.push(&new.college_id);
+    if let Some(value) = &new.branch_id {
+        columns.push(r#""branch_id""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.karma {
+        columns.push(r#""karma""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.status {
+        columns.push(r#""status""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.notify_on {
+        columns.push(r#""notify_on""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.graduation_year {
+        columns.push(r#""graduation_year""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""auth_id""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
+    let row = db.query_one(&sql, &values).await?;
+    PlatformUser::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("username") exists, updates it with the given values.
+pub async fn upsert_by_username(
+    db: &impl Write,
+    new: &NewPlatformUser,
+) -> Result<PlatformUser, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""auth_id""#);
+    values.push(&new.auth_id);
+    columns.push(r#""username""#);
+    values.push(&new.username);
+    columns.push(r#""college_id""#);
+    values.push(&new.college_id);
+    if let Some(value) = &new.branch_id {
+        columns.push(r#""branch_id""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.karma {
+        columns.push(r#""karma""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.status {
+        columns.push(r#""status""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.notify_on {
+        columns.push(r#""notify_on""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.graduation_year {
+        columns.push(r#""graduation_year""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""username""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     PlatformUser::from_row(&row)
 }

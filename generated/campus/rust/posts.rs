@@ -156,6 +156,46 @@ pub async fn list(
     Post::from_rows(&rows)
 }
 
+/// Rows, `limit` at a time ordered by (created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
+pub async fn list_ordered_by_created_at_id(
+    db: &impl Read,
+    after: Option<(&DateTime<Utc>, &Uuid)>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Post>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") < ($2, $3) ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+    };
+    Post::from_rows(&rows)
+}
+
 /// The rows whose `posted_by` is this platform_users key.
 pub async fn list_by_posted_by(
     db: &impl Read,
@@ -392,7 +432,7 @@ pub async fn upsert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
     let row = db.query_one(&sql, &values).await?;
     Post::from_row(&row)
 }

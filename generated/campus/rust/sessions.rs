@@ -262,7 +262,44 @@ pub async fn upsert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
     }
     columns.push(r#""expires_at""#);
     values.push(&new.expires_at);
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Session::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("token") exists, updates it with the given values.
+pub async fn upsert_by_token(
+    db: &impl Write,
+    new: &NewSession,
+) -> Result<Session, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    columns.push(r#""token""#);
+    values.push(&new.token);
+    if let Some(value) = &new.ip_address {
+        columns.push(r#""ip_address""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.user_agent {
+        columns.push(r#""user_agent""#);
+        values.push(value);
+    }
+    columns.push(r#""expires_at""#);
+    values.push(&new.expires_at);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""token""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Session::from_row(&row)
 }

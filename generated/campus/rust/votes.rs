@@ -246,7 +246,42 @@ pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
         columns.push(r#""voted_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Vote::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("user_id", "target_type", "target_id") exists, updates it with the given values.
+pub async fn upsert_by_user_id_target_type_target_id(
+    db: &impl Write,
+    new: &NewVote,
+) -> Result<Vote, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    columns.push(r#""target_type""#);
+    values.push(&new.target_type);
+    columns.push(r#""target_id""#);
+    values.push(&new.target_id);
+    columns.push(r#""vote_type""#);
+    values.push(&new.vote_type);
+    if let Some(value) = &new.weight {
+        columns.push(r#""weight""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.voted_at {
+        columns.push(r#""voted_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#, r#""target_type""#, r#""target_id""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Vote::from_row(&row)
 }

@@ -164,7 +164,34 @@ pub async fn upsert(
         columns.push(r#""choices""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    ClassifierQuestion::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("position") exists, updates it with the given values.
+pub async fn upsert_by_position(
+    db: &impl Write,
+    new: &NewClassifierQuestion,
+) -> Result<ClassifierQuestion, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    columns.push(r#""question""#);
+    values.push(&new.question);
+    columns.push(r#""position""#);
+    values.push(&new.position);
+    if let Some(value) = &new.choices {
+        columns.push(r#""choices""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""position""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     ClassifierQuestion::from_row(&row)
 }

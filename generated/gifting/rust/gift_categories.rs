@@ -206,7 +206,36 @@ pub async fn upsert(
         columns.push(r#""parent_id""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    GiftCategory::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("name") exists, updates it with the given values.
+pub async fn upsert_by_name(
+    db: &impl Write,
+    new: &NewGiftCategory,
+) -> Result<GiftCategory, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""name""#);
+    values.push(&new.name);
+    if let Some(value) = &new.parent_id {
+        columns.push(r#""parent_id""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""name""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     GiftCategory::from_row(&row)
 }

@@ -142,6 +142,46 @@ pub async fn list(
     GiftProcess::from_rows(&rows)
 }
 
+/// Rows, `limit` at a time ordered by (recipient_id, created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
+pub async fn list_ordered_by_recipient_id_created_at_id(
+    db: &impl Read,
+    after: Option<(&Uuid, &NaiveDateTime, &Uuid)>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftProcess>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") > ($2, $3, $4) ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1, &cursor.2],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") < ($2, $3, $4) ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1, &cursor.2],
+                )
+                .await?
+        }
+    };
+    GiftProcess::from_rows(&rows)
+}
+
 /// The rows whose `recipient_id` is this users key.
 pub async fn list_by_recipient_id(
     db: &impl Read,
@@ -437,7 +477,7 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
     let row = db.query_one(&sql, &values).await?;
     GiftProcess::from_row(&row)
 }

@@ -277,7 +277,7 @@ pub async fn upsert(db: &impl Write, new: &NewOccasion) -> Result<Occasion, Erro
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
     let row = db.query_one(&sql, &values).await?;
     Occasion::from_row(&row)
 }

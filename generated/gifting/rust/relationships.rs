@@ -318,7 +318,48 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Relationship::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("user_id", "related_user_id") exists, updates it with the given values.
+pub async fn upsert_by_user_id_related_user_id(
+    db: &impl Write,
+    new: &NewRelationship,
+) -> Result<Relationship, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    columns.push(r#""related_user_id""#);
+    values.push(&new.related_user_id);
+    columns.push(r#""relationship_type""#);
+    values.push(&new.relationship_type);
+    if let Some(value) = &new.nickname {
+        columns.push(r#""nickname""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#, r#""related_user_id""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Relationship::from_row(&row)
 }

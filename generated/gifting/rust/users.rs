@@ -245,7 +245,51 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    User::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values.
+pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""email""#);
+    values.push(&new.email);
+    columns.push(r#""name""#);
+    values.push(&new.name);
+    if let Some(value) = &new.is_active {
+        columns.push(r#""is_active""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.preferences {
+        columns.push(r#""preferences""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.birthday {
+        columns.push(r#""birthday""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""email""#],
+        &[r#""id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     User::from_row(&row)
 }

@@ -342,7 +342,53 @@ pub async fn upsert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""file_id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""file_id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Avatar::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("user_id") exists, updates it with the given values.
+pub async fn upsert_by_user_id(
+    db: &impl Write,
+    new: &NewAvatar,
+) -> Result<Avatar, Error> {
+    let file_id = new.file_id.unwrap_or_else(super::ids::FileId::new);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    columns.push(r#""file_id""#);
+    values.push(&file_id);
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    if let Some(value) = &new.content_type {
+        columns.push(r#""content_type""#);
+        values.push(value);
+    }
+    columns.push(r#""size_bytes""#);
+    values.push(&new.size_bytes);
+    columns.push(r#""sha256""#);
+    values.push(&new.sha256);
+    columns.push(r#""tenant_id""#);
+    values.push(&new.tenant_id);
+    columns.push(r#""bucket""#);
+    values.push(&new.bucket);
+    columns.push(r#""object_name""#);
+    values.push(&new.object_name);
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#],
+        &[r#""file_id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Avatar::from_row(&row)
 }

@@ -295,7 +295,52 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""connector_id""#], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""connector_id""#],
+        &[],
+        &[],
+        COLUMNS,
+    );
+    let row = db.query_one(&sql, &values).await?;
+    IdentityConnector::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("tenant_id", "issuer_url") exists, updates it with the given values.
+pub async fn upsert_by_tenant_id_issuer_url(
+    db: &impl Write,
+    new: &NewIdentityConnector,
+) -> Result<IdentityConnector, Error> {
+    let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    columns.push(r#""connector_id""#);
+    values.push(&connector_id);
+    columns.push(r#""tenant_id""#);
+    values.push(&new.tenant_id);
+    columns.push(r#""kind""#);
+    values.push(&new.kind);
+    columns.push(r#""issuer_url""#);
+    values.push(&new.issuer_url);
+    columns.push(r#""state""#);
+    values.push(&new.state);
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""tenant_id""#, r#""issuer_url""#],
+        &[r#""connector_id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     IdentityConnector::from_row(&row)
 }

@@ -259,7 +259,51 @@ pub async fn upsert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""tenant_id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""tenant_id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    Tenant::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("slug") exists, updates it with the given values.
+pub async fn upsert_by_slug(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
+    let tenant_id = new.tenant_id.unwrap_or_else(super::ids::TenantId::new);
+    let settings = new.settings.as_ref().map(Json);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    columns.push(r#""tenant_id""#);
+    values.push(&tenant_id);
+    columns.push(r#""slug""#);
+    values.push(&new.slug);
+    columns.push(r#""display_name""#);
+    values.push(&new.display_name);
+    if let Some(value) = &new.plan {
+        columns.push(r#""plan""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.seats {
+        columns.push(r#""seats""#);
+        values.push(value);
+    }
+    if let Some(value) = &settings {
+        columns.push(r#""settings""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""slug""#],
+        &[r#""tenant_id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     Tenant::from_row(&row)
 }

@@ -83,7 +83,7 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
     Ok(row.get(0))
 }
 
-/// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+/// Rows, `limit` at a time in primary-key order: pass the last row's values of these columns as `after` for the next page.
 pub async fn list(
     db: &impl Read,
     after: Option<(&super::ids::UserId, &str)>,
@@ -220,6 +220,7 @@ pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
         TABLE,
         &columns,
         &[r#""user_id""#, r#""key""#],
+        &[],
         &[],
         COLUMNS,
     );

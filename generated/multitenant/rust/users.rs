@@ -176,6 +176,46 @@ pub async fn list(
     User::from_rows(&rows)
 }
 
+/// Rows, `limit` at a time ordered by (tenant_id, user_id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
+pub async fn list_ordered_by_tenant_id_user_id(
+    db: &impl Read,
+    after: Option<(&super::ids::TenantId, &super::ids::UserId)>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<User>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") > ($2, $3) ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") < ($2, $3) ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+    };
+    User::from_rows(&rows)
+}
+
 /// The rows whose `tenant_id` is this tenants key.
 pub async fn list_by_tenant_id(
     db: &impl Read,
@@ -298,7 +338,62 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""user_id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""user_id""#], &[], &[], COLUMNS);
+    let row = db.query_one(&sql, &values).await?;
+    User::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("tenant_id", "email") exists, updates it with the given values.
+pub async fn upsert_by_tenant_id_email(
+    db: &impl Write,
+    new: &NewUser,
+) -> Result<User, Error> {
+    let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
+    let idp_user_info = new.idp_user_info.as_ref().map(Json);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    columns.push(r#""user_id""#);
+    values.push(&user_id);
+    columns.push(r#""tenant_id""#);
+    values.push(&new.tenant_id);
+    columns.push(r#""email""#);
+    values.push(&new.email);
+    if let Some(value) = &new.display_name {
+        columns.push(r#""display_name""#);
+        values.push(value);
+    }
+    if let Some(value) = &idp_user_info {
+        columns.push(r#""idp_user_info""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.last_seen_ip {
+        columns.push(r#""last_seen_ip""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.roles {
+        columns.push(r#""roles""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.managers {
+        columns.push(r#""managers""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""tenant_id""#, r#""email""#],
+        &[r#""user_id""#],
+        &[],
+        COLUMNS,
+    );
     let row = db.query_one(&sql, &values).await?;
     User::from_row(&row)
 }

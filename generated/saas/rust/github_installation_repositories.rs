@@ -322,6 +322,7 @@ pub async fn upsert(
         TABLE,
         &columns,
         &[r#""id""#],
+        &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );

@@ -209,6 +209,46 @@ pub async fn list_with_deleted(
     OrganizationMember::from_rows(&rows)
 }
 
+/// Rows not soft-deleted, `limit` at a time ordered by (organization_id, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
+pub async fn list_ordered_by_organization_id_id(
+    db: &impl Read,
+    after: Option<(&super::ids::ClerkOrgId, &super::ids::OrgMemberId)>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<OrganizationMember>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") > ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") < ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    &[&limit, &cursor.0, &cursor.1],
+                )
+                .await?
+        }
+    };
+    OrganizationMember::from_rows(&rows)
+}
+
 /// The rows whose `organization_id` is this organizations key, not soft-deleted.
 pub async fn list_by_organization_id(
     db: &impl Read,
@@ -398,6 +438,53 @@ pub async fn upsert(
     let sql = statement::upsert(
         TABLE,
         &columns,
+        &[r#""id""#],
+        &[],
+        &[r#""deleted_at" = NULL, "deleted" = false"#],
+        COLUMNS,
+    );
+    let row = db.query_one(&sql, &values).await?;
+    OrganizationMember::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("organization_id", "user_id") exists, updates it with the given values (and restores it if it was soft-deleted).
+pub async fn upsert_by_organization_id_user_id(
+    db: &impl Write,
+    new: &NewOrganizationMember,
+) -> Result<OrganizationMember, Error> {
+    let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    columns.push(r#""id""#);
+    values.push(&id);
+    columns.push(r#""organization_id""#);
+    values.push(&new.organization_id);
+    columns.push(r#""user_id""#);
+    values.push(&new.user_id);
+    if let Some(value) = &new.role {
+        columns.push(r#""role""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.deleted {
+        columns.push(r#""deleted""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.deleted_at {
+        columns.push(r#""deleted_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""organization_id""#, r#""user_id""#],
         &[r#""id""#],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,

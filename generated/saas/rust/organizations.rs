@@ -2,6 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
@@ -187,6 +188,45 @@ pub async fn list_with_deleted(
     Organization::from_rows(&rows)
 }
 
+/// The `users` rows related to this row through `organization_members` (the relation `members`).
+pub async fn list_members(
+    db: &impl Read,
+    key: &super::ids::ClerkOrgId,
+) -> Result<Vec<super::users::User>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            &[&key],
+        )
+        .await?;
+    super::users::User::from_rows(&rows)
+}
+
+/// [`list_members`] for many keys in one query: the related rows grouped by key, every key given present.
+pub async fn list_members_many(
+    db: &impl Read,
+    keys: &[super::ids::ClerkOrgId],
+) -> Result<HashMap<super::ids::ClerkOrgId, Vec<super::users::User>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT j."organization_id" AS "schemac_parent", t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<super::users::User>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
+    for row in &rows {
+        let key: super::ids::ClerkOrgId = schemac_runtime::column(
+            row,
+            "schemac_parent",
+        )?;
+        grouped.entry(key).or_default().push(super::users::User::from_row(row)?);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
     db: &impl Write,
@@ -284,6 +324,7 @@ pub async fn upsert(
         TABLE,
         &columns,
         &[r#""id""#],
+        &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );

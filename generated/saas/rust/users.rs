@@ -2,6 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
+use std::collections::HashMap;
 use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
@@ -198,6 +199,51 @@ pub async fn list_with_deleted(
     User::from_rows(&rows)
 }
 
+/// The `organizations` rows related to this row through `organization_members` (the relation `organizations`).
+pub async fn list_organizations(
+    db: &impl Read,
+    key: &super::ids::ClerkUserId,
+) -> Result<Vec<super::organizations::Organization>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            &[&key],
+        )
+        .await?;
+    super::organizations::Organization::from_rows(&rows)
+}
+
+/// [`list_organizations`] for many keys in one query: the related rows grouped by key, every key given present.
+pub async fn list_organizations_many(
+    db: &impl Read,
+    keys: &[super::ids::ClerkUserId],
+) -> Result<
+    HashMap<super::ids::ClerkUserId, Vec<super::organizations::Organization>>,
+    Error,
+> {
+    let rows = db
+        .query(
+            r#"SELECT j."user_id" AS "schemac_parent", t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<
+        super::ids::ClerkUserId,
+        Vec<super::organizations::Organization>,
+    > = keys.iter().map(|key| (key.clone(), Vec::new())).collect();
+    for row in &rows {
+        let key: super::ids::ClerkUserId = schemac_runtime::column(
+            row,
+            "schemac_parent",
+        )?;
+        grouped
+            .entry(key)
+            .or_default()
+            .push(super::organizations::Organization::from_row(row)?);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
@@ -312,6 +358,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         TABLE,
         &columns,
         &[r#""id""#],
+        &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );

@@ -81,7 +81,7 @@ pub fn render(schema: &Schema, source: &str) -> Result<Vec<RustFile>, CodegenErr
         files.push(("ids.rs".to_owned(), text));
     }
     for (table, module) in schema.tables.iter().zip(&modules) {
-        let t = view::table(schema, table, module, source);
+        let t = view::table(schema, table, module, &modules, source);
         let text = render_one(&env, "table.rs", context! { t })?;
         files.push((format!("{}.rs", names::unraw(module)), text));
     }

@@ -103,6 +103,30 @@ pub struct ForeignKeyView {
     pub copy: bool,
 }
 
+/// A list in the order of an index marked `paginate: true`.
+#[derive(Serialize)]
+pub struct OrderedList {
+    pub fn_name: String,
+    pub columns: String,
+    pub key: Key,
+}
+
+/// A many-to-many relation: the rows of another table reached through a junction.
+#[derive(Serialize)]
+pub struct RelationView {
+    pub name: String,
+    pub target: String,
+    pub junction: String,
+    /// `super::users::User`
+    pub target_struct: String,
+    pub key_ty: String,
+    pub key_param: String,
+    pub key_copy: bool,
+    /// The whole statement, `$1` being the keys (an array) or one key.
+    pub sql_many: String,
+    pub sql_one: String,
+}
+
 #[derive(Serialize)]
 pub struct SoftView {
     /// `"deleted_at" IS NULL`
@@ -134,6 +158,8 @@ pub struct TableView {
     pub soft: Option<SoftView>,
     pub insert_many: bool,
     pub insert_many_sql: String,
+    pub ordered_lists: Vec<OrderedList>,
+    pub relations: Vec<RelationView>,
     /// What the file takes from schemac_runtime.
     pub runtime_uses: String,
 }
@@ -235,7 +261,13 @@ fn field_ident(column: &Column) -> (String, String) {
     (ident, rename)
 }
 
-pub fn table(schema: &Schema, t: &Table, module: &str, source: &str) -> TableView {
+pub fn table(
+    schema: &Schema,
+    t: &Table,
+    module: &str,
+    modules: &[String],
+    source: &str,
+) -> TableView {
     let struct_name = struct_name(&t.name, t.rust_name.as_deref());
     let table_sql = qualified(&t.pg_schema, &t.name);
     let columns: Vec<(&Column, String, RustType)> = t
@@ -453,6 +485,38 @@ pub fn table(schema: &Schema, t: &Table, module: &str, source: &str) -> TableVie
         .filter(|u| Some(&u.columns) != t.primary_key.as_ref().map(|p| &p.columns))
         .filter_map(|u| key(&u.columns, 1))
         .collect();
+    let ordered_lists: Vec<OrderedList> = t
+        .indexes
+        .iter()
+        .filter(|ix| ix.paginate)
+        .filter_map(|ix| {
+            let mut cols: Vec<String> = ix
+                .keys
+                .iter()
+                .map(|k| k.column.clone())
+                .collect::<Option<Vec<_>>>()?;
+            // NULLs have no place in a keyset comparison.
+            if cols.iter().any(|c| t.column(c).is_none_or(|c| c.nullable)) {
+                return None;
+            }
+            for p in &pk_columns {
+                if !cols.iter().any(|c| c == p) {
+                    cols.push((*p).to_owned());
+                }
+            }
+            let k = key(&cols, 1)?;
+            Some(OrderedList {
+                fn_name: format!("list_ordered_by_{}", k.suffix),
+                columns: cols.join(", "),
+                key: k,
+            })
+        })
+        .collect();
+    let relations: Vec<RelationView> = t
+        .relations
+        .iter()
+        .filter_map(|r| relation(schema, t, r, modules))
+        .collect();
     let fks: Vec<ForeignKeyView> = t
         .foreign_keys
         .iter()
@@ -550,8 +614,86 @@ pub fn table(schema: &Schema, t: &Table, module: &str, source: &str) -> TableVie
         soft,
         insert_many,
         insert_many_sql,
+        ordered_lists,
+        relations,
         runtime_uses: uses.join(", "),
     }
+}
+
+/// The loaders of a many-to-many relation, when its junction has a
+/// single-column foreign key to each side and this table a one-column key.
+fn relation(
+    schema: &Schema,
+    t: &Table,
+    r: &schemac_schema::model::Relation,
+    modules: &[String],
+) -> Option<RelationView> {
+    let pk = t.primary_key.as_ref().filter(|p| p.columns.len() == 1)?;
+    let (target_at, target) = schema
+        .tables
+        .iter()
+        .enumerate()
+        .find(|(_, o)| o.name == r.many_to_many)?;
+    let junction = schema.tables.iter().find(|o| o.name == r.through)?;
+    let to_self = junction.foreign_keys.iter().find(|fk| {
+        fk.ref_table == t.name && fk.columns.len() == 1 && fk.ref_columns == pk.columns
+    })?;
+    let to_target = junction.foreign_keys.iter().find(|fk| {
+        fk.ref_table == target.name && fk.columns.len() == 1 && !std::ptr::eq(*fk, to_self)
+    })?;
+    let key_column = t.column(&pk.columns[0])?;
+    let rt = rust_type(key_column, schema);
+    let select = target
+        .columns
+        .iter()
+        .map(|c| format!("t.{}", ident(&c.name)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut live = Vec::new();
+    for (alias, table) in [("t", target), ("j", junction)] {
+        if let Some(soft) = &table.soft_delete {
+            live.push(format!("{alias}.{} IS NULL", ident(&soft.at)));
+        }
+    }
+    let live: String = live.iter().map(|l| format!(" AND {l}")).collect();
+    let order = target
+        .primary_key
+        .as_ref()
+        .map(|p| {
+            let cols: Vec<String> = p
+                .columns
+                .iter()
+                .map(|c| format!("t.{}", ident(c)))
+                .collect();
+            format!(" ORDER BY {}", cols.join(", "))
+        })
+        .unwrap_or_default();
+    let from = format!(
+        "FROM {} t JOIN {} j ON j.{} = t.{} WHERE j.{}",
+        qualified(&target.pg_schema, &target.name),
+        qualified(&junction.pg_schema, &junction.name),
+        ident(&to_target.columns[0]),
+        ident(&to_target.ref_columns[0]),
+        ident(&to_self.columns[0]),
+    );
+    Some(RelationView {
+        name: snake_ident(&r.name),
+        target: target.name.clone(),
+        junction: junction.name.clone(),
+        target_struct: format!(
+            "super::{}::{}",
+            modules[target_at],
+            struct_name(&target.name, target.rust_name.as_deref())
+        ),
+        key_ty: rt.value.clone(),
+        key_param: rt.param.clone(),
+        key_copy: rt.copy,
+        sql_many: format!(
+            "SELECT j.{} AS \"schemac_parent\", {select} {from} = ANY($1){live}{order}",
+            ident(&to_self.columns[0])
+        ),
+        sql_one: format!("SELECT {select} {from} = $1{live}{order}"),
+    })
 }
 
 fn nullable(ty: &str, nullable: bool) -> String {

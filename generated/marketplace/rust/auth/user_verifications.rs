@@ -311,7 +311,7 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
     let row = db.query_one(&sql, &values).await?;
     UserVerification::from_row(&row)
 }

@@ -435,6 +435,111 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         TABLE,
         &columns,
         &[r#""id""#],
+        &[],
+        &[r#""deleted_at" = NULL"#],
+        COLUMNS,
+    );
+    let row = db.query_one(&sql, &values).await?;
+    User::from_row(&row)
+}
+
+/// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values (and restores it if it was soft-deleted).
+pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+    let mut columns: Vec<&'static str> = Vec::with_capacity(23);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
+    if let Some(value) = &new.id {
+        columns.push(r#""id""#);
+        values.push(value);
+    }
+    columns.push(r#""email""#);
+    values.push(&new.email);
+    if let Some(value) = &new.name {
+        columns.push(r#""name""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.contact_number {
+        columns.push(r#""contact_number""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.contact_number_country_code {
+        columns.push(r#""contact_number_country_code""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.city {
+        columns.push(r#""city""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.state {
+        columns.push(r#""state""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.country {
+        columns.push(r#""country""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.pincode {
+        columns.push(r#""pincode""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.gender {
+        columns.push(r#""gender""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.dob {
+        columns.push(r#""dob""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.status {
+        columns.push(r#""status""#);
+        values.push(value);
+    }
+    columns.push(r#""registration_platform""#);
+    values.push(&new.registration_platform);
+    if let Some(value) = &new.purpose_code {
+        columns.push(r#""purpose_code""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.nationality {
+        columns.push(r#""nationality""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.ethnicity {
+        columns.push(r#""ethnicity""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.qualification {
+        columns.push(r#""qualification""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.profession {
+        columns.push(r#""profession""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.role {
+        columns.push(r#""role""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.is_online {
+        columns.push(r#""is_online""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.created_at {
+        columns.push(r#""created_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.updated_at {
+        columns.push(r#""updated_at""#);
+        values.push(value);
+    }
+    if let Some(value) = &new.deleted_at {
+        columns.push(r#""deleted_at""#);
+        values.push(value);
+    }
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""email""#],
+        &[r#""id""#],
         &[r#""deleted_at" = NULL"#],
         COLUMNS,
     );

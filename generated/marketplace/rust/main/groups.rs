@@ -271,7 +271,7 @@ pub async fn upsert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
     let row = db.query_one(&sql, &values).await?;
     Group::from_row(&row)
 }
