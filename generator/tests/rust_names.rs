@@ -1,0 +1,90 @@
+//! Names that are awkward in Rust or SQL come out valid and idiomatic.
+
+use schemac::rust::render;
+use schemac_schema::{Diagnostics, SourceMap, compile_sources};
+
+const SCHEMA: &str = r#"
+enums:
+  shade: ["light blue", "light_blue", "Light-Blue", "2nd"]
+tables:
+  order:
+    columns:
+      id: { type: bigserial, primary_key: true }
+      type: text
+      match: text?
+      ref: { type: integer, default: 0 }
+      CamelCase: text
+      self: text
+      shade: shade
+  user:
+    columns:
+      id: { type: serial, primary_key: true }
+      order_id: { references: order }
+      secret: { type: text, sensitive: true }
+"#;
+
+fn files() -> Vec<(String, String)> {
+    let compiled = compile_sources(
+        vec![("main".into(), vec![("schema/s.yaml".into(), SCHEMA.into())])],
+        SourceMap::new(),
+        Diagnostics::new(),
+    );
+    assert!(!compiled.has_errors(), "{}", compiled.render_diagnostics());
+    render(&compiled.schemas[0], "schema/ (database `main`)").expect("valid Rust")
+}
+
+fn file<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
+    &files.iter().find(|(n, _)| n == name).expect(name).1
+}
+
+#[test]
+fn keywords_camel_case_and_reserved_table_names() {
+    let files = files();
+    let order = file(&files, "order.rs");
+    for expected in [
+        "pub struct Order {",
+        "pub r#type: String,",
+        "pub r#match: Option<String>,",
+        "pub r#ref: i32,",
+        "#[row(rename = \"CamelCase\")]\n    pub camel_case: String,",
+        "#[row(rename = \"self\")]\n    pub self_: String,",
+        r###"pub const TABLE: &str = r#""public"."order""#;"###,
+    ] {
+        assert!(
+            order.contains(expected),
+            "order.rs lacks {expected:?}:\n{order}"
+        );
+    }
+    let user = file(&files, "user.rs");
+    assert!(user.contains("pub async fn list_by_order_id("), "{user}");
+    assert!(
+        user.contains(".field(\"secret\", &\"<redacted>\")"),
+        "{user}"
+    );
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["enums.rs", "mod.rs", "order.rs", "user.rs"]);
+    let module = file(&files, "mod.rs");
+    assert!(module.contains("pub mod order;\npub mod user;"), "{module}");
+}
+
+#[test]
+fn enum_labels_become_distinct_variants() {
+    let files = files();
+    let enums = file(&files, "enums.rs");
+    for expected in [
+        "#[pg(rename = \"light blue\")]\n    LightBlue,",
+        "#[pg(rename = \"light_blue\")]\n    LightBlue2,",
+        "#[pg(rename = \"Light-Blue\")]\n    LightBlue3,",
+        "#[pg(rename = \"2nd\")]\n    V2nd,",
+    ] {
+        assert!(
+            enums.contains(expected),
+            "enums.rs lacks {expected:?}:\n{enums}"
+        );
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(files(), files());
+}
