@@ -222,6 +222,60 @@ fn multitenant_repositories_return_what_the_database_holds() {
             assert_eq!(seen, sorted, "{order:?}: in key order, each row once");
         }
 
+        // insert_many with array columns: given, empty, left to the default.
+        let mut many = Vec::new();
+        for i in 0..300 {
+            let mut u = new_user(empty.tenant_id, &format!("u{i}@empty.test"));
+            u.roles = match i % 3 {
+                0 => None,
+                1 => Some(vec![]),
+                _ => Some(vec![format!("role-{i}"), "o'quote \"and\" {braces}".into()]),
+            };
+            u.managers = Some(if i % 2 == 0 {
+                vec![ada.user_id, bob.user_id]
+            } else {
+                vec![]
+            });
+            many.push(u);
+        }
+        let statements = count_statements(|| async {
+            let inserted = users::insert_many(&pool, &many)
+                .await
+                .expect("insert_many with arrays");
+            for (i, (given, stored)) in many.iter().zip(&inserted).enumerate() {
+                assert_eq!(stored.email, given.email, "row {i}: in order");
+                let roles = given.roles.clone().unwrap_or_else(|| vec!["member".into()]);
+                assert_eq!(stored.roles, roles, "row {i}");
+                assert_eq!(Some(&stored.managers), given.managers.as_ref(), "row {i}");
+            }
+            let listed = users::list_by_tenant_id(&pool, &empty.tenant_id)
+                .await
+                .expect("list");
+            assert_eq!(listed.len(), 300);
+            assert_eq!(
+                listed
+                    .iter()
+                    .map(|u| (u.user_id, u.roles.clone(), u.managers.clone()))
+                    .collect::<std::collections::BTreeSet<_>>(),
+                inserted
+                    .iter()
+                    .map(|u| (u.user_id, u.roles.clone(), u.managers.clone()))
+                    .collect(),
+                "what insert_many returned is what the table holds"
+            );
+        })
+        .await;
+        assert_eq!(
+            statements, 2,
+            "insert_many is one statement (and the list one more)"
+        );
+        for u in users::list_by_tenant_id(&pool, &empty.tenant_id)
+            .await
+            .expect("list")
+        {
+            assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+        }
+
         // Pagination in the order of an index marked `paginate` (tenant_id, user_id).
         let mut seen = Vec::new();
         let mut cursor: Option<(TenantId, schemac_generated::multitenant::ids::UserId)> = None;
@@ -431,4 +485,115 @@ where
     logs.lines()
         .filter(|l| l.contains("schemac_runtime::query"))
         .count()
+}
+
+/// The other examples: sequence keys left to the database (and given) in
+/// insert_many, self-references, nullable arrays with defaults.
+#[test]
+fn other_examples_insert_and_read_back() {
+    use schemac_generated::{campus, gifting, marketplace};
+
+    let campus_db = database_with("campus", "gen_campus");
+    let gifting_db = database_with("gifting", "gen_gifting");
+    let marketplace_db = {
+        let mut db = TestDb::create("gen_marketplace");
+        let sql = std::fs::read_to_string(
+            repo_root().join("generated/marketplace/migrations/main/0000_init.sql"),
+        )
+        .expect("main init migration");
+        db.apply_migration(&sql);
+        db
+    };
+    runtime().block_on(async {
+        let campus_pool = pool(&campus_db);
+        let gifting_pool = pool(&gifting_db);
+        let marketplace_pool = pool(&marketplace_db);
+        let pool = campus_pool;
+        let rows: Vec<campus::branches::NewBranch> = (0..50)
+            .map(|i| campus::branches::NewBranch {
+                id: None,
+                name: format!("Branch {i}"),
+                code: (i % 2 == 0).then(|| format!("B{i}")),
+            })
+            .collect();
+        let inserted = campus::branches::insert_many(&pool, &rows)
+            .await
+            .expect("insert_many");
+        let ids: Vec<i32> = inserted.iter().map(|b| b.id).collect();
+        assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "the sequence, in order");
+        let one = campus::branches::insert(
+            &pool,
+            &campus::branches::NewBranch {
+                id: None,
+                name: "After".into(),
+                code: None,
+            },
+        )
+        .await
+        .expect("insert");
+        assert_eq!(one.id, 51, "insert_many advanced the sequence");
+        assert_eq!(
+            campus::branches::get(&pool, &7).await.expect("get"),
+            Some(inserted[6].clone())
+        );
+
+        let pool = gifting_pool;
+        let root = gifting::gift_categories::insert(
+            &pool,
+            &gifting::gift_categories::NewGiftCategory {
+                id: Some(100),
+                name: "Root".into(),
+                parent_id: None,
+            },
+        )
+        .await
+        .expect("insert with an explicit key");
+        let children: Vec<_> = (0..3)
+            .map(|i| gifting::gift_categories::NewGiftCategory {
+                id: None,
+                name: format!("Child {i}"),
+                parent_id: Some(root.id),
+            })
+            .collect();
+        gifting::gift_categories::insert_many(&pool, &children)
+            .await
+            .expect("insert_many");
+        let grouped = gifting::gift_categories::list_by_parent_id_many(&pool, &[root.id])
+            .await
+            .expect("batched");
+        assert_eq!(grouped[&root.id].len(), 3);
+
+        let pool = marketplace_pool;
+        let groups: Vec<_> = [None, Some(None), Some(Some(vec![1, 2, 3]))]
+            .into_iter()
+            .enumerate()
+            .map(|(i, members)| marketplace::main::groups::NewGroup {
+                id: None,
+                name: format!("group {i}"),
+                product_id: None,
+                members,
+                last_message_id: None,
+                created_at: None,
+                updated_at: None,
+            })
+            .collect();
+        let inserted = marketplace::main::groups::insert_many(&pool, &groups)
+            .await
+            .expect("insert_many");
+        let single = marketplace::main::groups::insert(&pool, &groups[1])
+            .await
+            .expect("insert");
+        assert_eq!(
+            inserted[1].members, inserted[0].members,
+            "insert_many: Some(None) takes the default"
+        );
+        assert_eq!(single.members, None, "insert: Some(None) is NULL");
+        assert_eq!(inserted[2].members, Some(vec![1, 2, 3]));
+        assert_eq!(
+            marketplace::main::groups::get(&pool, &inserted[2].id)
+                .await
+                .expect("get"),
+            Some(inserted[2].clone())
+        );
+    });
 }

@@ -224,6 +224,79 @@ pub async fn insert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Erro
     AuditLog::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewAuditLog],
+) -> Result<Vec<AuditLog>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let occurred_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.occurred_at.as_ref())
+        .collect();
+    let actor_id_values: Vec<_> = rows.iter().map(|row| row.actor_id.as_ref()).collect();
+    let actor_type_values: Vec<_> = rows.iter().map(|row| &row.actor_type).collect();
+    let action_values: Vec<_> = rows.iter().map(|row| &row.action).collect();
+    let entity_type_values: Vec<_> = rows.iter().map(|row| &row.entity_type).collect();
+    let entity_id_values: Vec<_> = rows.iter().map(|row| &row.entity_id).collect();
+    let before_values: Vec<_> = rows.iter().map(|row| row.before.as_ref()).collect();
+    let after_values: Vec<_> = rows.iter().map(|row| row.after.as_ref()).collect();
+    let ip_address_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.ip_address.as_ref())
+        .collect();
+    let user_agent_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.user_agent.as_ref())
+        .collect();
+    let request_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.request_id.as_ref())
+        .collect();
+    let reason_values: Vec<_> = rows.iter().map(|row| row.reason.as_ref()).collect();
+    let metadata_values: Vec<_> = rows.iter().map(|row| row.metadata.as_ref()).collect();
+    let retention_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.retention.as_ref())
+        .collect();
+    let local_time_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.local_time.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::timestamptz[], $3::uuid[], $4::"public"."audit_actor"[], $5::varchar(100)[], $6::varchar(100)[], $7::text[], $8::jsonb[], $9::jsonb[], $10::inet[], $11::text[], $12::uuid[], $13::text[], $14::jsonb[], $15::interval[], $16::time[], $17::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, schemac_row)) INSERT INTO "audit"."audit_logs" ("id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"audit"."audit_logs"', 'id'))), COALESCE(u.c1, now()), u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, u.c11, u.c12, COALESCE(u.c13, '{}'::jsonb), COALESCE(u.c14, '400 days'), u.c15 FROM u ORDER BY u.schemac_row RETURNING "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time""#,
+            &[
+                &id_values,
+                &occurred_at_values,
+                &actor_id_values,
+                &actor_type_values,
+                &action_values,
+                &entity_type_values,
+                &entity_id_values,
+                &before_values,
+                &after_values,
+                &ip_address_values,
+                &user_agent_values,
+                &request_id_values,
+                &reason_values,
+                &metadata_values,
+                &retention_values,
+                &local_time_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    AuditLog::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(16);

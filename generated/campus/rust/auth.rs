@@ -205,41 +205,53 @@ pub async fn insert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
     Auth::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<Vec<Auth>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let email: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let email_verified: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let email_verified_values: Vec<_> = rows
         .iter()
         .map(|row| row.email_verified.as_ref())
         .collect();
-    let password_hash: Vec<_> = rows
+    let password_hash_values: Vec<_> = rows
         .iter()
         .map(|row| row.password_hash.as_ref())
         .collect();
-    let role: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let banned: Vec<_> = rows.iter().map(|row| row.banned.as_ref()).collect();
-    let ban_expires: Vec<_> = rows.iter().map(|row| row.ban_expires.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
+    let banned_values: Vec<_> = rows.iter().map(|row| row.banned.as_ref()).collect();
+    let ban_expires_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.ban_expires.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u."id", gen_random_uuid()), u."email", COALESCE(u."email_verified", false), u."password_hash", COALESCE(u."role", 'student'), COALESCE(u."banned", false), u."ban_expires", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[]) AS u("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, schemac_row)) INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, COALESCE(u.c2, false), u.c3, COALESCE(u.c4, 'student'), COALESCE(u.c5, false), u.c6, COALESCE(u.c7, now()), COALESCE(u.c8, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#,
             &[
-                &id,
-                &email,
-                &email_verified,
-                &password_hash,
-                &role,
-                &banned,
-                &ban_expires,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &email_values,
+                &email_verified_values,
+                &password_hash_values,
+                &role_values,
+                &banned_values,
+                &ban_expires_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

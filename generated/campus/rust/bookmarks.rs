@@ -228,9 +228,10 @@ pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
     Bookmark::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewBookmark],
@@ -238,14 +239,24 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let post_id: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let post_id_values: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u."id", gen_random_uuid()), u."post_id", u."user_id", COALESCE(u."created_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS u("id", "post_id", "user_id", "created_at") RETURNING "id", "post_id", "user_id", "created_at""#,
-            &[&id, &post_id, &user_id, &created_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "user_id", "created_at""#,
+            &[
+                &id_values,
+                &post_id_values,
+                &user_id_values,
+                &created_at_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     Bookmark::from_rows(&rows)

@@ -141,6 +141,30 @@ pub async fn insert(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
     Branch::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewBranch],
+) -> Result<Vec<Branch>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let code_values: Vec<_> = rows.iter().map(|row| row.code.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::text[], $3::char(4)[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."branches" ("id", "name", "code") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."branches"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "code""#,
+            &[&id_values, &name_values, &code_values, &schemac_rows],
+        )
+        .await?;
+    Branch::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);

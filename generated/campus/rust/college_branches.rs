@@ -215,9 +215,10 @@ pub async fn insert(
     CollegeBranch::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewCollegeBranch],
@@ -225,13 +226,14 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let college_id: Vec<_> = rows.iter().map(|row| &row.college_id).collect();
-    let branch_id: Vec<_> = rows.iter().map(|row| &row.branch_id).collect();
-    let seats: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
+    let college_id_values: Vec<_> = rows.iter().map(|row| &row.college_id).collect();
+    let branch_id_values: Vec<_> = rows.iter().map(|row| &row.branch_id).collect();
+    let seats_values: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u."college_id", u."branch_id", u."seats" FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[]) AS u("college_id", "branch_id", "seats") RETURNING "college_id", "branch_id", "seats""#,
-            &[&college_id, &branch_id, &seats],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "college_id", "branch_id", "seats""#,
+            &[&college_id_values, &branch_id_values, &seats_values, &schemac_rows],
         )
         .await?;
     CollegeBranch::from_rows(&rows)

@@ -197,9 +197,10 @@ pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
     College::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewCollege],
@@ -207,16 +208,28 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let name: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let email_domain: Vec<_> = rows.iter().map(|row| &row.email_domain).collect();
-    let city: Vec<_> = rows.iter().map(|row| &row.city).collect();
-    let state: Vec<_> = rows.iter().map(|row| &row.state).collect();
-    let profile_url: Vec<_> = rows.iter().map(|row| row.profile_url.as_ref()).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let email_domain_values: Vec<_> = rows.iter().map(|row| &row.email_domain).collect();
+    let city_values: Vec<_> = rows.iter().map(|row| &row.city).collect();
+    let state_values: Vec<_> = rows.iter().map(|row| &row.state).collect();
+    let profile_url_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.profile_url.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u."id", gen_random_uuid()), u."name", u."email_domain", u."city", u."state", u."profile_url" FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u("id", "name", "email_domain", "city", "state", "profile_url") RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#,
-            &[&id, &name, &email_domain, &city, &state, &profile_url],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#,
+            &[
+                &id_values,
+                &name_values,
+                &email_domain_values,
+                &city_values,
+                &state_values,
+                &profile_url_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     College::from_rows(&rows)

@@ -279,9 +279,10 @@ pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
     Comment::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewComment],
@@ -289,29 +290,40 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let post_id: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
-    let commented_by: Vec<_> = rows.iter().map(|row| &row.commented_by).collect();
-    let parent_comment_id: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let post_id_values: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
+    let commented_by_values: Vec<_> = rows.iter().map(|row| &row.commented_by).collect();
+    let parent_comment_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.parent_comment_id.as_ref())
         .collect();
-    let content: Vec<_> = rows.iter().map(|row| &row.content).collect();
-    let is_edited: Vec<_> = rows.iter().map(|row| row.is_edited.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let content_values: Vec<_> = rows.iter().map(|row| &row.content).collect();
+    let is_edited_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.is_edited.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u."id", gen_random_uuid()), u."post_id", u."commented_by", u."parent_comment_id", u."content", COALESCE(u."is_edited", false), COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[]) AS u("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#,
             &[
-                &id,
-                &post_id,
-                &commented_by,
-                &parent_comment_id,
-                &content,
-                &is_edited,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &post_id_values,
+                &commented_by_values,
+                &parent_comment_id_values,
+                &content_values,
+                &is_edited_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -296,6 +296,75 @@ pub async fn insert(
     PlatformUser::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewPlatformUser],
+) -> Result<Vec<PlatformUser>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let auth_id_values: Vec<_> = rows.iter().map(|row| &row.auth_id).collect();
+    let username_values: Vec<_> = rows.iter().map(|row| &row.username).collect();
+    let college_id_values: Vec<_> = rows.iter().map(|row| &row.college_id).collect();
+    let branch_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.branch_id.as_ref())
+        .collect();
+    let karma_values: Vec<_> = rows.iter().map(|row| row.karma.as_ref()).collect();
+    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
+    let mut notify_on_elements = Vec::new();
+    let mut notify_on_rows: Vec<i64> = Vec::new();
+    let mut notify_on_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.notify_on.as_ref();
+        notify_on_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            notify_on_elements.push(element);
+            notify_on_rows.push(number);
+        }
+    }
+    let graduation_year_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.graduation_year.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(30)[], $4::uuid[], $5::integer[], $6::integer[], $7::"public"."user_status"[], $10::bool[], $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, g7, c8, c9, c10, schemac_row)), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($8::"public"."notification_kind"[], $9::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."platform_users" ("id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 0), COALESCE(u.c6, 'active'), CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{"reply","mention"}'::"public"."notification_kind"[] END, u.c8, COALESCE(u.c9, now()), COALESCE(u.c10, now()) FROM u LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at""#,
+            &[
+                &id_values,
+                &auth_id_values,
+                &username_values,
+                &college_id_values,
+                &branch_id_values,
+                &karma_values,
+                &status_values,
+                &notify_on_elements,
+                &notify_on_rows,
+                &notify_on_given,
+                &graduation_year_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    PlatformUser::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
     db: &impl Write,

@@ -329,51 +329,69 @@ pub async fn insert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
     Post::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<Vec<Post>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let posted_by: Vec<_> = rows.iter().map(|row| &row.posted_by).collect();
-    let title: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let content: Vec<_> = rows.iter().map(|row| &row.content).collect();
-    let topic: Vec<_> = rows.iter().map(|row| &row.topic).collect();
-    let is_private: Vec<_> = rows.iter().map(|row| row.is_private.as_ref()).collect();
-    let is_banned: Vec<_> = rows.iter().map(|row| row.is_banned.as_ref()).collect();
-    let is_shadow_banned: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let posted_by_values: Vec<_> = rows.iter().map(|row| &row.posted_by).collect();
+    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let content_values: Vec<_> = rows.iter().map(|row| &row.content).collect();
+    let topic_values: Vec<_> = rows.iter().map(|row| &row.topic).collect();
+    let is_private_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.is_private.as_ref())
+        .collect();
+    let is_banned_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.is_banned.as_ref())
+        .collect();
+    let is_shadow_banned_values: Vec<_> = rows
         .iter()
         .map(|row| row.is_shadow_banned.as_ref())
         .collect();
-    let upvotes: Vec<_> = rows.iter().map(|row| row.upvotes.as_ref()).collect();
-    let downvotes: Vec<_> = rows.iter().map(|row| row.downvotes.as_ref()).collect();
-    let hot_rank: Vec<_> = rows.iter().map(|row| row.hot_rank.as_ref()).collect();
-    let pinned_comment: Vec<_> = rows
+    let upvotes_values: Vec<_> = rows.iter().map(|row| row.upvotes.as_ref()).collect();
+    let downvotes_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.downvotes.as_ref())
+        .collect();
+    let hot_rank_values: Vec<_> = rows.iter().map(|row| row.hot_rank.as_ref()).collect();
+    let pinned_comment_values: Vec<_> = rows
         .iter()
         .map(|row| row.pinned_comment.as_ref())
         .collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."posts" ("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") SELECT COALESCE(u."id", gen_random_uuid()), u."posted_by", u."title", u."content", u."topic", COALESCE(u."is_private", false), COALESCE(u."is_banned", false), COALESCE(u."is_shadow_banned", false), COALESCE(u."upvotes", 0), COALESCE(u."downvotes", 0), COALESCE(u."hot_rank", 0), u."pinned_comment_id", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(300)[], $4::text[], $5::"public"."topic"[], $6::boolean[], $7::boolean[], $8::boolean[], $9::integer[], $10::integer[], $11::double precision[], $12::uuid[], $13::timestamptz[], $14::timestamptz[]) AS u("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") RETURNING "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(300)[], $4::text[], $5::"public"."topic"[], $6::boolean[], $7::boolean[], $8::boolean[], $9::integer[], $10::integer[], $11::double precision[], $12::uuid[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, schemac_row)) INSERT INTO "public"."posts" ("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, false), COALESCE(u.c7, false), COALESCE(u.c8, 0), COALESCE(u.c9, 0), COALESCE(u.c10, 0), u.c11, COALESCE(u.c12, now()), COALESCE(u.c13, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at""#,
             &[
-                &id,
-                &posted_by,
-                &title,
-                &content,
-                &topic,
-                &is_private,
-                &is_banned,
-                &is_shadow_banned,
-                &upvotes,
-                &downvotes,
-                &hot_rank,
-                &pinned_comment,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &posted_by_values,
+                &title_values,
+                &content_values,
+                &topic_values,
+                &is_private_values,
+                &is_banned_values,
+                &is_shadow_banned_values,
+                &upvotes_values,
+                &downvotes_values,
+                &hot_rank_values,
+                &pinned_comment_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -215,9 +215,10 @@ pub async fn insert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
     Session::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewSession],
@@ -225,16 +226,31 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let token: Vec<_> = rows.iter().map(|row| &row.token).collect();
-    let ip_address: Vec<_> = rows.iter().map(|row| row.ip_address.as_ref()).collect();
-    let user_agent: Vec<_> = rows.iter().map(|row| row.user_agent.as_ref()).collect();
-    let expires_at: Vec<_> = rows.iter().map(|row| &row.expires_at).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let token_values: Vec<_> = rows.iter().map(|row| &row.token).collect();
+    let ip_address_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.ip_address.as_ref())
+        .collect();
+    let user_agent_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.user_agent.as_ref())
+        .collect();
+    let expires_at_values: Vec<_> = rows.iter().map(|row| &row.expires_at).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u."id", gen_random_uuid()), u."user_id", u."token", u."ip_address", u."user_agent", u."expires_at" FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[]) AS u("id", "user_id", "token", "ip_address", "user_agent", "expires_at") RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#,
-            &[&id, &user_id, &token, &ip_address, &user_agent, &expires_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#,
+            &[
+                &id_values,
+                &user_id_values,
+                &token_values,
+                &ip_address_values,
+                &user_agent_values,
+                &expires_at_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     Session::from_rows(&rows)

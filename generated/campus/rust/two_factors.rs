@@ -183,6 +183,46 @@ pub async fn insert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Er
     TwoFactor::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewTwoFactor],
+) -> Result<Vec<TwoFactor>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let secret_values: Vec<_> = rows.iter().map(|row| &row.secret).collect();
+    let mut backup_codes_elements = Vec::new();
+    let mut backup_codes_rows: Vec<i64> = Vec::new();
+    for (number, row) in (1..).zip(rows) {
+        let value = Some(&row.backup_codes);
+        for element in value.into_iter().flatten() {
+            backup_codes_elements.push(element);
+            backup_codes_rows.push(number);
+        }
+    }
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $6::int8[]) AS u(c0, c1, c2, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::text[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."two_factors" ("id", "user_id", "secret", "backup_codes") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(a3.v, '{}') FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "user_id", "secret", "backup_codes""#,
+            &[
+                &id_values,
+                &user_id_values,
+                &secret_values,
+                &backup_codes_elements,
+                &backup_codes_rows,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    TwoFactor::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);

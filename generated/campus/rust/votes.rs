@@ -204,23 +204,33 @@ pub async fn insert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
     Vote::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<Vec<Vote>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let target_type: Vec<_> = rows.iter().map(|row| &row.target_type).collect();
-    let target_id: Vec<_> = rows.iter().map(|row| &row.target_id).collect();
-    let vote_type: Vec<_> = rows.iter().map(|row| &row.vote_type).collect();
-    let weight: Vec<_> = rows.iter().map(|row| row.weight.as_ref()).collect();
-    let voted_at: Vec<_> = rows.iter().map(|row| row.voted_at.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let target_type_values: Vec<_> = rows.iter().map(|row| &row.target_type).collect();
+    let target_id_values: Vec<_> = rows.iter().map(|row| &row.target_id).collect();
+    let vote_type_values: Vec<_> = rows.iter().map(|row| &row.vote_type).collect();
+    let weight_values: Vec<_> = rows.iter().map(|row| row.weight.as_ref()).collect();
+    let voted_at_values: Vec<_> = rows.iter().map(|row| row.voted_at.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u."user_id", u."target_type", u."target_id", u."vote_type", COALESCE(u."weight", 1.0), COALESCE(u."voted_at", now()) FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[]) AS u("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#,
-            &[&user_id, &target_type, &target_id, &vote_type, &weight, &voted_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, 1.0), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#,
+            &[
+                &user_id_values,
+                &target_type_values,
+                &target_id_values,
+                &vote_type_values,
+                &weight_values,
+                &voted_at_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     Vote::from_rows(&rows)

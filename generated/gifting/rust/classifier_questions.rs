@@ -149,6 +149,47 @@ pub async fn insert(
     ClassifierQuestion::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewClassifierQuestion],
+) -> Result<Vec<ClassifierQuestion>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let question_values: Vec<_> = rows.iter().map(|row| &row.question).collect();
+    let position_values: Vec<_> = rows.iter().map(|row| &row.position).collect();
+    let mut choices_elements = Vec::new();
+    let mut choices_rows: Vec<i64> = Vec::new();
+    let mut choices_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.choices.as_ref();
+        choices_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            choices_elements.push(element);
+            choices_rows.push(number);
+        }
+    }
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::smallint[], $5::bool[], $6::int8[]) AS u(c0, c1, g2, schemac_row)), a2 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($3::text[], $4::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."classifier_questions" ("question", "position", "choices") SELECT u.c0, u.c1, CASE WHEN u.g2 THEN COALESCE(a2.v, '{}') ELSE '{"yes","no","maybe"}'::text[] END FROM u LEFT JOIN a2 ON a2.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "question", "position", "choices""#,
+            &[
+                &question_values,
+                &position_values,
+                &choices_elements,
+                &choices_rows,
+                &choices_given,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    ClassifierQuestion::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
     db: &impl Write,

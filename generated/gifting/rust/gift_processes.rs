@@ -386,9 +386,10 @@ pub async fn insert(
     GiftProcess::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewGiftProcess],
@@ -396,36 +397,47 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let recipient_id: Vec<_> = rows.iter().map(|row| &row.recipient_id).collect();
-    let occasion_id: Vec<_> = rows.iter().map(|row| row.occasion_id.as_ref()).collect();
-    let relationship_id: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let recipient_id_values: Vec<_> = rows.iter().map(|row| &row.recipient_id).collect();
+    let occasion_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.occasion_id.as_ref())
+        .collect();
+    let relationship_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.relationship_id.as_ref())
         .collect();
-    let selected_gift_id: Vec<_> = rows
+    let selected_gift_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.selected_gift_id.as_ref())
         .collect();
-    let status: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
-    let budget: Vec<_> = rows.iter().map(|row| row.budget.as_ref()).collect();
-    let state: Vec<_> = rows.iter().map(|row| row.state.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
+    let budget_values: Vec<_> = rows.iter().map(|row| row.budget.as_ref()).collect();
+    let state_values: Vec<_> = rows.iter().map(|row| row.state.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u."id", uuid_generate_v4()), u."recipient_id", u."occasion_id", u."relationship_id", u."selected_gift_id", COALESCE(u."status", 'pending'), u."budget", COALESCE(u."state", '{}'::jsonb), COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[]) AS u("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 'pending'), u.c6, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#,
             &[
-                &id,
-                &recipient_id,
-                &occasion_id,
-                &relationship_id,
-                &selected_gift_id,
-                &status,
-                &budget,
-                &state,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &recipient_id_values,
+                &occasion_id_values,
+                &relationship_id_values,
+                &selected_gift_id_values,
+                &status_values,
+                &budget_values,
+                &state_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

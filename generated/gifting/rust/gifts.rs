@@ -225,6 +225,73 @@ pub async fn insert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
     Gift::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<Vec<Gift>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let category_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.category_id.as_ref())
+        .collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let description_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.description.as_ref())
+        .collect();
+    let price_values: Vec<_> = rows.iter().map(|row| &row.price).collect();
+    let currency_values: Vec<_> = rows.iter().map(|row| row.currency.as_ref()).collect();
+    let mut tags_elements = Vec::new();
+    let mut tags_rows: Vec<i64> = Vec::new();
+    let mut tags_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.tags.as_ref();
+        tags_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            tags_elements.push(element);
+            tags_rows.push(number);
+        }
+    }
+    let metadata_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.metadata.as_ref().map(Json))
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#,
+            &[
+                &id_values,
+                &category_id_values,
+                &name_values,
+                &description_values,
+                &price_values,
+                &currency_values,
+                &tags_elements,
+                &tags_rows,
+                &tags_given,
+                &metadata_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    Gift::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
     let metadata = new.metadata.as_ref().map(Json);

@@ -193,6 +193,44 @@ pub async fn insert(
     Notification::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewNotification],
+) -> Result<Vec<Notification>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let type_values: Vec<_> = rows.iter().map(|row| &row.r#type).collect();
+    let message_values: Vec<_> = rows.iter().map(|row| &row.message).collect();
+    let read_at_values: Vec<_> = rows.iter().map(|row| row.read_at.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::"public"."notification_type"[], $4::text[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."notifications" ("id", "user_id", "type", "message", "read_at", "created_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."notifications"', 'id'))), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "type", "message", "read_at", "created_at""#,
+            &[
+                &id_values,
+                &user_id_values,
+                &type_values,
+                &message_values,
+                &read_at_values,
+                &created_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    Notification::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
     db: &impl Write,

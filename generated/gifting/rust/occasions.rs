@@ -205,9 +205,10 @@ pub async fn insert(db: &impl Write, new: &NewOccasion) -> Result<Occasion, Erro
     Occasion::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewOccasion],
@@ -215,32 +216,40 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let title: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let occurs_on: Vec<_> = rows.iter().map(|row| &row.occurs_on).collect();
-    let recurs_every: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let occurs_on_values: Vec<_> = rows.iter().map(|row| &row.occurs_on).collect();
+    let recurs_every_values: Vec<_> = rows
         .iter()
         .map(|row| row.recurs_every.as_ref())
         .collect();
-    let remind_days_before: Vec<_> = rows
+    let remind_days_before_values: Vec<_> = rows
         .iter()
         .map(|row| row.remind_days_before.as_ref())
         .collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."occasions" ("id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at") SELECT COALESCE(u."id", uuid_generate_v4()), u."user_id", u."title", u."occurs_on", u."recurs_every", COALESCE(u."remind_days_before", 7), COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::interval[], $6::smallint[], $7::timestamp[], $8::timestamp[]) AS u("id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at") RETURNING "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::interval[], $6::smallint[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."occasions" ("id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 7), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at""#,
             &[
-                &id,
-                &user_id,
-                &title,
-                &occurs_on,
-                &recurs_every,
-                &remind_days_before,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &user_id_values,
+                &title_values,
+                &occurs_on_values,
+                &recurs_every_values,
+                &remind_days_before_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -222,9 +222,10 @@ pub async fn insert(
     ProcessAnswer::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewProcessAnswer],
@@ -232,14 +233,24 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let process_id: Vec<_> = rows.iter().map(|row| &row.process_id).collect();
-    let question_id: Vec<_> = rows.iter().map(|row| &row.question_id).collect();
-    let answer: Vec<_> = rows.iter().map(|row| &row.answer).collect();
-    let answered_at: Vec<_> = rows.iter().map(|row| row.answered_at.as_ref()).collect();
+    let process_id_values: Vec<_> = rows.iter().map(|row| &row.process_id).collect();
+    let question_id_values: Vec<_> = rows.iter().map(|row| &row.question_id).collect();
+    let answer_values: Vec<_> = rows.iter().map(|row| &row.answer).collect();
+    let answered_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.answered_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u."process_id", u."question_id", u."answer", COALESCE(u."answered_at", now()) FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[]) AS u("process_id", "question_id", "answer", "answered_at") RETURNING "process_id", "question_id", "answer", "answered_at""#,
-            &[&process_id, &question_id, &answer, &answered_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "process_id", "question_id", "answer", "answered_at""#,
+            &[
+                &process_id_values,
+                &question_id_values,
+                &answer_values,
+                &answered_at_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     ProcessAnswer::from_rows(&rows)

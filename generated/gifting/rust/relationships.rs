@@ -252,9 +252,10 @@ pub async fn insert(
     Relationship::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewRelationship],
@@ -262,27 +263,38 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let related_user_id: Vec<_> = rows.iter().map(|row| &row.related_user_id).collect();
-    let relationship_type: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let related_user_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.related_user_id)
+        .collect();
+    let relationship_type_values: Vec<_> = rows
         .iter()
         .map(|row| &row.relationship_type)
         .collect();
-    let nickname: Vec<_> = rows.iter().map(|row| row.nickname.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let nickname_values: Vec<_> = rows.iter().map(|row| row.nickname.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u."id", uuid_generate_v4()), u."user_id", u."related_user_id", u."relationship_type", u."nickname", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[]) AS u("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#,
             &[
-                &id,
-                &user_id,
-                &related_user_id,
-                &relationship_type,
-                &nickname,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &user_id_values,
+                &related_user_id_values,
+                &relationship_type_values,
+                &nickname_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

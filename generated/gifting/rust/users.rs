@@ -180,33 +180,48 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     User::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let email: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let name: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let is_active: Vec<_> = rows.iter().map(|row| row.is_active.as_ref()).collect();
-    let preferences: Vec<_> = rows.iter().map(|row| row.preferences.as_ref()).collect();
-    let birthday: Vec<_> = rows.iter().map(|row| row.birthday.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let is_active_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.is_active.as_ref())
+        .collect();
+    let preferences_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.preferences.as_ref())
+        .collect();
+    let birthday_values: Vec<_> = rows.iter().map(|row| row.birthday.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."users" ("id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at") SELECT COALESCE(u."id", uuid_generate_v4()), u."email", u."name", COALESCE(u."is_active", true), COALESCE(u."preferences", '{"theme": "light", "notifications": {"email": true, "push": false}}'::jsonb), u."birthday", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::date[], $7::timestamp[], $8::timestamp[]) AS u("id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at") RETURNING "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::date[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, COALESCE(u.c3, true), COALESCE(u.c4, '{"theme": "light", "notifications": {"email": true, "push": false}}'::jsonb), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#,
             &[
-                &id,
-                &email,
-                &name,
-                &is_active,
-                &preferences,
-                &birthday,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &email_values,
+                &name_values,
+                &is_active_values,
+                &preferences_values,
+                &birthday_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -265,9 +265,10 @@ pub async fn insert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
     Avatar::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewAvatar],
@@ -275,36 +276,44 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let file_id: Vec<_> = rows
+    let file_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.file_id.unwrap_or_else(super::ids::FileId::new))
         .collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let content_type: Vec<_> = rows
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let content_type_values: Vec<_> = rows
         .iter()
         .map(|row| row.content_type.as_ref())
         .collect();
-    let size_bytes: Vec<_> = rows.iter().map(|row| &row.size_bytes).collect();
-    let sha256: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
-    let tenant_id: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
-    let bucket: Vec<_> = rows.iter().map(|row| &row.bucket).collect();
-    let object_name: Vec<_> = rows.iter().map(|row| &row.object_name).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let size_bytes_values: Vec<_> = rows.iter().map(|row| &row.size_bytes).collect();
+    let sha256_values: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
+    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
+    let bucket_values: Vec<_> = rows.iter().map(|row| &row.bucket).collect();
+    let object_name_values: Vec<_> = rows.iter().map(|row| &row.object_name).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."avatars" ("file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at") SELECT u."file_id", u."user_id", COALESCE(u."content_type", 'image/png'), u."size_bytes", u."sha256", u."tenant_id", u."bucket", u."object_name", COALESCE(u."created_at", now()), u."updated_at" FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(100)[], $4::bigint[], $5::bytea[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[]) AS u("file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at") RETURNING "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(100)[], $4::bigint[], $5::bytea[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."avatars" ("file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'image/png'), u.c3, u.c4, u.c5, u.c6, u.c7, COALESCE(u.c8, now()), u.c9 FROM u ORDER BY u.schemac_row RETURNING "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at""#,
             &[
-                &file_id,
-                &user_id,
-                &content_type,
-                &size_bytes,
-                &sha256,
-                &tenant_id,
-                &bucket,
-                &object_name,
-                &created_at,
-                &updated_at,
+                &file_id_values,
+                &user_id_values,
+                &content_type_values,
+                &size_bytes_values,
+                &sha256_values,
+                &tenant_id_values,
+                &bucket_values,
+                &object_name_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

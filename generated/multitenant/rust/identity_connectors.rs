@@ -232,9 +232,10 @@ pub async fn insert(
     IdentityConnector::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewIdentityConnector],
@@ -242,27 +243,35 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let connector_id: Vec<_> = rows
+    let connector_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.connector_id.unwrap_or_else(super::ids::ConnectorId::new))
         .collect();
-    let tenant_id: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
-    let kind: Vec<_> = rows.iter().map(|row| &row.kind).collect();
-    let issuer_url: Vec<_> = rows.iter().map(|row| &row.issuer_url).collect();
-    let state: Vec<_> = rows.iter().map(|row| &row.state).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
+    let kind_values: Vec<_> = rows.iter().map(|row| &row.kind).collect();
+    let issuer_url_values: Vec<_> = rows.iter().map(|row| &row.issuer_url).collect();
+    let state_values: Vec<_> = rows.iter().map(|row| &row.state).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."identity_connectors" ("connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at") SELECT u."connector_id", u."tenant_id", u."kind", u."issuer_url", u."state", COALESCE(u."created_at", now()), u."updated_at" FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."idp_kind"[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[]) AS u("connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at") RETURNING "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."idp_kind"[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."identity_connectors" ("connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), u.c6 FROM u ORDER BY u.schemac_row RETURNING "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#,
             &[
-                &connector_id,
-                &tenant_id,
-                &kind,
-                &issuer_url,
-                &state,
-                &created_at,
-                &updated_at,
+                &connector_id_values,
+                &tenant_id_values,
+                &kind_values,
+                &issuer_url_values,
+                &state_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

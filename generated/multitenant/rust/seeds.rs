@@ -142,22 +142,34 @@ pub async fn insert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
     Seed::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<Vec<Seed>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let name: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let environment: Vec<_> = rows.iter().map(|row| &row.environment).collect();
-    let sha256: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
-    let applied_at: Vec<_> = rows.iter().map(|row| row.applied_at.as_ref()).collect();
-    let duration: Vec<_> = rows.iter().map(|row| row.duration.as_ref()).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let environment_values: Vec<_> = rows.iter().map(|row| &row.environment).collect();
+    let sha256_values: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
+    let applied_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.applied_at.as_ref())
+        .collect();
+    let duration_values: Vec<_> = rows.iter().map(|row| row.duration.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u."name", u."environment", u."sha256", COALESCE(u."applied_at", now()), u."duration" FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[]) AS u("name", "environment", "sha256", "applied_at", "duration") RETURNING "name", "environment", "sha256", "applied_at", "duration""#,
-            &[&name, &environment, &sha256, &applied_at, &duration],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()), u.c4 FROM u ORDER BY u.schemac_row RETURNING "name", "environment", "sha256", "applied_at", "duration""#,
+            &[
+                &name_values,
+                &environment_values,
+                &sha256_values,
+                &applied_at_values,
+                &duration_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     Seed::from_rows(&rows)

@@ -185,9 +185,10 @@ pub async fn insert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
     Tenant::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewTenant],
@@ -195,32 +196,40 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let tenant_id: Vec<_> = rows
+    let tenant_id_values: Vec<_> = rows
         .iter()
         .map(|row| row.tenant_id.unwrap_or_else(super::ids::TenantId::new))
         .collect();
-    let slug: Vec<_> = rows.iter().map(|row| &row.slug).collect();
-    let display_name: Vec<_> = rows.iter().map(|row| &row.display_name).collect();
-    let plan: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
-    let seats: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
-    let settings: Vec<_> = rows
+    let slug_values: Vec<_> = rows.iter().map(|row| &row.slug).collect();
+    let display_name_values: Vec<_> = rows.iter().map(|row| &row.display_name).collect();
+    let plan_values: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
+    let seats_values: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
+    let settings_values: Vec<_> = rows
         .iter()
         .map(|row| row.settings.as_ref().map(Json))
         .collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."tenants" ("tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at") SELECT u."tenant_id", u."slug", u."display_name", COALESCE(u."plan", 'free'), COALESCE(u."seats", 5), COALESCE(u."settings", '{"locale": "en-GB", "features": []}'::jsonb), COALESCE(u."created_at", now()), u."updated_at" FROM UNNEST($1::uuid[], $2::varchar(63)[], $3::text[], $4::"public"."tenant_plan"[], $5::integer[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[]) AS u("tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at") RETURNING "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(63)[], $3::text[], $4::"public"."tenant_plan"[], $5::integer[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."tenants" ("tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'free'), COALESCE(u.c4, 5), COALESCE(u.c5, '{"locale": "en-GB", "features": []}'::jsonb), COALESCE(u.c6, now()), u.c7 FROM u ORDER BY u.schemac_row RETURNING "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at""#,
             &[
-                &tenant_id,
-                &slug,
-                &display_name,
-                &plan,
-                &seats,
-                &settings,
-                &created_at,
-                &updated_at,
+                &tenant_id_values,
+                &slug_values,
+                &display_name_values,
+                &plan_values,
+                &seats_values,
+                &settings_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

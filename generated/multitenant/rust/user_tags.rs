@@ -179,9 +179,10 @@ pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
     UserTag::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewUserTag],
@@ -189,14 +190,15 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let key: Vec<_> = rows.iter().map(|row| &row.key).collect();
-    let value: Vec<_> = rows.iter().map(|row| &row.value).collect();
-    let set_at: Vec<_> = rows.iter().map(|row| row.set_at.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let key_values: Vec<_> = rows.iter().map(|row| &row.key).collect();
+    let value_values: Vec<_> = rows.iter().map(|row| &row.value).collect();
+    let set_at_values: Vec<_> = rows.iter().map(|row| row.set_at.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."user_tags" ("user_id", "key", "value", "set_at") SELECT u."user_id", u."key", u."value", COALESCE(u."set_at", now()) FROM UNNEST($1::uuid[], $2::varchar(100)[], $3::text[], $4::timestamptz[]) AS u("user_id", "key", "value", "set_at") RETURNING "user_id", "key", "value", "set_at""#,
-            &[&user_id, &key, &value, &set_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(100)[], $3::text[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."user_tags" ("user_id", "key", "value", "set_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "user_id", "key", "value", "set_at""#,
+            &[&user_id_values, &key_values, &value_values, &set_at_values, &schemac_rows],
         )
         .await?;
     UserTag::from_rows(&rows)

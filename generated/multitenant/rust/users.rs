@@ -298,6 +298,88 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     User::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let user_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.user_id.unwrap_or_else(super::ids::UserId::new))
+        .collect();
+    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
+    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let display_name_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.display_name.as_ref())
+        .collect();
+    let idp_user_info_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.idp_user_info.as_ref().map(Json))
+        .collect();
+    let last_seen_ip_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.last_seen_ip.as_ref())
+        .collect();
+    let mut roles_elements = Vec::new();
+    let mut roles_rows: Vec<i64> = Vec::new();
+    let mut roles_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.roles.as_ref();
+        roles_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            roles_elements.push(element);
+            roles_rows.push(number);
+        }
+    }
+    let mut managers_elements = Vec::new();
+    let mut managers_rows: Vec<i64> = Vec::new();
+    let mut managers_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.managers.as_ref();
+        managers_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            managers_elements.push(element);
+            managers_rows.push(number);
+        }
+    }
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::citext[], $4::text[], $5::jsonb[], $6::inet[], $9::bool[], $12::bool[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, g7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($10::uuid[], $11::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."users" ("user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, u.c5, CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{"member"}'::text[] END, CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{}'::uuid[] END, COALESCE(u.c8, now()), u.c9 FROM u LEFT JOIN a6 ON a6.r = u.schemac_row LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at""#,
+            &[
+                &user_id_values,
+                &tenant_id_values,
+                &email_values,
+                &display_name_values,
+                &idp_user_info_values,
+                &last_seen_ip_values,
+                &roles_elements,
+                &roles_rows,
+                &roles_given,
+                &managers_elements,
+                &managers_rows,
+                &managers_given,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    User::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);

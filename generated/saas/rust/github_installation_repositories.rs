@@ -279,6 +279,73 @@ pub async fn insert(
     GithubInstallationRepository::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGithubInstallationRepository],
+) -> Result<Vec<GithubInstallationRepository>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let installation_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.installation_id)
+        .collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let full_name_values: Vec<_> = rows.iter().map(|row| &row.full_name).collect();
+    let private_values: Vec<_> = rows.iter().map(|row| row.private.as_ref()).collect();
+    let mut topics_elements = Vec::new();
+    let mut topics_rows: Vec<i64> = Vec::new();
+    let mut topics_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.topics.as_ref();
+        topics_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            topics_elements.push(element);
+            topics_rows.push(number);
+        }
+    }
+    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::boolean[], $10::timestamp[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, c8, c9, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
+            &[
+                &id_values,
+                &installation_id_values,
+                &name_values,
+                &full_name_values,
+                &private_values,
+                &topics_elements,
+                &topics_rows,
+                &topics_given,
+                &deleted_values,
+                &deleted_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    GithubInstallationRepository::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(
     db: &impl Write,

@@ -262,9 +262,10 @@ pub async fn insert(
     GithubInstallation::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewGithubInstallation],
@@ -272,29 +273,46 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let organization_id: Vec<_> = rows.iter().map(|row| &row.organization_id).collect();
-    let account_login: Vec<_> = rows.iter().map(|row| &row.account_login).collect();
-    let suspended_at: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let organization_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.organization_id)
+        .collect();
+    let account_login_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.account_login)
+        .collect();
+    let suspended_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.suspended_at.as_ref())
         .collect();
-    let deleted: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at: Vec<_> = rows.iter().map(|row| row.deleted_at.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at") SELECT u."id", u."organization_id", u."account_login", u."suspended_at", COALESCE(u."deleted", false), u."deleted_at", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[]) AS u("id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at") RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
-                &id,
-                &organization_id,
-                &account_login,
-                &suspended_at,
-                &deleted,
-                &deleted_at,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &organization_id_values,
+                &account_login_values,
+                &suspended_at_values,
+                &deleted_values,
+                &deleted_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -362,9 +362,10 @@ pub async fn insert(
     OrganizationMember::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewOrganizationMember],
@@ -372,29 +373,43 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows
+    let id_values: Vec<_> = rows
         .iter()
         .map(|row| row.id.unwrap_or_else(super::ids::OrgMemberId::new))
         .collect();
-    let organization_id: Vec<_> = rows.iter().map(|row| &row.organization_id).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let role: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let deleted: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at: Vec<_> = rows.iter().map(|row| row.deleted_at.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let organization_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.organization_id)
+        .collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
+    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at") SELECT u."id", u."organization_id", u."user_id", COALESCE(u."role", 'member'), COALESCE(u."deleted", false), u."deleted_at", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[]) AS u("id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at") RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, false), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
-                &id,
-                &organization_id,
-                &user_id,
-                &role,
-                &deleted,
-                &deleted_at,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &organization_id_values,
+                &user_id_values,
+                &role_values,
+                &deleted_values,
+                &deleted_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -263,9 +263,10 @@ pub async fn insert(
     Organization::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewOrganization],
@@ -273,17 +274,36 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let name: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let plan: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
-    let deleted: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at: Vec<_> = rows.iter().map(|row| row.deleted_at.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let plan_values: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
+    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."organizations" ("id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at") SELECT u."id", u."name", COALESCE(u."plan", 'FREE'), COALESCE(u."deleted", false), u."deleted_at", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::boolean[], $5::timestamp[], $6::timestamp[], $7::timestamp[]) AS u("id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at") RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
-            &[&id, &name, &plan, &deleted, &deleted_at, &created_at, &updated_at],
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::boolean[], $5::timestamp[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, false), u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
+            &[
+                &id_values,
+                &name_values,
+                &plan_values,
+                &deleted_values,
+                &deleted_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
         )
         .await?;
     Organization::from_rows(&rows)

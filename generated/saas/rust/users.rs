@@ -283,37 +283,49 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     User::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let email: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let is_admin: Vec<_> = rows.iter().map(|row| row.is_admin.as_ref()).collect();
-    let first_name: Vec<_> = rows.iter().map(|row| &row.first_name).collect();
-    let last_name: Vec<_> = rows.iter().map(|row| &row.last_name).collect();
-    let photo_url: Vec<_> = rows.iter().map(|row| &row.photo_url).collect();
-    let deleted: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at: Vec<_> = rows.iter().map(|row| row.deleted_at.as_ref()).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let is_admin_values: Vec<_> = rows.iter().map(|row| row.is_admin.as_ref()).collect();
+    let first_name_values: Vec<_> = rows.iter().map(|row| &row.first_name).collect();
+    let last_name_values: Vec<_> = rows.iter().map(|row| &row.last_name).collect();
+    let photo_url_values: Vec<_> = rows.iter().map(|row| &row.photo_url).collect();
+    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at") SELECT u."id", u."email", COALESCE(u."is_admin", false), u."first_name", u."last_name", u."photo_url", COALESCE(u."deleted", false), u."deleted_at", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamp[], $9::timestamp[], $10::timestamp[]) AS u("id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at") RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
-                &id,
-                &email,
-                &is_admin,
-                &first_name,
-                &last_name,
-                &photo_url,
-                &deleted,
-                &deleted_at,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &email_values,
+                &is_admin_values,
+                &first_name_values,
+                &last_name_values,
+                &photo_url_values,
+                &deleted_values,
+                &deleted_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

@@ -14,8 +14,11 @@ pub struct RustType {
     pub param: String,
     /// A json/jsonb column read into a serde type (`#[row(json)]`).
     pub json: bool,
-    /// The array type Postgres is told for UNNEST (`text[]`), if the column can go through it.
-    pub unnest_cast: Option<String>,
+    /// The array type of the values Postgres is handed in one parameter for
+    /// `insert_many`: the column's type as an array (`text[]`), or for an
+    /// array column the flattened elements' (also `text[]`).
+    pub unnest_cast: String,
+    pub array: bool,
     /// The value type is `Copy`, so generated code copies rather than clones it.
     pub copy: bool,
 }
@@ -87,22 +90,25 @@ pub fn rust_type(column: &Column, schema: &Schema) -> RustType {
     } else {
         format!("&{element}")
     };
-    // UNNEST would flatten an array column's arrays into one.
-    let unnest_cast = (!*array).then(|| {
-        let pg = schemac_schema::sql::column_type(&column.ty, &schema.enums, &schema.ids);
+    let unnest_cast = {
+        let element = ColumnType {
+            base: b.clone(),
+            array: false,
+        };
         let pg = match b {
             // The sequence's default belongs to the column, not the type.
             BaseType::Serial => "integer".to_owned(),
             BaseType::BigSerial => "bigint".to_owned(),
-            _ => pg,
+            _ => schemac_schema::sql::column_type(&element, &schema.enums, &schema.ids),
         };
         format!("{pg}[]")
-    });
+    };
     RustType {
         value,
         param,
         json,
         unnest_cast,
+        array: *array,
         copy,
     }
 }

@@ -172,6 +172,40 @@ pub async fn insert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
     Token::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewToken],
+) -> Result<Vec<Token>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let expire_at_values: Vec<_> = rows.iter().map(|row| &row.expire_at).collect();
+    let platform_type_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.platform_type)
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::integer[], $3::timestamptz[], $4::"public"."platform_types_enum"[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."tokens" ("id", "user_id", "expire_at", "platform_type") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."tokens"', 'id'))), u.c1, u.c2, u.c3 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "expire_at", "platform_type""#,
+            &[
+                &id_values,
+                &user_id_values,
+                &expire_at_values,
+                &platform_type_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    Token::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);

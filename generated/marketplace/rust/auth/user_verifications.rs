@@ -233,9 +233,10 @@ pub async fn insert(
     UserVerification::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewUserVerification],
@@ -243,33 +244,44 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let otp_code: Vec<_> = rows.iter().map(|row| &row.otp_code).collect();
-    let verification_source: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
+    let otp_code_values: Vec<_> = rows.iter().map(|row| &row.otp_code).collect();
+    let verification_source_values: Vec<_> = rows
         .iter()
         .map(|row| &row.verification_source)
         .collect();
-    let action_platform: Vec<_> = rows.iter().map(|row| &row.action_platform).collect();
-    let action: Vec<_> = rows.iter().map(|row| &row.action).collect();
-    let verified: Vec<_> = rows.iter().map(|row| row.verified.as_ref()).collect();
-    let expire_at: Vec<_> = rows.iter().map(|row| &row.expire_at).collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
+    let action_platform_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.action_platform)
+        .collect();
+    let action_values: Vec<_> = rows.iter().map(|row| &row.action).collect();
+    let verified_values: Vec<_> = rows.iter().map(|row| row.verified.as_ref()).collect();
+    let expire_at_values: Vec<_> = rows.iter().map(|row| &row.expire_at).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."user_verifications" ("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") SELECT COALESCE(u."id", uuid_generate_v4()), u."user_id", u."otp_code", u."verification_source", u."action_platform", u."action", COALESCE(u."verified", false), u."expire_at", COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()) FROM UNNEST($1::uuid[], $2::integer[], $3::varchar[], $4::varchar[], $5::"public"."platform_types_enum"[], $6::"public"."user_verification_actions_enum"[], $7::boolean[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[]) AS u("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") RETURNING "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::varchar[], $4::varchar[], $5::"public"."platform_types_enum"[], $6::"public"."user_verification_actions_enum"[], $7::boolean[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."user_verifications" ("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at""#,
             &[
-                &id,
-                &user_id,
-                &otp_code,
-                &verification_source,
-                &action_platform,
-                &action,
-                &verified,
-                &expire_at,
-                &created_at,
-                &updated_at,
+                &id_values,
+                &user_id_values,
+                &otp_code_values,
+                &verification_source_values,
+                &action_platform_values,
+                &action_values,
+                &verified_values,
+                &expire_at_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
             ],
         )
         .await?;

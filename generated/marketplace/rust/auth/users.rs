@@ -339,6 +339,108 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     User::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| row.name.as_ref()).collect();
+    let contact_number_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.contact_number.as_ref())
+        .collect();
+    let contact_number_country_code_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.contact_number_country_code.as_ref())
+        .collect();
+    let city_values: Vec<_> = rows.iter().map(|row| row.city.as_ref()).collect();
+    let state_values: Vec<_> = rows.iter().map(|row| row.state.as_ref()).collect();
+    let country_values: Vec<_> = rows.iter().map(|row| row.country.as_ref()).collect();
+    let pincode_values: Vec<_> = rows.iter().map(|row| row.pincode.as_ref()).collect();
+    let gender_values: Vec<_> = rows.iter().map(|row| row.gender.as_ref()).collect();
+    let dob_values: Vec<_> = rows.iter().map(|row| row.dob.as_ref()).collect();
+    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
+    let registration_platform_values: Vec<_> = rows
+        .iter()
+        .map(|row| &row.registration_platform)
+        .collect();
+    let purpose_code_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.purpose_code.as_ref())
+        .collect();
+    let nationality_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.nationality.as_ref())
+        .collect();
+    let ethnicity_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.ethnicity.as_ref())
+        .collect();
+    let qualification_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.qualification.as_ref())
+        .collect();
+    let profession_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.profession.as_ref())
+        .collect();
+    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
+    let is_online_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.is_online.as_ref().and_then(|value| value.as_ref()))
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let deleted_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.deleted_at.as_ref())
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::timestamp[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), COALESCE(u.c19, false), COALESCE(u.c20, now()), COALESCE(u.c21, now()), u.c22 FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
+            &[
+                &id_values,
+                &email_values,
+                &name_values,
+                &contact_number_values,
+                &contact_number_country_code_values,
+                &city_values,
+                &state_values,
+                &country_values,
+                &pincode_values,
+                &gender_values,
+                &dob_values,
+                &status_values,
+                &registration_platform_values,
+                &purpose_code_values,
+                &nationality_values,
+                &ethnicity_values,
+                &qualification_values,
+                &profession_values,
+                &role_values,
+                &is_online_values,
+                &created_at_values,
+                &updated_at_values,
+                &deleted_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    User::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(23);

@@ -241,6 +241,67 @@ pub async fn insert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
     Group::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGroup],
+) -> Result<Vec<Group>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let product_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.product_id.as_ref())
+        .collect();
+    let mut members_elements = Vec::new();
+    let mut members_rows: Vec<i64> = Vec::new();
+    let mut members_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.members.as_ref().and_then(|value| value.as_ref());
+        members_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            members_elements.push(element);
+            members_rows.push(number);
+        }
+    }
+    let last_message_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.last_message_id.as_ref())
+        .collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref().and_then(|value| value.as_ref()))
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref().and_then(|value| value.as_ref()))
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::varchar[], $6::bool[], $7::uuid[], $8::timestamp[], $9::timestamp[], $10::int8[]) AS u(c0, c1, c2, g3, c4, c5, c6, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::integer[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."groups" ("id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, CASE WHEN u.g3 THEN COALESCE(a3.v, '{}') ELSE '{}'::integer[] END, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#,
+            &[
+                &id_values,
+                &name_values,
+                &product_id_values,
+                &members_elements,
+                &members_rows,
+                &members_given,
+                &last_message_id_values,
+                &created_at_values,
+                &updated_at_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    Group::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);

@@ -201,6 +201,61 @@ pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error>
     Message::from_row(&row)
 }
 
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewMessage],
+) -> Result<Vec<Message>, Error> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let sender_id_values: Vec<_> = rows.iter().map(|row| &row.sender_id).collect();
+    let group_id_values: Vec<_> = rows.iter().map(|row| &row.group_id).collect();
+    let text_values: Vec<_> = rows.iter().map(|row| row.text.as_ref()).collect();
+    let attachments_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.attachments.as_ref().and_then(|value| value.as_ref()).map(Json))
+        .collect();
+    let mut read_by_elements = Vec::new();
+    let mut read_by_rows: Vec<i64> = Vec::new();
+    let mut read_by_given: Vec<bool> = Vec::with_capacity(rows.len());
+    for (number, row) in (1..).zip(rows) {
+        let value = row.read_by.as_ref().and_then(|value| value.as_ref());
+        read_by_given.push(value.is_some());
+        for element in value.into_iter().flatten() {
+            read_by_elements.push(element);
+            read_by_rows.push(number);
+        }
+    }
+    let timestamp_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.timestamp.as_ref().and_then(|value| value.as_ref()))
+        .collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let rows = db
+        .query(
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::jsonb[], $8::bool[], $9::timestamp[], $10::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::integer[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."messages" ("id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, COALESCE(u.c4, '[]'::jsonb), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::integer[] END, COALESCE(u.c6, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#,
+            &[
+                &id_values,
+                &sender_id_values,
+                &group_id_values,
+                &text_values,
+                &attachments_values,
+                &read_by_elements,
+                &read_by_rows,
+                &read_by_given,
+                &timestamp_values,
+                &schemac_rows,
+            ],
+        )
+        .await?;
+    Message::from_rows(&rows)
+}
+
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
     let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));

@@ -192,9 +192,10 @@ pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
     Product::from_row(&row)
 }
 
-/// Inserts many rows in one statement (one round trip, through UNNEST) and
-/// returns them as stored, in order. A field left `None` takes the column's
-/// default; `Some(None)` cannot be told apart from it here and also does.
+/// Inserts many rows in one statement (one round trip, the values passed as
+/// arrays and unnested) and returns them as stored, in order. A field left
+/// `None` takes the column's default; `Some(None)` cannot be told apart from
+/// it here and also does.
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewProduct],
@@ -202,42 +203,50 @@ pub async fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let id: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let cause: Vec<_> = rows.iter().map(|row| &row.cause).collect();
-    let mrp: Vec<_> = rows.iter().map(|row| &row.mrp).collect();
-    let selling_price_inr: Vec<_> = rows
+    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let cause_values: Vec<_> = rows.iter().map(|row| &row.cause).collect();
+    let mrp_values: Vec<_> = rows.iter().map(|row| &row.mrp).collect();
+    let selling_price_inr_values: Vec<_> = rows
         .iter()
         .map(|row| &row.selling_price_inr)
         .collect();
-    let vendor_id: Vec<_> = rows.iter().map(|row| &row.vendor_id).collect();
-    let images: Vec<_> = rows.iter().map(|row| row.images.as_ref()).collect();
-    let title: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let description: Vec<_> = rows.iter().map(|row| &row.description).collect();
-    let product_url: Vec<_> = rows.iter().map(|row| &row.product_url).collect();
-    let publishing_status: Vec<_> = rows
+    let vendor_id_values: Vec<_> = rows.iter().map(|row| &row.vendor_id).collect();
+    let images_values: Vec<_> = rows.iter().map(|row| row.images.as_ref()).collect();
+    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let description_values: Vec<_> = rows.iter().map(|row| &row.description).collect();
+    let product_url_values: Vec<_> = rows.iter().map(|row| &row.product_url).collect();
+    let publishing_status_values: Vec<_> = rows
         .iter()
         .map(|row| row.publishing_status.as_ref())
         .collect();
-    let created_at: Vec<_> = rows.iter().map(|row| row.created_at.as_ref()).collect();
-    let updated_at: Vec<_> = rows.iter().map(|row| row.updated_at.as_ref()).collect();
-    let remark: Vec<_> = rows.iter().map(|row| row.remark.as_ref()).collect();
+    let created_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.created_at.as_ref())
+        .collect();
+    let updated_at_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.updated_at.as_ref())
+        .collect();
+    let remark_values: Vec<_> = rows.iter().map(|row| row.remark.as_ref()).collect();
+    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"INSERT INTO "public"."products" ("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") SELECT u."id", u."cause", u."mrp", u."selling_price", u."vendor_id", COALESCE(u."images", '[]'::json), u."title", u."description", u."product_url", COALESCE(u."publishing_status", 'draft'), COALESCE(u."created_at", now()), COALESCE(u."updated_at", now()), u."remark" FROM UNNEST($1::varchar[], $2::"public"."causes_enum"[], $3::double precision[], $4::double precision[], $5::integer[], $6::json[], $7::text[], $8::text[], $9::text[], $10::"public"."publishing_status_enum"[], $11::timestamp[], $12::timestamp[], $13::text[]) AS u("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") RETURNING "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::varchar[], $2::"public"."causes_enum"[], $3::double precision[], $4::double precision[], $5::integer[], $6::json[], $7::text[], $8::text[], $9::text[], $10::"public"."publishing_status_enum"[], $11::timestamp[], $12::timestamp[], $13::text[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, schemac_row)) INSERT INTO "public"."products" ("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, '[]'::json), u.c6, u.c7, u.c8, COALESCE(u.c9, 'draft'), COALESCE(u.c10, now()), COALESCE(u.c11, now()), u.c12 FROM u ORDER BY u.schemac_row RETURNING "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark""#,
             &[
-                &id,
-                &cause,
-                &mrp,
-                &selling_price_inr,
-                &vendor_id,
-                &images,
-                &title,
-                &description,
-                &product_url,
-                &publishing_status,
-                &created_at,
-                &updated_at,
-                &remark,
+                &id_values,
+                &cause_values,
+                &mrp_values,
+                &selling_price_inr_values,
+                &vendor_id_values,
+                &images_values,
+                &title_values,
+                &description_values,
+                &product_url_values,
+                &publishing_status_values,
+                &created_at_values,
+                &updated_at_values,
+                &remark_values,
+                &schemac_rows,
             ],
         )
         .await?;
