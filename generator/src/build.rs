@@ -125,9 +125,14 @@ impl Builder {
         self
     }
 
-    /// The generated code as one file of inline modules, without writing it.
-    pub fn render(&self) -> Result<String, BuildError> {
-        let (compiled, watched) = match &self.input {
+    /// What cargo is told to watch: the schema directories, every schema
+    /// file in them, and `schemac.toml` for a project.
+    pub fn watched_paths(&self) -> Result<Vec<PathBuf>, BuildError> {
+        Ok(self.compile()?.1)
+    }
+
+    fn compile(&self) -> Result<(schemac_schema::Compiled, Vec<PathBuf>), BuildError> {
+        Ok(match &self.input {
             Input::SchemaDir(dir) => {
                 let dir = resolve(dir);
                 let paths = schema_files(&dir).map_err(|e| {
@@ -171,7 +176,12 @@ impl Builder {
                 }
                 (compiled, watched)
             }
-        };
+        })
+    }
+
+    /// The generated code as one file of inline modules, without writing it.
+    pub fn render(&self) -> Result<String, BuildError> {
+        let (compiled, watched) = self.compile()?;
         if self.emit_rerun {
             for path in &watched {
                 println!("cargo:rerun-if-changed={}", path.display());
