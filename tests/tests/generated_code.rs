@@ -597,3 +597,65 @@ fn other_examples_insert_and_read_back() {
         );
     });
 }
+
+/// Every statement written out in the generated code of every example is
+/// valid against that example's database: Postgres prepares each one (parse,
+/// name resolution, type checks) without running it.
+#[test]
+fn every_generated_statement_prepares_against_its_database() {
+    let mut prepared = 0;
+    for example in schemac_tests::examples() {
+        let migrations = repo_root()
+            .join("generated")
+            .join(&example)
+            .join("migrations");
+        let rust = repo_root().join("generated").join(&example).join("rust");
+        // One database per migrations directory (marketplace has two).
+        let databases: Vec<(String, std::path::PathBuf, std::path::PathBuf)> =
+            if migrations.join("0000_init.sql").exists() {
+                vec![(example.clone(), migrations.clone(), rust.clone())]
+            } else {
+                std::fs::read_dir(&migrations)
+                    .expect("migrations")
+                    .flatten()
+                    .map(|e| {
+                        let db = e.file_name().to_string_lossy().into_owned();
+                        (format!("{example}_{db}"), e.path(), rust.join(&db))
+                    })
+                    .collect()
+            };
+        for (label, migrations, rust) in databases {
+            let mut db = TestDb::create(&format!("prep_{label}"));
+            let init = std::fs::read_to_string(migrations.join("0000_init.sql")).expect("init");
+            db.apply_migration(&init);
+            for (path, text) in schemac_tests::read_tree(&rust) {
+                for sql in sql_literals(&text) {
+                    db.client.prepare(&sql).unwrap_or_else(|e| {
+                        panic!("{label}: {path}: the statement does not prepare: {e}\n{sql}")
+                    });
+                    prepared += 1;
+                }
+            }
+        }
+    }
+    assert!(prepared > 400, "only {prepared} statements found");
+}
+
+/// The SQL statements among a file's raw string literals (`r#"SELECT ..."#`).
+fn sql_literals(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("r#\"") {
+        let body = &rest[start + 3..];
+        let Some(end) = body.find("\"#") else { break };
+        let literal = &body[..end];
+        if ["SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "]
+            .iter()
+            .any(|k| literal.starts_with(k))
+        {
+            out.push(literal.to_owned());
+        }
+        rest = &body[end + 2..];
+    }
+    out
+}
