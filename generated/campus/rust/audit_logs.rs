@@ -45,6 +45,13 @@ pub struct AuditLog {
     pub local_time: Option<NaiveTime>,
 }
 
+impl AuditLog {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i64 {
+        &self.id
+    }
+}
+
 /// A new row of "audit"."audit_logs"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

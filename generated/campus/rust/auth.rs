@@ -50,6 +50,13 @@ impl std::fmt::Debug for Auth {
     }
 }
 
+impl Auth {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."auth"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -30,6 +30,13 @@ pub struct Bookmark {
     pub created_at: DateTime<Utc>,
 }
 
+impl Bookmark {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."bookmarks"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -26,6 +26,13 @@ pub struct Branch {
     pub code: Option<String>,
 }
 
+impl Branch {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i32 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."branches"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -28,6 +28,13 @@ pub struct CollegeBranch {
     pub seats: Option<i16>,
 }
 
+impl CollegeBranch {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> (&Uuid, &i32) {
+        (&self.college_id, &self.branch_id)
+    }
+}
+
 /// A new row of "public"."college_branches"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -31,6 +31,13 @@ pub struct College {
     pub profile_url: Option<String>,
 }
 
+impl College {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."colleges"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

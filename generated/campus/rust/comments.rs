@@ -34,6 +34,13 @@ pub struct Comment {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Comment {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."comments"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

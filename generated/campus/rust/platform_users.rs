@@ -37,6 +37,13 @@ pub struct PlatformUser {
     pub updated_at: DateTime<Utc>,
 }
 
+impl PlatformUser {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."platform_users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

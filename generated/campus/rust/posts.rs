@@ -42,6 +42,13 @@ pub struct Post {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Post {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."posts"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

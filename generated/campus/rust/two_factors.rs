@@ -40,6 +40,13 @@ impl std::fmt::Debug for TwoFactor {
     }
 }
 
+impl TwoFactor {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."two_factors"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -33,6 +33,13 @@ pub struct Vote {
     pub voted_at: DateTime<Utc>,
 }
 
+impl Vote {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i64 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."votes"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -27,6 +27,13 @@ pub struct ClassifierQuestion {
     pub choices: Vec<String>,
 }
 
+impl ClassifierQuestion {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i32 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."classifier_questions"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -27,6 +27,13 @@ pub struct GiftCategory {
     pub parent_id: Option<i32>,
 }
 
+impl GiftCategory {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i32 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."gift_categories"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

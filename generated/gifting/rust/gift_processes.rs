@@ -38,6 +38,13 @@ pub struct GiftProcess {
     pub updated_at: NaiveDateTime,
 }
 
+impl GiftProcess {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."gift_processes"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -38,6 +38,13 @@ pub struct Gift {
     pub updated_at: NaiveDateTime,
 }
 
+impl Gift {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."gifts"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -32,6 +32,13 @@ pub struct Notification {
     pub created_at: NaiveDateTime,
 }
 
+impl Notification {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i64 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."notifications"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

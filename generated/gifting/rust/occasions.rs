@@ -36,6 +36,13 @@ pub struct Occasion {
     pub updated_at: NaiveDateTime,
 }
 
+impl Occasion {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."occasions"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

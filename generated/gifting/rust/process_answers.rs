@@ -30,6 +30,13 @@ pub struct ProcessAnswer {
     pub answered_at: NaiveDateTime,
 }
 
+impl ProcessAnswer {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> (&Uuid, &i32) {
+        (&self.process_id, &self.question_id)
+    }
+}
+
 /// A new row of "public"."process_answers"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -33,6 +33,13 @@ pub struct Relationship {
     pub updated_at: NaiveDateTime,
 }
 
+impl Relationship {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."relationships"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -34,6 +34,13 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
+impl User {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

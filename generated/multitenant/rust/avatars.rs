@@ -35,6 +35,13 @@ pub struct Avatar {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl Avatar {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::FileId {
+        &self.file_id
+    }
+}
+
 /// A new row of "public"."avatars"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -48,6 +48,13 @@ impl std::fmt::Debug for IdentityConnector {
     }
 }
 
+impl IdentityConnector {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::ConnectorId {
+        &self.connector_id
+    }
+}
+
 /// A new row of "public"."identity_connectors"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -30,6 +30,13 @@ pub struct Seed {
     pub duration: Option<PgInterval>,
 }
 
+impl Seed {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &str {
+        &self.name
+    }
+}
+
 /// A new row of "app_meta"."seeds"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -33,6 +33,13 @@ pub struct Tenant {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl Tenant {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::TenantId {
+        &self.tenant_id
+    }
+}
+
 /// A new row of "public"."tenants"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -29,6 +29,13 @@ pub struct UserTag {
     pub set_at: DateTime<Utc>,
 }
 
+impl UserTag {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> (&super::ids::UserId, &str) {
+        (&self.user_id, &self.key)
+    }
+}
+
 /// A new row of "public"."user_tags"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -54,6 +54,13 @@ impl std::fmt::Debug for User {
     }
 }
 
+impl User {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::UserId {
+        &self.user_id
+    }
+}
+
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

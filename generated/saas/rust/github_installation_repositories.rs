@@ -36,6 +36,13 @@ pub struct GithubInstallationRepository {
     pub updated_at: NaiveDateTime,
 }
 
+impl GithubInstallationRepository {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A new row of "public"."github_installation_repositories"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -34,6 +34,13 @@ pub struct GithubInstallation {
     pub updated_at: NaiveDateTime,
 }
 
+impl GithubInstallation {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A new row of "public"."github_installations"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -33,6 +33,13 @@ pub struct OrganizationMember {
     pub updated_at: NaiveDateTime,
 }
 
+impl OrganizationMember {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::OrgMemberId {
+        &self.id
+    }
+}
+
 /// A new row of "public"."organization_members"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -33,6 +33,13 @@ pub struct Organization {
     pub updated_at: NaiveDateTime,
 }
 
+impl Organization {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::ClerkOrgId {
+        &self.id
+    }
+}
+
 /// A new row of "public"."organizations"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

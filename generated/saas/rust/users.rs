@@ -35,6 +35,13 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
+impl User {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &super::ids::ClerkUserId {
+        &self.id
+    }
+}
+
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

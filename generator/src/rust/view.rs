@@ -87,6 +87,9 @@ pub struct Key {
     /// For list(): `Option<(&UserId, &str)>` and the cursor's binding.
     pub cursor_ty: String,
     pub cursor_bind: Vec<String>,
+    /// The key's type without `Option`, and the row fields that make it.
+    pub key_ty: String,
+    pub key_fields: Vec<String>,
     pub tuple_sql: String,
     /// The cursor's parameters after the limit: `$2` or `($2, $3)`.
     pub cursor_sql: String,
@@ -440,6 +443,12 @@ pub fn table(
             suffix.push(unraw(field).to_owned());
         }
         let columns_sql: Vec<String> = cols.iter().map(|c| ident(c)).collect();
+        let key_fields = args.clone();
+        let key_ty = if cols.len() == 1 {
+            cursor_tys[0].clone()
+        } else {
+            format!("({})", cursor_tys.join(", "))
+        };
         let (cursor_ty, cursor_bind) = if cols.len() == 1 {
             (
                 format!("Option<{}>", cursor_tys[0]),
@@ -458,6 +467,8 @@ pub fn table(
             suffix: suffix.join("_"),
             cursor_ty,
             cursor_bind,
+            key_ty,
+            key_fields,
             cursor_sql: if cols.len() == 1 {
                 "$2".to_owned()
             } else {

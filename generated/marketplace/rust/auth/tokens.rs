@@ -29,6 +29,13 @@ pub struct Token {
     pub platform_type: super::enums::PlatformTypes,
 }
 
+impl Token {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i32 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."tokens"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

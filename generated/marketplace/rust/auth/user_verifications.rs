@@ -53,6 +53,13 @@ impl std::fmt::Debug for UserVerification {
     }
 }
 
+impl UserVerification {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."user_verifications"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -47,6 +47,13 @@ pub struct User {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
+impl User {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &i32 {
+        &self.id
+    }
+}
+
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

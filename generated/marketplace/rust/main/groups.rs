@@ -33,6 +33,13 @@ pub struct Group {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl Group {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &Uuid {
+        &self.id
+    }
+}
+
 /// A new row of "public"."groups"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]

@@ -40,6 +40,13 @@ pub struct Product {
     pub remark: Option<String>,
 }
 
+impl Product {
+    /// The primary key, as `list` takes it for `after`.
+    pub fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A new row of "public"."products"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
 #[derive(Clone)]
