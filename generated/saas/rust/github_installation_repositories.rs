@@ -55,9 +55,6 @@ pub struct NewGithubInstallationRepository {
     pub private: Option<bool>,
     /// `None`: the default, `'{}'::text[]`.
     pub topics: Option<Vec<String>>,
-    /// `None`: the default, `false`.
-    pub deleted: Option<bool>,
-    pub deleted_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
@@ -89,6 +86,28 @@ pub async fn get(
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
     db: &impl Read,
@@ -103,22 +122,22 @@ pub async fn get_with_deleted(
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#,
+            r#"SELECT count(*) FROM "public"."github_installation_repositories""#,
             &[],
         )
         .await?;
@@ -205,7 +224,7 @@ pub async fn list_with_deleted(
     GithubInstallationRepository::from_rows(&rows)
 }
 
-/// The rows whose `installation_id` is this github_installations key, not soft-deleted.
+/// The rows whose `installation_id` is this github_installations key, unless soft-deleted.
 pub async fn list_by_installation_id(
     db: &impl Read,
     installation_id: &str,
@@ -242,13 +261,50 @@ pub async fn list_by_installation_id_many(
     Ok(grouped)
 }
 
+/// The rows whose `installation_id` is this github_installations key, soft-deleted or not.
+pub async fn list_by_installation_id_with_deleted(
+    db: &impl Read,
+    installation_id: &str,
+) -> Result<Vec<GithubInstallationRepository>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 ORDER BY "id" ASC"#,
+            &[&installation_id],
+        )
+        .await?;
+    GithubInstallationRepository::from_rows(&rows)
+}
+
+/// [`list_by_installation_id_with_deleted`] for many github_installations keys in one query: the rows grouped by key,
+/// every key given present (with no rows if none match), so loading a relation is never N+1.
+pub async fn list_by_installation_id_many_with_deleted(
+    db: &impl Read,
+    keys: &[String],
+) -> Result<HashMap<String, Vec<GithubInstallationRepository>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) ORDER BY "id" ASC"#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<String, Vec<GithubInstallationRepository>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
+    for row in &rows {
+        let item = GithubInstallationRepository::from_row(row)?;
+        grouped.entry(item.installation_id.clone()).or_default().push(item);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
     db: &impl Write,
     new: &NewGithubInstallationRepository,
 ) -> Result<GithubInstallationRepository, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""installation_id""#);
@@ -263,14 +319,6 @@ pub async fn insert(
     }
     if let Some(value) = &new.topics {
         columns.push(r#""topics""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {
@@ -316,11 +364,6 @@ pub async fn insert_many(
             topics_rows.push(number);
         }
     }
-    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -332,7 +375,7 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::boolean[], $10::timestamp[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, c8, c9, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &installation_id_values,
@@ -342,8 +385,6 @@ pub async fn insert_many(
                 &topics_elements,
                 &topics_rows,
                 &topics_given,
-                &deleted_values,
-                &deleted_at_values,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,
@@ -358,8 +399,8 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewGithubInstallationRepository,
 ) -> Result<GithubInstallationRepository, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""installation_id""#);
@@ -374,14 +415,6 @@ pub async fn upsert(
     }
     if let Some(value) = &new.topics {
         columns.push(r#""topics""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {

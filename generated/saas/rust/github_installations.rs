@@ -49,9 +49,6 @@ pub struct NewGithubInstallation {
     pub organization_id: super::ids::ClerkOrgId,
     pub account_login: String,
     pub suspended_at: Option<NaiveDateTime>,
-    /// `None`: the default, `false`.
-    pub deleted: Option<bool>,
-    pub deleted_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
@@ -78,6 +75,28 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>,
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
     db: &impl Read,
@@ -92,24 +111,21 @@ pub async fn get_with_deleted(
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#,
-            &[],
-        )
+        .query_one(r#"SELECT count(*) FROM "public"."github_installations""#, &[])
         .await?;
     Ok(row.get(0))
 }
@@ -194,7 +210,7 @@ pub async fn list_with_deleted(
     GithubInstallation::from_rows(&rows)
 }
 
-/// The rows whose `organization_id` is this organizations key, not soft-deleted.
+/// The rows whose `organization_id` is this organizations key, unless soft-deleted.
 pub async fn list_by_organization_id(
     db: &impl Read,
     organization_id: &super::ids::ClerkOrgId,
@@ -231,13 +247,50 @@ pub async fn list_by_organization_id_many(
     Ok(grouped)
 }
 
+/// The rows whose `organization_id` is this organizations key, soft-deleted or not.
+pub async fn list_by_organization_id_with_deleted(
+    db: &impl Read,
+    organization_id: &super::ids::ClerkOrgId,
+) -> Result<Vec<GithubInstallation>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            &[&organization_id],
+        )
+        .await?;
+    GithubInstallation::from_rows(&rows)
+}
+
+/// [`list_by_organization_id_with_deleted`] for many organizations keys in one query: the rows grouped by key,
+/// every key given present (with no rows if none match), so loading a relation is never N+1.
+pub async fn list_by_organization_id_many_with_deleted(
+    db: &impl Read,
+    keys: &[super::ids::ClerkOrgId],
+) -> Result<HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
+    for row in &rows {
+        let item = GithubInstallation::from_row(row)?;
+        grouped.entry(item.organization_id.clone()).or_default().push(item);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
     db: &impl Write,
     new: &NewGithubInstallation,
 ) -> Result<GithubInstallation, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""organization_id""#);
@@ -246,14 +299,6 @@ pub async fn insert(
     values.push(&new.account_login);
     if let Some(value) = &new.suspended_at {
         columns.push(r#""suspended_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {
@@ -293,11 +338,6 @@ pub async fn insert_many(
         .iter()
         .map(|row| row.suspended_at.as_ref())
         .collect();
-    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -309,14 +349,12 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &organization_id_values,
                 &account_login_values,
                 &suspended_at_values,
-                &deleted_values,
-                &deleted_at_values,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,
@@ -331,8 +369,8 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewGithubInstallation,
 ) -> Result<GithubInstallation, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""organization_id""#);
@@ -341,14 +379,6 @@ pub async fn upsert(
     values.push(&new.account_login);
     if let Some(value) = &new.suspended_at {
         columns.push(r#""suspended_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {

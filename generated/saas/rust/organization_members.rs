@@ -50,9 +50,6 @@ pub struct NewOrganizationMember {
     pub user_id: super::ids::ClerkUserId,
     /// `None`: the default, `'member'`.
     pub role: Option<super::enums::MemberRole>,
-    /// `None`: the default, `false`.
-    pub deleted: Option<bool>,
-    pub deleted_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
@@ -82,6 +79,31 @@ pub async fn get(
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(
+    db: &impl Read,
+    id: &super::ids::OrgMemberId,
+) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."organization_members" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
     db: &impl Read,
@@ -96,27 +118,24 @@ pub async fn get_with_deleted(
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(
     db: &impl Read,
     id: &super::ids::OrgMemberId,
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."organization_members" WHERE "deleted_at" IS NULL"#,
-            &[],
-        )
+        .query_one(r#"SELECT count(*) FROM "public"."organization_members""#, &[])
         .await?;
     Ok(row.get(0))
 }
@@ -256,7 +275,7 @@ pub async fn list_ordered_by_organization_id_id(
     OrganizationMember::from_rows(&rows)
 }
 
-/// The rows whose `organization_id` is this organizations key, not soft-deleted.
+/// The rows whose `organization_id` is this organizations key, unless soft-deleted.
 pub async fn list_by_organization_id(
     db: &impl Read,
     organization_id: &super::ids::ClerkOrgId,
@@ -293,7 +312,44 @@ pub async fn list_by_organization_id_many(
     Ok(grouped)
 }
 
-/// The rows whose `user_id` is this users key, not soft-deleted.
+/// The rows whose `organization_id` is this organizations key, soft-deleted or not.
+pub async fn list_by_organization_id_with_deleted(
+    db: &impl Read,
+    organization_id: &super::ids::ClerkOrgId,
+) -> Result<Vec<OrganizationMember>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            &[&organization_id],
+        )
+        .await?;
+    OrganizationMember::from_rows(&rows)
+}
+
+/// [`list_by_organization_id_with_deleted`] for many organizations keys in one query: the rows grouped by key,
+/// every key given present (with no rows if none match), so loading a relation is never N+1.
+pub async fn list_by_organization_id_many_with_deleted(
+    db: &impl Read,
+    keys: &[super::ids::ClerkOrgId],
+) -> Result<HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
+    for row in &rows {
+        let item = OrganizationMember::from_row(row)?;
+        grouped.entry(item.organization_id.clone()).or_default().push(item);
+    }
+    Ok(grouped)
+}
+
+/// The rows whose `user_id` is this users key, unless soft-deleted.
 pub async fn list_by_user_id(
     db: &impl Read,
     user_id: &super::ids::ClerkUserId,
@@ -330,14 +386,51 @@ pub async fn list_by_user_id_many(
     Ok(grouped)
 }
 
+/// The rows whose `user_id` is this users key, soft-deleted or not.
+pub async fn list_by_user_id_with_deleted(
+    db: &impl Read,
+    user_id: &super::ids::ClerkUserId,
+) -> Result<Vec<OrganizationMember>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            &[&user_id],
+        )
+        .await?;
+    OrganizationMember::from_rows(&rows)
+}
+
+/// [`list_by_user_id_with_deleted`] for many users keys in one query: the rows grouped by key,
+/// every key given present (with no rows if none match), so loading a relation is never N+1.
+pub async fn list_by_user_id_many_with_deleted(
+    db: &impl Read,
+    keys: &[super::ids::ClerkUserId],
+) -> Result<HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>>, Error> {
+    let rows = db
+        .query(
+            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            &[&keys],
+        )
+        .await?;
+    let mut grouped: HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>> = keys
+        .iter()
+        .map(|key| (key.clone(), Vec::new()))
+        .collect();
+    for row in &rows {
+        let item = OrganizationMember::from_row(row)?;
+        grouped.entry(item.user_id.clone()).or_default().push(item);
+    }
+    Ok(grouped)
+}
+
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
     db: &impl Write,
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
     let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
     values.push(&id);
     columns.push(r#""organization_id""#);
@@ -346,14 +439,6 @@ pub async fn insert(
     values.push(&new.user_id);
     if let Some(value) = &new.role {
         columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {
@@ -390,11 +475,6 @@ pub async fn insert_many(
         .collect();
     let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
     let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -406,14 +486,12 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::boolean[], $6::timestamp[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, false), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &organization_id_values,
                 &user_id_values,
                 &role_values,
-                &deleted_values,
-                &deleted_at_values,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,
@@ -429,8 +507,8 @@ pub async fn upsert(
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
     let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
     values.push(&id);
     columns.push(r#""organization_id""#);
@@ -439,14 +517,6 @@ pub async fn upsert(
     values.push(&new.user_id);
     if let Some(value) = &new.role {
         columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {
@@ -475,8 +545,8 @@ pub async fn upsert_by_organization_id_user_id(
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
     let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
     values.push(&id);
     columns.push(r#""organization_id""#);
@@ -485,14 +555,6 @@ pub async fn upsert_by_organization_id_user_id(
     values.push(&new.user_id);
     if let Some(value) = &new.role {
         columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {

@@ -48,9 +48,6 @@ pub struct NewOrganization {
     pub name: String,
     /// `None`: the default, `'FREE'`.
     pub plan: Option<super::enums::Plan>,
-    /// `None`: the default, `false`.
-    pub deleted: Option<bool>,
-    pub deleted_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
@@ -79,6 +76,28 @@ pub async fn get(
     row.as_ref().map(Organization::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
     db: &impl Read,
@@ -93,24 +112,24 @@ pub async fn get_with_deleted(
     row.as_ref().map(Organization::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(
+    db: &impl Read,
+    id: &super::ids::ClerkOrgId,
+) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#,
-            &[],
-        )
+        .query_one(r#"SELECT count(*) FROM "public"."organizations""#, &[])
         .await?;
     Ok(row.get(0))
 }
@@ -239,22 +258,14 @@ pub async fn insert(
     db: &impl Write,
     new: &NewOrganization,
 ) -> Result<Organization, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""name""#);
     values.push(&new.name);
     if let Some(value) = &new.plan {
         columns.push(r#""plan""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {
@@ -284,11 +295,6 @@ pub async fn insert_many(
     let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
     let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
     let plan_values: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
-    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -300,13 +306,11 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::boolean[], $5::timestamp[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, false), u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::timestamp[], $5::timestamp[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, now()), COALESCE(u.c4, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &name_values,
                 &plan_values,
-                &deleted_values,
-                &deleted_at_values,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,
@@ -321,22 +325,14 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewOrganization,
 ) -> Result<Organization, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""name""#);
     values.push(&new.name);
     if let Some(value) = &new.plan {
         columns.push(r#""plan""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     if let Some(value) = &new.created_at {

@@ -53,9 +53,6 @@ pub struct NewUser {
     pub first_name: String,
     pub last_name: String,
     pub photo_url: String,
-    /// `None`: the default, `false`.
-    pub deleted: Option<bool>,
-    pub deleted_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
@@ -87,6 +84,31 @@ pub async fn get(
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(
+    db: &impl Read,
+    id: &super::ids::ClerkUserId,
+) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
     db: &impl Read,
@@ -101,28 +123,23 @@ pub async fn get_with_deleted(
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(
     db: &impl Read,
     id: &super::ids::ClerkUserId,
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
-            &[],
-        )
-        .await?;
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -253,8 +270,8 @@ pub async fn list_organizations_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""email""#);
@@ -269,14 +286,6 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     values.push(&new.last_name);
     columns.push(r#""photo_url""#);
     values.push(&new.photo_url);
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
-        values.push(value);
-    }
     if let Some(value) = &new.created_at {
         columns.push(r#""created_at""#);
         values.push(value);
@@ -304,11 +313,6 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let first_name_values: Vec<_> = rows.iter().map(|row| &row.first_name).collect();
     let last_name_values: Vec<_> = rows.iter().map(|row| &row.last_name).collect();
     let photo_url_values: Vec<_> = rows.iter().map(|row| &row.photo_url).collect();
-    let deleted_values: Vec<_> = rows.iter().map(|row| row.deleted.as_ref()).collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -320,7 +324,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamp[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &email_values,
@@ -328,8 +332,6 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
                 &first_name_values,
                 &last_name_values,
                 &photo_url_values,
-                &deleted_values,
-                &deleted_at_values,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,
@@ -341,8 +343,8 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""email""#);
@@ -357,14 +359,6 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     values.push(&new.last_name);
     columns.push(r#""photo_url""#);
     values.push(&new.photo_url);
-    if let Some(value) = &new.deleted {
-        columns.push(r#""deleted""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
-        values.push(value);
-    }
     if let Some(value) = &new.created_at {
         columns.push(r#""created_at""#);
         values.push(value);

@@ -325,7 +325,12 @@ pub fn table(
 
     let new_fields: Vec<NewField> = columns
         .iter()
-        .filter(|(c, _, _)| c.generated.is_none() && c.identity != Some(Identity::Always))
+        // A new row is live: the soft-delete columns keep their defaults.
+        .filter(|(c, _, _)| {
+            c.generated.is_none()
+                && c.identity != Some(Identity::Always)
+                && !soft_columns.contains(&c.name.as_str())
+        })
         .map(|(c, ident, rt)| {
             let defaulted = c.default.is_some() || c.identity.is_some() || c.ty.base.is_serial();
             // Only a table's own single-column key is made here; a key that

@@ -86,7 +86,6 @@ pub struct NewUser {
     pub created_at: Option<NaiveDateTime>,
     /// `None`: the default, `now()`.
     pub updated_at: Option<NaiveDateTime>,
-    pub deleted_at: Option<NaiveDateTime>,
 }
 
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
@@ -125,6 +124,28 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// Whether a row with this primary key exists, unless soft-deleted.
+pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            &[&id],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
+/// The number of rows, unless soft-deleted.
+pub async fn count(db: &impl Read) -> Result<i64, Error> {
+    let row = db
+        .query_one(
+            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            &[],
+        )
+        .await?;
+    Ok(row.get(0))
+}
+
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     let row = db
@@ -136,25 +157,20 @@ pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, 
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// Whether a row with this primary key exists (and is not soft-deleted).
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+/// Whether a row with this primary key exists, soft-deleted or not.
+pub async fn exists_with_deleted(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
             &[&id],
         )
         .await?;
     Ok(row.get(0))
 }
 
-/// The number of rows not soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db
-        .query_one(
-            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
-            &[],
-        )
-        .await?;
+/// The number of rows, soft-deleted or not.
+pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
     Ok(row.get(0))
 }
 
@@ -251,8 +267,8 @@ pub async fn list_with_deleted(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(23);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -335,10 +351,6 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     }
     if let Some(value) = &new.updated_at {
         columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
@@ -409,14 +421,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let deleted_at_values: Vec<_> = rows
-        .iter()
-        .map(|row| row.deleted_at.as_ref())
-        .collect();
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::timestamp[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), COALESCE(u.c19, false), COALESCE(u.c20, now()), COALESCE(u.c21, now()), u.c22 FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::timestamp[], $22::timestamp[], $23::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), COALESCE(u.c19, false), COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
             &[
                 &id_values,
                 &email_values,
@@ -440,7 +448,6 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
                 &is_online_values,
                 &created_at_values,
                 &updated_at_values,
-                &deleted_at_values,
                 &schemac_rows,
             ],
         )
@@ -450,8 +457,8 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(23);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -534,10 +541,6 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
     }
     if let Some(value) = &new.updated_at {
         columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     let sql = statement::upsert(
@@ -554,8 +557,8 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(23);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(23);
+    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -638,10 +641,6 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Err
     }
     if let Some(value) = &new.updated_at {
         columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.deleted_at {
-        columns.push(r#""deleted_at""#);
         values.push(value);
     }
     let sql = statement::upsert(
