@@ -457,6 +457,9 @@ fn passwords_never_reach_errors_or_logs() {
         .finish();
     let mut seen = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
+        // Callsites first hit by another test, before this subscriber
+        // existed, may have cached "nobody listens"; recompute.
+        tracing::callsite::rebuild_interest_cache();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -528,6 +531,9 @@ fn every_statement_is_logged_with_its_duration_and_row_count() {
         .with_writer(move || writer.clone())
         .finish();
     tracing::subscriber::with_default(subscriber, || {
+        // Callsites first hit by another test, before this subscriber
+        // existed, may have cached "nobody listens"; recompute.
+        tracing::callsite::rebuild_interest_cache();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
