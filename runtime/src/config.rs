@@ -112,7 +112,15 @@ impl PoolConfig {
     /// The read-only pool's settings from the environment: `DATABASE_RO_URL`,
     /// or `DATABASE_URL` when that is not set.
     pub fn read_only_from_env() -> Result<Self, Error> {
-        PoolConfig::from_env(read_only_variable(|v| std::env::var_os(v).is_some()))
+        PoolConfig::read_only_for("DATABASE_URL")
+    }
+
+    /// The read-only settings that go with the read-write URL variable
+    /// `url_env` (a database's `url_env` in schemac.toml): `AUTH_DATABASE_URL`
+    /// → `AUTH_DATABASE_RO_URL`, falling back to `url_env` itself.
+    pub fn read_only_for(url_env: &str) -> Result<Self, Error> {
+        let variable = read_only_variable(url_env, |v| std::env::var_os(v).is_some());
+        PoolConfig::from_env(&variable)
     }
 
     /// The application's name; sessions report `<name>_readwrite` or
@@ -209,11 +217,15 @@ impl PoolConfig {
 
 /// The variable the read-only pool reads: its own when set, else the
 /// read-write pool's (one database, guarded by the session setting alone).
-fn read_only_variable(is_set: impl Fn(&str) -> bool) -> &'static str {
-    if is_set("DATABASE_RO_URL") {
-        "DATABASE_RO_URL"
+fn read_only_variable(url_env: &str, is_set: impl Fn(&str) -> bool) -> String {
+    let own = match url_env.strip_suffix("_URL") {
+        Some(base) => format!("{base}_RO_URL"),
+        None => format!("{url_env}_RO"),
+    };
+    if is_set(&own) {
+        own
     } else {
-        "DATABASE_URL"
+        url_env.to_owned()
     }
 }
 
@@ -377,8 +389,18 @@ mod tests {
 
     #[test]
     fn read_only_url_falls_back_to_the_read_write_one() {
-        assert_eq!(read_only_variable(|_| true), "DATABASE_RO_URL");
-        assert_eq!(read_only_variable(|v| v == "DATABASE_URL"), "DATABASE_URL");
+        assert_eq!(
+            read_only_variable("DATABASE_URL", |_| true),
+            "DATABASE_RO_URL"
+        );
+        assert_eq!(
+            read_only_variable("DATABASE_URL", |v| v == "DATABASE_URL"),
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            read_only_variable("AUTH_DATABASE_URL", |_| true),
+            "AUTH_DATABASE_RO_URL"
+        );
     }
 
     #[test]
