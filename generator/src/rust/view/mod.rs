@@ -1,0 +1,250 @@
+//! What the templates see: each table, enum and ID with its names, types
+//! and SQL worked out here, so the templates only arrange them.
+//!
+//! `table` builds a table's view; `statements` writes the SQL that needs
+//! more than a line (insert_many, many-to-many loaders).
+
+mod statements;
+mod table;
+
+use serde::Serialize;
+
+use schemac_schema::model::{IdBody, IdStorage, Schema};
+
+use super::names::{camel_ident, snake_ident, variant_names};
+
+pub use table::table;
+
+#[derive(Serialize)]
+pub struct EnumView {
+    pub name: String,
+    pub pg_name: String,
+    pub doc: String,
+    pub variants: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+pub struct IdView {
+    pub name: String,
+    pub prefix: String,
+    pub separator: String,
+    pub storage: &'static str,
+    pub body: &'static str,
+    pub field: &'static str,
+    pub doc: String,
+}
+
+#[derive(Serialize)]
+pub struct Field {
+    pub ident: String,
+    /// The column as SQL spells it, quoted.
+    pub sql: String,
+    pub ty: String,
+    /// `#[row(...)]` contents, if any.
+    pub row_attr: String,
+    pub sensitive: bool,
+    pub doc: String,
+    pub json: bool,
+}
+
+/// A field of the insert struct.
+#[derive(Serialize)]
+pub struct NewField {
+    pub ident: String,
+    pub sql: String,
+    pub ty: String,
+    pub doc: String,
+    /// `required`, `optional` (omitted when None: default or NULL),
+    /// `nullable_default` (Option<Option<T>>: None = default), `ulid` (made in code).
+    pub kind: &'static str,
+    pub json: bool,
+    pub id_type: String,
+    /// For insert_many: the UNNEST cast and what a missing value becomes.
+    pub unnest_cast: String,
+    pub coalesce: String,
+    pub copy: bool,
+    pub array: bool,
+    /// The Rust locals insert_many binds for this field, in parameter order.
+    pub many_params: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct PatchField {
+    pub ident: String,
+    pub sql: String,
+    pub ty: String,
+    pub nullable: bool,
+    pub json: bool,
+}
+
+/// A set of columns a row can be found by: the primary key or a unique set.
+#[derive(Serialize)]
+pub struct Key {
+    /// `user_id: &UserId, key: &str`
+    pub params: String,
+    /// `user_id, key`: the parameters as bound values.
+    pub args: Vec<String>,
+    /// `"user_id" = $1 AND "key" = $2`, numbered from `first`.
+    pub where_sql: String,
+    pub columns_sql: Vec<String>,
+    /// `user_id_key`, for function names.
+    pub suffix: String,
+    /// For list(): `Option<(&UserId, &str)>` and the cursor's binding.
+    pub cursor_ty: String,
+    pub cursor_bind: Vec<String>,
+    /// The key's type without `Option`, and the row fields that make it.
+    pub key_ty: String,
+    pub key_fields: Vec<String>,
+    pub tuple_sql: String,
+    /// The cursor's parameters after the limit: `$2` or `($2, $3)`.
+    pub cursor_sql: String,
+    pub order_asc: String,
+    pub order_desc: String,
+}
+
+#[derive(Serialize)]
+pub struct ForeignKeyView {
+    pub ident: String,
+    pub fn_name: String,
+    pub param_ty: String,
+    pub elem_ty: String,
+    pub sql: String,
+    pub parent: String,
+    pub nullable: bool,
+    pub copy: bool,
+}
+
+/// A list in the order of an index marked `paginate: true`.
+#[derive(Serialize)]
+pub struct OrderedList {
+    pub fn_name: String,
+    pub columns: String,
+    pub key: Key,
+}
+
+/// A many-to-many relation: the rows of another table reached through a junction.
+#[derive(Serialize)]
+pub struct RelationView {
+    pub name: String,
+    pub target: String,
+    pub junction: String,
+    /// `super::users::User`
+    pub target_struct: String,
+    pub key_ty: String,
+    pub key_param: String,
+    pub key_copy: bool,
+    /// The whole statement, `$1` being the keys (an array) or one key.
+    pub sql_many: String,
+    pub sql_one: String,
+}
+
+#[derive(Serialize)]
+pub struct SoftView {
+    /// `"deleted_at" IS NULL`
+    pub live: String,
+    pub deleted: String,
+    pub set_deleted: String,
+    pub set_restored: String,
+}
+
+#[derive(Serialize)]
+pub struct TableView {
+    pub header: String,
+    pub module: String,
+    pub struct_name: String,
+    pub new_name: String,
+    pub patch_name: String,
+    pub doc: String,
+    pub table_sql: String,
+    pub select: String,
+    pub imports: Vec<String>,
+    pub fields: Vec<Field>,
+    pub custom_debug: bool,
+    pub new_fields: Vec<NewField>,
+    pub patch_fields: Vec<PatchField>,
+    pub on_update: Vec<String>,
+    pub pk: Option<Key>,
+    pub uniques: Vec<Key>,
+    pub fks: Vec<ForeignKeyView>,
+    pub soft: Option<SoftView>,
+    pub insert_many: bool,
+    pub insert_many_sql: String,
+    pub ordered_lists: Vec<OrderedList>,
+    pub relations: Vec<RelationView>,
+    /// What the file takes from schemac_runtime.
+    pub runtime_uses: String,
+}
+
+pub fn enums(schema: &Schema) -> Vec<EnumView> {
+    schema
+        .enums
+        .iter()
+        .map(|e| EnumView {
+            name: camel_ident(&e.name),
+            pg_name: rust_string(&e.sql_name),
+            doc: e
+                .comment
+                .clone()
+                .unwrap_or_else(|| format!("The Postgres enum `{}`.", e.sql_name)),
+            variants: variant_names(&e.values)
+                .into_iter()
+                .zip(e.values.iter().map(|v| rust_string(v)))
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn ids(schema: &Schema) -> Vec<IdView> {
+    schema
+        .ids
+        .iter()
+        .map(|i| IdView {
+            name: i.name.clone(),
+            prefix: rust_string(&i.prefix),
+            separator: rust_string(&i.separator),
+            storage: match i.storage {
+                IdStorage::Uuid => "uuid",
+                IdStorage::Text => "text",
+            },
+            body: match i.body {
+                IdBody::Ulid => "ulid",
+                IdBody::Any => "any",
+            },
+            field: match i.body {
+                IdBody::Ulid => "schemac_runtime::Ulid",
+                IdBody::Any => "String",
+            },
+            doc: format!(
+                "`{}{}…`, stored as {}.",
+                i.prefix,
+                i.separator,
+                match i.storage {
+                    IdStorage::Uuid => "uuid",
+                    IdStorage::Text => "text",
+                }
+            ),
+        })
+        .collect()
+}
+
+/// A Rust string literal's contents (without the quotes).
+pub(super) fn rust_string(s: &str) -> String {
+    s.escape_default().to_string()
+}
+
+/// Module names, one per table: the table's name, or with its pg_schema in
+/// front when two schemas hold tables of the same name.
+pub fn module_names(schema: &Schema) -> Vec<String> {
+    schema
+        .tables
+        .iter()
+        .map(|t| {
+            let clash = schema.tables.iter().filter(|o| o.name == t.name).count() > 1;
+            if clash {
+                snake_ident(&format!("{}_{}", t.pg_schema, t.name))
+            } else {
+                snake_ident(&t.name)
+            }
+        })
+        .collect()
+}
