@@ -11,6 +11,7 @@
 //!   [`NO_TRANSACTION_MARKER`]; then it runs statement by statement.
 //! - An applied migration whose file changed is refused, naming the file.
 
+mod apply;
 mod runner;
 mod source;
 
