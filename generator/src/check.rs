@@ -1,12 +1,13 @@
 //! `schemac check`: for CI. Is every schema change covered by a migration,
-//! is the chain of migrations whole, and is every file what the journal says?
+//! is the chain of migrations whole, is every file what the journal says,
+//! and is the generated Rust code (under `[codegen] out`) up to date?
 
 use std::path::Path;
 
 use schemac_schema::compile_project;
 
 use crate::diff::{self, describe, renames_from_hints};
-use crate::generate::{GenerateError, usable};
+use crate::generate::{GenerateError, rust_files, usable};
 use crate::journal::sha256_hex;
 use crate::migrations::{MigrationDir, idx_text};
 
@@ -27,6 +28,28 @@ pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, Generat
             coverage(&dir, schema, &mut p)?;
         }
         problems.extend(p.into_iter().map(|m| format!("{}: {m}", db.name)));
+    }
+    if let Some((files, stale)) = rust_files(root, &compiled)? {
+        let shown = |path: &Path| {
+            path.strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        };
+        for (path, text) in files.iter() {
+            if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
+                problems.push(format!(
+                    "generated Rust is out of date: {} differs from what the schema gives; run `schemac generate`",
+                    shown(path)
+                ));
+            }
+        }
+        for path in stale {
+            problems.push(format!(
+                "generated Rust is out of date: {} belongs to no table any more; run `schemac generate`",
+                shown(&path)
+            ));
+        }
     }
     Ok(problems)
 }

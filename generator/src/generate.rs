@@ -135,7 +135,7 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
 /// The Rust code of every database, under `[codegen] out` (a directory per
 /// database when there are several), and the generated files there that a
 /// fresh run no longer writes (a dropped table's module).
-fn rust_files(
+pub(crate) fn rust_files(
     root: &Path,
     compiled: &Compiled,
 ) -> Result<Option<(FileSet, Vec<PathBuf>)>, GenerateError> {
