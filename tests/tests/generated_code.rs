@@ -443,6 +443,134 @@ fn soft_deleted_rows_hide_until_restored() {
     });
 }
 
+/// The other examples: sequence keys left to the database (and given) in
+/// insert_many, self-references, nullable arrays with defaults.
+#[test]
+fn other_examples_insert_and_read_back() {
+    use schemac_generated::{campus, gifting, marketplace};
+
+    let campus_db = database_with("campus", "gen_campus");
+    let gifting_db = database_with("gifting", "gen_gifting");
+    let marketplace_db = {
+        let mut db = TestDb::create("gen_marketplace");
+        let sql = std::fs::read_to_string(
+            repo_root().join("generated/marketplace/migrations/main/0000_init.sql"),
+        )
+        .expect("main init migration");
+        db.apply_migration(&sql);
+        db
+    };
+    runtime().block_on(async {
+        let campus_pool = pool(&campus_db);
+        let gifting_pool = pool(&gifting_db);
+        let marketplace_pool = pool(&marketplace_db);
+        let pool = campus_pool;
+        let rows: Vec<campus::branches::NewBranch> = (0..50)
+            .map(|i| campus::branches::NewBranch {
+                id: None,
+                name: format!("Branch {i}"),
+                code: (i % 2 == 0).then(|| format!("B{i}")),
+            })
+            .collect();
+        let inserted = campus::branches::insert_many(&pool, &rows)
+            .await
+            .expect("insert_many");
+        let ids: Vec<i32> = inserted.iter().map(|b| b.id).collect();
+        assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "the sequence, in order");
+        let one = campus::branches::insert(
+            &pool,
+            &campus::branches::NewBranch {
+                id: None,
+                name: "After".into(),
+                code: None,
+            },
+        )
+        .await
+        .expect("insert");
+        assert_eq!(one.id, 51, "insert_many advanced the sequence");
+        assert_eq!(
+            campus::branches::get(&pool, &7).await.expect("get"),
+            Some(inserted[6].clone())
+        );
+
+        let pool = gifting_pool;
+        let root = gifting::gift_categories::insert(
+            &pool,
+            &gifting::gift_categories::NewGiftCategory {
+                id: Some(100),
+                name: "Root".into(),
+                parent_id: None,
+            },
+        )
+        .await
+        .expect("insert with an explicit key");
+        let children: Vec<_> = (0..3)
+            .map(|i| gifting::gift_categories::NewGiftCategory {
+                id: None,
+                name: format!("Child {i}"),
+                parent_id: Some(root.id),
+            })
+            .collect();
+        gifting::gift_categories::insert_many(&pool, &children)
+            .await
+            .expect("insert_many");
+        let grouped = gifting::gift_categories::list_by_parent_id_many(&pool, &[root.id])
+            .await
+            .expect("batched");
+        assert_eq!(grouped[&root.id].len(), 3);
+
+        let pool = marketplace_pool;
+        let groups: Vec<_> = [None, Some(None), Some(Some(vec![1, 2, 3]))]
+            .into_iter()
+            .enumerate()
+            .map(|(i, members)| marketplace::main::groups::NewGroup {
+                id: None,
+                name: format!("group {i}"),
+                product_id: None,
+                members,
+                last_message_id: None,
+                created_at: None,
+                updated_at: None,
+            })
+            .collect();
+        let inserted = marketplace::main::groups::insert_many(&pool, &groups)
+            .await
+            .expect("insert_many");
+        let single = marketplace::main::groups::insert(&pool, &groups[1])
+            .await
+            .expect("insert");
+        assert_eq!(
+            inserted[0].members,
+            Some(vec![]),
+            "None: the column's default"
+        );
+        assert_eq!(
+            inserted[1].members, None,
+            "insert_many: Some(None) is NULL, as for insert"
+        );
+        assert_eq!(single.members, None, "insert: Some(None) is NULL");
+        // The same three cases for a scalar column (created_at: nullable, default now()).
+        let mut stamps = vec![groups[0].clone(), groups[0].clone(), groups[0].clone()];
+        stamps[1].created_at = Some(None);
+        let moment = schemac_runtime::chrono::NaiveDate::from_ymd_opt(2020, 2, 29)
+            .and_then(|d| d.and_hms_opt(12, 0, 0));
+        stamps[2].created_at = Some(moment);
+        let stored = marketplace::main::groups::insert_many(&pool, &stamps)
+            .await
+            .expect("insert_many");
+        assert!(stored[0].created_at.is_some(), "None: the default, now()");
+        assert_eq!(stored[1].created_at, None, "Some(None): NULL");
+        assert_eq!(stored[2].created_at, moment, "Some(Some(v)): v");
+        assert_eq!(inserted[2].members, Some(vec![1, 2, 3]));
+        assert_eq!(
+            marketplace::main::groups::get(&pool, &inserted[2].id)
+                .await
+                .expect("get"),
+            Some(inserted[2].clone())
+        );
+    });
+}
+
 /// An executor that counts the statements it passes on: what a generated
 /// function sends, counted where it leaves for the database.
 struct Counting<'a> {

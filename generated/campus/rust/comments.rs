@@ -287,9 +287,8 @@ pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
-/// arrays and unnested) and returns them as stored, in order. A field left
-/// `None` takes the column's default; `Some(None)` cannot be told apart from
-/// it here and also does.
+/// arrays and unnested) and returns them as stored, in order; each field
+/// means what it means for [`insert`].
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewComment],

@@ -359,9 +359,8 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
-/// arrays and unnested) and returns them as stored, in order. A field left
-/// `None` takes the column's default; `Some(None)` cannot be told apart from
-/// it here and also does.
+/// arrays and unnested) and returns them as stored, in order; each field
+/// means what it means for [`insert`].
 pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -413,6 +412,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
         .iter()
         .map(|row| row.is_online.as_ref().and_then(|value| value.as_ref()))
         .collect();
+    let is_online_given: Vec<bool> = rows
+        .iter()
+        .map(|row| row.is_online.is_some())
+        .collect();
     let created_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
@@ -424,7 +427,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::timestamp[], $22::timestamp[], $23::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), COALESCE(u.c19, false), COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::bool[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, g19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), CASE WHEN u.g19 THEN u.c19 ELSE false END, COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
             &[
                 &id_values,
                 &email_values,
@@ -446,6 +449,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
                 &profession_values,
                 &role_values,
                 &is_online_values,
+                &is_online_given,
                 &created_at_values,
                 &updated_at_values,
                 &schemac_rows,

@@ -249,9 +249,8 @@ pub async fn insert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
-/// arrays and unnested) and returns them as stored, in order. A field left
-/// `None` takes the column's default; `Some(None)` cannot be told apart from
-/// it here and also does.
+/// arrays and unnested) and returns them as stored, in order; each field
+/// means what it means for [`insert`].
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewGroup],
@@ -268,9 +267,11 @@ pub async fn insert_many(
     let mut members_elements = Vec::new();
     let mut members_rows: Vec<i64> = Vec::new();
     let mut members_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut members_null: Vec<bool> = Vec::with_capacity(rows.len());
     for (number, row) in (1..).zip(rows) {
         let value = row.members.as_ref().and_then(|value| value.as_ref());
-        members_given.push(value.is_some());
+        members_given.push(row.members.is_some());
+        members_null.push(matches!(row.members, Some(None)));
         for element in value.into_iter().flatten() {
             members_elements.push(element);
             members_rows.push(number);
@@ -284,14 +285,22 @@ pub async fn insert_many(
         .iter()
         .map(|row| row.created_at.as_ref().and_then(|value| value.as_ref()))
         .collect();
+    let created_at_given: Vec<bool> = rows
+        .iter()
+        .map(|row| row.created_at.is_some())
+        .collect();
     let updated_at_values: Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref().and_then(|value| value.as_ref()))
         .collect();
+    let updated_at_given: Vec<bool> = rows
+        .iter()
+        .map(|row| row.updated_at.is_some())
+        .collect();
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::varchar[], $6::bool[], $7::uuid[], $8::timestamp[], $9::timestamp[], $10::int8[]) AS u(c0, c1, c2, g3, c4, c5, c6, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::integer[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."groups" ("id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, CASE WHEN u.g3 THEN COALESCE(a3.v, '{}') ELSE '{}'::integer[] END, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::varchar[], $6::bool[], $7::bool[], $8::uuid[], $9::timestamp[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, g3, n3, c4, c5, g5, c6, g6, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::integer[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."groups" ("id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, CASE WHEN NOT u.g3 THEN '{}'::integer[] WHEN u.n3 THEN NULL ELSE COALESCE(a3.v, '{}') END, u.c4, CASE WHEN u.g5 THEN u.c5 ELSE now() END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#,
             &[
                 &id_values,
                 &name_values,
@@ -299,9 +308,12 @@ pub async fn insert_many(
                 &members_elements,
                 &members_rows,
                 &members_given,
+                &members_null,
                 &last_message_id_values,
                 &created_at_values,
+                &created_at_given,
                 &updated_at_values,
+                &updated_at_given,
                 &schemac_rows,
             ],
         )

@@ -209,9 +209,8 @@ pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error>
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
-/// arrays and unnested) and returns them as stored, in order. A field left
-/// `None` takes the column's default; `Some(None)` cannot be told apart from
-/// it here and also does.
+/// arrays and unnested) and returns them as stored, in order; each field
+/// means what it means for [`insert`].
 pub async fn insert_many(
     db: &impl Write,
     rows: &[NewMessage],
@@ -227,12 +226,18 @@ pub async fn insert_many(
         .iter()
         .map(|row| row.attachments.as_ref().and_then(|value| value.as_ref()).map(Json))
         .collect();
+    let attachments_given: Vec<bool> = rows
+        .iter()
+        .map(|row| row.attachments.is_some())
+        .collect();
     let mut read_by_elements = Vec::new();
     let mut read_by_rows: Vec<i64> = Vec::new();
     let mut read_by_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut read_by_null: Vec<bool> = Vec::with_capacity(rows.len());
     for (number, row) in (1..).zip(rows) {
         let value = row.read_by.as_ref().and_then(|value| value.as_ref());
-        read_by_given.push(value.is_some());
+        read_by_given.push(row.read_by.is_some());
+        read_by_null.push(matches!(row.read_by, Some(None)));
         for element in value.into_iter().flatten() {
             read_by_elements.push(element);
             read_by_rows.push(number);
@@ -242,20 +247,27 @@ pub async fn insert_many(
         .iter()
         .map(|row| row.timestamp.as_ref().and_then(|value| value.as_ref()))
         .collect();
+    let timestamp_given: Vec<bool> = rows
+        .iter()
+        .map(|row| row.timestamp.is_some())
+        .collect();
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::jsonb[], $8::bool[], $9::timestamp[], $10::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::integer[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."messages" ("id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, COALESCE(u.c4, '[]'::jsonb), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::integer[] END, COALESCE(u.c6, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#,
+            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::jsonb[], $6::bool[], $9::bool[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, c3, c4, g4, g5, n5, c6, g6, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::integer[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."messages" ("id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, CASE WHEN u.g4 THEN u.c4 ELSE '[]'::jsonb END, CASE WHEN NOT u.g5 THEN '{}'::integer[] WHEN u.n5 THEN NULL ELSE COALESCE(a5.v, '{}') END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#,
             &[
                 &id_values,
                 &sender_id_values,
                 &group_id_values,
                 &text_values,
                 &attachments_values,
+                &attachments_given,
                 &read_by_elements,
                 &read_by_rows,
                 &read_by_given,
+                &read_by_null,
                 &timestamp_values,
+                &timestamp_given,
                 &schemac_rows,
             ],
         )

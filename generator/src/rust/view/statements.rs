@@ -9,7 +9,8 @@ use crate::rust::names::{snake_ident, struct_name, unraw};
 use crate::rust::types::rust_type;
 
 /// `insert_many`'s one statement. Scalar values travel as one array per
-/// column through UNNEST, with the row's number. UNNEST would flatten an
+/// column through UNNEST, with the row's number (and, for a nullable column
+/// with a default, whether each row gave a value or left it to the default). UNNEST would flatten an
 /// array column's values into one, so each array column travels as all its
 /// elements in one array plus the row number of each element (and, when the
 /// field is optional, whether each row gave a value); the rows' arrays are
@@ -28,16 +29,28 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
     let mut selected = Vec::new();
     for (i, f) in fields.iter_mut().enumerate() {
         let local = unraw(&f.ident).to_owned();
+        // A nullable column with a default has three cases per row: the
+        // default (None), NULL (Some(None)) and a value; a flag says which
+        // rows gave one.
+        let three_way = f.kind == "nullable_default";
         if !f.array {
             unnest_args.push(format!("{}::{}", next(), f.unnest_cast));
             unnest_names.push(format!("c{i}"));
             f.many_params.push(format!("&{local}_values"));
             let col = format!("u.c{i}");
-            selected.push(if f.coalesce.is_empty() {
-                col
+            if three_way {
+                unnest_args.push(format!("{}::bool[]", next()));
+                unnest_names.push(format!("g{i}"));
+                f.many_params.push(format!("&{local}_given"));
+                selected.push(format!(
+                    "CASE WHEN u.g{i} THEN {col} ELSE {} END",
+                    f.coalesce
+                ));
+            } else if f.coalesce.is_empty() {
+                selected.push(col);
             } else {
-                format!("COALESCE({col}, {})", f.coalesce)
-            });
+                selected.push(format!("COALESCE({col}, {})", f.coalesce));
+            }
             continue;
         }
         let elements = next();
@@ -61,9 +74,18 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
             } else {
                 f.coalesce.as_str()
             };
-            selected.push(format!(
-                "CASE WHEN u.g{i} THEN {value} ELSE {otherwise} END"
-            ));
+            if three_way {
+                unnest_args.push(format!("{}::bool[]", next()));
+                unnest_names.push(format!("n{i}"));
+                f.many_params.push(format!("&{local}_null"));
+                selected.push(format!(
+                    "CASE WHEN NOT u.g{i} THEN {otherwise} WHEN u.n{i} THEN NULL ELSE {value} END"
+                ));
+            } else {
+                selected.push(format!(
+                    "CASE WHEN u.g{i} THEN {value} ELSE {otherwise} END"
+                ));
+            }
         }
     }
     unnest_args.push(format!("{}::int8[]", next()));
