@@ -146,14 +146,9 @@ pub(crate) fn rust_files(
     let out = root.join(out);
     let several = config.databases.len() > 1;
     let mut files = FileSet::new();
-    for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
-        let source = format!("{}/ (database `{}`)", db.schema.display(), db.name);
-        let dir = if several {
-            out.join(&db.name)
-        } else {
-            out.clone()
-        };
-        for (name, text) in crate::rust::render(schema, &source)? {
+    for (db, rendered) in crate::rust::render_databases(&config.databases, &compiled.schemas)? {
+        let dir = if several { out.join(&db) } else { out.clone() };
+        for (name, text) in rendered {
             files.add(dir.join(name), text);
         }
     }

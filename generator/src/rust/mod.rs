@@ -62,6 +62,22 @@ fn raw_literal(s: String) -> String {
     format!("r{hashes}\"{s}\"{hashes}")
 }
 
+/// Each database's files (by database name, in configuration order), their
+/// headers naming the schema directory they come from.
+pub fn render_databases(
+    databases: &[schemac_schema::DatabaseConfig],
+    schemas: &[Schema],
+) -> Result<Vec<(String, Vec<RustFile>)>, CodegenError> {
+    databases
+        .iter()
+        .zip(schemas)
+        .map(|(db, schema)| {
+            let source = format!("{}/ (database `{}`)", db.schema.display(), db.name);
+            Ok((db.name.clone(), render(schema, &source)?))
+        })
+        .collect()
+}
+
 /// The files of one database's code. `source` names the schema in headers.
 pub fn render(schema: &Schema, source: &str) -> Result<Vec<RustFile>, CodegenError> {
     let env = environment();
