@@ -104,30 +104,11 @@ pub(crate) async fn query_on(
     sql: &str,
     params: &Params<'_>,
 ) -> Result<Vec<Row>, Error> {
-    let started = Instant::now();
-    let result = async {
+    let run = async {
         let statement = client.prepare_cached(sql).await?;
         client.query(&statement, params).await
-    }
-    .await;
-    let elapsed_us = started.elapsed().as_micros() as u64;
-    match &result {
-        Ok(rows) => tracing::debug!(
-            target: "schemac_runtime::query",
-            sql,
-            rows = rows.len(),
-            elapsed_us,
-            "query"
-        ),
-        Err(error) => tracing::debug!(
-            target: "schemac_runtime::query",
-            sql,
-            elapsed_us,
-            %error,
-            "query failed"
-        ),
-    }
-    Ok(result?)
+    };
+    logged(sql, "query", |rows: &Vec<Row>| rows.len() as u64, run).await
 }
 
 pub(crate) async fn execute_on(
@@ -135,27 +116,38 @@ pub(crate) async fn execute_on(
     sql: &str,
     params: &Params<'_>,
 ) -> Result<u64, Error> {
-    let started = Instant::now();
-    let result = async {
+    let run = async {
         let statement = client.prepare_cached(sql).await?;
         client.execute(&statement, params).await
-    }
-    .await;
+    };
+    logged(sql, "execute", |changed: &u64| *changed, run).await
+}
+
+/// Times `run` and logs it at debug level: the SQL, the rows it returned or
+/// changed, the duration, or the error. Parameters are never logged.
+async fn logged<T>(
+    sql: &str,
+    what: &'static str,
+    rows: impl Fn(&T) -> u64,
+    run: impl Future<Output = Result<T, tokio_postgres::Error>>,
+) -> Result<T, Error> {
+    let started = Instant::now();
+    let result = run.await;
     let elapsed_us = started.elapsed().as_micros() as u64;
     match &result {
-        Ok(rows) => tracing::debug!(
+        Ok(value) => tracing::debug!(
             target: "schemac_runtime::query",
             sql,
-            rows,
+            rows = rows(value),
             elapsed_us,
-            "execute"
+            "{what}"
         ),
         Err(error) => tracing::debug!(
             target: "schemac_runtime::query",
             sql,
             elapsed_us,
             %error,
-            "execute failed"
+            "{what} failed"
         ),
     }
     Ok(result?)
