@@ -79,18 +79,14 @@ pub(super) async fn apply_file(
         record
             .write(client, started)
             .await
-            .map_err(|source| MigrateError::Database {
-                context: "recording the migration",
-                source,
-            })?;
+            .map_err(MigrateError::database("recording the migration"))?;
         return Ok(());
     }
     run_logged(client, "BEGIN")
         .await
-        .map_err(|source| MigrateError::Database {
-            context: "beginning the migration's transaction",
-            source,
-        })?;
+        .map_err(MigrateError::database(
+            "beginning the migration's transaction",
+        ))?;
     for statement in &statements {
         if let Err(e) = run_logged(client, statement.sql).await {
             let _ = client.batch_execute("ROLLBACK").await;
@@ -108,11 +104,7 @@ pub(super) async fn apply_file(
     };
     if let Err(source) = finish.await {
         let _ = client.batch_execute("ROLLBACK").await;
-        return Err(MigrateError::Database {
-            context: "recording the migration",
-            source,
-        }
-        .into());
+        return Err(MigrateError::database("recording the migration")(source).into());
     }
     Ok(())
 }
@@ -145,10 +137,9 @@ async fn drop_invalid_leftover(client: &Client, sql: &str) -> Result<(), Error> 
             &[&name],
         )
         .await
-        .map_err(|source| MigrateError::Database {
-            context: "looking for an invalid index left by a failed concurrent build",
-            source,
-        })?;
+        .map_err(MigrateError::database(
+            "looking for an invalid index left by a failed concurrent build",
+        ))?;
     if let Some(row) = row {
         let qualified: String = row.get(0);
         tracing::info!(
@@ -161,10 +152,9 @@ async fn drop_invalid_leftover(client: &Client, sql: &str) -> Result<(), Error> 
             &format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"),
         )
         .await
-        .map_err(|source| MigrateError::Database {
-            context: "dropping an invalid index left by a failed concurrent build",
-            source,
-        })?;
+        .map_err(MigrateError::database(
+            "dropping an invalid index left by a failed concurrent build",
+        ))?;
     }
     Ok(())
 }

@@ -79,3 +79,10 @@ pub enum MigrateError {
         source: tokio_postgres::Error,
     },
 }
+
+impl MigrateError {
+    /// Wraps a driver error with what the runner was doing.
+    pub(crate) fn database(context: &'static str) -> impl FnOnce(tokio_postgres::Error) -> Self {
+        move |source| MigrateError::Database { context, source }
+    }
+}

@@ -248,10 +248,7 @@ impl Migrator {
             let row = client
                 .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
                 .await
-                .map_err(|source| MigrateError::Database {
-                    context: "taking the migration lock",
-                    source,
-                })?;
+                .map_err(MigrateError::database("taking the migration lock"))?;
             if row.get::<_, bool>(0) {
                 return Ok(());
             }
@@ -280,10 +277,7 @@ impl Migrator {
         client
             .batch_execute(&sql)
             .await
-            .map_err(|source| MigrateError::Database {
-                context: "creating the tracking table",
-                source,
-            })?;
+            .map_err(MigrateError::database("creating the tracking table"))?;
         Ok(())
     }
 
@@ -291,10 +285,7 @@ impl Migrator {
         let exists = client
             .query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.table])
             .await
-            .map_err(|source| MigrateError::Database {
-                context: "looking for the tracking table",
-                source,
-            })?;
+            .map_err(MigrateError::database("looking for the tracking table"))?;
         if !exists.get::<_, bool>(0) {
             return Ok(Vec::new());
         }
@@ -307,10 +298,7 @@ impl Migrator {
         let rows = client
             .query(&sql, &[])
             .await
-            .map_err(|source| MigrateError::Database {
-                context: "reading the tracking table",
-                source,
-            })?;
+            .map_err(MigrateError::database("reading the tracking table"))?;
         Ok(rows
             .iter()
             .map(|r| AppliedRow {
