@@ -109,6 +109,16 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// The runtime the async tests run on: two workers, so tasks of one test
+/// really run side by side (concurrent runners, conflicting transactions).
+pub fn tokio_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// The example projects under `examples/`, sorted.
 pub fn examples() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(repo_root().join("examples"))

@@ -12,7 +12,7 @@ use schemac_runtime::{
     FromRow, IdParseErrorKind, PgEnum, PgInterval, PoolConfig, Read, ReadWritePool, RichId, Row,
     Ulid, Write,
 };
-use schemac_tests::TestDb;
+use schemac_tests::{TestDb, tokio_runtime};
 
 #[derive(PgEnum, Clone, Copy, Debug, PartialEq, Eq)]
 #[pg(name = "causes_enum")]
@@ -133,14 +133,6 @@ CREATE TABLE everything (
 );
 "#;
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
 fn pool(db: &TestDb) -> ReadWritePool {
     ReadWritePool::read_write(PoolConfig::new(db.url.clone()).application_name("derive_test"))
         .expect("pool")
@@ -200,7 +192,7 @@ fn chrono_seconds(s: i64) -> schemac_runtime::chrono::TimeDelta {
 #[test]
 fn row_round_trips_every_column_type() {
     let db = TestDb::create("derive_row");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         pool.get()
             .await
@@ -287,7 +279,7 @@ fn row_round_trips_every_column_type() {
 #[test]
 fn decode_errors_name_the_column() {
     let db = TestDb::create("derive_decode");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         #[derive(Row, Debug)]
         #[allow(dead_code)]
@@ -358,7 +350,7 @@ fn enum_labels_map_both_ways() {
 #[test]
 fn enum_reads_every_label_postgres_holds() {
     let db = TestDb::create("derive_enum");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         pool.get()
             .await
@@ -458,7 +450,7 @@ fn ids_display_parse_and_serialize_as_the_external_form() {
 #[test]
 fn ids_refuse_stored_values_of_another_id() {
     let db = TestDb::create("derive_id");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         let row = pool
             .query_one("SELECT 'user_abc'::text AS member", &[])
@@ -499,7 +491,7 @@ fn json_columns_read_into_serde_types() {
         absent: Option<Settings>,
     }
     let db = TestDb::create("derive_json");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         let value = Settings {
             locale: "en-GB".into(),

@@ -4,7 +4,7 @@
 use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
 use schemac_generated::saas;
 use schemac_runtime::{Order, PoolConfig, ReadWritePool};
-use schemac_tests::{TestDb, repo_root};
+use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
     let mut db = TestDb::create(label);
@@ -14,14 +14,6 @@ fn database_with(example: &str, label: &str) -> TestDb {
     .expect("init migration");
     db.apply_migration(&sql);
     db
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
 }
 
 fn pool(db: &TestDb) -> ReadWritePool {
@@ -59,7 +51,7 @@ fn new_user(tenant: TenantId, email: &str) -> users::NewUser {
 #[test]
 fn multitenant_repositories_return_what_the_database_holds() {
     let db = database_with("multitenant", "gen_multitenant");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
 
         // insert fills defaults and comes back equal to a fresh read.
@@ -344,7 +336,7 @@ fn multitenant_repositories_return_what_the_database_holds() {
 #[test]
 fn soft_deleted_rows_hide_until_restored() {
     let db = database_with("saas", "gen_saas");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = pool(&db);
         let new = |id: &str, email: &str| saas::users::NewUser {
             id: id.parse().expect("clerk id"),
@@ -460,7 +452,7 @@ fn other_examples_insert_and_read_back() {
         db.apply_migration(&sql);
         db
     };
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let campus_pool = pool(&campus_db);
         let gifting_pool = pool(&gifting_db);
         let marketplace_pool = pool(&marketplace_db);
@@ -738,7 +730,7 @@ fn every_table_of_every_example_reads_back() {
             "generated/marketplace/migrations/auth/0000_init.sql",
         ),
     ];
-    let rt = runtime();
+    let rt = tokio_runtime();
     for (example, database, migration) in databases {
         let mut db = TestDb::create(&format!("read_{example}_{database}"));
         db.apply_migration(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemac_runtime::migrate::{Event, MigrateError, MigrationSet, MigrationState, Migrator};
 use schemac_runtime::{Error, PoolConfig};
-use schemac_tests::{TempDir, TestDb};
+use schemac_tests::{TempDir, TestDb, tokio_runtime};
 
 /// Writes a migration directory: `(tag, up, down)` in journal order.
 fn write_dir(dir: &Path, migrations: &[(&str, &str, &str)]) {
@@ -26,14 +26,6 @@ fn write_dir(dir: &Path, migrations: &[(&str, &str, &str)]) {
         ),
     )
     .expect("write journal");
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
 }
 
 fn migrator(db: &TestDb) -> Migrator {
@@ -99,7 +91,7 @@ fn eight_concurrent_runners_apply_each_migration_once() {
     let dir = TempDir::new("mig-concurrent");
     write_dir(dir.path(), CONCURRENT);
     let set = MigrationSet::load(dir.path()).expect("load");
-    let results = runtime().block_on(async {
+    let results = tokio_runtime().block_on(async {
         let mut tasks = Vec::new();
         for _ in 0..8 {
             let migrator = migrator(&db);
@@ -164,7 +156,7 @@ fn a_failed_migration_leaves_no_trace_and_the_next_run_retries_it() {
             ("0001_broken", broken, "DROP TABLE half;"),
         ],
     );
-    let rt = runtime();
+    let rt = tokio_runtime();
     let set = MigrationSet::load(dir.path()).expect("load");
     let error = rt
         .block_on(migrator(&db).run(&set, &mut |_| {}))
@@ -215,7 +207,7 @@ fn status_follows_every_state_and_an_edited_migration_is_refused() {
         ("0001_b", "CREATE TABLE b (id int);\n", "DROP TABLE b;\n"),
     ];
     write_dir(dir.path(), &migrations);
-    let rt = runtime();
+    let rt = tokio_runtime();
     let load = || MigrationSet::load(dir.path()).expect("load");
     let status =
         |set: &MigrationSet| states(&rt.block_on(migrator(&db).status(set)).expect("status"));
@@ -321,7 +313,7 @@ fn a_non_transactional_migration_runs_and_its_invalid_leftover_is_dropped_before
             ),
         ],
     );
-    let rt = runtime();
+    let rt = tokio_runtime();
     let set = MigrationSet::load(dir.path()).expect("load");
     assert!(set.migrations[1].up.no_transaction);
     let error = rt
@@ -383,7 +375,7 @@ fn down_reverts_the_last_migrations_and_order_is_enforced() {
         ("0002_c", "CREATE TABLE c (id int);", "DROP TABLE c;"),
     ];
     write_dir(dir.path(), &migrations);
-    let rt = runtime();
+    let rt = tokio_runtime();
     let set = MigrationSet::load(dir.path()).expect("load");
     rt.block_on(migrator(&db).run(&set, &mut |_| {}))
         .expect("run");

@@ -9,15 +9,7 @@ use schemac_runtime::{
     Error, IsolationLevel, PoolConfig, Read, ReadOnlyPool, ReadWrite, ReadWritePool, RetryPolicy,
     SslMode, Transaction, TxOptions, Write,
 };
-use schemac_tests::TestDb;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
+use schemac_tests::{TestDb, tokio_runtime};
 
 fn config(db: &TestDb) -> PoolConfig {
     PoolConfig::new(db.url.clone()).application_name("rt_test")
@@ -48,7 +40,7 @@ fn is_read_only_violation(e: &Error) -> bool {
 #[test]
 fn read_only_pool_rejects_writes_and_keeps_rejecting_after_a_session_change() {
     let db = TestDb::create("rt_ro");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let rw = ReadWritePool::read_write(config(&db)).expect("rw pool");
         setup(&rw).await;
         let ro = ReadOnlyPool::read_only(config(&db).max_size(1)).expect("ro pool");
@@ -113,7 +105,7 @@ fn read_only_pool_rejects_writes_and_keeps_rejecting_after_a_session_change() {
 #[test]
 fn statements_are_prepared_once_per_connection() {
     let db = TestDb::create("rt_cache");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(config(&db).max_size(1)).expect("pool");
         let conn = pool.get().await.expect("checkout");
         for i in 0..5 {
@@ -138,7 +130,7 @@ fn statements_are_prepared_once_per_connection() {
 #[test]
 fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
     let db = TestDb::create("rt_tx");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(config(&db).max_size(1)).expect("pool");
         setup(&pool).await;
         let insert = "INSERT INTO items (name) VALUES ($1)";
@@ -237,7 +229,7 @@ fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
 #[test]
 fn retry_helper_recovers_from_a_real_serialization_failure() {
     let db = TestDb::create("rt_retry");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(config(&db)).expect("pool");
         pool.execute(
             "CREATE TABLE doctors (id int PRIMARY KEY, on_call boolean NOT NULL)",
@@ -325,7 +317,7 @@ fn retry_helper_recovers_from_a_real_serialization_failure() {
 #[test]
 fn retry_helper_recovers_from_a_real_deadlock() {
     let db = TestDb::create("rt_deadlock");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(config(&db)).expect("pool");
         pool.execute(
             "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)",
@@ -389,7 +381,7 @@ fn retry_helper_recovers_from_a_real_deadlock() {
 #[test]
 fn tls_modes_connect_as_libpq_would() {
     let db = TestDb::create("rt_tls");
-    runtime().block_on(async {
+    tokio_runtime().block_on(async {
         let ssl_in_use = |pool: ReadWritePool| async move {
             pool.query_one(
                 "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
