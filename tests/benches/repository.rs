@@ -64,11 +64,10 @@ fn hand_decode(r: &tokio_postgres::Row) -> HandUser {
 const HAND_COLUMNS: &str = "user_id, tenant_id, email, display_name, last_seen_ip, roles, managers, created_at, updated_at";
 
 fn main() {
-    let mut db = TestDb::create("bench_repository");
-    let sql =
-        std::fs::read_to_string(repo_root().join("generated/multitenant/migrations/0000_init.sql"))
-            .expect("init migration");
-    db.apply_migration(&sql);
+    let db = TestDb::with_init(
+        &repo_root().join("generated/multitenant/migrations"),
+        "bench_repository",
+    );
     let url = db.url.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -57,6 +57,16 @@ impl TestDb {
         TestDb { name, url, client }
     }
 
+    /// A database holding the first migration of a migrations directory.
+    pub fn with_init(migrations: &Path, label: &str) -> TestDb {
+        let mut db = TestDb::create(label);
+        let path = migrations.join("0000_init.sql");
+        let sql = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        db.apply_migration(&sql);
+        db
+    }
+
     /// Runs a migration file the way the runner will: statement by statement,
     /// split on the breakpoint marker, inside one transaction.
     pub fn apply_migration(&mut self, sql: &str) {
@@ -117,6 +127,49 @@ pub fn tokio_runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("tokio runtime")
+}
+
+/// One database of an example and where its checked-in output lives.
+pub struct ExampleDatabase {
+    pub example: String,
+    /// The name in schemac.toml (`main` when there is one database).
+    pub database: String,
+    pub migrations: PathBuf,
+    pub rust: PathBuf,
+}
+
+/// Every database of every example: one per example, or, when its output
+/// has a directory per database (marketplace), one per such directory.
+pub fn example_databases() -> Vec<ExampleDatabase> {
+    let mut out = Vec::new();
+    for example in examples() {
+        let generated = repo_root().join("generated").join(&example);
+        let migrations = generated.join("migrations");
+        if migrations.join("0000_init.sql").exists() {
+            out.push(ExampleDatabase {
+                database: "main".to_owned(),
+                migrations,
+                rust: generated.join("rust"),
+                example,
+            });
+            continue;
+        }
+        let mut names: Vec<String> = std::fs::read_dir(&migrations)
+            .expect("migrations directory")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        for database in names {
+            out.push(ExampleDatabase {
+                example: example.clone(),
+                migrations: migrations.join(&database),
+                rust: generated.join("rust").join(&database),
+                database,
+            });
+        }
+    }
+    out
 }
 
 /// The example projects under `examples/`, sorted.

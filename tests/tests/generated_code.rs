@@ -7,13 +7,13 @@ use schemac_runtime::{Order, PoolConfig, ReadWritePool};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
-    let mut db = TestDb::create(label);
-    let sql = std::fs::read_to_string(
-        repo_root().join(format!("generated/{example}/migrations/0000_init.sql")),
+    TestDb::with_init(
+        &repo_root()
+            .join("generated")
+            .join(example)
+            .join("migrations"),
+        label,
     )
-    .expect("init migration");
-    db.apply_migration(&sql);
-    db
 }
 
 fn pool(db: &TestDb) -> ReadWritePool {
@@ -443,15 +443,10 @@ fn other_examples_insert_and_read_back() {
 
     let campus_db = database_with("campus", "gen_campus");
     let gifting_db = database_with("gifting", "gen_gifting");
-    let marketplace_db = {
-        let mut db = TestDb::create("gen_marketplace");
-        let sql = std::fs::read_to_string(
-            repo_root().join("generated/marketplace/migrations/main/0000_init.sql"),
-        )
-        .expect("main init migration");
-        db.apply_migration(&sql);
-        db
-    };
+    let marketplace_db = TestDb::with_init(
+        &repo_root().join("generated/marketplace/migrations/main"),
+        "gen_marketplace",
+    );
     tokio_runtime().block_on(async {
         let campus_pool = pool(&campus_db);
         let gifting_pool = pool(&gifting_db);
@@ -613,37 +608,15 @@ impl schemac_runtime::Write for Counting<'_> {
 #[test]
 fn every_generated_statement_prepares_against_its_database() {
     let mut prepared = 0;
-    for example in schemac_tests::examples() {
-        let migrations = repo_root()
-            .join("generated")
-            .join(&example)
-            .join("migrations");
-        let rust = repo_root().join("generated").join(&example).join("rust");
-        // One database per migrations directory (marketplace has two).
-        let databases: Vec<(String, std::path::PathBuf, std::path::PathBuf)> =
-            if migrations.join("0000_init.sql").exists() {
-                vec![(example.clone(), migrations.clone(), rust.clone())]
-            } else {
-                std::fs::read_dir(&migrations)
-                    .expect("migrations")
-                    .flatten()
-                    .map(|e| {
-                        let db = e.file_name().to_string_lossy().into_owned();
-                        (format!("{example}_{db}"), e.path(), rust.join(&db))
-                    })
-                    .collect()
-            };
-        for (label, migrations, rust) in databases {
-            let mut db = TestDb::create(&format!("prep_{label}"));
-            let init = std::fs::read_to_string(migrations.join("0000_init.sql")).expect("init");
-            db.apply_migration(&init);
-            for (path, text) in schemac_tests::read_tree(&rust) {
-                for sql in sql_literals(&text) {
-                    db.client.prepare(&sql).unwrap_or_else(|e| {
-                        panic!("{label}: {path}: the statement does not prepare: {e}\n{sql}")
-                    });
-                    prepared += 1;
-                }
+    for e in schemac_tests::example_databases() {
+        let label = format!("{}_{}", e.example, e.database);
+        let mut db = TestDb::with_init(&e.migrations, &format!("prep_{label}"));
+        for (path, text) in schemac_tests::read_tree(&e.rust) {
+            for sql in sql_literals(&text) {
+                db.client.prepare(&sql).unwrap_or_else(|e| {
+                    panic!("{label}: {path}: the statement does not prepare: {e}\n{sql}")
+                });
+                prepared += 1;
             }
         }
     }
@@ -702,46 +675,16 @@ macro_rules! read_every_table {
 /// generated `list` and `count`: every column of every table decodes.
 #[test]
 fn every_table_of_every_example_reads_back() {
-    let databases: [(&str, &str, &str); 6] = [
-        (
-            "campus",
-            "campus",
-            "generated/campus/migrations/0000_init.sql",
-        ),
-        (
-            "gifting",
-            "gifting",
-            "generated/gifting/migrations/0000_init.sql",
-        ),
-        (
-            "multitenant",
-            "multitenant",
-            "generated/multitenant/migrations/0000_init.sql",
-        ),
-        ("saas", "saas", "generated/saas/migrations/0000_init.sql"),
-        (
-            "marketplace",
-            "main",
-            "generated/marketplace/migrations/main/0000_init.sql",
-        ),
-        (
-            "marketplace",
-            "auth",
-            "generated/marketplace/migrations/auth/0000_init.sql",
-        ),
-    ];
     let rt = tokio_runtime();
-    for (example, database, migration) in databases {
-        let mut db = TestDb::create(&format!("read_{example}_{database}"));
-        db.apply_migration(
-            &std::fs::read_to_string(repo_root().join(migration)).expect("migration"),
-        );
+    for e in schemac_tests::example_databases() {
+        let (example, database) = (e.example.as_str(), e.database.as_str());
+        let mut db = TestDb::with_init(&e.migrations, &format!("read_{example}_{database}"));
         let compiled = schemac_schema::compile_project(&repo_root().join("examples").join(example));
         let config = compiled.config.as_ref().expect("config");
         let at = config
             .databases
             .iter()
-            .position(|d| d.name == database || config.databases.len() == 1)
+            .position(|d| d.name == database)
             .expect("database");
         let filled = schemac_tests::roundtrip::fill(&mut db.client, &compiled.schemas[at]);
         assert!(filled > 0, "{example}/{database}: rows inserted");
