@@ -11,7 +11,24 @@ mod rich_id;
 mod row;
 
 use proc_macro::TokenStream;
+use quote::quote;
 use syn::{DeriveInput, parse_macro_input};
+
+/// The errors, and a `Display` impl that never runs: the enum and ID derives
+/// both implement `Display`, and uses of it should not add errors of their own.
+fn errors_with_display_fallback(
+    name: &syn::Ident,
+    compile_errors: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    quote! {
+        #compile_errors
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::unreachable!()
+            }
+        }
+    }
+}
 
 /// Builds the struct from a `tokio_postgres::Row` by column name.
 ///

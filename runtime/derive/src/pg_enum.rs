@@ -29,14 +29,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let variants = read(input, &mut errors);
     let name = &input.ident;
     if let Some(compile_errors) = errors.into_compile_errors() {
-        return quote! {
-            #compile_errors
-            impl ::core::fmt::Display for #name {
-                fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::unreachable!()
-                }
-            }
-        };
+        return crate::errors_with_display_fallback(name, compile_errors);
     }
     let idents: Vec<_> = variants.iter().map(|v| v.ident).collect();
     let labels: Vec<_> = variants.iter().map(|v| v.label.as_str()).collect();

@@ -32,14 +32,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let field_ty = read_field(input, &mut errors);
     let name = &input.ident;
     if let Some(compile_errors) = errors.into_compile_errors() {
-        return quote! {
-            #compile_errors
-            impl ::core::fmt::Display for #name {
-                fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::unreachable!()
-                }
-            }
-        };
+        return crate::errors_with_display_fallback(name, compile_errors);
     }
     match (spec, field_ty) {
         (Some(spec), Some(ty)) => expand(name, &spec, ty),
