@@ -200,13 +200,20 @@ impl PoolConfig {
             SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
             SslMode::Require | SslMode::VerifyFull => tokio_postgres::config::SslMode::Require,
         });
-        let target = describe_target(&pg);
         Ok(Resolved {
-            target,
+            target: describe_target(&pg),
+            tls: crate::tls::connector(ssl_mode, ca_file.as_deref())?,
             pg,
-            ssl_mode,
-            ca_file,
         })
+    }
+
+    /// The error for a connection that could not be made to `target`,
+    /// scrubbed of the password.
+    pub(crate) fn cannot_connect(&self, target: &str, error: &dyn std::error::Error) -> Error {
+        Error::Connect(self.scrub(&format!(
+            "cannot connect to {target}: {}",
+            crate::error::chain(error)
+        )))
     }
 
     /// Removes the password from a message that might quote the URL.
@@ -229,12 +236,13 @@ fn read_only_variable(url_env: &str, is_set: impl Fn(&str) -> bool) -> String {
     }
 }
 
+/// A configuration ready to connect with: the driver's settings and the TLS
+/// connector that matches the `sslmode`.
 pub(crate) struct Resolved {
     /// `host:port/dbname`, for messages: never the user or password.
     pub target: String,
     pub pg: tokio_postgres::Config,
-    pub ssl_mode: SslMode,
-    pub ca_file: Option<PathBuf>,
+    pub tls: tokio_postgres_rustls::MakeRustlsConnect,
 }
 
 fn describe_target(pg: &tokio_postgres::Config) -> String {

@@ -86,13 +86,12 @@ impl Pool<ReadOnly> {
 impl<A: Access> Pool<A> {
     fn build(config: PoolConfig, role: Role) -> Result<Self, Error> {
         let resolved = config.resolve(role)?;
-        let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
         let target = Arc::from(resolved.target.as_str());
         // Recycling only checks that the connection is open: the session was
         // reset when the connection came back (see `lease`).
         let manager = Manager::from_config(
             resolved.pg,
-            tls,
+            resolved.tls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -124,7 +123,7 @@ impl<A: Access> Pool<A> {
                     self.target
                 ),
                 deadpool_postgres::PoolError::Backend(e) => {
-                    format!("cannot connect to {}: {}", self.target, chain(&e))
+                    return self.config.cannot_connect(&self.target, &e);
                 }
                 other => chain(&other),
             };
@@ -212,14 +211,11 @@ impl Write for Conn<ReadWrite> {
 /// session-level advisory lock, which must not go back into a pool.
 pub(crate) async fn connect_single(config: &PoolConfig) -> Result<tokio_postgres::Client, Error> {
     let resolved = config.resolve(Role::ReadWrite)?;
-    let tls = crate::tls::connector(resolved.ssl_mode, resolved.ca_file.as_deref())?;
-    let (client, connection) = resolved.pg.connect(tls).await.map_err(|e| {
-        Error::Connect(config.scrub(&format!(
-            "cannot connect to {}: {}",
-            resolved.target,
-            chain(&e)
-        )))
-    })?;
+    let (client, connection) = resolved
+        .pg
+        .connect(resolved.tls)
+        .await
+        .map_err(|e| config.cannot_connect(&resolved.target, &e))?;
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::debug!(target: "schemac_runtime::migrate", %error, "connection closed with an error");
