@@ -166,15 +166,9 @@ pub async fn list_by_post_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Bookmark>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Bookmark::from_row(row)?;
-        grouped.entry(item.post_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Bookmark::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.post_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this platform_users key.
@@ -203,15 +197,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Bookmark>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Bookmark::from_row(row)?;
-        grouped.entry(item.user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Bookmark::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

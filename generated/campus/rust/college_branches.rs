@@ -154,15 +154,9 @@ pub async fn list_by_college_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<CollegeBranch>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = CollegeBranch::from_row(row)?;
-        grouped.entry(item.college_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = CollegeBranch::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.college_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `branch_id` is this branches key.
@@ -191,15 +185,9 @@ pub async fn list_by_branch_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<CollegeBranch>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = CollegeBranch::from_row(row)?;
-        grouped.entry(item.branch_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = CollegeBranch::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.branch_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

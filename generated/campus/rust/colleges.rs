@@ -168,15 +168,14 @@ pub async fn list_branches_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<super::branches::Branch>> = keys
+    let pairs = rows
         .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let key: Uuid = schemac_runtime::column(row, "schemac_parent")?;
-        grouped.entry(key).or_default().push(super::branches::Branch::from_row(row)?);
-    }
-    Ok(grouped)
+        .map(|row| Ok((
+            schemac_runtime::column(row, "schemac_parent")?,
+            super::branches::Branch::from_row(row)?,
+        )))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -164,15 +164,9 @@ pub async fn list_by_post_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Comment::from_row(row)?;
-        grouped.entry(item.post_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Comment::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.post_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `commented_by` is this platform_users key.
@@ -201,15 +195,9 @@ pub async fn list_by_commented_by_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Comment::from_row(row)?;
-        grouped.entry(item.commented_by).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Comment::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.commented_by, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `parent_comment_id` is this comments key.
@@ -238,17 +226,11 @@ pub async fn list_by_parent_comment_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Comment>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Comment::from_row(row)?;
-        if let Some(key) = item.parent_comment_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = Comment::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.parent_comment_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -205,15 +205,9 @@ pub async fn list_by_auth_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = PlatformUser::from_row(row)?;
-        grouped.entry(item.auth_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = PlatformUser::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.auth_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `college_id` is this colleges key.
@@ -242,15 +236,9 @@ pub async fn list_by_college_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<PlatformUser>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = PlatformUser::from_row(row)?;
-        grouped.entry(item.college_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = PlatformUser::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.college_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -229,15 +229,9 @@ pub async fn list_by_posted_by_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Post>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Post::from_row(row)?;
-        grouped.entry(item.posted_by).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Post::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.posted_by, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `pinned_comment` is this comments key.
@@ -266,17 +260,11 @@ pub async fn list_by_pinned_comment_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Post>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Post::from_row(row)?;
-        if let Some(key) = item.pinned_comment {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = Post::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.pinned_comment.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -161,17 +161,11 @@ pub async fn list_by_parent_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<GiftCategory>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GiftCategory::from_row(row)?;
-        if let Some(key) = item.parent_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = GiftCategory::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.parent_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

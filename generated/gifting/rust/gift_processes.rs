@@ -215,15 +215,9 @@ pub async fn list_by_recipient_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GiftProcess::from_row(row)?;
-        grouped.entry(item.recipient_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = GiftProcess::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.recipient_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `occasion_id` is this occasions key.
@@ -252,17 +246,11 @@ pub async fn list_by_occasion_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GiftProcess::from_row(row)?;
-        if let Some(key) = item.occasion_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = GiftProcess::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.occasion_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `relationship_id` is this relationships key.
@@ -291,17 +279,11 @@ pub async fn list_by_relationship_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GiftProcess::from_row(row)?;
-        if let Some(key) = item.relationship_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = GiftProcess::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.relationship_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `selected_gift_id` is this gifts key.
@@ -330,17 +312,11 @@ pub async fn list_by_selected_gift_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<GiftProcess>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GiftProcess::from_row(row)?;
-        if let Some(key) = item.selected_gift_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = GiftProcess::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.selected_gift_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -175,15 +175,9 @@ pub async fn list_by_category_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<Gift>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Gift::from_row(row)?;
-        grouped.entry(item.category_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Gift::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.category_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -159,15 +159,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Notification>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Notification::from_row(row)?;
-        grouped.entry(item.user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Notification::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -166,15 +166,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Occasion>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Occasion::from_row(row)?;
-        grouped.entry(item.user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Occasion::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -159,15 +159,9 @@ pub async fn list_by_process_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<ProcessAnswer>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = ProcessAnswer::from_row(row)?;
-        grouped.entry(item.process_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = ProcessAnswer::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.process_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `question_id` is this classifier_questions key.
@@ -196,15 +190,9 @@ pub async fn list_by_question_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<i32, Vec<ProcessAnswer>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = ProcessAnswer::from_row(row)?;
-        grouped.entry(item.question_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = ProcessAnswer::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.question_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -177,15 +177,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Relationship>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Relationship::from_row(row)?;
-        grouped.entry(item.user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Relationship::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `related_user_id` is this users key.
@@ -214,15 +208,9 @@ pub async fn list_by_related_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Relationship>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Relationship::from_row(row)?;
-        grouped.entry(item.related_user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Relationship::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.related_user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -188,15 +188,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::UserId, Vec<Avatar>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Avatar::from_row(row)?;
-        grouped.entry(item.user_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Avatar::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `tenant_id` is this tenants key.
@@ -225,15 +219,9 @@ pub async fn list_by_tenant_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::TenantId, Vec<Avatar>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Avatar::from_row(row)?;
-        grouped.entry(item.tenant_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Avatar::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.tenant_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

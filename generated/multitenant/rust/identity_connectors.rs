@@ -197,15 +197,9 @@ pub async fn list_by_tenant_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::TenantId, Vec<IdentityConnector>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = IdentityConnector::from_row(row)?;
-        grouped.entry(item.tenant_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = IdentityConnector::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.tenant_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -250,15 +250,9 @@ pub async fn list_by_installation_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<String, Vec<GithubInstallationRepository>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GithubInstallationRepository::from_row(row)?;
-        grouped.entry(item.installation_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = GithubInstallationRepository::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.installation_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `installation_id` is this github_installations key, soft-deleted or not.
@@ -287,15 +281,9 @@ pub async fn list_by_installation_id_many_with_deleted(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<String, Vec<GithubInstallationRepository>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GithubInstallationRepository::from_row(row)?;
-        grouped.entry(item.installation_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = GithubInstallationRepository::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.installation_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -236,15 +236,9 @@ pub async fn list_by_organization_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GithubInstallation::from_row(row)?;
-        grouped.entry(item.organization_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = GithubInstallation::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `organization_id` is this organizations key, soft-deleted or not.
@@ -273,15 +267,9 @@ pub async fn list_by_organization_id_many_with_deleted(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = GithubInstallation::from_row(row)?;
-        grouped.entry(item.organization_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = GithubInstallation::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

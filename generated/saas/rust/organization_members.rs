@@ -301,15 +301,9 @@ pub async fn list_by_organization_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = OrganizationMember::from_row(row)?;
-        grouped.entry(item.organization_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = OrganizationMember::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `organization_id` is this organizations key, soft-deleted or not.
@@ -338,15 +332,9 @@ pub async fn list_by_organization_id_many_with_deleted(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = OrganizationMember::from_row(row)?;
-        grouped.entry(item.organization_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = OrganizationMember::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this users key, unless soft-deleted.
@@ -375,15 +363,9 @@ pub async fn list_by_user_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = OrganizationMember::from_row(row)?;
-        grouped.entry(item.user_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = OrganizationMember::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this users key, soft-deleted or not.
@@ -412,15 +394,9 @@ pub async fn list_by_user_id_many_with_deleted(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = OrganizationMember::from_row(row)?;
-        grouped.entry(item.user_id.clone()).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = OrganizationMember::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.user_id.clone(), item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -239,18 +239,14 @@ pub async fn list_members_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<super::ids::ClerkOrgId, Vec<super::users::User>> = keys
+    let pairs = rows
         .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let key: super::ids::ClerkOrgId = schemac_runtime::column(
-            row,
-            "schemac_parent",
-        )?;
-        grouped.entry(key).or_default().push(super::users::User::from_row(row)?);
-    }
-    Ok(grouped)
+        .map(|row| Ok((
+            schemac_runtime::column(row, "schemac_parent")?,
+            super::users::User::from_row(row)?,
+        )))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

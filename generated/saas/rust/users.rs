@@ -251,21 +251,14 @@ pub async fn list_organizations_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<
-        super::ids::ClerkUserId,
-        Vec<super::organizations::Organization>,
-    > = keys.iter().map(|key| (key.clone(), Vec::new())).collect();
-    for row in &rows {
-        let key: super::ids::ClerkUserId = schemac_runtime::column(
-            row,
-            "schemac_parent",
-        )?;
-        grouped
-            .entry(key)
-            .or_default()
-            .push(super::organizations::Organization::from_row(row)?);
-    }
-    Ok(grouped)
+    let pairs = rows
+        .iter()
+        .map(|row| Ok((
+            schemac_runtime::column(row, "schemac_parent")?,
+            super::organizations::Organization::from_row(row)?,
+        )))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

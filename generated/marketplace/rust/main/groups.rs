@@ -161,17 +161,11 @@ pub async fn list_by_product_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<String, Vec<Group>> = keys
-        .iter()
-        .map(|key| (key.clone(), Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Group::from_row(row)?;
-        if let Some(key) = item.product_id.clone() {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = Group::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.product_id.clone().map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `last_message_id` is this messages key.
@@ -200,17 +194,11 @@ pub async fn list_by_last_message_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Group>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Group::from_row(row)?;
-        if let Some(key) = item.last_message_id {
-            grouped.entry(key).or_default().push(item);
-        }
-    }
-    Ok(grouped)
+    let items = Group::from_rows(&rows)?;
+    let pairs = items
+        .into_iter()
+        .filter_map(|item| item.last_message_id.map(|key| (key, item)));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).

@@ -163,15 +163,9 @@ pub async fn list_by_group_id_many(
             &[&keys],
         )
         .await?;
-    let mut grouped: HashMap<Uuid, Vec<Message>> = keys
-        .iter()
-        .map(|key| (*key, Vec::new()))
-        .collect();
-    for row in &rows {
-        let item = Message::from_row(row)?;
-        grouped.entry(item.group_id).or_default().push(item);
-    }
-    Ok(grouped)
+    let items = Message::from_rows(&rows)?;
+    let pairs = items.into_iter().map(|item| (item.group_id, item));
+    Ok(schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
