@@ -1,0 +1,381 @@
+//! Columns of a matched table: added, rebuilt when generated, and altered in place.
+
+use std::collections::HashSet;
+
+use schemac_schema::model::*;
+use schemac_schema::naming::{NameKind, derive_name};
+use schemac_schema::sql::column_type;
+
+use super::phase::Phase;
+use super::types;
+use super::{Change, CommentTarget, Differ, Loss, LossPlace, TableRef, norm};
+use crate::sql;
+
+impl<'a> Differ<'a> {
+    pub(super) fn add_column(&mut self, nt: &Table, nc: &Column, tref: &TableRef) {
+        let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
+        let needs_value = !nc.nullable
+            && nc.default.is_none()
+            && nc.identity.is_none()
+            && nc.generated.is_none()
+            && !nc.ty.base.is_serial();
+        let backfill = if needs_value {
+            match self.data.backfill.get(&key) {
+                Some(v) => {
+                    let relaxed = sql::column_definition(
+                        self.new,
+                        &Column {
+                            nullable: true,
+                            ..nc.clone()
+                        },
+                    );
+                    Some((relaxed, v.clone()))
+                }
+                None => {
+                    self.warnings.push(format!(
+                        "new column `{}.{}` is NOT NULL without a default: the migration fails if `{}` has rows; add `backfill:` to give them a value",
+                        nt.name, nc.name, nt.name
+                    ));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        self.out.push(
+            // A generated column is computed from others: add it once they have their final types.
+            if nc.generated.is_some() {
+                Phase::ReAddColumns
+            } else {
+                Phase::AddColumns
+            },
+            Change::AddColumn {
+                table: tref.clone(),
+                column: nc.name.clone(),
+                definition: sql::column_definition(self.new, nc),
+                backfill,
+            },
+        );
+        if let Some(c) = &nc.comment {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Column(tref.clone(), nc.name.clone()),
+                    text: Some(c.clone()),
+                },
+            );
+        }
+    }
+
+    pub(super) fn rename_sequence(&mut self, ot: &Table, oc: &Column, nt: &Table, nc: &Column) {
+        let has_seq = |c: &Column| c.ty.base.is_serial() || c.identity.is_some();
+        if !(has_seq(oc) && has_seq(nc)) {
+            return;
+        }
+        let from = derive_name(&ot.name, &[&oc.name], NameKind::Sequence);
+        let to = derive_name(&nt.name, &[&nc.name], NameKind::Sequence);
+        if from != to {
+            self.out.push(
+                Phase::Renames,
+                Change::RenameSequence {
+                    schema: nt.pg_schema.clone(),
+                    from,
+                    to,
+                },
+            );
+        }
+    }
+
+    /// A generated column cannot be altered in place (Postgres 15), nor can
+    /// its inputs change type: it is dropped early (under its old names) and
+    /// added back after the columns changed. Its values are recomputed, so
+    /// nothing is lost, unless it was a plain column before.
+    pub(super) fn rebuild_generated(
+        &mut self,
+        nt: &Table,
+        old_ref: &TableRef,
+        tref: &TableRef,
+        oc: &Column,
+        nc: &Column,
+    ) {
+        if oc.generated.is_none() {
+            self.losses.push(Loss {
+                what: format!(
+                    "column `{}.{}` becomes generated: its stored values are replaced",
+                    nt.name, nc.name
+                ),
+                place: LossPlace::Column {
+                    schema: nt.pg_schema.clone(),
+                    table: nt.name.clone(),
+                    column: nc.name.clone(),
+                },
+                hint: None,
+            });
+        }
+        self.out.push(
+            Phase::DropGenerated,
+            Change::DropColumn {
+                table: old_ref.clone(),
+                column: oc.name.clone(),
+            },
+        );
+        self.out.push(
+            Phase::ReAddColumns,
+            Change::AddColumn {
+                table: tref.clone(),
+                column: nc.name.clone(),
+                definition: sql::column_definition(self.new, nc),
+                backfill: None,
+            },
+        );
+        if nc.comment.is_some() {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Column(tref.clone(), nc.name.clone()),
+                    text: nc.comment.clone(),
+                },
+            );
+        }
+    }
+
+    /// What Postgres stores for a type: serials as their integer type, IDs
+    /// as uuid or text, enums by identity (following enum renames).
+    pub(super) fn storage_key(&self, ty: &ColumnType, old_side: bool) -> String {
+        let schema = if old_side { self.old } else { self.new };
+        let array = if ty.array { "[]" } else { "" };
+        match &ty.base {
+            BaseType::Enum(k) if old_side => {
+                format!("enum:{}{array}", self.enum_map.get(k).unwrap_or(k))
+            }
+            BaseType::Enum(k) => format!("enum:{k}{array}"),
+            other => column_type(
+                &ColumnType {
+                    base: other.referencing(),
+                    array: ty.array,
+                },
+                &schema.enums,
+                &schema.ids,
+            ),
+        }
+    }
+
+    pub(super) fn alter_column(
+        &mut self,
+        nt: &Table,
+        old_ref: &TableRef,
+        tref: &TableRef,
+        oc: &Column,
+        nc: &Column,
+        retyped: &mut HashSet<String>,
+    ) {
+        let col = nc.name.clone();
+        let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
+        let place = || LossPlace::Column {
+            schema: nt.pg_schema.clone(),
+            table: nt.name.clone(),
+            column: nc.name.clone(),
+        };
+        // A generated column that stays generated is handled by `rebuild_generated`.
+        // One that stops being generated does so early (under its old names),
+        // before its inputs may change type.
+        if oc.generated.is_some() && nc.generated.is_none() {
+            self.out.push(
+                Phase::DropGenerated,
+                Change::DropExpression {
+                    table: old_ref.clone(),
+                    column: oc.name.clone(),
+                },
+            );
+        }
+
+        let old_ty = self.translate_type(&oc.ty);
+        let recreated_usage = matches!(&nc.ty.base, BaseType::Enum(k) if self.recreated_enums.contains(k))
+            && old_ty == nc.ty;
+        let type_changes = old_ty != nc.ty;
+        let storage = |t: &ColumnType| ColumnType {
+            base: t.base.referencing(),
+            array: t.array,
+        };
+        let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
+        let default_sql = |c: &Column| c.default.as_ref().map(|d| norm(d.sql()));
+        let mut default_handled = recreated_usage;
+        if type_changes && storage_changes {
+            retyped.insert(col.clone());
+            let to_sql = sql::sql_type(self.new, &storage(&nc.ty));
+            let using = self
+                .data
+                .using
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| types::default_using(&col, &old_ty, &nc.ty, &to_sql));
+            if !types::widens(&old_ty, &nc.ty, self.old, self.new) {
+                self.losses.push(Loss {
+                    what: format!(
+                        "column `{}.{col}` narrows from {} to {}: values that do not fit are lost or make the migration fail",
+                        nt.name,
+                        sql::sql_type(self.old, &oc.ty),
+                        to_sql
+                    ),
+                    place: place(),
+                    hint: Some("check the data first; `using:` on the column gives the conversion".into()),
+                });
+            }
+            if oc.default.is_some() && !oc.ty.base.is_serial() {
+                self.out.push(
+                    Phase::AlterColumns,
+                    Change::DropDefault {
+                        table: tref.clone(),
+                        column: col.clone(),
+                    },
+                );
+            }
+            let sequence = (oc.ty.base.is_serial() && nc.ty.base.is_serial()).then(|| {
+                (
+                    derive_name(&nt.name, &[&col], NameKind::Sequence),
+                    to_sql.clone(),
+                )
+            });
+            self.out.push(
+                Phase::AlterColumns,
+                Change::AlterColumnType {
+                    table: tref.clone(),
+                    column: col.clone(),
+                    to_sql,
+                    using,
+                    sequence,
+                },
+            );
+            if let Some(d) = &nc.default {
+                self.out.push(
+                    Phase::AlterColumns,
+                    Change::SetDefault {
+                        table: tref.clone(),
+                        column: col.clone(),
+                        sql: d.sql().to_string(),
+                    },
+                );
+            }
+            default_handled = true;
+        }
+        // serial <-> plain integer: the sequence comes or goes.
+        let seq = derive_name(&nt.name, &[&col], NameKind::Sequence);
+        match (oc.ty.base.is_serial(), nc.ty.base.is_serial()) {
+            (true, false) => {
+                // Not renamed with the table (it goes), so it has its old name.
+                self.out.push(
+                    Phase::AlterColumns,
+                    Change::DropSerial {
+                        table: tref.clone(),
+                        column: col.clone(),
+                        sequence: derive_name(&old_ref.name, &[&oc.name], NameKind::Sequence),
+                    },
+                );
+            }
+            (false, true) => {
+                if oc.default.is_some() {
+                    self.out.push(
+                        Phase::AlterColumns,
+                        Change::DropDefault {
+                            table: tref.clone(),
+                            column: col.clone(),
+                        },
+                    );
+                }
+                self.out.push(
+                    Phase::AlterColumns,
+                    Change::AddSerial {
+                        table: tref.clone(),
+                        column: col.clone(),
+                        sequence: seq.clone(),
+                        big: nc.ty.base == BaseType::BigSerial,
+                    },
+                );
+                default_handled = true;
+            }
+            _ => {}
+        }
+        if !default_handled && !nc.ty.base.is_serial() && default_sql(oc) != default_sql(nc) {
+            match &nc.default {
+                Some(d) => self.out.push(
+                    Phase::AlterColumns,
+                    Change::SetDefault {
+                        table: tref.clone(),
+                        column: col.clone(),
+                        sql: d.sql().to_string(),
+                    },
+                ),
+                None if !oc.ty.base.is_serial() => self.out.push(
+                    Phase::AlterColumns,
+                    Change::DropDefault {
+                        table: tref.clone(),
+                        column: col.clone(),
+                    },
+                ),
+                None => {}
+            }
+        }
+        match (oc.nullable, nc.nullable) {
+            (true, false) => {
+                let backfill = self.data.backfill.get(&key).cloned();
+                if backfill.is_none() {
+                    self.warnings.push(format!(
+                        "column `{}.{col}` becomes NOT NULL: the migration fails if it holds NULLs; add `backfill:` to give them a value",
+                        nt.name
+                    ));
+                }
+                self.out.push(
+                    Phase::AlterColumns,
+                    Change::SetNotNull {
+                        table: tref.clone(),
+                        column: col.clone(),
+                        backfill,
+                    },
+                );
+            }
+            (false, true) => self.out.push(
+                Phase::AlterColumns,
+                Change::DropNotNull {
+                    table: tref.clone(),
+                    column: col.clone(),
+                },
+            ),
+            _ => {}
+        }
+        match (oc.identity, nc.identity) {
+            (None, Some(i)) => self.out.push(
+                Phase::AlterColumns,
+                Change::AddIdentity {
+                    table: tref.clone(),
+                    column: col.clone(),
+                    identity: i,
+                },
+            ),
+            (Some(_), None) => self.out.push(
+                Phase::AlterColumns,
+                Change::DropIdentity {
+                    table: tref.clone(),
+                    column: col.clone(),
+                },
+            ),
+            (Some(a), Some(b)) if a != b => self.out.push(
+                Phase::AlterColumns,
+                Change::SetIdentity {
+                    table: tref.clone(),
+                    column: col.clone(),
+                    identity: b,
+                },
+            ),
+            _ => {}
+        }
+        if oc.comment != nc.comment {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Column(tref.clone(), col.clone()),
+                    text: nc.comment.clone(),
+                },
+            );
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! Changes described for people: summaries, `schemac diff`, migration names.
+
+use super::{Change, CommentTarget, TableRef};
+
+/// A short description of each change, for summaries and migration names.
+pub fn describe(change: &Change) -> (String, String) {
+    let t = |r: &TableRef| r.name.clone();
+    match change {
+        Change::CreateExtension(e) => ("add".into(), format!("extension {e}")),
+        Change::DropExtension(e) => ("drop".into(), format!("extension {e}")),
+        Change::CreateSchema(s) => ("add".into(), format!("schema {s}")),
+        Change::DropSchema(s) => ("drop".into(), format!("schema {s}")),
+        Change::CreateEnum(e) => ("add".into(), format!("enum {}", e.sql_name)),
+        Change::DropEnum { sql_name, .. } => ("drop".into(), format!("enum {sql_name}")),
+        Change::RenameEnum { from, to, .. } => ("rename".into(), format!("enum {from} to {to}")),
+        Change::MoveEnum { sql_name, to, .. } => {
+            ("move".into(), format!("enum {sql_name} to {to}"))
+        }
+        Change::AddEnumValue {
+            sql_name, value, ..
+        } => ("add".into(), format!("value {value:?} to enum {sql_name}")),
+        Change::RenameEnumValue {
+            sql_name, from, to, ..
+        } => (
+            "rename".into(),
+            format!("value {from:?} of enum {sql_name} to {to:?}"),
+        ),
+        Change::RecreateEnum { new, removed, .. } => (
+            "rebuild".into(),
+            if removed.is_empty() {
+                format!("enum {} (values reordered)", new.sql_name)
+            } else {
+                format!("enum {} without {}", new.sql_name, removed.join(", "))
+            },
+        ),
+        Change::CreateTable { table, .. } => ("add".into(), format!("table {}", table.name)),
+        Change::DropTable(r) => ("drop".into(), format!("table {}", t(r))),
+        Change::RenameTable { table, to } => {
+            ("rename".into(), format!("table {} to {to}", t(table)))
+        }
+        Change::MoveTable { table, to_schema } => (
+            "move".into(),
+            format!("table {} to schema {to_schema}", t(table)),
+        ),
+        Change::AddColumn { table, column, .. } => {
+            ("add".into(), format!("column {}.{column}", t(table)))
+        }
+        Change::DropColumn { table, column } => {
+            ("drop".into(), format!("column {}.{column}", t(table)))
+        }
+        Change::RenameColumn { table, from, to } => (
+            "rename".into(),
+            format!("column {}.{from} to {to}", t(table)),
+        ),
+        Change::AlterColumnType {
+            table,
+            column,
+            to_sql,
+            ..
+        } => (
+            "alter".into(),
+            format!("column {}.{column} type to {to_sql}", t(table)),
+        ),
+        Change::SetNotNull { table, column, .. } => (
+            "alter".into(),
+            format!("column {}.{column} set not null", t(table)),
+        ),
+        Change::DropNotNull { table, column } => (
+            "alter".into(),
+            format!("column {}.{column} drop not null", t(table)),
+        ),
+        Change::SetDefault { table, column, sql } => (
+            "alter".into(),
+            format!("column {}.{column} default {sql}", t(table)),
+        ),
+        Change::DropDefault { table, column } => (
+            "alter".into(),
+            format!("column {}.{column} drop default", t(table)),
+        ),
+        Change::AddIdentity { table, column, .. } => (
+            "alter".into(),
+            format!("column {}.{column} add identity", t(table)),
+        ),
+        Change::SetIdentity { table, column, .. } => (
+            "alter".into(),
+            format!("column {}.{column} identity kind", t(table)),
+        ),
+        Change::DropIdentity { table, column } => (
+            "alter".into(),
+            format!("column {}.{column} drop identity", t(table)),
+        ),
+        Change::DropExpression { table, column } => (
+            "alter".into(),
+            format!("column {}.{column} no longer generated", t(table)),
+        ),
+        Change::AddSerial { table, column, .. } => (
+            "alter".into(),
+            format!("column {}.{column} becomes serial", t(table)),
+        ),
+        Change::DropSerial { table, column, .. } => (
+            "alter".into(),
+            format!("column {}.{column} no longer serial", t(table)),
+        ),
+        Change::RenameSequence { from, to, .. } => {
+            ("rename".into(), format!("sequence {from} to {to}"))
+        }
+        Change::AddPrimaryKey { table, pk } => (
+            "add".into(),
+            format!("primary key {} on {}", pk.name, t(table)),
+        ),
+        Change::AddUnique { table, unique } => (
+            "add".into(),
+            format!("unique {} on {}", unique.name, t(table)),
+        ),
+        Change::AddCheck { table, check } => (
+            "add".into(),
+            format!("check {} on {}", check.name, t(table)),
+        ),
+        Change::AddForeignKey { table, fk } => (
+            "add".into(),
+            format!("foreign key {} on {}", fk.name, t(table)),
+        ),
+        Change::DropConstraint { table, name } => {
+            ("drop".into(), format!("constraint {name} on {}", t(table)))
+        }
+        Change::RenameConstraint { table, from, to } => (
+            "rename".into(),
+            format!("constraint {from} on {} to {to}", t(table)),
+        ),
+        Change::CreateIndex { index, .. } => ("add".into(), format!("index {}", index.name)),
+        Change::DropIndex { name, .. } => ("drop".into(), format!("index {name}")),
+        Change::RenameIndex { from, to, .. } => ("rename".into(), format!("index {from} to {to}")),
+        Change::Comment { target, text } => {
+            let what = match target {
+                CommentTarget::Table(r) => format!("table {}", t(r)),
+                CommentTarget::Column(r, c) => format!("column {}.{c}", t(r)),
+                CommentTarget::Type { name, .. } => format!("enum {name}"),
+            };
+            (
+                if text.is_some() {
+                    "comment"
+                } else {
+                    "uncomment"
+                }
+                .into(),
+                what,
+            )
+        }
+    }
+}
+
+/// The tables a change touches (new names), for migration names.
+pub fn touched_table(change: &Change) -> Option<String> {
+    match change {
+        Change::CreateTable { table, .. } => Some(table.name.clone()),
+        Change::DropTable(r) => Some(r.name.clone()),
+        Change::RenameTable { to, .. } => Some(to.clone()),
+        Change::MoveTable { table, .. }
+        | Change::AddColumn { table, .. }
+        | Change::DropColumn { table, .. }
+        | Change::RenameColumn { table, .. }
+        | Change::AlterColumnType { table, .. }
+        | Change::SetNotNull { table, .. }
+        | Change::DropNotNull { table, .. }
+        | Change::SetDefault { table, .. }
+        | Change::DropDefault { table, .. }
+        | Change::AddIdentity { table, .. }
+        | Change::SetIdentity { table, .. }
+        | Change::DropIdentity { table, .. }
+        | Change::DropExpression { table, .. }
+        | Change::AddSerial { table, .. }
+        | Change::DropSerial { table, .. }
+        | Change::AddPrimaryKey { table, .. }
+        | Change::AddUnique { table, .. }
+        | Change::AddCheck { table, .. }
+        | Change::AddForeignKey { table, .. }
+        | Change::DropConstraint { table, .. }
+        | Change::RenameConstraint { table, .. }
+        | Change::CreateIndex { table, .. } => Some(table.name.clone()),
+        Change::Comment {
+            target: CommentTarget::Table(r) | CommentTarget::Column(r, _),
+            ..
+        } => Some(r.name.clone()),
+        _ => None,
+    }
+}

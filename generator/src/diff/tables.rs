@@ -1,0 +1,291 @@
+//! Extensions, schemas and tables: what is created, dropped, renamed or moved.
+
+use std::collections::HashSet;
+
+use schemac_schema::model::*;
+
+use super::constraints::mentions_word;
+use super::phase::Phase;
+use super::{Change, CommentTarget, Differ, Loss, LossPlace, TableRef, norm};
+use crate::sql;
+
+impl<'a> Differ<'a> {
+    pub(super) fn extensions_and_schemas(&mut self) {
+        for e in &self.new.extensions {
+            if !self.old.extensions.contains(e) {
+                self.out
+                    .push(Phase::Extensions, Change::CreateExtension(e.clone()));
+            }
+        }
+        for e in &self.old.extensions {
+            if !self.new.extensions.contains(e) {
+                self.out
+                    .push(Phase::DropExtensions, Change::DropExtension(e.clone()));
+            }
+        }
+        for s in &self.new.pg_schemas {
+            if !self.old.pg_schemas.contains(s) {
+                self.out
+                    .push(Phase::Schemas, Change::CreateSchema(s.clone()));
+            }
+        }
+        for s in &self.old.pg_schemas {
+            if !self.new.pg_schemas.contains(s) {
+                self.out
+                    .push(Phase::DropSchemas, Change::DropSchema(s.clone()));
+            }
+        }
+    }
+
+    pub(super) fn tables(&mut self) {
+        // Tables that disappear, and the foreign keys among them.
+        let dropped: Vec<usize> = (0..self.old.tables.len())
+            .filter(|i| self.new_index_of_old(*i).is_none())
+            .collect();
+        for &oi in &dropped {
+            let ot = &self.old.tables[oi];
+            // Its foreign keys go first: the keys they lean on may be
+            // rebuilt, and the tables they point at dropped, before it.
+            for fk in &ot.foreign_keys {
+                let is_self = fk.ref_schema == ot.pg_schema && fk.ref_table == ot.name;
+                if !is_self {
+                    self.out.push(
+                        Phase::DropForeignKeys,
+                        Change::DropConstraint {
+                            table: TableRef::of(ot),
+                            name: fk.name.clone(),
+                        },
+                    );
+                }
+            }
+            self.out
+                .push(Phase::DropTables, Change::DropTable(TableRef::of(ot)));
+            let hint = self.likely_table_rename(ot);
+            self.losses.push(Loss {
+                what: format!("drop table `{}` and every row in it", ot.name),
+                place: LossPlace::DroppedTable {
+                    schema: ot.pg_schema.clone(),
+                    table: ot.name.clone(),
+                },
+                hint,
+            });
+        }
+        for ni in 0..self.new.tables.len() {
+            let nt = &self.new.tables[ni];
+            match self.old_index_of_new(ni) {
+                None => self.create_table(nt),
+                Some(oi) => self.alter_table(oi, ni),
+            }
+        }
+    }
+
+    /// A created table with the same columns as a dropped one looks like a missed rename.
+    pub(super) fn likely_table_rename(&self, ot: &Table) -> Option<String> {
+        let cols: Vec<&str> = ot.columns.iter().map(|c| c.name.as_str()).collect();
+        self.new
+            .tables
+            .iter()
+            .enumerate()
+            .filter(|(ni, _)| self.old_index_of_new(*ni).is_none())
+            .find(|(_, nt)| {
+                nt.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    == cols
+            })
+            .map(|(_, nt)| {
+                format!(
+                    "if `{}` is `{}` renamed, add `renamed_from: {}` to it",
+                    nt.name, ot.name, ot.name
+                )
+            })
+    }
+
+    pub(super) fn create_table(&mut self, nt: &Table) {
+        let create_sql = sql::create_table(self.new, nt);
+        self.out.push(
+            Phase::CreateTables,
+            Change::CreateTable {
+                table: nt.clone(),
+                create_sql,
+            },
+        );
+        let tref = TableRef::of(nt);
+        for fk in &nt.foreign_keys {
+            self.out.push(
+                Phase::AddForeignKeys,
+                Change::AddForeignKey {
+                    table: tref.clone(),
+                    fk: fk.clone(),
+                },
+            );
+        }
+        for ix in &nt.indexes {
+            self.out.push(
+                Phase::AddIndexes,
+                Change::CreateIndex {
+                    table: tref.clone(),
+                    index: ix.clone(),
+                },
+            );
+        }
+        if let Some(c) = &nt.comment {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Table(tref.clone()),
+                    text: Some(c.clone()),
+                },
+            );
+        }
+        for col in &nt.columns {
+            if let Some(c) = &col.comment {
+                self.out.push(
+                    Phase::Comments,
+                    Change::Comment {
+                        target: CommentTarget::Column(tref.clone(), col.name.clone()),
+                        text: Some(c.clone()),
+                    },
+                );
+            }
+        }
+    }
+
+    pub(super) fn alter_table(&mut self, oi: usize, ni: usize) {
+        let ot = &self.old.tables[oi];
+        let nt = &self.new.tables[ni];
+        let old_ref = TableRef::of(ot);
+        let tref = TableRef::of(nt);
+        if ot.name != nt.name {
+            self.out.push(
+                Phase::Renames,
+                Change::RenameTable {
+                    table: old_ref.clone(),
+                    to: nt.name.clone(),
+                },
+            );
+        }
+        if ot.pg_schema != nt.pg_schema {
+            self.out.push(
+                Phase::Renames,
+                Change::MoveTable {
+                    table: TableRef {
+                        schema: ot.pg_schema.clone(),
+                        name: nt.name.clone(),
+                    },
+                    to_schema: nt.pg_schema.clone(),
+                },
+            );
+        }
+        if ot.comment != nt.comment {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Table(tref.clone()),
+                    text: nt.comment.clone(),
+                },
+            );
+        }
+
+        // Columns whose dependants must be rebuilt around the change.
+        let mut rebuilt_columns: HashSet<String> = HashSet::new();
+        let mut retyped_columns: HashSet<String> = HashSet::new();
+        let mut matched_old_cols: HashSet<&str> = HashSet::new();
+        // Columns whose stored type changes, known before any column is
+        // handled: a generated column computed from one must be rebuilt
+        // around the change (Postgres refuses to retype its inputs).
+        let retyping: Vec<&str> = nt
+            .columns
+            .iter()
+            .filter_map(|nc| {
+                let oc = self
+                    .column_source(oi, ni, &nc.name)
+                    .and_then(|n| ot.column(&n))?;
+                (self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false))
+                    .then_some(nc.name.as_str())
+            })
+            .collect();
+        for nc in &nt.columns {
+            let old_name = self.column_source(oi, ni, &nc.name);
+            let Some(oc) = old_name.and_then(|n| ot.column(&n)) else {
+                self.add_column(nt, nc, &tref);
+                continue;
+            };
+            matched_old_cols.insert(&oc.name);
+            if let Some(expr) = &nc.generated {
+                let changed = oc.generated.as_deref().map(norm) != Some(norm(expr));
+                let inputs_retyped = retyping
+                    .iter()
+                    .any(|c| *c != nc.name && mentions_word(expr, c));
+                if changed || inputs_retyped {
+                    self.rebuild_generated(nt, &old_ref, &tref, oc, nc);
+                    rebuilt_columns.insert(nc.name.clone());
+                    continue;
+                }
+            }
+            if oc.name != nc.name {
+                self.out.push(
+                    Phase::Renames,
+                    Change::RenameColumn {
+                        table: tref.clone(),
+                        from: oc.name.clone(),
+                        to: nc.name.clone(),
+                    },
+                );
+            }
+            self.rename_sequence(ot, oc, nt, nc);
+            self.alter_column(nt, &old_ref, &tref, oc, nc, &mut retyped_columns);
+        }
+        for oc in &ot.columns {
+            if matched_old_cols.contains(oc.name.as_str()) {
+                continue;
+            }
+            // A generated column goes first: its inputs may change type below.
+            let (phase, table) = if oc.generated.is_some() {
+                (Phase::DropGenerated, old_ref.clone())
+            } else {
+                (Phase::DropColumns, tref.clone())
+            };
+            self.out.push(
+                phase,
+                Change::DropColumn {
+                    table,
+                    column: oc.name.clone(),
+                },
+            );
+            let hint = nt
+                .columns
+                .iter()
+                .find(|nc| {
+                    ot.column(&nc.name).is_none()
+                        && self.translate_type(&oc.ty) == nc.ty
+                        && self.column_source(oi, ni, &nc.name).is_none()
+                })
+                .map(|nc| {
+                    format!(
+                        "if `{}` is `{}` renamed, add `renamed_from: {}` to it",
+                        nc.name, oc.name, oc.name
+                    )
+                });
+            self.losses.push(Loss {
+                what: format!("drop column `{}.{}` and its data", nt.name, oc.name),
+                place: LossPlace::DroppedColumn {
+                    schema: ot.pg_schema.clone(),
+                    table: ot.name.clone(),
+                    column: oc.name.clone(),
+                },
+                hint,
+            });
+        }
+        // Enum types rebuilt by this diff invalidate expressions on their columns.
+        for nc in &nt.columns {
+            if let BaseType::Enum(k) = &nc.ty.base {
+                if self.recreated_enums.contains(k) {
+                    rebuilt_columns.insert(nc.name.clone());
+                }
+            }
+        }
+        self.constraints(oi, ni, &old_ref, &tref, &rebuilt_columns, &retyped_columns);
+    }
+}
