@@ -5,8 +5,26 @@ use std::collections::HashSet;
 use schemac_schema::model::*;
 
 use super::pairing::{Pairs, pair};
+
 use super::phase::Phase;
 use super::{Change, Differ, TableRef, norm};
+
+/// The kinds of a table's named dependants that are paired the same way.
+#[derive(Clone, Copy)]
+enum Kind {
+    Unique,
+    Check,
+    ForeignKey,
+    Index,
+}
+
+/// One kind's pairing of old and new objects, with their names.
+struct KindPairs {
+    kind: Kind,
+    pairs: Pairs,
+    old_names: Vec<String>,
+    new_names: Vec<String>,
+}
 
 impl<'a> Differ<'a> {
     /// Primary key, unique constraints, checks, foreign keys and indexes of a
@@ -72,156 +90,149 @@ impl<'a> Differ<'a> {
             }
         }
 
-        // Unique constraints.
-        let old_uniques: Vec<(&Unique, Option<Vec<String>>)> = ot
+        // Uniques, checks, foreign keys and indexes: each kind paired by
+        // definition under new names, then emitted by one loop.
+        let old_uniques: Vec<Option<Vec<String>>> = ot
             .uniques
             .iter()
-            .map(|u| (u, self.translate_columns(oi, &u.columns)))
+            .map(|u| self.translate_columns(oi, &u.columns))
             .collect();
-        let pairs = pair(&old_uniques, &nt.uniques, |(_, cols), n| {
-            cols.as_ref() == Some(&n.columns) && !mentions(&n.columns, &[])
-        });
-        let old_names: Vec<&str> = old_uniques.iter().map(|(u, _)| u.name.as_str()).collect();
-        let new_names: Vec<&str> = nt.uniques.iter().map(|u| u.name.as_str()).collect();
-        self.emit_pairs(
-            &pairs,
-            &old_names,
-            &new_names,
-            |from, to| Change::RenameConstraint {
-                table: tref.clone(),
-                from,
-                to,
-            },
-            (Phase::DropConstraints, |name| Change::DropConstraint {
-                table: old_ref.clone(),
-                name,
-            }),
-            (Phase::AddConstraints, |n| Change::AddUnique {
-                table: tref.clone(),
-                unique: nt.uniques[n].clone(),
-            }),
-        );
-
-        // Checks: raw SQL, so compared as text.
-        let pairs = pair(&ot.checks, &nt.checks, |o, n| {
-            norm(&o.expr) == norm(&n.expr) && !mentions(&[], &[&n.expr])
-        });
-        let old_names: Vec<&str> = ot.checks.iter().map(|c| c.name.as_str()).collect();
-        let new_names: Vec<&str> = nt.checks.iter().map(|c| c.name.as_str()).collect();
-        self.emit_pairs(
-            &pairs,
-            &old_names,
-            &new_names,
-            |from, to| Change::RenameConstraint {
-                table: tref.clone(),
-                from,
-                to,
-            },
-            (Phase::DropConstraints, |name| Change::DropConstraint {
-                table: old_ref.clone(),
-                name,
-            }),
-            (Phase::AddConstraints, |n| Change::AddCheck {
-                table: tref.clone(),
-                check: nt.checks[n].clone(),
-            }),
-        );
-
-        // Foreign keys, with the referenced table and columns under new names.
-        let old_fks: Vec<(&ForeignKey, Option<ForeignKey>)> = ot
+        let old_fks: Vec<Option<ForeignKey>> = ot
             .foreign_keys
             .iter()
-            .map(|fk| (fk, self.translate_fk(oi, fk)))
+            .map(|fk| self.translate_fk(oi, fk))
             .collect();
-        let pairs = pair(&old_fks, &nt.foreign_keys, |(_, t), n| {
-            let Some(t) = t else { return false };
-            same_fk(t, n) && !self.fk_must_be_rebuilt(n, retyped, rebuilt)
-        });
-        let old_names: Vec<&str> = old_fks.iter().map(|(f, _)| f.name.as_str()).collect();
-        let new_names: Vec<&str> = nt.foreign_keys.iter().map(|f| f.name.as_str()).collect();
-        self.emit_pairs(
-            &pairs,
-            &old_names,
-            &new_names,
-            |from, to| Change::RenameConstraint {
-                table: tref.clone(),
-                from,
-                to,
-            },
-            (Phase::DropForeignKeys, |name| Change::DropConstraint {
-                table: old_ref.clone(),
-                name,
-            }),
-            (Phase::AddForeignKeys, |n| Change::AddForeignKey {
-                table: tref.clone(),
-                fk: nt.foreign_keys[n].clone(),
-            }),
-        );
-
-        // Indexes.
-        let old_ix: Vec<(&Index, Option<Index>)> = ot
+        let old_ix: Vec<Option<Index>> = ot
             .indexes
             .iter()
-            .map(|i| (i, self.translate_index(oi, i)))
+            .map(|i| self.translate_index(oi, i))
             .collect();
-        let pairs = pair(&old_ix, &nt.indexes, |(_, t), n| {
-            let Some(t) = t else { return false };
-            let exprs: Vec<&str> = n
-                .keys
-                .iter()
-                .filter_map(|k| k.expression.as_deref())
-                .chain(n.predicate.as_deref())
-                .collect();
-            let cols: Vec<String> = n.keys.iter().filter_map(|k| k.column.clone()).collect();
-            same_index(t, n) && !mentions(&cols, &exprs)
-        });
-        let old_names: Vec<&str> = old_ix.iter().map(|(i, _)| i.name.as_str()).collect();
-        let new_names: Vec<&str> = nt.indexes.iter().map(|i| i.name.as_str()).collect();
-        self.emit_pairs(
-            &pairs,
-            &old_names,
-            &new_names,
-            |from, to| Change::RenameIndex {
-                schema: nt.pg_schema.clone(),
-                from,
-                to,
+        let kinds = [
+            KindPairs {
+                kind: Kind::Unique,
+                pairs: pair(&old_uniques, &nt.uniques, |cols, n| {
+                    cols.as_ref() == Some(&n.columns) && !mentions(&n.columns, &[])
+                }),
+                old_names: ot.uniques.iter().map(|x| x.name.clone()).collect(),
+                new_names: nt.uniques.iter().map(|x| x.name.clone()).collect(),
             },
-            (Phase::DropIndexes, |name| Change::DropIndex {
-                schema: ot.pg_schema.clone(),
-                name,
-            }),
-            (Phase::AddIndexes, |n| Change::CreateIndex {
-                table: tref.clone(),
-                index: nt.indexes[n].clone(),
-            }),
-        );
-    }
-
-    /// Emits a pairing: a matched pair under another name is renamed, an old
-    /// object without a partner dropped (by name), a new one added (by index).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn emit_pairs(
-        &mut self,
-        pairs: &Pairs,
-        old_names: &[&str],
-        new_names: &[&str],
-        rename: impl Fn(String, String) -> Change,
-        (drop_phase, drop): (Phase, impl Fn(String) -> Change),
-        (add_phase, add): (Phase, impl Fn(usize) -> Change),
-    ) {
-        for &(o, n) in &pairs.matched {
-            if old_names[o] != new_names[n] {
-                self.out.push(
-                    Phase::Renames,
-                    rename(old_names[o].to_string(), new_names[n].to_string()),
-                );
+            // Checks are raw SQL, so compared as text.
+            KindPairs {
+                kind: Kind::Check,
+                pairs: pair(&ot.checks, &nt.checks, |o, n| {
+                    norm(&o.expr) == norm(&n.expr) && !mentions(&[], &[&n.expr])
+                }),
+                old_names: ot.checks.iter().map(|x| x.name.clone()).collect(),
+                new_names: nt.checks.iter().map(|x| x.name.clone()).collect(),
+            },
+            // Foreign keys, with the referenced table and columns under new names.
+            KindPairs {
+                kind: Kind::ForeignKey,
+                pairs: pair(&old_fks, &nt.foreign_keys, |t, n| {
+                    let Some(t) = t else { return false };
+                    same_fk(t, n) && !self.fk_must_be_rebuilt(n, retyped, rebuilt)
+                }),
+                old_names: ot.foreign_keys.iter().map(|x| x.name.clone()).collect(),
+                new_names: nt.foreign_keys.iter().map(|x| x.name.clone()).collect(),
+            },
+            KindPairs {
+                kind: Kind::Index,
+                pairs: pair(&old_ix, &nt.indexes, |t, n| {
+                    let Some(t) = t else { return false };
+                    let exprs: Vec<&str> = n
+                        .keys
+                        .iter()
+                        .filter_map(|k| k.expression.as_deref())
+                        .chain(n.predicate.as_deref())
+                        .collect();
+                    let cols: Vec<String> =
+                        n.keys.iter().filter_map(|k| k.column.clone()).collect();
+                    same_index(t, n) && !mentions(&cols, &exprs)
+                }),
+                old_names: ot.indexes.iter().map(|x| x.name.clone()).collect(),
+                new_names: nt.indexes.iter().map(|x| x.name.clone()).collect(),
+            },
+        ];
+        for k in kinds {
+            for &(o, n) in &k.pairs.matched {
+                let (from, to) = (&k.old_names[o], &k.new_names[n]);
+                if from != to {
+                    let change = match k.kind {
+                        Kind::Index => Change::RenameIndex {
+                            schema: nt.pg_schema.clone(),
+                            from: from.clone(),
+                            to: to.clone(),
+                        },
+                        _ => Change::RenameConstraint {
+                            table: tref.clone(),
+                            from: from.clone(),
+                            to: to.clone(),
+                        },
+                    };
+                    self.out.push(Phase::Renames, change);
+                }
             }
-        }
-        for &o in &pairs.old_only {
-            self.out.push(drop_phase, drop(old_names[o].to_string()));
-        }
-        for &n in &pairs.new_only {
-            self.out.push(add_phase, add(n));
+            for &o in &k.pairs.old_only {
+                let name = k.old_names[o].clone();
+                let (phase, change) = match k.kind {
+                    Kind::Index => (
+                        Phase::DropIndexes,
+                        Change::DropIndex {
+                            schema: ot.pg_schema.clone(),
+                            name,
+                        },
+                    ),
+                    Kind::ForeignKey => (
+                        Phase::DropForeignKeys,
+                        Change::DropConstraint {
+                            table: old_ref.clone(),
+                            name,
+                        },
+                    ),
+                    Kind::Unique | Kind::Check => (
+                        Phase::DropConstraints,
+                        Change::DropConstraint {
+                            table: old_ref.clone(),
+                            name,
+                        },
+                    ),
+                };
+                self.out.push(phase, change);
+            }
+            for &n in &k.pairs.new_only {
+                let table = tref.clone();
+                let (phase, change) = match k.kind {
+                    Kind::Unique => (
+                        Phase::AddConstraints,
+                        Change::AddUnique {
+                            table,
+                            unique: nt.uniques[n].clone(),
+                        },
+                    ),
+                    Kind::Check => (
+                        Phase::AddConstraints,
+                        Change::AddCheck {
+                            table,
+                            check: nt.checks[n].clone(),
+                        },
+                    ),
+                    Kind::ForeignKey => (
+                        Phase::AddForeignKeys,
+                        Change::AddForeignKey {
+                            table,
+                            fk: nt.foreign_keys[n].clone(),
+                        },
+                    ),
+                    Kind::Index => (
+                        Phase::AddIndexes,
+                        Change::CreateIndex {
+                            table,
+                            index: nt.indexes[n].clone(),
+                        },
+                    ),
+                };
+                self.out.push(phase, change);
+            }
         }
     }
 
