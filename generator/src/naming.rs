@@ -1,6 +1,6 @@
 //! Migration names derived from what a migration does.
 
-use crate::diff::{Change, Diff, describe, touched_table};
+use crate::diff::{Change, ChangeKind, Diff, describe};
 
 /// `add_posts_published_at`, `create_posts`, `alter_users`, ... stable and readable.
 pub fn migration_name(diff: &Diff) -> String {
@@ -9,15 +9,7 @@ pub fn migration_name(diff: &Diff) -> String {
     let main: Vec<&Change> = diff
         .changes
         .iter()
-        .filter(|c| {
-            !matches!(
-                c,
-                Change::RenameConstraint { .. }
-                    | Change::RenameIndex { .. }
-                    | Change::RenameSequence { .. }
-                    | Change::Comment { .. }
-            )
-        })
+        .filter(|c| !c.kind().is_incidental())
         .collect();
     let name = match main.as_slice() {
         [] if diff.changes.is_empty() => "settings".to_string(),
@@ -26,21 +18,19 @@ pub fn migration_name(diff: &Diff) -> String {
         many => {
             let mut tables: Vec<String> = Vec::new();
             for c in many {
-                if let Some(t) = touched_table(c) {
-                    if !tables.contains(&t) {
-                        tables.push(t);
+                if let Some(t) = c.table() {
+                    if !tables.contains(&t.name) {
+                        tables.push(t.name);
                     }
                 }
             }
             let all_created = many.iter().all(|c| {
                 matches!(
-                    c,
-                    Change::CreateTable { .. }
-                        | Change::AddForeignKey { .. }
-                        | Change::CreateIndex { .. }
+                    c.kind(),
+                    ChangeKind::CreateTable | ChangeKind::AddForeignKey | ChangeKind::CreateIndex
                 )
             });
-            let all_enum = many.iter().all(|c| touched_table(c).is_none());
+            let all_enum = many.iter().all(|c| c.table().is_none());
             match tables.as_slice() {
                 _ if all_enum => "alter_enums".to_string(),
                 [t] if all_created => format!("create_{t}"),
@@ -75,8 +65,8 @@ fn single(c: &Change) -> String {
         Change::DropIndex { name, .. } => format!("drop_{name}"),
         other => {
             let (verb, what) = describe(other);
-            match touched_table(other) {
-                Some(t) => format!("alter_{t}"),
+            match other.table() {
+                Some(t) => format!("alter_{}", t.name),
                 None => format!("{verb}_{what}"),
             }
         }

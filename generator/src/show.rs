@@ -5,7 +5,7 @@ use std::path::Path;
 
 use schemac_schema::{Schema, compile_project, snapshot};
 
-use crate::diff::{self, Change, DataHints, Renames, describe, renames_from_hints};
+use crate::diff::{self, DataHints, Effect, Renames, describe, renames_from_hints};
 use crate::generate::{GenerateError, usable};
 use crate::migrations::MigrationDir;
 
@@ -99,20 +99,11 @@ pub fn show(
         }
         for c in &d.changes {
             let (verb, what) = describe(c);
-            let (mark, code) = match c {
-                Change::DropTable(_)
-                | Change::DropColumn { .. }
-                | Change::DropEnum { .. }
-                | Change::DropExtension(_) => ("-", "31"),
-                Change::CreateTable { .. }
-                | Change::AddColumn { .. }
-                | Change::CreateEnum(_)
-                | Change::CreateExtension(_) => ("+", "32"),
-                Change::RenameTable { .. }
-                | Change::RenameColumn { .. }
-                | Change::RenameEnum { .. }
-                | Change::RenameEnumValue { .. } => (">", "36"),
-                _ => ("~", "33"),
+            let (mark, code) = match c.kind().effect() {
+                Effect::Drop => ("-", "31"),
+                Effect::Create => ("+", "32"),
+                Effect::Rename => (">", "36"),
+                Effect::Alter => ("~", "33"),
             };
             let _ = writeln!(
                 out,

@@ -11,49 +11,6 @@ use schemac_schema::{Diagnostics, Schema, SourceMap, compile_sources};
 use schemac_tests::random_schema::{Spec, base, edit, files};
 use schemac_tests::roundtrip::Lab;
 
-const ALL_KINDS: &[&str] = &[
-    "CreateExtension",
-    "DropExtension",
-    "CreateSchema",
-    "DropSchema",
-    "CreateEnum",
-    "DropEnum",
-    "RenameEnum",
-    "MoveEnum",
-    "AddEnumValue",
-    "RenameEnumValue",
-    "RecreateEnum",
-    "CreateTable",
-    "DropTable",
-    "RenameTable",
-    "MoveTable",
-    "AddColumn",
-    "DropColumn",
-    "RenameColumn",
-    "AlterColumnType",
-    "SetNotNull",
-    "DropNotNull",
-    "SetDefault",
-    "DropDefault",
-    "AddIdentity",
-    "SetIdentity",
-    "DropIdentity",
-    "DropExpression",
-    "AddSerial",
-    "DropSerial",
-    "RenameSequence",
-    "AddPrimaryKey",
-    "AddUnique",
-    "AddCheck",
-    "AddForeignKey",
-    "DropConstraint",
-    "RenameConstraint",
-    "CreateIndex",
-    "DropIndex",
-    "RenameIndex",
-    "Comment",
-];
-
 fn compile(spec: &Spec) -> Result<Schema, String> {
     let c = compile_sources(
         vec![("main".into(), files(spec))],
@@ -103,7 +60,10 @@ fn random_schema_pairs_round_trip() {
     let lab = std::cell::RefCell::new(Lab::new());
     let rows = std::cell::Cell::new(0usize);
     let pairs = std::cell::Cell::new(0usize);
-    let kinds = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
+    let kinds = std::cell::RefCell::new(std::collections::BTreeMap::<
+        schemac::diff::ChangeKind,
+        usize,
+    >::new());
     let strategy = (
         any::<u64>(),
         prop::collection::vec((any::<u8>(), any::<u16>(), any::<u16>()), 1..10),
@@ -130,13 +90,7 @@ fn random_schema_pairs_round_trip() {
                 pairs.set(pairs.get() + 1);
                 for step in schemac::generate::migration_steps(&a, &b).steps {
                     for c in step.up.changes.iter().chain(&step.down.changes) {
-                        let name = format!("{c:?}");
-                        let kind = name
-                            .split([' ', '{', '('])
-                            .next()
-                            .unwrap_or_default()
-                            .to_string();
-                        *kinds.borrow_mut().entry(kind).or_default() += 1;
+                        *kinds.borrow_mut().entry(c.kind()).or_default() += 1;
                     }
                 }
                 Ok(())
@@ -173,10 +127,10 @@ fn random_schema_pairs_round_trip() {
     assert!(pairs >= cases as usize, "only {pairs} pairs ran");
     if cases >= 200 {
         // Every kind of change must have been through the database at least once.
-        let missing: Vec<&str> = ALL_KINDS
+        let missing: Vec<&str> = schemac::diff::ChangeKind::ALL
             .iter()
-            .copied()
             .filter(|k| !kinds.contains_key(*k))
+            .map(|k| k.name())
             .collect();
         assert!(
             missing.is_empty(),

@@ -148,39 +148,3 @@ pub fn describe(change: &Change) -> (String, String) {
         }
     }
 }
-
-/// The tables a change touches (new names), for migration names.
-pub fn touched_table(change: &Change) -> Option<String> {
-    match change {
-        Change::CreateTable { table, .. } => Some(table.name.clone()),
-        Change::DropTable(r) => Some(r.name.clone()),
-        Change::RenameTable { to, .. } => Some(to.clone()),
-        Change::MoveTable { table, .. }
-        | Change::AddColumn { table, .. }
-        | Change::DropColumn { table, .. }
-        | Change::RenameColumn { table, .. }
-        | Change::AlterColumnType { table, .. }
-        | Change::SetNotNull { table, .. }
-        | Change::DropNotNull { table, .. }
-        | Change::SetDefault { table, .. }
-        | Change::DropDefault { table, .. }
-        | Change::AddIdentity { table, .. }
-        | Change::SetIdentity { table, .. }
-        | Change::DropIdentity { table, .. }
-        | Change::DropExpression { table, .. }
-        | Change::AddSerial { table, .. }
-        | Change::DropSerial { table, .. }
-        | Change::AddPrimaryKey { table, .. }
-        | Change::AddUnique { table, .. }
-        | Change::AddCheck { table, .. }
-        | Change::AddForeignKey { table, .. }
-        | Change::DropConstraint { table, .. }
-        | Change::RenameConstraint { table, .. }
-        | Change::CreateIndex { table, .. } => Some(table.name.clone()),
-        Change::Comment {
-            target: CommentTarget::Table(r) | CommentTarget::Column(r, _),
-            ..
-        } => Some(r.name.clone()),
-        _ => None,
-    }
-}

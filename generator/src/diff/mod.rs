@@ -12,6 +12,7 @@ mod constraints;
 mod describe;
 mod enums;
 mod hints;
+mod kind;
 mod pairing;
 mod phase;
 mod tables;
@@ -20,8 +21,9 @@ mod types;
 use std::collections::{HashMap, HashSet};
 
 pub use change::{Change, CommentTarget, EnumUsage, TableRef, ValuePosition, retired_enum_name};
-pub use describe::{describe, touched_table};
+pub use describe::describe;
 pub use hints::{DataHints, Renames, TableId, renames_from_hints};
+pub use kind::{ChangeKind, Effect};
 use phase::Out;
 use schemac_schema::model::*;
 

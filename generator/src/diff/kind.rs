@@ -1,0 +1,227 @@
+//! What kind of change a `Change` is, and which table it touches.
+//!
+//! Every classification of changes (descriptions, `schemac diff`'s marks,
+//! migration names, the round trip's coverage) goes through here, by
+//! exhaustive matches: a new change kind is a compile error until each of
+//! them says what it is.
+
+use super::{Change, CommentTarget, TableRef};
+
+/// What a change does to the object it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Create,
+    Drop,
+    Rename,
+    Alter,
+}
+
+macro_rules! change_kinds {
+    ($($kind:ident),* $(,)?) => {
+        /// The variant of a [`Change`], without its data.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum ChangeKind {
+            $($kind),*
+        }
+
+        impl ChangeKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [ChangeKind] = &[$(ChangeKind::$kind),*];
+
+            /// The variant's name, e.g. `AlterColumnType`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(ChangeKind::$kind => stringify!($kind)),*
+                }
+            }
+        }
+    };
+}
+
+change_kinds!(
+    CreateExtension,
+    DropExtension,
+    CreateSchema,
+    DropSchema,
+    CreateEnum,
+    DropEnum,
+    RenameEnum,
+    MoveEnum,
+    AddEnumValue,
+    RenameEnumValue,
+    RecreateEnum,
+    CreateTable,
+    DropTable,
+    RenameTable,
+    MoveTable,
+    AddColumn,
+    DropColumn,
+    RenameColumn,
+    AlterColumnType,
+    SetNotNull,
+    DropNotNull,
+    SetDefault,
+    DropDefault,
+    AddIdentity,
+    SetIdentity,
+    DropIdentity,
+    DropExpression,
+    AddSerial,
+    DropSerial,
+    RenameSequence,
+    AddPrimaryKey,
+    AddUnique,
+    AddCheck,
+    AddForeignKey,
+    DropConstraint,
+    RenameConstraint,
+    CreateIndex,
+    DropIndex,
+    RenameIndex,
+    Comment,
+);
+
+impl ChangeKind {
+    /// Whether the change creates, drops, renames or alters what it names.
+    pub fn effect(self) -> Effect {
+        use ChangeKind::*;
+        match self {
+            CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
+            | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex => {
+                Effect::Create
+            }
+            DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
+            | DropIndex => Effect::Drop,
+            RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
+            | RenameConstraint | RenameIndex => Effect::Rename,
+            MoveEnum | RecreateEnum | MoveTable | AlterColumnType | SetNotNull | DropNotNull
+            | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
+            | DropExpression | AddSerial | DropSerial | Comment => Effect::Alter,
+        }
+    }
+
+    /// A change that follows from another (the renames of keys, indexes and
+    /// sequences that go with a table or column rename) or is incidental (a
+    /// comment): it never names a migration.
+    pub fn is_incidental(self) -> bool {
+        use ChangeKind::*;
+        match self {
+            RenameConstraint | RenameIndex | RenameSequence | Comment => true,
+            CreateExtension | DropExtension | CreateSchema | DropSchema | CreateEnum | DropEnum
+            | RenameEnum | MoveEnum | AddEnumValue | RenameEnumValue | RecreateEnum
+            | CreateTable | DropTable | RenameTable | MoveTable | AddColumn | DropColumn
+            | RenameColumn | AlterColumnType | SetNotNull | DropNotNull | SetDefault
+            | DropDefault | AddIdentity | SetIdentity | DropIdentity | DropExpression
+            | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
+            | DropConstraint | CreateIndex | DropIndex => false,
+        }
+    }
+}
+
+impl Change {
+    pub fn kind(&self) -> ChangeKind {
+        match self {
+            Change::CreateExtension(_) => ChangeKind::CreateExtension,
+            Change::DropExtension(_) => ChangeKind::DropExtension,
+            Change::CreateSchema(_) => ChangeKind::CreateSchema,
+            Change::DropSchema(_) => ChangeKind::DropSchema,
+            Change::CreateEnum(_) => ChangeKind::CreateEnum,
+            Change::DropEnum { .. } => ChangeKind::DropEnum,
+            Change::RenameEnum { .. } => ChangeKind::RenameEnum,
+            Change::MoveEnum { .. } => ChangeKind::MoveEnum,
+            Change::AddEnumValue { .. } => ChangeKind::AddEnumValue,
+            Change::RenameEnumValue { .. } => ChangeKind::RenameEnumValue,
+            Change::RecreateEnum { .. } => ChangeKind::RecreateEnum,
+            Change::CreateTable { .. } => ChangeKind::CreateTable,
+            Change::DropTable(_) => ChangeKind::DropTable,
+            Change::RenameTable { .. } => ChangeKind::RenameTable,
+            Change::MoveTable { .. } => ChangeKind::MoveTable,
+            Change::AddColumn { .. } => ChangeKind::AddColumn,
+            Change::DropColumn { .. } => ChangeKind::DropColumn,
+            Change::RenameColumn { .. } => ChangeKind::RenameColumn,
+            Change::AlterColumnType { .. } => ChangeKind::AlterColumnType,
+            Change::SetNotNull { .. } => ChangeKind::SetNotNull,
+            Change::DropNotNull { .. } => ChangeKind::DropNotNull,
+            Change::SetDefault { .. } => ChangeKind::SetDefault,
+            Change::DropDefault { .. } => ChangeKind::DropDefault,
+            Change::AddIdentity { .. } => ChangeKind::AddIdentity,
+            Change::SetIdentity { .. } => ChangeKind::SetIdentity,
+            Change::DropIdentity { .. } => ChangeKind::DropIdentity,
+            Change::DropExpression { .. } => ChangeKind::DropExpression,
+            Change::AddSerial { .. } => ChangeKind::AddSerial,
+            Change::DropSerial { .. } => ChangeKind::DropSerial,
+            Change::RenameSequence { .. } => ChangeKind::RenameSequence,
+            Change::AddPrimaryKey { .. } => ChangeKind::AddPrimaryKey,
+            Change::AddUnique { .. } => ChangeKind::AddUnique,
+            Change::AddCheck { .. } => ChangeKind::AddCheck,
+            Change::AddForeignKey { .. } => ChangeKind::AddForeignKey,
+            Change::DropConstraint { .. } => ChangeKind::DropConstraint,
+            Change::RenameConstraint { .. } => ChangeKind::RenameConstraint,
+            Change::CreateIndex { .. } => ChangeKind::CreateIndex,
+            Change::DropIndex { .. } => ChangeKind::DropIndex,
+            Change::RenameIndex { .. } => ChangeKind::RenameIndex,
+            Change::Comment { .. } => ChangeKind::Comment,
+        }
+    }
+
+    /// The table the change touches, under its name once the change ran;
+    /// `None` for changes to enums, schemas, extensions and named indexes
+    /// or sequences on their own.
+    pub fn table(&self) -> Option<TableRef> {
+        match self {
+            Change::CreateTable { table, .. } => Some(TableRef::of(table)),
+            Change::DropTable(r) => Some(r.clone()),
+            Change::RenameTable { table, to } => Some(TableRef {
+                schema: table.schema.clone(),
+                name: to.clone(),
+            }),
+            Change::MoveTable { table, to_schema } => Some(TableRef {
+                schema: to_schema.clone(),
+                name: table.name.clone(),
+            }),
+            Change::AddColumn { table, .. }
+            | Change::DropColumn { table, .. }
+            | Change::RenameColumn { table, .. }
+            | Change::AlterColumnType { table, .. }
+            | Change::SetNotNull { table, .. }
+            | Change::DropNotNull { table, .. }
+            | Change::SetDefault { table, .. }
+            | Change::DropDefault { table, .. }
+            | Change::AddIdentity { table, .. }
+            | Change::SetIdentity { table, .. }
+            | Change::DropIdentity { table, .. }
+            | Change::DropExpression { table, .. }
+            | Change::AddSerial { table, .. }
+            | Change::DropSerial { table, .. }
+            | Change::AddPrimaryKey { table, .. }
+            | Change::AddUnique { table, .. }
+            | Change::AddCheck { table, .. }
+            | Change::AddForeignKey { table, .. }
+            | Change::DropConstraint { table, .. }
+            | Change::RenameConstraint { table, .. }
+            | Change::CreateIndex { table, .. }
+            | Change::Comment {
+                target: CommentTarget::Table(table) | CommentTarget::Column(table, _),
+                ..
+            } => Some(table.clone()),
+            Change::Comment {
+                target: CommentTarget::Type { .. },
+                ..
+            }
+            | Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::CreateSchema(_)
+            | Change::DropSchema(_)
+            | Change::CreateEnum(_)
+            | Change::DropEnum { .. }
+            | Change::RenameEnum { .. }
+            | Change::MoveEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::RecreateEnum { .. }
+            | Change::RenameSequence { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. } => None,
+        }
+    }
+}
