@@ -168,9 +168,17 @@ pub fn ident_list(names: &[String]) -> String {
 }
 
 pub fn add_foreign_key(schema: &str, table: &str, fk: &ForeignKey) -> String {
-    let mut s = format!(
-        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+    format!(
+        "ALTER TABLE {} {}",
         qualified(schema, table),
+        foreign_key_action(fk)
+    )
+}
+
+/// `ADD CONSTRAINT ... FOREIGN KEY ...`, the action of an `ALTER TABLE`.
+pub fn foreign_key_action(fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         ident(&fk.name),
         ident_list(&fk.columns),
         qualified(&fk.ref_schema, &fk.ref_table),

@@ -524,13 +524,15 @@ fn rewritten_columns(steps: &[Step]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for s in steps {
         for c in &s.up.changes {
-            if let Change::SetNotNull {
-                table,
-                column,
-                backfill: Some(_),
-            } = c
-            {
-                out.push((table.name.clone(), column.clone()));
+            match c {
+                Change::Backfill { table, column, .. }
+                | Change::AlterColumnType {
+                    table,
+                    column,
+                    backfill: Some(_),
+                    ..
+                } => out.push((table.name.clone(), column.clone())),
+                _ => {}
             }
         }
     }

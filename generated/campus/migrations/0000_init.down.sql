@@ -2,29 +2,28 @@ ALTER TABLE "public"."sessions" DROP CONSTRAINT "sessions_user_id_fkey";
 --> statement-breakpoint
 ALTER TABLE "public"."two_factors" DROP CONSTRAINT "two_factors_user_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."platform_users" DROP CONSTRAINT "platform_users_auth_id_fkey";
+ALTER TABLE "public"."platform_users"
+  DROP CONSTRAINT "platform_users_auth_id_fkey",
+  DROP CONSTRAINT "platform_users_college_id_fkey",
+  DROP CONSTRAINT "platform_users_college_id_branch_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."platform_users" DROP CONSTRAINT "platform_users_college_id_fkey";
+ALTER TABLE "public"."college_branches"
+  DROP CONSTRAINT "college_branches_college_id_fkey",
+  DROP CONSTRAINT "college_branches_branch_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."platform_users" DROP CONSTRAINT "platform_users_college_id_branch_id_fkey";
+ALTER TABLE "public"."posts"
+  DROP CONSTRAINT "posts_posted_by_fkey",
+  DROP CONSTRAINT "posts_pinned_comment_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."college_branches" DROP CONSTRAINT "college_branches_college_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."college_branches" DROP CONSTRAINT "college_branches_branch_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."posts" DROP CONSTRAINT "posts_posted_by_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."posts" DROP CONSTRAINT "posts_pinned_comment_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."comments" DROP CONSTRAINT "comments_post_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."comments" DROP CONSTRAINT "comments_commented_by_fkey";
+ALTER TABLE "public"."comments"
+  DROP CONSTRAINT "comments_post_id_fkey",
+  DROP CONSTRAINT "comments_commented_by_fkey";
 --> statement-breakpoint
 ALTER TABLE "public"."votes" DROP CONSTRAINT "votes_user_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."bookmarks" DROP CONSTRAINT "bookmarks_post_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."bookmarks" DROP CONSTRAINT "bookmarks_user_id_fkey";
+ALTER TABLE "public"."bookmarks"
+  DROP CONSTRAINT "bookmarks_post_id_fkey",
+  DROP CONSTRAINT "bookmarks_user_id_fkey";
 --> statement-breakpoint
 DROP TABLE "audit"."audit_logs";
 --> statement-breakpoint

@@ -4,9 +4,9 @@ ALTER TABLE "public"."users" DROP CONSTRAINT "users_tenant_id_fkey";
 --> statement-breakpoint
 ALTER TABLE "public"."user_tags" DROP CONSTRAINT "user_tags_user_id_fkey";
 --> statement-breakpoint
-ALTER TABLE "public"."avatars" DROP CONSTRAINT "avatars_user_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."avatars" DROP CONSTRAINT "avatars_tenant_id_fkey";
+ALTER TABLE "public"."avatars"
+  DROP CONSTRAINT "avatars_user_id_fkey",
+  DROP CONSTRAINT "avatars_tenant_id_fkey";
 --> statement-breakpoint
 DROP TABLE "app_meta"."seeds";
 --> statement-breakpoint

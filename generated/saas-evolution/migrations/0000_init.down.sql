@@ -1,6 +1,6 @@
-ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_members_organization_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_members_user_id_fkey";
+ALTER TABLE "public"."organization_members"
+  DROP CONSTRAINT "organization_members_organization_id_fkey",
+  DROP CONSTRAINT "organization_members_user_id_fkey";
 --> statement-breakpoint
 ALTER TABLE "public"."github_installations" DROP CONSTRAINT "github_installations_organization_id_fkey";
 --> statement-breakpoint

@@ -10,9 +10,9 @@ CREATE TABLE "public"."audit_events" (
     CONSTRAINT "audit_events_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
-ALTER TABLE "public"."users" ADD COLUMN "locale" text NOT NULL DEFAULT 'en';
---> statement-breakpoint
-ALTER TABLE "public"."users" ADD COLUMN "country" char(2);
+ALTER TABLE "public"."users"
+  ADD COLUMN "locale" text NOT NULL DEFAULT 'en',
+  ADD COLUMN "country" char(2);
 --> statement-breakpoint
 ALTER TABLE "public"."github_installation_repositories" ADD COLUMN "stars" integer NOT NULL DEFAULT 0;
 --> statement-breakpoint

@@ -1,45 +1,18 @@
-ALTER TABLE "public"."users" ALTER COLUMN "email" TYPE text USING "email"::text;
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "last_name" SET NOT NULL;
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "locale" SET DEFAULT 'en';
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "country" DROP NOT NULL;
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "created_at" DROP DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
---> statement-breakpoint
-ALTER TABLE "public"."users" ALTER COLUMN "created_at" SET DEFAULT now();
---> statement-breakpoint
-ALTER TABLE "public"."organizations" ALTER COLUMN "created_at" DROP DEFAULT;
+ALTER TABLE "public"."users"
+  ALTER COLUMN "email" TYPE text USING "email"::text,
+  ALTER COLUMN "last_name" SET NOT NULL,
+  ALTER COLUMN "locale" SET DEFAULT 'en',
+  ALTER COLUMN "country" DROP NOT NULL,
+  ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
 ALTER TABLE "public"."organizations" ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
-ALTER TABLE "public"."organizations" ALTER COLUMN "created_at" SET DEFAULT now();
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "created_at" DROP DEFAULT;
---> statement-breakpoint
 ALTER TABLE "public"."organization_members" ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "created_at" SET DEFAULT now();
 --> statement-breakpoint
 ALTER TABLE "public"."audit_events" ALTER COLUMN "id" DROP IDENTITY;
 --> statement-breakpoint
-ALTER TABLE "public"."github_installations" ALTER COLUMN "created_at" DROP DEFAULT;
---> statement-breakpoint
 ALTER TABLE "public"."github_installations" ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
-ALTER TABLE "public"."github_installations" ALTER COLUMN "created_at" SET DEFAULT now();
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "stars" DROP DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "stars" TYPE integer USING "stars"::integer;
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "stars" SET DEFAULT 0;
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "created_at" DROP DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';
---> statement-breakpoint
-ALTER TABLE "public"."repositories" ALTER COLUMN "created_at" SET DEFAULT now();
+ALTER TABLE "public"."repositories"
+  ALTER COLUMN "stars" TYPE integer USING "stars"::integer,
+  ALTER COLUMN "created_at" TYPE timestamp USING "created_at" AT TIME ZONE 'UTC';

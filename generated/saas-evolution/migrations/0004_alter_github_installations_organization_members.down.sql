@@ -14,13 +14,11 @@ ALTER TYPE "public"."member_role" RENAME TO "member_role__schemac_old";
 --> statement-breakpoint
 CREATE TYPE "public"."member_role" AS ENUM ('admin', 'member', 'finance');
 --> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" DROP DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" TYPE "public"."member_role" USING "role"::text::"public"."member_role";
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" SET DEFAULT 'member';
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_role_known_check" CHECK (role IN ('admin', 'member', 'finance'));
+ALTER TABLE "public"."organization_members"
+  ALTER COLUMN "role" DROP DEFAULT,
+  ALTER COLUMN "role" TYPE "public"."member_role" USING "role"::text::"public"."member_role",
+  ALTER COLUMN "role" SET DEFAULT 'member',
+  ADD CONSTRAINT "organization_members_role_known_check" CHECK (role IN ('admin', 'member', 'finance'));
 --> statement-breakpoint
 ALTER TABLE "public"."audit_events" ADD CONSTRAINT "audit_events_pkey" PRIMARY KEY ("id");
 --> statement-breakpoint

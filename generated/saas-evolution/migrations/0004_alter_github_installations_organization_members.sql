@@ -10,11 +10,10 @@ ALTER TYPE "public"."member_role" RENAME TO "member_role__schemac_old";
 --> statement-breakpoint
 CREATE TYPE "public"."member_role" AS ENUM ('admin', 'member');
 --> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" DROP DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" TYPE "public"."member_role" USING (CASE "role"::text WHEN 'finance' THEN 'member' ELSE "role"::text END)::"public"."member_role";
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ALTER COLUMN "role" SET DEFAULT 'member';
+ALTER TABLE "public"."organization_members"
+  ALTER COLUMN "role" DROP DEFAULT,
+  ALTER COLUMN "role" TYPE "public"."member_role" USING (CASE "role"::text WHEN 'finance' THEN 'member' ELSE "role"::text END)::"public"."member_role",
+  ALTER COLUMN "role" SET DEFAULT 'member';
 --> statement-breakpoint
 ALTER TABLE "public"."repositories" ADD COLUMN "slug" text NOT NULL GENERATED ALWAYS AS (lower(full_name)) STORED;
 --> statement-breakpoint

@@ -6,7 +6,8 @@
 use schemac_schema::model::*;
 use schemac_schema::sql::{ident, qualified, string_literal};
 
-use crate::sql::{add_foreign_key, create_index, ident_list};
+use super::statement::{Statement, alter, stmts};
+use crate::sql::{create_index, foreign_key_action, ident_list};
 
 /// A table by its Postgres name, as it is when the change runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,13 +132,20 @@ pub enum Change {
         column: String,
         to_sql: String,
         using: String,
+        /// The value NULLs get in the same rewrite, when the column also becomes NOT NULL.
+        backfill: Option<String>,
         /// A serial's sequence whose type follows the column's.
         sequence: Option<(String, String)>,
+    },
+    /// NULLs of a column about to become NOT NULL get a value.
+    Backfill {
+        table: TableRef,
+        column: String,
+        value: String,
     },
     SetNotNull {
         table: TableRef,
         column: String,
-        backfill: Option<String>,
     },
     DropNotNull {
         table: TableRef,
@@ -233,28 +241,29 @@ pub enum Change {
 }
 
 impl Change {
-    /// The statements of this change, without trailing semicolons.
-    pub fn sql(&self) -> Vec<String> {
+    /// The statements of this change; `ALTER TABLE` actions stay separate
+    /// here and are joined with their neighbours when a migration is written.
+    pub fn statements(&self) -> Vec<Statement> {
         match self {
             Change::CreateExtension(e) => {
-                vec![format!("CREATE EXTENSION IF NOT EXISTS {}", ident(e))]
+                stmts![format!("CREATE EXTENSION IF NOT EXISTS {}", ident(e))]
             }
-            Change::DropExtension(e) => vec![format!("DROP EXTENSION IF EXISTS {}", ident(e))],
-            Change::CreateSchema(s) => vec![format!("CREATE SCHEMA IF NOT EXISTS {}", ident(s))],
-            Change::DropSchema(s) => vec![format!("DROP SCHEMA IF EXISTS {}", ident(s))],
-            Change::CreateEnum(e) => vec![crate::sql::create_enum(e)],
+            Change::DropExtension(e) => stmts![format!("DROP EXTENSION IF EXISTS {}", ident(e))],
+            Change::CreateSchema(s) => stmts![format!("CREATE SCHEMA IF NOT EXISTS {}", ident(s))],
+            Change::DropSchema(s) => stmts![format!("DROP SCHEMA IF EXISTS {}", ident(s))],
+            Change::CreateEnum(e) => stmts![crate::sql::create_enum(e)],
             Change::DropEnum { schema, sql_name } => {
-                vec![format!("DROP TYPE {}", qualified(schema, sql_name))]
+                stmts![format!("DROP TYPE {}", qualified(schema, sql_name))]
             }
             Change::RenameEnum { schema, from, to } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER TYPE {} RENAME TO {}",
                     qualified(schema, from),
                     ident(to)
                 )]
             }
             Change::MoveEnum { sql_name, from, to } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER TYPE {} SET SCHEMA {}",
                     qualified(from, sql_name),
                     ident(to)
@@ -280,14 +289,14 @@ impl Change {
                     }
                     None => {}
                 }
-                vec![s]
+                stmts![s]
             }
             Change::RenameEnumValue {
                 schema,
                 sql_name,
                 from,
                 to,
-            } => vec![format!(
+            } => stmts![format!(
                 "ALTER TYPE {} RENAME VALUE {} TO {}",
                 qualified(schema, sql_name),
                 string_literal(from),
@@ -296,17 +305,17 @@ impl Change {
             Change::RecreateEnum {
                 new, remap, usages, ..
             } => recreate_enum(new, remap, usages),
-            Change::CreateTable { create_sql, .. } => vec![create_sql.clone()],
-            Change::DropTable(t) => vec![format!("DROP TABLE {}", t.sql())],
+            Change::CreateTable { create_sql, .. } => stmts![create_sql.clone()],
+            Change::DropTable(t) => stmts![format!("DROP TABLE {}", t.sql())],
             Change::RenameTable { table, to } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER TABLE {} RENAME TO {}",
                     table.sql(),
                     ident(to)
                 )]
             }
             Change::MoveTable { table, to_schema } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER TABLE {} SET SCHEMA {}",
                     table.sql(),
                     ident(to_schema)
@@ -318,30 +327,22 @@ impl Change {
                 definition,
                 backfill,
             } => match backfill {
-                None => vec![format!(
-                    "ALTER TABLE {} ADD COLUMN {definition}",
-                    table.sql()
-                )],
+                None => stmts![alter(table, format!("ADD COLUMN {definition}"))],
                 Some((relaxed, value)) => {
-                    vec![
-                        format!("ALTER TABLE {} ADD COLUMN {relaxed}", table.sql()),
+                    stmts![
+                        alter(table, format!("ADD COLUMN {relaxed}")),
                         format!("UPDATE {} SET {} = {value}", table.sql(), ident(column)),
-                        format!(
-                            "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
-                            table.sql(),
-                            ident(column)
+                        alter(
+                            table,
+                            format!("ALTER COLUMN {} SET NOT NULL", ident(column))
                         ),
                     ]
                 }
             },
             Change::DropColumn { table, column } => {
-                vec![format!(
-                    "ALTER TABLE {} DROP COLUMN {}",
-                    table.sql(),
-                    ident(column)
-                )]
+                stmts![alter(table, format!("DROP COLUMN {}", ident(column)))]
             }
-            Change::RenameColumn { table, from, to } => vec![format!(
+            Change::RenameColumn { table, from, to } => stmts![format!(
                 "ALTER TABLE {} RENAME COLUMN {} TO {}",
                 table.sql(),
                 ident(from),
@@ -352,70 +353,66 @@ impl Change {
                 column,
                 to_sql,
                 using,
+                backfill,
                 sequence,
             } => {
-                let mut v = vec![format!(
-                    "ALTER TABLE {} ALTER COLUMN {} TYPE {to_sql} USING {using}",
-                    table.sql(),
-                    ident(column)
+                let using = match backfill {
+                    Some(value) => format!("COALESCE({using}, {value})"),
+                    None => using.clone(),
+                };
+                let mut v = stmts![alter(
+                    table,
+                    format!("ALTER COLUMN {} TYPE {to_sql} USING {using}", ident(column))
                 )];
                 if let Some((seq, ty)) = sequence {
-                    v.push(format!(
+                    v.push(Statement::Sql(format!(
                         "ALTER SEQUENCE {} AS {ty}",
                         qualified(&table.schema, seq)
-                    ));
+                    )));
                 }
                 v
             }
-            Change::SetNotNull {
+            Change::Backfill {
                 table,
                 column,
-                backfill,
-            } => {
-                let mut v = Vec::new();
-                if let Some(value) = backfill {
-                    v.push(format!(
-                        "UPDATE {} SET {col} = {value} WHERE {col} IS NULL",
-                        table.sql(),
-                        col = ident(column)
-                    ));
-                }
-                v.push(format!(
-                    "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
-                    table.sql(),
-                    ident(column)
-                ));
-                v
-            }
+                value,
+            } => stmts![format!(
+                "UPDATE {} SET {col} = {value} WHERE {col} IS NULL",
+                table.sql(),
+                col = ident(column)
+            )],
+            Change::SetNotNull { table, column } => stmts![alter(
+                table,
+                format!("ALTER COLUMN {} SET NOT NULL", ident(column))
+            )],
             Change::DropNotNull { table, column } => {
-                vec![format!(
-                    "ALTER TABLE {} ALTER COLUMN {} DROP NOT NULL",
-                    table.sql(),
-                    ident(column)
+                stmts![alter(
+                    table,
+                    format!("ALTER COLUMN {} DROP NOT NULL", ident(column))
                 )]
             }
-            Change::SetDefault { table, column, sql } => vec![format!(
-                "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {sql}",
-                table.sql(),
-                ident(column)
+            Change::SetDefault { table, column, sql } => stmts![alter(
+                table,
+                format!("ALTER COLUMN {} SET DEFAULT {sql}", ident(column))
             )],
             Change::DropDefault { table, column } => {
-                vec![format!(
-                    "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
-                    table.sql(),
-                    ident(column)
+                stmts![alter(
+                    table,
+                    format!("ALTER COLUMN {} DROP DEFAULT", ident(column))
                 )]
             }
             Change::AddIdentity {
                 table,
                 column,
                 identity,
-            } => vec![
-                format!(
-                    "ALTER TABLE {} ALTER COLUMN {} ADD {}",
-                    table.sql(),
-                    ident(column),
-                    identity_sql(*identity)
+            } => stmts![
+                alter(
+                    table,
+                    format!(
+                        "ALTER COLUMN {} ADD {}",
+                        ident(column),
+                        identity_sql(*identity)
+                    )
                 ),
                 // Rows already there hold values the new sequence must not hand out again.
                 format!(
@@ -430,27 +427,27 @@ impl Change {
                 table,
                 column,
                 identity,
-            } => vec![format!(
-                "ALTER TABLE {} ALTER COLUMN {} SET GENERATED {}",
-                table.sql(),
-                ident(column),
-                match identity {
-                    Identity::Always => "ALWAYS",
-                    Identity::ByDefault => "BY DEFAULT",
-                }
+            } => stmts![alter(
+                table,
+                format!(
+                    "ALTER COLUMN {} SET GENERATED {}",
+                    ident(column),
+                    match identity {
+                        Identity::Always => "ALWAYS",
+                        Identity::ByDefault => "BY DEFAULT",
+                    }
+                )
             )],
             Change::DropIdentity { table, column } => {
-                vec![format!(
-                    "ALTER TABLE {} ALTER COLUMN {} DROP IDENTITY",
-                    table.sql(),
-                    ident(column)
+                stmts![alter(
+                    table,
+                    format!("ALTER COLUMN {} DROP IDENTITY", ident(column))
                 )]
             }
             Change::DropExpression { table, column } => {
-                vec![format!(
-                    "ALTER TABLE {} ALTER COLUMN {} DROP EXPRESSION",
-                    table.sql(),
-                    ident(column)
+                stmts![alter(
+                    table,
+                    format!("ALTER COLUMN {} DROP EXPRESSION", ident(column))
                 )]
             }
             Change::AddSerial {
@@ -460,18 +457,20 @@ impl Change {
                 big,
             } => {
                 let seq = qualified(&table.schema, sequence);
-                vec![
+                stmts![
                     format!(
                         "CREATE SEQUENCE {seq} AS {} OWNED BY {}.{}",
                         if *big { "bigint" } else { "integer" },
                         table.sql(),
                         ident(column)
                     ),
-                    format!(
-                        "ALTER TABLE {} ALTER COLUMN {} SET DEFAULT nextval({}::regclass)",
-                        table.sql(),
-                        ident(column),
-                        string_literal(&seq)
+                    alter(
+                        table,
+                        format!(
+                            "ALTER COLUMN {} SET DEFAULT nextval({}::regclass)",
+                            ident(column),
+                            string_literal(&seq)
+                        )
                     ),
                     format!(
                         "SELECT setval({}, COALESCE(max({col}), 0) + 1, false) FROM {}",
@@ -485,63 +484,64 @@ impl Change {
                 table,
                 column,
                 sequence,
-            } => vec![
-                format!(
-                    "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
-                    table.sql(),
-                    ident(column)
+            } => stmts![
+                alter(
+                    table,
+                    format!("ALTER COLUMN {} DROP DEFAULT", ident(column))
                 ),
                 format!("DROP SEQUENCE {}", qualified(&table.schema, sequence)),
             ],
             Change::RenameSequence { schema, from, to } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER SEQUENCE {} RENAME TO {}",
                     qualified(schema, from),
                     ident(to)
                 )]
             }
-            Change::AddPrimaryKey { table, pk } => vec![format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
-                table.sql(),
-                ident(&pk.name),
-                ident_list(&pk.columns)
+            Change::AddPrimaryKey { table, pk } => stmts![alter(
+                table,
+                format!(
+                    "ADD CONSTRAINT {} PRIMARY KEY ({})",
+                    ident(&pk.name),
+                    ident_list(&pk.columns)
+                )
             )],
-            Change::AddUnique { table, unique } => vec![format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                table.sql(),
-                ident(&unique.name),
-                ident_list(&unique.columns)
+            Change::AddUnique { table, unique } => stmts![alter(
+                table,
+                format!(
+                    "ADD CONSTRAINT {} UNIQUE ({})",
+                    ident(&unique.name),
+                    ident_list(&unique.columns)
+                )
             )],
-            Change::AddCheck { table, check } => vec![format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-                table.sql(),
-                ident(&check.name),
-                check.expr
+            Change::AddCheck { table, check } => stmts![alter(
+                table,
+                format!(
+                    "ADD CONSTRAINT {} CHECK ({})",
+                    ident(&check.name),
+                    check.expr
+                )
             )],
             Change::AddForeignKey { table, fk } => {
-                vec![add_foreign_key(&table.schema, &table.name, fk)]
+                stmts![alter(table, foreign_key_action(fk))]
             }
             Change::DropConstraint { table, name } => {
-                vec![format!(
-                    "ALTER TABLE {} DROP CONSTRAINT {}",
-                    table.sql(),
-                    ident(name)
-                )]
+                stmts![alter(table, format!("DROP CONSTRAINT {}", ident(name)))]
             }
-            Change::RenameConstraint { table, from, to } => vec![format!(
+            Change::RenameConstraint { table, from, to } => stmts![format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
                 table.sql(),
                 ident(from),
                 ident(to)
             )],
             Change::CreateIndex { table, index } => {
-                vec![create_index(&table.schema, &table.name, index)]
+                stmts![create_index(&table.schema, &table.name, index)]
             }
             Change::DropIndex { schema, name } => {
-                vec![format!("DROP INDEX {}", qualified(schema, name))]
+                stmts![format!("DROP INDEX {}", qualified(schema, name))]
             }
             Change::RenameIndex { schema, from, to } => {
-                vec![format!(
+                stmts![format!(
                     "ALTER INDEX {} RENAME TO {}",
                     qualified(schema, from),
                     ident(to)
@@ -558,7 +558,7 @@ impl Change {
                 let value = text
                     .as_deref()
                     .map_or_else(|| "NULL".to_string(), string_literal);
-                vec![format!("COMMENT ON {what} IS {value}")]
+                stmts![format!("COMMENT ON {what} IS {value}")]
             }
         }
     }
@@ -587,20 +587,17 @@ pub fn retired_enum_name(sql_name: &str) -> String {
 /// one is created and every column is re-cast (moving rows off removed
 /// values). The old type is dropped later, once the tables and columns that
 /// go in the same migration no longer use it.
-fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -> Vec<String> {
+fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -> Vec<Statement> {
     let ty = qualified(&new.pg_schema, &new.sql_name);
     let old_name = retired_enum_name(&new.sql_name);
-    let mut v = vec![
+    let mut v = stmts![
         format!("ALTER TYPE {ty} RENAME TO {}", ident(&old_name)),
         crate::sql::create_enum(new),
     ];
     for u in usages {
         let col = ident(&u.column);
         if u.had_default {
-            v.push(format!(
-                "ALTER TABLE {} ALTER COLUMN {col} DROP DEFAULT",
-                u.table.sql()
-            ));
+            v.push(alter(&u.table, format!("ALTER COLUMN {col} DROP DEFAULT")));
         }
         let using = if u.array {
             let mut e = format!("{col}::text[]");
@@ -626,15 +623,17 @@ fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -
                 whens.join(" ")
             )
         };
-        v.push(format!(
-            "ALTER TABLE {} ALTER COLUMN {col} TYPE {ty}{} USING {using}",
-            u.table.sql(),
-            if u.array { "[]" } else { "" }
+        v.push(alter(
+            &u.table,
+            format!(
+                "ALTER COLUMN {col} TYPE {ty}{} USING {using}",
+                if u.array { "[]" } else { "" }
+            ),
         ));
         if let Some(d) = &u.default {
-            v.push(format!(
-                "ALTER TABLE {} ALTER COLUMN {col} SET DEFAULT {d}",
-                u.table.sql()
+            v.push(alter(
+                &u.table,
+                format!("ALTER COLUMN {col} SET DEFAULT {d}"),
             ));
         }
     }

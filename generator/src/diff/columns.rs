@@ -198,9 +198,18 @@ impl<'a> Differ<'a> {
             array: t.array,
         };
         let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
-        let default_sql = |c: &Column| c.default.as_ref().map(|d| norm(d.sql()));
+        let old_default = oc
+            .default
+            .as_ref()
+            .map(|d| norm(&self.relabel_for(nt, d.sql())));
+        let new_default = nc.default.as_ref().map(|d| norm(d.sql()));
         let mut default_handled = recreated_usage;
-        if type_changes && storage_changes {
+        let backfill = (oc.nullable && !nc.nullable)
+            .then(|| self.data.backfill.get(&key).cloned())
+            .flatten();
+        let rewrites = type_changes && storage_changes;
+        let backfill_in_rewrite = backfill.as_ref().filter(|_| rewrites);
+        if rewrites {
             retyped.insert(col.clone());
             let to_sql = sql::sql_type(self.new, &storage(&nc.ty));
             let using = self
@@ -221,7 +230,12 @@ impl<'a> Differ<'a> {
                     hint: Some("check the data first; `using:` on the column gives the conversion".into()),
                 });
             }
-            if oc.default.is_some() && !oc.ty.base.is_serial() {
+            // Postgres converts a default it can cast; only one it cannot is dropped and set again.
+            let default_kept = match (&oc.default, &nc.default) {
+                (Some(a), Some(b)) => types::default_survives(&old_ty, &nc.ty, a.sql(), b.sql()),
+                _ => false,
+            };
+            if oc.default.is_some() && !oc.ty.base.is_serial() && !default_kept {
                 self.out.push(
                     Phase::AlterColumns,
                     Change::DropDefault {
@@ -243,10 +257,12 @@ impl<'a> Differ<'a> {
                     column: col.clone(),
                     to_sql,
                     using,
+                    // NULLs that must become a value get it in the same rewrite.
+                    backfill: backfill_in_rewrite.cloned(),
                     sequence,
                 },
             );
-            if let Some(d) = &nc.default {
+            if let Some(d) = nc.default.as_ref().filter(|_| !default_kept) {
                 self.out.push(
                     Phase::AlterColumns,
                     Change::SetDefault {
@@ -295,7 +311,7 @@ impl<'a> Differ<'a> {
             }
             _ => {}
         }
-        if !default_handled && !nc.ty.base.is_serial() && default_sql(oc) != default_sql(nc) {
+        if !default_handled && !nc.ty.base.is_serial() && old_default != new_default {
             match &nc.default {
                 Some(d) => self.out.push(
                     Phase::AlterColumns,
@@ -317,19 +333,27 @@ impl<'a> Differ<'a> {
         }
         match (oc.nullable, nc.nullable) {
             (true, false) => {
-                let backfill = self.data.backfill.get(&key).cloned();
-                if backfill.is_none() {
-                    self.warnings.push(format!(
+                match &backfill {
+                    None => self.warnings.push(format!(
                         "column `{}.{col}` becomes NOT NULL: the migration fails if it holds NULLs; add `backfill:` to give them a value",
                         nt.name
-                    ));
+                    )),
+                    // Before the table's ALTER, so that stays one statement.
+                    Some(value) if !rewrites => self.out.push(
+                        Phase::Backfill,
+                        Change::Backfill {
+                            table: tref.clone(),
+                            column: col.clone(),
+                            value: value.clone(),
+                        },
+                    ),
+                    Some(_) => {}
                 }
                 self.out.push(
                     Phase::AlterColumns,
                     Change::SetNotNull {
                         table: tref.clone(),
                         column: col.clone(),
-                        backfill,
                     },
                 );
             }

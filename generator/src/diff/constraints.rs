@@ -120,7 +120,8 @@ impl<'a> Differ<'a> {
             KindPairs {
                 kind: Kind::Check,
                 pairs: pair(&ot.checks, &nt.checks, |o, n| {
-                    norm(&o.expr) == norm(&n.expr) && !mentions(&[], &[&n.expr])
+                    norm(&self.relabel_old(oi, &o.expr)) == norm(&n.expr)
+                        && !mentions(&[], &[&n.expr])
                 }),
                 old_names: ot.checks.iter().map(|x| x.name.clone()).collect(),
                 new_names: nt.checks.iter().map(|x| x.name.clone()).collect(),

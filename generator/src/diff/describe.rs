@@ -56,12 +56,27 @@ pub fn describe(change: &Change) -> (String, String) {
             table,
             column,
             to_sql,
+            backfill,
             ..
         } => (
             "alter".into(),
-            format!("column {}.{column} type to {to_sql}", t(table)),
+            match backfill {
+                Some(value) => format!(
+                    "column {}.{column} type to {to_sql}, NULLs backfilled with {value}",
+                    t(table)
+                ),
+                None => format!("column {}.{column} type to {to_sql}", t(table)),
+            },
         ),
-        Change::SetNotNull { table, column, .. } => (
+        Change::Backfill {
+            table,
+            column,
+            value,
+        } => (
+            "backfill".into(),
+            format!("column {}.{column} with {value}", t(table)),
+        ),
+        Change::SetNotNull { table, column } => (
             "alter".into(),
             format!("column {}.{column} set not null", t(table)),
         ),

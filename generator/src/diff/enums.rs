@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use schemac_schema::model::*;
+use schemac_schema::sql::string_literal;
 
 use super::phase::Phase;
 use super::{
@@ -85,6 +86,8 @@ impl<'a> Differ<'a> {
         if in_place {
             for (v, new_name) in oe.values.iter().zip(&translated) {
                 if v != new_name {
+                    self.renamed_values
+                        .push((ne.name.clone(), v.clone(), new_name.clone()));
                     self.out.push(
                         Phase::Enums,
                         Change::RenameEnumValue {
@@ -262,4 +265,45 @@ impl<'a> Differ<'a> {
 pub(super) fn is_subsequence(small: &[String], big: &[String]) -> bool {
     let mut it = big.iter();
     small.iter().all(|s| it.any(|b| b == s))
+}
+
+/// `expr` with each quoted literal that `map` renames replaced by its new
+/// label; everything else (identifiers, other literals) kept as written.
+pub(super) fn relabel(expr: &str, map: &[(&str, &str)]) -> String {
+    if map.is_empty() {
+        return expr.to_string();
+    }
+    let mut out = String::with_capacity(expr.len());
+    let mut rest = expr;
+    while let Some(start) = rest.find('\'') {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + 1..];
+        // A literal ends at a quote that is not doubled.
+        let mut end = None;
+        let mut i = 0;
+        let bytes = body.as_bytes();
+        while i < bytes.len() {
+            if bytes[i] == b'\'' {
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                end = Some(i);
+                break;
+            }
+            i += 1;
+        }
+        let Some(end) = end else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let value = body[..end].replace("\'\'", "\'");
+        match map.iter().find(|(from, _)| *from == value) {
+            Some((_, to)) => out.push_str(&string_literal(to)),
+            None => out.push_str(&rest[start..start + end + 2]),
+        }
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }

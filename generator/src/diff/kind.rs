@@ -58,6 +58,7 @@ change_kinds!(
     DropColumn,
     RenameColumn,
     AlterColumnType,
+    Backfill,
     SetNotNull,
     DropNotNull,
     SetDefault,
@@ -94,8 +95,8 @@ impl ChangeKind {
             | DropIndex => Effect::Drop,
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
             | RenameConstraint | RenameIndex => Effect::Rename,
-            MoveEnum | RecreateEnum | MoveTable | AlterColumnType | SetNotNull | DropNotNull
-            | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
+            MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
+            | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
             | DropExpression | AddSerial | DropSerial | Comment => Effect::Alter,
         }
     }
@@ -110,7 +111,7 @@ impl ChangeKind {
             CreateExtension | DropExtension | CreateSchema | DropSchema | CreateEnum | DropEnum
             | RenameEnum | MoveEnum | AddEnumValue | RenameEnumValue | RecreateEnum
             | CreateTable | DropTable | RenameTable | MoveTable | AddColumn | DropColumn
-            | RenameColumn | AlterColumnType | SetNotNull | DropNotNull | SetDefault
+            | RenameColumn | AlterColumnType | Backfill | SetNotNull | DropNotNull | SetDefault
             | DropDefault | AddIdentity | SetIdentity | DropIdentity | DropExpression
             | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
             | DropConstraint | CreateIndex | DropIndex => false,
@@ -140,6 +141,7 @@ impl Change {
             Change::DropColumn { .. } => ChangeKind::DropColumn,
             Change::RenameColumn { .. } => ChangeKind::RenameColumn,
             Change::AlterColumnType { .. } => ChangeKind::AlterColumnType,
+            Change::Backfill { .. } => ChangeKind::Backfill,
             Change::SetNotNull { .. } => ChangeKind::SetNotNull,
             Change::DropNotNull { .. } => ChangeKind::DropNotNull,
             Change::SetDefault { .. } => ChangeKind::SetDefault,
@@ -183,6 +185,7 @@ impl Change {
             | Change::DropColumn { table, .. }
             | Change::RenameColumn { table, .. }
             | Change::AlterColumnType { table, .. }
+            | Change::Backfill { table, .. }
             | Change::SetNotNull { table, .. }
             | Change::DropNotNull { table, .. }
             | Change::SetDefault { table, .. }

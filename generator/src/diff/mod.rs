@@ -15,6 +15,7 @@ mod hints;
 mod kind;
 mod pairing;
 mod phase;
+mod statement;
 mod tables;
 mod types;
 
@@ -26,6 +27,7 @@ pub use hints::{DataHints, Renames, TableId, renames_from_hints};
 pub use kind::{ChangeKind, Effect};
 use phase::Out;
 use schemac_schema::model::*;
+pub use statement::Statement;
 
 /// A change that can lose data, for the guard.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,9 +79,10 @@ impl Diff {
         self.changes.is_empty()
     }
 
-    /// Every statement, in order.
+    /// Every statement, in order, a table's neighbouring actions joined.
     pub fn statements(&self) -> Vec<String> {
-        self.changes.iter().flat_map(Change::sql).collect()
+        let all: Vec<Statement> = self.changes.iter().flat_map(Change::statements).collect();
+        statement::render(&all)
     }
 }
 
@@ -97,6 +100,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         enum_map: HashMap::new(),
         recreated_enums: HashSet::new(),
         added_values: Vec::new(),
+        renamed_values: Vec::new(),
         table_map: Vec::new(),
     };
     d.extensions_and_schemas();
@@ -126,6 +130,9 @@ struct Differ<'a> {
     recreated_enums: HashSet<String>,
     /// (new enum key, added value)
     added_values: Vec<(String, String)>,
+    /// (new enum key, old label, new label) for values renamed in place:
+    /// Postgres shows the new label in every stored expression that used it.
+    renamed_values: Vec<(String, String, String)>,
     /// (old table index, new table index) for matched tables.
     table_map: Vec<(usize, usize)>,
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use schemac_schema::model::*;
 
+use super::enums::relabel;
 use super::{Differ, TableId};
 
 impl<'a> Differ<'a> {
@@ -169,6 +170,7 @@ impl<'a> Differ<'a> {
                         Some(c) => Some(self.new_column_name(oi, c)?),
                         None => None,
                     },
+                    expression: k.expression.as_deref().map(|e| self.relabel_old(oi, e)),
                     ..k.clone()
                 })
             })
@@ -176,8 +178,34 @@ impl<'a> Differ<'a> {
         Some(Index {
             keys,
             include: self.translate_columns(oi, &ix.include)?,
+            predicate: ix.predicate.as_deref().map(|p| self.relabel_old(oi, p)),
             ..ix.clone()
         })
+    }
+
+    /// An old table's stored expression as Postgres shows it once this
+    /// diff's in-place enum value renames ran: labels of the enums its
+    /// columns use appear under their new names.
+    pub(super) fn relabel_old(&self, oi: usize, expr: &str) -> String {
+        let Some(ni) = self.new_index_of_old(oi) else {
+            return expr.to_string();
+        };
+        self.relabel_for(&self.new.tables[ni], expr)
+    }
+
+    /// `expr`, from the old side of `nt`, with the value renames of the enums `nt` uses.
+    pub(super) fn relabel_for(&self, nt: &Table, expr: &str) -> String {
+        let map: Vec<(&str, &str)> = self
+            .renamed_values
+            .iter()
+            .filter(|(key, _, _)| {
+                nt.columns
+                    .iter()
+                    .any(|c| matches!(&c.ty.base, BaseType::Enum(k) if k == key))
+            })
+            .map(|(_, from, to)| (from.as_str(), to.as_str()))
+            .collect();
+        relabel(expr, &map)
     }
 }
 

@@ -16,6 +16,7 @@ pub(super) enum Phase {
     RecreateEnums,
     CreateTables,
     AddColumns,
+    Backfill,
     AlterColumns,
     ReAddColumns,
     DropColumns,

@@ -214,7 +214,11 @@ impl<'a> Differ<'a> {
             };
             matched_old_cols.insert(&oc.name);
             if let Some(expr) = &nc.generated {
-                let changed = oc.generated.as_deref().map(norm) != Some(norm(expr));
+                let changed = oc
+                    .generated
+                    .as_deref()
+                    .map(|g| norm(&self.relabel_old(oi, g)))
+                    != Some(norm(expr));
                 let inputs_retyped = retyping
                     .iter()
                     .any(|c| *c != nc.name && mentions_word(expr, c));

@@ -83,3 +83,54 @@ pub fn default_using(column: &str, from: &ColumnType, to: &ColumnType, to_sql: &
         _ => format!("{col}::{to_sql}"),
     }
 }
+
+/// Types whose stored defaults Postgres converts on `ALTER ... TYPE` to
+/// exactly what a fresh column of the new type would hold.
+#[derive(PartialEq, Eq)]
+enum DefaultFamily {
+    Number,
+    DateTime,
+}
+
+fn default_family(b: &BaseType) -> Option<DefaultFamily> {
+    match b {
+        BaseType::SmallInt
+        | BaseType::Integer
+        | BaseType::BigInt
+        | BaseType::Numeric(_)
+        | BaseType::Real
+        | BaseType::Double => Some(DefaultFamily::Number),
+        BaseType::Timestamp | BaseType::Timestamptz | BaseType::Date => {
+            Some(DefaultFamily::DateTime)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a column's default can stay in place across its type change:
+/// Postgres converts the stored default itself, so dropping and setting it
+/// again would only be noise. It cannot for enums (no cast from the old
+/// label), across type families, or for a quoted literal whose stored form
+/// names the old type (`'en'::character varying` after a change to text,
+/// where a fresh column holds `'en'::text`).
+pub fn default_survives(
+    from: &ColumnType,
+    to: &ColumnType,
+    old_default: &str,
+    new_default: &str,
+) -> bool {
+    let same_text = old_default
+        .split_whitespace()
+        .eq(new_default.split_whitespace());
+    if !same_text || from.array || to.array {
+        return false;
+    }
+    let (f, t) = (&from.base, &to.base);
+    let same_type_name = std::mem::discriminant(f) == std::mem::discriminant(t)
+        && !matches!(f, BaseType::Enum(_) | BaseType::Id(_));
+    if same_type_name {
+        return true;
+    }
+    let quoted = old_default.trim_start().starts_with('\'');
+    !quoted && default_family(f).is_some_and(|a| default_family(t) == Some(a))
+}

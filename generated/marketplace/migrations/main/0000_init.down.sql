@@ -1,6 +1,6 @@
-ALTER TABLE "public"."groups" DROP CONSTRAINT "groups_product_id_fkey";
---> statement-breakpoint
-ALTER TABLE "public"."groups" DROP CONSTRAINT "groups_last_message_id_fkey";
+ALTER TABLE "public"."groups"
+  DROP CONSTRAINT "groups_product_id_fkey",
+  DROP CONSTRAINT "groups_last_message_id_fkey";
 --> statement-breakpoint
 ALTER TABLE "public"."messages" DROP CONSTRAINT "messages_group_id_fkey";
 --> statement-breakpoint

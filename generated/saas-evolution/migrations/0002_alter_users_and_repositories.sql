@@ -2,8 +2,6 @@ ALTER TYPE "public"."plan" RENAME TO "billing_plan";
 --> statement-breakpoint
 ALTER TYPE "public"."member_role" RENAME VALUE 'billing' TO 'finance';
 --> statement-breakpoint
-ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_members_role_known_check";
---> statement-breakpoint
 ALTER TABLE "public"."users" RENAME COLUMN "photo_url" TO "avatar_url";
 --> statement-breakpoint
 ALTER TABLE "public"."github_installation_repositories" RENAME TO "repositories";
@@ -15,5 +13,3 @@ ALTER TABLE "public"."repositories" RENAME CONSTRAINT "github_installation_repos
 ALTER INDEX "public"."github_installation_repositories_installation_id_name_idx" RENAME TO "repositories_installation_id_name_idx";
 --> statement-breakpoint
 ALTER INDEX "public"."github_installation_repositories_full_name_idx" RENAME TO "repositories_full_name_idx";
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_role_known_check" CHECK (role IN ('admin', 'member', 'finance'));

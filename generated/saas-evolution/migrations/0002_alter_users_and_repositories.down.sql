@@ -2,8 +2,6 @@ ALTER TYPE "public"."billing_plan" RENAME TO "plan";
 --> statement-breakpoint
 ALTER TYPE "public"."member_role" RENAME VALUE 'finance' TO 'billing';
 --> statement-breakpoint
-ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_members_role_known_check";
---> statement-breakpoint
 ALTER TABLE "public"."users" RENAME COLUMN "avatar_url" TO "photo_url";
 --> statement-breakpoint
 ALTER TABLE "public"."repositories" RENAME TO "github_installation_repositories";
@@ -15,5 +13,3 @@ ALTER TABLE "public"."github_installation_repositories" RENAME CONSTRAINT "repos
 ALTER INDEX "public"."repositories_installation_id_name_idx" RENAME TO "github_installation_repositories_installation_id_name_idx";
 --> statement-breakpoint
 ALTER INDEX "public"."repositories_full_name_idx" RENAME TO "github_installation_repositories_full_name_idx";
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_role_known_check" CHECK (role IN ('admin', 'member', 'billing'));
