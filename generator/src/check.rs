@@ -118,11 +118,12 @@ fn coverage(
         return Ok(());
     };
     let previous = dir.snapshot(last.idx)?;
-    if previous == schema.without_hints() {
+    let current = crate::order::next_snapshot(&previous, schema);
+    if previous == current {
         return Ok(());
     }
     let (renames, data, _) = renames_from_hints(&previous, schema);
-    let d = diff::diff(&previous, &schema.without_hints(), &renames, &data);
+    let d = diff::diff(&previous, &current, &renames, &data);
     let mut summary: Vec<String> = d
         .changes
         .iter()

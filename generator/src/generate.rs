@@ -334,7 +334,7 @@ fn plan_database(
         return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
     let previous = dir.snapshot(last.idx)?;
-    if previous == current {
+    if previous == crate::order::next_snapshot(&previous, schema) {
         let (_, _, warnings) = renames_from_hints(&previous, schema);
         return Ok(Planned::Ready(Plan {
             database: db.name.clone(),
@@ -392,7 +392,7 @@ pub struct Steps {
 /// `current` (the schema, with its hints).
 pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
     let (renames, data, mut warnings) = renames_from_hints(previous, current);
-    let current = current.without_hints();
+    let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
     let up = diff::diff(previous, &current, &renames, &data);
     let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values() {
         // Postgres cannot use an enum value in the transaction that adds it:

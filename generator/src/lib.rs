@@ -11,6 +11,7 @@ pub mod generate;
 pub mod journal;
 pub mod migrations;
 pub mod naming;
+pub mod order;
 pub mod output;
 pub mod rust;
 pub mod show;

@@ -2,9 +2,9 @@ ALTER TABLE "public"."github_installations" DROP CONSTRAINT "github_installation
 --> statement-breakpoint
 ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_members_org_member_key";
 --> statement-breakpoint
-ALTER TABLE "public"."audit_events" DROP CONSTRAINT "audit_events_pkey";
---> statement-breakpoint
 ALTER TABLE "public"."repositories" DROP CONSTRAINT "repositories_stars_check";
+--> statement-breakpoint
+ALTER TABLE "public"."audit_events" DROP CONSTRAINT "audit_events_pkey";
 --> statement-breakpoint
 DROP INDEX "public"."users_email_live_key";
 --> statement-breakpoint

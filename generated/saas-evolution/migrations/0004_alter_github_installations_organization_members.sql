@@ -19,9 +19,9 @@ ALTER TABLE "public"."repositories" ADD COLUMN "slug" text NOT NULL GENERATED AL
 --> statement-breakpoint
 ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_org_member_key" UNIQUE ("organization_id", "id");
 --> statement-breakpoint
-ALTER TABLE "public"."audit_events" ADD CONSTRAINT "audit_events_pkey" PRIMARY KEY ("id", "created_at");
---> statement-breakpoint
 ALTER TABLE "public"."repositories" ADD CONSTRAINT "repositories_stars_check" CHECK (stars >= 0);
+--> statement-breakpoint
+ALTER TABLE "public"."audit_events" ADD CONSTRAINT "audit_events_pkey" PRIMARY KEY ("id", "created_at");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_live_key" ON "public"."users" ("email") WHERE deleted_at IS NULL AND NOT deleted;
 --> statement-breakpoint

@@ -1,0 +1,69 @@
+//! A throw-away schemac project: one schema file, generated step by step.
+
+use std::path::Path;
+
+use schemac::journal::Journal;
+use schemac::{GenerateOptions, Outcome, Report};
+
+use crate::TempDir;
+
+pub struct Project {
+    dir: TempDir,
+}
+
+/// One migration as written: its tag, up and down SQL.
+pub struct Migration {
+    pub tag: String,
+    pub up: String,
+    pub down: String,
+}
+
+impl Project {
+    pub fn new(label: &str) -> Project {
+        let dir = TempDir::new(label);
+        std::fs::create_dir_all(dir.path().join("schema")).expect("schema dir");
+        Project { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Replaces the schema and runs `generate` (data loss allowed when asked).
+    pub fn generate(&self, yaml: &str, allow_data_loss: bool) -> Report {
+        std::fs::write(self.path().join("schema/app.yaml"), yaml).expect("write schema");
+        let options = GenerateOptions {
+            allow_data_loss,
+            ..GenerateOptions::default()
+        };
+        schemac::generate(self.path(), &options)
+            .unwrap_or_else(|e| panic!("generate fails:\n{e}\n--- schema ---\n{yaml}"))
+    }
+
+    /// Like `generate`, and the one migration it must have written.
+    pub fn step(&self, yaml: &str) -> Migration {
+        let report = self.generate(yaml, false);
+        match &report.databases[0].1 {
+            Outcome::Created { tags, .. } if tags.len() == 1 => self.migration(&tags[0]),
+            other => panic!("expected one new migration, got {other:?}"),
+        }
+    }
+
+    pub fn migration(&self, tag: &str) -> Migration {
+        let read = |name: String| {
+            std::fs::read_to_string(self.path().join("migrations").join(&name))
+                .unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
+        };
+        Migration {
+            tag: tag.to_string(),
+            up: read(format!("{tag}.sql")),
+            down: read(format!("{tag}.down.sql")),
+        }
+    }
+
+    pub fn journal(&self) -> Journal {
+        let text = std::fs::read_to_string(self.path().join("migrations/meta/_journal.json"))
+            .expect("journal");
+        Journal::from_json(&text).expect("journal parses")
+    }
+}
