@@ -38,17 +38,24 @@ impl<'a> Differ<'a> {
     }
 
     pub(super) fn tables(&mut self) {
-        // Tables that disappear, and the foreign keys among them.
+        // Tables that disappear: referencing tables before the tables they
+        // reference, so only a foreign key that closes a cycle is dropped on its own.
         let dropped: Vec<usize> = (0..self.old.tables.len())
             .filter(|i| self.new_index_of_old(*i).is_none())
             .collect();
+        let (order, cycle_fks) = drop_order(&self.old.tables, &dropped);
         for &oi in &dropped {
             let ot = &self.old.tables[oi];
-            // Its foreign keys go first: the keys they lean on may be
-            // rebuilt, and the tables they point at dropped, before it.
             for fk in &ot.foreign_keys {
-                let is_self = fk.ref_schema == ot.pg_schema && fk.ref_table == ot.name;
-                if !is_self {
+                let target = self
+                    .old
+                    .tables
+                    .iter()
+                    .position(|t| t.pg_schema == fk.ref_schema && t.name == fk.ref_table);
+                let to_dropped = target.is_some_and(|t| dropped.contains(&t));
+                // A key into a table that stays goes first: the key it leans
+                // on may be rebuilt before this table is dropped.
+                if !to_dropped || cycle_fks.contains(&(oi, fk.name.as_str())) {
                     self.out.push(
                         Phase::DropForeignKeys,
                         Change::DropConstraint {
@@ -58,8 +65,6 @@ impl<'a> Differ<'a> {
                     );
                 }
             }
-            self.out
-                .push(Phase::DropTables, Change::DropTable(TableRef::of(ot)));
             let hint = self.likely_table_rename(ot);
             self.losses.push(Loss {
                 what: format!("drop table `{}` and every row in it", ot.name),
@@ -69,6 +74,11 @@ impl<'a> Differ<'a> {
                 },
                 hint,
             });
+        }
+        for oi in order {
+            let ot = &self.old.tables[oi];
+            self.out
+                .push(Phase::DropTables, Change::DropTable(TableRef::of(ot)));
         }
         for ni in 0..self.new.tables.len() {
             let nt = &self.new.tables[ni];
@@ -292,4 +302,56 @@ impl<'a> Differ<'a> {
         }
         self.constraints(oi, ni, &old_ref, &tref, &rebuilt_columns, &retyped_columns);
     }
+}
+
+/// The order to drop `dropped` tables in (each before the tables it
+/// references), and the foreign keys (table index, name) that close a
+/// cycle among them and so must be dropped first.
+fn drop_order<'t>(tables: &'t [Table], dropped: &[usize]) -> (Vec<usize>, Vec<(usize, &'t str)>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let mut marks = vec![Mark::New; tables.len()];
+    let mut post = Vec::new();
+    let mut cycle_fks = Vec::new();
+    // Depth first along foreign keys, without recursion: (table, next fk to follow).
+    for &root in dropped {
+        if marks[root] != Mark::New {
+            continue;
+        }
+        let mut stack = vec![(root, 0usize)];
+        marks[root] = Mark::Open;
+        while let Some((t, next)) = stack.pop() {
+            let fks = &tables[t].foreign_keys;
+            if next == fks.len() {
+                marks[t] = Mark::Done;
+                post.push(t);
+                continue;
+            }
+            stack.push((t, next + 1));
+            let fk = &fks[next];
+            let Some(u) = dropped
+                .iter()
+                .copied()
+                .find(|&u| tables[u].pg_schema == fk.ref_schema && tables[u].name == fk.ref_table)
+            else {
+                continue;
+            };
+            match marks[u] {
+                _ if u == t => {}
+                Mark::Open => cycle_fks.push((t, fk.name.as_str())),
+                Mark::New => {
+                    marks[u] = Mark::Open;
+                    stack.push((u, 0));
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+    // `post` lists referenced tables before the tables that reference them.
+    post.reverse();
+    (post, cycle_fks)
 }

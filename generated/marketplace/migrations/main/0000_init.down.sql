@@ -1,7 +1,3 @@
-ALTER TABLE "public"."groups"
-  DROP CONSTRAINT "groups_product_id_fkey",
-  DROP CONSTRAINT "groups_last_message_id_fkey";
---> statement-breakpoint
 ALTER TABLE "public"."messages" DROP CONSTRAINT "messages_group_id_fkey";
 --> statement-breakpoint
 DROP TABLE "public"."groups";
