@@ -162,7 +162,10 @@ fn a_remap_or_a_rename_hint_keeps_the_data_and_passes() {
     );
     let out = p.run(&["generate"]);
     assert!(out.status.success(), "{}", err(&out));
-    let sql = std::fs::read_to_string(p.path("migrations/0001_alter_users.sql")).unwrap();
+    let sql = std::fs::read_to_string(
+        p.path("migrations/0001_rename_users_email_to_mail_alter_enum_role.sql"),
+    )
+    .unwrap();
     assert!(sql.contains("RENAME COLUMN \"email\" TO \"mail\""), "{sql}");
     assert!(sql.contains("WHEN 'guest' THEN 'member'"), "{sql}");
 }
@@ -206,7 +209,7 @@ fn check_fails_on_each_condition_and_passes_on_a_clean_tree() {
     ));
 
     // 2. An edited migration, until it is re-recorded.
-    let file = p.path("migrations/0001_add_users_bio.sql");
+    let file = p.path("migrations/0001_add_bio_to_users.sql");
     let original = std::fs::read_to_string(&file).unwrap();
     std::fs::write(
         &file,
@@ -217,13 +220,13 @@ fn check_fails_on_each_condition_and_passes_on_a_clean_tree() {
     .unwrap();
     let (ok, text) = check(&p);
     assert!(
-        !ok && text.contains("0001_add_users_bio.sql differs from the hash in the journal"),
+        !ok && text.contains("0001_add_bio_to_users.sql differs from the hash in the journal"),
         "{text}"
     );
     let out = p.run(&["generate", "--rehash"]);
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("re-recorded 0001_add_users_bio: 0001_add_users_bio.sql")
+            .contains("re-recorded 0001_add_bio_to_users: 0001_add_bio_to_users.sql")
     );
     assert!(
         std::fs::read_to_string(p.path("migrations/meta/_journal.json"))

@@ -226,7 +226,8 @@ pub enum Change {
         index: Index,
     },
     DropIndex {
-        schema: String,
+        /// The table the index is on, as it is when the index is dropped.
+        table: TableRef,
         name: String,
     },
     RenameIndex {
@@ -537,7 +538,8 @@ impl Change {
             Change::CreateIndex { table, index } => {
                 stmts![create_index(&table.schema, &table.name, index)]
             }
-            Change::DropIndex { schema, name } => {
+            Change::DropIndex { table, name } => {
+                let schema = &table.schema;
                 stmts![format!("DROP INDEX {}", qualified(schema, name))]
             }
             Change::RenameIndex { schema, from, to } => {
@@ -571,9 +573,12 @@ fn identity_sql(identity: Identity) -> &'static str {
     }
 }
 
+/// What [`retired_enum_name`] appends.
+pub const RETIRED_ENUM_SUFFIX: &str = "__schemac_old";
+
 /// The name an enum's old type steps aside to while it is rebuilt.
 pub fn retired_enum_name(sql_name: &str) -> String {
-    let suffix = "__schemac_old";
+    let suffix = RETIRED_ENUM_SUFFIX;
     format!(
         "{}{suffix}",
         schemac_schema::naming::truncate_bytes(

@@ -179,7 +179,7 @@ impl<'a> Differ<'a> {
                     Kind::Index => (
                         Phase::DropIndexes,
                         Change::DropIndex {
-                            schema: ot.pg_schema.clone(),
+                            table: old_ref.clone(),
                             name,
                         },
                     ),

@@ -203,6 +203,7 @@ impl Change {
             | Change::DropConstraint { table, .. }
             | Change::RenameConstraint { table, .. }
             | Change::CreateIndex { table, .. }
+            | Change::DropIndex { table, .. }
             | Change::Comment {
                 target: CommentTarget::Table(table) | CommentTarget::Column(table, _),
                 ..
@@ -223,7 +224,6 @@ impl Change {
             | Change::RenameEnumValue { .. }
             | Change::RecreateEnum { .. }
             | Change::RenameSequence { .. }
-            | Change::DropIndex { .. }
             | Change::RenameIndex { .. } => None,
         }
     }

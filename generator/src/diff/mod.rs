@@ -21,7 +21,10 @@ mod types;
 
 use std::collections::{HashMap, HashSet};
 
-pub use change::{Change, CommentTarget, EnumUsage, TableRef, ValuePosition, retired_enum_name};
+pub use change::{
+    Change, CommentTarget, EnumUsage, RETIRED_ENUM_SUFFIX, TableRef, ValuePosition,
+    retired_enum_name,
+};
 pub use describe::describe;
 pub use hints::{DataHints, Renames, TableId, renames_from_hints};
 pub use kind::{ChangeKind, Effect};
