@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use schemac_schema::resolve::Origins;
 use schemac_schema::{Compiled, DatabaseConfig, Schema, compile_project, snapshot};
 
-use crate::diff::{self, DataHints, Diff, Loss, LossPlace, Renames, renames_from_hints};
+use crate::diff::{
+    self, DataHints, Diff, HazardPlace, Loss, LossPlace, Renames, renames_from_hints,
+};
 use crate::journal::{JournalEntry, sha256_hex};
+use crate::lint::{self, Finding};
 use crate::migrations::{DirError, MigrationDir, idx_text};
 use crate::naming::migration_name;
 use crate::output::FileSet;
@@ -73,6 +76,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Rust files written or removed (only those whose bytes changed).
     pub rust_files: Vec<PathBuf>,
+    /// The hazards of the migrations written, as their files record them.
+    pub hazards: Vec<Finding>,
 }
 
 struct Plan {
@@ -91,11 +96,28 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
         databases: Vec::new(),
         warnings: Vec::new(),
         rust_files: Vec::new(),
+        hazards: Vec::new(),
     };
     if !compiled.diagnostics.is_empty() {
         report.warnings.push(compiled.render_diagnostics());
     }
     for p in plans {
+        for (path, text) in p.files.iter() {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if let Some(tag) = name.strip_suffix(".sql").filter(|t| !t.ends_with(".down")) {
+                let shown = path
+                    .strip_prefix(root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string();
+                report
+                    .hazards
+                    .extend(lint::read(text, &p.database, tag, &shown));
+            }
+        }
         let written = p.files.write().map_err(|e| GenerateError::Io {
             path: root.to_path_buf(),
             source: e,
@@ -223,7 +245,30 @@ fn plan(
         } else if let Some(name) = &options.custom {
             custom(&dir, db, name)?
         } else {
-            match plan_database(&dir, db, schema, options)? {
+            let locate = |place: &HazardPlace| -> Option<String> {
+                let span = match place {
+                    HazardPlace::Table { schema, table } => origins
+                        .tables
+                        .get(&(schema.clone(), table.clone()))
+                        .copied(),
+                    HazardPlace::Column {
+                        schema,
+                        table,
+                        column,
+                    } => origins
+                        .column(schema, table, column)
+                        // A dropped column is no longer in the schema: its table is.
+                        .or_else(|| {
+                            origins
+                                .tables
+                                .get(&(schema.clone(), table.clone()))
+                                .copied()
+                        }),
+                    HazardPlace::Enum { name } => origins.enums.get(name).copied(),
+                };
+                span.map(|s| compiled.locate(s))
+            };
+            match plan_database(&dir, db, schema, options, &locate)? {
                 Planned::Ready(p) => p,
                 Planned::Lossy(l) => {
                     losses.push(describe_losses(compiled, &dir, db, origins, &l));
@@ -313,6 +358,7 @@ fn plan_database(
     db: &DatabaseConfig,
     schema: &Schema,
     options: &GenerateOptions,
+    locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, GenerateError> {
     let current = schema.without_hints();
     let Some(last) = dir.last() else {
@@ -346,7 +392,7 @@ fn plan_database(
         }));
     }
     let steps = migration_steps(&previous, schema);
-    let warnings = steps.warnings;
+    let mut warnings = steps.warnings;
     let losses: Vec<Loss> = steps
         .steps
         .iter()
@@ -362,15 +408,81 @@ fn plan_database(
             (Some(n), true) => n.clone(),
             _ => migration_name(&step.up),
         };
+        let unrestorable = unrestorable(&step);
+        let tag = format!(
+            "{}_{name}",
+            idx_text(dir.journal.entries.len() as u32 + i as u32)
+        );
+        for line in &unrestorable {
+            warnings.push(format!(
+                "{tag}.down.sql cannot bring back what the up removed: {line}"
+            ));
+        }
         migrations.push(NewMigration {
             name,
-            up: sql_text(&step.up.statements()),
-            down: sql_text(&step.down.statements()),
+            up: annotated_sql(&step.up, locate),
+            down: format!(
+                "{}{}",
+                down_header(&unrestorable),
+                sql_text(&step.down.statements())
+            ),
             snapshot: snapshot::to_json(&step.to),
             custom: false,
         });
     }
     Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
+}
+
+/// The text of an up migration: each statement under the `-- hazard`
+/// comments of the changes it carries.
+fn annotated_sql(diff: &Diff, locate: &dyn Fn(&HazardPlace) -> Option<String>) -> String {
+    let statements: Vec<String> = diff
+        .annotated_statements()
+        .into_iter()
+        .map(|(sql, hazards)| {
+            let mut text = String::new();
+            for h in hazards {
+                let at = h.place.as_ref().and_then(locate);
+                text.push_str(&lint::comment(h, at.as_deref()));
+                text.push('\n');
+            }
+            text.push_str(&sql);
+            text
+        })
+        .collect();
+    sql_text(&statements)
+}
+
+/// What the down of `step` cannot restore: the rows of dropped tables, the
+/// values of dropped columns (and what they come back holding), and values
+/// the up changed for good.
+fn unrestorable(step: &Step) -> Vec<String> {
+    let mut lines = Vec::new();
+    for l in &step.up.losses {
+        match &l.place {
+            LossPlace::DroppedTable { table, .. } => {
+                lines.push(format!("the rows of table `{table}` (it comes back empty)"))
+            }
+            // The down's note says what the column comes back holding.
+            LossPlace::DroppedColumn { .. } => {}
+            LossPlace::Column { .. } | LossPlace::Enum { .. } => lines.push(l.what.clone()),
+        }
+    }
+    lines.extend(step.down.notes.iter().cloned());
+    lines
+}
+
+/// The comment at the top of a down file that lists what it cannot restore.
+fn down_header(unrestorable: &[String]) -> String {
+    if unrestorable.is_empty() {
+        return String::new();
+    }
+    let mut out =
+        String::from("-- This down migration cannot bring back what the up migration removed:\n");
+    for line in unrestorable {
+        out.push_str(&format!("--   - {line}\n"));
+    }
+    out
 }
 
 /// One migration between two schemas: its up and down changes.
@@ -414,15 +526,17 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
         .map(|(from, to, renames, up)| {
             warnings.extend(up.warnings.iter().cloned());
             let inverse = renames.inverse();
-            let mut down = diff::diff(&to, &from, &inverse, &DataHints::default());
+            let down_data = data.for_down();
+            let mut down = diff::diff(&to, &from, &inverse, &down_data);
             if down.uses_added_enum_values() {
                 // A down migration is one file, so it cannot be split: rebuild those enums instead.
                 let rebuild = DataHints {
                     rebuild_enums: down.enums_using_added_values.clone(),
-                    ..DataHints::default()
+                    ..down_data
                 };
                 down = diff::diff(&to, &from, &inverse, &rebuild);
             }
+            warnings.extend(down.warnings.iter().cloned());
             Step { from, to, up, down }
         })
         .collect();

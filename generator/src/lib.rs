@@ -9,6 +9,7 @@ pub mod check;
 pub mod diff;
 pub mod generate;
 pub mod journal;
+pub mod lint;
 pub mod migrations;
 pub mod naming;
 pub mod order;

@@ -62,6 +62,22 @@ enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// The hazards of migrations (rewrites, scans and validations under lock, index builds that block writes, data loss, irreversible downs): the newest migration of each database, or a range.
+    Lint {
+        /// The migration before the range (tag or number); default: the newest migration alone.
+        from: Option<String>,
+        /// The last migration of the range (tag or number); default: the newest.
+        to: Option<String>,
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+        /// `text` (one line per hazard) or `json` (an array of objects).
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Exit 1 when a hazard of one of these rules is found (comma-separated rule ids).
+        #[arg(long, value_name = "RULE,...")]
+        deny: Option<String>,
+    },
     /// Apply pending migrations to the database at each database's URL variable (DATABASE_URL by default).
     Migrate {
         /// Only this database (default: all of them).
@@ -80,6 +96,12 @@ enum Command {
         #[arg(long)]
         db: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
 }
 
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
@@ -107,6 +129,20 @@ fn main() -> ExitCode {
             },
         ),
         Command::Check { db } => run_check(root, db.as_deref()),
+        Command::Lint {
+            from,
+            to,
+            db,
+            format,
+            deny,
+        } => run_lint(
+            root,
+            db.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            format,
+            deny.as_deref(),
+        ),
         Command::Migrate { db, dry_run, down } => {
             let action = match (dry_run, down) {
                 (true, _) => migrate_cmd::Action::DryRun,
@@ -182,6 +218,12 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
             println!("  {}", f.display());
         }
     }
+    if !report.hazards.is_empty() {
+        eprint!(
+            "hazards of the new migrations (`schemac lint` lists them again):\n{}",
+            indent(&schemac::lint::render_text(&report.hazards))
+        );
+    }
     for (db, outcome) in &report.databases {
         match outcome {
             Outcome::Created { tags, files } => {
@@ -210,7 +252,55 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
     Ok(ExitCode::SUCCESS)
 }
 
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+fn run_lint(
+    root: &Path,
+    db: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    format: LintFormat,
+    deny: Option<&str>,
+) -> Result<ExitCode, GenerateError> {
+    let denied = deny.map(schemac::lint::parse_rules).transpose()?;
+    let findings = schemac::lint::lint(root, db, from, to)?;
+    match format {
+        LintFormat::Json => match serde_json::to_string_pretty(&findings) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot write the findings as JSON: {e}");
+                return Ok(ExitCode::from(EXIT_FAILURE));
+            }
+        },
+        LintFormat::Text if findings.is_empty() => println!("no hazards"),
+        LintFormat::Text => print!("{}", schemac::lint::render_text(&findings)),
+    }
+    let denied_found: Vec<&schemac::lint::Finding> = findings
+        .iter()
+        .filter(|f| {
+            denied
+                .as_ref()
+                .is_some_and(|d| d.iter().any(|r| r.id() == f.rule))
+        })
+        .collect();
+    if denied_found.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("error: {} hazard(s) of denied rules", denied_found.len());
+        Ok(ExitCode::from(EXIT_FAILURE))
+    }
+}
+
 fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
+    let hazards = schemac::lint::lint(root, db, None, None)?;
+    if !hazards.is_empty() {
+        eprint!(
+            "hazards of the newest migrations (not failures; `schemac lint --deny RULE` makes them one):\n{}",
+            indent(&schemac::lint::render_text(&hazards))
+        );
+    }
     let problems = schemac::check::check(root, db)?;
     if problems.is_empty() {
         println!(

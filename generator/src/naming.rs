@@ -66,6 +66,12 @@ impl Subject {
         if only(&[ChangeKind::AddColumn]) || only(&[ChangeKind::AddEnumValue]) {
             return (Verb::Add, format!("{}_to_{label}", and_list(&self.details)));
         }
+        if only(&[ChangeKind::DropColumn]) {
+            return (
+                Verb::Drop,
+                format!("{}_from_{label}", and_list(&self.details)),
+            );
+        }
         if only(&[ChangeKind::CreateIndex]) {
             let what = if self.changes.len() == 1 {
                 "index"
@@ -107,7 +113,9 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             _ => 1,
         };
         let (label, detail): (String, Vec<String>) = match c {
-            Change::AddColumn { table, column, .. } => (table.name.clone(), vec![column.clone()]),
+            Change::AddColumn { table, column, .. } | Change::DropColumn { table, column } => {
+                (table.name.clone(), vec![column.clone()])
+            }
             Change::RenameTable { table, to } => (to.clone(), vec![table.name.clone()]),
             Change::RenameColumn { table, from, to } => {
                 (table.name.clone(), vec![from.clone(), to.clone()])

@@ -99,6 +99,8 @@ pub struct ColumnDef {
     pub comment: Option<Sp<String>>,
     pub renamed_from: Option<Sp<String>>,
     pub using: Option<Sp<String>>,
+    /// `using: { down: ... }`: the conversion back, for the down migration.
+    pub using_down: Option<Sp<String>>,
     pub backfill: Option<Node>,
     pub backfill_sql: Option<Sp<String>>,
 }

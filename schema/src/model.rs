@@ -191,6 +191,8 @@ pub struct ColumnHints {
     pub renamed_from: Option<String>,
     /// `ALTER ... TYPE ... USING <expr>`
     pub using: Option<String>,
+    /// The `USING` expression of the down migration's conversion back.
+    pub using_down: Option<String>,
     /// SQL for the value existing rows get when the column becomes NOT NULL.
     pub backfill: Option<String>,
 }

@@ -16,6 +16,7 @@ ALTER TABLE "public"."users"
 --> statement-breakpoint
 ALTER TABLE "public"."github_installation_repositories" ADD COLUMN "stars" integer NOT NULL DEFAULT 0;
 --> statement-breakpoint
+-- hazard index_without_concurrently (schema/accounts.yaml:6): CREATE INDEX users_locale_idx blocks writes to users while it builds
 CREATE INDEX "users_locale_idx" ON "public"."users" ("locale");
 --> statement-breakpoint
 COMMENT ON TABLE "public"."audit_events" IS 'What happened, for support';

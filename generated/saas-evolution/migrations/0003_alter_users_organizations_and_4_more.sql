@@ -1,5 +1,8 @@
+-- hazard full_table_update (schema/accounts.yaml:18): the backfill of users.country updates every row holding NULL in one transaction
 UPDATE "public"."users" SET "country" = 'US' WHERE "country" IS NULL;
 --> statement-breakpoint
+-- hazard table_rewrite (schema/common.yaml:9): changing the type of users.created_at rewrites users and its indexes under an ACCESS EXCLUSIVE lock
+-- hazard set_not_null_scan (schema/accounts.yaml:18): SET NOT NULL on users.country reads every row under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."users"
   ALTER COLUMN "email" TYPE citext USING "email"::citext,
   ALTER COLUMN "last_name" DROP NOT NULL,
@@ -7,12 +10,17 @@ ALTER TABLE "public"."users"
   ALTER COLUMN "locale" SET DEFAULT 'en-GB',
   ALTER COLUMN "country" SET NOT NULL;
 --> statement-breakpoint
+-- hazard table_rewrite (schema/common.yaml:9): changing the type of organizations.created_at rewrites organizations and its indexes under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."organizations" ALTER COLUMN "created_at" TYPE timestamptz USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
+-- hazard table_rewrite (schema/common.yaml:9): changing the type of organization_members.created_at rewrites organization_members and its indexes under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."organization_members" ALTER COLUMN "created_at" TYPE timestamptz USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
+-- hazard table_rewrite (schema/common.yaml:9): changing the type of github_installations.created_at rewrites github_installations and its indexes under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."github_installations" ALTER COLUMN "created_at" TYPE timestamptz USING "created_at" AT TIME ZONE 'UTC';
 --> statement-breakpoint
+-- hazard table_rewrite (schema/common.yaml:9): changing the type of repositories.created_at rewrites repositories and its indexes under an ACCESS EXCLUSIVE lock
+-- hazard table_rewrite (schema/github.yaml:24): changing the type of repositories.stars rewrites repositories and its indexes under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."repositories"
   ALTER COLUMN "created_at" TYPE timestamptz USING "created_at" AT TIME ZONE 'UTC',
   ALTER COLUMN "stars" TYPE bigint USING "stars"::bigint;

@@ -1,3 +1,5 @@
+-- This down migration cannot bring back what the up migration removed:
+--   - the rows of table `audit_events` (it comes back empty)
 CREATE SCHEMA IF NOT EXISTS "audit";
 --> statement-breakpoint
 CREATE TABLE "audit"."audit_events" (

@@ -47,6 +47,22 @@ pub struct EnumUsage {
     pub had_default: bool,
 }
 
+/// How the rows of a table get a value for a NOT NULL column added without a default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fill {
+    /// The schema's `backfill`: the column is added without NOT NULL,
+    /// filled, then constrained.
+    Backfill {
+        /// The definition without NOT NULL.
+        relaxed: String,
+        value: String,
+    },
+    /// A down migration brings back a dropped column whose values are
+    /// gone: the rows hold this placeholder, given as a default that is
+    /// dropped right after (a constant default fills rows without a rewrite).
+    Placeholder(String),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CommentTarget {
     Table(TableRef),
@@ -114,9 +130,8 @@ pub enum Change {
         column: String,
         /// `"name" type [NOT NULL] [DEFAULT ...] ...` as in CREATE TABLE.
         definition: String,
-        /// Existing rows get this: the column is added without NOT NULL,
-        /// filled, then constrained. Holds (definition without NOT NULL, value).
-        backfill: Option<(String, String)>,
+        /// How rows already in the table get a value for a NOT NULL column without a default.
+        fill: Option<Fill>,
     },
     DropColumn {
         table: TableRef,
@@ -326,10 +341,19 @@ impl Change {
                 table,
                 column,
                 definition,
-                backfill,
-            } => match backfill {
+                fill,
+            } => match fill {
                 None => stmts![alter(table, format!("ADD COLUMN {definition}"))],
-                Some((relaxed, value)) => {
+                // Its own statement: in one ALTER TABLE the DROP DEFAULT would run before the ADD.
+                Some(Fill::Placeholder(value)) => stmts![
+                    alter(table, format!("ADD COLUMN {definition} DEFAULT {value}")),
+                    format!(
+                        "ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT",
+                        table.sql(),
+                        ident(column)
+                    ),
+                ],
+                Some(Fill::Backfill { relaxed, value }) => {
                     stmts![
                         alter(table, format!("ADD COLUMN {relaxed}")),
                         format!("UPDATE {} SET {} = {value}", table.sql(), ident(column)),

@@ -6,9 +6,10 @@ use schemac_schema::model::*;
 use schemac_schema::naming::{NameKind, derive_name};
 use schemac_schema::sql::column_type;
 
+use super::constraints::mentions_word;
 use super::phase::Phase;
 use super::types;
-use super::{Change, CommentTarget, Differ, Loss, LossPlace, TableRef, norm};
+use super::{Change, CommentTarget, Differ, Fill, Loss, LossPlace, TableRef, norm};
 use crate::sql;
 
 impl<'a> Differ<'a> {
@@ -19,29 +20,24 @@ impl<'a> Differ<'a> {
             && nc.identity.is_none()
             && nc.generated.is_none()
             && !nc.ty.base.is_serial();
-        let backfill = if needs_value {
-            match self.data.backfill.get(&key) {
-                Some(v) => {
-                    let relaxed = sql::column_definition(
-                        self.new,
-                        &Column {
-                            nullable: true,
-                            ..nc.clone()
-                        },
-                    );
-                    Some((relaxed, v.clone()))
-                }
-                None => {
-                    self.warnings.push(format!(
-                        "new column `{}.{}` is NOT NULL without a default: the migration fails if `{}` has rows; add `backfill:` to give them a value",
-                        nt.name, nc.name, nt.name
-                    ));
-                    None
-                }
-            }
+        let fill = if needs_value {
+            self.fill_for(nt, nc, &key)
         } else {
             None
         };
+        if self.data.down && nc.generated.is_none() && !needs_value {
+            let holding = match &nc.default {
+                _ if nc.identity.is_some() || nc.ty.base.is_serial() => {
+                    "new sequence values".into()
+                }
+                Some(d) => format!("its default {}", d.sql()),
+                None => "NULL".into(),
+            };
+            self.notes.push(format!(
+                "column `{}.{}` comes back holding {holding} in every row that was there",
+                nt.name, nc.name
+            ));
+        }
         self.out.push(
             // A generated column is computed from others: add it once they have their final types.
             if nc.generated.is_some() {
@@ -53,7 +49,7 @@ impl<'a> Differ<'a> {
                 table: tref.clone(),
                 column: nc.name.clone(),
                 definition: sql::column_definition(self.new, nc),
-                backfill,
+                fill,
             },
         );
         if let Some(c) = &nc.comment {
@@ -64,6 +60,79 @@ impl<'a> Differ<'a> {
                     text: Some(c.clone()),
                 },
             );
+        }
+    }
+
+    fn no_cast_warning(&mut self, nt: &Table, col: &str, from: &str, to: &str) {
+        self.warnings.push(if self.data.down {
+            format!(
+                "the down migration cannot convert `{}.{col}` back from {from} to {to}: Postgres has no such cast, so it fails even on an empty table; give the conversion back with `using: {{ up: ..., down: ... }}` on the column",
+                nt.name
+            )
+        } else {
+            format!(
+                "`{}.{col}` cannot change from {from} to {to} by a cast (Postgres has none), so the migration fails; say how with `using:` on the column",
+                nt.name
+            )
+        });
+    }
+
+    /// How the rows of `nt` get a value for the NOT NULL column `nc`,
+    /// added without a default; `None` (and a warning) when nothing says.
+    fn fill_for(
+        &mut self,
+        nt: &Table,
+        nc: &Column,
+        key: &(String, String, String),
+    ) -> Option<Fill> {
+        if let Some(v) = self.data.backfill.get(key) {
+            let relaxed = sql::column_definition(
+                self.new,
+                &Column {
+                    nullable: true,
+                    ..nc.clone()
+                },
+            );
+            return Some(Fill::Backfill {
+                relaxed,
+                value: v.clone(),
+            });
+        }
+        if !self.data.down {
+            self.warnings.push(format!(
+                "new column `{}.{}` is NOT NULL without a default: the migration fails if `{}` has rows; add `backfill:` to give them a value",
+                nt.name, nc.name, nt.name
+            ));
+            return None;
+        }
+        // A down migration brings back a column the up dropped: its values
+        // are gone, and one placeholder in every row must not break a key.
+        let col = std::slice::from_ref(&nc.name);
+        let keyed =
+            nt.primary_key
+                .as_ref()
+                .is_some_and(|p| p.columns.contains(&nc.name))
+                || nt.uniques.iter().any(|u| u.columns.contains(&nc.name))
+                || nt.foreign_keys.iter().any(|f| f.columns.contains(&nc.name))
+                || nt.indexes.iter().any(|i| {
+                    i.unique && i.keys.iter().any(|k| k.column.as_deref() == Some(&nc.name))
+                })
+                || nt.checks.iter().any(|c| mentions_word(&c.expr, &col[0]));
+        match types::placeholder(&nc.ty, self.new).filter(|_| !keyed) {
+            Some(value) => {
+                self.notes.push(format!(
+                    "column `{}.{}` comes back holding {value} in every row that was there",
+                    nt.name, nc.name
+                ));
+                Some(Fill::Placeholder(value))
+            }
+            None => {
+                self.warnings.push(format!(
+                    "the down migration re-adds `{}.{}` NOT NULL without a value for the rows that are there (a placeholder would break its key or check): it fails while `{}` has rows; to make it work, give the column a default before dropping it, or edit the down to fill it",
+                    nt.name, nc.name, nt.name
+                ));
+                None
+            }
         }
     }
 
@@ -125,7 +194,7 @@ impl<'a> Differ<'a> {
                 table: tref.clone(),
                 column: nc.name.clone(),
                 definition: sql::column_definition(self.new, nc),
-                backfill: None,
+                fill: None,
             },
         );
         if nc.comment.is_some() {
@@ -212,12 +281,15 @@ impl<'a> Differ<'a> {
         if rewrites {
             retyped.insert(col.clone());
             let to_sql = sql::sql_type(self.new, &storage(&nc.ty));
-            let using = self
-                .data
-                .using
-                .get(&key)
-                .cloned()
-                .unwrap_or_else(|| types::default_using(&col, &old_ty, &nc.ty, &to_sql));
+            let using = match self.data.using.get(&key) {
+                Some(u) => u.clone(),
+                None => {
+                    if !types::has_cast(&old_ty, &nc.ty, self.old, self.new) {
+                        self.no_cast_warning(nt, &col, &sql::sql_type(self.old, &oc.ty), &to_sql);
+                    }
+                    types::default_using(&col, &old_ty, &nc.ty, &to_sql)
+                }
+            };
             if !types::widens(&old_ty, &nc.ty, self.old, self.new) {
                 self.losses.push(Loss {
                     what: format!(

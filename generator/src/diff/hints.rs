@@ -129,6 +129,9 @@ impl Renames {
 pub struct DataHints {
     /// (schema, table, column) -> the USING expression of a type change
     pub using: HashMap<(String, String, String), String>,
+    /// (schema, table, column) under the *old* names -> the USING
+    /// expression that converts the column back, for the down migration.
+    pub using_down: HashMap<(String, String, String), String>,
     /// (schema, table, column) -> SQL for the value NULL rows get
     pub backfill: HashMap<(String, String, String), String>,
     /// enum key -> (removed value, value its rows become)
@@ -136,6 +139,20 @@ pub struct DataHints {
     /// Enums to rebuild even when values are only added: a value added in
     /// place cannot be used in the same transaction, a rebuilt type's can.
     pub rebuild_enums: Vec<String>,
+    /// The diff is a down migration: the tables it re-creates columns in
+    /// hold rows whose values for them are gone.
+    pub down: bool,
+}
+
+impl DataHints {
+    /// The hints for the down migration of the change these hints are for.
+    pub fn for_down(&self) -> DataHints {
+        DataHints {
+            using: self.using_down.clone(),
+            down: true,
+            ..DataHints::default()
+        }
+    }
 }
 
 /// Reads the hints of `new` against `old`, keeping those that apply and
@@ -232,16 +249,23 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                     )),
                 }
             }
-            if let Some(using) = &nc.hints.using {
+            if nc.hints.using.is_some() || nc.hints.using_down.is_some() {
                 let type_changes = source
                     .is_some_and(|oc| column_sql_type(old, &oc.ty) != column_sql_type(new, &nc.ty));
-                if type_changes {
-                    data.using.insert(key.clone(), using.clone());
-                } else {
-                    stale.push(format!(
+                match (type_changes, ot, source) {
+                    (true, Some(t), Some(oc)) => {
+                        if let Some(using) = &nc.hints.using {
+                            data.using.insert(key.clone(), using.clone());
+                        }
+                        if let Some(down) = &nc.hints.using_down {
+                            let old_key = (t.pg_schema.clone(), t.name.clone(), oc.name.clone());
+                            data.using_down.insert(old_key, down.clone());
+                        }
+                    }
+                    _ => stale.push(format!(
                         "`using` on column `{}.{}` is stale (its type does not change); it is ignored and can be removed",
                         nt.name, nc.name
-                    ));
+                    )),
                 }
             }
             if let Some(backfill) = &nc.hints.backfill {

@@ -11,6 +11,7 @@ mod columns;
 mod constraints;
 mod describe;
 mod enums;
+mod hazards;
 mod hints;
 mod kind;
 mod pairing;
@@ -22,10 +23,11 @@ mod types;
 use std::collections::{HashMap, HashSet};
 
 pub use change::{
-    Change, CommentTarget, EnumUsage, RETIRED_ENUM_SUFFIX, TableRef, ValuePosition,
+    Change, CommentTarget, EnumUsage, Fill, RETIRED_ENUM_SUFFIX, TableRef, ValuePosition,
     retired_enum_name,
 };
 pub use describe::describe;
+pub use hazards::{Hazard, HazardPlace, Rule, Severity};
 pub use hints::{DataHints, Renames, TableId, renames_from_hints};
 pub use kind::{ChangeKind, Effect};
 use phase::Out;
@@ -65,8 +67,13 @@ pub enum LossPlace {
 #[derive(Debug, Default)]
 pub struct Diff {
     pub changes: Vec<Change>,
+    /// The hazards of each change, by the change's index.
+    pub hazards: Vec<Vec<Hazard>>,
     pub losses: Vec<Loss>,
     pub warnings: Vec<String>,
+    /// What a reviewer must know about the rows, e.g. the placeholder a
+    /// dropped column comes back holding in a down migration.
+    pub notes: Vec<String>,
     /// Enum values added by this diff that the new schema already uses
     /// (Postgres cannot use a value in the transaction that adds it).
     /// Keys of those enums.
@@ -84,8 +91,38 @@ impl Diff {
 
     /// Every statement, in order, a table's neighbouring actions joined.
     pub fn statements(&self) -> Vec<String> {
-        let all: Vec<Statement> = self.changes.iter().flat_map(Change::statements).collect();
+        self.annotated_statements()
+            .into_iter()
+            .map(|(sql, _)| sql)
+            .collect()
+    }
+
+    /// Every statement with the hazards of the changes it carries (a
+    /// change's hazards go with its first statement).
+    pub fn annotated_statements(&self) -> Vec<(String, Vec<&Hazard>)> {
+        let all: Vec<(Statement, Option<usize>)> = self
+            .changes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                c.statements()
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(k, s)| (s, (k == 0).then_some(i)))
+            })
+            .collect();
         statement::render(&all)
+            .into_iter()
+            .map(|(sql, changes)| {
+                let mut hazards: Vec<&Hazard> = Vec::new();
+                for h in changes.iter().flat_map(|&i| &self.hazards[i]) {
+                    if !hazards.contains(&h) {
+                        hazards.push(h);
+                    }
+                }
+                (sql, hazards)
+            })
+            .collect()
     }
 }
 
@@ -100,6 +137,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         out: Out::default(),
         losses: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
         enum_map: HashMap::new(),
         recreated_enums: HashSet::new(),
         added_values: Vec::new(),
@@ -111,10 +149,14 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.match_tables();
     d.tables();
     let enums_using_added_values = d.enums_using_added_values();
+    let changes = std::mem::take(&mut d.out).finish();
+    let hazards = changes.iter().map(|c| d.hazards_of(c)).collect();
     Diff {
-        changes: d.out.finish(),
+        changes,
+        hazards,
         losses: d.losses,
         warnings: d.warnings,
+        notes: d.notes,
         enums_using_added_values,
     }
 }
@@ -127,6 +169,7 @@ struct Differ<'a> {
     out: Out,
     losses: Vec<Loss>,
     warnings: Vec<String>,
+    notes: Vec<String>,
     /// old enum key -> new enum key, for matched enums.
     enum_map: HashMap<String, String>,
     /// New keys of enums rebuilt by this diff.

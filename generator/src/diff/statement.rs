@@ -55,29 +55,35 @@ macro_rules! stmts {
 pub(super) use stmts;
 
 /// The SQL of `statements`, with each run of actions on one table joined
-/// into one `ALTER TABLE`, one action per line.
-pub fn render(statements: &[Statement]) -> Vec<String> {
+/// into one `ALTER TABLE`, one action per line; each statement comes with
+/// the tags (`Some`) of the statements that went into it.
+pub fn render<T: Copy>(statements: &[(Statement, Option<T>)]) -> Vec<(String, Vec<T>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < statements.len() {
-        let Statement::Alter { table, .. } = &statements[i] else {
-            out.push(statements[i].sql());
+        let (Statement::Alter { table, .. }, _) = &statements[i] else {
+            out.push((statements[i].0.sql(), statements[i].1.into_iter().collect()));
             i += 1;
             continue;
         };
-        let run: Vec<&str> = statements[i..]
+        let run: Vec<(&str, Option<T>)> = statements[i..]
             .iter()
-            .map_while(|s| match s {
-                Statement::Alter { table: t, action } if t == table => Some(action.as_str()),
+            .map_while(|(s, tag)| match s {
+                Statement::Alter { table: t, action } if t == table => {
+                    Some((action.as_str(), *tag))
+                }
                 _ => None,
             })
             .collect();
         i += run.len();
-        if let [one] = run.as_slice() {
-            out.push(format!("ALTER TABLE {table} {one}"));
+        let tags: Vec<T> = run.iter().filter_map(|(_, t)| *t).collect();
+        let actions: Vec<&str> = run.iter().map(|(a, _)| *a).collect();
+        let sql = if let [one] = actions.as_slice() {
+            format!("ALTER TABLE {table} {one}")
         } else {
-            out.push(format!("ALTER TABLE {table}\n  {}", run.join(",\n  ")));
-        }
+            format!("ALTER TABLE {table}\n  {}", actions.join(",\n  "))
+        };
+        out.push((sql, tags));
     }
     out
 }

@@ -134,3 +134,160 @@ pub fn default_survives(
     let quoted = old_default.trim_start().starts_with('\'');
     !quoted && default_family(f).is_some_and(|a| default_family(t) == Some(a))
 }
+
+/// Whether Postgres has a cast that the default `USING` (see
+/// [`default_using`]) can take from `from` to `to`. A `false` here is a
+/// type change that fails whatever the rows hold, unless `using:` says how.
+pub fn has_cast(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) -> bool {
+    if from.array != to.array {
+        return false;
+    }
+    let storage = |b: &BaseType, s: &Schema| -> BaseType {
+        match b {
+            BaseType::Id(n) => match s.id_type(n).map(|i| i.storage) {
+                Some(IdStorage::Text) => BaseType::Text,
+                _ => BaseType::Uuid,
+            },
+            BaseType::Serial => BaseType::Integer,
+            BaseType::BigSerial => BaseType::BigInt,
+            other => other.clone(),
+        }
+    };
+    let (f, t) = (storage(&from.base, old), storage(&to.base, new));
+    let string = |b: &BaseType| {
+        matches!(
+            b,
+            BaseType::Text | BaseType::Varchar(_) | BaseType::Char(_) | BaseType::Citext
+        )
+    };
+    let number = |b: &BaseType| {
+        matches!(
+            b,
+            BaseType::SmallInt
+                | BaseType::Integer
+                | BaseType::BigInt
+                | BaseType::Numeric(_)
+                | BaseType::Real
+                | BaseType::Double
+        )
+    };
+    let datetime = |b: &BaseType| {
+        matches!(
+            b,
+            BaseType::Date | BaseType::Timestamp | BaseType::Timestamptz
+        )
+    };
+    let is_enum = |b: &BaseType| matches!(b, BaseType::Enum(_));
+    // Every type converts to and from text (the enum conversions go through it).
+    std::mem::discriminant(&f) == std::mem::discriminant(&t)
+        || string(&f)
+        || string(&t)
+        || is_enum(&f)
+        || is_enum(&t)
+        || (number(&f) && number(&t))
+        || (datetime(&f) && datetime(&t))
+        || matches!((&f, &t), (BaseType::Time, BaseType::Interval))
+        || matches!(
+            (&f, &t),
+            (BaseType::Json, BaseType::Jsonb) | (BaseType::Jsonb, BaseType::Json)
+        )
+        || matches!(
+            (&f, &t),
+            (BaseType::Integer, BaseType::Boolean) | (BaseType::Boolean, BaseType::Integer)
+        )
+}
+
+/// A value of `ty` that rows can hold while a NOT NULL column without a
+/// default comes back in a down migration (its values are gone); `None`
+/// when the type has none.
+pub fn placeholder(ty: &ColumnType, schema: &Schema) -> Option<String> {
+    if ty.array {
+        return Some("'{}'".into());
+    }
+    let zero_uuid = "'00000000-0000-0000-0000-000000000000'";
+    Some(
+        match &ty.base {
+            BaseType::Text
+            | BaseType::Varchar(_)
+            | BaseType::Char(_)
+            | BaseType::Citext
+            | BaseType::Bytea => "''",
+            BaseType::Boolean => "false",
+            BaseType::SmallInt
+            | BaseType::Integer
+            | BaseType::BigInt
+            | BaseType::Serial
+            | BaseType::BigSerial
+            | BaseType::Real
+            | BaseType::Double
+            | BaseType::Numeric(_) => "0",
+            BaseType::Date | BaseType::Timestamp | BaseType::Timestamptz => "'epoch'",
+            BaseType::Time => "'00:00'",
+            BaseType::Interval => "'0'",
+            BaseType::Uuid => zero_uuid,
+            BaseType::Json | BaseType::Jsonb => "'{}'",
+            BaseType::Inet => "'0.0.0.0'",
+            BaseType::Enum(k) => {
+                let first = schema.enum_type(k)?.values.first()?;
+                return Some(schemac_schema::sql::string_literal(first));
+            }
+            BaseType::Id(n) => match schema.id_type(n).map(|i| i.storage) {
+                Some(IdStorage::Text) => "''",
+                _ => zero_uuid,
+            },
+        }
+        .to_string(),
+    )
+}
+
+/// Whether Postgres converts `from` to `to` without touching the rows: the
+/// binary-coercible changes (longer or unbounded varchar, text and citext
+/// to each other, a numeric with more digits and the same scale).
+pub fn binary_coercible(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) -> bool {
+    if from.array != to.array {
+        return false;
+    }
+    let storage = |b: &BaseType, s: &Schema| -> BaseType {
+        match b {
+            BaseType::Id(n) => match s.id_type(n).map(|i| i.storage) {
+                Some(IdStorage::Text) => BaseType::Text,
+                _ => BaseType::Uuid,
+            },
+            other => other.referencing(),
+        }
+    };
+    let (f, t) = (storage(&from.base, old), storage(&to.base, new));
+    if f == t {
+        return true;
+    }
+    match (&f, &t) {
+        (BaseType::Varchar(Some(a)), BaseType::Varchar(Some(b))) => b >= a,
+        (BaseType::Varchar(_), BaseType::Varchar(None) | BaseType::Text | BaseType::Citext) => true,
+        (BaseType::Text | BaseType::Citext, BaseType::Text | BaseType::Citext) => true,
+        (BaseType::Text, BaseType::Varchar(None)) => true,
+        (BaseType::Numeric(Some(_)), BaseType::Numeric(None)) => true,
+        (BaseType::Numeric(Some((p1, s1))), BaseType::Numeric(Some((p2, s2)))) => {
+            s1.unwrap_or(0) == s2.unwrap_or(0) && p2 >= p1
+        }
+        _ => false,
+    }
+}
+
+/// Whether a default expression calls a volatile function, so that adding
+/// a column with it computes a value per row (a rewrite). Constants and
+/// stable functions such as `now()` are evaluated once.
+pub fn is_volatile(default_sql: &str) -> bool {
+    const VOLATILE: &[&str] = &[
+        "random(",
+        "gen_random_uuid(",
+        "uuid_generate_v1",
+        "uuid_generate_v4(",
+        "clock_timestamp(",
+        "statement_timestamp(",
+        "timeofday(",
+        "nextval(",
+        "txid_current(",
+    ];
+    let lower = default_sql.to_ascii_lowercase();
+    VOLATILE.iter().any(|f| lower.contains(f))
+}

@@ -434,6 +434,7 @@ fn empty_column(name: Spanned<String>) -> ColumnDef {
         comment: None,
         renamed_from: None,
         using: None,
+        using_down: None,
         backfill: None,
         backfill_sql: None,
     }
@@ -497,12 +498,37 @@ fn column_def(
     c.renamed_from = f
         .get("renamed_from")
         .and_then(|n| name(n, "`renamed_from`", diags));
-    c.using = f.get("using").and_then(|n| expr(n, "`using`", diags));
+    if let Some(n) = f.get("using") {
+        (c.using, c.using_down) = using_def(n, diags);
+    }
     c.backfill = f.get("backfill").cloned();
     c.backfill_sql = f
         .get("backfill_sql")
         .and_then(|n| expr(n, "`backfill_sql`", diags));
     Some(c)
+}
+
+/// `using: EXPR` (the conversion up) or `using: { up: EXPR, down: EXPR }`
+/// (either may be left out: it is then the plain cast).
+fn using_def(node: &Node, diags: &mut Diagnostics) -> (Option<Sp<String>>, Option<Sp<String>>) {
+    if node.as_map().is_none() {
+        return (expr(node, "`using`", diags), None);
+    }
+    let Some(f) = fields(node, "`using`", &["up", "down"], diags) else {
+        return (None, None);
+    };
+    if !f.has("up") && !f.has("down") {
+        diags.push(
+            Diagnostic::error("`using` needs `up`, `down` or both")
+                .at(node.span, "empty conversion")
+                .help("write `using: { up: \"col::interval\", down: \"extract(epoch from col)::smallint\" }`"),
+        );
+        return (None, None);
+    }
+    (
+        f.get("up").and_then(|n| expr(n, "`using.up`", diags)),
+        f.get("down").and_then(|n| expr(n, "`using.down`", diags)),
+    )
 }
 
 /// The column option `on_update: now`. A foreign-key action here is a common

@@ -400,6 +400,7 @@ fn build_column(
         hints: ColumnHints {
             renamed_from: c.renamed_from.as_ref().map(|r| r.value.clone()),
             using: c.using.as_ref().map(|u| u.value.trim().to_string()),
+            using_down: c.using_down.as_ref().map(|u| u.value.trim().to_string()),
             backfill,
         },
     })

@@ -1,0 +1,402 @@
+//! Hazards: what a change does to a table that holds rows and serves traffic.
+//!
+//! Every change is classified once the diff is complete, when it is known
+//! which tables exist before the migration (a table created by the same
+//! migration is empty and unseen, so nothing on it is a hazard). Each hazard
+//! names a stable rule, which `-- hazard:` comments in the SQL, `generate`,
+//! `check` and `schemac lint` all use.
+
+use schemac_schema::model::*;
+
+use super::types;
+use super::{Change, Differ, Fill, LossPlace, TableRef};
+
+/// A kind of hazard. The ids are stable: CI configurations name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// Postgres rewrites the table (and rebuilds its indexes) under an ACCESS EXCLUSIVE lock.
+    TableRewrite,
+    /// `SET NOT NULL` reads every row under an ACCESS EXCLUSIVE lock.
+    SetNotNullScan,
+    /// `CREATE INDEX` without `CONCURRENTLY` blocks writes while it builds.
+    IndexWithoutConcurrently,
+    /// A constraint is checked against every row while the table is locked.
+    ConstraintValidationUnderLock,
+    /// An `UPDATE` writes many rows in one transaction.
+    FullTableUpdate,
+    /// Rows or values are deleted for good.
+    DataLoss,
+    /// The down migration cannot restore what this statement removes.
+    IrreversibleDown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl Rule {
+    pub const ALL: &'static [Rule] = &[
+        Rule::TableRewrite,
+        Rule::SetNotNullScan,
+        Rule::IndexWithoutConcurrently,
+        Rule::ConstraintValidationUnderLock,
+        Rule::FullTableUpdate,
+        Rule::DataLoss,
+        Rule::IrreversibleDown,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::TableRewrite => "table_rewrite",
+            Rule::SetNotNullScan => "set_not_null_scan",
+            Rule::IndexWithoutConcurrently => "index_without_concurrently",
+            Rule::ConstraintValidationUnderLock => "constraint_validation_under_lock",
+            Rule::FullTableUpdate => "full_table_update",
+            Rule::DataLoss => "data_loss",
+            Rule::IrreversibleDown => "irreversible_down",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::DataLoss => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// Where in the schema a hazard comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HazardPlace {
+    Table {
+        schema: String,
+        table: String,
+    },
+    Column {
+        schema: String,
+        table: String,
+        column: String,
+    },
+    Enum {
+        name: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hazard {
+    pub rule: Rule,
+    pub message: String,
+    pub place: Option<HazardPlace>,
+}
+
+fn table_place(t: &TableRef) -> Option<HazardPlace> {
+    Some(HazardPlace::Table {
+        schema: t.schema.clone(),
+        table: t.name.clone(),
+    })
+}
+
+fn column_place(t: &TableRef, column: &str) -> Option<HazardPlace> {
+    Some(HazardPlace::Column {
+        schema: t.schema.clone(),
+        table: t.name.clone(),
+        column: column.to_string(),
+    })
+}
+
+impl<'a> Differ<'a> {
+    /// Whether `t` (by its name once the migration ran) exists before it.
+    fn existed(&self, t: &TableRef) -> bool {
+        let by_new = self
+            .new
+            .tables
+            .iter()
+            .position(|n| n.pg_schema == t.schema && n.name == t.name);
+        match by_new {
+            Some(ni) => self.old_index_of_new(ni).is_some(),
+            // Not in the new schema: a name from before the migration.
+            None => self.old.table(&t.schema, &t.name).is_some(),
+        }
+    }
+
+    /// The hazards of one change of this diff.
+    pub(super) fn hazards_of(&self, change: &Change) -> Vec<Hazard> {
+        let mut out = Vec::new();
+        let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
+            out.push(Hazard {
+                rule,
+                message,
+                place,
+            })
+        };
+        if let Some(loss) = self.loss_of(change) {
+            let place = match &loss.place {
+                LossPlace::Column {
+                    schema,
+                    table,
+                    column,
+                }
+                | LossPlace::DroppedColumn {
+                    schema,
+                    table,
+                    column,
+                } => Some(HazardPlace::Column {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                    column: column.clone(),
+                }),
+                LossPlace::DroppedTable { schema, table } => Some(HazardPlace::Table {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                }),
+                LossPlace::Enum { name } => Some(HazardPlace::Enum { name: name.clone() }),
+            };
+            push(Rule::DataLoss, loss.what.clone(), place.clone());
+            push(
+                Rule::IrreversibleDown,
+                "the down migration cannot bring back what this removes".into(),
+                place,
+            );
+        }
+        match change {
+            Change::CreateIndex { table, index } if self.existed(table) => push(
+                Rule::IndexWithoutConcurrently,
+                format!(
+                    "CREATE INDEX {} blocks writes to {} while it builds",
+                    index.name, table.name
+                ),
+                table_place(table),
+            ),
+            Change::AddUnique { table, unique } if self.existed(table) => push(
+                Rule::ConstraintValidationUnderLock,
+                format!(
+                    "UNIQUE {} builds its index and checks every row of {} under an ACCESS EXCLUSIVE lock",
+                    unique.name, table.name
+                ),
+                table_place(table),
+            ),
+            Change::AddPrimaryKey { table, pk } if self.existed(table) => push(
+                Rule::ConstraintValidationUnderLock,
+                format!(
+                    "PRIMARY KEY {} builds its index and checks every row of {} under an ACCESS EXCLUSIVE lock",
+                    pk.name, table.name
+                ),
+                table_place(table),
+            ),
+            Change::AddCheck { table, check } if self.existed(table) => push(
+                Rule::ConstraintValidationUnderLock,
+                format!(
+                    "CHECK {} is validated against every row of {} under an ACCESS EXCLUSIVE lock",
+                    check.name, table.name
+                ),
+                table_place(table),
+            ),
+            Change::AddForeignKey { table, fk } if self.existed(table) => push(
+                Rule::ConstraintValidationUnderLock,
+                format!(
+                    "FOREIGN KEY {} is validated against every row of {} while {} and {} are locked against writes",
+                    fk.name, table.name, table.name, fk.ref_table
+                ),
+                table_place(table),
+            ),
+            Change::SetNotNull { table, column } if self.existed(table) => push(
+                Rule::SetNotNullScan,
+                format!(
+                    "SET NOT NULL on {}.{column} reads every row under an ACCESS EXCLUSIVE lock",
+                    table.name
+                ),
+                column_place(table, column),
+            ),
+            Change::Backfill { table, column, .. } => push(
+                Rule::FullTableUpdate,
+                format!(
+                    "the backfill of {}.{column} updates every row holding NULL in one transaction",
+                    table.name
+                ),
+                column_place(table, column),
+            ),
+            Change::AlterColumnType {
+                table,
+                column,
+                using,
+                ..
+            } if self.existed(table) && self.retype_rewrites(table, column, using) => push(
+                Rule::TableRewrite,
+                format!(
+                    "changing the type of {}.{column} rewrites {} and its indexes under an ACCESS EXCLUSIVE lock",
+                    table.name, table.name
+                ),
+                column_place(table, column),
+            ),
+            Change::RecreateEnum { new, usages, .. } => {
+                let mut tables: Vec<&str> = usages.iter().map(|u| u.table.name.as_str()).collect();
+                tables.dedup();
+                if !tables.is_empty() {
+                    push(
+                        Rule::TableRewrite,
+                        format!(
+                            "rebuilding enum {} re-casts its columns, rewriting {} under an ACCESS EXCLUSIVE lock",
+                            new.sql_name,
+                            tables.join(", ")
+                        ),
+                        Some(HazardPlace::Enum {
+                            name: new.name.clone(),
+                        }),
+                    );
+                }
+            }
+            Change::AddColumn {
+                table,
+                column,
+                fill,
+                ..
+            } if self.existed(table) => {
+                if self.added_column_rewrites(table, column) {
+                    push(
+                        Rule::TableRewrite,
+                        format!(
+                            "adding {}.{column} computes a value for every row: {} is rewritten under an ACCESS EXCLUSIVE lock",
+                            table.name, table.name
+                        ),
+                        column_place(table, column),
+                    );
+                }
+                if let Some(Fill::Backfill { .. }) = fill {
+                    push(
+                        Rule::FullTableUpdate,
+                        format!(
+                            "the backfill of {}.{column} updates every row in one transaction",
+                            table.name
+                        ),
+                        column_place(table, column),
+                    );
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn new_column(&self, table: &TableRef, column: &str) -> Option<(usize, &'a Column)> {
+        let ni = self
+            .new
+            .tables
+            .iter()
+            .position(|t| t.pg_schema == table.schema && t.name == table.name)?;
+        Some((ni, self.new.tables[ni].column(column)?))
+    }
+
+    /// Whether Postgres must rewrite the table to add this column: a
+    /// stored generated column, an identity or serial (a sequence value per
+    /// row), or a volatile default. A constant or stable default is stored
+    /// once in the catalog instead.
+    fn added_column_rewrites(&self, table: &TableRef, column: &str) -> bool {
+        let Some((_, c)) = self.new_column(table, column) else {
+            return false;
+        };
+        c.generated.is_some()
+            || c.identity.is_some()
+            || c.ty.base.is_serial()
+            || c.default
+                .as_ref()
+                .is_some_and(|d| types::is_volatile(d.sql()))
+    }
+
+    /// Whether the type change of `table.column` rewrites the table: it
+    /// does unless the conversion is binary-coercible and given as the
+    /// plain cast (a `using` expression always makes Postgres rewrite).
+    fn retype_rewrites(&self, table: &TableRef, column: &str, using: &str) -> bool {
+        let Some((ni, nc)) = self.new_column(table, column) else {
+            return true;
+        };
+        let Some(oi) = self.old_index_of_new(ni) else {
+            return true;
+        };
+        let Some(oc) = self
+            .column_source(oi, ni, column)
+            .and_then(|n| self.old.tables[oi].column(&n))
+        else {
+            return true;
+        };
+        let old_ty = self.translate_type(&oc.ty);
+        let to_sql = schemac_schema::sql::column_type(
+            &ColumnType {
+                base: nc.ty.base.referencing(),
+                array: nc.ty.array,
+            },
+            &self.new.enums,
+            &self.new.ids,
+        );
+        let plain = using == types::default_using(column, &old_ty, &nc.ty, &to_sql);
+        !(plain && types::binary_coercible(&old_ty, &nc.ty, self.old, self.new))
+    }
+
+    /// The loss this change causes, if it is one the guard knows.
+    fn loss_of(&self, change: &Change) -> Option<&super::Loss> {
+        self.losses.iter().find(|l| match (&l.place, change) {
+            (LossPlace::DroppedTable { schema, table }, Change::DropTable(r)) => {
+                &r.schema == schema && &r.name == table
+            }
+            (
+                LossPlace::DroppedColumn {
+                    schema,
+                    table,
+                    column,
+                },
+                Change::DropColumn {
+                    table: t,
+                    column: c,
+                },
+            ) => {
+                c == column
+                    && (t.name == *table
+                        || self.new_name_of(schema, table).as_deref() == Some(&t.name))
+            }
+            (
+                LossPlace::Column {
+                    schema,
+                    table,
+                    column,
+                },
+                Change::AlterColumnType {
+                    table: t,
+                    column: c,
+                    ..
+                }
+                | Change::AddColumn {
+                    table: t,
+                    column: c,
+                    ..
+                },
+            ) => &t.schema == schema && &t.name == table && c == column,
+            (LossPlace::Enum { name }, Change::RecreateEnum { new, .. }) => &new.name == name,
+            _ => false,
+        })
+    }
+
+    /// The name an old table has after this diff.
+    fn new_name_of(&self, schema: &str, table: &str) -> Option<String> {
+        let oi = self
+            .old
+            .tables
+            .iter()
+            .position(|t| t.pg_schema == schema && t.name == table)?;
+        let ni = self.new_index_of_old(oi)?;
+        Some(self.new.tables[ni].name.clone())
+    }
+}

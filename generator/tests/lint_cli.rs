@@ -1,0 +1,201 @@
+//! `schemac lint`: one case per hazard rule, each firing on the risky change
+//! and silent on the safe alternative, read through `--format json`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Project(PathBuf);
+
+impl Project {
+    fn new(label: &str) -> Project {
+        let dir = std::env::temp_dir().join(format!("schemac-lint-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("schema")).unwrap();
+        Project(dir)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_schemac"))
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .unwrap()
+    }
+
+    /// Writes the schema and generates, allowing data loss (the guard is tested elsewhere).
+    fn generate(&self, yaml: &str) {
+        std::fs::write(self.0.join("schema/app.yaml"), yaml).unwrap();
+        let out = self.run(&["generate", "--allow-data-loss"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The findings of the newest migration, from `lint --format json`.
+    fn findings(&self) -> Vec<serde_json::Value> {
+        let out = self.run(&["lint", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const BASE: &str = "tables:
+  users:
+    columns:
+      id: { type: bigserial, primary_key: true }
+      name: varchar(10)
+      nick: text?
+      age: integer
+";
+
+/// (rule, the change that must trigger it, the safe alternative that must not)
+fn cases() -> Vec<(&'static str, String, String)> {
+    let with_table = |extra: &str| {
+        format!(
+            "{BASE}  posts:\n    columns:\n      id: {{ type: bigserial, primary_key: true }}\n{extra}"
+        )
+    };
+    vec![
+        (
+            "table_rewrite",
+            BASE.replace("age: integer", "age: bigint"),
+            BASE.replace("name: varchar(10)", "name: varchar(20)"),
+        ),
+        (
+            "set_not_null_scan",
+            BASE.replace("nick: text?", "nick: text"),
+            with_table("      title: text\n"),
+        ),
+        (
+            "index_without_concurrently",
+            format!("{BASE}    indexes:\n      - {{ columns: [age] }}\n"),
+            with_table("    indexes:\n      - { columns: [id] }\n"),
+        ),
+        (
+            "constraint_validation_under_lock",
+            format!("{BASE}    checks:\n      adult: \"age >= 18\"\n"),
+            with_table("    checks:\n      positive: \"id > 0\"\n"),
+        ),
+        (
+            "full_table_update",
+            BASE.replace("nick: text?", "nick: { type: text, backfill: anon }"),
+            BASE.replace("nick: text?", "nick: text?\n      bio: text?"),
+        ),
+        (
+            "data_loss",
+            BASE.replace("      nick: text?\n", ""),
+            BASE.replace("nick: text?", "handle: { type: text?, renamed_from: nick }"),
+        ),
+        (
+            "irreversible_down",
+            BASE.replace("      age: integer\n", ""),
+            BASE.replace(
+                "age: integer",
+                "years: { type: integer, renamed_from: age }",
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn each_rule_fires_on_its_change_and_not_on_the_safe_alternative() {
+    for (rule, risky, safe) in cases() {
+        for (schema, expected) in [(risky, true), (safe, false)] {
+            let p = Project::new(rule);
+            p.generate(BASE);
+            p.generate(&schema);
+            let findings = p.findings();
+            let fired: Vec<&serde_json::Value> =
+                findings.iter().filter(|f| f["rule"] == rule).collect();
+            assert_eq!(
+                !fired.is_empty(),
+                expected,
+                "{rule} {} on\n{schema}\nfindings: {findings:#?}",
+                if expected { "did not fire" } else { "fired" }
+            );
+            for f in fired {
+                for key in [
+                    "severity",
+                    "migration",
+                    "statement_line",
+                    "file",
+                    "line",
+                    "message",
+                ] {
+                    assert!(!f[key].is_null(), "{rule}: `{key}` missing in {f}");
+                }
+                assert_eq!(f["file"], "schema/app.yaml", "{f}");
+                // The statement line points at the statement under the comment.
+                let file = p.0.join(f["migration_file"].as_str().unwrap());
+                let text = std::fs::read_to_string(file).unwrap();
+                let line = f["statement_line"].as_u64().unwrap() as usize;
+                let statement = text.lines().nth(line - 1).unwrap();
+                assert!(
+                    !statement.starts_with("--"),
+                    "{rule}: line {line} is `{statement}`"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn deny_makes_lint_fail_and_an_unknown_rule_is_a_usage_error() {
+    let p = Project::new("deny");
+    p.generate(BASE);
+    p.generate(&BASE.replace("age: integer", "age: bigint"));
+    let out = p.run(&["lint", "--deny", "data_loss"]);
+    assert_eq!(out.status.code(), Some(0), "no data loss here");
+    let out = p.run(&["lint", "--deny", "data_loss,table_rewrite"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("migrations/0001_") && text.contains("table_rewrite"),
+        "{text}"
+    );
+    let out = p.run(&["lint", "--deny", "table_rewrites"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `table_rewrites`"));
+    // A range: from the first migration on, the init has no hazards.
+    let out = p.run(&["lint", "0000", "--format", "json"]);
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(all.iter().all(|f| f["migration"] != "0000_init"));
+    assert!(!all.is_empty());
+}
+
+#[test]
+fn generate_and_check_print_the_hazards_with_the_schema_line() {
+    let p = Project::new("print");
+    p.generate(BASE);
+    std::fs::write(
+        p.0.join("schema/app.yaml"),
+        BASE.replace("age: integer", "age: bigint"),
+    )
+    .unwrap();
+    let out = p.run(&["generate"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("table_rewrite") && err.contains("(from schema/app.yaml:7)"),
+        "{err}"
+    );
+    let out = p.run(&["check"]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("table_rewrite") && err.contains("schema/app.yaml:7"),
+        "{err}"
+    );
+}
