@@ -6,13 +6,16 @@
 use std::path::{Path, PathBuf};
 
 use schemac_schema::resolve::Origins;
-use schemac_schema::{Compiled, DatabaseConfig, Schema, compile_project, snapshot};
+use schemac_schema::{
+    Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project, snapshot,
+};
 
 use crate::diff::{
     self, DataHints, Diff, HazardPlace, Loss, LossPlace, Renames, renames_from_hints,
 };
 use crate::journal::{JournalEntry, sha256_hex};
 use crate::lint::{self, Finding};
+use crate::migration_text;
 use crate::migrations::{DirError, MigrationDir, idx_text};
 use crate::naming::migration_name;
 use crate::output::FileSet;
@@ -268,7 +271,7 @@ fn plan(
                 };
                 span.map(|s| compiled.locate(s))
             };
-            match plan_database(&dir, db, schema, options, &locate)? {
+            match plan_database(&dir, db, schema, options, &config.migrations, &locate)? {
                 Planned::Ready(p) => p,
                 Planned::Lossy(l) => {
                     losses.push(describe_losses(compiled, &dir, db, origins, &l));
@@ -332,16 +335,6 @@ struct NewMigration {
     custom: bool,
 }
 
-/// The SQL text of a migration file; a change with nothing to run (only
-/// generated-code settings) still gets a file, saying so.
-fn sql_text(statements: &[String]) -> String {
-    if statements.is_empty() {
-        "-- No SQL: this change only touches settings of the generated code.\n".to_string()
-    } else {
-        sql::join_statements(statements)
-    }
-}
-
 fn empty_schema(database: &str) -> Schema {
     Schema {
         database: database.to_string(),
@@ -358,6 +351,7 @@ fn plan_database(
     db: &DatabaseConfig,
     schema: &Schema,
     options: &GenerateOptions,
+    settings: &MigrationSettings,
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, GenerateError> {
     let current = schema.without_hints();
@@ -372,8 +366,8 @@ fn plan_database(
         let name = options.name.clone().unwrap_or_else(|| "init".into());
         let m = NewMigration {
             name,
-            up: sql_text(&sql::create_schema(schema)),
-            down: sql_text(&down.statements()),
+            up: migration_text::transactional(settings, sql::create_schema(schema)),
+            down: migration_text::transactional(settings, down.statements()),
             snapshot: snapshot::to_json(schema),
             custom: false,
         };
@@ -391,7 +385,7 @@ fn plan_database(
             warnings,
         }));
     }
-    let steps = migration_steps(&previous, schema);
+    let steps = migration_steps_with(&previous, schema, settings.safe);
     let mut warnings = steps.warnings;
     let losses: Vec<Loss> = steps
         .steps
@@ -408,81 +402,28 @@ fn plan_database(
             (Some(n), true) => n.clone(),
             _ => migration_name(&step.up),
         };
-        let unrestorable = unrestorable(&step);
+        let unrestorable = migration_text::unrestorable(&step);
         let tag = format!(
             "{}_{name}",
-            idx_text(dir.journal.entries.len() as u32 + i as u32)
+            idx_text((dir.journal.entries.len() + migrations.len()) as u32)
         );
         for line in &unrestorable {
             warnings.push(format!(
                 "{tag}.down.sql cannot bring back what the up removed: {line}"
             ));
         }
-        migrations.push(NewMigration {
-            name,
-            up: annotated_sql(&step.up, locate),
-            down: format!(
-                "{}{}",
-                down_header(&unrestorable),
-                sql_text(&step.down.statements())
-            ),
-            snapshot: snapshot::to_json(&step.to),
-            custom: false,
-        });
-    }
-    Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
-}
-
-/// The text of an up migration: each statement under the `-- hazard`
-/// comments of the changes it carries.
-fn annotated_sql(diff: &Diff, locate: &dyn Fn(&HazardPlace) -> Option<String>) -> String {
-    let statements: Vec<String> = diff
-        .annotated_statements()
-        .into_iter()
-        .map(|(sql, hazards)| {
-            let mut text = String::new();
-            for h in hazards {
-                let at = h.place.as_ref().and_then(locate);
-                text.push_str(&lint::comment(h, at.as_deref()));
-                text.push('\n');
-            }
-            text.push_str(&sql);
-            text
-        })
-        .collect();
-    sql_text(&statements)
-}
-
-/// What the down of `step` cannot restore: the rows of dropped tables, the
-/// values of dropped columns (and what they come back holding), and values
-/// the up changed for good.
-fn unrestorable(step: &Step) -> Vec<String> {
-    let mut lines = Vec::new();
-    for l in &step.up.losses {
-        match &l.place {
-            LossPlace::DroppedTable { table, .. } => {
-                lines.push(format!("the rows of table `{table}` (it comes back empty)"))
-            }
-            // The down's note says what the column comes back holding.
-            LossPlace::DroppedColumn { .. } => {}
-            LossPlace::Column { .. } | LossPlace::Enum { .. } => lines.push(l.what.clone()),
+        let snapshot = snapshot::to_json(&step.to);
+        for file in migration_text::step_files(&step, settings, &unrestorable, locate) {
+            migrations.push(NewMigration {
+                name: format!("{name}{}", file.suffix),
+                up: file.up,
+                down: file.down,
+                snapshot: snapshot.clone(),
+                custom: false,
+            });
         }
     }
-    lines.extend(step.down.notes.iter().cloned());
-    lines
-}
-
-/// The comment at the top of a down file that lists what it cannot restore.
-fn down_header(unrestorable: &[String]) -> String {
-    if unrestorable.is_empty() {
-        return String::new();
-    }
-    let mut out =
-        String::from("-- This down migration cannot bring back what the up migration removed:\n");
-    for line in unrestorable {
-        out.push_str(&format!("--   - {line}\n"));
-    }
-    out
+    Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
 }
 
 /// One migration between two schemas: its up and down changes.
@@ -503,7 +444,13 @@ pub struct Steps {
 /// The migrations that take a database from `previous` (a snapshot) to
 /// `current` (the schema, with its hints).
 pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
-    let (renames, data, mut warnings) = renames_from_hints(previous, current);
+    migration_steps_with(previous, current, false)
+}
+
+/// [`migration_steps`], in safe mode when `safe` (see `[migrations] safe`).
+pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> Steps {
+    let (renames, mut data, mut warnings) = renames_from_hints(previous, current);
+    data.safe = safe;
     let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
     let up = diff::diff(previous, &current, &renames, &data);
     let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values() {

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod generate;
 pub mod journal;
 pub mod lint;
+pub mod migration_text;
 pub mod migrations;
 pub mod naming;
 pub mod order;

@@ -177,6 +177,10 @@ pub fn add_foreign_key(schema: &str, table: &str, fk: &ForeignKey) -> String {
 
 /// `ADD CONSTRAINT ... FOREIGN KEY ...`, the action of an `ALTER TABLE`.
 pub fn foreign_key_action(fk: &ForeignKey) -> String {
+    foreign_key_definition(fk)
+}
+
+fn foreign_key_definition(fk: &ForeignKey) -> String {
     let mut s = format!(
         "ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         ident(&fk.name),
@@ -224,9 +228,19 @@ pub fn index_key(k: &IndexKey) -> String {
 }
 
 pub fn create_index(schema: &str, table: &str, i: &Index) -> String {
+    index_statement(schema, table, i, "")
+}
+
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS`: it can run again after a
+/// failure half-way (the runner drops the invalid index a failed build leaves).
+pub fn create_index_concurrently(schema: &str, table: &str, i: &Index) -> String {
+    index_statement(schema, table, i, "CONCURRENTLY IF NOT EXISTS ")
+}
+
+fn index_statement(schema: &str, table: &str, i: &Index, how: &str) -> String {
     let keys: Vec<String> = i.keys.iter().map(index_key).collect();
     let mut s = format!(
-        "CREATE {}INDEX {} ON {}",
+        "CREATE {}INDEX {how}{} ON {}",
         if i.unique { "UNIQUE " } else { "" },
         ident(&i.name),
         qualified(schema, table)

@@ -199,3 +199,92 @@ fn generate_and_check_print_the_hazards_with_the_schema_line() {
         "{err}"
     );
 }
+
+#[test]
+fn in_safe_mode_the_lock_rules_stay_silent_and_the_online_forms_are_written() {
+    let p = Project::new("safe");
+    std::fs::write(
+        p.0.join("schemac.toml"),
+        "[migrations]\nsafe = true\nlock_timeout = \"2s\"\n",
+    )
+    .unwrap();
+    p.generate(BASE);
+    p.generate(&format!(
+        "{}    indexes:\n      - {{ columns: [age] }}\n    checks:\n      adult: \"age >= 18\"\n",
+        BASE.replace("nick: text?", "nick: text")
+    ));
+    let out = p.run(&["lint", "0000", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for rule in [
+        "index_without_concurrently",
+        "set_not_null_scan",
+        "constraint_validation_under_lock",
+    ] {
+        assert!(
+            findings.iter().all(|f| f["rule"] != rule),
+            "{rule} fired in safe mode: {findings:#?}"
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(p.0.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".sql") && !n.ends_with(".down.sql"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "0000_init.sql",
+            "0001_alter_users.sql",
+            "0002_alter_users_concurrently.sql",
+            "0003_alter_users_validate.sql"
+        ]
+    );
+    let read = |n: &str| std::fs::read_to_string(p.0.join("migrations").join(n)).unwrap();
+    let main = read("0001_alter_users.sql");
+    assert!(main.starts_with("SET LOCAL lock_timeout = '2s';"), "{main}");
+    assert!(main.contains("CHECK (age >= 18) NOT VALID"), "{main}");
+    assert!(
+        main.contains("CHECK (\"nick\" IS NOT NULL) NOT VALID"),
+        "{main}"
+    );
+    let concurrent = read("0002_alter_users_concurrently.sql");
+    assert!(
+        concurrent.starts_with("-- schemac:no-transaction\nSET lock_timeout = '2s';"),
+        "{concurrent}"
+    );
+    assert!(
+        concurrent.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"users_age_idx\""),
+        "{concurrent}"
+    );
+    let validate = read("0003_alter_users_validate.sql");
+    for s in [
+        "VALIDATE CONSTRAINT \"users_adult_check\"",
+        "VALIDATE CONSTRAINT \"users_nick_not_null\"",
+        "ALTER COLUMN \"nick\" SET NOT NULL",
+        "DROP CONSTRAINT IF EXISTS \"users_nick_not_null\"",
+    ] {
+        assert!(validate.contains(s), "{s} in\n{validate}");
+    }
+}
+
+#[test]
+fn a_lock_timeout_that_is_not_a_duration_is_an_error_in_schemac_toml() {
+    let p = Project::new("bad_timeout");
+    std::fs::write(
+        p.0.join("schemac.toml"),
+        "[migrations]\nsafe = true\nlock_timeout = \"soon\"\n",
+    )
+    .unwrap();
+    std::fs::write(p.0.join("schema/app.yaml"), BASE).unwrap();
+    let out = p.run(&["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`lock_timeout = \"soon\"` is not a duration")
+            && err.contains("schemac.toml:3"),
+        "{err}"
+    );
+    assert!(!p.0.join("migrations").exists(), "nothing written");
+}

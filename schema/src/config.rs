@@ -34,6 +34,29 @@ pub struct Config {
     /// Sorted by name.
     pub databases: Vec<DatabaseConfig>,
     pub codegen_out: Option<PathBuf>,
+    pub migrations: MigrationSettings,
+}
+
+/// `[migrations]`: how migrations treat tables that already hold rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationSettings {
+    /// Write the online forms of changes to existing tables (CONCURRENTLY,
+    /// NOT VALID then VALIDATE, SET NOT NULL through a validated check).
+    pub safe: bool,
+    /// `SET lock_timeout` of every transactional migration in safe mode.
+    pub lock_timeout: String,
+    /// `SET statement_timeout` too, when given.
+    pub statement_timeout: Option<String>,
+}
+
+impl Default for MigrationSettings {
+    fn default() -> Self {
+        MigrationSettings {
+            safe: false,
+            lock_timeout: "5s".into(),
+            statement_timeout: None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -42,6 +65,16 @@ struct RawConfig {
     #[serde(default)]
     database: std::collections::BTreeMap<String, RawDatabase>,
     codegen: Option<RawCodegen>,
+    migrations: Option<RawMigrations>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMigrations {
+    #[serde(default)]
+    safe: bool,
+    lock_timeout: Option<toml::Spanned<String>>,
+    statement_timeout: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +103,7 @@ impl Config {
                 url_env: "DATABASE_URL".into(),
             }],
             codegen_out: None,
+            migrations: MigrationSettings::default(),
         }
     }
 
@@ -104,7 +138,7 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, url_env; [codegen] out"),
+                        .help("known keys: [database.NAME] schema, migrations, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
@@ -137,12 +171,43 @@ impl Config {
                 }
             }
         }
+        let mut migrations = MigrationSettings::default();
+        if let Some(m) = raw.migrations {
+            migrations.safe = m.safe;
+            let mut timeout = |value: toml::Spanned<String>, key: &str| -> Option<String> {
+                let given = value.get_ref().trim().to_string();
+                if is_duration(&given) {
+                    return Some(given);
+                }
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{key} = \"{given}\"` is not a duration Postgres takes"
+                    ))
+                    .at(span_of(file, text, value.span()), "here")
+                    .help("write a number and a unit: \"5s\", \"500ms\", \"2min\""),
+                );
+                None
+            };
+            if let Some(v) = m.lock_timeout {
+                migrations.lock_timeout = timeout(v, "lock_timeout")?;
+            }
+            if let Some(v) = m.statement_timeout {
+                migrations.statement_timeout = Some(timeout(v, "statement_timeout")?);
+            }
+        }
         Some(Config {
             root: root.to_path_buf(),
             databases,
             codegen_out: raw.codegen.and_then(|c| c.out),
+            migrations,
         })
     }
+}
+
+/// `5s`, `500ms`, `2min`, `1h`: a number and one of Postgres' time units.
+fn is_duration(s: &str) -> bool {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&s[digits..], "ms" | "s" | "min" | "h" | "d")
 }
 
 /// A path as shown to users: relative to the project root when it is inside it.

@@ -22,7 +22,7 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
-pub use config::{Config, DatabaseConfig};
+pub use config::{Config, DatabaseConfig, MigrationSettings};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use model::Schema;
 pub use source::SourceMap;

@@ -21,6 +21,8 @@ pub enum NameKind {
     Index,
     Check,
     Sequence,
+    /// The temporary `CHECK (col IS NOT NULL)` of safe mode.
+    NotNull,
 }
 
 impl NameKind {
@@ -32,6 +34,7 @@ impl NameKind {
             NameKind::Index => "idx",
             NameKind::Check => "check",
             NameKind::Sequence => "seq",
+            NameKind::NotNull => "not_null",
         }
     }
 }

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use postgres::Client;
-use schemac::generate::{Step, migration_steps};
+use schemac::diff::Part;
+use schemac::generate::{Step, migration_steps_with};
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified};
 
@@ -33,9 +34,10 @@ impl Lab {
         }
     }
 
-    /// Runs the round trip for `a` -> `b` (`b` carries the hints).
-    pub fn round_trip(&mut self, a: &Schema, b: &Schema) -> Result<RoundTrip, String> {
-        let steps = migration_steps(a, b);
+    /// Runs the round trip for `a` -> `b` (`b` carries the hints), in safe
+    /// mode when `safe`.
+    pub fn round_trip(&mut self, a: &Schema, b: &Schema, safe: bool) -> Result<RoundTrip, String> {
+        let steps = migration_steps_with(a, b, safe);
         let mut report = RoundTrip {
             sql: steps
                 .steps
@@ -70,7 +72,7 @@ impl Lab {
         let before = rows_of(&mut self.migrated.client, a);
 
         for (i, step) in steps.steps.iter().enumerate() {
-            apply(&mut self.migrated.client, &step.up.statements())
+            apply_parts(&mut self.migrated.client, &step.up)
                 .map_err(|e| format!("up migration {} failed: {e}", i + 1))?;
         }
         let migrated = catalog::without_column_positions(catalog::read(&mut self.migrated.client));
@@ -173,6 +175,28 @@ fn exec_all(c: &mut Client, statements: &[String]) -> Result<(), String> {
 }
 
 /// One migration in one transaction, as the runner applies it.
+/// Applies a diff as its migration files run: each part in a transaction of
+/// its own, the concurrent part statement by statement outside one.
+fn apply_parts(c: &mut Client, diff: &schemac::diff::Diff) -> Result<(), String> {
+    for part in diff.parts_used() {
+        let statements: Vec<String> = diff
+            .annotated_part(part)
+            .into_iter()
+            .map(|(sql, _)| sql)
+            .collect();
+        match part {
+            Part::Concurrent => {
+                for s in &statements {
+                    c.batch_execute(s)
+                        .map_err(|e| format!("{}\n  in: {s}", pg_message(&e)))?;
+                }
+            }
+            Part::Main | Part::Finish => apply(c, &statements)?,
+        }
+    }
+    Ok(())
+}
+
 fn apply(c: &mut Client, statements: &[String]) -> Result<(), String> {
     let mut tx = c.transaction().map_err(|e| e.to_string())?;
     for s in statements {

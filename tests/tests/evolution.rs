@@ -22,9 +22,17 @@ fn steps() -> Vec<PathBuf> {
     v
 }
 
-/// Generates every step into a fresh project; returns it.
-fn evolve() -> TempDir {
+/// Generates every step into a fresh project; returns it. In safe mode
+/// (`[migrations] safe = true`) changes to existing tables take their online forms.
+fn evolve(safe: bool) -> TempDir {
     let tmp = TempDir::new("evolution");
+    if safe {
+        std::fs::write(
+            tmp.path().join("schemac.toml"),
+            "[migrations]\nsafe = true\n",
+        )
+        .unwrap();
+    }
     let schema_dir = tmp.path().join("schema");
     for step in steps() {
         let _ = std::fs::remove_dir_all(&schema_dir);
@@ -54,9 +62,18 @@ fn evolve() -> TempDir {
 
 #[test]
 fn evolution_migrations_match_the_checked_in_ones() {
-    let tmp = evolve();
+    matches_golden(false, "generated/saas-evolution/migrations");
+}
+
+#[test]
+fn safe_mode_evolution_migrations_match_the_checked_in_ones() {
+    matches_golden(true, "generated/saas-evolution-safe/migrations");
+}
+
+fn matches_golden(safe: bool, golden: &str) {
+    let tmp = evolve(safe);
     let fresh = read_tree(&tmp.path().join("migrations"));
-    let golden_dir = repo_root().join("generated/saas-evolution/migrations");
+    let golden_dir = repo_root().join(golden);
     if std::env::var_os("SCHEMAC_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&golden_dir);
         schemac_tests::copy_dir(&tmp.path().join("migrations"), &golden_dir);
@@ -86,7 +103,17 @@ fn evolution_migrations_match_the_checked_in_ones() {
     );
 }
 
+/// Runs a migration file as the runner does: in one transaction, or
+/// statement by statement when it is marked no-transaction.
 fn run(db: &mut TestDb, sql: &str) {
+    if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
+        for stmt in sql.split(schemac::sql::BREAKPOINT) {
+            db.client
+                .batch_execute(stmt)
+                .unwrap_or_else(|e| panic!("{e:?}\n{stmt}"));
+        }
+        return;
+    }
     let mut tx = db.client.transaction().unwrap();
     for stmt in sql.split(schemac::sql::BREAKPOINT) {
         tx.batch_execute(stmt)
@@ -104,7 +131,16 @@ fn one(db: &mut TestDb, q: &str) -> String {
 
 #[test]
 fn data_survives_the_evolution_and_the_downs_undo_it() {
-    let tmp = evolve();
+    data_survives(false);
+}
+
+#[test]
+fn data_survives_the_safe_mode_evolution_and_the_downs_undo_it() {
+    data_survives(true);
+}
+
+fn data_survives(safe: bool) {
+    let tmp = evolve(safe);
     let dir = tmp.path().join("migrations");
     let journal =
         Journal::from_json(&std::fs::read_to_string(dir.join("meta/_journal.json")).unwrap())

@@ -84,21 +84,11 @@ fn random_schema_pairs_round_trip() {
                 describe(&a_spec, &b_spec)
             ))
         })?;
-        let outcome = lab.borrow_mut().round_trip(&a, &b);
-        match outcome {
-            Ok(r) => {
-                rows.set(rows.get() + r.rows);
-                warned_downs.set(warned_downs.get() + r.downs_on_empty_tables);
-                pairs.set(pairs.get() + 1);
-                for step in schemac::generate::migration_steps(&a, &b).steps {
-                    for c in step.up.changes.iter().chain(&step.down.changes) {
-                        *kinds.borrow_mut().entry(c.kind()).or_default() += 1;
-                    }
-                }
-                Ok(())
-            }
-            Err(e) => {
-                let steps = schemac::generate::migration_steps(&a, &b);
+        // Both modes: plain migrations, and safe mode's online forms.
+        for safe in [false, true] {
+            let mode = if safe { "safe mode" } else { "plain mode" };
+            let steps = schemac::generate::migration_steps_with(&a, &b, safe);
+            let r = lab.borrow_mut().round_trip(&a, &b, safe).map_err(|e| {
                 let sql: Vec<String> = steps
                     .steps
                     .iter()
@@ -110,13 +100,26 @@ fn random_schema_pairs_round_trip() {
                         )
                     })
                     .collect();
-                Err(TestCaseError::fail(format!(
-                    "{e}\n{}\n--- SQL ---\n{}",
+                TestCaseError::fail(format!(
+                    "{mode}: {e}\n{}\n--- SQL ---\n{}",
                     describe(&a_spec, &b_spec),
                     sql.join("\n")
-                )))
+                ))
+            })?;
+            rows.set(rows.get() + r.rows);
+            warned_downs.set(warned_downs.get() + r.downs_on_empty_tables);
+            for step in &steps.steps {
+                for c in step.up.changes.iter().chain(&step.down.changes) {
+                    *kinds.borrow_mut().entry(c.kind()).or_default() += 1;
+                }
+            }
+            let squawk_dir = std::env::var_os("SCHEMAC_SQUAWK_DIR").filter(|_| safe);
+            if let Some(dir) = squawk_dir {
+                write_for_squawk(std::path::Path::new(&dir), pairs.get(), &steps);
             }
         }
+        pairs.set(pairs.get() + 1);
+        Ok(())
     });
     let (pairs, rows, warned_downs) = (pairs.get(), rows.get(), warned_downs.get());
     let kinds = kinds.into_inner();
@@ -138,5 +141,22 @@ fn random_schema_pairs_round_trip() {
             missing.is_empty(),
             "change kinds never exercised: {missing:?}"
         );
+    }
+}
+
+/// Writes a pair's safe-mode migrations as `schemac generate` would, for
+/// `.ci/run` to give to squawk.
+fn write_for_squawk(dir: &std::path::Path, pair: usize, steps: &schemac::generate::Steps) {
+    std::fs::create_dir_all(dir).expect("squawk directory");
+    let settings = schemac::schema::MigrationSettings {
+        safe: true,
+        ..Default::default()
+    };
+    for (i, step) in steps.steps.iter().enumerate() {
+        let files = schemac::migration_text::step_files(step, &settings, &[], &|_| None);
+        for (k, file) in files.iter().enumerate() {
+            let path = dir.join(format!("pair{pair:04}_{i}_{k}.sql"));
+            std::fs::write(path, &file.up).expect("write a migration for squawk");
+        }
     }
 }

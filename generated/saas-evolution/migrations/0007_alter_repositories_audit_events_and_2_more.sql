@@ -7,8 +7,8 @@ ALTER TABLE "public"."audit_events" SET SCHEMA "audit";
 -- hazard table_rewrite (schema/github.yaml:25): adding repositories.slug computes a value for every row: repositories is rewritten under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."repositories" ADD COLUMN "slug" text NOT NULL GENERATED ALWAYS AS (lower(replace(full_name, '/', '-'))) STORED;
 --> statement-breakpoint
--- hazard data_loss: drop column `users.country` and its data
--- hazard irreversible_down: the down migration cannot bring back what this removes
+-- hazard data_loss (schema/accounts.yaml:11): drop column `users.country` and its data
+-- hazard irreversible_down (schema/accounts.yaml:11): the down migration cannot bring back what this removes
 ALTER TABLE "public"."users" DROP COLUMN "country";
 --> statement-breakpoint
 COMMENT ON TYPE "public"."billing_plan" IS 'What an organization pays for';

@@ -7,7 +7,7 @@ use schemac_schema::model::*;
 use schemac_schema::sql::{ident, qualified, string_literal};
 
 use super::statement::{Statement, alter, stmts};
-use crate::sql::{create_index, foreign_key_action, ident_list};
+use crate::sql::{create_index, create_index_concurrently, foreign_key_action, ident_list};
 
 /// A table by its Postgres name, as it is when the change runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +45,30 @@ pub struct EnumUsage {
     pub default: Option<String>,
     /// Whether the column had a default before, which must be dropped first.
     pub had_default: bool,
+}
+
+/// How an index is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IndexBuild {
+    /// In the migration's transaction, blocking writes while it builds.
+    Plain,
+    /// `CONCURRENTLY`, outside a transaction (safe mode, existing tables).
+    Concurrent,
+    /// An index whose definition changed, in safe mode: built concurrently
+    /// under a temporary name, the old one dropped concurrently, then renamed.
+    ConcurrentReplace,
+}
+
+/// The name an index is built under before it replaces the one it changes.
+pub fn replacement_index_name(name: &str) -> String {
+    let suffix = "__schemac_new";
+    format!(
+        "{}{suffix}",
+        schemac_schema::naming::truncate_bytes(
+            name,
+            schemac_schema::naming::MAX_IDENTIFIER_BYTES - suffix.len()
+        )
+    )
 }
 
 /// How the rows of a table get a value for a NOT NULL column added without a default.
@@ -161,6 +185,9 @@ pub enum Change {
     SetNotNull {
         table: TableRef,
         column: String,
+        /// Safe mode: a validated `CHECK (col IS NOT NULL)` of this name
+        /// spares Postgres the scan; it is dropped once NOT NULL is set.
+        via_check: Option<String>,
     },
     DropNotNull {
         table: TableRef,
@@ -214,18 +241,31 @@ pub enum Change {
     AddPrimaryKey {
         table: TableRef,
         pk: PrimaryKey,
+        /// Safe mode: the key takes over a unique index built concurrently before.
+        using_index: bool,
     },
     AddUnique {
         table: TableRef,
         unique: Unique,
+        /// Safe mode: the constraint takes over a unique index built concurrently before.
+        using_index: bool,
     },
     AddCheck {
         table: TableRef,
         check: Check,
+        /// Safe mode: added without checking the rows (a later `ValidateConstraint` does).
+        not_valid: bool,
     },
     AddForeignKey {
         table: TableRef,
         fk: ForeignKey,
+        /// Safe mode: added without checking the rows (a later `ValidateConstraint` does).
+        not_valid: bool,
+    },
+    /// Checks the rows against a constraint added NOT VALID, without blocking writes.
+    ValidateConstraint {
+        table: TableRef,
+        name: String,
     },
     DropConstraint {
         table: TableRef,
@@ -239,11 +279,14 @@ pub enum Change {
     CreateIndex {
         table: TableRef,
         index: Index,
+        build: IndexBuild,
     },
     DropIndex {
         /// The table the index is on, as it is when the index is dropped.
         table: TableRef,
         name: String,
+        /// Safe mode: `DROP INDEX CONCURRENTLY IF EXISTS`.
+        concurrently: bool,
     },
     RenameIndex {
         schema: String,
@@ -406,10 +449,30 @@ impl Change {
                 table.sql(),
                 col = ident(column)
             )],
-            Change::SetNotNull { table, column } => stmts![alter(
+            Change::SetNotNull {
+                table,
+                column,
+                via_check: None,
+            } => stmts![alter(
                 table,
                 format!("ALTER COLUMN {} SET NOT NULL", ident(column))
             )],
+            // Postgres sees the validated check and skips the scan.
+            Change::SetNotNull {
+                table,
+                column,
+                via_check: Some(check),
+            } => stmts![
+                alter(
+                    table,
+                    format!("ALTER COLUMN {} SET NOT NULL", ident(column))
+                ),
+                format!(
+                    "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                    table.sql(),
+                    ident(check)
+                ),
+            ],
             Change::DropNotNull { table, column } => {
                 stmts![alter(
                     table,
@@ -523,33 +586,77 @@ impl Change {
                     ident(to)
                 )]
             }
-            Change::AddPrimaryKey { table, pk } => stmts![alter(
+            Change::AddPrimaryKey {
                 table,
-                format!(
-                    "ADD CONSTRAINT {} PRIMARY KEY ({})",
-                    ident(&pk.name),
-                    ident_list(&pk.columns)
-                )
+                pk,
+                using_index,
+            } => stmts![alter(
+                table,
+                if *using_index {
+                    format!(
+                        "ADD CONSTRAINT {} PRIMARY KEY USING INDEX {}",
+                        ident(&pk.name),
+                        ident(&pk.name)
+                    )
+                } else {
+                    format!(
+                        "ADD CONSTRAINT {} PRIMARY KEY ({})",
+                        ident(&pk.name),
+                        ident_list(&pk.columns)
+                    )
+                }
             )],
-            Change::AddUnique { table, unique } => stmts![alter(
+            Change::AddUnique {
                 table,
-                format!(
-                    "ADD CONSTRAINT {} UNIQUE ({})",
-                    ident(&unique.name),
-                    ident_list(&unique.columns)
-                )
+                unique,
+                using_index,
+            } => stmts![alter(
+                table,
+                if *using_index {
+                    format!(
+                        "ADD CONSTRAINT {} UNIQUE USING INDEX {}",
+                        ident(&unique.name),
+                        ident(&unique.name)
+                    )
+                } else {
+                    format!(
+                        "ADD CONSTRAINT {} UNIQUE ({})",
+                        ident(&unique.name),
+                        ident_list(&unique.columns)
+                    )
+                }
             )],
-            Change::AddCheck { table, check } => stmts![alter(
+            Change::AddCheck {
+                table,
+                check,
+                not_valid,
+            } => stmts![alter(
                 table,
                 format!(
-                    "ADD CONSTRAINT {} CHECK ({})",
+                    "ADD CONSTRAINT {} CHECK ({}){}",
                     ident(&check.name),
-                    check.expr
+                    check.expr,
+                    if *not_valid { " NOT VALID" } else { "" }
                 )
             )],
-            Change::AddForeignKey { table, fk } => {
-                stmts![alter(table, foreign_key_action(fk))]
+            Change::AddForeignKey {
+                table,
+                fk,
+                not_valid,
+            } => {
+                let mut action = foreign_key_action(fk);
+                if *not_valid {
+                    action.push_str(" NOT VALID");
+                }
+                stmts![alter(table, action)]
             }
+            // Statements of their own: in one ALTER TABLE, Postgres would
+            // drop a temporary check (a drop comes first) before validating it.
+            Change::ValidateConstraint { table, name } => stmts![format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                table.sql(),
+                ident(name)
+            )],
             Change::DropConstraint { table, name } => {
                 stmts![alter(table, format!("DROP CONSTRAINT {}", ident(name)))]
             }
@@ -559,12 +666,54 @@ impl Change {
                 ident(from),
                 ident(to)
             )],
-            Change::CreateIndex { table, index } => {
-                stmts![create_index(&table.schema, &table.name, index)]
+            Change::CreateIndex {
+                table,
+                index,
+                build: IndexBuild::Plain,
+            } => stmts![create_index(&table.schema, &table.name, index)],
+            Change::CreateIndex {
+                table,
+                index,
+                build: IndexBuild::Concurrent,
+            } => stmts![create_index_concurrently(&table.schema, &table.name, index)],
+            Change::CreateIndex {
+                table,
+                index,
+                build: IndexBuild::ConcurrentReplace,
+            } => {
+                // Every step can run again: a failure half-way is retried from the top.
+                let temporary = replacement_index_name(&index.name);
+                let built = Index {
+                    name: temporary.clone(),
+                    ..index.clone()
+                };
+                stmts![
+                    create_index_concurrently(&table.schema, &table.name, &built),
+                    format!(
+                        "DROP INDEX CONCURRENTLY IF EXISTS {}",
+                        qualified(&table.schema, &index.name)
+                    ),
+                    format!(
+                        "ALTER INDEX IF EXISTS {} RENAME TO {}",
+                        qualified(&table.schema, &temporary),
+                        ident(&index.name)
+                    ),
+                ]
             }
-            Change::DropIndex { table, name } => {
-                let schema = &table.schema;
-                stmts![format!("DROP INDEX {}", qualified(schema, name))]
+            Change::DropIndex {
+                table,
+                name,
+                concurrently,
+            } => {
+                let how = if *concurrently {
+                    "CONCURRENTLY IF EXISTS "
+                } else {
+                    ""
+                };
+                stmts![format!(
+                    "DROP INDEX {how}{}",
+                    qualified(&table.schema, name)
+                )]
             }
             Change::RenameIndex { schema, from, to } => {
                 stmts![format!(

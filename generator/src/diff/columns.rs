@@ -426,6 +426,7 @@ impl<'a> Differ<'a> {
                     Change::SetNotNull {
                         table: tref.clone(),
                         column: col.clone(),
+                        via_check: None,
                     },
                 );
             }

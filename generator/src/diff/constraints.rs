@@ -7,7 +7,7 @@ use schemac_schema::model::*;
 use super::pairing::{Pairs, pair};
 
 use super::phase::Phase;
-use super::{Change, Differ, TableRef, norm};
+use super::{Change, Differ, IndexBuild, TableRef, norm};
 
 /// The kinds of a table's named dependants that are paired the same way.
 #[derive(Clone, Copy)]
@@ -84,6 +84,7 @@ impl<'a> Differ<'a> {
                         Change::AddPrimaryKey {
                             table: tref.clone(),
                             pk: npk.clone(),
+                            using_index: false,
                         },
                     );
                 }
@@ -181,6 +182,7 @@ impl<'a> Differ<'a> {
                         Change::DropIndex {
                             table: old_ref.clone(),
                             name,
+                            concurrently: false,
                         },
                     ),
                     Kind::ForeignKey => (
@@ -208,6 +210,7 @@ impl<'a> Differ<'a> {
                         Change::AddUnique {
                             table,
                             unique: nt.uniques[n].clone(),
+                            using_index: false,
                         },
                     ),
                     Kind::Check => (
@@ -215,6 +218,7 @@ impl<'a> Differ<'a> {
                         Change::AddCheck {
                             table,
                             check: nt.checks[n].clone(),
+                            not_valid: false,
                         },
                     ),
                     Kind::ForeignKey => (
@@ -222,6 +226,7 @@ impl<'a> Differ<'a> {
                         Change::AddForeignKey {
                             table,
                             fk: nt.foreign_keys[n].clone(),
+                            not_valid: false,
                         },
                     ),
                     Kind::Index => (
@@ -229,6 +234,7 @@ impl<'a> Differ<'a> {
                         Change::CreateIndex {
                             table,
                             index: nt.indexes[n].clone(),
+                            build: IndexBuild::Plain,
                         },
                     ),
                 };

@@ -76,7 +76,7 @@ pub fn describe(change: &Change) -> (String, String) {
             "backfill".into(),
             format!("column {}.{column} with {value}", t(table)),
         ),
-        Change::SetNotNull { table, column } => (
+        Change::SetNotNull { table, column, .. } => (
             "alter".into(),
             format!("column {}.{column} set not null", t(table)),
         ),
@@ -119,19 +119,23 @@ pub fn describe(change: &Change) -> (String, String) {
         Change::RenameSequence { from, to, .. } => {
             ("rename".into(), format!("sequence {from} to {to}"))
         }
-        Change::AddPrimaryKey { table, pk } => (
+        Change::AddPrimaryKey { table, pk, .. } => (
             "add".into(),
             format!("primary key {} on {}", pk.name, t(table)),
         ),
-        Change::AddUnique { table, unique } => (
+        Change::AddUnique { table, unique, .. } => (
             "add".into(),
             format!("unique {} on {}", unique.name, t(table)),
         ),
-        Change::AddCheck { table, check } => (
+        Change::AddCheck { table, check, .. } => (
             "add".into(),
             format!("check {} on {}", check.name, t(table)),
         ),
-        Change::AddForeignKey { table, fk } => (
+        Change::ValidateConstraint { table, name } => (
+            "validate".into(),
+            format!("constraint {name} on {}", t(table)),
+        ),
+        Change::AddForeignKey { table, fk, .. } => (
             "add".into(),
             format!("foreign key {} on {}", fk.name, t(table)),
         ),

@@ -9,7 +9,7 @@
 use schemac_schema::model::*;
 
 use super::types;
-use super::{Change, Differ, Fill, LossPlace, TableRef};
+use super::{Change, Differ, Fill, IndexBuild, LossPlace, TableRef};
 
 /// A kind of hazard. The ids are stable: CI configurations name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,20 +120,6 @@ fn column_place(t: &TableRef, column: &str) -> Option<HazardPlace> {
 }
 
 impl<'a> Differ<'a> {
-    /// Whether `t` (by its name once the migration ran) exists before it.
-    fn existed(&self, t: &TableRef) -> bool {
-        let by_new = self
-            .new
-            .tables
-            .iter()
-            .position(|n| n.pg_schema == t.schema && n.name == t.name);
-        match by_new {
-            Some(ni) => self.old_index_of_new(ni).is_some(),
-            // Not in the new schema: a name from before the migration.
-            None => self.old.table(&t.schema, &t.name).is_some(),
-        }
-    }
-
     /// The hazards of one change of this diff.
     pub(super) fn hazards_of(&self, change: &Change) -> Vec<Hazard> {
         let mut out = Vec::new();
@@ -174,7 +160,11 @@ impl<'a> Differ<'a> {
             );
         }
         match change {
-            Change::CreateIndex { table, index } if self.existed(table) => push(
+            Change::CreateIndex {
+                table,
+                index,
+                build: IndexBuild::Plain,
+            } if self.existed(table) => push(
                 Rule::IndexWithoutConcurrently,
                 format!(
                     "CREATE INDEX {} blocks writes to {} while it builds",
@@ -182,7 +172,11 @@ impl<'a> Differ<'a> {
                 ),
                 table_place(table),
             ),
-            Change::AddUnique { table, unique } if self.existed(table) => push(
+            Change::AddUnique {
+                table,
+                unique,
+                using_index: false,
+            } if self.existed(table) => push(
                 Rule::ConstraintValidationUnderLock,
                 format!(
                     "UNIQUE {} builds its index and checks every row of {} under an ACCESS EXCLUSIVE lock",
@@ -190,7 +184,11 @@ impl<'a> Differ<'a> {
                 ),
                 table_place(table),
             ),
-            Change::AddPrimaryKey { table, pk } if self.existed(table) => push(
+            Change::AddPrimaryKey {
+                table,
+                pk,
+                using_index: false,
+            } if self.existed(table) => push(
                 Rule::ConstraintValidationUnderLock,
                 format!(
                     "PRIMARY KEY {} builds its index and checks every row of {} under an ACCESS EXCLUSIVE lock",
@@ -198,7 +196,11 @@ impl<'a> Differ<'a> {
                 ),
                 table_place(table),
             ),
-            Change::AddCheck { table, check } if self.existed(table) => push(
+            Change::AddCheck {
+                table,
+                check,
+                not_valid: false,
+            } if self.existed(table) => push(
                 Rule::ConstraintValidationUnderLock,
                 format!(
                     "CHECK {} is validated against every row of {} under an ACCESS EXCLUSIVE lock",
@@ -206,7 +208,11 @@ impl<'a> Differ<'a> {
                 ),
                 table_place(table),
             ),
-            Change::AddForeignKey { table, fk } if self.existed(table) => push(
+            Change::AddForeignKey {
+                table,
+                fk,
+                not_valid: false,
+            } if self.existed(table) => push(
                 Rule::ConstraintValidationUnderLock,
                 format!(
                     "FOREIGN KEY {} is validated against every row of {} while {} and {} are locked against writes",
@@ -214,7 +220,11 @@ impl<'a> Differ<'a> {
                 ),
                 table_place(table),
             ),
-            Change::SetNotNull { table, column } if self.existed(table) => push(
+            Change::SetNotNull {
+                table,
+                column,
+                via_check: None,
+            } if self.existed(table) => push(
                 Rule::SetNotNullScan,
                 format!(
                     "SET NOT NULL on {}.{column} reads every row under an ACCESS EXCLUSIVE lock",

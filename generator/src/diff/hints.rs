@@ -142,6 +142,8 @@ pub struct DataHints {
     /// The diff is a down migration: the tables it re-creates columns in
     /// hold rows whose values for them are gone.
     pub down: bool,
+    /// Safe mode: changes to existing tables take their online forms.
+    pub safe: bool,
 }
 
 impl DataHints {

@@ -74,6 +74,7 @@ change_kinds!(
     AddUnique,
     AddCheck,
     AddForeignKey,
+    ValidateConstraint,
     DropConstraint,
     RenameConstraint,
     CreateIndex,
@@ -97,7 +98,9 @@ impl ChangeKind {
             | RenameConstraint | RenameIndex => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
             | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
-            | DropExpression | AddSerial | DropSerial | Comment => Effect::Alter,
+            | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment => {
+                Effect::Alter
+            }
         }
     }
 
@@ -107,7 +110,7 @@ impl ChangeKind {
     pub fn is_incidental(self) -> bool {
         use ChangeKind::*;
         match self {
-            RenameConstraint | RenameIndex | RenameSequence | Comment => true,
+            RenameConstraint | RenameIndex | RenameSequence | ValidateConstraint | Comment => true,
             CreateExtension | DropExtension | CreateSchema | DropSchema | CreateEnum | DropEnum
             | RenameEnum | MoveEnum | AddEnumValue | RenameEnumValue | RecreateEnum
             | CreateTable | DropTable | RenameTable | MoveTable | AddColumn | DropColumn
@@ -157,6 +160,7 @@ impl Change {
             Change::AddUnique { .. } => ChangeKind::AddUnique,
             Change::AddCheck { .. } => ChangeKind::AddCheck,
             Change::AddForeignKey { .. } => ChangeKind::AddForeignKey,
+            Change::ValidateConstraint { .. } => ChangeKind::ValidateConstraint,
             Change::DropConstraint { .. } => ChangeKind::DropConstraint,
             Change::RenameConstraint { .. } => ChangeKind::RenameConstraint,
             Change::CreateIndex { .. } => ChangeKind::CreateIndex,
@@ -200,6 +204,7 @@ impl Change {
             | Change::AddUnique { table, .. }
             | Change::AddCheck { table, .. }
             | Change::AddForeignKey { table, .. }
+            | Change::ValidateConstraint { table, .. }
             | Change::DropConstraint { table, .. }
             | Change::RenameConstraint { table, .. }
             | Change::CreateIndex { table, .. }

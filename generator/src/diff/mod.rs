@@ -14,6 +14,7 @@ mod enums;
 mod hazards;
 mod hints;
 mod kind;
+mod online;
 mod pairing;
 mod phase;
 mod statement;
@@ -23,14 +24,15 @@ mod types;
 use std::collections::{HashMap, HashSet};
 
 pub use change::{
-    Change, CommentTarget, EnumUsage, Fill, RETIRED_ENUM_SUFFIX, TableRef, ValuePosition,
-    retired_enum_name,
+    Change, CommentTarget, EnumUsage, Fill, IndexBuild, RETIRED_ENUM_SUFFIX, TableRef,
+    ValuePosition, replacement_index_name, retired_enum_name,
 };
 pub use describe::describe;
 pub use hazards::{Hazard, HazardPlace, Rule, Severity};
 pub use hints::{DataHints, Renames, TableId, renames_from_hints};
 pub use kind::{ChangeKind, Effect};
 use phase::Out;
+pub use phase::Part;
 use schemac_schema::model::*;
 pub use statement::Statement;
 
@@ -67,6 +69,9 @@ pub enum LossPlace {
 #[derive(Debug, Default)]
 pub struct Diff {
     pub changes: Vec<Change>,
+    /// The migration file each change goes into (safe mode splits a change
+    /// into a transaction, concurrent index builds, and validations).
+    pub parts: Vec<Part>,
     /// The hazards of each change, by the change's index.
     pub hazards: Vec<Vec<Hazard>>,
     pub losses: Vec<Loss>,
@@ -100,10 +105,27 @@ impl Diff {
     /// Every statement with the hazards of the changes it carries (a
     /// change's hazards go with its first statement).
     pub fn annotated_statements(&self) -> Vec<(String, Vec<&Hazard>)> {
+        [Part::Main, Part::Concurrent, Part::Finish]
+            .into_iter()
+            .flat_map(|p| self.annotated_part(p))
+            .collect()
+    }
+
+    /// The parts this diff has statements in, in the order they run.
+    pub fn parts_used(&self) -> Vec<Part> {
+        let mut used: Vec<Part> = self.parts.clone();
+        used.sort();
+        used.dedup();
+        used
+    }
+
+    /// The statements of one part, with their hazards.
+    pub fn annotated_part(&self, part: Part) -> Vec<(String, Vec<&Hazard>)> {
         let all: Vec<(Statement, Option<usize>)> = self
             .changes
             .iter()
             .enumerate()
+            .filter(|(i, _)| self.parts[*i] == part)
             .flat_map(|(i, c)| {
                 c.statements()
                     .into_iter()
@@ -149,10 +171,15 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.match_tables();
     d.tables();
     let enums_using_added_values = d.enums_using_added_values();
-    let changes = std::mem::take(&mut d.out).finish();
+    if data.safe {
+        d.make_online();
+    }
+    let (changes, parts): (Vec<Change>, Vec<Part>) =
+        std::mem::take(&mut d.out).finish().into_iter().unzip();
     let hazards = changes.iter().map(|c| d.hazards_of(c)).collect();
     Diff {
         changes,
+        parts,
         hazards,
         losses: d.losses,
         warnings: d.warnings,

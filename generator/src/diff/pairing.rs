@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use schemac_schema::model::*;
 
 use super::enums::relabel;
-use super::{Differ, TableId};
+use super::{Differ, TableId, TableRef};
 
 impl<'a> Differ<'a> {
     /// The old table and column a new column comes from, following renames.
@@ -94,6 +94,20 @@ impl<'a> Differ<'a> {
             .iter()
             .find(|(_, n)| *n == ni)
             .map(|(o, _)| *o)
+    }
+
+    /// Whether `t` (by its name once the migration ran) exists before it.
+    pub(super) fn existed(&self, t: &TableRef) -> bool {
+        let by_new = self
+            .new
+            .tables
+            .iter()
+            .position(|n| n.pg_schema == t.schema && n.name == t.name);
+        match by_new {
+            Some(ni) => self.old_index_of_new(ni).is_some(),
+            // Not in the new schema: a name from before the migration.
+            None => self.old.table(&t.schema, &t.name).is_some(),
+        }
     }
 
     /// The new name of an old column, if it survives.

@@ -28,11 +28,45 @@ pub(super) enum Phase {
     DropSchemas,
     DropExtensions,
     Comments,
+    // Safe mode only, after the migration's transaction: see `online.rs`.
+    Concurrent,
+    FinishValidate,
+    FinishNotNull,
+    FinishAttach,
+    FinishForeignKeys,
+}
+
+/// Which migration file a change goes into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// The migration itself, one transaction.
+    Main,
+    /// Safe mode: index builds and drops CONCURRENTLY, a migration of their
+    /// own that runs outside a transaction.
+    Concurrent,
+    /// Safe mode: validations of constraints added NOT VALID, NOT NULL set
+    /// through them, keys taking over their concurrently built indexes; a
+    /// transaction of its own, after the others.
+    Finish,
+}
+
+impl Phase {
+    pub(super) fn part(self) -> Part {
+        match self {
+            Phase::Concurrent => Part::Concurrent,
+            Phase::FinishValidate
+            | Phase::FinishNotNull
+            | Phase::FinishAttach
+            | Phase::FinishForeignKeys => Part::Finish,
+            _ => Part::Main,
+        }
+    }
 }
 
 #[derive(Default)]
 pub(super) struct Out {
-    items: Vec<(Phase, usize, Change)>,
+    /// (phase, order of emission, change)
+    pub(super) items: Vec<(Phase, usize, Change)>,
 }
 
 impl Out {
@@ -41,8 +75,11 @@ impl Out {
         self.items.push((phase, n, change));
     }
 
-    pub(super) fn finish(mut self) -> Vec<Change> {
+    pub(super) fn finish(mut self) -> Vec<(Change, Part)> {
         self.items.sort_by_key(|(p, n, _)| (*p, *n));
-        self.items.into_iter().map(|(_, _, c)| c).collect()
+        self.items
+            .into_iter()
+            .map(|(p, _, c)| (c, p.part()))
+            .collect()
     }
 }

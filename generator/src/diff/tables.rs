@@ -6,7 +6,7 @@ use schemac_schema::model::*;
 
 use super::constraints::mentions_word;
 use super::phase::Phase;
-use super::{Change, CommentTarget, Differ, Loss, LossPlace, TableRef, norm};
+use super::{Change, CommentTarget, Differ, IndexBuild, Loss, LossPlace, TableRef, norm};
 use crate::sql;
 
 impl<'a> Differ<'a> {
@@ -128,6 +128,7 @@ impl<'a> Differ<'a> {
                 Change::AddForeignKey {
                     table: tref.clone(),
                     fk: fk.clone(),
+                    not_valid: false,
                 },
             );
         }
@@ -137,6 +138,7 @@ impl<'a> Differ<'a> {
                 Change::CreateIndex {
                     table: tref.clone(),
                     index: ix.clone(),
+                    build: IndexBuild::Plain,
                 },
             );
         }

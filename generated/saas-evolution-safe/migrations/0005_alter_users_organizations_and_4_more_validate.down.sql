@@ -1,0 +1,1 @@
+-- Nothing to undo here: the down of the migration this one completes reverts it too.

@@ -1,0 +1,1 @@
+-- The reverse of the custom migration, if it has one.

@@ -1,0 +1,3 @@
+-- Custom migration: write the SQL to run here. Separate statements the way
+-- generated migrations do, with a statement-breakpoint marker line.
+-- The schema snapshot does not change.

@@ -1,0 +1,409 @@
+//! Safe mode: the online forms of changes to tables that already exist.
+//!
+//! The differ first says what changes; this pass then rewrites how the
+//! changes to existing tables are carried out, so that none of them holds a
+//! lock that blocks reads or writes for longer than a catalog update:
+//!
+//! - indexes are built and dropped `CONCURRENTLY`, in a migration of their
+//!   own outside a transaction; a changed index is built under a temporary
+//!   name, the old one dropped, and the new one renamed;
+//! - checks and foreign keys are added `NOT VALID`, and validated in a later
+//!   transaction (validation blocks no writes);
+//! - `SET NOT NULL` goes through a `CHECK (col IS NOT NULL) NOT VALID`,
+//!   validated, then used by Postgres to skip its scan;
+//! - unique and primary keys take over a unique index built concurrently.
+//!
+//! A foreign key that references such a key can only be added once the key
+//! is there, at the very end: it is then validated as it is added.
+
+use schemac_schema::model::*;
+use schemac_schema::naming::{NameKind, derive_name};
+
+use super::constraints::{mentions_word, same_index};
+use super::phase::Phase;
+use super::{Change, Differ, Fill, IndexBuild, TableRef};
+
+impl<'a> Differ<'a> {
+    pub(super) fn make_online(&mut self) {
+        let items = std::mem::take(&mut self.out.items);
+        let mut out: Vec<(Phase, Change)> = Vec::new();
+        // Indexes dropped and created again under the same name.
+        let recreated: Vec<String> = items
+            .iter()
+            .filter_map(|(_, _, c)| match c {
+                Change::CreateIndex { index, table, .. } => {
+                    Some(format!("{}.{}", table.schema, index.name))
+                }
+                _ => None,
+            })
+            .collect();
+        // Columns dropped by this migration: Postgres drops their indexes with them.
+        let dropped_columns: Vec<(TableRef, String)> = items
+            .iter()
+            .filter_map(|(_, _, c)| match c {
+                Change::DropColumn { table, column } => Some((table.clone(), column.clone())),
+                _ => None,
+            })
+            .collect();
+        let mut kept_indexes: Vec<String> = Vec::new();
+        for (phase, _, change) in items {
+            match change {
+                // Added without NOT NULL, filled, then NOT NULL through a check (below).
+                Change::AddColumn {
+                    table,
+                    column,
+                    definition: _,
+                    fill: Some(Fill::Backfill { relaxed, value }),
+                } if self.existed(&table) => {
+                    out.push((
+                        phase,
+                        Change::AddColumn {
+                            table: table.clone(),
+                            column: column.clone(),
+                            definition: relaxed,
+                            fill: None,
+                        },
+                    ));
+                    out.push((
+                        Phase::Backfill,
+                        Change::Backfill {
+                            table: table.clone(),
+                            column: column.clone(),
+                            value,
+                        },
+                    ));
+                    self.not_null_through_check(&mut out, table, column);
+                }
+                Change::CreateIndex {
+                    table,
+                    index,
+                    build: _,
+                } if self.existed(&table) => {
+                    let build = if self.replaces_changed_index(&table, &index) {
+                        IndexBuild::ConcurrentReplace
+                    } else {
+                        IndexBuild::Concurrent
+                    };
+                    out.push((
+                        Phase::Concurrent,
+                        Change::CreateIndex {
+                            table,
+                            index,
+                            build,
+                        },
+                    ));
+                }
+                Change::DropIndex { table, name, .. } if self.existed(&table) => {
+                    let key = format!("{}.{name}", table.schema);
+                    if recreated.contains(&key) {
+                        // A changed index is replaced by its new build.
+                        if !self.rebuilt_unchanged(&table, &name) {
+                            continue;
+                        }
+                        // One rebuilt because a column or enum it depends on is:
+                        // a dropped column takes it along, and a re-cast column
+                        // keeps it (Postgres rebuilds it); only an expression or
+                        // predicate naming the old type's labels must go first.
+                        match self.rebuild_needs(&table, &name, &dropped_columns) {
+                            Rebuild::Dropped => {}
+                            Rebuild::Kept => kept_indexes.push(key),
+                            Rebuild::DropFirst => out.push((
+                                phase,
+                                Change::DropIndex {
+                                    table,
+                                    name,
+                                    concurrently: false,
+                                },
+                            )),
+                        }
+                        continue;
+                    }
+                    out.push((
+                        Phase::Concurrent,
+                        Change::DropIndex {
+                            table,
+                            name,
+                            concurrently: true,
+                        },
+                    ));
+                }
+                Change::AddCheck { table, check, .. } if self.existed(&table) => {
+                    out.push((
+                        Phase::FinishValidate,
+                        Change::ValidateConstraint {
+                            table: table.clone(),
+                            name: check.name.clone(),
+                        },
+                    ));
+                    out.push((
+                        phase,
+                        Change::AddCheck {
+                            table,
+                            check,
+                            not_valid: true,
+                        },
+                    ));
+                }
+                Change::AddForeignKey { table, fk, .. } if self.existed(&table) => {
+                    out.push((
+                        Phase::FinishValidate,
+                        Change::ValidateConstraint {
+                            table: table.clone(),
+                            name: fk.name.clone(),
+                        },
+                    ));
+                    out.push((
+                        phase,
+                        Change::AddForeignKey {
+                            table,
+                            fk,
+                            not_valid: true,
+                        },
+                    ));
+                }
+                Change::SetNotNull { table, column, .. } if self.existed(&table) => {
+                    self.not_null_through_check(&mut out, table, column);
+                }
+                Change::AddUnique { table, unique, .. } if self.existed(&table) => {
+                    let index = key_index(&unique.name, &unique.columns);
+                    out.push((
+                        Phase::Concurrent,
+                        Change::CreateIndex {
+                            table: table.clone(),
+                            index,
+                            build: IndexBuild::Concurrent,
+                        },
+                    ));
+                    out.push((
+                        Phase::FinishAttach,
+                        Change::AddUnique {
+                            table,
+                            unique,
+                            using_index: true,
+                        },
+                    ));
+                }
+                Change::AddPrimaryKey { table, pk, .. } if self.existed(&table) => {
+                    let index = key_index(&pk.name, &pk.columns);
+                    out.push((
+                        Phase::Concurrent,
+                        Change::CreateIndex {
+                            table: table.clone(),
+                            index,
+                            build: IndexBuild::Concurrent,
+                        },
+                    ));
+                    out.push((
+                        Phase::FinishAttach,
+                        Change::AddPrimaryKey {
+                            table,
+                            pk,
+                            using_index: true,
+                        },
+                    ));
+                }
+                other => out.push((phase, other)),
+            }
+        }
+        // An index Postgres keeps through the re-cast is not created again.
+        out.retain(|(_, c)| match c {
+            Change::CreateIndex { table, index, .. } => {
+                !kept_indexes.contains(&format!("{}.{}", table.schema, index.name))
+            }
+            _ => true,
+        });
+        self.settle_late_keys(&mut out);
+        for (phase, change) in out {
+            self.out.push(phase, change);
+        }
+    }
+
+    /// `SET NOT NULL` without a scan: a `CHECK (col IS NOT NULL) NOT VALID`
+    /// now, validated later (blocking no writes), then NOT NULL set, which
+    /// Postgres proves from the check, and the check dropped.
+    fn not_null_through_check(
+        &self,
+        out: &mut Vec<(Phase, Change)>,
+        table: TableRef,
+        column: String,
+    ) {
+        let check = derive_name(&table.name, &[&column], NameKind::NotNull);
+        out.push((
+            Phase::AddConstraints,
+            Change::AddCheck {
+                table: table.clone(),
+                check: Check {
+                    name: check.clone(),
+                    expr: format!("{} IS NOT NULL", schemac_schema::sql::ident(&column)),
+                },
+                not_valid: true,
+            },
+        ));
+        out.push((
+            Phase::FinishValidate,
+            Change::ValidateConstraint {
+                table: table.clone(),
+                name: check.clone(),
+            },
+        ));
+        out.push((
+            Phase::FinishNotNull,
+            Change::SetNotNull {
+                table,
+                column,
+                via_check: Some(check),
+            },
+        ));
+    }
+
+    /// What an index rebuilt with an unchanged definition needs.
+    fn rebuild_needs(
+        &self,
+        table: &TableRef,
+        name: &str,
+        dropped_columns: &[(TableRef, String)],
+    ) -> Rebuild {
+        let Some((oi, old)) = self.old_index(table, name) else {
+            return Rebuild::DropFirst;
+        };
+        let ot = &self.old.tables[oi];
+        let on_table = |t: &TableRef| t.schema == ot.pg_schema && t.name == ot.name;
+        let mentions = |c: &str| {
+            old.keys.iter().any(|k| {
+                k.column.as_deref() == Some(c)
+                    || k.expression.as_deref().is_some_and(|e| mentions_word(e, c))
+            }) || old
+                .predicate
+                .as_deref()
+                .is_some_and(|p| mentions_word(p, c))
+                || old.include.iter().any(|i| i == c)
+        };
+        if dropped_columns
+            .iter()
+            .any(|(t, c)| on_table(t) && mentions(c))
+        {
+            return Rebuild::Dropped;
+        }
+        // Postgres re-parses the index over the new type; only a literal
+        // (a label of the old type) in an expression or predicate breaks that.
+        let literal = old
+            .keys
+            .iter()
+            .filter_map(|k| k.expression.as_deref())
+            .chain(old.predicate.as_deref())
+            .any(|e| e.contains('\''));
+        if literal {
+            Rebuild::DropFirst
+        } else {
+            Rebuild::Kept
+        }
+    }
+
+    /// Foreign keys that reference a key attached at the end must wait for it.
+    fn settle_late_keys(&self, out: &mut Vec<(Phase, Change)>) {
+        let late: Vec<(TableRef, Vec<String>)> = out
+            .iter()
+            .filter_map(|(_, c)| match c {
+                Change::AddUnique {
+                    table,
+                    unique,
+                    using_index: true,
+                } => Some((table.clone(), unique.columns.clone())),
+                Change::AddPrimaryKey {
+                    table,
+                    pk,
+                    using_index: true,
+                } => Some((table.clone(), pk.columns.clone())),
+                _ => None,
+            })
+            .collect();
+        let waits = |fk: &ForeignKey| {
+            late.iter().any(|(t, cols)| {
+                t.schema == fk.ref_schema && t.name == fk.ref_table && *cols == fk.ref_columns
+            })
+        };
+        let mut waiting: Vec<String> = Vec::new();
+        for (phase, change) in out.iter_mut() {
+            if let Change::AddForeignKey { fk, not_valid, .. } = change {
+                if waits(fk) {
+                    *phase = Phase::FinishForeignKeys;
+                    *not_valid = false;
+                    waiting.push(fk.name.clone());
+                }
+            }
+        }
+        out.retain(|(_, c)| {
+            !matches!(c, Change::ValidateConstraint { name, .. } if waiting.contains(name))
+        });
+    }
+
+    /// Whether the old index of this name (on the table before the
+    /// migration) has another definition than `index`.
+    fn replaces_changed_index(&self, table: &TableRef, index: &Index) -> bool {
+        self.old_index(table, &index.name).is_some_and(|(oi, old)| {
+            self.translate_index(oi, old)
+                .is_none_or(|t| !same_index(&t, index))
+        })
+    }
+
+    /// Whether an index dropped and created again keeps its definition (it
+    /// is rebuilt because a column or type it depends on is).
+    fn rebuilt_unchanged(&self, table: &TableRef, name: &str) -> bool {
+        let Some((oi, old)) = self.old_index(table, name) else {
+            return false;
+        };
+        let Some(ni) = self.new_index_of_old(oi) else {
+            return false;
+        };
+        let new = self.new.tables[ni].indexes.iter().find(|i| i.name == name);
+        match (self.translate_index(oi, old), new) {
+            (Some(t), Some(n)) => same_index(&t, n),
+            _ => false,
+        }
+    }
+
+    /// The old table's index of this name, with the old table's position.
+    /// `table` is the table under its old or its new name.
+    fn old_index(&self, table: &TableRef, name: &str) -> Option<(usize, &'a Index)> {
+        self.old.tables.iter().enumerate().find_map(|(oi, t)| {
+            let same_table = t.pg_schema == table.schema
+                && (t.name == table.name
+                    || self
+                        .new_index_of_old(oi)
+                        .is_some_and(|ni| self.new.tables[ni].name == table.name));
+            let ix = t.indexes.iter().find(|i| i.name == name)?;
+            same_table.then_some((oi, ix))
+        })
+    }
+}
+
+enum Rebuild {
+    /// A dropped column takes the index along.
+    Dropped,
+    /// Postgres rebuilds it itself when its columns are re-cast.
+    Kept,
+    /// It must be dropped before the change it depends on, in the transaction.
+    DropFirst,
+}
+
+/// The unique index a key is built on before it takes it over.
+fn key_index(name: &str, columns: &[String]) -> Index {
+    Index {
+        name: name.to_string(),
+        keys: columns
+            .iter()
+            .map(|c| IndexKey {
+                column: Some(c.clone()),
+                expression: None,
+                opclass: None,
+                order: None,
+                nulls: None,
+            })
+            .collect(),
+        unique: true,
+        method: "btree".into(),
+        include: Vec::new(),
+        predicate: None,
+        paginate: false,
+    }
+}
