@@ -13,6 +13,7 @@ use schemac_schema::{
 use crate::diff::{
     self, DataHints, Diff, HazardPlace, Loss, LossPlace, Renames, renames_from_hints,
 };
+use crate::history::RecordedHints;
 use crate::journal::{JournalEntry, sha256_hex};
 use crate::lint::{self, Finding};
 use crate::migration_text;
@@ -333,6 +334,7 @@ struct NewMigration {
     down: String,
     snapshot: String,
     custom: bool,
+    hints: Option<RecordedHints>,
 }
 
 fn empty_schema(database: &str) -> Schema {
@@ -370,6 +372,7 @@ fn plan_database(
             down: migration_text::transactional(settings, down.statements()),
             snapshot: snapshot::to_json(schema),
             custom: false,
+            hints: None,
         };
         return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
@@ -413,6 +416,7 @@ fn plan_database(
             ));
         }
         let snapshot = snapshot::to_json(&step.to);
+        let mut hints = RecordedHints::of(&step.renames, &step.data);
         for file in migration_text::step_files(&step, settings, &unrestorable, locate) {
             migrations.push(NewMigration {
                 name: format!("{name}{}", file.suffix),
@@ -420,6 +424,8 @@ fn plan_database(
                 down: file.down,
                 snapshot: snapshot.clone(),
                 custom: false,
+                // The companions of a safe-mode migration share its snapshot: no change of their own.
+                hints: hints.take(),
             });
         }
     }
@@ -430,6 +436,9 @@ fn plan_database(
 pub struct Step {
     pub from: Schema,
     pub to: Schema,
+    /// The hints the step was diffed with, recorded in the journal.
+    pub renames: Renames,
+    pub data: DataHints,
     pub up: Diff,
     pub down: Diff,
 }
@@ -453,24 +462,34 @@ pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> 
     data.safe = safe;
     let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
     let up = diff::diff(previous, &current, &renames, &data);
-    let plan: Vec<(Schema, Schema, Renames, Diff)> = if up.uses_added_enum_values() {
+    let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if up.uses_added_enum_values() {
         // Postgres cannot use an enum value in the transaction that adds it:
         // the additions go into a migration of their own first.
         let middle = with_new_enum_values(previous, &current, &renames);
         let first_renames = renames.values_only();
-        let first = diff::diff(previous, &middle, &first_renames, &DataHints::default());
+        let first_data = DataHints {
+            safe,
+            ..DataHints::default()
+        };
+        let first = diff::diff(previous, &middle, &first_renames, &first_data);
         let second_renames = renames.without_values();
         let second = diff::diff(&middle, &current, &second_renames, &data);
         vec![
-            (previous.clone(), middle.clone(), first_renames, first),
-            (middle, current, second_renames, second),
+            (
+                previous.clone(),
+                middle.clone(),
+                first_renames,
+                first_data,
+                first,
+            ),
+            (middle, current, second_renames, data, second),
         ]
     } else {
-        vec![(previous.clone(), current, renames, up)]
+        vec![(previous.clone(), current, renames, data, up)]
     };
     let steps = plan
         .into_iter()
-        .map(|(from, to, renames, up)| {
+        .map(|(from, to, renames, data, up)| {
             warnings.extend(up.warnings.iter().cloned());
             let inverse = renames.inverse();
             let down_data = data.for_down();
@@ -484,7 +503,14 @@ pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> 
                 down = diff::diff(&to, &from, &inverse, &rebuild);
             }
             warnings.extend(down.warnings.iter().cloned());
-            Step { from, to, up, down }
+            Step {
+                from,
+                to,
+                renames,
+                data,
+                up,
+                down,
+            }
         })
         .collect();
     Steps { steps, warnings }
@@ -543,6 +569,7 @@ fn write_plan(
             prev_snapshot_sha256: prev,
             custom: m.custom,
             edited: false,
+            hints: m.hints,
         });
         files.add(dir.sql_path(&tag), m.up);
         files.add(dir.down_path(&tag), m.down);
@@ -579,6 +606,7 @@ fn custom(dir: &MigrationDir, db: &DatabaseConfig, name: &str) -> Result<Plan, G
         down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
         snapshot: snapshot_text,
         custom: true,
+        hints: None,
     };
     Ok(write_plan(dir, db, vec![m], Vec::new()))
 }

@@ -43,6 +43,9 @@ pub struct JournalEntry {
     /// Re-recorded by `generate --rehash` after a deliberate edit.
     #[serde(default, skip_serializing_if = "is_false")]
     pub edited: bool,
+    /// The change hints the migration was generated with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hints: Option<crate::history::RecordedHints>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -100,6 +103,7 @@ mod tests {
                 prev_snapshot_sha256: None,
                 custom: false,
                 edited: false,
+                hints: None,
             }],
             ..Journal::default()
         };

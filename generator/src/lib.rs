@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod generate;
+pub mod history;
 pub mod journal;
 pub mod lint;
 pub mod migration_text;

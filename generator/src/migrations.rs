@@ -85,12 +85,17 @@ impl MigrationDir {
         self.journal.entries.last()
     }
 
-    /// The entry with this tag.
+    /// The entry with this tag or number (`0003_add_x`, `0003` or `3`).
     pub fn entry(&self, tag: &str) -> Option<&JournalEntry> {
+        let number = tag
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| tag.parse::<u32>().ok())
+            .flatten();
         self.journal
             .entries
             .iter()
-            .find(|e| e.tag == tag || idx_text(e.idx) == tag)
+            .find(|e| e.tag == tag || Some(e.idx) == number)
     }
 
     /// The first migration whose snapshot holds a table (and column), for

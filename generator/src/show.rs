@@ -54,11 +54,14 @@ pub fn show(
             continue;
         }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
-        let load = |tag: &str| -> Result<Schema, GenerateError> {
+        let position = |tag: &str| -> Result<usize, GenerateError> {
             let e = dir.entry(tag).ok_or_else(|| {
                 GenerateError::Usage(format!("database `{}` has no migration `{tag}`", db.name))
             })?;
-            Ok(dir.snapshot(e.idx)?)
+            Ok(e.idx as usize)
+        };
+        let load = |tag: &str| -> Result<Schema, GenerateError> {
+            Ok(dir.snapshot(position(tag)? as u32)?)
         };
         let empty = Schema {
             database: db.name.clone(),
@@ -72,30 +75,92 @@ pub fn show(
             Some(tag) => (load(tag)?, tag.to_string()),
             None => match dir.last() {
                 Some(e) => (dir.snapshot(e.idx)?, e.tag.clone()),
-                None => (empty, "nothing".into()),
+                None => (empty.clone(), "nothing".into()),
             },
         };
-        let (new, new_label, renames, data) = match to {
-            Some(tag) => (
-                load(tag)?,
-                tag.to_string(),
-                Renames::default(),
-                DataHints::default(),
-            ),
-            None => {
-                let (r, d, _) = renames_from_hints(&old, schema);
-                (schema.without_hints(), "the schema files".to_string(), r, d)
+        match to {
+            // A range of history: each migration with the hints it was generated with.
+            Some(to_tag) => {
+                let start = from.map(position).transpose()?;
+                let end = position(to_tag)?;
+                let in_range = |i: usize| start.is_none_or(|s| i > s) && i <= end;
+                for e in dir
+                    .journal
+                    .entries
+                    .iter()
+                    .filter(|e| in_range(e.idx as usize))
+                {
+                    let before = match e.idx.checked_sub(1) {
+                        Some(p) => dir.snapshot(p)?,
+                        None => empty.clone(),
+                    };
+                    let after = dir.snapshot(e.idx)?;
+                    let (renames, data) =
+                        e.hints.as_ref().map(|h| h.to_hints()).unwrap_or_default();
+                    let label = dir
+                        .journal
+                        .entries
+                        .get((e.idx as usize).wrapping_sub(1))
+                        .map_or("nothing".to_string(), |p| p.tag.clone());
+                    let section = Section {
+                        database: &db.name,
+                        old_label: &label,
+                        new_label: &e.tag,
+                        old: &before,
+                        new: &after,
+                        renames: &renames,
+                        data: &data,
+                    };
+                    section.render(&mut out, verbose, color);
+                }
             }
-        };
-        let d = diff::diff(&old, &new, &renames, &data);
+            None => {
+                let (renames, data, _) = renames_from_hints(&old, schema);
+                let new = crate::order::next_snapshot(&old, schema);
+                let section = Section {
+                    database: &db.name,
+                    old_label: &old_label,
+                    new_label: "the schema files",
+                    old: &old,
+                    new: &new,
+                    renames: &renames,
+                    data: &data,
+                };
+                section.render(&mut out, verbose, color);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One change between two states of a database, for people.
+struct Section<'a> {
+    database: &'a str,
+    old_label: &'a str,
+    new_label: &'a str,
+    old: &'a Schema,
+    new: &'a Schema,
+    renames: &'a Renames,
+    data: &'a DataHints,
+}
+
+impl Section<'_> {
+    fn render(&self, out: &mut String, verbose: bool, color: Color) {
+        let d = diff::diff(self.old, self.new, self.renames, self.data);
         let _ = writeln!(
             out,
             "{}",
-            color.paint("1", &format!("{}: {old_label} -> {new_label}", db.name))
+            color.paint(
+                "1",
+                &format!(
+                    "{}: {} -> {}",
+                    self.database, self.old_label, self.new_label
+                )
+            )
         );
-        if d.changes.is_empty() && old == new {
+        if d.changes.is_empty() && self.old == self.new {
             let _ = writeln!(out, "  no changes\n");
-            continue;
+            return;
         }
         for c in &d.changes {
             let (verb, what) = describe(c);
@@ -127,8 +192,8 @@ pub fn show(
         }
         if verbose {
             let _ = writeln!(out, "\n  Snapshot:");
-            let a = snapshot::to_json(&old);
-            let b = snapshot::to_json(&new);
+            let a = snapshot::to_json(self.old);
+            let b = snapshot::to_json(self.new);
             let text = similar::TextDiff::from_lines(&a, &b);
             for change in text.iter_all_changes() {
                 let (sign, code) = match change.tag() {
@@ -141,5 +206,4 @@ pub fn show(
         }
         out.push('\n');
     }
-    Ok(out)
 }

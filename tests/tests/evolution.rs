@@ -277,3 +277,42 @@ fn data_survives(safe: bool) {
     let left = catalog::read(&mut db.client);
     assert!(left.is_empty(), "the downs left: {left:?}");
 }
+
+/// `schemac diff FROM TO` reads history with the hints each migration was
+/// generated with: a past rename is a rename, a backfill shows its value.
+#[test]
+fn history_shows_renames_and_backfills_as_they_happened() {
+    let tmp = evolve(false);
+    let show = |from: &str, to: &str| {
+        schemac::show::show(
+            tmp.path(),
+            None,
+            Some(from),
+            Some(to),
+            false,
+            schemac::show::Color::Never,
+        )
+        .unwrap_or_else(|e| panic!("diff {from} {to}: {e}"))
+    };
+    let renames = show("1", "2");
+    assert!(
+        renames.contains("> rename column users.photo_url to avatar_url"),
+        "{renames}"
+    );
+    assert!(
+        renames.contains("> rename table github_installation_repositories to repositories"),
+        "{renames}"
+    );
+    assert!(!renames.contains("may lose data"), "{renames}");
+    let backfill = show("0002", "0003");
+    assert!(
+        backfill.contains("backfill column users.country with 'US'"),
+        "{backfill}"
+    );
+    // A range shows each migration in turn.
+    let both = show("1", "3");
+    assert!(
+        both.contains("-> 0002_") && both.contains("-> 0003_"),
+        "{both}"
+    );
+}

@@ -5,10 +5,16 @@ use schemac::Outcome;
 use schemac_tests::project::Project;
 use schemac_tests::{TestDb, catalog, diff};
 
-/// Statements of a migration file.
-fn statements(sql: &str) -> Vec<&str> {
+/// Statements of a migration file, without the comments above them.
+fn statements(sql: &str) -> Vec<String> {
     sql.split(schemac::sql::BREAKPOINT)
-        .map(str::trim)
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Changes described for people: summaries, `schemac diff`, migration names.
 
-use super::{Change, CommentTarget, TableRef};
+use super::{Change, CommentTarget, Fill, TableRef};
 
 /// A short description of each change, for summaries and migration names.
 pub fn describe(change: &Change) -> (String, String) {
@@ -42,9 +42,26 @@ pub fn describe(change: &Change) -> (String, String) {
             "move".into(),
             format!("table {} to schema {to_schema}", t(table)),
         ),
-        Change::AddColumn { table, column, .. } => {
-            ("add".into(), format!("column {}.{column}", t(table)))
-        }
+        Change::AddColumn {
+            table,
+            column,
+            fill,
+            ..
+        } => (
+            "add".into(),
+            match fill {
+                Some(Fill::Backfill { value, .. }) => {
+                    format!(
+                        "column {}.{column}, rows there backfilled with {value}",
+                        t(table)
+                    )
+                }
+                Some(Fill::Placeholder(value)) => {
+                    format!("column {}.{column}, rows there holding {value}", t(table))
+                }
+                None => format!("column {}.{column}", t(table)),
+            },
+        ),
         Change::DropColumn { table, column } => {
             ("drop".into(), format!("column {}.{column}", t(table)))
         }

@@ -1,0 +1,214 @@
+//! The hints a migration was generated with, recorded in its journal entry,
+//! so that history reads as it happened: `schemac diff FROM TO` shows a past
+//! rename as a rename and a backfill with its value, not as a drop and an add.
+//!
+//! Hints are not schema state (snapshots never hold them); they belong to
+//! the one migration that used them, which is where they are kept.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diff::{DataHints, Renames, TableId};
+
+/// A migration's hints, in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedHints {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub table_renames: Vec<TableRename>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub column_renames: Vec<ColumnRename>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enum_renames: Vec<Rename>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub value_renames: Vec<ValueRename>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub using: Vec<ColumnSql>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub using_down: Vec<ColumnSql>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backfill: Vec<ColumnSql>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remap: Vec<ValueRename>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableRename {
+    pub from_schema: String,
+    pub from: String,
+    pub to_schema: String,
+    pub to: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnRename {
+    /// The table under its name after the migration.
+    pub schema: String,
+    pub table: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    pub from: String,
+    pub to: String,
+}
+
+/// An enum value renamed, or (in `remap`) the value rows of a removed one become.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct ValueRename {
+    #[serde(rename = "enum")]
+    pub enum_key: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// SQL given for one column (`using`, `backfill`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnSql {
+    pub schema: String,
+    pub table: String,
+    pub column: String,
+    pub sql: String,
+}
+
+fn column_sql(map: &std::collections::HashMap<(String, String, String), String>) -> Vec<ColumnSql> {
+    let mut v: Vec<ColumnSql> = map
+        .iter()
+        .map(|((schema, table, column), sql)| ColumnSql {
+            schema: schema.clone(),
+            table: table.clone(),
+            column: column.clone(),
+            sql: sql.clone(),
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+impl RecordedHints {
+    /// What a step was diffed with; `None` when it had no hints.
+    pub fn of(renames: &Renames, data: &DataHints) -> Option<RecordedHints> {
+        let mut remap: Vec<ValueRename> = data
+            .remap
+            .iter()
+            .flat_map(|(key, pairs)| {
+                pairs.iter().map(move |(from, to)| ValueRename {
+                    enum_key: key.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+            })
+            .collect();
+        remap.sort();
+        let mut h = RecordedHints {
+            table_renames: renames
+                .tables
+                .iter()
+                .map(|(new, old)| TableRename {
+                    from_schema: old.schema.clone(),
+                    from: old.name.clone(),
+                    to_schema: new.schema.clone(),
+                    to: new.name.clone(),
+                })
+                .collect(),
+            column_renames: renames
+                .columns
+                .iter()
+                .map(|(t, new, old)| ColumnRename {
+                    schema: t.schema.clone(),
+                    table: t.name.clone(),
+                    from: old.clone(),
+                    to: new.clone(),
+                })
+                .collect(),
+            enum_renames: renames
+                .enums
+                .iter()
+                .map(|(new, old)| Rename {
+                    from: old.clone(),
+                    to: new.clone(),
+                })
+                .collect(),
+            value_renames: renames
+                .values
+                .iter()
+                .map(|(key, new, old)| ValueRename {
+                    enum_key: key.clone(),
+                    from: old.clone(),
+                    to: new.clone(),
+                })
+                .collect(),
+            using: column_sql(&data.using),
+            using_down: column_sql(&data.using_down),
+            backfill: column_sql(&data.backfill),
+            remap,
+        };
+        h.table_renames.sort();
+        h.column_renames.sort();
+        h.enum_renames.sort();
+        h.value_renames.sort();
+        (h != RecordedHints::default()).then_some(h)
+    }
+
+    /// The hints back, to diff the migration's two snapshots with.
+    pub fn to_hints(&self) -> (Renames, DataHints) {
+        let id = |schema: &str, name: &str| TableId {
+            schema: schema.to_string(),
+            name: name.to_string(),
+        };
+        let renames = Renames {
+            tables: self
+                .table_renames
+                .iter()
+                .map(|r| (id(&r.to_schema, &r.to), id(&r.from_schema, &r.from)))
+                .collect(),
+            columns: self
+                .column_renames
+                .iter()
+                .map(|r| (id(&r.schema, &r.table), r.to.clone(), r.from.clone()))
+                .collect(),
+            enums: self
+                .enum_renames
+                .iter()
+                .map(|r| (r.to.clone(), r.from.clone()))
+                .collect(),
+            values: self
+                .value_renames
+                .iter()
+                .map(|r| (r.enum_key.clone(), r.to.clone(), r.from.clone()))
+                .collect(),
+        };
+        let map = |v: &[ColumnSql]| {
+            v.iter()
+                .map(|c| {
+                    (
+                        (c.schema.clone(), c.table.clone(), c.column.clone()),
+                        c.sql.clone(),
+                    )
+                })
+                .collect()
+        };
+        let mut remap: std::collections::HashMap<String, Vec<(String, String)>> =
+            std::collections::HashMap::new();
+        for r in &self.remap {
+            remap
+                .entry(r.enum_key.clone())
+                .or_default()
+                .push((r.from.clone(), r.to.clone()));
+        }
+        let data = DataHints {
+            using: map(&self.using),
+            using_down: map(&self.using_down),
+            backfill: map(&self.backfill),
+            remap,
+            ..DataHints::default()
+        };
+        (renames, data)
+    }
+}
