@@ -294,6 +294,18 @@ fn plan(
     Ok(plans)
 }
 
+/// The number of the migration `tag` (a tag or a number) of `database`.
+pub(crate) fn migration_position(
+    dir: &MigrationDir,
+    database: &str,
+    tag: &str,
+) -> Result<usize, GenerateError> {
+    let e = dir.entry(tag).ok_or_else(|| {
+        GenerateError::Usage(format!("database `{database}` has no migration `{tag}`"))
+    })?;
+    Ok(e.idx as usize)
+}
+
 /// The project's configuration, once the schema compiled without errors.
 pub(crate) fn usable(compiled: &Compiled) -> Result<&schemac_schema::Config, GenerateError> {
     if compiled.has_errors() {

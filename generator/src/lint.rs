@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::diff::{Hazard, Rule};
-use crate::generate::{GenerateError, usable};
+use crate::generate::{GenerateError, migration_position, usable};
 use crate::migrations::MigrationDir;
 
 const PREFIX: &str = "-- hazard ";
@@ -106,12 +106,7 @@ pub fn lint(
             continue;
         }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
-        let position = |tag: &str| -> Result<usize, GenerateError> {
-            let e = dir.entry(tag).ok_or_else(|| {
-                GenerateError::Usage(format!("database `{}` has no migration `{tag}`", db.name))
-            })?;
-            Ok(e.idx as usize)
-        };
+        let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let entries = &dir.journal.entries;
         let range = match (from, to) {
             (None, _) => entries.len().saturating_sub(1)..entries.len(),

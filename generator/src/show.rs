@@ -6,7 +6,7 @@ use std::path::Path;
 use schemac_schema::{Schema, compile_project, snapshot};
 
 use crate::diff::{self, DataHints, Effect, Renames, describe, renames_from_hints};
-use crate::generate::{GenerateError, usable};
+use crate::generate::{GenerateError, migration_position, usable};
 use crate::migrations::MigrationDir;
 
 /// ANSI colours, or none.
@@ -54,12 +54,7 @@ pub fn show(
             continue;
         }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
-        let position = |tag: &str| -> Result<usize, GenerateError> {
-            let e = dir.entry(tag).ok_or_else(|| {
-                GenerateError::Usage(format!("database `{}` has no migration `{tag}`", db.name))
-            })?;
-            Ok(e.idx as usize)
-        };
+        let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let load = |tag: &str| -> Result<Schema, GenerateError> {
             Ok(dir.snapshot(position(tag)? as u32)?)
         };

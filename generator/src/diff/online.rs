@@ -166,41 +166,21 @@ impl<'a> Differ<'a> {
                 }
                 Change::AddUnique { table, unique, .. } if self.existed(&table) => {
                     let index = key_index(&unique.name, &unique.columns);
-                    out.push((
-                        Phase::Concurrent,
-                        Change::CreateIndex {
-                            table: table.clone(),
-                            index,
-                            build: IndexBuild::Concurrent,
-                        },
-                    ));
-                    out.push((
-                        Phase::FinishAttach,
-                        Change::AddUnique {
-                            table,
-                            unique,
-                            using_index: true,
-                        },
-                    ));
+                    let attach = Change::AddUnique {
+                        table: table.clone(),
+                        unique,
+                        using_index: true,
+                    };
+                    key_over_index(&mut out, table, index, attach);
                 }
                 Change::AddPrimaryKey { table, pk, .. } if self.existed(&table) => {
                     let index = key_index(&pk.name, &pk.columns);
-                    out.push((
-                        Phase::Concurrent,
-                        Change::CreateIndex {
-                            table: table.clone(),
-                            index,
-                            build: IndexBuild::Concurrent,
-                        },
-                    ));
-                    out.push((
-                        Phase::FinishAttach,
-                        Change::AddPrimaryKey {
-                            table,
-                            pk,
-                            using_index: true,
-                        },
-                    ));
+                    let attach = Change::AddPrimaryKey {
+                        table: table.clone(),
+                        pk,
+                        using_index: true,
+                    };
+                    key_over_index(&mut out, table, index, attach);
                 }
                 other => out.push((phase, other)),
             }
@@ -384,6 +364,19 @@ enum Rebuild {
     Kept,
     /// It must be dropped before the change it depends on, in the transaction.
     DropFirst,
+}
+
+/// A key built as a unique index concurrently, then taking it over.
+fn key_over_index(out: &mut Vec<(Phase, Change)>, table: TableRef, index: Index, attach: Change) {
+    out.push((
+        Phase::Concurrent,
+        Change::CreateIndex {
+            table,
+            index,
+            build: IndexBuild::Concurrent,
+        },
+    ));
+    out.push((Phase::FinishAttach, attach));
 }
 
 /// The unique index a key is built on before it takes it over.

@@ -13,6 +13,18 @@ fn integer_digits(b: &BaseType) -> Option<u32> {
     }
 }
 
+/// What Postgres stores for a type: an ID as uuid or text, a serial as its
+/// integer type.
+fn stored(b: &BaseType, schema: &Schema) -> BaseType {
+    match b {
+        BaseType::Id(n) => match schema.id_type(n).map(|i| i.storage) {
+            Some(IdStorage::Text) => BaseType::Text,
+            _ => BaseType::Uuid,
+        },
+        other => other.referencing(),
+    }
+}
+
 /// Whether every value of `from` survives as a value of `to`.
 pub fn widens(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) -> bool {
     if from.array != to.array {
@@ -20,16 +32,7 @@ pub fn widens(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) ->
     }
     let (f, t) = (&from.base, &to.base);
     // IDs and enums are judged by what Postgres stores.
-    let storage = |b: &BaseType, s: &Schema| -> BaseType {
-        match b {
-            BaseType::Id(n) => match s.id_type(n).map(|i| i.storage) {
-                Some(IdStorage::Text) => BaseType::Text,
-                _ => BaseType::Uuid,
-            },
-            other => other.clone(),
-        }
-    };
-    let (f, t) = (storage(f, old), storage(t, new));
+    let (f, t) = (stored(f, old), stored(t, new));
     if f == t {
         return true;
     }
@@ -142,18 +145,7 @@ pub fn has_cast(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) 
     if from.array != to.array {
         return false;
     }
-    let storage = |b: &BaseType, s: &Schema| -> BaseType {
-        match b {
-            BaseType::Id(n) => match s.id_type(n).map(|i| i.storage) {
-                Some(IdStorage::Text) => BaseType::Text,
-                _ => BaseType::Uuid,
-            },
-            BaseType::Serial => BaseType::Integer,
-            BaseType::BigSerial => BaseType::BigInt,
-            other => other.clone(),
-        }
-    };
-    let (f, t) = (storage(&from.base, old), storage(&to.base, new));
+    let (f, t) = (stored(&from.base, old), stored(&to.base, new));
     let string = |b: &BaseType| {
         matches!(
             b,
@@ -247,16 +239,7 @@ pub fn binary_coercible(from: &ColumnType, to: &ColumnType, old: &Schema, new: &
     if from.array != to.array {
         return false;
     }
-    let storage = |b: &BaseType, s: &Schema| -> BaseType {
-        match b {
-            BaseType::Id(n) => match s.id_type(n).map(|i| i.storage) {
-                Some(IdStorage::Text) => BaseType::Text,
-                _ => BaseType::Uuid,
-            },
-            other => other.referencing(),
-        }
-    };
-    let (f, t) = (storage(&from.base, old), storage(&to.base, new));
+    let (f, t) = (stored(&from.base, old), stored(&to.base, new));
     if f == t {
         return true;
     }
