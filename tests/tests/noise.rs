@@ -216,3 +216,27 @@ fn reordering_tables_columns_and_indexes_writes_nothing() {
     assert!(email < bio, "bio comes after the columns that were there");
     assert_eq!(p.journal().entries.len(), 2);
 }
+
+#[test]
+fn a_table_with_a_new_column_a_type_change_and_a_new_generated_column_is_rewritten_once() {
+    let after = TYPES_BEFORE
+        .replace("hits: { type: integer, default: 0 }", "hits: { type: bigint, default: 0 }")
+        .replace(
+            "      note: varchar(10)\n",
+            "      note: varchar(10)\n      extra: text?\n      double_hits: { type: bigint, generated: \"hits * 2\" }\n",
+        );
+    let (_db, up) = migrate_filled(
+        TYPES_BEFORE,
+        &after,
+        "INSERT INTO events (hits, note) SELECT g, 'n' FROM generate_series(1, 100) g",
+    );
+    let stmts = statements(&up);
+    assert_eq!(stmts.len(), 1, "one ALTER TABLE, one rewrite:\n{up}");
+    for part in [
+        "ADD COLUMN \"extra\"",
+        "TYPE bigint",
+        "ADD COLUMN \"double_hits\"",
+    ] {
+        assert!(stmts[0].contains(part), "{part} in\n{up}");
+    }
+}

@@ -76,7 +76,48 @@ impl Out {
     }
 
     pub(super) fn finish(mut self) -> Vec<(Change, Part)> {
-        self.items.sort_by_key(|(p, n, _)| (*p, *n));
+        // The column phases of one table run together, table after table, so
+        // that its actions share one ALTER TABLE and Postgres rewrites it
+        // once (a table's columns depend on no other table's).
+        let column_phase = |p: Phase| {
+            matches!(
+                p,
+                Phase::AddColumns
+                    | Phase::Backfill
+                    | Phase::AlterColumns
+                    | Phase::ReAddColumns
+                    | Phase::DropColumns
+            )
+        };
+        let mut tables: Vec<(String, String)> = Vec::new();
+        let mut rank = |c: &Change| -> usize {
+            let Some(t) = c.table() else { return 0 };
+            let key = (t.schema, t.name);
+            match tables.iter().position(|k| *k == key) {
+                Some(i) => i,
+                None => {
+                    tables.push(key);
+                    tables.len() - 1
+                }
+            }
+        };
+        let mut keyed: Vec<((Phase, usize, Phase, usize), Phase, Change)> = self
+            .items
+            .into_iter()
+            .map(|(p, n, c)| {
+                let key = if column_phase(p) {
+                    (Phase::AddColumns, rank(&c), p, n)
+                } else {
+                    (p, 0, p, n)
+                };
+                (key, p, c)
+            })
+            .collect();
+        keyed.sort_by_key(|(k, _, _)| *k);
+        self.items = keyed
+            .into_iter()
+            .map(|((_, _, _, n), p, c)| (p, n, c))
+            .collect();
         self.items
             .into_iter()
             .map(|(p, _, c)| (c, p.part()))
