@@ -101,23 +101,19 @@ impl Out {
                 }
             }
         };
-        let mut keyed: Vec<((Phase, usize, Phase, usize), Phase, Change)> = self
-            .items
-            .into_iter()
-            .map(|(p, n, c)| {
-                let key = if column_phase(p) {
-                    (Phase::AddColumns, rank(&c), p, n)
-                } else {
-                    (p, 0, p, n)
-                };
-                (key, p, c)
-            })
-            .collect();
-        keyed.sort_by_key(|(k, _, _)| *k);
-        self.items = keyed
-            .into_iter()
-            .map(|((_, _, _, n), p, c)| (p, n, c))
-            .collect();
+        let ranks: Vec<usize> = self.items.iter().map(|(_, _, c)| rank(c)).collect();
+        let mut order: Vec<usize> = (0..self.items.len()).collect();
+        order.sort_by_key(|&i| {
+            let (p, n, _) = &self.items[i];
+            if column_phase(*p) {
+                (Phase::AddColumns, ranks[i], *p, *n)
+            } else {
+                (*p, 0, *p, *n)
+            }
+        });
+        let mut slots: Vec<Option<(Phase, usize, Change)>> =
+            self.items.into_iter().map(Some).collect();
+        self.items = order.into_iter().filter_map(|i| slots[i].take()).collect();
         self.items
             .into_iter()
             .map(|(p, _, c)| (c, p.part()))
