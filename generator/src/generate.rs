@@ -389,8 +389,13 @@ fn plan_database(
         return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
     let previous = dir.snapshot(last.idx)?;
-    if previous == crate::order::next_snapshot(&previous, schema) {
-        let (_, _, warnings) = renames_from_hints(&previous, schema);
+    // Hints read and the schema put in the snapshot's order once, for the
+    // comparison and the diffs alike.
+    let (renames, mut data, hint_warnings) = renames_from_hints(&previous, schema);
+    data.safe = settings.safe;
+    let current = crate::order::in_order_of(&previous, &current, &renames);
+    if previous == current {
+        let warnings = hint_warnings;
         return Ok(Planned::Ready(Plan {
             database: db.name.clone(),
             outcome: Outcome::Unchanged {
@@ -400,7 +405,7 @@ fn plan_database(
             warnings,
         }));
     }
-    let steps = migration_steps_with(&previous, schema, settings.safe);
+    let steps = steps_between(&previous, current, renames, data, hint_warnings);
     let mut warnings = steps.warnings;
     let losses: Vec<Loss> = steps
         .steps
@@ -470,9 +475,22 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
 
 /// [`migration_steps`], in safe mode when `safe` (see `[migrations] safe`).
 pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> Steps {
-    let (renames, mut data, mut warnings) = renames_from_hints(previous, current);
+    let (renames, mut data, warnings) = renames_from_hints(previous, current);
     data.safe = safe;
     let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
+    steps_between(previous, current, renames, data, warnings)
+}
+
+/// The steps from `previous` to `current` (without hints, in the snapshot's
+/// order) with the hints read from the schema.
+fn steps_between(
+    previous: &Schema,
+    current: Schema,
+    renames: Renames,
+    data: DataHints,
+    mut warnings: Vec<String>,
+) -> Steps {
+    let safe = data.safe;
     let up = diff::diff(previous, &current, &renames, &data);
     let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if up.uses_added_enum_values() {
         // Postgres cannot use an enum value in the transaction that adds it:
