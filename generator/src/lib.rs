@@ -19,6 +19,7 @@ pub mod output;
 pub mod rust;
 pub mod show;
 pub mod sql;
+pub mod steps;
 
 pub use build::{BuildError, Builder};
 pub use generate::{GenerateError, GenerateOptions, Outcome, Report, generate};

@@ -17,6 +17,7 @@ mod kind;
 mod online;
 mod pairing;
 mod phase;
+mod render;
 mod statement;
 mod tables;
 mod types;

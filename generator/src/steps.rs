@@ -1,0 +1,135 @@
+//! The migrations between a snapshot and the schema: usually one, two when
+//! enum values must be added in a migration of their own, each with its up
+//! and down diff and the hints it was diffed with.
+
+use schemac_schema::Schema;
+
+use crate::diff::{self, DataHints, Diff, Renames, renames_from_hints};
+
+/// One migration between two schemas: its up and down changes.
+pub struct Step {
+    pub from: Schema,
+    pub to: Schema,
+    /// The hints the step was diffed with, recorded in the journal.
+    pub renames: Renames,
+    pub data: DataHints,
+    pub up: Diff,
+    pub down: Diff,
+}
+
+pub struct Steps {
+    /// Usually one; two when enum values must be added in a migration of their own.
+    pub steps: Vec<Step>,
+    /// Stale hints and risky changes.
+    pub warnings: Vec<String>,
+}
+
+/// The migrations that take a database from `previous` (a snapshot) to
+/// `current` (the schema, with its hints).
+pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
+    migration_steps_with(previous, current, false)
+}
+
+/// [`migration_steps`], in safe mode when `safe` (see `[migrations] safe`).
+pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> Steps {
+    let (renames, mut data, warnings) = renames_from_hints(previous, current);
+    data.safe = safe;
+    let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
+    steps_between(previous, current, renames, data, warnings)
+}
+
+/// The steps from `previous` to `current` (without hints, in the snapshot's
+/// order) with the hints read from the schema.
+pub(crate) fn steps_between(
+    previous: &Schema,
+    current: Schema,
+    renames: Renames,
+    data: DataHints,
+    mut warnings: Vec<String>,
+) -> Steps {
+    let safe = data.safe;
+    let up = diff::diff(previous, &current, &renames, &data);
+    let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if up.uses_added_enum_values() {
+        // Postgres cannot use an enum value in the transaction that adds it:
+        // the additions go into a migration of their own first.
+        let middle = with_new_enum_values(previous, &current, &renames);
+        let first_renames = renames.values_only();
+        let first_data = DataHints {
+            safe,
+            ..DataHints::default()
+        };
+        let first = diff::diff(previous, &middle, &first_renames, &first_data);
+        let second_renames = renames.without_values();
+        let second = diff::diff(&middle, &current, &second_renames, &data);
+        vec![
+            (
+                previous.clone(),
+                middle.clone(),
+                first_renames,
+                first_data,
+                first,
+            ),
+            (middle, current, second_renames, data, second),
+        ]
+    } else {
+        vec![(previous.clone(), current, renames, data, up)]
+    };
+    let steps = plan
+        .into_iter()
+        .map(|(from, to, renames, data, up)| {
+            warnings.extend(up.warnings.iter().cloned());
+            let inverse = renames.inverse();
+            let down_data = data.for_down();
+            let mut down = diff::diff(&to, &from, &inverse, &down_data);
+            if down.uses_added_enum_values() {
+                // A down migration is one file, so it cannot be split: rebuild those enums instead.
+                let rebuild = DataHints {
+                    rebuild_enums: down.enums_using_added_values.clone(),
+                    ..down_data
+                };
+                down = diff::diff(&to, &from, &inverse, &rebuild);
+            }
+            warnings.extend(down.warnings.iter().cloned());
+            Step {
+                from,
+                to,
+                renames,
+                data,
+                up,
+                down,
+            }
+        })
+        .collect();
+    Steps { steps, warnings }
+}
+
+/// `previous` with the values that `current` adds to its enums, and nothing else.
+fn with_new_enum_values(previous: &Schema, current: &Schema, renames: &Renames) -> Schema {
+    let mut middle = previous.clone();
+    for e in &mut middle.enums {
+        let new_key = renames
+            .enums
+            .iter()
+            .find(|(_, old)| old == &e.name)
+            .map_or(e.name.as_str(), |(new, _)| new.as_str());
+        if let Some(ne) = current.enum_type(new_key) {
+            let translated: Vec<&String> = e
+                .values
+                .iter()
+                .map(|v| {
+                    renames
+                        .values
+                        .iter()
+                        .find(|(k, _, old)| k == new_key && old == v)
+                        .map_or(v, |(_, new, _)| new)
+                })
+                .collect();
+            // Only pure additions can run ahead; a rebuilt enum stays with the rest.
+            let mut it = ne.values.iter();
+            if translated.iter().all(|v| it.any(|n| n == *v)) {
+                e.values = ne.values.clone();
+            }
+        }
+    }
+    middle
+}
