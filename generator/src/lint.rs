@@ -170,6 +170,7 @@ mod tests {
             rule: Rule::TableRewrite,
             message: "changing the type of t.a rewrites t: under lock".into(),
             place: None,
+            statement: 0,
         };
         let text = format!(
             "ALTER TABLE x ADD COLUMN y int;\n--> statement-breakpoint\n{}\n{}\nALTER TABLE t\n  ALTER COLUMN a TYPE text;\n",

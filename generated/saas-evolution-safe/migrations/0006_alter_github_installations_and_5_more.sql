@@ -6,11 +6,11 @@ ALTER TABLE "public"."organization_members" DROP CONSTRAINT "organization_member
 --> statement-breakpoint
 ALTER TABLE "public"."audit_events" DROP CONSTRAINT "audit_events_pkey";
 --> statement-breakpoint
--- hazard table_rewrite (schema/accounts.yaml:5): rebuilding enum member_role re-casts its columns, rewriting organization_members under an ACCESS EXCLUSIVE lock
 ALTER TYPE "public"."member_role" RENAME TO "member_role__schemac_old";
 --> statement-breakpoint
 CREATE TYPE "public"."member_role" AS ENUM ('admin', 'member');
 --> statement-breakpoint
+-- hazard table_rewrite (schema/accounts.yaml:5): rebuilding enum member_role re-casts its columns, rewriting organization_members under an ACCESS EXCLUSIVE lock
 ALTER TABLE "public"."organization_members"
   ALTER COLUMN "role" DROP DEFAULT,
   ALTER COLUMN "role" TYPE "public"."member_role" USING (CASE "role"::text WHEN 'finance' THEN 'member' ELSE "role"::text END)::"public"."member_role",

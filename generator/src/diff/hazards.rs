@@ -102,6 +102,9 @@ pub struct Hazard {
     pub rule: Rule,
     pub message: String,
     pub place: Option<HazardPlace>,
+    /// Which of its change's statements it is about (the first by default;
+    /// past the last means the last).
+    pub statement: usize,
 }
 
 fn table_place(t: &TableRef) -> Option<HazardPlace> {
@@ -123,11 +126,22 @@ impl<'a> Differ<'a> {
     /// The hazards of one change of this diff.
     pub(super) fn hazards_of(&self, change: &Change) -> Vec<Hazard> {
         let mut out = Vec::new();
+        // A rebuilt enum rewrites its tables at the end (the re-casts); a
+        // backfilled new column is filled by its second statement.
+        let statement = match change {
+            Change::RecreateEnum { .. } => usize::MAX,
+            Change::AddColumn {
+                fill: Some(Fill::Backfill { .. }),
+                ..
+            } => 1,
+            _ => 0,
+        };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
                 rule,
                 message,
                 place,
+                statement,
             })
         };
         if let Some(loss) = self.loss_of(change) {

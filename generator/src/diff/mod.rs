@@ -103,8 +103,8 @@ impl Diff {
             .collect()
     }
 
-    /// Every statement with the hazards of the changes it carries (a
-    /// change's hazards go with its first statement).
+    /// Every statement with the hazards of the changes it carries (each
+    /// hazard goes with the statement of its change it is about).
     pub fn annotated_statements(&self) -> Vec<(String, Vec<&Hazard>)> {
         [Part::Main, Part::Concurrent, Part::Finish]
             .into_iter()
@@ -122,25 +122,30 @@ impl Diff {
 
     /// The statements of one part, with their hazards.
     pub fn annotated_part(&self, part: Part) -> Vec<(String, Vec<&Hazard>)> {
-        let all: Vec<(Statement, Option<usize>)> = self
+        let all: Vec<(Statement, Option<(usize, usize)>)> = self
             .changes
             .iter()
             .enumerate()
             .filter(|(i, _)| self.parts[*i] == part)
             .flat_map(|(i, c)| {
-                c.statements()
+                let statements = c.statements();
+                let last = statements.len().saturating_sub(1);
+                statements
                     .into_iter()
                     .enumerate()
-                    .map(move |(k, s)| (s, (k == 0).then_some(i)))
+                    .map(move |(k, s)| (s, Some((i, k.min(last)))))
             })
             .collect();
         statement::render(&all)
             .into_iter()
-            .map(|(sql, changes)| {
+            .map(|(sql, tags)| {
                 let mut hazards: Vec<&Hazard> = Vec::new();
-                for h in changes.iter().flat_map(|&i| &self.hazards[i]) {
-                    if !hazards.contains(&h) {
-                        hazards.push(h);
+                for &(i, k) in &tags {
+                    let last = self.changes[i].statements().len().saturating_sub(1);
+                    for h in &self.hazards[i] {
+                        if h.statement.min(last) == k && !hazards.contains(&h) {
+                            hazards.push(h);
+                        }
                     }
                 }
                 (sql, hazards)
