@@ -20,7 +20,6 @@ pub enum NameKind {
     ForeignKey,
     Index,
     Check,
-    Sequence,
     /// The temporary `CHECK (col IS NOT NULL)` of safe mode.
     NotNull,
 }
@@ -33,7 +32,6 @@ impl NameKind {
             NameKind::ForeignKey => "fkey",
             NameKind::Index => "idx",
             NameKind::Check => "check",
-            NameKind::Sequence => "seq",
             NameKind::NotNull => "not_null",
         }
     }
@@ -58,6 +56,35 @@ pub fn derive_name(table: &str, parts: &[&str], kind: NameKind) -> String {
 }
 
 /// The longest prefix of `s` that fits in `max` bytes without splitting a character.
+/// The name PostgreSQL itself gives the sequence of a serial or identity
+/// column of `table` (`ChooseRelationName(table, column, "seq")`). Postgres
+/// names these sequences whatever schemac asks, so schemac predicts the name
+/// with Postgres' own rule (`makeObjectName`): when `table_column_seq` is
+/// too long, the longer of the two names loses a byte at a time until it
+/// fits, cut at a character boundary. (Postgres would append a number on a
+/// collision; the resolver reports a collision as an error instead.)
+pub fn sequence_name(table: &str, column: &str) -> String {
+    postgres_object_name(table, column, "seq")
+}
+
+fn postgres_object_name(name1: &str, name2: &str, label: &str) -> String {
+    let overhead = 1 + label.len() + 1;
+    let available = MAX_IDENTIFIER_BYTES - overhead;
+    let (mut n1, mut n2) = (name1.len(), name2.len());
+    while n1 + n2 > available {
+        if n1 > n2 {
+            n1 -= 1;
+        } else {
+            n2 -= 1;
+        }
+    }
+    format!(
+        "{}_{}_{label}",
+        truncate_bytes(name1, n1),
+        truncate_bytes(name2, n2)
+    )
+}
+
 pub fn truncate_bytes(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;

@@ -67,3 +67,56 @@ impl Project {
         Journal::from_json(&text).expect("journal parses")
     }
 }
+
+/// A schema change tried on a filled table: `before` is built and filled
+/// with `rows`, migrated to `after` (which must equal a fresh `after`), then
+/// migrated down with the rows still there (which must equal a fresh
+/// `before`). Returns the database, at `before` again, and the migration.
+pub fn up_and_down_on_rows(
+    label: &str,
+    before: &str,
+    after: &str,
+    rows: &str,
+    allow_data_loss: bool,
+) -> (crate::TestDb, Migration) {
+    use crate::{TestDb, catalog, diff};
+    let p = Project::new(label);
+    let init = p.step(before);
+    let report = p.generate(after, allow_data_loss);
+    let tag = match &report.databases[0].1 {
+        Outcome::Created { tags, .. } if tags.len() == 1 => tags[0].clone(),
+        other => panic!("expected one migration, got {other:?}"),
+    };
+    let m = p.migration(&tag);
+    let fresh_of = |yaml: &str, label: &str| {
+        let q = Project::new(label);
+        let init = q.step(yaml);
+        let mut db = TestDb::create(label);
+        db.apply_migration(&init.up);
+        catalog::without_column_positions(catalog::read(&mut db.client))
+    };
+    let mut db = TestDb::create(label);
+    db.apply_migration(&init.up);
+    db.client
+        .batch_execute(rows)
+        .unwrap_or_else(|e| panic!("rows go in: {e}"));
+    db.apply_migration(&m.up);
+    let migrated = catalog::without_column_positions(catalog::read(&mut db.client));
+    let expected = fresh_of(after, "fresh_after");
+    assert!(
+        migrated == expected,
+        "migrated differs from a fresh build:\n{}\n--- up ---\n{}",
+        diff(&expected.join("\n"), &migrated.join("\n")),
+        m.up
+    );
+    db.apply_migration(&m.down);
+    let back = catalog::without_column_positions(catalog::read(&mut db.client));
+    let expected = fresh_of(before, "fresh_before");
+    assert!(
+        back == expected,
+        "the down differs from a fresh build of before:\n{}\n--- down ---\n{}",
+        diff(&expected.join("\n"), &back.join("\n")),
+        m.down
+    );
+    (db, m)
+}

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use schemac_schema::model::*;
-use schemac_schema::naming::{NameKind, derive_name};
+use schemac_schema::naming::sequence_name;
 use schemac_schema::sql::column_type;
 
 use super::constraints::mentions_word;
@@ -141,8 +141,8 @@ impl<'a> Differ<'a> {
         if !(has_seq(oc) && has_seq(nc)) {
             return;
         }
-        let from = derive_name(&ot.name, &[&oc.name], NameKind::Sequence);
-        let to = derive_name(&nt.name, &[&nc.name], NameKind::Sequence);
+        let from = sequence_name(&ot.name, &oc.name);
+        let to = sequence_name(&nt.name, &nc.name);
         if from != to {
             self.out.push(
                 Phase::Renames,
@@ -258,6 +258,17 @@ impl<'a> Differ<'a> {
             );
         }
 
+        // An identity goes before anything else changes on its column:
+        // Postgres refuses DROP NOT NULL or SET DEFAULT on an identity column.
+        if oc.identity.is_some() && nc.identity.is_none() {
+            self.out.push(
+                Phase::AlterColumns,
+                Change::DropIdentity {
+                    table: tref.clone(),
+                    column: col.clone(),
+                },
+            );
+        }
         let old_ty = self.translate_type(&oc.ty);
         let recreated_usage = matches!(&nc.ty.base, BaseType::Enum(k) if self.recreated_enums.contains(k))
             && old_ty == nc.ty;
@@ -316,12 +327,8 @@ impl<'a> Differ<'a> {
                     },
                 );
             }
-            let sequence = (oc.ty.base.is_serial() && nc.ty.base.is_serial()).then(|| {
-                (
-                    derive_name(&nt.name, &[&col], NameKind::Sequence),
-                    to_sql.clone(),
-                )
-            });
+            let sequence = (oc.ty.base.is_serial() && nc.ty.base.is_serial())
+                .then(|| (sequence_name(&nt.name, &col), to_sql.clone()));
             self.out.push(
                 Phase::AlterColumns,
                 Change::AlterColumnType {
@@ -347,7 +354,7 @@ impl<'a> Differ<'a> {
             default_handled = true;
         }
         // serial <-> plain integer: the sequence comes or goes.
-        let seq = derive_name(&nt.name, &[&col], NameKind::Sequence);
+        let seq = sequence_name(&nt.name, &col);
         match (oc.ty.base.is_serial(), nc.ty.base.is_serial()) {
             (true, false) => {
                 // Not renamed with the table (it goes), so it has its old name.
@@ -356,7 +363,7 @@ impl<'a> Differ<'a> {
                     Change::DropSerial {
                         table: tref.clone(),
                         column: col.clone(),
-                        sequence: derive_name(&old_ref.name, &[&oc.name], NameKind::Sequence),
+                        sequence: sequence_name(&old_ref.name, &oc.name),
                     },
                 );
             }
@@ -448,13 +455,8 @@ impl<'a> Differ<'a> {
                     identity: i,
                 },
             ),
-            (Some(_), None) => self.out.push(
-                Phase::AlterColumns,
-                Change::DropIdentity {
-                    table: tref.clone(),
-                    column: col.clone(),
-                },
-            ),
+            // Dropped first, below.
+            (Some(_), None) => {}
             (Some(a), Some(b)) if a != b => self.out.push(
                 Phase::AlterColumns,
                 Change::SetIdentity {

@@ -372,7 +372,7 @@ fn build_column(
     };
 
     if ty.base.is_serial() || c.identity.is_some() {
-        let seq = derive_name(table, &[col], NameKind::Sequence);
+        let seq = crate::naming::sequence_name(table, col);
         ns.claim(
             &t.pg_schema,
             &seq,
