@@ -36,7 +36,6 @@ fn filled(p: &Project) -> TestDb {
 fn a_type_change_takes_its_conversion_back_from_the_schema() {
     let p = Project::new("downs_using");
     p.step(BEFORE);
-    // smallint -> interval counts as a narrowing for the guard (issue 13 reviews that).
     p.generate(
         &BEFORE.replace(
             "minutes: smallint",

@@ -124,3 +124,87 @@ fn a_table_renamed_to_a_long_name_keeps_sequences_a_fresh_build_would_have() {
         m.up
     );
 }
+
+/// The guard refuses only what a change can lose: these three are not refused.
+fn generates_without_refusal(before: &str, after: &str, rows: &str, label: &str) {
+    // `false`: no --allow-data-loss; up_and_down_on_rows panics if refused.
+    up_and_down_on_rows(label, before, after, rows, false);
+}
+
+#[test]
+fn a_type_change_with_using_is_the_authors_conversion_and_not_refused() {
+    let before = table("      at: bigint\n");
+    let after = table(
+        "      at: { type: timestamp, using: { up: \"to_timestamp(at) AT TIME ZONE 'UTC'\", down: \"extract(epoch from at)::bigint\" } }\n",
+    );
+    generates_without_refusal(
+        &before,
+        &after,
+        "INSERT INTO foobar (at) VALUES (0), (1700000000)",
+        "using_bigint_timestamp",
+    );
+}
+
+#[test]
+fn an_enum_column_becoming_a_varchar_its_labels_fit_is_not_refused() {
+    let before = format!(
+        "enums:\n  mood: [happy, sad]\n{}",
+        table("      mood: mood\n")
+    );
+    let after = format!(
+        "enums:\n  mood: [happy, sad]\n{}",
+        table("      mood: varchar(255)\n")
+    );
+    generates_without_refusal(
+        &before,
+        &after,
+        "INSERT INTO foobar (mood) VALUES ('happy'), ('sad')",
+        "enum_to_varchar",
+    );
+}
+
+#[test]
+fn a_value_no_column_uses_is_removed_without_refusal() {
+    let before = format!(
+        "enums:\n  mood: [happy, sad, meh]\n  unused: [a, b, c]\n{}",
+        table("      mood: mood\n")
+    );
+    let after = format!(
+        "enums:\n  mood: [happy, sad, meh]\n  unused: [a, c]\n{}",
+        table("      mood: mood\n")
+    );
+    generates_without_refusal(
+        &before,
+        &after,
+        "INSERT INTO foobar (mood) VALUES ('meh')",
+        "unused_value",
+    );
+}
+
+#[test]
+fn what_is_still_refused_says_what_is_lost_and_what_keeps_it() {
+    let p = schemac_tests::project::Project::new("refusals");
+    p.step(&format!(
+        "enums:\n  mood: [happy, sad, meh]\n{}",
+        table("      mood: mood\n      note: text\n")
+    ));
+    std::fs::write(
+        p.path().join("schema/app.yaml"),
+        format!(
+            "enums:\n  mood: [happy, sad]\n{}",
+            table("      mood: mood\n      note: varchar(3)\n")
+        ),
+    )
+    .unwrap();
+    let err = schemac::generate(p.path(), &schemac::GenerateOptions::default())
+        .expect_err("refused")
+        .to_string();
+    for part in [
+        "enum `mood` loses value `meh`, which rows of `foobar.mood` may hold",
+        "remap: { meh: ... }",
+        "column `foobar.note` changes from text to varchar(3): values longer than 3 characters are cut to 3",
+        "`using:`",
+    ] {
+        assert!(err.contains(part), "{part} in\n{err}");
+    }
+}

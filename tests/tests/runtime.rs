@@ -1,7 +1,7 @@
 //! Pools, executors and transactions against the real PostgreSQL.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use schemac_runtime::tokio_postgres::error::SqlState;

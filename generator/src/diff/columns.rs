@@ -301,16 +301,23 @@ impl<'a> Differ<'a> {
                     types::default_using(&col, &old_ty, &nc.ty, &to_sql)
                 }
             };
-            if !types::widens(&old_ty, &nc.ty, self.old, self.new) {
+            // A `using:` is the author's own conversion; the plain cast is
+            // refused only where it would cut or round values silently.
+            let lost = match self.data.using.contains_key(&key) {
+                true => None,
+                false => types::cast_loses(&old_ty, &nc.ty, self.old, self.new),
+            };
+            if let Some(lost) = lost {
                 self.losses.push(Loss {
                     what: format!(
-                        "column `{}.{col}` narrows from {} to {}: values that do not fit are lost or make the migration fail",
+                        "column `{}.{col}` changes from {} to {to_sql}: {lost}",
                         nt.name,
                         sql::sql_type(self.old, &oc.ty),
-                        to_sql
                     ),
                     place: place(),
-                    hint: Some("check the data first; `using:` on the column gives the conversion".into()),
+                    hint: Some(
+                        "to keep them, choose a type that holds every value, or say how values convert with `using:` on the column".into(),
+                    ),
                 });
             }
             // Postgres converts a default it can cast; only one it cannot is dropped and set again.

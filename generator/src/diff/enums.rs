@@ -165,27 +165,6 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        if !lost.is_empty() {
-            self.losses.push(Loss {
-                what: format!(
-                    "enum `{}` loses value{} {}: rows holding {} cannot be kept",
-                    ne.name,
-                    if lost.len() == 1 { "" } else { "s" },
-                    lost.iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    if lost.len() == 1 { "it" } else { "them" }
-                ),
-                place: LossPlace::Enum {
-                    name: ne.name.clone(),
-                },
-                hint: Some(format!(
-                    "say what those rows become with `remap: {{ {}: ... }}` on the enum",
-                    lost[0]
-                )),
-            });
-        }
         self.recreated_enums.insert(ne.name.clone());
         let mut usages = Vec::new();
         for nt in &self.new.tables {
@@ -208,6 +187,32 @@ impl<'a> Differ<'a> {
                     had_default: oc.default.is_some(),
                 });
             }
+        }
+        // Only rows can hold a value: an enum no column uses loses nothing.
+        if !lost.is_empty() && !usages.is_empty() {
+            self.losses.push(Loss {
+                what: format!(
+                    "enum `{}` loses value{} {}, which rows of {} may hold",
+                    ne.name,
+                    if lost.len() == 1 { "" } else { "s" },
+                    lost.iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    usages
+                        .iter()
+                        .map(|u| format!("`{}.{}`", u.table.name, u.column))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                place: LossPlace::Enum {
+                    name: ne.name.clone(),
+                },
+                hint: Some(format!(
+                    "to keep those rows, say which value they take with `remap: {{ {}: ... }}` on the enum",
+                    lost[0]
+                )),
+            });
         }
         self.out.push(
             Phase::RecreateEnums,

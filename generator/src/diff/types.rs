@@ -25,42 +25,74 @@ fn stored(b: &BaseType, schema: &Schema) -> BaseType {
     }
 }
 
-/// Whether every value of `from` survives as a value of `to`.
-pub fn widens(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) -> bool {
+/// What the plain cast from `from` to `to` (see [`default_using`]) loses
+/// without an error, if anything. A cast that fails on a value that does not
+/// fit (a bigint too big for an integer, text that is no number) loses
+/// nothing: the migration stops and rolls back. A cast that succeeds by
+/// cutting or rounding the value loses it.
+pub fn cast_loses(
+    from: &ColumnType,
+    to: &ColumnType,
+    old: &Schema,
+    new: &Schema,
+) -> Option<String> {
     if from.array != to.array {
-        return false;
+        return None;
     }
-    let (f, t) = (&from.base, &to.base);
-    // IDs and enums are judged by what Postgres stores.
-    let (f, t) = (stored(f, old), stored(t, new));
+    let (f, t) = (stored(&from.base, old), stored(&to.base, new));
     if f == t {
-        return true;
+        return None;
     }
+    // An explicit cast to a bounded string cuts what is longer.
+    if let BaseType::Varchar(Some(n)) | BaseType::Char(n) = t {
+        let longest = match &f {
+            BaseType::Varchar(Some(a)) | BaseType::Char(a) => Some(*a),
+            BaseType::Enum(k) => old.enum_type(k).map(|e| {
+                e.values
+                    .iter()
+                    .map(|v| v.chars().count() as u32)
+                    .max()
+                    .unwrap_or(0)
+            }),
+            BaseType::Boolean => Some(5),
+            b => integer_digits(b).map(|d| d + 1),
+        };
+        if longest.is_some_and(|l| l <= n) {
+            return None;
+        }
+        return Some(format!("values longer than {n} characters are cut to {n}"));
+    }
+    let scale = |b: &BaseType| match b {
+        BaseType::Numeric(Some((_, s))) => Some(s.unwrap_or(0)),
+        _ => None,
+    };
     match (&f, &t) {
-        (_, BaseType::Text | BaseType::Citext | BaseType::Varchar(None)) => {
-            !matches!(f, BaseType::Bytea)
+        (BaseType::Numeric(_) | BaseType::Real | BaseType::Double, b)
+            if integer_digits(b).is_some() =>
+        {
+            Some("fractions are rounded away".into())
         }
-        (a, b) if integer_digits(a).is_some() && integer_digits(b).is_some() => {
-            integer_digits(a) <= integer_digits(b)
+        (BaseType::Numeric(_) | BaseType::Real | BaseType::Double, BaseType::Numeric(Some(_)))
+            if scale(&f).is_none_or(|s| Some(s) > scale(&t)) =>
+        {
+            let s = scale(&t).unwrap_or(0);
+            Some(format!(
+                "digits past the {s} decimal place(s) of the new type are rounded away"
+            ))
         }
-        (a, BaseType::Numeric(None)) if integer_digits(a).is_some() => true,
-        (a, BaseType::Numeric(Some((p, s)))) if integer_digits(a).is_some() => {
-            integer_digits(a).is_some_and(|d| p - s.unwrap_or(0) >= d)
+        (BaseType::Double | BaseType::Numeric(_), BaseType::Real) => {
+            Some("digits beyond real's 6 significant ones are rounded away".into())
         }
-        (BaseType::Real, BaseType::Double) => true,
-        (BaseType::Numeric(Some(_)), BaseType::Numeric(None)) => true,
-        (BaseType::Numeric(Some((p1, s1))), BaseType::Numeric(Some((p2, s2)))) => {
-            let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
-            p2 - s2 >= p1 - s1 && s2 >= s1
+        (BaseType::Numeric(_), BaseType::Double) => {
+            Some("digits beyond double precision's 15 significant ones are rounded away".into())
         }
-        (BaseType::Varchar(Some(a)), BaseType::Varchar(Some(b))) => b >= a,
-        (BaseType::Char(a), BaseType::Varchar(Some(b))) => b >= a,
-        (BaseType::Char(a), BaseType::Char(b)) => b >= a,
-        (BaseType::Timestamp, BaseType::Timestamptz)
-        | (BaseType::Timestamptz, BaseType::Timestamp) => true,
-        (BaseType::Date, BaseType::Timestamp | BaseType::Timestamptz) => true,
-        (BaseType::Json, BaseType::Jsonb) | (BaseType::Jsonb, BaseType::Json) => true,
-        _ => false,
+        (BaseType::Timestamp | BaseType::Timestamptz, BaseType::Date) => {
+            Some("the time of day is dropped".into())
+        }
+        (BaseType::Timestamp | BaseType::Timestamptz | BaseType::Interval, BaseType::Time) => {
+            Some("all but the time of day is dropped".into())
+        }
+        _ => None,
     }
 }
 
