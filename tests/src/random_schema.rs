@@ -173,6 +173,19 @@ impl Spec {
         self.fresh += 1;
         format!("{prefix}{}", self.fresh)
     }
+
+    /// A fresh name, now and then one long enough (40 to 63 bytes) that the
+    /// names derived from it (sequences, keys, indexes) reach Postgres'
+    /// 63-byte limit.
+    fn fresh_maybe_long(&mut self, prefix: &str, rng: &mut Rng, percent: u64) -> String {
+        let name = self.fresh(prefix);
+        if !rng.chance(percent) {
+            return name;
+        }
+        let long = format!("{name}_with_a_name_that_runs_on_to_the_limit_of_postgres_names");
+        let len = (40 + rng.below(24)).min(long.len());
+        long[..len].trim_end_matches('_').to_string()
+    }
 }
 
 fn random_type(rng: &mut Rng, enums: usize) -> Ty {
@@ -259,7 +272,7 @@ pub fn base(seed: u64) -> Spec {
 }
 
 fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
-    let name = spec.fresh("t");
+    let name = spec.fresh_maybe_long("t", rng, 20);
     let pk = match rng.below(4) {
         0 => Pk::Serial,
         1 => Pk::BigSerial,
@@ -374,7 +387,7 @@ fn reference_column(name: String, in_base: bool, target: String, action: &'stati
 }
 
 fn random_column(spec: &mut Spec, rng: &mut Rng, in_base: bool, backfill_needed: bool) -> ColSpec {
-    let name = spec.fresh("c");
+    let name = spec.fresh_maybe_long("c", rng, 15);
     let ty = random_type(rng, spec.enums.len());
     // Values of a unique column differ from row to row; a default or a
     // backfill would give every existing row the same one.
@@ -388,13 +401,17 @@ fn random_column(spec: &mut Spec, rng: &mut Rng, in_base: bool, backfill_needed:
     let backfill = (backfill_needed && !nullable && default.is_none())
         .then(|| backfill_for(&ty, spec))
         .flatten();
+    // Now and then an integer column numbered by an identity of its own.
+    let identity = (ty.is_int() && !nullable && default.is_none() && backfill.is_none())
+        .then(|| rng.chance(20).then_some("by_default"))
+        .flatten();
     ColSpec {
         origin: in_base.then(|| name.clone()),
         name,
         ty,
         nullable,
         default,
-        identity: None,
+        identity,
         generated: None,
         references: None,
         unique,
@@ -465,7 +482,7 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
     let mut s = base.clone();
     let mut rng = Rng::new(seed ^ 0x5eed);
     for &(kind, a, b) in ops {
-        apply_op(&mut s, &mut rng, kind % 27, a as usize, b as usize);
+        apply_op(&mut s, &mut rng, kind % 28, a as usize, b as usize);
     }
     give_new_columns_a_value(&mut s);
     s
@@ -477,7 +494,7 @@ fn give_new_columns_a_value(s: &mut Spec) {
     let snapshot = s.clone();
     for t in &mut s.tables {
         for c in &mut t.columns {
-            if c.origin.is_some() || c.generated.is_some() {
+            if c.origin.is_some() || c.generated.is_some() || c.identity.is_some() {
                 continue;
             }
             // Every existing row would get the same default or backfill,
@@ -522,7 +539,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
             }
         }
         2 if nt > 0 => {
-            let new = s.fresh("renamed");
+            let new = s.fresh_maybe_long("renamed", rng, 30);
             let t = &mut s.tables[a % nt];
             let old = std::mem::replace(&mut t.name, new.clone());
             for t in &mut s.tables {
@@ -543,7 +560,7 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
             let c = random_column(s, rng, false, true);
             s.tables[a % nt].columns.push(c);
         }
-        5 | 6 | 7 | 8 | 9 | 21 if nt > 0 => {
+        5 | 6 | 7 | 8 | 9 | 21 | 27 if nt > 0 => {
             let t = a % nt;
             let plain: Vec<usize> = (0..s.tables[t].columns.len())
                 .filter(|i| {
@@ -783,6 +800,8 @@ fn edit_column(s: &mut Spec, rng: &mut Rng, t: usize, ci: usize, kind: u8) {
                 c.ty = w;
             }
         }
+        // An identity column stays NOT NULL and without a default (op 27 changes it).
+        8 | 9 if s.tables[t].columns[ci].identity.is_some() => {}
         8 if s.tables[t].pk_extra.as_deref() != Some(name.as_str()) => {
             let spec_snapshot = s.clone();
             let c = &mut s.tables[t].columns[ci];
@@ -805,6 +824,22 @@ fn edit_column(s: &mut Spec, rng: &mut Rng, t: usize, ci: usize, kind: u8) {
                 default_for(&ty, s, rng)
             };
             s.tables[t].columns[ci].default = d;
+        }
+        // An identity removed, put in place of a default, or added.
+        27 if s.tables[t].columns[ci].ty.is_int() => {
+            let spec_snapshot = s.clone();
+            let c = &mut s.tables[t].columns[ci];
+            if c.identity.is_some() {
+                c.identity = None;
+                c.nullable = rng.chance(50);
+            } else {
+                c.default = None;
+                c.identity = Some("by_default");
+                if c.nullable {
+                    c.nullable = false;
+                    c.backfill = backfill_for(&c.ty, &spec_snapshot);
+                }
+            }
         }
         21 => {
             let c = &mut s.tables[t].columns[ci];
@@ -1052,6 +1087,9 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
         }
         if let Some(d) = &c.default {
             parts.push(format!("default: {d}"));
+        }
+        if let Some(kind) = c.identity {
+            parts.push(format!("identity: {kind}"));
         }
         if let Some(g) = &c.generated {
             parts.push(format!("generated: '{g}'"));

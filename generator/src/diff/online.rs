@@ -185,6 +185,25 @@ impl<'a> Differ<'a> {
                 other => out.push((phase, other)),
             }
         }
+        // An identity needs its column NOT NULL first, which now comes at the end.
+        let late_not_null: Vec<(TableRef, String)> = out
+            .iter()
+            .filter_map(|(_, c)| match c {
+                Change::SetNotNull {
+                    table,
+                    column,
+                    via_check: Some(_),
+                } => Some((table.clone(), column.clone())),
+                _ => None,
+            })
+            .collect();
+        for (phase, change) in out.iter_mut() {
+            if let Change::AddIdentity { table, column, .. } = change {
+                if late_not_null.iter().any(|(t, c)| t == table && c == column) {
+                    *phase = Phase::FinishAttach;
+                }
+            }
+        }
         // An index Postgres keeps through the re-cast is not created again.
         out.retain(|(_, c)| match c {
             Change::CreateIndex { table, index, .. } => {

@@ -213,9 +213,11 @@ impl Change {
                         identity_sql(*identity)
                     )
                 ),
-                // Rows already there hold values the new sequence must not hand out again.
+                // Rows already there hold values the new sequence must not hand out
+                // again: it goes on after the largest (written so that a column at
+                // its type's maximum does not overflow the statement itself).
                 format!(
-                    "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(max({col}), 0) + 1, false) FROM {}",
+                    "SELECT setval(pg_get_serial_sequence({}, {}), GREATEST(max({col}), 1), COALESCE(max({col}) >= 1, false)) FROM {}",
                     string_literal(&table.sql()),
                     string_literal(column),
                     table.sql(),
@@ -272,7 +274,7 @@ impl Change {
                         )
                     ),
                     format!(
-                        "SELECT setval({}, COALESCE(max({col}), 0) + 1, false) FROM {}",
+                        "SELECT setval({}, GREATEST(max({col}), 1), COALESCE(max({col}) >= 1, false)) FROM {}",
                         string_literal(&seq),
                         table.sql(),
                         col = ident(column)
