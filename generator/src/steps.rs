@@ -79,7 +79,7 @@ pub(crate) fn steps_between(
         .map(|(from, to, renames, data, up)| {
             warnings.extend(up.warnings.iter().cloned());
             let inverse = renames.inverse();
-            let down_data = data.for_down();
+            let down_data = data.for_down(&renames);
             let mut down = diff::diff(&to, &from, &inverse, &down_data);
             if down.uses_added_enum_values() {
                 // A down migration is one file, so it cannot be split: rebuild those enums instead.

@@ -188,6 +188,20 @@ impl<'a> Differ<'a> {
                 });
             }
         }
+        // A down that removes a value the up added fails on the rows
+        // written with it since.
+        if self.data.down && !lost.is_empty() {
+            for u in &usages {
+                self.warnings.push(format!(
+                    "the down migration cannot keep rows of `{}.{}` that hold {} of enum `{}` (it removes {}): it fails while such rows exist; to make it work, edit the down to move them to a value that stays",
+                    u.table.name,
+                    u.column,
+                    lost.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+                    ne.name,
+                    if lost.len() == 1 { "it" } else { "them" }
+                ));
+            }
+        }
         // Only rows can hold a value: an enum no column uses loses nothing.
         if !lost.is_empty() && !usages.is_empty() {
             self.losses.push(Loss {

@@ -147,10 +147,23 @@ pub struct DataHints {
 }
 
 impl DataHints {
-    /// The hints for the down migration of the change these hints are for.
-    pub fn for_down(&self) -> DataHints {
+    /// The hints for the down migration of the change these hints are for
+    /// (`renames` are the up's). A value the up moved rows to with `remap`
+    /// and the down removes again moves them back: only they can hold it.
+    pub fn for_down(&self, renames: &Renames) -> DataHints {
+        let mut remap: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (key, pairs) in &self.remap {
+            let old_key = renames.enum_old_name(key).unwrap_or(key).to_string();
+            let back = remap.entry(old_key).or_default();
+            for (from, to) in pairs {
+                if !back.iter().any(|(f, _)| f == to) {
+                    back.push((to.clone(), from.clone()));
+                }
+            }
+        }
         DataHints {
             using: self.using_down.clone(),
+            remap,
             down: true,
             ..DataHints::default()
         }

@@ -118,10 +118,11 @@ impl<'a> Differ<'a> {
                         }
                         continue;
                     }
+                    // After the transaction, the index is where its table went.
                     out.push((
                         Phase::Concurrent,
                         Change::DropIndex {
-                            table,
+                            table: self.after_migration(&table),
                             name,
                             concurrently: true,
                         },
@@ -253,6 +254,16 @@ impl<'a> Differ<'a> {
                 via_check: Some(check),
             },
         ));
+    }
+
+    /// An old table under the name and schema it has once the migration ran.
+    fn after_migration(&self, table: &TableRef) -> TableRef {
+        self.old
+            .tables
+            .iter()
+            .position(|t| t.pg_schema == table.schema && t.name == table.name)
+            .and_then(|oi| self.new_index_of_old(oi))
+            .map_or_else(|| table.clone(), |ni| TableRef::of(&self.new.tables[ni]))
     }
 
     /// What an index rebuilt with an unchanged definition needs.
