@@ -2,6 +2,7 @@
 //! the catalog of a database as sorted, readable lines.
 
 pub mod catalog;
+pub mod pools;
 pub mod project;
 pub mod random_schema;
 pub mod roundtrip;

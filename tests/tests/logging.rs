@@ -6,19 +6,7 @@ use std::time::Duration;
 
 use schemac_runtime::{PoolConfig, Read, ReadWritePool, Write};
 use schemac_tests::TestDb;
-
-fn config(db: &TestDb) -> PoolConfig {
-    PoolConfig::new(db.url.clone()).application_name("rt_test")
-}
-
-async fn setup(pool: &ReadWritePool) {
-    pool.execute(
-        "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE)",
-        &[],
-    )
-    .await
-    .expect("create table");
-}
+use schemac_tests::pools::{config, create_items};
 
 /// Collects every log line, at every level, from every thread.
 #[derive(Clone, Default)]
@@ -143,7 +131,7 @@ fn every_statement_is_logged_with_its_duration_and_row_count() {
             .expect("runtime");
         rt.block_on(async {
             let pool = ReadWritePool::read_write(config(&db)).expect("pool");
-            setup(&pool).await;
+            create_items(&pool).await;
             let rows = pool
                 .query("SELECT generate_series(1, $1)", &[&3i32])
                 .await

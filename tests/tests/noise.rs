@@ -2,8 +2,8 @@
 //! and a table with rows is rewritten at most once per migration.
 
 use schemac::Outcome;
-use schemac_tests::project::Project;
-use schemac_tests::{TestDb, catalog, diff};
+use schemac_tests::TestDb;
+use schemac_tests::project::{Project, up_and_down_on_rows};
 
 /// Statements of a migration file, without the comments above them.
 fn statements(sql: &str) -> Vec<String> {
@@ -19,30 +19,10 @@ fn statements(sql: &str) -> Vec<String> {
         .collect()
 }
 
-/// Builds `before`, fills it with `rows`, applies the migration to `after`,
-/// and checks the result equals a fresh `after`. Returns the database.
+/// The change tried on filled tables, up and down (see `up_and_down_on_rows`);
+/// the database (at `before` again) and the up migration's text.
 fn migrate_filled(before: &str, after: &str, rows: &str) -> (TestDb, String) {
-    let p = Project::new("noise");
-    let init = p.step(before);
-    let m = p.step(after);
-    let mut db = TestDb::create("noise");
-    db.apply_migration(&init.up);
-    db.client.batch_execute(rows).expect("rows go in");
-    db.apply_migration(&m.up);
-    let fresh_project = Project::new("noise_fresh");
-    let fresh_init = fresh_project.step(after);
-    let mut fresh = TestDb::create("noise_fresh");
-    fresh.apply_migration(&fresh_init.up);
-    let migrated = catalog::without_column_positions(catalog::read(&mut db.client));
-    let expected = catalog::without_column_positions(catalog::read(&mut fresh.client));
-    assert!(
-        migrated == expected,
-        "migrated differs from fresh:\n{}\n--- migration ---\n{}",
-        diff(&expected.join("\n"), &migrated.join("\n")),
-        m.up
-    );
-    // The down runs on the rows too.
-    db.apply_migration(&m.down);
+    let (db, m) = up_and_down_on_rows("noise", before, after, rows, false);
     (db, m.up)
 }
 

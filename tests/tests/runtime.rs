@@ -9,20 +9,8 @@ use schemac_runtime::{
     Error, IsolationLevel, PoolConfig, Read, ReadOnlyPool, ReadWrite, ReadWritePool, RetryPolicy,
     SslMode, Transaction, TxOptions, Write,
 };
+use schemac_tests::pools::{config, create_items};
 use schemac_tests::{TestDb, tokio_runtime};
-
-fn config(db: &TestDb) -> PoolConfig {
-    PoolConfig::new(db.url.clone()).application_name("rt_test")
-}
-
-async fn setup(pool: &ReadWritePool) {
-    pool.execute(
-        "CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL UNIQUE)",
-        &[],
-    )
-    .await
-    .expect("create table");
-}
 
 async fn names(pool: &ReadWritePool) -> Vec<String> {
     pool.query("SELECT name FROM items ORDER BY name", &[])
@@ -42,7 +30,7 @@ fn read_only_pool_rejects_writes_and_keeps_rejecting_after_a_session_change() {
     let db = TestDb::create("rt_ro");
     tokio_runtime().block_on(async {
         let rw = ReadWritePool::read_write(config(&db)).expect("rw pool");
-        setup(&rw).await;
+        create_items(&rw).await;
         let ro = ReadOnlyPool::read_only(config(&db).max_size(1)).expect("ro pool");
 
         let error = ro
@@ -132,7 +120,7 @@ fn transactions_commit_roll_back_on_drop_and_nest_as_savepoints() {
     let db = TestDb::create("rt_tx");
     tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(config(&db).max_size(1)).expect("pool");
-        setup(&pool).await;
+        create_items(&pool).await;
         let insert = "INSERT INTO items (name) VALUES ($1)";
 
         // Dropped uncommitted: rolled back, and the connection comes back clean.
