@@ -258,12 +258,7 @@ impl<'a> Differ<'a> {
         {
             return true;
         }
-        let Some(ni) = self
-            .new
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == fk.ref_schema && t.name == fk.ref_table)
-        else {
+        let Some(ni) = self.new_table_index(&fk.ref_schema, &fk.ref_table) else {
             return false;
         };
         let target = &self.new.tables[ni];

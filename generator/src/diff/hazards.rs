@@ -6,6 +6,8 @@
 //! names a stable rule, which `-- hazard:` comments in the SQL, `generate`,
 //! `check` and `schemac lint` all use.
 
+use std::collections::HashMap;
+
 use schemac_schema::model::*;
 
 use super::types;
@@ -317,11 +319,7 @@ impl<'a> Differ<'a> {
     }
 
     fn new_column(&self, table: &TableRef, column: &str) -> Option<(usize, &'a Column)> {
-        let ni = self
-            .new
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == table.schema && t.name == table.name)?;
+        let ni = self.new_table_index(&table.schema, &table.name)?;
         Some((ni, self.new.tables[ni].column(column)?))
     }
 
@@ -370,56 +368,56 @@ impl<'a> Differ<'a> {
         !(plain && types::binary_coercible(&old_ty, &nc.ty, self.old, self.new))
     }
 
-    /// The loss this change causes, if it is one the guard knows.
-    fn loss_of(&self, change: &Change) -> Option<&super::Loss> {
-        self.losses.iter().find(|l| match (&l.place, change) {
-            (LossPlace::DroppedTable { schema, table }, Change::DropTable(r)) => {
-                &r.schema == schema && &r.name == table
-            }
-            (
+    /// The losses by the key of the change that causes each (see `change_key`).
+    pub(super) fn index_losses(&mut self) {
+        let mut index = HashMap::new();
+        for (i, l) in self.losses.iter().enumerate() {
+            let keys = match &l.place {
+                LossPlace::DroppedTable { schema, table } => vec![format!("t {schema}.{table}")],
+                // The drop names the table under its new name.
                 LossPlace::DroppedColumn {
                     schema,
                     table,
                     column,
-                },
-                Change::DropColumn {
-                    table: t,
-                    column: c,
-                },
-            ) => {
-                c == column
-                    && (t.name == *table
-                        || self.new_name_of(schema, table).as_deref() == Some(&t.name))
-            }
-            (
+                } => {
+                    let mut k = vec![format!("c {table}.{column}")];
+                    if let Some(new) = self.new_name_of(schema, table) {
+                        k.push(format!("c {new}.{column}"));
+                    }
+                    k
+                }
                 LossPlace::Column {
                     schema,
                     table,
                     column,
-                },
-                Change::AlterColumnType {
-                    table: t,
-                    column: c,
-                    ..
-                }
-                | Change::AddColumn {
-                    table: t,
-                    column: c,
-                    ..
-                },
-            ) => &t.schema == schema && &t.name == table && c == column,
-            (LossPlace::Enum { name }, Change::RecreateEnum { new, .. }) => &new.name == name,
-            _ => false,
-        })
+                } => vec![format!("x {schema}.{table}.{column}")],
+                LossPlace::Enum { name } => vec![format!("e {name}")],
+            };
+            for k in keys {
+                index.entry(k).or_insert(i);
+            }
+        }
+        self.loss_index = index;
+    }
+
+    /// The loss this change causes, if it is one the guard knows.
+    fn loss_of(&self, change: &Change) -> Option<&super::Loss> {
+        let key = match change {
+            Change::DropTable(r) => format!("t {}.{}", r.schema, r.name),
+            Change::DropColumn { table, column } => format!("c {}.{column}", table.name),
+            Change::AlterColumnType { table, column, .. }
+            | Change::AddColumn { table, column, .. } => {
+                format!("x {}.{}.{column}", table.schema, table.name)
+            }
+            Change::RecreateEnum { new, .. } => format!("e {}", new.name),
+            _ => return None,
+        };
+        self.loss_index.get(&key).map(|&i| &self.losses[i])
     }
 
     /// The name an old table has after this diff.
     fn new_name_of(&self, schema: &str, table: &str) -> Option<String> {
-        let oi = self
-            .old
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == schema && t.name == table)?;
+        let oi = self.old_table_index(schema, table)?;
         let ni = self.new_index_of_old(oi)?;
         Some(self.new.tables[ni].name.clone())
     }

@@ -170,7 +170,11 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         recreated_enums: HashSet::new(),
         added_values: Vec::new(),
         renamed_values: Vec::new(),
-        table_map: Vec::new(),
+        old_to_new: Vec::new(),
+        new_to_old: Vec::new(),
+        old_by_id: HashMap::new(),
+        new_by_id: HashMap::new(),
+        loss_index: HashMap::new(),
     };
     d.extensions_and_schemas();
     d.enums();
@@ -182,6 +186,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     }
     let (changes, parts): (Vec<Change>, Vec<Part>) =
         std::mem::take(&mut d.out).finish().into_iter().unzip();
+    d.index_losses();
     let hazards = changes.iter().map(|c| d.hazards_of(c)).collect();
     Diff {
         changes,
@@ -212,8 +217,14 @@ struct Differ<'a> {
     /// (new enum key, old label, new label) for values renamed in place:
     /// Postgres shows the new label in every stored expression that used it.
     renamed_values: Vec<(String, String, String)>,
-    /// (old table index, new table index) for matched tables.
-    table_map: Vec<(usize, usize)>,
+    /// Matched tables: the new position of each old table, and back.
+    old_to_new: Vec<Option<usize>>,
+    new_to_old: Vec<Option<usize>>,
+    /// Tables by schema and name, for lookups that would otherwise scan.
+    old_by_id: HashMap<TableId, usize>,
+    new_by_id: HashMap<TableId, usize>,
+    /// Each loss by the key of the change that causes it.
+    loss_index: HashMap<String, usize>,
 }
 
 /// Expressions compare with whitespace normalised: reformatting is not a change.

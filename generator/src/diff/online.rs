@@ -258,10 +258,7 @@ impl<'a> Differ<'a> {
 
     /// An old table under the name and schema it has once the migration ran.
     fn after_migration(&self, table: &TableRef) -> TableRef {
-        self.old
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == table.schema && t.name == table.name)
+        self.old_table_index(&table.schema, &table.name)
             .and_then(|oi| self.new_index_of_old(oi))
             .map_or_else(|| table.clone(), |ni| TableRef::of(&self.new.tables[ni]))
     }

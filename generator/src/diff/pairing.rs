@@ -1,7 +1,7 @@
 //! Pairing old and new objects: tables by rename hint, schema and name;
 //! columns by hint or name; old definitions translated into new names.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use schemac_schema::model::*;
 
@@ -34,79 +34,102 @@ impl<'a> Differ<'a> {
     }
 
     pub(super) fn match_tables(&mut self) {
-        let mut used_old: HashSet<usize> = HashSet::new();
-        let mut pairs = Vec::new();
+        let id_of = |t: &Table| TableId::of(t);
+        self.old_by_id = self
+            .old
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (id_of(t), i))
+            .collect();
+        self.new_by_id = self
+            .new
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (id_of(t), i))
+            .collect();
+        let mut old_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in self.old.tables.iter().enumerate() {
+            old_by_name.entry(t.name.as_str()).or_default().push(i);
+        }
+        self.old_to_new = vec![None; self.old.tables.len()];
+        self.new_to_old = vec![None; self.new.tables.len()];
         // Renames first, then the same schema and name, then the same name in another schema.
         for (ni, nt) in self.new.tables.iter().enumerate() {
-            if let Some(old_id) = self.renames.table_old_id(&TableId::of(nt)) {
-                if let Some(oi) = self
-                    .old
-                    .tables
-                    .iter()
-                    .position(|t| t.pg_schema == old_id.schema && t.name == old_id.name)
-                {
-                    used_old.insert(oi);
-                    pairs.push((oi, ni));
+            let Some(old_id) = self.renames.table_old_id(&TableId::of(nt)) else {
+                continue;
+            };
+            if let Some(&oi) = self.old_by_id.get(old_id) {
+                self.pair_tables(oi, ni);
+            }
+        }
+        for (ni, nt) in self.new.tables.iter().enumerate() {
+            if self.new_to_old[ni].is_some() {
+                continue;
+            }
+            if let Some(&oi) = self.old_by_id.get(&TableId::of(nt)) {
+                if self.old_to_new[oi].is_none() {
+                    self.pair_tables(oi, ni);
                 }
             }
         }
         for (ni, nt) in self.new.tables.iter().enumerate() {
-            if pairs.iter().any(|(_, n)| *n == ni) {
+            if self.new_to_old[ni].is_some() {
                 continue;
             }
-            if let Some(oi) = self.old.tables.iter().enumerate().position(|(i, t)| {
-                !used_old.contains(&i) && t.pg_schema == nt.pg_schema && t.name == nt.name
-            }) {
-                used_old.insert(oi);
-                pairs.push((oi, ni));
-            }
-        }
-        for (ni, nt) in self.new.tables.iter().enumerate() {
-            if pairs.iter().any(|(_, n)| *n == ni) {
-                continue;
-            }
-            let candidates: Vec<usize> = self
-                .old
-                .tables
-                .iter()
-                .enumerate()
-                .filter(|(i, t)| !used_old.contains(i) && t.name == nt.name)
-                .map(|(i, _)| i)
+            let candidates: Vec<usize> = old_by_name
+                .get(nt.name.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&oi| self.old_to_new[oi].is_none())
                 .collect();
             if let [oi] = candidates.as_slice() {
-                used_old.insert(*oi);
-                pairs.push((*oi, ni));
+                self.pair_tables(*oi, ni);
             }
         }
-        pairs.sort_by_key(|(_, n)| *n);
-        self.table_map = pairs;
+    }
+
+    fn pair_tables(&mut self, oi: usize, ni: usize) {
+        self.old_to_new[oi] = Some(ni);
+        self.new_to_old[ni] = Some(oi);
     }
 
     pub(super) fn new_index_of_old(&self, oi: usize) -> Option<usize> {
-        self.table_map
-            .iter()
-            .find(|(o, _)| *o == oi)
-            .map(|(_, n)| *n)
+        self.old_to_new.get(oi).copied().flatten()
     }
 
     pub(super) fn old_index_of_new(&self, ni: usize) -> Option<usize> {
-        self.table_map
-            .iter()
-            .find(|(_, n)| *n == ni)
-            .map(|(o, _)| *o)
+        self.new_to_old.get(ni).copied().flatten()
+    }
+
+    /// The position of a table of the new schema.
+    pub(super) fn new_table_index(&self, schema: &str, name: &str) -> Option<usize> {
+        self.new_by_id
+            .get(&TableId {
+                schema: schema.to_string(),
+                name: name.to_string(),
+            })
+            .copied()
+    }
+
+    /// The position of a table of the old schema.
+    pub(super) fn old_table_index(&self, schema: &str, name: &str) -> Option<usize> {
+        self.old_by_id
+            .get(&TableId {
+                schema: schema.to_string(),
+                name: name.to_string(),
+            })
+            .copied()
     }
 
     /// Whether `t` (by its name once the migration ran) exists before it.
     pub(super) fn existed(&self, t: &TableRef) -> bool {
-        let by_new = self
-            .new
-            .tables
-            .iter()
-            .position(|n| n.pg_schema == t.schema && n.name == t.name);
-        match by_new {
+        match self.new_table_index(&t.schema, &t.name) {
             Some(ni) => self.old_index_of_new(ni).is_some(),
             // Not in the new schema: a name from before the migration.
-            None => self.old.table(&t.schema, &t.name).is_some(),
+            None => self.old_table_index(&t.schema, &t.name).is_some(),
         }
     }
 
@@ -157,11 +180,7 @@ impl<'a> Differ<'a> {
 
     pub(super) fn translate_fk(&self, oi: usize, fk: &ForeignKey) -> Option<ForeignKey> {
         let columns = self.translate_columns(oi, &fk.columns)?;
-        let ref_oi = self
-            .old
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == fk.ref_schema && t.name == fk.ref_table)?;
+        let ref_oi = self.old_table_index(&fk.ref_schema, &fk.ref_table)?;
         let ref_ni = self.new_index_of_old(ref_oi)?;
         let target = &self.new.tables[ref_ni];
         let ref_columns = self.translate_columns(ref_oi, &fk.ref_columns)?;

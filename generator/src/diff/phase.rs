@@ -89,17 +89,12 @@ impl Out {
                     | Phase::DropColumns
             )
         };
-        let mut tables: Vec<(String, String)> = Vec::new();
+        let mut tables: std::collections::HashMap<(String, String), usize> =
+            std::collections::HashMap::new();
         let mut rank = |c: &Change| -> usize {
             let Some(t) = c.table() else { return 0 };
-            let key = (t.schema, t.name);
-            match tables.iter().position(|k| *k == key) {
-                Some(i) => i,
-                None => {
-                    tables.push(key);
-                    tables.len() - 1
-                }
-            }
+            let next = tables.len();
+            *tables.entry((t.schema, t.name)).or_insert(next)
         };
         let ranks: Vec<usize> = self.items.iter().map(|(_, _, c)| rank(c)).collect();
         let mut order: Vec<usize> = (0..self.items.len()).collect();

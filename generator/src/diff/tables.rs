@@ -47,11 +47,7 @@ impl<'a> Differ<'a> {
         for &oi in &dropped {
             let ot = &self.old.tables[oi];
             for fk in &ot.foreign_keys {
-                let target = self
-                    .old
-                    .tables
-                    .iter()
-                    .position(|t| t.pg_schema == fk.ref_schema && t.name == fk.ref_table);
+                let target = self.old_table_index(&fk.ref_schema, &fk.ref_table);
                 let to_dropped = target.is_some_and(|t| dropped.contains(&t));
                 // A key into a table that stays goes first: the key it leans
                 // on may be rebuilt before this table is dropped.
@@ -317,6 +313,10 @@ fn drop_order<'t>(tables: &'t [Table], dropped: &[usize]) -> (Vec<usize>, Vec<(u
         Done,
     }
     let mut marks = vec![Mark::New; tables.len()];
+    let by_name: std::collections::HashMap<(&str, &str), usize> = dropped
+        .iter()
+        .map(|&i| ((tables[i].pg_schema.as_str(), tables[i].name.as_str()), i))
+        .collect();
     let mut post = Vec::new();
     let mut cycle_fks = Vec::new();
     // Depth first along foreign keys, without recursion: (table, next fk to follow).
@@ -335,11 +335,7 @@ fn drop_order<'t>(tables: &'t [Table], dropped: &[usize]) -> (Vec<usize>, Vec<(u
             }
             stack.push((t, next + 1));
             let fk = &fks[next];
-            let Some(u) = dropped
-                .iter()
-                .copied()
-                .find(|&u| tables[u].pg_schema == fk.ref_schema && tables[u].name == fk.ref_table)
-            else {
+            let Some(&u) = by_name.get(&(fk.ref_schema.as_str(), fk.ref_table.as_str())) else {
                 continue;
             };
             match marks[u] {
