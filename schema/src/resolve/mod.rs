@@ -111,32 +111,24 @@ pub(crate) struct Db<'a> {
     pub enum_spans: HashMap<String, Span>,
     pub extensions: Vec<(String, Span)>,
     pub tables: Vec<WorkTable<'a>>,
+    /// Table name -> positions in `tables` (one per pg_schema holding it).
+    pub table_positions: HashMap<String, Vec<usize>>,
 }
 
 impl Db<'_> {
     /// Finds a table: in `schema` if given, else in `from_schema`, else the
     /// only table of that name in any schema.
     pub fn find_table(&self, schema: Option<&str>, name: &str, from_schema: &str) -> Option<usize> {
+        let named = self.table_positions.get(name).map_or(&[][..], Vec::as_slice);
+        let in_schema = |s: &str| named.iter().copied().find(|&i| self.tables[i].pg_schema == s);
         if let Some(s) = schema {
-            return self
-                .tables
-                .iter()
-                .position(|t| t.pg_schema == s && t.def.name.value == name);
+            return in_schema(s);
         }
-        if let Some(i) = self
-            .tables
-            .iter()
-            .position(|t| t.pg_schema == from_schema && t.def.name.value == name)
-        {
+        if let Some(i) = in_schema(from_schema) {
             return Some(i);
         }
-        let mut matches = self
-            .tables
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.def.name.value == name);
-        match (matches.next(), matches.next()) {
-            (Some((i, _)), None) => Some(i),
+        match named {
+            [i] => Some(*i),
             _ => None,
         }
     }
@@ -182,6 +174,7 @@ fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -> Db<'a> {
         enum_spans: HashMap::new(),
         extensions: Vec::new(),
         tables: Vec::new(),
+        table_positions: HashMap::new(),
     };
 
     // Names defined twice, within or across files, are errors naming both places.
@@ -257,6 +250,10 @@ fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -> Db<'a> {
     };
     for (def, pg_schema) in table_files {
         let table = collect_table(def, pg_schema, &db, &mut expander, diags);
+        db.table_positions
+            .entry(table.def.name.value.clone())
+            .or_default()
+            .push(db.tables.len());
         db.tables.push(table);
     }
     // Mixins no table uses still get their cycles and references checked.
