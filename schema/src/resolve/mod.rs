@@ -119,8 +119,16 @@ impl Db<'_> {
     /// Finds a table: in `schema` if given, else in `from_schema`, else the
     /// only table of that name in any schema.
     pub fn find_table(&self, schema: Option<&str>, name: &str, from_schema: &str) -> Option<usize> {
-        let named = self.table_positions.get(name).map_or(&[][..], Vec::as_slice);
-        let in_schema = |s: &str| named.iter().copied().find(|&i| self.tables[i].pg_schema == s);
+        let named = self
+            .table_positions
+            .get(name)
+            .map_or(&[][..], Vec::as_slice);
+        let in_schema = |s: &str| {
+            named
+                .iter()
+                .copied()
+                .find(|&i| self.tables[i].pg_schema == s)
+        };
         if let Some(s) = schema {
             return in_schema(s);
         }
