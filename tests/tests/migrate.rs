@@ -365,6 +365,51 @@ fn a_non_transactional_migration_runs_and_its_invalid_leftover_is_dropped_before
     assert_eq!(gone, None);
 }
 
+/// Safe mode writes `IF NOT EXISTS` builds of indexes on tables in any
+/// schema: a failed one's invalid leftover must be found in its table's
+/// schema, or the retry would skip the build and leave the index invalid.
+#[test]
+fn an_invalid_leftover_in_another_schema_is_dropped_before_a_retry() {
+    let mut db = TestDb::create("mig_notx_schema");
+    let dir = TempDir::new("mig-notx-schema");
+    write_dir(
+        dir.path(),
+        &[
+            (
+                "0000_init",
+                "CREATE SCHEMA audit;\n--> statement-breakpoint\nCREATE TABLE audit.t (v int);\n--> statement-breakpoint\nINSERT INTO audit.t VALUES (1), (1);",
+                "DROP SCHEMA audit CASCADE;",
+            ),
+            (
+                "0001_unique_v",
+                "-- schemac:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"t_v_key\" ON \"audit\".\"t\" (\"v\");",
+                "-- schemac:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS \"audit\".\"t_v_key\";",
+            ),
+        ],
+    );
+    let rt = tokio_runtime();
+    let set = MigrationSet::load(dir.path()).expect("load");
+    rt.block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect_err("duplicate values");
+    db.client
+        .batch_execute("DELETE FROM audit.t WHERE ctid <> (SELECT min(ctid) FROM audit.t)")
+        .expect("dedupe");
+    rt.block_on(migrator(&db).run(&set, &mut |_| {}))
+        .expect("the retry drops the leftover and builds the index");
+    let valid: bool = db
+        .client
+        .query_one(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'audit.t_v_key'::regclass",
+            &[],
+        )
+        .expect("index")
+        .get(0);
+    assert!(
+        valid,
+        "the retry kept the invalid leftover instead of building the index"
+    );
+}
+
 #[test]
 fn down_reverts_the_last_migrations_and_order_is_enforced() {
     let mut db = TestDb::create("mig_down");

@@ -159,8 +159,10 @@ async fn drop_invalid_leftover(client: &Client, sql: &str) -> Result<(), Error> 
     Ok(())
 }
 
-/// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name ...`,
-/// as written (quotes kept, for `to_regclass`).
+/// The index name of `CREATE [UNIQUE] INDEX CONCURRENTLY [IF NOT EXISTS] name
+/// ON [ONLY] table ...`, as written (quotes kept, for `to_regclass`). An
+/// index lives in its table's schema, which the name cannot say: the schema
+/// of a qualified table is put in front of it.
 fn concurrent_index_name(sql: &str) -> Option<String> {
     let code: String = sql
         .lines()
@@ -185,7 +187,30 @@ fn concurrent_index_name(sql: &str) -> Option<String> {
     if name.eq_ignore_ascii_case("ON") {
         return None; // unnamed: Postgres picks a fresh name, nothing collides
     }
-    Some(name.to_owned())
+    if !expect("ON", &mut words) {
+        return Some(name.to_owned());
+    }
+    expect("ONLY", &mut words);
+    let schema = words.next().and_then(schema_of);
+    Some(match schema {
+        Some(schema) if schema_of(name).is_none() => format!("{schema}.{name}"),
+        _ => name.to_owned(),
+    })
+}
+
+/// The schema part of a qualified name as written (`"audit"."log"` gives
+/// `"audit"`, `audit.log` gives `audit`), if it has one.
+fn schema_of(qualified: &str) -> Option<&str> {
+    let mut quoted = false;
+    for (i, c) in qualified.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => return Some(&qualified[..i]),
+            '(' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A database error as one line: message, detail and hint.
@@ -223,6 +248,18 @@ mod tests {
             Some("\"s\".\"Ix\"")
         );
         assert_eq!(concurrent_index_name("CREATE INDEX ix ON t (a)"), None);
+        // The index lives in its table's schema.
+        assert_eq!(
+            concurrent_index_name(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"ix\" ON \"audit\".\"log\" (\"a\")"
+            )
+            .as_deref(),
+            Some("\"audit\".\"ix\"")
+        );
+        assert_eq!(
+            concurrent_index_name("CREATE INDEX CONCURRENTLY ix ON ONLY \"a.b\" (c)").as_deref(),
+            Some("ix")
+        );
         assert_eq!(
             concurrent_index_name("CREATE INDEX CONCURRENTLY ON t (a)"),
             None
