@@ -122,7 +122,9 @@ impl Diff {
 
     /// The statements of one part, with their hazards.
     pub fn annotated_part(&self, part: Part) -> Vec<(String, Vec<&Hazard>)> {
-        let all: Vec<(Statement, Option<(usize, usize)>)> = self
+        // Each statement is tagged with its change, its place in the change,
+        // and whether it is the change's last.
+        let all: Vec<(Statement, (usize, usize, bool))> = self
             .changes
             .iter()
             .enumerate()
@@ -133,17 +135,18 @@ impl Diff {
                 statements
                     .into_iter()
                     .enumerate()
-                    .map(move |(k, s)| (s, Some((i, k.min(last)))))
+                    .map(move |(k, s)| (s, (i, k, k == last)))
             })
             .collect();
         statement::render(&all)
             .into_iter()
             .map(|(sql, tags)| {
                 let mut hazards: Vec<&Hazard> = Vec::new();
-                for &(i, k) in &tags {
-                    let last = self.changes[i].statements().len().saturating_sub(1);
-                    for h in &self.hazards[i] {
-                        if h.statement.min(last) == k && !hazards.contains(&h) {
+                for &(i, k, last) in &tags {
+                    // A hazard past the last statement goes with the last.
+                    let here = |h: &Hazard| h.statement == k || (last && h.statement > k);
+                    for h in self.hazards[i].iter().filter(|h| here(h)) {
+                        if !hazards.contains(&h) {
                             hazards.push(h);
                         }
                     }

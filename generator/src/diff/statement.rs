@@ -56,17 +56,17 @@ pub(super) use stmts;
 
 /// The SQL of `statements`, with each run of actions on one table joined
 /// into one `ALTER TABLE`, one action per line; each statement comes with
-/// the tags (`Some`) of the statements that went into it.
-pub fn render<T: Copy>(statements: &[(Statement, Option<T>)]) -> Vec<(String, Vec<T>)> {
+/// the tags of the statements that went into it.
+pub fn render<T: Copy>(statements: &[(Statement, T)]) -> Vec<(String, Vec<T>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < statements.len() {
         let (Statement::Alter { table, .. }, _) = &statements[i] else {
-            out.push((statements[i].0.sql(), statements[i].1.into_iter().collect()));
+            out.push((statements[i].0.sql(), vec![statements[i].1]));
             i += 1;
             continue;
         };
-        let run: Vec<(&str, Option<T>)> = statements[i..]
+        let run: Vec<(&str, T)> = statements[i..]
             .iter()
             .map_while(|(s, tag)| match s {
                 Statement::Alter { table: t, action } if t == table => {
@@ -76,7 +76,7 @@ pub fn render<T: Copy>(statements: &[(Statement, Option<T>)]) -> Vec<(String, Ve
             })
             .collect();
         i += run.len();
-        let tags: Vec<T> = run.iter().filter_map(|(_, t)| *t).collect();
+        let tags: Vec<T> = run.iter().map(|(_, t)| *t).collect();
         let actions: Vec<&str> = run.iter().map(|(a, _)| *a).collect();
         let sql = if let [one] = actions.as_slice() {
             format!("ALTER TABLE {table} {one}")
