@@ -368,7 +368,8 @@ impl<'a> Differ<'a> {
         !(plain && types::binary_coercible(&old_ty, &nc.ty, self.old, self.new))
     }
 
-    /// The losses by the key of the change that causes each (see `change_key`).
+    /// The losses by the key of the change that causes each (the keys
+    /// `loss_of` makes from a change).
     pub(super) fn index_losses(&mut self) {
         let mut index = HashMap::new();
         for (i, l) in self.losses.iter().enumerate() {

@@ -16,6 +16,8 @@
 //! A foreign key that references such a key can only be added once the key
 //! is there, at the very end: it is then validated as it is added.
 
+use std::collections::HashSet;
+
 use schemac_schema::model::*;
 use schemac_schema::naming::{NameKind, derive_name};
 
@@ -28,7 +30,7 @@ impl<'a> Differ<'a> {
         let items = std::mem::take(&mut self.out.items);
         let mut out: Vec<(Phase, Change)> = Vec::new();
         // Indexes dropped and created again under the same name.
-        let recreated: Vec<String> = items
+        let recreated: HashSet<String> = items
             .iter()
             .filter_map(|(_, _, c)| match c {
                 Change::CreateIndex { index, table, .. } => {
@@ -45,7 +47,7 @@ impl<'a> Differ<'a> {
                 _ => None,
             })
             .collect();
-        let mut kept_indexes: Vec<String> = Vec::new();
+        let mut kept_indexes: HashSet<String> = HashSet::new();
         for (phase, _, change) in items {
             match change {
                 // Added without NOT NULL, filled, then NOT NULL through a check (below).
@@ -106,7 +108,9 @@ impl<'a> Differ<'a> {
                         // predicate naming the old type's labels must go first.
                         match self.rebuild_needs(&table, &name, &dropped_columns) {
                             Rebuild::Dropped => {}
-                            Rebuild::Kept => kept_indexes.push(key),
+                            Rebuild::Kept => {
+                                kept_indexes.insert(key);
+                            }
                             Rebuild::DropFirst => out.push((
                                 phase,
                                 Change::DropIndex {
@@ -372,15 +376,17 @@ impl<'a> Differ<'a> {
     /// The old table's index of this name, with the old table's position.
     /// `table` is the table under its old or its new name.
     fn old_index(&self, table: &TableRef, name: &str) -> Option<(usize, &'a Index)> {
-        self.old.tables.iter().enumerate().find_map(|(oi, t)| {
-            let same_table = t.pg_schema == table.schema
-                && (t.name == table.name
-                    || self
-                        .new_index_of_old(oi)
-                        .is_some_and(|ni| self.new.tables[ni].name == table.name));
-            let ix = t.indexes.iter().find(|i| i.name == name)?;
-            same_table.then_some((oi, ix))
-        })
+        let oi = self
+            .old_table_index(&table.schema, &table.name)
+            .or_else(|| {
+                let ni = self.new_table_index(&table.schema, &table.name)?;
+                self.old_index_of_new(ni)
+            })?;
+        let ix = self.old.tables[oi]
+            .indexes
+            .iter()
+            .find(|i| i.name == name)?;
+        Some((oi, ix))
     }
 }
 
