@@ -9,12 +9,25 @@ use schemac_schema::compile_project;
 use crate::diff::{self, describe, renames_from_hints};
 use crate::generate::{GenerateError, rust_files, usable};
 use crate::journal::sha256_hex;
+use crate::lint::Finding;
 use crate::migrations::{MigrationDir, idx_text};
 
 /// What `check` found wrong, per database; empty when all is well.
 pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, GenerateError> {
+    Ok(check_with_hazards(root, database)?.0)
+}
+
+/// [`check`], and the hazards of the newest migrations (which it reports
+/// without failing), from one compilation of the project.
+pub fn check_with_hazards(
+    root: &Path,
+    database: Option<&str>,
+) -> Result<(Vec<String>, Vec<Finding>), GenerateError> {
     let compiled = compile_project(root);
     let config = usable(&compiled)?;
+    // Hazards are shown, not checked: a file they cannot be read from is
+    // one of the problems the check itself reports (missing, unreadable).
+    let hazards = crate::lint::findings(root, config, database, None, None).unwrap_or_default();
     let mut problems = Vec::new();
     for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
         if database.is_some_and(|d| d != db.name) {
@@ -51,7 +64,7 @@ pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, Generat
             ));
         }
     }
-    Ok(problems)
+    Ok((problems, hazards))
 }
 
 /// Entries in order, each starting from the snapshot the previous one ended with.

@@ -15,6 +15,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use schemac_schema::Config;
+
 use crate::diff::{Hazard, Rule};
 use crate::generate::{GenerateError, migration_position, usable};
 use crate::migrations::MigrationDir;
@@ -99,7 +101,17 @@ pub fn lint(
     to: Option<&str>,
 ) -> Result<Vec<Finding>, GenerateError> {
     let compiled = schemac_schema::compile_project(root);
-    let config = usable(&compiled)?;
+    findings(root, usable(&compiled)?, database, from, to)
+}
+
+/// [`lint`] for a project already compiled.
+pub(crate) fn findings(
+    root: &Path,
+    config: &Config,
+    database: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<Finding>, GenerateError> {
     let mut out = Vec::new();
     for db in &config.databases {
         if database.is_some_and(|d| d != db.name) {

@@ -294,14 +294,13 @@ fn run_lint(
 }
 
 fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
-    let hazards = schemac::lint::lint(root, db, None, None)?;
+    let (problems, hazards) = schemac::check::check_with_hazards(root, db)?;
     if !hazards.is_empty() {
         eprint!(
             "hazards of the newest migrations (not failures; `schemac lint --deny RULE` makes them one):\n{}",
             indent(&schemac::lint::render_text(&hazards))
         );
     }
-    let problems = schemac::check::check(root, db)?;
     if problems.is_empty() {
         println!(
             "ok: the migrations cover the schema, the chain is whole and no migration was edited"

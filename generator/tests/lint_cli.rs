@@ -288,3 +288,24 @@ fn a_lock_timeout_that_is_not_a_duration_is_an_error_in_schemac_toml() {
     );
     assert!(!p.0.join("migrations").exists(), "nothing written");
 }
+
+#[test]
+fn check_reports_a_missing_migration_file_though_its_hazards_cannot_be_read() {
+    let p = Project::new("missing");
+    p.generate(BASE);
+    p.generate(&BASE.replace("age: integer", "age: bigint"));
+    let sql = std::fs::read_dir(p.0.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("0001_") && !name.ends_with(".down.sql")
+        })
+        .expect("the second migration");
+    std::fs::remove_file(&sql).unwrap();
+    let out = p.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is missing (the journal lists 0001_"), "{err}");
+}
