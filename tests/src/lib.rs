@@ -70,8 +70,17 @@ impl TestDb {
     }
 
     /// Runs a migration file the way the runner will: statement by statement,
-    /// split on the breakpoint marker, inside one transaction.
+    /// split on the breakpoint marker, inside one transaction, or outside any
+    /// when the file is marked no-transaction.
     pub fn apply_migration(&mut self, sql: &str) {
+        if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
+            for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
+                self.client
+                    .batch_execute(stmt)
+                    .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
+            }
+            return;
+        }
         let mut tx = self.client.transaction().expect("begin");
         for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
             if stmt.trim().is_empty() {

@@ -103,25 +103,6 @@ fn matches_golden(safe: bool, golden: &str) {
     );
 }
 
-/// Runs a migration file as the runner does: in one transaction, or
-/// statement by statement when it is marked no-transaction.
-fn run(db: &mut TestDb, sql: &str) {
-    if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
-        for stmt in sql.split(schemac::sql::BREAKPOINT) {
-            db.client
-                .batch_execute(stmt)
-                .unwrap_or_else(|e| panic!("{e:?}\n{stmt}"));
-        }
-        return;
-    }
-    let mut tx = db.client.transaction().unwrap();
-    for stmt in sql.split(schemac::sql::BREAKPOINT) {
-        tx.batch_execute(stmt)
-            .unwrap_or_else(|e| panic!("{e:?}\n{stmt}"));
-    }
-    tx.commit().unwrap();
-}
-
 fn one(db: &mut TestDb, q: &str) -> String {
     db.client
         .query_one(q, &[])
@@ -147,10 +128,7 @@ fn data_survives(safe: bool) {
             .unwrap();
     let mut db = TestDb::create("evolution");
     for (i, e) in journal.entries.iter().enumerate() {
-        run(
-            &mut db,
-            &std::fs::read_to_string(dir.join(format!("{}.sql", e.tag))).unwrap(),
-        );
+        db.apply_migration(&std::fs::read_to_string(dir.join(format!("{}.sql", e.tag))).unwrap());
         if i == 0 {
             db.client
                 .batch_execute(
@@ -217,10 +195,9 @@ fn data_survives(safe: bool) {
     )
     .unwrap();
     let mut fresh = TestDb::create("evolution_fresh");
-    run(
-        &mut fresh,
-        &schemac::sql::join_statements(&schemac::sql::create_schema(&final_schema)),
-    );
+    fresh.apply_migration(&schemac::sql::join_statements(
+        &schemac::sql::create_schema(&final_schema),
+    ));
     let migrated = catalog::without_column_positions(catalog::read(&mut db.client));
     let expected = catalog::without_column_positions(catalog::read(&mut fresh.client));
     assert!(
@@ -233,14 +210,12 @@ fn data_survives(safe: bool) {
     // filled tables, the first migration's state comes back with the rows
     // it had (under their old names and types), and the last down leaves nothing.
     for e in journal.entries.iter().skip(1).rev() {
-        run(
-            &mut db,
+        db.apply_migration(
             &std::fs::read_to_string(dir.join(format!("{}.down.sql", e.tag))).unwrap(),
         );
     }
     let mut init_only = TestDb::create("evolution_init");
-    run(
-        &mut init_only,
+    init_only.apply_migration(
         &std::fs::read_to_string(dir.join(format!("{}.sql", journal.entries[0].tag))).unwrap(),
     );
     let downed = catalog::without_column_positions(catalog::read(&mut db.client));
@@ -270,8 +245,7 @@ fn data_survives(safe: bool) {
         ),
         "1"
     );
-    run(
-        &mut db,
+    db.apply_migration(
         &std::fs::read_to_string(dir.join(format!("{}.down.sql", journal.entries[0].tag))).unwrap(),
     );
     let left = catalog::read(&mut db.client);
