@@ -94,6 +94,14 @@ fn table_rewrite_fires_exactly_when_postgres_rewrites() {
         let before = relfilenode(&mut db);
         db.apply_migration(&m.up);
         let rewritten = relfilenode(&mut db) != before;
+        // And back, with the rows still there.
+        db.apply_migration(&m.down);
+        let back: i64 = db
+            .client
+            .query_one("SELECT count(*) FROM t", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(back, 100, "{what}: the rows came back down");
         if says_rewrite != rewritten {
             wrong.push(format!(
                 "{what}: Postgres {} the table, the rule {}\n{}",
