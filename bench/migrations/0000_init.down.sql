@@ -1,0 +1,3 @@
+DROP TABLE "public"."notes";
+--> statement-breakpoint
+DROP TABLE "public"."items";
