@@ -43,7 +43,14 @@ struct HandNote {
 }
 
 fn schemac_pool(url: &str, size: Option<usize>, ssl: Option<SslMode>) -> ReadOnlyPool {
-    let mut config = PoolConfig::new(url);
+    schemac_pool_with(PoolConfig::new(url), size, ssl)
+}
+
+fn schemac_pool_with(
+    mut config: PoolConfig,
+    size: Option<usize>,
+    ssl: Option<SslMode>,
+) -> ReadOnlyPool {
     if let Some(size) = size {
         config = config.max_size(size);
     }
@@ -87,6 +94,14 @@ pub async fn get(s: &Settings) {
     let default = schemac_pool(url, None, Some(SslMode::Disable));
     let four = schemac_pool(url, Some(4), Some(SslMode::Disable));
     let tls = schemac_pool(url, None, None);
+    let shared = |n| {
+        schemac_pool_with(
+            PoolConfig::new(url).shared_connections(n),
+            None,
+            Some(SslMode::Disable),
+        )
+    };
+    let (shared0, shared1, shared4) = (shared(0), shared(1), shared(4));
     let held_pool = schemac_pool(url, Some(TASKS), Some(SslMode::Disable));
     let (client, connection) = tokio_postgres::connect(url, NoTls).await.expect("connect");
     tokio::spawn(connection);
@@ -168,6 +183,21 @@ pub async fn get(s: &Settings) {
             name: "schemac ReadOnlyPool, default sslmode (TLS)",
             side: Side::Schemac,
             run: on_pool(tls),
+        },
+        Variant {
+            name: "schemac, shared_connections(0): one each",
+            side: Side::Schemac,
+            run: on_pool(shared0),
+        },
+        Variant {
+            name: "schemac, shared_connections(1)",
+            side: Side::Schemac,
+            run: on_pool(shared1),
+        },
+        Variant {
+            name: "schemac, shared_connections(4)",
+            side: Side::Schemac,
+            run: on_pool(shared4),
         },
         Variant {
             name: "schemac, one Conn held per task",

@@ -53,7 +53,7 @@ pub async fn insert_many(s: &Settings) {
     let rows = &rows;
     let variants = vec![
         Variant {
-            name: "schemac items::insert_many",
+            name: "schemac items::insert_many (COPY, returns the count)",
             side: Side::Schemac,
             run: Box::new(|| {
                 let pool = pool.clone();
@@ -61,6 +61,25 @@ pub async fn insert_many(s: &Settings) {
                     latency(iterations, || async {
                         let tx = pool.begin().await.expect("begin");
                         std::hint::black_box(items::insert_many(&tx, rows).await.expect("insert"));
+                        tx.rollback().await.expect("rollback");
+                    })
+                    .await
+                })
+            }),
+        },
+        Variant {
+            name: "schemac items::insert_many_returning (the rows)",
+            side: Side::Schemac,
+            run: Box::new(|| {
+                let pool = pool.clone();
+                Box::pin(async move {
+                    latency(iterations, || async {
+                        let tx = pool.begin().await.expect("begin");
+                        std::hint::black_box(
+                            items::insert_many_returning(&tx, rows)
+                                .await
+                                .expect("insert"),
+                        );
                         tx.rollback().await.expect("rollback");
                     })
                     .await

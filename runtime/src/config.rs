@@ -52,6 +52,9 @@ pub(crate) enum Role {
 }
 
 /// Settings for a pool. Build one with [`PoolConfig::new`] or
+/// Shared connections by default: see [`PoolConfig::shared_connections`].
+const DEFAULT_SHARED: usize = 4;
+
 /// [`PoolConfig::from_env`], then adjust it with the builder methods.
 #[derive(Clone)]
 pub struct PoolConfig {
@@ -60,6 +63,7 @@ pub struct PoolConfig {
     source: String,
     application: String,
     pub(crate) max_size: usize,
+    pub(crate) shared: usize,
     pub(crate) connect_timeout: Duration,
     pub(crate) wait_timeout: Duration,
     ssl_mode: Option<SslMode>,
@@ -73,6 +77,7 @@ impl std::fmt::Debug for PoolConfig {
             .field("source", &self.source)
             .field("application", &self.application)
             .field("max_size", &self.max_size)
+            .field("shared", &self.shared)
             .field("connect_timeout", &self.connect_timeout)
             .field("wait_timeout", &self.wait_timeout)
             .field("ssl_mode", &self.ssl_mode)
@@ -90,6 +95,7 @@ impl PoolConfig {
             source: "the connection URL".to_owned(),
             application: "schemac".to_owned(),
             max_size: 16,
+            shared: DEFAULT_SHARED,
             connect_timeout: Duration::from_secs(5),
             wait_timeout: Duration::from_secs(5),
             ssl_mode: None,
@@ -133,6 +139,18 @@ impl PoolConfig {
     /// The largest number of connections the pool opens.
     pub fn max_size(mut self, size: usize) -> Self {
         self.max_size = size.max(1);
+        self
+    }
+
+    /// How many of the pool's connections single stateless statements
+    /// (everything generated code runs outside a transaction) share,
+    /// pipelined, instead of taking one each; 0 gives every statement a
+    /// connection of its own. Default: 4, and never more than half of
+    /// `max_size` (at least one), so that transactions and checkouts always
+    /// find connections the shared ones do not hold. A shared connection is
+    /// borrowed from the pool only while statements are in flight on it.
+    pub fn shared_connections(mut self, count: usize) -> Self {
+        self.shared = count;
         self
     }
 

@@ -26,6 +26,13 @@ pub enum Error {
         #[source]
         source: tokio_postgres::Error,
     },
+    /// A value could not be written as its column's type (in a `COPY`).
+    #[error("column {column}: {source}")]
+    Encode {
+        column: String,
+        #[source]
+        source: Box<dyn std::error::Error + Sync + Send>,
+    },
     /// A query that must return exactly one row returned another number.
     #[error("expected one row, the query returned {0}")]
     RowCount(usize),

@@ -16,6 +16,85 @@ use crate::error::Error;
 /// Parameters of a statement, in `$1, $2, ...` order.
 pub type Params<'a> = [&'a (dyn ToSql + Sync)];
 
+/// The text of a statement, and whether it is known to leave the session as
+/// it found it. A plain `&str` is not: it may `SET ROLE`, create a temporary
+/// table, `LISTEN` or take an advisory lock, so the pool runs it on a
+/// connection of its own and resets that session before anyone else gets it.
+/// [`Sql::stateless`] is: the pool may run it on a connection it shares with
+/// other such statements (pipelined) and return it without a reset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sql<'a> {
+    text: &'a str,
+    stateless: bool,
+}
+
+impl<'a> Sql<'a> {
+    /// A statement that reads or changes rows and nothing else: no `SET`, no
+    /// temporary objects, no `LISTEN`, no advisory or session locks, no
+    /// cursors, no prepared statements of its own. Generated code marks every
+    /// statement it writes so; mark a hand-written one only when that holds,
+    /// or a change it makes can reach the next borrower of the connection.
+    pub const fn stateless(text: &'a str) -> Self {
+        Sql {
+            text,
+            stateless: true,
+        }
+    }
+
+    /// The statement's text.
+    pub const fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Whether the statement leaves the session as it found it.
+    pub const fn is_stateless(&self) -> bool {
+        self.stateless
+    }
+}
+
+/// What the executors take as a statement: a `&str` or `String` (not known
+/// to be stateless), or an [`Sql`].
+///
+/// A trait of its own rather than `Into<Sql<'a>>`: a bound naming a lifetime
+/// would make the futures of generated functions fail the `Send` check that
+/// `tokio::spawn` makes (rust-lang/rust#100013).
+pub trait AsSql: Send + Sync {
+    fn as_sql(&self) -> Sql<'_>;
+}
+
+impl AsSql for Sql<'_> {
+    fn as_sql(&self) -> Sql<'_> {
+        *self
+    }
+}
+
+impl AsSql for &str {
+    fn as_sql(&self) -> Sql<'_> {
+        Sql {
+            text: self,
+            stateless: false,
+        }
+    }
+}
+
+impl AsSql for &String {
+    fn as_sql(&self) -> Sql<'_> {
+        Sql {
+            text: self,
+            stateless: false,
+        }
+    }
+}
+
+impl AsSql for String {
+    fn as_sql(&self) -> Sql<'_> {
+        Sql {
+            text: self,
+            stateless: false,
+        }
+    }
+}
+
 mod sealed {
     pub trait Sealed {}
     impl Sealed for super::ReadWrite {}
@@ -45,20 +124,20 @@ impl Access for ReadOnly {
     const READ_ONLY: bool = true;
 }
 
-/// Runs queries that return rows.
+/// Runs queries that return rows. `sql` is a `&str`, a `String` or an [`Sql`].
 pub trait Read: Sync {
     /// Every row the statement returns. The statement is prepared once per
     /// connection and cached.
     fn query(
         &self,
-        sql: &str,
+        sql: impl AsSql,
         params: &Params<'_>,
     ) -> impl Future<Output = Result<Vec<Row>, Error>> + Send;
 
     /// The row, or `None`; more than one row is an error.
     fn query_opt(
         &self,
-        sql: &str,
+        sql: impl AsSql,
         params: &Params<'_>,
     ) -> impl Future<Output = Result<Option<Row>, Error>> + Send {
         async move {
@@ -74,7 +153,7 @@ pub trait Read: Sync {
     /// Exactly one row.
     fn query_one(
         &self,
-        sql: &str,
+        sql: impl AsSql,
         params: &Params<'_>,
     ) -> impl Future<Output = Result<Row, Error>> + Send {
         async move {
@@ -92,8 +171,19 @@ pub trait Write: Read {
     /// The number of rows the statement changed.
     fn execute(
         &self,
-        sql: &str,
+        sql: impl AsSql,
         params: &Params<'_>,
+    ) -> impl Future<Output = Result<u64, Error>> + Send;
+
+    /// Writes rows into `table` (an SQL name) with binary `COPY` and returns
+    /// how many. `values` holds the rows one after the other, one value per
+    /// column of `columns` (SQL names) in that order; a column left out gets
+    /// its default. The value types are checked against the table's columns.
+    fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &Params<'_>,
     ) -> impl Future<Output = Result<u64, Error>> + Send;
 }
 
@@ -101,9 +191,10 @@ pub trait Write: Read {
 /// its duration and row count.
 pub(crate) async fn query_on(
     client: &ClientWrapper,
-    sql: &str,
+    sql: Sql<'_>,
     params: &Params<'_>,
 ) -> Result<Vec<Row>, Error> {
+    let sql = sql.text();
     let run = async {
         let statement = client.prepare_cached(sql).await?;
         client.query(&statement, params).await
@@ -113,9 +204,10 @@ pub(crate) async fn query_on(
 
 pub(crate) async fn execute_on(
     client: &ClientWrapper,
-    sql: &str,
+    sql: Sql<'_>,
     params: &Params<'_>,
 ) -> Result<u64, Error> {
+    let sql = sql.text();
     let run = async {
         let statement = client.prepare_cached(sql).await?;
         client.execute(&statement, params).await
@@ -125,11 +217,11 @@ pub(crate) async fn execute_on(
 
 /// Times `run` and logs it at debug level: the SQL, the rows it returned or
 /// changed, the duration, or the error. Parameters are never logged.
-async fn logged<T>(
+pub(crate) async fn logged<T, E: Into<Error> + std::fmt::Display>(
     sql: &str,
     what: &'static str,
     rows: impl Fn(&T) -> u64,
-    run: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    run: impl Future<Output = Result<T, E>>,
 ) -> Result<T, Error> {
     let started = Instant::now();
     let result = run.await;
@@ -150,7 +242,7 @@ async fn logged<T>(
             "{what} failed"
         ),
     }
-    Ok(result?)
+    result.map_err(Into::into)
 }
 
 /// Runs transaction control and other parameterless statements, logged the same way.

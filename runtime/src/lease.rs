@@ -1,17 +1,23 @@
-//! A pooled connection on loan, reset before it goes back.
+//! A pooled connection on loan, reset before it goes back when it may carry
+//! something over.
 //!
-//! What a session carries over from one checkout to the next — a role,
+//! What a session can carry from one checkout to the next — a role,
 //! settings (the read-only pool's guard turned off), cursors, listeners,
-//! advisory locks, temporary tables — is reset when the connection is
-//! returned, in a task of its own, so the caller never waits for it: the
-//! reset costs about one simple-query round trip of server time, which,
-//! done at checkout, doubled the time of a one-row query through the pool
-//! (see `cargo bench -p schemac-runtime --bench query`). The connection
-//! re-enters the pool only once the reset succeeded; otherwise it is closed.
+//! advisory locks, temporary tables — comes only from statements the runtime
+//! did not write: a plain `&str` statement, or the driver's client handed
+//! out by [`crate::Conn::client`]. Those mark the lease *touched*. A touched
+//! connection is reset when it is returned, in a task of its own so the
+//! caller never waits, and re-enters the pool only once the reset succeeded
+//! (otherwise it is closed). An untouched one goes straight back: resetting
+//! every connection cost the server more than the query it served (a
+//! seven-statement round trip per checkout; see `bench/`).
 
 use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use deadpool_postgres::{ClientWrapper, Object};
+
+use crate::executor::Sql;
 
 /// RESET ALL returns every setting to its value at connection start, which
 /// for the read-only pool is `default_transaction_read_only=on`. Prepared
@@ -24,6 +30,8 @@ pub(crate) struct Leased {
     client: Option<Object>,
     /// Set when the session is known to be inside a transaction block.
     rollback_first: bool,
+    /// Set once anything but a stateless statement ran on the session.
+    touched: AtomicBool,
 }
 
 impl Leased {
@@ -31,12 +39,26 @@ impl Leased {
         Leased {
             client: Some(client),
             rollback_first: false,
+            touched: AtomicBool::new(false),
         }
     }
 
     /// Marks the session as inside a transaction, to be rolled back on return.
     pub fn set_in_transaction(&mut self, in_transaction: bool) {
         self.rollback_first = in_transaction;
+    }
+
+    /// Notes what `sql` may leave behind: anything not known to be stateless
+    /// has the session reset on return.
+    pub fn runs(&self, sql: Sql<'_>) {
+        if !sql.is_stateless() {
+            self.touch();
+        }
+    }
+
+    /// The session may have been changed (the raw client was handed out).
+    pub fn touch(&self) {
+        self.touched.store(true, Ordering::Relaxed);
     }
 }
 
@@ -54,24 +76,32 @@ impl Drop for Leased {
         let Some(client) = self.client.take() else {
             return;
         };
+        let rollback_first = self.rollback_first;
+        let reset = *self.touched.get_mut();
+        if !rollback_first && !reset {
+            // Back to the pool as it came out.
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             // No runtime to reset on: close the connection instead.
             drop(Object::take(client));
             return;
         };
-        let rollback_first = self.rollback_first;
         runtime.spawn(async move {
             let guard = CloseUnlessReset(Some(client));
             let Some(client) = guard.0.as_ref() else {
                 return;
             };
-            let reset = async {
+            let cleanup = async {
                 if rollback_first {
                     client.batch_execute("ROLLBACK").await?;
                 }
-                client.batch_execute(RESET_SESSION).await
+                if reset {
+                    client.batch_execute(RESET_SESSION).await?;
+                }
+                Ok::<(), tokio_postgres::Error>(())
             };
-            match reset.await {
+            match cleanup.await {
                 Ok(()) => guard.release(),
                 Err(error) => tracing::debug!(
                     target: "schemac_runtime::pool",

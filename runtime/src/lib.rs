@@ -8,6 +8,7 @@
 //! - [`migrate`] applies a migration directory that `schemac generate` wrote.
 
 mod config;
+mod copy;
 mod error;
 mod executor;
 pub mod id;
@@ -17,13 +18,14 @@ pub mod migrate;
 mod pg_enum;
 mod pool;
 mod row;
+mod shared;
 pub mod statement;
 mod tls;
 mod transaction;
 
 pub use config::{PoolConfig, SslMode};
 pub use error::{Error, Result, Retryable, Secret};
-pub use executor::{Access, Params, Read, ReadOnly, ReadWrite, Write};
+pub use executor::{Access, AsSql, Params, Read, ReadOnly, ReadWrite, Sql, Write};
 pub use id::{IdParseError, IdParseErrorKind, Ulid};
 pub use interval::PgInterval;
 pub use pg_enum::UnknownLabel;

@@ -7,14 +7,20 @@ use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime};
 use tokio_postgres::Row;
 
 use crate::config::{PoolConfig, Role};
+use crate::copy::copy_on;
 use crate::error::{Error, chain};
-use crate::executor::{Access, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on};
+use crate::executor::{
+    Access, AsSql, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on,
+};
 use crate::lease::Leased;
+use crate::shared::Lanes;
 use crate::transaction::{Transaction, TxOptions};
 
 /// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
 pub struct Pool<A: Access> {
     inner: deadpool_postgres::Pool,
+    /// Connections that single stateless statements share (see `shared`).
+    lanes: Arc<Lanes>,
     config: Arc<PoolConfig>,
     /// `host:port/dbname`, for messages.
     target: Arc<str>,
@@ -31,6 +37,7 @@ impl<A: Access> Clone for Pool<A> {
     fn clone(&self) -> Self {
         Pool {
             inner: self.inner.clone(),
+            lanes: self.lanes.clone(),
             config: self.config.clone(),
             target: self.target.clone(),
             _access: PhantomData,
@@ -109,6 +116,7 @@ impl<A: Access> Pool<A> {
             .map_err(|e| Error::Config(format!("pool: {e}")))?;
         Ok(Pool {
             inner,
+            lanes: Arc::new(Lanes::new(config.shared.min((config.max_size / 2).max(1)))),
             config: Arc::new(config),
             target,
             _access: PhantomData,
@@ -116,7 +124,11 @@ impl<A: Access> Pool<A> {
     }
 
     pub(crate) async fn checkout(&self) -> Result<Leased, Error> {
-        let client = self.inner.get().await.map_err(|e| {
+        Ok(Leased::new(self.borrow().await?))
+    }
+
+    async fn borrow(&self) -> Result<deadpool_postgres::Object, Error> {
+        self.inner.get().await.map_err(|e| {
             let message = match e {
                 deadpool_postgres::PoolError::Timeout(_) => format!(
                     "timed out waiting for a connection to {} from the pool",
@@ -128,8 +140,7 @@ impl<A: Access> Pool<A> {
                 other => chain(&other),
             };
             Error::Connect(self.config.scrub(&message))
-        })?;
-        Ok(Leased::new(client))
+        })
     }
 
     /// A connection of its own, for several statements on one session.
@@ -164,16 +175,39 @@ impl<A: Access> Pool<A> {
 }
 
 impl<A: Access> Read for Pool<A> {
-    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let sql = sql.as_sql();
+        if sql.is_stateless() && !self.lanes.is_empty() {
+            let client = self.lanes.enter(|| self.borrow()).await?;
+            return query_on(&client, sql, params).await;
+        }
         let client = self.checkout().await?;
+        client.runs(sql);
         query_on(&client, sql, params).await
     }
 }
 
 impl Write for Pool<ReadWrite> {
-    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
+    async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
+        let sql = sql.as_sql();
+        if sql.is_stateless() && !self.lanes.is_empty() {
+            let client = self.lanes.enter(|| self.borrow()).await?;
+            return execute_on(&client, sql, params).await;
+        }
         let client = self.checkout().await?;
+        client.runs(sql);
         execute_on(&client, sql, params).await
+    }
+
+    /// On a connection of its own: a COPY holds its connection until done.
+    async fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &Params<'_>,
+    ) -> Result<u64, Error> {
+        let client = self.checkout().await?;
+        copy_on(&client, table, columns, values).await
     }
 }
 
@@ -189,21 +223,36 @@ impl<A: Access> Conn<A> {
         Transaction::begin(self.client, TxOptions::default()).await
     }
 
-    /// The driver's client, for what the executor traits do not cover (COPY, LISTEN).
+    /// The driver's client, for what the executor traits do not cover (COPY,
+    /// LISTEN). The session is reset when the connection returns.
     pub fn client(&self) -> &tokio_postgres::Client {
+        self.client.touch();
         &self.client
     }
 }
 
 impl<A: Access> Read for Conn<A> {
-    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let sql = sql.as_sql();
+        self.client.runs(sql);
         query_on(&self.client, sql, params).await
     }
 }
 
 impl Write for Conn<ReadWrite> {
-    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
+    async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
+        let sql = sql.as_sql();
+        self.client.runs(sql);
         execute_on(&self.client, sql, params).await
+    }
+
+    async fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &Params<'_>,
+    ) -> Result<u64, Error> {
+        copy_on(&self.client, table, columns, values).await
     }
 }
 

@@ -96,9 +96,28 @@ pub fn update(
     sql
 }
 
+/// `Some(true)` when every row gives the field, `Some(false)` when none
+/// does, `None` when some do: a `COPY` can leave a column to its default
+/// only for all rows at once.
+pub fn uniform<T>(rows: &[T], given: impl Fn(&T) -> bool) -> Option<bool> {
+    let first = given(rows.first()?);
+    rows[1..]
+        .iter()
+        .all(|row| given(row) == first)
+        .then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uniform_rows() {
+        assert_eq!(uniform(&[Some(1), Some(2)], Option::is_some), Some(true));
+        assert_eq!(uniform(&[None::<i32>, None], Option::is_some), Some(false));
+        assert_eq!(uniform(&[Some(1), None], Option::is_some), None);
+        assert_eq!(uniform(&[] as &[Option<i32>], Option::is_some), None);
+    }
 
     #[test]
     fn shapes() {

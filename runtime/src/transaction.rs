@@ -16,8 +16,11 @@ use std::time::Duration;
 use deadpool_postgres::ClientWrapper;
 use tokio_postgres::Row;
 
+use crate::copy::copy_on;
 use crate::error::{Error, Retryable};
-use crate::executor::{Access, Params, Read, ReadWrite, Write, batch_on, execute_on, query_on};
+use crate::executor::{
+    Access, AsSql, Params, Read, ReadWrite, Sql, Write, batch_on, execute_on, query_on,
+};
 use crate::lease::Leased;
 use crate::pool::Pool;
 
@@ -136,6 +139,12 @@ impl Scope {
         }
     }
 
+    /// The connection, to run `sql` on, once a pending savepoint rollback ran.
+    async fn client_for(&self, sql: Sql<'_>) -> Result<&ClientWrapper, Error> {
+        self.client.runs(sql);
+        self.client().await
+    }
+
     async fn client(&self) -> Result<&ClientWrapper, Error> {
         if let Some(sql) = self.take_pending() {
             batch_on(&self.client, &sql).await?;
@@ -195,14 +204,25 @@ impl<A: Access> Transaction<A> {
 }
 
 impl<A: Access> Read for Transaction<A> {
-    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
-        query_on(self.scope().client().await?, sql, params).await
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let sql = sql.as_sql();
+        query_on(self.scope().client_for(sql).await?, sql, params).await
     }
 }
 
 impl Write for Transaction<ReadWrite> {
-    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
-        execute_on(self.scope().client().await?, sql, params).await
+    async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
+        let sql = sql.as_sql();
+        execute_on(self.scope().client_for(sql).await?, sql, params).await
+    }
+
+    async fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &Params<'_>,
+    ) -> Result<u64, Error> {
+        copy_on(self.scope().client().await?, table, columns, values).await
     }
 }
 
@@ -270,14 +290,25 @@ impl<A: Access> Drop for Savepoint<'_, A> {
 }
 
 impl<A: Access> Read for Savepoint<'_, A> {
-    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, Error> {
-        query_on(self.scope.client().await?, sql, params).await
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let sql = sql.as_sql();
+        query_on(self.scope.client_for(sql).await?, sql, params).await
     }
 }
 
 impl Write for Savepoint<'_, ReadWrite> {
-    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
-        execute_on(self.scope.client().await?, sql, params).await
+    async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
+        let sql = sql.as_sql();
+        execute_on(self.scope.client_for(sql).await?, sql, params).await
+    }
+
+    async fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &Params<'_>,
+    ) -> Result<u64, Error> {
+        copy_on(self.scope.client().await?, table, columns, values).await
     }
 }
 

@@ -106,7 +106,9 @@ fn main() {
                 updated_at: None,
             })
             .collect();
-        let inserted = users::insert_many(&pool, &rows).await.expect("users");
+        let inserted = users::insert_many_returning(&pool, &rows)
+            .await
+            .expect("users");
         let id = inserted[250].user_id;
         let tenant_uuid = tenant.tenant_id.to_uuid();
         let tenant_id: TenantId = tenant.tenant_id;

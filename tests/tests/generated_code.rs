@@ -3,7 +3,7 @@
 
 use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
 use schemac_generated::saas;
-use schemac_runtime::{Order, PoolConfig, ReadWritePool};
+use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
@@ -166,7 +166,7 @@ fn multitenant_repositories_return_what_the_database_holds() {
             Some(ada.clone())
         );
 
-        // insert_many: 10,000 rows in one statement.
+        // insert_many: 10,000 rows in one COPY, the defaulted set_at left out.
         let rows: Vec<user_tags::NewUserTag> = (0..10_000)
             .map(|i| user_tags::NewUserTag {
                 user_id: if i % 2 == 0 { ada.user_id } else { bob.user_id },
@@ -179,10 +179,18 @@ fn multitenant_repositories_return_what_the_database_holds() {
         let inserted = user_tags::insert_many(&counting, &rows)
             .await
             .expect("insert_many");
-        assert_eq!(inserted.len(), 10_000);
-        assert_eq!(inserted[9_999].key, "key-09999");
-        assert_eq!(counting.statements(), 1, "insert_many is one round trip");
+        assert_eq!(inserted, 10_000);
+        assert_eq!(counting.statements(), 1, "insert_many is one COPY");
         assert_eq!(user_tags::count(&pool).await.expect("count"), 10_000);
+        let last = pool
+            .query_one(
+                "SELECT value, set_at IS NOT NULL FROM user_tags WHERE key = 'key-09999'",
+                &[],
+            )
+            .await
+            .expect("last row");
+        assert_eq!(last.get::<_, String>(0), "value 9999");
+        assert!(last.get::<_, bool>(1), "the default filled set_at");
 
         // Pagination visits every row once, either way.
         for order in [Order::Asc, Order::Desc] {
@@ -228,9 +236,9 @@ fn multitenant_repositories_return_what_the_database_holds() {
         }
         let counting = Counting::new(&pool);
         {
-            let inserted = users::insert_many(&counting, &many)
+            let inserted = users::insert_many_returning(&counting, &many)
                 .await
-                .expect("insert_many with arrays");
+                .expect("insert_many_returning with arrays");
             assert_eq!(
                 counting.statements(),
                 1,
@@ -255,8 +263,55 @@ fn multitenant_repositories_return_what_the_database_holds() {
                     .iter()
                     .map(|u| (u.user_id, u.roles.clone(), u.managers.clone()))
                     .collect(),
-                "what insert_many returned is what the table holds"
+                "what insert_many_returning returned is what the table holds"
             );
+        }
+        for u in users::list_by_tenant_id(&pool, &empty.tenant_id)
+            .await
+            .expect("list")
+        {
+            assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+        }
+
+        // insert_many: COPY when every row gives the defaulted arrays (quotes
+        // and braces in the elements, empty arrays), and when some rows leave
+        // one to its default (which COPY cannot say) the rows still go in,
+        // each as it asked.
+        for mixed in [false, true] {
+            let rows: Vec<users::NewUser> = many
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    let mut u = u.clone();
+                    u.user_id = None;
+                    if !mixed && u.roles.is_none() {
+                        u.roles = Some(vec![format!("r{i}")]);
+                    }
+                    u
+                })
+                .collect();
+            let counting = Counting::new(&pool);
+            let written = users::insert_many(&counting, &rows)
+                .await
+                .expect("insert_many with arrays");
+            assert_eq!(written, 300, "mixed: {mixed}");
+            let stored: std::collections::BTreeMap<String, users::User> =
+                users::list_by_tenant_id(&pool, &empty.tenant_id)
+                    .await
+                    .expect("list")
+                    .into_iter()
+                    .map(|u| (u.email.clone(), u))
+                    .collect();
+            assert_eq!(stored.len(), 300);
+            for given in &rows {
+                let stored = &stored[&given.email];
+                let roles = given.roles.clone().unwrap_or_else(|| vec!["member".into()]);
+                assert_eq!(stored.roles, roles, "mixed: {mixed}, {}", given.email);
+                assert_eq!(Some(&stored.managers), given.managers.as_ref());
+            }
+            for u in stored.values() {
+                assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+            }
         }
         for u in users::list_by_tenant_id(&pool, &empty.tenant_id)
             .await
@@ -459,11 +514,22 @@ fn other_examples_insert_and_read_back() {
                 code: (i % 2 == 0).then(|| format!("B{i}")),
             })
             .collect();
-        let inserted = campus::branches::insert_many(&pool, &rows)
+        let written = campus::branches::insert_many(&pool, &rows)
             .await
             .expect("insert_many");
+        assert_eq!(written, 50);
+        let inserted = campus::branches::list(&pool, None, Order::Asc, 100)
+            .await
+            .expect("list");
         let ids: Vec<i32> = inserted.iter().map(|b| b.id).collect();
         assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "the sequence, in order");
+        assert_eq!(inserted[49].name, "Branch 49");
+        assert_eq!(
+            inserted[48].code.as_deref().map(str::trim_end),
+            Some("B48"),
+            "a value given"
+        );
+        assert_eq!(inserted[49].code, None, "None: NULL");
         let one = campus::branches::insert(
             &pool,
             &campus::branches::NewBranch {
@@ -520,9 +586,9 @@ fn other_examples_insert_and_read_back() {
                 updated_at: None,
             })
             .collect();
-        let inserted = marketplace::main::groups::insert_many(&pool, &groups)
+        let inserted = marketplace::main::groups::insert_many_returning(&pool, &groups)
             .await
-            .expect("insert_many");
+            .expect("insert_many_returning");
         let single = marketplace::main::groups::insert(&pool, &groups[1])
             .await
             .expect("insert");
@@ -542,9 +608,9 @@ fn other_examples_insert_and_read_back() {
         let moment = schemac_runtime::chrono::NaiveDate::from_ymd_opt(2020, 2, 29)
             .and_then(|d| d.and_hms_opt(12, 0, 0));
         stamps[2].created_at = Some(moment);
-        let stored = marketplace::main::groups::insert_many(&pool, &stamps)
+        let stored = marketplace::main::groups::insert_many_returning(&pool, &stamps)
             .await
-            .expect("insert_many");
+            .expect("insert_many_returning");
         assert!(stored[0].created_at.is_some(), "None: the default, now()");
         assert_eq!(stored[1].created_at, None, "Some(None): NULL");
         assert_eq!(stored[2].created_at, moment, "Some(Some(v)): v");
@@ -581,7 +647,7 @@ impl<'a> Counting<'a> {
 impl schemac_runtime::Read for Counting<'_> {
     async fn query(
         &self,
-        sql: &str,
+        sql: impl schemac_runtime::AsSql,
         params: &schemac_runtime::Params<'_>,
     ) -> Result<Vec<schemac_runtime::PgRow>, schemac_runtime::Error> {
         self.statements
@@ -593,12 +659,23 @@ impl schemac_runtime::Read for Counting<'_> {
 impl schemac_runtime::Write for Counting<'_> {
     async fn execute(
         &self,
-        sql: &str,
+        sql: impl schemac_runtime::AsSql,
         params: &schemac_runtime::Params<'_>,
     ) -> Result<u64, schemac_runtime::Error> {
         self.statements
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.execute(sql, params).await
+    }
+
+    async fn copy_in(
+        &self,
+        table: &str,
+        columns: &[&str],
+        values: &schemac_runtime::Params<'_>,
+    ) -> Result<u64, schemac_runtime::Error> {
+        self.statements
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.copy_in(table, columns, values).await
     }
 }
 

@@ -408,3 +408,193 @@ fn tls_modes_connect_as_libpq_would() {
         assert!(error.to_string().contains("verify-ca"), "{error}");
     });
 }
+
+/// Every kind of session change a plain statement can make, through the
+/// pool itself, a checked-out connection and a transaction, is gone for the
+/// next borrower of the same backend (each pool holds one connection).
+#[test]
+fn no_session_change_reaches_the_next_borrower() {
+    let db = TestDb::create("rt_guard");
+    tokio_runtime().block_on(async {
+        let setup = ReadWritePool::read_write(config(&db)).expect("rw pool");
+        create_items(&setup).await;
+        setup.execute("CREATE ROLE rt_guard_role", &[]).await.ok();
+        let ro = ReadOnlyPool::read_only(config(&db).max_size(1)).expect("ro pool");
+        let rw = ReadWritePool::read_write(config(&db).max_size(1)).expect("rw pool");
+        // A read-only session refuses to create even a temporary table.
+        let everywhere = [
+            "SET default_transaction_read_only = off",
+            "SET ROLE rt_guard_role",
+            "LISTEN rt_guard_channel",
+            "SELECT pg_advisory_lock(42)",
+            "SELECT set_config('application_name', 'changed', false)",
+        ];
+        leaves_nothing_behind(&ro, &everywhere).await;
+        leaves_nothing_behind(&rw, &everywhere).await;
+        leaves_nothing_behind(&rw, &["CREATE TEMP TABLE left_behind (x int)"]).await;
+        // The guard still holds.
+        let error = ro
+            .query("INSERT INTO items (name) VALUES ('x')", &[])
+            .await
+            .expect_err("read-only");
+        assert!(is_read_only_violation(&error), "{error}");
+    });
+}
+
+async fn leaves_nothing_behind<A: schemac_runtime::Access>(
+    pool: &schemac_runtime::Pool<A>,
+    changes: &[&str],
+) {
+    // What the next borrower sees: each as a fresh session has it.
+    let probe = "SELECT current_setting('default_transaction_read_only'), current_user::text, \
+                 to_regclass('pg_temp.left_behind') IS NULL, \
+                 (SELECT count(*) FROM pg_listening_channels()), \
+                 (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()), \
+                 current_setting('application_name')";
+    let state = |row: &schemac_runtime::PgRow| {
+        (
+            row.get::<_, String>(0),
+            row.get::<_, String>(1),
+            row.get::<_, bool>(2),
+            row.get::<_, i64>(3),
+            row.get::<_, i64>(4),
+            row.get::<_, String>(5),
+        )
+    };
+    let before = state(&pool.query_one(probe, &[]).await.expect("probe"));
+    for change in changes {
+        // Through the pool: a statement of its own.
+        pool.query(*change, &[]).await.expect(change);
+        let after = state(&pool.query_one(probe, &[]).await.expect("probe"));
+        assert_eq!(after, before, "after `{change}` on the pool");
+        // On a checked-out connection.
+        let conn = pool.get().await.expect("checkout");
+        conn.query(*change, &[]).await.expect(change);
+        drop(conn);
+        let after = state(&pool.query_one(probe, &[]).await.expect("probe"));
+        assert_eq!(after, before, "after `{change}` on a connection");
+        // Inside a committed transaction (what SET LOCAL would not outlive).
+        let tx = pool.begin().await.expect("begin");
+        tx.query(*change, &[]).await.expect(change);
+        tx.commit().await.expect("commit");
+        let after = state(&pool.query_one(probe, &[]).await.expect("probe"));
+        assert_eq!(after, before, "after `{change}` in a transaction");
+    }
+}
+
+/// Statements marked stateless from many tasks share the pool's few shared
+/// connections (pipelined) instead of one connection each, give them back
+/// when idle (a checkout on a one-connection pool still gets it), and are
+/// not reset: which is why only statements that change nothing in the
+/// session may be marked so.
+#[test]
+fn stateless_statements_share_connections_and_skip_the_reset() {
+    let db = TestDb::create("rt_shared");
+    tokio_runtime().block_on(async {
+        let rw = ReadWritePool::read_write(config(&db)).expect("rw pool");
+        create_items(&rw).await;
+        let pool = ReadOnlyPool::read_only(config(&db).max_size(16)).expect("pool");
+        let pid = schemac_runtime::Sql::stateless("SELECT pg_backend_pid(), pg_sleep(0.01)::text");
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let pool = pool.clone();
+                tokio::spawn(async move {
+                    let row = pool.query_one(pid, &[]).await.expect("pid");
+                    row.get::<_, i32>(0)
+                })
+            })
+            .collect();
+        let mut backends = std::collections::BTreeSet::new();
+        for task in tasks {
+            backends.insert(task.await.expect("task"));
+        }
+        assert!(
+            backends.len() <= 4,
+            "32 concurrent stateless statements used {} backends, not the 4 shared ones",
+            backends.len()
+        );
+
+        // Shared connections busy without a pause leave the rest of the pool
+        // to transactions: a pool of 2 shares one.
+        let two = ReadWritePool::read_write(config(&db).max_size(2)).expect("pool");
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let busy: Vec<_> = (0..8)
+            .map(|_| {
+                let (pool, stop) = (two.clone(), stop.clone());
+                tokio::spawn(async move {
+                    while !stop.load(Ordering::Relaxed) {
+                        pool.query_one(pid, &[]).await.expect("busy");
+                    }
+                })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let tx = tokio::time::timeout(Duration::from_secs(2), two.begin())
+            .await
+            .expect("a transaction finds a connection the shared one does not hold")
+            .expect("begin");
+        tx.rollback().await.expect("rollback");
+        stop.store(true, Ordering::Relaxed);
+        for task in busy {
+            task.await.expect("task");
+        }
+
+        let one = ReadOnlyPool::read_only(config(&db).max_size(1)).expect("pool");
+        one.query_one(pid, &[]).await.expect("shared");
+        // The lane gave its connection back: a checkout gets it at once.
+        let conn = tokio::time::timeout(Duration::from_secs(2), one.get())
+            .await
+            .expect("the shared connection went back to the pool")
+            .expect("checkout");
+        // A stateless statement on it leaves the session unreset when the
+        // connection returns; a plain one would have it reset.
+        conn.query_one(
+            schemac_runtime::Sql::stateless("SELECT set_config('application_name', 'kept', false)"),
+            &[],
+        )
+        .await
+        .expect("set");
+        drop(conn);
+        let name: String = one
+            .query_one("SELECT current_setting('application_name')", &[])
+            .await
+            .expect("name")
+            .get(0);
+        assert_eq!(
+            name, "kept",
+            "a stateless statement's connection is not reset"
+        );
+        let name: String = one
+            .query_one("SELECT current_setting('application_name')", &[])
+            .await
+            .expect("name")
+            .get(0);
+        assert_eq!(
+            name, "rt_test_readonly",
+            "the plain statement's connection was reset"
+        );
+
+        // With sharing turned off, each statement takes a connection of its own.
+        let solo = ReadOnlyPool::read_only(config(&db).shared_connections(0)).expect("pool");
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let pool = solo.clone();
+                tokio::spawn(async move {
+                    pool.query_one(pid, &[])
+                        .await
+                        .expect("pid")
+                        .get::<_, i32>(0)
+                })
+            })
+            .collect();
+        let mut backends = std::collections::BTreeSet::new();
+        for task in tasks {
+            backends.insert(task.await.expect("task"));
+        }
+        assert!(
+            backends.len() > 2,
+            "without sharing, {} backends",
+            backends.len()
+        );
+    });
+}

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::PgInterval;
 use schemac_runtime::chrono::{DateTime, NaiveTime, Utc};
 use schemac_runtime::serde_json::Value as JsonValue;
@@ -102,7 +102,9 @@ pub struct AuditLogPatch {
 pub async fn get(db: &impl Read, id: &i64) -> Result<Option<AuditLog>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -113,7 +115,9 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<AuditLog>, Error> {
 pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "audit"."audit_logs" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "audit"."audit_logs" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -122,7 +126,9 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "audit"."audit_logs""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "audit"."audit_logs""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -136,28 +142,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -227,14 +241,98 @@ pub async fn insert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Erro
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     AuditLog::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewAuditLog]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(16);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    let Some(occurred_at_given) = statement::uniform(
+        rows,
+        |row| row.occurred_at.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if occurred_at_given {
+        columns.push(r#""occurred_at""#);
+    }
+    columns.push(r#""actor_id""#);
+    columns.push(r#""actor_type""#);
+    columns.push(r#""action""#);
+    columns.push(r#""entity_type""#);
+    columns.push(r#""entity_id""#);
+    columns.push(r#""before""#);
+    columns.push(r#""after""#);
+    columns.push(r#""ip_address""#);
+    columns.push(r#""user_agent""#);
+    columns.push(r#""request_id""#);
+    columns.push(r#""reason""#);
+    let Some(metadata_given) = statement::uniform(rows, |row| row.metadata.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if metadata_given {
+        columns.push(r#""metadata""#);
+    }
+    let Some(retention_given) = statement::uniform(rows, |row| row.retention.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if retention_given {
+        columns.push(r#""retention""#);
+    }
+    columns.push(r#""local_time""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        if occurred_at_given {
+            values.push(&row.occurred_at);
+        }
+        values.push(&row.actor_id);
+        values.push(&row.actor_type);
+        values.push(&row.action);
+        values.push(&row.entity_type);
+        values.push(&row.entity_id);
+        values.push(&row.before);
+        values.push(&row.after);
+        values.push(&row.ip_address);
+        values.push(&row.user_agent);
+        values.push(&row.request_id);
+        values.push(&row.reason);
+        if metadata_given {
+            values.push(&row.metadata);
+        }
+        if retention_given {
+            values.push(&row.retention);
+        }
+        values.push(&row.local_time);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewAuditLog],
 ) -> Result<Vec<AuditLog>, Error> {
@@ -278,7 +376,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::timestamptz[], $3::uuid[], $4::"public"."audit_actor"[], $5::varchar(100)[], $6::varchar(100)[], $7::text[], $8::jsonb[], $9::jsonb[], $10::inet[], $11::text[], $12::uuid[], $13::text[], $14::jsonb[], $15::interval[], $16::time[], $17::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, schemac_row)) INSERT INTO "audit"."audit_logs" ("id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"audit"."audit_logs"', 'id'))), COALESCE(u.c1, now()), u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, u.c11, u.c12, COALESCE(u.c13, '{}'::jsonb), COALESCE(u.c14, '400 days'), u.c15 FROM u ORDER BY u.schemac_row RETURNING "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::timestamptz[], $3::uuid[], $4::"public"."audit_actor"[], $5::varchar(100)[], $6::varchar(100)[], $7::text[], $8::jsonb[], $9::jsonb[], $10::inet[], $11::text[], $12::uuid[], $13::text[], $14::jsonb[], $15::interval[], $16::time[], $17::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, schemac_row)) INSERT INTO "audit"."audit_logs" ("id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"audit"."audit_logs"', 'id'))), COALESCE(u.c1, now()), u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, u.c11, u.c12, COALESCE(u.c13, '{}'::jsonb), COALESCE(u.c14, '400 days'), u.c15 FROM u ORDER BY u.schemac_row RETURNING "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time""#,
+            ),
             &[
                 &id_values,
                 &occurred_at_values,
@@ -364,7 +464,7 @@ pub async fn upsert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Erro
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     AuditLog::from_row(&row)
 }
 
@@ -438,14 +538,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(AuditLog::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -94,7 +94,9 @@ pub struct AuthPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Auth>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -105,7 +107,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Auth>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."auth" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."auth" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -114,7 +118,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."auth""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."auth""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -122,7 +128,9 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<Auth>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "email" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "email" = $1"#,
+            ),
             &[&email],
         )
         .await?;
@@ -139,28 +147,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -208,14 +224,101 @@ pub async fn insert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Auth::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(9);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""email""#);
+    let Some(email_verified_given) = statement::uniform(
+        rows,
+        |row| row.email_verified.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if email_verified_given {
+        columns.push(r#""email_verified""#);
+    }
+    columns.push(r#""password_hash""#);
+    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if role_given {
+        columns.push(r#""role""#);
+    }
+    let Some(banned_given) = statement::uniform(rows, |row| row.banned.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if banned_given {
+        columns.push(r#""banned""#);
+    }
+    columns.push(r#""ban_expires""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.email);
+        if email_verified_given {
+            values.push(&row.email_verified);
+        }
+        values.push(&row.password_hash);
+        if role_given {
+            values.push(&row.role);
+        }
+        if banned_given {
+            values.push(&row.banned);
+        }
+        values.push(&row.ban_expires);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<Vec<Auth>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewAuth],
+) -> Result<Vec<Auth>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -246,7 +349,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<Vec<Auth>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, schemac_row)) INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, COALESCE(u.c2, false), u.c3, COALESCE(u.c4, 'student'), COALESCE(u.c5, false), u.c6, COALESCE(u.c7, now()), COALESCE(u.c8, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, schemac_row)) INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, COALESCE(u.c2, false), u.c3, COALESCE(u.c4, 'student'), COALESCE(u.c5, false), u.c6, COALESCE(u.c7, now()), COALESCE(u.c8, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &email_values,
@@ -303,7 +408,7 @@ pub async fn upsert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Auth::from_row(&row)
 }
 
@@ -353,7 +458,7 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewAuth) -> Result<Auth, Err
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Auth::from_row(&row)
 }
 
@@ -402,14 +507,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Auth::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."auth" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."auth" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

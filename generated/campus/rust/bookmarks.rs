@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -61,7 +61,9 @@ pub struct BookmarkPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Bookmark>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -72,7 +74,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Bookmark>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."bookmarks" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."bookmarks" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -81,7 +85,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."bookmarks""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."bookmarks""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -93,7 +99,9 @@ pub async fn get_by_user_id_post_id(
 ) -> Result<Option<Bookmark>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 AND "post_id" = $2"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 AND "post_id" = $2"#,
+            ),
             &[&user_id, &post_id],
         )
         .await?;
@@ -110,28 +118,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -147,7 +163,9 @@ pub async fn list_by_post_id(
 ) -> Result<Vec<Bookmark>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&post_id],
         )
         .await?;
@@ -162,7 +180,9 @@ pub async fn list_by_post_id_many(
 ) -> Result<HashMap<Uuid, Vec<Bookmark>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -178,7 +198,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<Bookmark>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -193,7 +215,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Bookmark>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -219,14 +243,56 @@ pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewBookmark]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""post_id""#);
+    columns.push(r#""user_id""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.post_id);
+        values.push(&row.user_id);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewBookmark],
 ) -> Result<Vec<Bookmark>, Error> {
@@ -243,7 +309,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "user_id", "created_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "user_id", "created_at""#,
+            ),
             &[
                 &id_values,
                 &post_id_values,
@@ -273,7 +341,7 @@ pub async fn upsert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
 }
 
@@ -304,7 +372,7 @@ pub async fn upsert_by_user_id_post_id(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
 }
 
@@ -330,14 +398,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Bookmark::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
@@ -58,7 +58,9 @@ pub async fn get(
 ) -> Result<Option<CollegeBranch>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
+            Sql::stateless(
+                r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
+            ),
             &[&college_id, &branch_id],
         )
         .await?;
@@ -73,7 +75,9 @@ pub async fn exists(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2)"#,
+            ),
             &[&college_id, &branch_id],
         )
         .await?;
@@ -83,7 +87,10 @@ pub async fn exists(
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."college_branches""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."college_branches""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -98,28 +105,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") > ($2, $3) ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") > ($2, $3) ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") < ($2, $3) ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") < ($2, $3) ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
@@ -135,7 +150,9 @@ pub async fn list_by_college_id(
 ) -> Result<Vec<CollegeBranch>, Error> {
     let rows = db
         .query(
-            r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            ),
             &[&college_id],
         )
         .await?;
@@ -150,7 +167,9 @@ pub async fn list_by_college_id_many(
 ) -> Result<HashMap<Uuid, Vec<CollegeBranch>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -166,7 +185,9 @@ pub async fn list_by_branch_id(
 ) -> Result<Vec<CollegeBranch>, Error> {
     let rows = db
         .query(
-            r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            ),
             &[&branch_id],
         )
         .await?;
@@ -181,7 +202,9 @@ pub async fn list_by_branch_id_many(
 ) -> Result<HashMap<i32, Vec<CollegeBranch>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -206,14 +229,39 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     CollegeBranch::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewCollegeBranch],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let columns = [r#""college_id""#, r#""branch_id""#, r#""seats""#];
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.college_id);
+        values.push(&row.branch_id);
+        values.push(&row.seats);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewCollegeBranch],
 ) -> Result<Vec<CollegeBranch>, Error> {
@@ -226,7 +274,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "college_id", "branch_id", "seats""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "college_id", "branch_id", "seats""#,
+            ),
             &[&college_id_values, &branch_id_values, &seats_values, &schemac_rows],
         )
         .await?;
@@ -256,7 +306,7 @@ pub async fn upsert(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     CollegeBranch::from_row(&row)
 }
 
@@ -283,7 +333,7 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(CollegeBranch::from_row).transpose()
 }
 
@@ -295,7 +345,9 @@ pub async fn delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
+            ),
             &[&college_id, &branch_id],
         )
         .await?;

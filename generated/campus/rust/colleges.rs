@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
@@ -65,7 +65,9 @@ pub struct CollegePatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<College>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -76,7 +78,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<College>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."colleges" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."colleges" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -85,7 +89,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."colleges""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."colleges""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -96,7 +102,9 @@ pub async fn get_by_email_domain(
 ) -> Result<Option<College>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "email_domain" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "email_domain" = $1"#,
+            ),
             &[&email_domain],
         )
         .await?;
@@ -113,28 +121,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -150,7 +166,9 @@ pub async fn list_branches(
 ) -> Result<Vec<super::branches::Branch>, Error> {
     let rows = db
         .query(
-            r#"SELECT t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = $1 ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = $1 ORDER BY t."id""#,
+            ),
             &[&key],
         )
         .await?;
@@ -164,7 +182,9 @@ pub async fn list_branches_many(
 ) -> Result<HashMap<Uuid, Vec<super::branches::Branch>>, Error> {
     let rows = db
         .query(
-            r#"SELECT j."college_id" AS "schemac_parent", t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = ANY($1) ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT j."college_id" AS "schemac_parent", t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = ANY($1) ORDER BY t."id""#,
+            ),
             &[&keys],
         )
         .await?;
@@ -199,14 +219,52 @@ pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewCollege]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""name""#);
+    columns.push(r#""email_domain""#);
+    columns.push(r#""city""#);
+    columns.push(r#""state""#);
+    columns.push(r#""profile_url""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.name);
+        values.push(&row.email_domain);
+        values.push(&row.city);
+        values.push(&row.state);
+        values.push(&row.profile_url);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewCollege],
 ) -> Result<Vec<College>, Error> {
@@ -225,7 +283,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#,
+            ),
             &[
                 &id_values,
                 &name_values,
@@ -261,7 +321,7 @@ pub async fn upsert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
 }
 
@@ -296,7 +356,7 @@ pub async fn upsert_by_email_domain(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
 }
 
@@ -330,14 +390,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(College::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."colleges" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."colleges" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

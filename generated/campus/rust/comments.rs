@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -74,7 +74,9 @@ pub struct CommentPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Comment>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -85,7 +87,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Comment>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."comments" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."comments" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -94,7 +98,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."comments""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."comments""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -108,28 +114,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -145,7 +159,9 @@ pub async fn list_by_post_id(
 ) -> Result<Vec<Comment>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&post_id],
         )
         .await?;
@@ -160,7 +176,9 @@ pub async fn list_by_post_id_many(
 ) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -176,7 +194,9 @@ pub async fn list_by_commented_by(
 ) -> Result<Vec<Comment>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&commented_by],
         )
         .await?;
@@ -191,7 +211,9 @@ pub async fn list_by_commented_by_many(
 ) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -207,7 +229,9 @@ pub async fn list_by_parent_comment_id(
 ) -> Result<Vec<Comment>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&parent_comment_id],
         )
         .await?;
@@ -222,7 +246,9 @@ pub async fn list_by_parent_comment_id_many(
 ) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -264,14 +290,80 @@ pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Comment::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewComment]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""post_id""#);
+    columns.push(r#""commented_by""#);
+    columns.push(r#""parent_comment_id""#);
+    columns.push(r#""content""#);
+    let Some(is_edited_given) = statement::uniform(rows, |row| row.is_edited.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_edited_given {
+        columns.push(r#""is_edited""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.post_id);
+        values.push(&row.commented_by);
+        values.push(&row.parent_comment_id);
+        values.push(&row.content);
+        if is_edited_given {
+            values.push(&row.is_edited);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewComment],
 ) -> Result<Vec<Comment>, Error> {
@@ -301,7 +393,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &post_id_values,
@@ -349,7 +443,7 @@ pub async fn upsert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Comment::from_row(&row)
 }
 
@@ -394,14 +488,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Comment::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."comments" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."comments" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -85,7 +85,9 @@ pub struct PlatformUserPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<PlatformUser>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -96,7 +98,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<PlatformUser>, Erro
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."platform_users" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."platform_users" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -106,7 +110,10 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."platform_users""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."platform_users""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -118,7 +125,9 @@ pub async fn get_by_auth_id(
 ) -> Result<Option<PlatformUser>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1"#,
+            ),
             &[&auth_id],
         )
         .await?;
@@ -132,7 +141,9 @@ pub async fn get_by_username(
 ) -> Result<Option<PlatformUser>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "username" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "username" = $1"#,
+            ),
             &[&username],
         )
         .await?;
@@ -149,28 +160,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -186,7 +205,9 @@ pub async fn list_by_auth_id(
 ) -> Result<Vec<PlatformUser>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&auth_id],
         )
         .await?;
@@ -201,7 +222,9 @@ pub async fn list_by_auth_id_many(
 ) -> Result<HashMap<Uuid, Vec<PlatformUser>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -217,7 +240,9 @@ pub async fn list_by_college_id(
 ) -> Result<Vec<PlatformUser>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&college_id],
         )
         .await?;
@@ -232,7 +257,9 @@ pub async fn list_by_college_id_many(
 ) -> Result<HashMap<Uuid, Vec<PlatformUser>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -287,14 +314,103 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewPlatformUser],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""auth_id""#);
+    columns.push(r#""username""#);
+    columns.push(r#""college_id""#);
+    columns.push(r#""branch_id""#);
+    let Some(karma_given) = statement::uniform(rows, |row| row.karma.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if karma_given {
+        columns.push(r#""karma""#);
+    }
+    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if status_given {
+        columns.push(r#""status""#);
+    }
+    let Some(notify_on_given) = statement::uniform(rows, |row| row.notify_on.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if notify_on_given {
+        columns.push(r#""notify_on""#);
+    }
+    columns.push(r#""graduation_year""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.auth_id);
+        values.push(&row.username);
+        values.push(&row.college_id);
+        values.push(&row.branch_id);
+        if karma_given {
+            values.push(&row.karma);
+        }
+        if status_given {
+            values.push(&row.status);
+        }
+        if notify_on_given {
+            values.push(&row.notify_on);
+        }
+        values.push(&row.graduation_year);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewPlatformUser],
 ) -> Result<Vec<PlatformUser>, Error> {
@@ -337,7 +453,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(30)[], $4::uuid[], $5::integer[], $6::integer[], $7::"public"."user_status"[], $10::bool[], $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, g7, c8, c9, c10, schemac_row)), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($8::"public"."notification_kind"[], $9::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."platform_users" ("id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 0), COALESCE(u.c6, 'active'), CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{"reply","mention"}'::"public"."notification_kind"[] END, u.c8, COALESCE(u.c9, now()), COALESCE(u.c10, now()) FROM u LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(30)[], $4::uuid[], $5::integer[], $6::integer[], $7::"public"."user_status"[], $10::bool[], $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, g7, c8, c9, c10, schemac_row)), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($8::"public"."notification_kind"[], $9::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."platform_users" ("id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 0), COALESCE(u.c6, 'active'), CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{"reply","mention"}'::"public"."notification_kind"[] END, u.c8, COALESCE(u.c9, now()), COALESCE(u.c10, now()) FROM u LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &auth_id_values,
@@ -405,7 +523,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
 
@@ -462,7 +580,7 @@ pub async fn upsert_by_auth_id(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
 
@@ -519,7 +637,7 @@ pub async fn upsert_by_username(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
 
@@ -576,14 +694,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(PlatformUser::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -99,7 +99,9 @@ pub struct PostPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Post>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -110,7 +112,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Post>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."posts" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."posts" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -119,7 +123,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."posts""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."posts""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -133,28 +139,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -173,28 +187,36 @@ pub async fn list_ordered_by_created_at_id(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") < ($2, $3) ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") < ($2, $3) ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
@@ -210,7 +232,9 @@ pub async fn list_by_posted_by(
 ) -> Result<Vec<Post>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&posted_by],
         )
         .await?;
@@ -225,7 +249,9 @@ pub async fn list_by_posted_by_many(
 ) -> Result<HashMap<Uuid, Vec<Post>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -241,7 +267,9 @@ pub async fn list_by_pinned_comment(
 ) -> Result<Vec<Post>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&pinned_comment],
         )
         .await?;
@@ -256,7 +284,9 @@ pub async fn list_by_pinned_comment_many(
 ) -> Result<HashMap<Uuid, Vec<Post>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -320,14 +350,136 @@ pub async fn insert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Post::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(14);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""posted_by""#);
+    columns.push(r#""title""#);
+    columns.push(r#""content""#);
+    columns.push(r#""topic""#);
+    let Some(is_private_given) = statement::uniform(rows, |row| row.is_private.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_private_given {
+        columns.push(r#""is_private""#);
+    }
+    let Some(is_banned_given) = statement::uniform(rows, |row| row.is_banned.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_banned_given {
+        columns.push(r#""is_banned""#);
+    }
+    let Some(is_shadow_banned_given) = statement::uniform(
+        rows,
+        |row| row.is_shadow_banned.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_shadow_banned_given {
+        columns.push(r#""is_shadow_banned""#);
+    }
+    let Some(upvotes_given) = statement::uniform(rows, |row| row.upvotes.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if upvotes_given {
+        columns.push(r#""upvotes""#);
+    }
+    let Some(downvotes_given) = statement::uniform(rows, |row| row.downvotes.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if downvotes_given {
+        columns.push(r#""downvotes""#);
+    }
+    let Some(hot_rank_given) = statement::uniform(rows, |row| row.hot_rank.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if hot_rank_given {
+        columns.push(r#""hot_rank""#);
+    }
+    columns.push(r#""pinned_comment_id""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.posted_by);
+        values.push(&row.title);
+        values.push(&row.content);
+        values.push(&row.topic);
+        if is_private_given {
+            values.push(&row.is_private);
+        }
+        if is_banned_given {
+            values.push(&row.is_banned);
+        }
+        if is_shadow_banned_given {
+            values.push(&row.is_shadow_banned);
+        }
+        if upvotes_given {
+            values.push(&row.upvotes);
+        }
+        if downvotes_given {
+            values.push(&row.downvotes);
+        }
+        if hot_rank_given {
+            values.push(&row.hot_rank);
+        }
+        values.push(&row.pinned_comment);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<Vec<Post>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewPost],
+) -> Result<Vec<Post>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -369,7 +521,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<Vec<Post>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(300)[], $4::text[], $5::"public"."topic"[], $6::boolean[], $7::boolean[], $8::boolean[], $9::integer[], $10::integer[], $11::double precision[], $12::uuid[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, schemac_row)) INSERT INTO "public"."posts" ("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, false), COALESCE(u.c7, false), COALESCE(u.c8, 0), COALESCE(u.c9, 0), COALESCE(u.c10, 0), u.c11, COALESCE(u.c12, now()), COALESCE(u.c13, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(300)[], $4::text[], $5::"public"."topic"[], $6::boolean[], $7::boolean[], $8::boolean[], $9::integer[], $10::integer[], $11::double precision[], $12::uuid[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, schemac_row)) INSERT INTO "public"."posts" ("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, false), COALESCE(u.c7, false), COALESCE(u.c8, 0), COALESCE(u.c9, 0), COALESCE(u.c10, 0), u.c11, COALESCE(u.c12, now()), COALESCE(u.c13, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &posted_by_values,
@@ -445,7 +599,7 @@ pub async fn upsert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Post::from_row(&row)
 }
 
@@ -514,14 +668,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Post::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."posts" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."posts" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

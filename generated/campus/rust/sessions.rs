@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 use std::net::IpAddr;
@@ -80,7 +80,9 @@ pub struct SessionPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Session>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -91,7 +93,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Session>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."sessions" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."sessions" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -100,7 +104,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."sessions""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."sessions""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -111,7 +117,9 @@ pub async fn get_by_token(
 ) -> Result<Option<Session>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "token" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "token" = $1"#,
+            ),
             &[&token],
         )
         .await?;
@@ -128,28 +136,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -165,7 +181,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<Session>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -180,7 +198,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Session>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -212,14 +232,52 @@ pub async fn insert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
     columns.push(r#""expires_at""#);
     values.push(&new.expires_at);
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Session::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewSession]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""user_id""#);
+    columns.push(r#""token""#);
+    columns.push(r#""ip_address""#);
+    columns.push(r#""user_agent""#);
+    columns.push(r#""expires_at""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.user_id);
+        values.push(&row.token);
+        values.push(&row.ip_address);
+        values.push(&row.user_agent);
+        values.push(&row.expires_at);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewSession],
 ) -> Result<Vec<Session>, Error> {
@@ -241,7 +299,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#,
+            ),
             &[
                 &id_values,
                 &user_id_values,
@@ -279,7 +339,7 @@ pub async fn upsert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
     columns.push(r#""expires_at""#);
     values.push(&new.expires_at);
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Session::from_row(&row)
 }
 
@@ -316,7 +376,7 @@ pub async fn upsert_by_token(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Session::from_row(&row)
 }
 
@@ -350,14 +410,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Session::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."sessions" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."sessions" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

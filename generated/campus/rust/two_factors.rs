@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
@@ -70,7 +70,9 @@ pub struct TwoFactorPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<TwoFactor>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -81,7 +83,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<TwoFactor>, Error> 
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."two_factors" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."two_factors" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -90,7 +94,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."two_factors""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."two_factors""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -104,28 +110,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -141,7 +155,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<TwoFactor>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -156,7 +172,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<TwoFactor>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -180,14 +198,48 @@ pub async fn insert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Er
     columns.push(r#""backup_codes""#);
     values.push(&new.backup_codes);
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     TwoFactor::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewTwoFactor]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""user_id""#);
+    columns.push(r#""secret""#);
+    columns.push(r#""backup_codes""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.user_id);
+        values.push(&row.secret);
+        values.push(&row.backup_codes);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewTwoFactor],
 ) -> Result<Vec<TwoFactor>, Error> {
@@ -209,7 +261,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $6::int8[]) AS u(c0, c1, c2, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::text[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."two_factors" ("id", "user_id", "secret", "backup_codes") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(a3.v, '{}') FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "user_id", "secret", "backup_codes""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $6::int8[]) AS u(c0, c1, c2, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::text[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."two_factors" ("id", "user_id", "secret", "backup_codes") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(a3.v, '{}') FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "user_id", "secret", "backup_codes""#,
+            ),
             &[
                 &id_values,
                 &user_id_values,
@@ -238,7 +292,7 @@ pub async fn upsert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Er
     columns.push(r#""backup_codes""#);
     values.push(&new.backup_codes);
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     TwoFactor::from_row(&row)
 }
 
@@ -264,14 +318,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(TwoFactor::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

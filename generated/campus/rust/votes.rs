@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -69,7 +69,9 @@ pub struct VotePatch {
 pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Vote>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -80,7 +82,9 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Vote>, Error> {
 pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."votes" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."votes" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -89,7 +93,9 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."votes""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."votes""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -102,7 +108,9 @@ pub async fn get_by_user_id_target_type_target_id(
 ) -> Result<Option<Vote>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 AND "target_type" = $2 AND "target_id" = $3"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 AND "target_type" = $2 AND "target_id" = $3"#,
+            ),
             &[&user_id, &target_type, &target_id],
         )
         .await?;
@@ -119,28 +127,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -156,7 +172,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<Vote>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -171,7 +189,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Vote>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -201,14 +221,63 @@ pub async fn insert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    columns.push(r#""user_id""#);
+    columns.push(r#""target_type""#);
+    columns.push(r#""target_id""#);
+    columns.push(r#""vote_type""#);
+    let Some(weight_given) = statement::uniform(rows, |row| row.weight.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if weight_given {
+        columns.push(r#""weight""#);
+    }
+    let Some(voted_at_given) = statement::uniform(rows, |row| row.voted_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if voted_at_given {
+        columns.push(r#""voted_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.user_id);
+        values.push(&row.target_type);
+        values.push(&row.target_id);
+        values.push(&row.vote_type);
+        if weight_given {
+            values.push(&row.weight);
+        }
+        if voted_at_given {
+            values.push(&row.voted_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<Vec<Vote>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewVote],
+) -> Result<Vec<Vote>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -221,7 +290,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<Vec<Vote>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, 1.0), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, 1.0), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#,
+            ),
             &[
                 &user_id_values,
                 &target_type_values,
@@ -257,7 +328,7 @@ pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
 }
 
@@ -292,7 +363,7 @@ pub async fn upsert_by_user_id_target_type_target_id(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
 }
 
@@ -330,14 +401,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Vote::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."votes" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."votes" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

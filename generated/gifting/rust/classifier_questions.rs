@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."classifier_questions""#;
@@ -56,7 +56,9 @@ pub struct ClassifierQuestionPatch {
 pub async fn get(db: &impl Read, id: &i32) -> Result<Option<ClassifierQuestion>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -67,7 +69,9 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<ClassifierQuestion>,
 pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."classifier_questions" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."classifier_questions" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -77,7 +81,10 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."classifier_questions""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."classifier_questions""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -89,7 +96,9 @@ pub async fn get_by_position(
 ) -> Result<Option<ClassifierQuestion>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "position" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "position" = $1"#,
+            ),
             &[&position],
         )
         .await?;
@@ -106,28 +115,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -152,14 +169,49 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewClassifierQuestion],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
+    columns.push(r#""question""#);
+    columns.push(r#""position""#);
+    let Some(choices_given) = statement::uniform(rows, |row| row.choices.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if choices_given {
+        columns.push(r#""choices""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.question);
+        values.push(&row.position);
+        if choices_given {
+            values.push(&row.choices);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewClassifierQuestion],
 ) -> Result<Vec<ClassifierQuestion>, Error> {
@@ -182,7 +234,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::smallint[], $5::bool[], $6::int8[]) AS u(c0, c1, g2, schemac_row)), a2 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($3::text[], $4::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."classifier_questions" ("question", "position", "choices") SELECT u.c0, u.c1, CASE WHEN u.g2 THEN COALESCE(a2.v, '{}') ELSE '{"yes","no","maybe"}'::text[] END FROM u LEFT JOIN a2 ON a2.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "question", "position", "choices""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::smallint[], $5::bool[], $6::int8[]) AS u(c0, c1, g2, schemac_row)), a2 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($3::text[], $4::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."classifier_questions" ("question", "position", "choices") SELECT u.c0, u.c1, CASE WHEN u.g2 THEN COALESCE(a2.v, '{}') ELSE '{"yes","no","maybe"}'::text[] END FROM u LEFT JOIN a2 ON a2.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "question", "position", "choices""#,
+            ),
             &[
                 &question_values,
                 &position_values,
@@ -212,7 +266,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
 }
 
@@ -239,7 +293,7 @@ pub async fn upsert_by_position(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
 }
 
@@ -265,7 +319,7 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(ClassifierQuestion::from_row).transpose()
 }
 
@@ -273,7 +327,9 @@ pub async fn update(
 pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."classifier_questions" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."classifier_questions" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gift_categories""#;
@@ -55,7 +55,9 @@ pub struct GiftCategoryPatch {
 pub async fn get(db: &impl Read, id: &i32) -> Result<Option<GiftCategory>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -66,7 +68,9 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<GiftCategory>, Error
 pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_categories" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_categories" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -76,7 +80,10 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."gift_categories""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."gift_categories""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -88,7 +95,9 @@ pub async fn get_by_name(
 ) -> Result<Option<GiftCategory>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "name" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "name" = $1"#,
+            ),
             &[&name],
         )
         .await?;
@@ -105,28 +114,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -142,7 +159,9 @@ pub async fn list_by_parent_id(
 ) -> Result<Vec<GiftCategory>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&parent_id],
         )
         .await?;
@@ -157,7 +176,9 @@ pub async fn list_by_parent_id_many(
 ) -> Result<HashMap<i32, Vec<GiftCategory>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -186,14 +207,49 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftCategory::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGiftCategory],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""name""#);
+    columns.push(r#""parent_id""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.name);
+        values.push(&row.parent_id);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewGiftCategory],
 ) -> Result<Vec<GiftCategory>, Error> {
@@ -209,7 +265,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar(60)[], $3::integer[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."gift_categories" ("id", "name", "parent_id") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."gift_categories"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "parent_id""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar(60)[], $3::integer[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."gift_categories" ("id", "name", "parent_id") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."gift_categories"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "parent_id""#,
+            ),
             &[&id_values, &name_values, &parent_id_values, &schemac_rows],
         )
         .await?;
@@ -234,7 +292,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftCategory::from_row(&row)
 }
 
@@ -263,7 +321,7 @@ pub async fn upsert_by_name(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftCategory::from_row(&row)
 }
 
@@ -285,14 +343,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GiftCategory::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::rust_decimal::Decimal;
 use schemac_runtime::serde_json::Value as JsonValue;
@@ -83,7 +83,9 @@ pub struct GiftProcessPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<GiftProcess>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -94,7 +96,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<GiftProcess>, Error
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_processes" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_processes" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -104,7 +108,10 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."gift_processes""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."gift_processes""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -119,28 +126,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -159,28 +174,36 @@ pub async fn list_ordered_by_recipient_id_created_at_id(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") > ($2, $3, $4) ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") > ($2, $3, $4) ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1, &cursor.2],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") < ($2, $3, $4) ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") < ($2, $3, $4) ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1, &cursor.2],
                 )
                 .await?
@@ -196,7 +219,9 @@ pub async fn list_by_recipient_id(
 ) -> Result<Vec<GiftProcess>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&recipient_id],
         )
         .await?;
@@ -211,7 +236,9 @@ pub async fn list_by_recipient_id_many(
 ) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -227,7 +254,9 @@ pub async fn list_by_occasion_id(
 ) -> Result<Vec<GiftProcess>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&occasion_id],
         )
         .await?;
@@ -242,7 +271,9 @@ pub async fn list_by_occasion_id_many(
 ) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -260,7 +291,9 @@ pub async fn list_by_relationship_id(
 ) -> Result<Vec<GiftProcess>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&relationship_id],
         )
         .await?;
@@ -275,7 +308,9 @@ pub async fn list_by_relationship_id_many(
 ) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -293,7 +328,9 @@ pub async fn list_by_selected_gift_id(
 ) -> Result<Vec<GiftProcess>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&selected_gift_id],
         )
         .await?;
@@ -308,7 +345,9 @@ pub async fn list_by_selected_gift_id_many(
 ) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -365,14 +404,93 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftProcess::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGiftProcess],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""recipient_id""#);
+    columns.push(r#""occasion_id""#);
+    columns.push(r#""relationship_id""#);
+    columns.push(r#""selected_gift_id""#);
+    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if status_given {
+        columns.push(r#""status""#);
+    }
+    columns.push(r#""budget""#);
+    let Some(state_given) = statement::uniform(rows, |row| row.state.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if state_given {
+        columns.push(r#""state""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.recipient_id);
+        values.push(&row.occasion_id);
+        values.push(&row.relationship_id);
+        values.push(&row.selected_gift_id);
+        if status_given {
+            values.push(&row.status);
+        }
+        values.push(&row.budget);
+        if state_given {
+            values.push(&row.state);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewGiftProcess],
 ) -> Result<Vec<GiftProcess>, Error> {
@@ -407,7 +525,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 'pending'), u.c6, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 'pending'), u.c6, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &recipient_id_values,
@@ -472,7 +592,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftProcess::from_row(&row)
 }
 
@@ -525,14 +645,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GiftProcess::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::rust_decimal::Decimal;
 use schemac_runtime::uuid::Uuid;
@@ -85,7 +85,9 @@ pub struct GiftPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Gift>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -96,7 +98,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Gift>, Error> {
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."gifts" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."gifts" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -105,7 +109,9 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."gifts""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."gifts""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -119,28 +125,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -156,7 +170,9 @@ pub async fn list_by_category_id(
 ) -> Result<Vec<Gift>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&category_id],
         )
         .await?;
@@ -171,7 +187,9 @@ pub async fn list_by_category_id_many(
 ) -> Result<HashMap<i32, Vec<Gift>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -222,14 +240,116 @@ pub async fn insert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Gift::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    let Some(category_id_given) = statement::uniform(
+        rows,
+        |row| row.category_id.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if category_id_given {
+        columns.push(r#""category_id""#);
+    }
+    columns.push(r#""name""#);
+    columns.push(r#""description""#);
+    columns.push(r#""price""#);
+    let Some(currency_given) = statement::uniform(rows, |row| row.currency.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if currency_given {
+        columns.push(r#""currency""#);
+    }
+    let Some(tags_given) = statement::uniform(rows, |row| row.tags.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if tags_given {
+        columns.push(r#""tags""#);
+    }
+    let Some(metadata_given) = statement::uniform(rows, |row| row.metadata.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if metadata_given {
+        columns.push(r#""metadata""#);
+    }
+    let metadata_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.metadata.as_ref().map(Json))
+        .collect();
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for (i, row) in rows.iter().enumerate() {
+        if id_given {
+            values.push(&row.id);
+        }
+        if category_id_given {
+            values.push(&row.category_id);
+        }
+        values.push(&row.name);
+        values.push(&row.description);
+        values.push(&row.price);
+        if currency_given {
+            values.push(&row.currency);
+        }
+        if tags_given {
+            values.push(&row.tags);
+        }
+        if metadata_given {
+            values.push(&metadata_values[i]);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<Vec<Gift>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewGift],
+) -> Result<Vec<Gift>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -271,7 +391,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<Vec<Gift>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &category_id_values,
@@ -334,7 +456,7 @@ pub async fn upsert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Gift::from_row(&row)
 }
 
@@ -388,14 +510,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Gift::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."gifts" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."gifts" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
 
@@ -67,7 +67,9 @@ pub struct NotificationPatch {
 pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Notification>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -78,7 +80,9 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Notification>, Error
 pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."notifications" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."notifications" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -88,7 +92,10 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."notifications""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."notifications""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -103,28 +110,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -140,7 +155,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<Notification>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -155,7 +172,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Notification>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -190,14 +209,63 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Notification::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewNotification],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""user_id""#);
+    columns.push(r#""type""#);
+    columns.push(r#""message""#);
+    columns.push(r#""read_at""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.user_id);
+        values.push(&row.r#type);
+        values.push(&row.message);
+        values.push(&row.read_at);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewNotification],
 ) -> Result<Vec<Notification>, Error> {
@@ -216,7 +284,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::"public"."notification_type"[], $4::text[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."notifications" ("id", "user_id", "type", "message", "read_at", "created_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."notifications"', 'id'))), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "type", "message", "read_at", "created_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::"public"."notification_type"[], $4::text[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."notifications" ("id", "user_id", "type", "message", "read_at", "created_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."notifications"', 'id'))), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "type", "message", "read_at", "created_at""#,
+            ),
             &[
                 &id_values,
                 &user_id_values,
@@ -257,7 +327,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Notification::from_row(&row)
 }
 
@@ -291,14 +361,17 @@ pub async fn update(
     }
     values.push(&id);
     let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Notification::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
 
@@ -63,7 +63,9 @@ pub async fn get(
 ) -> Result<Option<ProcessAnswer>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
+            Sql::stateless(
+                r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
+            ),
             &[&process_id, &question_id],
         )
         .await?;
@@ -78,7 +80,9 @@ pub async fn exists(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2)"#,
+            ),
             &[&process_id, &question_id],
         )
         .await?;
@@ -88,7 +92,10 @@ pub async fn exists(
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."process_answers""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."process_answers""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -103,28 +110,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") > ($2, $3) ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") > ($2, $3) ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") < ($2, $3) ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") < ($2, $3) ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
@@ -140,7 +155,9 @@ pub async fn list_by_process_id(
 ) -> Result<Vec<ProcessAnswer>, Error> {
     let rows = db
         .query(
-            r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
+            ),
             &[&process_id],
         )
         .await?;
@@ -155,7 +172,9 @@ pub async fn list_by_process_id_many(
 ) -> Result<HashMap<Uuid, Vec<ProcessAnswer>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -171,7 +190,9 @@ pub async fn list_by_question_id(
 ) -> Result<Vec<ProcessAnswer>, Error> {
     let rows = db
         .query(
-            r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
+            ),
             &[&question_id],
         )
         .await?;
@@ -186,7 +207,9 @@ pub async fn list_by_question_id_many(
 ) -> Result<HashMap<i32, Vec<ProcessAnswer>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -213,14 +236,54 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ProcessAnswer::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewProcessAnswer],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    columns.push(r#""process_id""#);
+    columns.push(r#""question_id""#);
+    columns.push(r#""answer""#);
+    let Some(answered_at_given) = statement::uniform(
+        rows,
+        |row| row.answered_at.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if answered_at_given {
+        columns.push(r#""answered_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.process_id);
+        values.push(&row.question_id);
+        values.push(&row.answer);
+        if answered_at_given {
+            values.push(&row.answered_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewProcessAnswer],
 ) -> Result<Vec<ProcessAnswer>, Error> {
@@ -237,7 +300,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "process_id", "question_id", "answer", "answered_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "process_id", "question_id", "answer", "answered_at""#,
+            ),
             &[
                 &process_id_values,
                 &question_id_values,
@@ -275,7 +340,7 @@ pub async fn upsert(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ProcessAnswer::from_row(&row)
 }
 
@@ -306,7 +371,7 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(ProcessAnswer::from_row).transpose()
 }
 
@@ -318,7 +383,9 @@ pub async fn delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
+            ),
             &[&process_id, &question_id],
         )
         .await?;

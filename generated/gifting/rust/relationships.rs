@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::uuid::Uuid;
 
@@ -70,7 +70,9 @@ pub struct RelationshipPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Relationship>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -81,7 +83,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Relationship>, Erro
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."relationships" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."relationships" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -91,7 +95,10 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."relationships""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."relationships""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -104,7 +111,9 @@ pub async fn get_by_user_id_related_user_id(
 ) -> Result<Option<Relationship>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 AND "related_user_id" = $2"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 AND "related_user_id" = $2"#,
+            ),
             &[&user_id, &related_user_id],
         )
         .await?;
@@ -121,28 +130,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -158,7 +175,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<Relationship>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -173,7 +192,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Relationship>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -189,7 +210,9 @@ pub async fn list_by_related_user_id(
 ) -> Result<Vec<Relationship>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&related_user_id],
         )
         .await?;
@@ -204,7 +227,9 @@ pub async fn list_by_related_user_id_many(
 ) -> Result<HashMap<Uuid, Vec<Relationship>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -243,14 +268,73 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Relationship::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewRelationship],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""user_id""#);
+    columns.push(r#""related_user_id""#);
+    columns.push(r#""relationship_type""#);
+    columns.push(r#""nickname""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.user_id);
+        values.push(&row.related_user_id);
+        values.push(&row.relationship_type);
+        values.push(&row.nickname);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewRelationship],
 ) -> Result<Vec<Relationship>, Error> {
@@ -279,7 +363,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &user_id_values,
@@ -325,7 +411,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Relationship::from_row(&row)
 }
 
@@ -366,7 +452,7 @@ pub async fn upsert_by_user_id_related_user_id(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Relationship::from_row(&row)
 }
 
@@ -407,14 +493,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Relationship::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::PgInterval;
 use schemac_runtime::chrono::{DateTime, Utc};
 
@@ -62,7 +62,9 @@ pub struct SeedPatch {
 pub async fn get(db: &impl Read, name: &str) -> Result<Option<Seed>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" = $1"#,
+            Sql::stateless(
+                r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" = $1"#,
+            ),
             &[&name],
         )
         .await?;
@@ -73,7 +75,9 @@ pub async fn get(db: &impl Read, name: &str) -> Result<Option<Seed>, Error> {
 pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "app_meta"."seeds" WHERE "name" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "app_meta"."seeds" WHERE "name" = $1)"#,
+            ),
             &[&name],
         )
         .await?;
@@ -82,7 +86,9 @@ pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "app_meta"."seeds""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "app_meta"."seeds""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -96,28 +102,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" > $2 ORDER BY "name" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" > $2 ORDER BY "name" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" < $2 ORDER BY "name" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" < $2 ORDER BY "name" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -145,14 +159,54 @@ pub async fn insert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Seed::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    columns.push(r#""name""#);
+    columns.push(r#""environment""#);
+    columns.push(r#""sha256""#);
+    let Some(applied_at_given) = statement::uniform(rows, |row| row.applied_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if applied_at_given {
+        columns.push(r#""applied_at""#);
+    }
+    columns.push(r#""duration""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.name);
+        values.push(&row.environment);
+        values.push(&row.sha256);
+        if applied_at_given {
+            values.push(&row.applied_at);
+        }
+        values.push(&row.duration);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<Vec<Seed>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewSeed],
+) -> Result<Vec<Seed>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -167,7 +221,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<Vec<Seed>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()), u.c4 FROM u ORDER BY u.schemac_row RETURNING "name", "environment", "sha256", "applied_at", "duration""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()), u.c4 FROM u ORDER BY u.schemac_row RETURNING "name", "environment", "sha256", "applied_at", "duration""#,
+            ),
             &[
                 &name_values,
                 &environment_values,
@@ -200,7 +256,7 @@ pub async fn upsert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""name""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Seed::from_row(&row)
 }
 
@@ -230,14 +286,17 @@ pub async fn update(
     }
     values.push(&name);
     let sql = statement::update(TABLE, &columns, &[], &[r#""name""#], r#""#, COLUMNS);
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Seed::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, name: &str) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#, &[&name])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#),
+            &[&name],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use std::net::IpAddr;
 
@@ -101,7 +101,9 @@ pub async fn get(
 ) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" = $1"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -115,7 +117,9 @@ pub async fn exists(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "user_id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "user_id" = $1)"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -124,7 +128,9 @@ pub async fn exists(
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -136,7 +142,9 @@ pub async fn get_by_tenant_id_email(
 ) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 AND "email" = $2"#,
+            Sql::stateless(
+                r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 AND "email" = $2"#,
+            ),
             &[&tenant_id, &email],
         )
         .await?;
@@ -153,28 +161,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 ORDER BY "user_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 ORDER BY "user_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 ORDER BY "user_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 ORDER BY "user_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -193,28 +209,36 @@ pub async fn list_ordered_by_tenant_id_user_id(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") > ($2, $3) ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") > ($2, $3) ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") < ($2, $3) ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") < ($2, $3) ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
@@ -230,7 +254,9 @@ pub async fn list_by_tenant_id(
 ) -> Result<Vec<User>, Error> {
     let rows = db
         .query(
-            r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 ORDER BY "user_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 ORDER BY "user_id" ASC"#,
+            ),
             &[&tenant_id],
         )
         .await?;
@@ -245,7 +271,9 @@ pub async fn list_by_tenant_id_many(
 ) -> Result<HashMap<super::ids::TenantId, Vec<User>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = ANY($1) ORDER BY "user_id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = ANY($1) ORDER BY "user_id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -295,14 +323,87 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    columns.push(r#""user_id""#);
+    let user_id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.user_id.unwrap_or_else(super::ids::UserId::new))
+        .collect();
+    columns.push(r#""tenant_id""#);
+    columns.push(r#""email""#);
+    columns.push(r#""display_name""#);
+    columns.push(r#""idp_user_info""#);
+    let idp_user_info_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.idp_user_info.as_ref().map(Json))
+        .collect();
+    columns.push(r#""last_seen_ip""#);
+    let Some(roles_given) = statement::uniform(rows, |row| row.roles.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if roles_given {
+        columns.push(r#""roles""#);
+    }
+    let Some(managers_given) = statement::uniform(rows, |row| row.managers.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if managers_given {
+        columns.push(r#""managers""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    columns.push(r#""updated_at""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for (i, row) in rows.iter().enumerate() {
+        values.push(&user_id_values[i]);
+        values.push(&row.tenant_id);
+        values.push(&row.email);
+        values.push(&row.display_name);
+        values.push(&idp_user_info_values[i]);
+        values.push(&row.last_seen_ip);
+        if roles_given {
+            values.push(&row.roles);
+        }
+        if managers_given {
+            values.push(&row.managers);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        values.push(&row.updated_at);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewUser],
+) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -357,7 +458,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::citext[], $4::text[], $5::jsonb[], $6::inet[], $9::bool[], $12::bool[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, g7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($10::uuid[], $11::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."users" ("user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, u.c5, CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{"member"}'::text[] END, CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{}'::uuid[] END, COALESCE(u.c8, now()), u.c9 FROM u LEFT JOIN a6 ON a6.r = u.schemac_row LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::citext[], $4::text[], $5::jsonb[], $6::inet[], $9::bool[], $12::bool[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, g7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($10::uuid[], $11::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."users" ("user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, u.c5, CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{"member"}'::text[] END, CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{}'::uuid[] END, COALESCE(u.c8, now()), u.c9 FROM u LEFT JOIN a6 ON a6.r = u.schemac_row LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at""#,
+            ),
             &[
                 &user_id_values,
                 &tenant_id_values,
@@ -421,7 +524,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""user_id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -476,7 +579,7 @@ pub async fn upsert_by_tenant_id_email(
         &[],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -533,7 +636,7 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
@@ -543,7 +646,10 @@ pub async fn delete(
     user_id: &super::ids::UserId,
 ) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#, &[&user_id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#),
+            &[&user_id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
@@ -79,7 +79,9 @@ pub async fn get(
 ) -> Result<Option<GithubInstallationRepository>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -90,7 +92,9 @@ pub async fn get(
 pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -101,7 +105,9 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -115,7 +121,9 @@ pub async fn get_with_deleted(
 ) -> Result<Option<GithubInstallationRepository>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -126,7 +134,9 @@ pub async fn get_with_deleted(
 pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -137,7 +147,9 @@ pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."github_installation_repositories""#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."github_installation_repositories""#,
+            ),
             &[],
         )
         .await?;
@@ -154,28 +166,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -194,28 +214,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -231,7 +259,9 @@ pub async fn list_by_installation_id(
 ) -> Result<Vec<GithubInstallationRepository>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&installation_id],
         )
         .await?;
@@ -246,7 +276,9 @@ pub async fn list_by_installation_id_many(
 ) -> Result<HashMap<String, Vec<GithubInstallationRepository>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -262,7 +294,9 @@ pub async fn list_by_installation_id_with_deleted(
 ) -> Result<Vec<GithubInstallationRepository>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&installation_id],
         )
         .await?;
@@ -277,7 +311,9 @@ pub async fn list_by_installation_id_many_with_deleted(
 ) -> Result<HashMap<String, Vec<GithubInstallationRepository>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -318,14 +354,82 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GithubInstallationRepository::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGithubInstallationRepository],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    columns.push(r#""id""#);
+    columns.push(r#""installation_id""#);
+    columns.push(r#""name""#);
+    columns.push(r#""full_name""#);
+    let Some(private_given) = statement::uniform(rows, |row| row.private.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if private_given {
+        columns.push(r#""private""#);
+    }
+    let Some(topics_given) = statement::uniform(rows, |row| row.topics.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if topics_given {
+        columns.push(r#""topics""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.id);
+        values.push(&row.installation_id);
+        values.push(&row.name);
+        values.push(&row.full_name);
+        if private_given {
+            values.push(&row.private);
+        }
+        if topics_given {
+            values.push(&row.topics);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewGithubInstallationRepository],
 ) -> Result<Vec<GithubInstallationRepository>, Error> {
@@ -362,7 +466,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &installation_id_values,
@@ -420,7 +526,7 @@ pub async fn upsert(
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GithubInstallationRepository::from_row(&row)
 }
 
@@ -465,7 +571,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
@@ -474,7 +580,9 @@ pub async fn update(
 pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -485,7 +593,9 @@ pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
 pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -496,7 +606,9 @@ pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
 pub async fn hard_delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

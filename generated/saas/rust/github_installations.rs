@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
@@ -68,7 +68,9 @@ pub struct GithubInstallationPatch {
 pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -79,7 +81,9 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>,
 pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -90,7 +94,9 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -104,7 +110,9 @@ pub async fn get_with_deleted(
 ) -> Result<Option<GithubInstallation>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -115,7 +123,9 @@ pub async fn get_with_deleted(
 pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -125,7 +135,10 @@ pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error
 /// The number of rows, soft-deleted or not.
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."github_installations""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."github_installations""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -140,28 +153,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -180,28 +201,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -217,7 +246,9 @@ pub async fn list_by_organization_id(
 ) -> Result<Vec<GithubInstallation>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&organization_id],
         )
         .await?;
@@ -232,7 +263,9 @@ pub async fn list_by_organization_id_many(
 ) -> Result<HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -248,7 +281,9 @@ pub async fn list_by_organization_id_with_deleted(
 ) -> Result<Vec<GithubInstallation>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&organization_id],
         )
         .await?;
@@ -263,7 +298,9 @@ pub async fn list_by_organization_id_many_with_deleted(
 ) -> Result<HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -298,14 +335,64 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GithubInstallation::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewGithubInstallation],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    columns.push(r#""id""#);
+    columns.push(r#""organization_id""#);
+    columns.push(r#""account_login""#);
+    columns.push(r#""suspended_at""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.id);
+        values.push(&row.organization_id);
+        values.push(&row.account_login);
+        values.push(&row.suspended_at);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewGithubInstallation],
 ) -> Result<Vec<GithubInstallation>, Error> {
@@ -336,7 +423,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &organization_id_values,
@@ -384,7 +473,7 @@ pub async fn upsert(
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GithubInstallation::from_row(&row)
 }
 
@@ -421,7 +510,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
@@ -430,7 +519,9 @@ pub async fn update(
 pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."github_installations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."github_installations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -441,7 +532,9 @@ pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
 pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."github_installations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."github_installations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -452,7 +545,9 @@ pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
 pub async fn hard_delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."github_installations" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."github_installations" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

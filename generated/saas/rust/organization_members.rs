@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
@@ -72,7 +72,9 @@ pub async fn get(
 ) -> Result<Option<OrganizationMember>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -86,7 +88,9 @@ pub async fn exists(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -97,7 +101,9 @@ pub async fn exists(
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."organization_members" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."organization_members" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -111,7 +117,9 @@ pub async fn get_with_deleted(
 ) -> Result<Option<OrganizationMember>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -125,7 +133,9 @@ pub async fn exists_with_deleted(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -135,7 +145,10 @@ pub async fn exists_with_deleted(
 /// The number of rows, soft-deleted or not.
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."organization_members""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."organization_members""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -148,7 +161,9 @@ pub async fn get_by_organization_id_user_id(
 ) -> Result<Option<OrganizationMember>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "user_id" = $2 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "user_id" = $2 AND "deleted_at" IS NULL"#,
+            ),
             &[&organization_id, &user_id],
         )
         .await?;
@@ -165,28 +180,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -205,28 +228,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -245,28 +276,36 @@ pub async fn list_ordered_by_organization_id_id(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") > ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") > ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") < ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") < ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor.0, &cursor.1],
                 )
                 .await?
@@ -282,7 +321,9 @@ pub async fn list_by_organization_id(
 ) -> Result<Vec<OrganizationMember>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&organization_id],
         )
         .await?;
@@ -297,7 +338,9 @@ pub async fn list_by_organization_id_many(
 ) -> Result<HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -313,7 +356,9 @@ pub async fn list_by_organization_id_with_deleted(
 ) -> Result<Vec<OrganizationMember>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&organization_id],
         )
         .await?;
@@ -328,7 +373,9 @@ pub async fn list_by_organization_id_many_with_deleted(
 ) -> Result<HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -344,7 +391,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<OrganizationMember>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -359,7 +408,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -375,7 +426,9 @@ pub async fn list_by_user_id_with_deleted(
 ) -> Result<Vec<OrganizationMember>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -390,7 +443,9 @@ pub async fn list_by_user_id_many_with_deleted(
 ) -> Result<HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -426,14 +481,75 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     OrganizationMember::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewOrganizationMember],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    columns.push(r#""id""#);
+    let id_values: Vec<_> = rows
+        .iter()
+        .map(|row| row.id.unwrap_or_else(super::ids::OrgMemberId::new))
+        .collect();
+    columns.push(r#""organization_id""#);
+    columns.push(r#""user_id""#);
+    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if role_given {
+        columns.push(r#""role""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for (i, row) in rows.iter().enumerate() {
+        values.push(&id_values[i]);
+        values.push(&row.organization_id);
+        values.push(&row.user_id);
+        if role_given {
+            values.push(&row.role);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewOrganizationMember],
 ) -> Result<Vec<OrganizationMember>, Error> {
@@ -461,7 +577,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &organization_id_values,
@@ -510,7 +628,7 @@ pub async fn upsert(
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     OrganizationMember::from_row(&row)
 }
 
@@ -548,7 +666,7 @@ pub async fn upsert_by_organization_id_user_id(
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     OrganizationMember::from_row(&row)
 }
 
@@ -585,7 +703,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
@@ -597,7 +715,9 @@ pub async fn delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -611,7 +731,9 @@ pub async fn restore(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -625,7 +747,9 @@ pub async fn hard_delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"DELETE FROM "public"."organization_members" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"DELETE FROM "public"."organization_members" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
@@ -69,7 +69,9 @@ pub async fn get(
 ) -> Result<Option<Organization>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -80,7 +82,9 @@ pub async fn get(
 pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -91,7 +95,9 @@ pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool,
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -105,7 +111,9 @@ pub async fn get_with_deleted(
 ) -> Result<Option<Organization>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -119,7 +127,9 @@ pub async fn exists_with_deleted(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -129,7 +139,10 @@ pub async fn exists_with_deleted(
 /// The number of rows, soft-deleted or not.
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."organizations""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."organizations""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -144,28 +157,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -184,28 +205,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -221,7 +250,9 @@ pub async fn list_members(
 ) -> Result<Vec<super::users::User>, Error> {
     let rows = db
         .query(
-            r#"SELECT t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            ),
             &[&key],
         )
         .await?;
@@ -235,7 +266,9 @@ pub async fn list_members_many(
 ) -> Result<HashMap<super::ids::ClerkOrgId, Vec<super::users::User>>, Error> {
     let rows = db
         .query(
-            r#"SELECT j."organization_id" AS "schemac_parent", t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT j."organization_id" AS "schemac_parent", t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            ),
             &[&keys],
         )
         .await?;
@@ -273,14 +306,69 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Organization::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewOrganization],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    columns.push(r#""id""#);
+    columns.push(r#""name""#);
+    let Some(plan_given) = statement::uniform(rows, |row| row.plan.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if plan_given {
+        columns.push(r#""plan""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.id);
+        values.push(&row.name);
+        if plan_given {
+            values.push(&row.plan);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewOrganization],
 ) -> Result<Vec<Organization>, Error> {
@@ -301,7 +389,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::timestamp[], $5::timestamp[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, now()), COALESCE(u.c4, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::timestamp[], $5::timestamp[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, now()), COALESCE(u.c4, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &name_values,
@@ -346,7 +436,7 @@ pub async fn upsert(
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Organization::from_row(&row)
 }
 
@@ -379,7 +469,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Organization::from_row).transpose()
 }
 
@@ -391,7 +481,9 @@ pub async fn delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -405,7 +497,9 @@ pub async fn restore(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -418,7 +512,10 @@ pub async fn hard_delete(
     id: &super::ids::ClerkOrgId,
 ) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

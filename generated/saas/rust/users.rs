@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 
 /// The table, as SQL names it.
@@ -77,7 +77,9 @@ pub async fn get(
 ) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -91,7 +93,9 @@ pub async fn exists(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -102,7 +106,9 @@ pub async fn exists(
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -116,7 +122,9 @@ pub async fn get_with_deleted(
 ) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -130,7 +138,9 @@ pub async fn exists_with_deleted(
 ) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -139,7 +149,9 @@ pub async fn exists_with_deleted(
 
 /// The number of rows, soft-deleted or not.
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -153,28 +165,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -193,28 +213,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -230,7 +258,9 @@ pub async fn list_organizations(
 ) -> Result<Vec<super::organizations::Organization>, Error> {
     let rows = db
         .query(
-            r#"SELECT t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            ),
             &[&key],
         )
         .await?;
@@ -247,7 +277,9 @@ pub async fn list_organizations_many(
 > {
     let rows = db
         .query(
-            r#"SELECT j."user_id" AS "schemac_parent", t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            Sql::stateless(
+                r#"SELECT j."user_id" AS "schemac_parent", t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
+            ),
             &[&keys],
         )
         .await?;
@@ -288,14 +320,76 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    columns.push(r#""id""#);
+    columns.push(r#""email""#);
+    let Some(is_admin_given) = statement::uniform(rows, |row| row.is_admin.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_admin_given {
+        columns.push(r#""is_admin""#);
+    }
+    columns.push(r#""first_name""#);
+    columns.push(r#""last_name""#);
+    columns.push(r#""photo_url""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.id);
+        values.push(&row.email);
+        if is_admin_given {
+            values.push(&row.is_admin);
+        }
+        values.push(&row.first_name);
+        values.push(&row.last_name);
+        values.push(&row.photo_url);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewUser],
+) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -316,7 +410,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &email_values,
@@ -367,7 +463,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         &[r#""deleted_at" = NULL, "deleted" = false"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -412,7 +508,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
@@ -424,7 +520,9 @@ pub async fn delete(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -438,7 +536,9 @@ pub async fn restore(
 ) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -451,7 +551,10 @@ pub async fn hard_delete(
     id: &super::ids::ClerkUserId,
 ) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."users" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

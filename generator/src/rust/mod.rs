@@ -33,6 +33,11 @@ fn environment() -> Environment<'static> {
     env.set_lstrip_blocks(true);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.add_filter("lit", raw_literal);
+    // Every statement generated code runs leaves the session as it found
+    // it, which lets the pool share connections between them.
+    env.add_filter("stmt", |s: String| {
+        format!("Sql::stateless({})", raw_literal(s))
+    });
     env.add_filter("str", |s: String| format!("\"{}\"", s.escape_default()));
     env.add_filter("unraw", |s: String| names::unraw(&s).to_owned());
     for (name, text) in [

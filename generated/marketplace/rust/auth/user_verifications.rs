@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -97,7 +97,9 @@ pub struct UserVerificationPatch {
 pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<UserVerification>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -108,7 +110,9 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<UserVerification>, 
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."user_verifications" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."user_verifications" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -118,7 +122,10 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
-        .query_one(r#"SELECT count(*) FROM "public"."user_verifications""#, &[])
+        .query_one(
+            Sql::stateless(r#"SELECT count(*) FROM "public"."user_verifications""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
@@ -133,28 +140,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -170,7 +185,9 @@ pub async fn list_by_user_id(
 ) -> Result<Vec<UserVerification>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
+            ),
             &[&user_id],
         )
         .await?;
@@ -185,7 +202,9 @@ pub async fn list_by_user_id_many(
 ) -> Result<HashMap<i32, Vec<UserVerification>>, Error> {
     let rows = db
         .query(
-            r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            Sql::stateless(
+                r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
+            ),
             &[&keys],
         )
         .await?;
@@ -230,14 +249,87 @@ pub async fn insert(
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     UserVerification::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(
+    db: &impl Write,
+    rows: &[NewUserVerification],
+) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""user_id""#);
+    columns.push(r#""otp_code""#);
+    columns.push(r#""verification_source""#);
+    columns.push(r#""action_platform""#);
+    columns.push(r#""action""#);
+    let Some(verified_given) = statement::uniform(rows, |row| row.verified.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if verified_given {
+        columns.push(r#""verified""#);
+    }
+    columns.push(r#""expire_at""#);
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.user_id);
+        values.push(&row.otp_code);
+        values.push(&row.verification_source);
+        values.push(&row.action_platform);
+        values.push(&row.action);
+        if verified_given {
+            values.push(&row.verified);
+        }
+        values.push(&row.expire_at);
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewUserVerification],
 ) -> Result<Vec<UserVerification>, Error> {
@@ -269,7 +361,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::varchar[], $4::varchar[], $5::"public"."platform_types_enum"[], $6::"public"."user_verification_actions_enum"[], $7::boolean[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."user_verifications" ("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::varchar[], $4::varchar[], $5::"public"."platform_types_enum"[], $6::"public"."user_verification_actions_enum"[], $7::boolean[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."user_verifications" ("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at""#,
+            ),
             &[
                 &id_values,
                 &user_id_values,
@@ -324,7 +418,7 @@ pub async fn upsert(
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     UserVerification::from_row(&row)
 }
 
@@ -377,14 +471,19 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(UserVerification::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."user_verifications" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(
+                r#"DELETE FROM "public"."user_verifications" WHERE "id" = $1"#,
+            ),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

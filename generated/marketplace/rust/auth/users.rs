@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
 
 /// The table, as SQL names it.
@@ -117,7 +117,9 @@ pub struct UserPatch {
 pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -128,7 +130,9 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
 pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -139,7 +143,9 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
     let row = db
         .query_one(
-            r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
+            ),
             &[],
         )
         .await?;
@@ -150,7 +156,9 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -161,7 +169,9 @@ pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, 
 pub async fn exists_with_deleted(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -170,7 +180,9 @@ pub async fn exists_with_deleted(db: &impl Read, id: &i32) -> Result<bool, Error
 
 /// The number of rows, soft-deleted or not.
 pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."users""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -178,7 +190,9 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
 pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "email" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "email" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&email],
         )
         .await?;
@@ -195,28 +209,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -235,28 +257,36 @@ pub async fn list_with_deleted(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -354,14 +384,125 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
+    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if id_given {
+        columns.push(r#""id""#);
+    }
+    columns.push(r#""email""#);
+    columns.push(r#""name""#);
+    columns.push(r#""contact_number""#);
+    columns.push(r#""contact_number_country_code""#);
+    columns.push(r#""city""#);
+    columns.push(r#""state""#);
+    columns.push(r#""country""#);
+    columns.push(r#""pincode""#);
+    columns.push(r#""gender""#);
+    columns.push(r#""dob""#);
+    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if status_given {
+        columns.push(r#""status""#);
+    }
+    columns.push(r#""registration_platform""#);
+    columns.push(r#""purpose_code""#);
+    columns.push(r#""nationality""#);
+    columns.push(r#""ethnicity""#);
+    columns.push(r#""qualification""#);
+    columns.push(r#""profession""#);
+    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if role_given {
+        columns.push(r#""role""#);
+    }
+    let Some(is_online_given) = statement::uniform(rows, |row| row.is_online.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if is_online_given {
+        columns.push(r#""is_online""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        if id_given {
+            values.push(&row.id);
+        }
+        values.push(&row.email);
+        values.push(&row.name);
+        values.push(&row.contact_number);
+        values.push(&row.contact_number_country_code);
+        values.push(&row.city);
+        values.push(&row.state);
+        values.push(&row.country);
+        values.push(&row.pincode);
+        values.push(&row.gender);
+        values.push(&row.dob);
+        if status_given {
+            values.push(&row.status);
+        }
+        values.push(&row.registration_platform);
+        values.push(&row.purpose_code);
+        values.push(&row.nationality);
+        values.push(&row.ethnicity);
+        values.push(&row.qualification);
+        values.push(&row.profession);
+        if role_given {
+            values.push(&row.role);
+        }
+        if is_online_given {
+            values.push(&row.is_online);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>, Error> {
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
+    db: &impl Write,
+    rows: &[NewUser],
+) -> Result<Vec<User>, Error> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -427,7 +568,9 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<Vec<User>,
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::bool[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, g19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), CASE WHEN u.g19 THEN u.c19 ELSE false END, COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::bool[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, g19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), CASE WHEN u.g19 THEN u.c19 ELSE false END, COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
+            ),
             &[
                 &id_values,
                 &email_values,
@@ -555,7 +698,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         &[r#""deleted_at" = NULL"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -655,7 +798,7 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Err
         &[r#""deleted_at" = NULL"#],
         COLUMNS,
     );
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -756,7 +899,7 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
@@ -765,7 +908,9 @@ pub async fn update(
 pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."users" SET "deleted_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."users" SET "deleted_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -776,7 +921,9 @@ pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
 pub async fn restore(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
         .execute(
-            r#"UPDATE "public"."users" SET "deleted_at" = NULL WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            Sql::stateless(
+                r#"UPDATE "public"."users" SET "deleted_at" = NULL WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+            ),
             &[&id],
         )
         .await?;
@@ -786,7 +933,10 @@ pub async fn restore(db: &impl Write, id: &i32) -> Result<bool, Error> {
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
 pub async fn hard_delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."users" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, ToSql, Write, statement};
+use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
 use schemac_runtime::chrono::NaiveDateTime;
 use schemac_runtime::serde_json::Value as JsonValue;
 
@@ -90,7 +90,9 @@ pub struct ProductPatch {
 pub async fn get(db: &impl Read, id: &str) -> Result<Option<Product>, Error> {
     let row = db
         .query_opt(
-            r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" = $1"#,
+            Sql::stateless(
+                r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;
@@ -101,7 +103,9 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<Product>, Error> {
 pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
         .query_one(
-            r#"SELECT EXISTS (SELECT 1 FROM "public"."products" WHERE "id" = $1)"#,
+            Sql::stateless(
+                r#"SELECT EXISTS (SELECT 1 FROM "public"."products" WHERE "id" = $1)"#,
+            ),
             &[&id],
         )
         .await?;
@@ -110,7 +114,9 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 
 /// The number of rows.
 pub async fn count(db: &impl Read) -> Result<i64, Error> {
-    let row = db.query_one(r#"SELECT count(*) FROM "public"."products""#, &[]).await?;
+    let row = db
+        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."products""#), &[])
+        .await?;
     Ok(row.get(0))
 }
 
@@ -124,28 +130,36 @@ pub async fn list(
     let rows = match (after, order) {
         (None, Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
-                    r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
-                    r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    Sql::stateless(
+                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
                     &[&limit, &cursor],
                 )
                 .await?
@@ -195,14 +209,92 @@ pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
         values.push(value);
     }
     let sql = statement::insert(TABLE, &columns, COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Product::from_row(&row)
+}
+
+/// Inserts many rows with one binary `COPY`, the fastest way into a table,
+/// and returns how many it wrote; each field means what it means for
+/// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
+/// when some rows give a defaulted field and others do not, the rows go in
+/// as [`insert_many_returning`] inserts them.
+pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<u64, Error> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut columns: Vec<&'static str> = Vec::with_capacity(13);
+    columns.push(r#""id""#);
+    columns.push(r#""cause""#);
+    columns.push(r#""mrp""#);
+    columns.push(r#""selling_price""#);
+    columns.push(r#""vendor_id""#);
+    let Some(images_given) = statement::uniform(rows, |row| row.images.is_some()) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if images_given {
+        columns.push(r#""images""#);
+    }
+    columns.push(r#""title""#);
+    columns.push(r#""description""#);
+    columns.push(r#""product_url""#);
+    let Some(publishing_status_given) = statement::uniform(
+        rows,
+        |row| row.publishing_status.is_some(),
+    ) else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if publishing_status_given {
+        columns.push(r#""publishing_status""#);
+    }
+    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if created_at_given {
+        columns.push(r#""created_at""#);
+    }
+    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
+    else {
+        return Ok(insert_many_returning(db, rows).await?.len() as u64);
+    };
+    if updated_at_given {
+        columns.push(r#""updated_at""#);
+    }
+    columns.push(r#""remark""#);
+    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+        rows.len() * columns.len(),
+    );
+    for row in rows {
+        values.push(&row.id);
+        values.push(&row.cause);
+        values.push(&row.mrp);
+        values.push(&row.selling_price_inr);
+        values.push(&row.vendor_id);
+        if images_given {
+            values.push(&row.images);
+        }
+        values.push(&row.title);
+        values.push(&row.description);
+        values.push(&row.product_url);
+        if publishing_status_given {
+            values.push(&row.publishing_status);
+        }
+        if created_at_given {
+            values.push(&row.created_at);
+        }
+        if updated_at_given {
+            values.push(&row.updated_at);
+        }
+        values.push(&row.remark);
+    }
+    db.copy_in(TABLE, &columns, &values).await
 }
 
 /// Inserts many rows in one statement (one round trip, the values passed as
 /// arrays and unnested) and returns them as stored, in order; each field
-/// means what it means for [`insert`].
-pub async fn insert_many(
+/// means what it means for [`insert`]. [`insert_many`] is faster when the
+/// rows are not needed back.
+pub async fn insert_many_returning(
     db: &impl Write,
     rows: &[NewProduct],
 ) -> Result<Vec<Product>, Error> {
@@ -237,7 +329,9 @@ pub async fn insert_many(
     let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            r#"WITH u AS (SELECT * FROM UNNEST($1::varchar[], $2::"public"."causes_enum"[], $3::double precision[], $4::double precision[], $5::integer[], $6::json[], $7::text[], $8::text[], $9::text[], $10::"public"."publishing_status_enum"[], $11::timestamp[], $12::timestamp[], $13::text[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, schemac_row)) INSERT INTO "public"."products" ("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, '[]'::json), u.c6, u.c7, u.c8, COALESCE(u.c9, 'draft'), COALESCE(u.c10, now()), COALESCE(u.c11, now()), u.c12 FROM u ORDER BY u.schemac_row RETURNING "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark""#,
+            Sql::stateless(
+                r#"WITH u AS (SELECT * FROM UNNEST($1::varchar[], $2::"public"."causes_enum"[], $3::double precision[], $4::double precision[], $5::integer[], $6::json[], $7::text[], $8::text[], $9::text[], $10::"public"."publishing_status_enum"[], $11::timestamp[], $12::timestamp[], $13::text[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, schemac_row)) INSERT INTO "public"."products" ("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, '[]'::json), u.c6, u.c7, u.c8, COALESCE(u.c9, 'draft'), COALESCE(u.c10, now()), COALESCE(u.c11, now()), u.c12 FROM u ORDER BY u.schemac_row RETURNING "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark""#,
+            ),
             &[
                 &id_values,
                 &cause_values,
@@ -300,7 +394,7 @@ pub async fn upsert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
         values.push(value);
     }
     let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
-    let row = db.query_one(&sql, &values).await?;
+    let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Product::from_row(&row)
 }
 
@@ -365,14 +459,17 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(&sql, &values).await?;
+    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Product::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
-        .execute(r#"DELETE FROM "public"."products" WHERE "id" = $1"#, &[&id])
+        .execute(
+            Sql::stateless(r#"DELETE FROM "public"."products" WHERE "id" = $1"#),
+            &[&id],
+        )
         .await?;
     Ok(changed > 0)
 }

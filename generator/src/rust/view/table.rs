@@ -345,7 +345,15 @@ pub fn table(
         }
     });
 
-    let mut uses = vec!["Error", "FromRow", "Read", "ToSql", "Write", "statement"];
+    let mut uses = vec![
+        "Error",
+        "FromRow",
+        "Read",
+        "Sql",
+        "ToSql",
+        "Write",
+        "statement",
+    ];
     if columns.iter().any(|(_, _, rt)| rt.json) {
         uses.push("Json");
     }
