@@ -19,7 +19,7 @@ use crate::diff::{Renames, TableId};
 /// it: without hints, in `previous`'s order.
 pub fn next_snapshot(previous: &Schema, schema: &Schema) -> Schema {
     let (renames, _, _) = crate::diff::renames_from_hints(previous, schema);
-    in_order_of(previous, &schema.without_hints(), &renames)
+    in_order_of(previous, &schema.hintless(), &renames)
 }
 
 /// `new` in the order of `old`, following the renames.

@@ -34,7 +34,7 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
 pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> Steps {
     let (renames, mut data, warnings) = renames_from_hints(previous, current);
     data.safe = safe;
-    let current = crate::order::in_order_of(previous, &current.without_hints(), &renames);
+    let current = crate::order::in_order_of(previous, &current.hintless(), &renames);
     steps_between(previous, current, renames, data, warnings)
 }
 

@@ -43,6 +43,25 @@ impl Schema {
         self.ids.iter().find(|i| i.name == name)
     }
 
+    /// Whether any enum, table or column carries a change hint.
+    pub fn has_hints(&self) -> bool {
+        self.enums.iter().any(|e| e.hints != EnumHints::default())
+            || self.tables.iter().any(|t| {
+                t.hints != TableHints::default()
+                    || t.columns.iter().any(|c| c.hints != ColumnHints::default())
+            })
+    }
+
+    /// The schema with every change hint removed, borrowed when it has none
+    /// (a copy of a large schema costs as much as serializing it).
+    pub fn hintless(&self) -> std::borrow::Cow<'_, Schema> {
+        if self.has_hints() {
+            std::borrow::Cow::Owned(self.without_hints())
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+
     /// The same schema with every change hint removed: what a snapshot holds.
     pub fn without_hints(&self) -> Schema {
         let mut s = self.clone();

@@ -17,11 +17,31 @@ struct SnapshotOut<'a> {
     schema: &'a Schema,
 }
 
+/// The version alone, read first: a snapshot of another version may not
+/// have the shape [`SnapshotIn`] expects.
 #[derive(Deserialize)]
-struct SnapshotIn {
+struct Head {
     version: u32,
-    #[serde(flatten)]
-    schema: serde_json::Value,
+}
+
+/// A snapshot of this version: [`Schema`]'s fields beside `version`, read in
+/// one pass (a `flatten`ed field would buffer the whole document first,
+/// which took as long as reading it).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotIn {
+    #[allow(dead_code)]
+    version: u32,
+    database: String,
+    #[serde(default)]
+    extensions: Vec<String>,
+    #[serde(default)]
+    pg_schemas: Vec<String>,
+    #[serde(default)]
+    ids: Vec<crate::model::IdType>,
+    #[serde(default)]
+    enums: Vec<crate::model::Enum>,
+    tables: Vec<crate::model::Table>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,10 +56,10 @@ pub enum SnapshotError {
 
 /// Serializes a schema (without its change hints) as pretty JSON with a trailing newline.
 pub fn to_json(schema: &Schema) -> String {
-    let stripped = schema.without_hints();
+    let stripped = schema.hintless();
     let out = SnapshotOut {
         version: SNAPSHOT_VERSION,
-        schema: &stripped,
+        schema: &*stripped,
     };
     // Serializing plain structs of strings and vectors cannot fail.
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
@@ -49,9 +69,19 @@ pub fn to_json(schema: &Schema) -> String {
 
 /// Reads a snapshot back into the model.
 pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
-    let raw: SnapshotIn = serde_json::from_str(text)?;
-    if raw.version != SNAPSHOT_VERSION {
-        return Err(SnapshotError::Version { found: raw.version });
+    let head: Head = serde_json::from_str(text)?;
+    if head.version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::Version {
+            found: head.version,
+        });
     }
-    Ok(serde_json::from_value(raw.schema)?)
+    let raw: SnapshotIn = serde_json::from_str(text)?;
+    Ok(Schema {
+        database: raw.database,
+        extensions: raw.extensions,
+        pg_schemas: raw.pg_schemas,
+        ids: raw.ids,
+        enums: raw.enums,
+        tables: raw.tables,
+    })
 }
