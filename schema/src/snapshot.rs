@@ -59,7 +59,7 @@ pub fn to_json(schema: &Schema) -> String {
     let stripped = schema.hintless();
     let out = SnapshotOut {
         version: SNAPSHOT_VERSION,
-        schema: &*stripped,
+        schema: &stripped,
     };
     // Serializing plain structs of strings and vectors cannot fail.
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
