@@ -3,6 +3,7 @@
 //! Everything is planned in memory first, for every database; files are
 //! written only when the whole plan succeeded.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use schemac_schema::resolve::Origins;
@@ -93,8 +94,15 @@ struct Plan {
 
 /// Compiles the project under `root` and writes what changed.
 pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, GenerateError> {
-    let compiled = compile_project(root);
-    let plans = plan(root, &compiled, options)?;
+    // The last snapshots are read while the schema compiles: for a large
+    // schema, reading one takes about as long as parsing the YAML.
+    let (compiled, mut previous) = std::thread::scope(|scope| {
+        let previous = scope.spawn(|| last_snapshots(root));
+        let compiled = compile_project(root);
+        // A failure here is met again, and reported, where the snapshot is needed.
+        (compiled, previous.join().unwrap_or_default())
+    });
+    let plans = plan(root, &compiled, options, &mut previous)?;
     let rust = rust_files(root, &compiled)?;
     let mut report = Report {
         databases: Vec::new(),
@@ -214,10 +222,31 @@ pub(crate) fn rust_files(
     Ok(Some((files, stale)))
 }
 
+/// The last snapshot of each database's migration directory, by directory;
+/// whatever cannot be read is left out, for [`plan`] to meet and report.
+fn last_snapshots(root: &Path) -> HashMap<PathBuf, (u32, Schema)> {
+    let mut sources = schemac_schema::SourceMap::new();
+    let mut diagnostics = schemac_schema::Diagnostics::new();
+    let Some(config) = schemac_schema::Config::load(root, &mut sources, &mut diagnostics) else {
+        return HashMap::new();
+    };
+    config
+        .databases
+        .iter()
+        .filter_map(|db| {
+            let dir = MigrationDir::open(&root.join(&db.migrations)).ok()?;
+            let idx = dir.last()?.idx;
+            let schema = dir.snapshot(idx).ok()?;
+            Some((dir.dir, (idx, schema)))
+        })
+        .collect()
+}
+
 fn plan(
     root: &Path,
     compiled: &Compiled,
     options: &GenerateOptions,
+    previous: &mut HashMap<PathBuf, (u32, Schema)>,
 ) -> Result<Vec<Plan>, GenerateError> {
     let config = usable(compiled)?;
     for name in options.name.iter().chain(&options.custom) {
@@ -272,7 +301,8 @@ fn plan(
                 };
                 span.map(|s| compiled.locate(s))
             };
-            match plan_database(&dir, db, schema, options, &config.migrations, &locate)? {
+            let read = previous.remove(&dir.dir);
+            match plan_database(&dir, read, db, schema, options, &config.migrations, &locate)? {
                 Planned::Ready(p) => p,
                 Planned::Lossy(l) => {
                     losses.push(describe_losses(compiled, &dir, db, origins, &l));
@@ -362,33 +392,50 @@ fn empty_schema(database: &str) -> Schema {
 
 fn plan_database(
     dir: &MigrationDir,
+    read: Option<(u32, Schema)>,
     db: &DatabaseConfig,
     schema: &Schema,
     options: &GenerateOptions,
     settings: &MigrationSettings,
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, GenerateError> {
-    let current = schema.without_hints();
+    let current = schema.hintless();
     let Some(last) = dir.last() else {
         // The first migration creates everything; its reverse drops it again.
-        let down = diff::diff(
-            &current,
-            &empty_schema(&db.name),
-            &Renames::default(),
-            &DataHints::default(),
-        );
+        // The three texts are independent: two of them are written on a
+        // thread of their own (a large schema takes a while for each).
+        let (up, (down, snapshot)) = std::thread::scope(|scope| {
+            let up = scope.spawn(|| sql::create_schema(schema));
+            let rest = (
+                diff::diff(
+                    &current,
+                    &empty_schema(&db.name),
+                    &Renames::default(),
+                    &DataHints::default(),
+                )
+                .statements(),
+                snapshot::to_json(schema),
+            );
+            let up = up
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (up, rest)
+        });
         let name = options.name.clone().unwrap_or_else(|| "init".into());
         let m = NewMigration {
             name,
-            up: migration_text::transactional(settings, sql::create_schema(schema)),
-            down: migration_text::transactional(settings, down.statements()),
-            snapshot: snapshot::to_json(schema),
+            up: migration_text::transactional(settings, up),
+            down: migration_text::transactional(settings, down),
+            snapshot,
             custom: false,
             hints: None,
         };
         return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
-    let previous = dir.snapshot(last.idx)?;
+    let previous = match read {
+        Some((idx, previous)) if idx == last.idx => previous,
+        _ => dir.snapshot(last.idx)?,
+    };
     // Hints read and the schema put in the snapshot's order once, for the
     // comparison and the diffs alike.
     let (renames, mut data, hint_warnings) = renames_from_hints(&previous, schema);
@@ -432,9 +479,17 @@ fn plan_database(
                 "{tag}.down.sql cannot bring back what the up removed: {line}"
             ));
         }
-        let snapshot = snapshot::to_json(&step.to);
+        // The snapshot's JSON is written on a thread of its own meanwhile.
+        let (snapshot, files) = std::thread::scope(|scope| {
+            let snapshot = scope.spawn(|| snapshot::to_json(&step.to));
+            let files = migration_text::step_files(&step, settings, &unrestorable, locate);
+            let snapshot = snapshot
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (snapshot, files)
+        });
         let mut hints = RecordedHints::of(&step.renames, &step.data);
-        for file in migration_text::step_files(&step, settings, &unrestorable, locate) {
+        for file in files {
             migrations.push(NewMigration {
                 name: format!("{name}{}", file.suffix),
                 up: file.up,

@@ -48,8 +48,20 @@ pub(crate) fn steps_between(
     mut warnings: Vec<String>,
 ) -> Steps {
     let safe = data.safe;
-    let up = diff::diff(previous, &current, &renames, &data);
+    // The down of a single step is known before the up says whether there is
+    // one step or two: both diffs run at once, and the down is dropped in the
+    // rare case that enum additions split the change.
+    let (up, single_down) = std::thread::scope(|scope| {
+        let down = scope.spawn(|| down_diff(previous, &current, &renames, &data));
+        let up = diff::diff(previous, &current, &renames, &data);
+        let down = down
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (up, down)
+    });
+    let mut single_down = Some(single_down);
     let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if up.uses_added_enum_values() {
+        single_down = None;
         // Postgres cannot use an enum value in the transaction that adds it:
         // the additions go into a migration of their own first.
         let middle = with_new_enum_values(previous, &current, &renames);
@@ -78,17 +90,10 @@ pub(crate) fn steps_between(
         .into_iter()
         .map(|(from, to, renames, data, up)| {
             warnings.extend(up.warnings.iter().cloned());
-            let inverse = renames.inverse();
-            let down_data = data.for_down(&renames);
-            let mut down = diff::diff(&to, &from, &inverse, &down_data);
-            if down.uses_added_enum_values() {
-                // A down migration is one file, so it cannot be split: rebuild those enums instead.
-                let rebuild = DataHints {
-                    rebuild_enums: down.enums_using_added_values.clone(),
-                    ..down_data
-                };
-                down = diff::diff(&to, &from, &inverse, &rebuild);
-            }
+            let down = match single_down.take() {
+                Some(down) => down,
+                None => down_diff(&from, &to, &renames, &data),
+            };
             warnings.extend(down.warnings.iter().cloned());
             Step {
                 from,
@@ -101,6 +106,23 @@ pub(crate) fn steps_between(
         })
         .collect();
     Steps { steps, warnings }
+}
+
+/// The diff back from `to` to `from`: the up's renames inverted, its data
+/// hints turned around.
+fn down_diff(from: &Schema, to: &Schema, renames: &Renames, data: &DataHints) -> Diff {
+    let inverse = renames.inverse();
+    let down_data = data.for_down(renames);
+    let down = diff::diff(to, from, &inverse, &down_data);
+    if !down.uses_added_enum_values() {
+        return down;
+    }
+    // A down migration is one file, so it cannot be split: rebuild those enums instead.
+    let rebuild = DataHints {
+        rebuild_enums: down.enums_using_added_values.clone(),
+        ..down_data
+    };
+    diff::diff(to, from, &inverse, &rebuild)
 }
 
 /// `previous` with the values that `current` adds to its enums, and nothing else.

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 pub use config::{Config, DatabaseConfig, MigrationSettings};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use model::Schema;
+use source::FileId;
 pub use source::SourceMap;
 
 /// The outcome of reading a project: the schemas are usable only when
@@ -117,14 +118,30 @@ pub fn compile_sources(
     mut sources: SourceMap,
     mut diagnostics: Diagnostics,
 ) -> Compiled {
-    let mut dbs = Vec::new();
+    let mut names = Vec::new();
+    let mut ids = Vec::new();
     for (name, files) in databases {
-        let mut asts = Vec::new();
-        for (path, text) in files {
-            let id = sources.add(path, text);
-            let text = &sources.get(id).text;
-            asts.push(parse::parse_file(id, text, &mut diagnostics));
-        }
+        names.push(name);
+        ids.push(
+            files
+                .into_iter()
+                .map(|(path, text)| sources.add(path, text))
+                .collect::<Vec<_>>(),
+        );
+    }
+    // Files parse independently: spread them over the machine's cores, and
+    // put the results (diagnostics included) back in file order.
+    let all: Vec<_> = ids.iter().flatten().copied().collect();
+    let mut parsed = parse_all(&all, &sources);
+    let mut dbs = Vec::new();
+    for (name, files) in names.into_iter().zip(&ids) {
+        let asts = parsed
+            .drain(..files.len())
+            .map(|(ast, diags)| {
+                diagnostics.extend(diags);
+                ast
+            })
+            .collect();
         dbs.push(resolve::DatabaseSource { name, files: asts });
     }
     let (schemas, origins) = resolve::resolve_project(&dbs, &mut diagnostics)
@@ -137,6 +154,39 @@ pub fn compile_sources(
         schemas,
         origins,
     }
+}
+
+/// Each file parsed, with its diagnostics, in the order given; on as many
+/// threads as the machine has cores (one file per thread at a time).
+fn parse_all(ids: &[FileId], sources: &SourceMap) -> Vec<(ast::FileAst, Diagnostics)> {
+    let parse_one = |id: FileId| {
+        let mut diags = Diagnostics::new();
+        let ast = parse::parse_file(id, &sources.get(id).text, &mut diags);
+        (ast, diags)
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ids.len());
+    if threads <= 1 {
+        return ids.iter().map(|&id| parse_one(id)).collect();
+    }
+    let chunk = ids.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|&id| parse_one(id)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Every `*.yaml` / `*.yml` file under `dir`, recursively, sorted by path.
