@@ -109,6 +109,9 @@ def write(dir, files):
 
 def timed(argv, cwd):
     """Seconds and peak resident memory (MB) of one run."""
+    # Files written before (the schema, the other tool's output) are flushed
+    # first: their writeback otherwise lands on the timed run, at random.
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)

@@ -9,6 +9,14 @@ use clap::{Parser, Subcommand};
 use schemac::show::Color;
 use schemac::{GenerateError, GenerateOptions, Outcome};
 
+/// A generate run allocates and frees hundreds of thousands of small
+/// strings and a few large ones, from several threads; with mimalloc a
+/// from-scratch run at 1,000 tables took 0.084 s instead of 0.121 s (median
+/// of ten interleaved runs each), for a higher peak of memory (88 MB instead
+/// of 63 MB).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "schemac",
