@@ -189,6 +189,27 @@ where
     done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// A throughput variant whose tasks share `state` (a pool or a client).
+pub fn shared_by_tasks<'a, S, Op, OpFut>(state: S, duration: Duration, op: Op) -> Run<'a>
+where
+    S: Clone + Send + Sync + 'static,
+    Op: Fn(S, i64) -> OpFut + Clone + Send + Sync + 'static,
+    OpFut: Future<Output = ()> + Send,
+{
+    Box::new(move || {
+        let (state, op) = (state.clone(), op.clone());
+        Box::pin(async move {
+            throughput(
+                crate::TASKS,
+                duration,
+                |_| std::future::ready(state.clone()),
+                op,
+            )
+            .await
+        })
+    })
+}
+
 /// The median time in milliseconds of `iterations` runs of `op`.
 pub async fn latency<F, Fut>(iterations: usize, mut op: F) -> f64
 where

@@ -6,7 +6,7 @@ use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::tokio_postgres::{self, NoTls};
 use schemac_runtime::{PoolConfig, ReadOnlyPool, SslMode};
 
-use crate::harness::{Side, Unit, Variant, compare, latency, throughput};
+use crate::harness::{Side, Unit, Variant, compare, latency, shared_by_tasks, throughput};
 use crate::schema::{items, notes};
 use crate::{PARENTS, Settings, TASKS};
 
@@ -112,60 +112,27 @@ pub async fn get(s: &Settings) {
     let sqlx16 = sqlx_pool(url, 16).await;
     let sqlx4 = sqlx_pool(url, 4).await;
 
-    let on_pool = |pool: ReadOnlyPool| -> crate::harness::Run<'_> {
-        Box::new(move || {
-            let pool = pool.clone();
-            Box::pin(async move {
-                throughput(
-                    TASKS,
-                    d,
-                    |_| std::future::ready(pool.clone()),
-                    |pool, id| async move {
-                        std::hint::black_box(items::get(&pool, &id).await.expect("get"));
-                    },
-                )
-                .await
-            })
+    let on_pool = |pool: ReadOnlyPool| {
+        shared_by_tasks(pool, d, |pool, id| async move {
+            std::hint::black_box(items::get(&pool, &id).await.expect("get"));
         })
     };
-    let on_deadpool = |pool: deadpool_postgres::Pool| -> crate::harness::Run<'_> {
-        Box::new(move || {
-            let pool = pool.clone();
-            Box::pin(async move {
-                throughput(
-                    TASKS,
-                    d,
-                    |_| std::future::ready(pool.clone()),
-                    |pool, id| async move {
-                        let client = pool.get().await.expect("checkout");
-                        let statement = client.prepare_cached(GET).await.expect("prepare");
-                        let row = client.query_opt(&statement, &[&id]).await.expect("get");
-                        std::hint::black_box(row.as_ref().map(decode_item));
-                    },
-                )
-                .await
-            })
+    let on_deadpool = |pool: deadpool_postgres::Pool| {
+        shared_by_tasks(pool, d, |pool, id| async move {
+            let client = pool.get().await.expect("checkout");
+            let statement = client.prepare_cached(GET).await.expect("prepare");
+            let row = client.query_opt(&statement, &[&id]).await.expect("get");
+            std::hint::black_box(row.as_ref().map(decode_item));
         })
     };
-    let on_sqlx = |pool: sqlx::PgPool| -> crate::harness::Run<'_> {
-        Box::new(move || {
-            let pool = pool.clone();
-            Box::pin(async move {
-                throughput(
-                    TASKS,
-                    d,
-                    |_| std::future::ready(pool.clone()),
-                    |pool, id| async move {
-                        let row: Option<HandItem> = sqlx::query_as(GET)
-                            .bind(id)
-                            .fetch_optional(&pool)
-                            .await
-                            .expect("get");
-                        std::hint::black_box(row);
-                    },
-                )
+    let on_sqlx = |pool: sqlx::PgPool| {
+        shared_by_tasks(pool, d, |pool, id| async move {
+            let row: Option<HandItem> = sqlx::query_as(GET)
+                .bind(id)
+                .fetch_optional(&pool)
                 .await
-            })
+                .expect("get");
+            std::hint::black_box(row);
         })
     };
     let variants = vec![
@@ -223,20 +190,9 @@ pub async fn get(s: &Settings) {
         Variant {
             name: "raw: one pipelined client, prepared",
             side: Side::Raw,
-            run: Box::new(|| {
-                let shared = pipelined.clone();
-                Box::pin(async move {
-                    throughput(
-                        TASKS,
-                        d,
-                        |_| std::future::ready(shared.clone()),
-                        |shared, id| async move {
-                            let row = shared.0.query_opt(&shared.1, &[&id]).await.expect("get");
-                            std::hint::black_box(row.as_ref().map(decode_item));
-                        },
-                    )
-                    .await
-                })
+            run: shared_by_tasks(pipelined, d, |shared, id| async move {
+                let row = shared.0.query_opt(&shared.1, &[&id]).await.expect("get");
+                std::hint::black_box(row.as_ref().map(decode_item));
             }),
         },
         Variant {

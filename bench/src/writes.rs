@@ -13,6 +13,13 @@ use crate::schema::items;
 
 const ROWS: usize = 10_000;
 
+/// The transaction's statements, written by hand for the raw and sqlx variants.
+const INSERT_ITEM: &str = "INSERT INTO items (name, quantity, attributes) VALUES ($1, $2, $3) \
+                           RETURNING id, name, quantity, created_at, attributes";
+const UPDATE_ITEM: &str = "UPDATE items SET quantity = $1 WHERE id = $2 \
+                           RETURNING id, name, quantity, created_at, attributes";
+const GET_ITEM: &str = "SELECT id, name, quantity, created_at, attributes FROM items WHERE id = $1";
+
 fn new_items() -> Vec<items::NewItem> {
     (0..ROWS)
         .map(|i| items::NewItem {
@@ -231,28 +238,19 @@ pub async fn transaction(s: &Settings) {
                     latency(iterations, || async {
                         let mut client = dead.get().await.expect("checkout");
                         let tx = client.transaction().await.expect("begin");
-                        let insert = tx
-                            .prepare_cached(
-                                "INSERT INTO items (name, quantity, attributes) VALUES ($1, $2, $3) \
-                                 RETURNING id, name, quantity, created_at, attributes",
-                            )
+                        let insert = tx.prepare_cached(INSERT_ITEM).await.expect("prepare");
+                        let row = tx
+                            .query_one(&insert, &[&"tx", &1i32, attributes])
                             .await
-                            .expect("prepare");
-                        let row = tx.query_one(&insert, &[&"tx", &1i32, attributes]).await.expect("insert");
+                            .expect("insert");
                         let item = crate::reads::decode_item(&row);
-                        let update = tx
-                            .prepare_cached(
-                                "UPDATE items SET quantity = $1 WHERE id = $2 \
-                                 RETURNING id, name, quantity, created_at, attributes",
-                            )
+                        let update = tx.prepare_cached(UPDATE_ITEM).await.expect("prepare");
+                        let row = tx
+                            .query_opt(&update, &[&2i32, &item.id])
                             .await
-                            .expect("prepare");
-                        let row = tx.query_opt(&update, &[&2i32, &item.id]).await.expect("update");
+                            .expect("update");
                         std::hint::black_box(row.as_ref().map(crate::reads::decode_item));
-                        let get = tx
-                            .prepare_cached("SELECT id, name, quantity, created_at, attributes FROM items WHERE id = $1")
-                            .await
-                            .expect("prepare");
+                        let get = tx.prepare_cached(GET_ITEM).await.expect("prepare");
                         let row = tx.query_opt(&get, &[&item.id]).await.expect("get");
                         std::hint::black_box(row.as_ref().map(crate::reads::decode_item));
                         tx.commit().await.expect("commit");
@@ -269,32 +267,25 @@ pub async fn transaction(s: &Settings) {
                 Box::pin(async move {
                     latency(iterations, || async {
                         let mut tx = sqlx.begin().await.expect("begin");
-                        let item: crate::reads::HandItem = sqlx::query_as(
-                            "INSERT INTO items (name, quantity, attributes) VALUES ($1, $2, $3) \
-                             RETURNING id, name, quantity, created_at, attributes",
-                        )
-                        .bind("tx")
-                        .bind(1i32)
-                        .bind(attributes)
-                        .fetch_one(&mut *tx)
-                        .await
-                        .expect("insert");
-                        let updated: Option<crate::reads::HandItem> = sqlx::query_as(
-                            "UPDATE items SET quantity = $1 WHERE id = $2 \
-                             RETURNING id, name, quantity, created_at, attributes",
-                        )
-                        .bind(2i32)
-                        .bind(item.id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .expect("update");
+                        let item: crate::reads::HandItem = sqlx::query_as(INSERT_ITEM)
+                            .bind("tx")
+                            .bind(1i32)
+                            .bind(attributes)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .expect("insert");
+                        let updated: Option<crate::reads::HandItem> = sqlx::query_as(UPDATE_ITEM)
+                            .bind(2i32)
+                            .bind(item.id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .expect("update");
                         std::hint::black_box(updated);
-                        let got: Option<crate::reads::HandItem> =
-                            sqlx::query_as("SELECT id, name, quantity, created_at, attributes FROM items WHERE id = $1")
-                                .bind(item.id)
-                                .fetch_optional(&mut *tx)
-                                .await
-                                .expect("get");
+                        let got: Option<crate::reads::HandItem> = sqlx::query_as(GET_ITEM)
+                            .bind(item.id)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .expect("get");
                         std::hint::black_box(got);
                         tx.commit().await.expect("commit");
                     })

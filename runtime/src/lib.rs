@@ -30,7 +30,7 @@ pub use id::{IdParseError, IdParseErrorKind, Ulid};
 pub use interval::PgInterval;
 pub use pg_enum::UnknownLabel;
 pub use pool::{Conn, Pool, ReadOnlyPool, ReadWritePool};
-pub use row::{FromRow, column, group_by_key};
+pub use row::{FromRow, column, column_at, group_by_key};
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
 
 /// The order of a keyset-paginated list.

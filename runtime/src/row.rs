@@ -26,6 +26,15 @@ pub fn column<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, Error> 
     })
 }
 
+/// One column by position (found by name once per result, see
+/// `#[derive(Row)]`'s `from_rows`), with the column named in the error.
+pub fn column_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize, name: &str) -> Result<T, Error> {
+    row.try_get(index).map_err(|source| Error::Decode {
+        column: name.to_owned(),
+        source,
+    })
+}
+
 /// Items grouped by their key, every key of `keys` present (with no items if
 /// none had it), each group in the order the items came: what the batched
 /// loaders return, so a relation is loaded in one query, not one per parent.

@@ -321,6 +321,71 @@ fn decode_errors_name_the_column() {
     });
 }
 
+/// Many rows are read by position, found once by name: columns in another
+/// order than the fields, a flattened mixin and a json column come out as
+/// row by row, and errors still name the column (a missing one, and a bad
+/// value in a later row).
+#[test]
+fn many_rows_read_by_position_as_one_row_does() {
+    let db = TestDb::create("derive_rows");
+    tokio_runtime().block_on(async {
+        let pool = pool(&db);
+        #[derive(Row, Debug, PartialEq)]
+        struct Stamp {
+            made: i64,
+        }
+        #[derive(Row, Debug, PartialEq)]
+        struct Item {
+            id: i32,
+            name: Option<String>,
+            #[row(json)]
+            extra: Option<Vec<i32>>,
+            #[row(flatten)]
+            stamp: Stamp,
+        }
+        let rows = pool
+            .query(
+                "SELECT i * 10::bigint AS made, CASE WHEN i % 2 = 0 THEN 'n' || i END AS name, \
+                        to_jsonb(ARRAY[i, i]) AS extra, i AS id \
+                 FROM generate_series(1, 5) AS i",
+                &[],
+            )
+            .await
+            .expect("select");
+        let many = Item::from_rows(&rows).expect("rows");
+        let one_by_one: Vec<Item> = rows
+            .iter()
+            .map(|r| Item::from_row(r).expect("row"))
+            .collect();
+        assert_eq!(many, one_by_one);
+        assert_eq!(many[1].name.as_deref(), Some("n2"));
+        assert_eq!(many[4].extra, Some(vec![5, 5]));
+        assert_eq!(many[4].stamp, Stamp { made: 50 });
+
+        let rows = pool
+            .query("SELECT i AS id FROM generate_series(1, 2) AS i", &[])
+            .await
+            .expect("select");
+        let error = Item::from_rows(&rows).expect_err("no name column");
+        assert!(error.to_string().starts_with("column `name`:"), "{error}");
+
+        #[derive(Row, Debug)]
+        #[allow(dead_code)]
+        struct Tags {
+            tags: Vec<String>,
+        }
+        let rows = pool
+            .query(
+                "SELECT ARRAY['a']::text[] AS tags UNION ALL SELECT ARRAY['b', NULL]::text[]",
+                &[],
+            )
+            .await
+            .expect("select");
+        let error = Tags::from_rows(&rows).expect_err("the second row holds a NULL element");
+        assert!(error.to_string().starts_with("column `tags`:"), "{error}");
+    });
+}
+
 #[test]
 fn enum_labels_map_both_ways() {
     assert_eq!(Cause::PG_TYPE, "causes_enum");

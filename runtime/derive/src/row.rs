@@ -27,7 +27,12 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let fields = read(input, &mut errors);
     let name = &input.ident;
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
-    let body = match (&fields, errors.into_compile_errors()) {
+    let compile_errors = errors.into_compile_errors();
+    let from_rows = match (&fields, &compile_errors) {
+        (Some(fields), None) => from_rows(fields),
+        _ => TokenStream::new(),
+    };
+    let body = match (&fields, compile_errors) {
         (Some(fields), None) => {
             let inits = fields.iter().map(|f| {
                 let ident = f.ident;
@@ -70,6 +75,65 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             fn from_row(row: &::schemac_runtime::PgRow) -> ::core::result::Result<Self, ::schemac_runtime::Error> {
                 #body
             }
+            #from_rows
+        }
+    }
+}
+
+/// `from_rows` that finds each column's position once, in the first row, and
+/// reads every row by position: by name, each field of each row is a search
+/// through the row's columns. A column missing from the result falls back
+/// to `from_row`, whose error names it.
+fn from_rows(fields: &[Field<'_>]) -> TokenStream {
+    let mut positions = Vec::new();
+    let inits = fields.iter().enumerate().map(|(i, f)| {
+        let ident = f.ident;
+        let ty = f.ty;
+        let at = quote::format_ident!("at_{}", i);
+        match &f.source {
+            Source::Column(column) => {
+                positions.push(quote! {
+                    let ::core::option::Option::Some(#at) = columns.iter().position(|c| c.name() == #column) else {
+                        return rows.iter().map(Self::from_row).collect();
+                    };
+                });
+                quote! { #ident: ::schemac_runtime::column_at::<#ty>(row, #at, #column)? }
+            }
+            Source::Json(column) => {
+                positions.push(quote! {
+                    let ::core::option::Option::Some(#at) = columns.iter().position(|c| c.name() == #column) else {
+                        return rows.iter().map(Self::from_row).collect();
+                    };
+                });
+                match option_inner(ty) {
+                    Some(inner) => quote! {
+                        #ident: ::schemac_runtime::column_at::<::core::option::Option<::schemac_runtime::Json<#inner>>>(row, #at, #column)?
+                            .map(|json| json.0)
+                    },
+                    None => quote! {
+                        #ident: ::schemac_runtime::column_at::<::schemac_runtime::Json<#ty>>(row, #at, #column)?.0
+                    },
+                }
+            }
+            Source::Flatten => quote! {
+                #ident: <#ty as ::schemac_runtime::FromRow>::from_row(row)?
+            },
+        }
+    }).collect::<Vec<_>>();
+    if positions.is_empty() {
+        // Only flattened fields: each reads its own columns by name.
+        return TokenStream::new();
+    }
+    quote! {
+        fn from_rows(rows: &[::schemac_runtime::PgRow]) -> ::core::result::Result<::std::vec::Vec<Self>, ::schemac_runtime::Error> {
+            let ::core::option::Option::Some(first) = rows.first() else {
+                return ::core::result::Result::Ok(::std::vec::Vec::new());
+            };
+            let columns = first.columns();
+            #(#positions)*
+            rows.iter()
+                .map(|row| ::core::result::Result::Ok(Self { #(#inits,)* }))
+                .collect()
         }
     }
 }
