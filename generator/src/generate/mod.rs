@@ -3,6 +3,8 @@
 //! Everything is planned in memory first, for every database; files are
 //! written only when the whole plan succeeded.
 
+mod by_hand;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -274,9 +276,9 @@ fn plan(
         }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let p = if options.rehash {
-            rehash(&dir, db)?
+            by_hand::rehash(&dir, db)?
         } else if let Some(name) = &options.custom {
-            custom(&dir, db, name)?
+            by_hand::custom(&dir, db, name)?
         } else {
             let locate = |place: &HazardPlace| -> Option<String> {
                 let span = match place {
@@ -543,73 +545,6 @@ fn write_plan(
         files,
         warnings,
     }
-}
-
-/// An empty migration for hand-written SQL; the schema stays as it was.
-fn custom(dir: &MigrationDir, db: &DatabaseConfig, name: &str) -> Result<Plan, GenerateError> {
-    let Some(last) = dir.last() else {
-        return Err(GenerateError::Usage(format!(
-            "database `{}` has no migrations yet: run `schemac generate` first, then add a custom one",
-            db.name
-        )));
-    };
-    let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
-    let m = NewMigration {
-        name: name.to_string(),
-        up: "-- Custom migration: write the SQL to run here. Separate statements the way\n\
-             -- generated migrations do, with a statement-breakpoint marker line.\n\
-             -- The schema snapshot does not change.\n"
-            .to_string(),
-        down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
-        snapshot: snapshot_text,
-        custom: true,
-        hints: None,
-    };
-    Ok(write_plan(dir, db, vec![m], Vec::new()))
-}
-
-/// Re-records the hashes of migrations whose files were edited on purpose.
-fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, GenerateError> {
-    let mut journal = dir.journal.clone();
-    let mut changed = Vec::new();
-    let mut prev: Option<String> = None;
-    for e in &mut journal.entries {
-        let mut what = Vec::new();
-        let up = sha256_hex(&dir.read(&dir.sql_path(&e.tag))?);
-        let down = sha256_hex(&dir.read(&dir.down_path(&e.tag))?);
-        let snap = sha256_hex(&dir.read(&dir.snapshot_path(e.idx))?);
-        if up != e.sql_sha256 {
-            what.push(format!("{}.sql", e.tag));
-            e.sql_sha256 = up;
-        }
-        if down != e.down_sha256 {
-            what.push(format!("{}.down.sql", e.tag));
-            e.down_sha256 = down;
-        }
-        if snap != e.snapshot_sha256 {
-            what.push(format!("meta/{}_snapshot.json", idx_text(e.idx)));
-            e.snapshot_sha256 = snap;
-        }
-        if e.prev_snapshot_sha256 != prev {
-            what.push("the link to the previous snapshot".into());
-            e.prev_snapshot_sha256 = prev.clone();
-        }
-        prev = Some(e.snapshot_sha256.clone());
-        if !what.is_empty() {
-            e.edited = true;
-            changed.push((e.tag.clone(), what));
-        }
-    }
-    let mut files = FileSet::new();
-    if !changed.is_empty() {
-        files.add(dir.journal_path(), journal.to_json());
-    }
-    Ok(Plan {
-        database: db.name.clone(),
-        outcome: Outcome::Rehashed { entries: changed },
-        files,
-        warnings: Vec::new(),
-    })
 }
 
 /// The guard's report for one database: each lossy change and where it comes from.

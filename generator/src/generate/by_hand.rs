@@ -1,0 +1,81 @@
+//! The two plans that take no diff: `--custom`, an empty migration for
+//! hand-written SQL, and `--rehash`, which re-records migrations edited on
+//! purpose.
+
+use schemac_schema::DatabaseConfig;
+
+use super::{GenerateError, NewMigration, Outcome, Plan, write_plan};
+use crate::journal::sha256_hex;
+use crate::migrations::{MigrationDir, idx_text};
+use crate::output::FileSet;
+
+/// An empty migration for hand-written SQL; the schema stays as it was.
+pub(super) fn custom(
+    dir: &MigrationDir,
+    db: &DatabaseConfig,
+    name: &str,
+) -> Result<Plan, GenerateError> {
+    let Some(last) = dir.last() else {
+        return Err(GenerateError::Usage(format!(
+            "database `{}` has no migrations yet: run `schemac generate` first, then add a custom one",
+            db.name
+        )));
+    };
+    let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
+    let m = NewMigration {
+        name: name.to_string(),
+        up: "-- Custom migration: write the SQL to run here. Separate statements the way\n\
+             -- generated migrations do, with a statement-breakpoint marker line.\n\
+             -- The schema snapshot does not change.\n"
+            .to_string(),
+        down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
+        snapshot: snapshot_text,
+        custom: true,
+        hints: None,
+    };
+    Ok(write_plan(dir, db, vec![m], Vec::new()))
+}
+
+/// Re-records the hashes of migrations whose files were edited on purpose.
+pub(super) fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, GenerateError> {
+    let mut journal = dir.journal.clone();
+    let mut changed = Vec::new();
+    let mut prev: Option<String> = None;
+    for e in &mut journal.entries {
+        let mut what = Vec::new();
+        let up = sha256_hex(&dir.read(&dir.sql_path(&e.tag))?);
+        let down = sha256_hex(&dir.read(&dir.down_path(&e.tag))?);
+        let snap = sha256_hex(&dir.read(&dir.snapshot_path(e.idx))?);
+        if up != e.sql_sha256 {
+            what.push(format!("{}.sql", e.tag));
+            e.sql_sha256 = up;
+        }
+        if down != e.down_sha256 {
+            what.push(format!("{}.down.sql", e.tag));
+            e.down_sha256 = down;
+        }
+        if snap != e.snapshot_sha256 {
+            what.push(format!("meta/{}_snapshot.json", idx_text(e.idx)));
+            e.snapshot_sha256 = snap;
+        }
+        if e.prev_snapshot_sha256 != prev {
+            what.push("the link to the previous snapshot".into());
+            e.prev_snapshot_sha256 = prev.clone();
+        }
+        prev = Some(e.snapshot_sha256.clone());
+        if !what.is_empty() {
+            e.edited = true;
+            changed.push((e.tag.clone(), what));
+        }
+    }
+    let mut files = FileSet::new();
+    if !changed.is_empty() {
+        files.add(dir.journal_path(), journal.to_json());
+    }
+    Ok(Plan {
+        database: db.name.clone(),
+        outcome: Outcome::Rehashed { entries: changed },
+        files,
+        warnings: Vec::new(),
+    })
+}
