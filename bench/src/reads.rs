@@ -60,7 +60,7 @@ fn schemac_pool_with(
     ReadOnlyPool::read_only(config).expect("pool")
 }
 
-fn deadpool(url: &str, size: usize) -> deadpool_postgres::Pool {
+pub fn deadpool(url: &str, size: usize) -> deadpool_postgres::Pool {
     let config: tokio_postgres::Config = url.parse().expect("url");
     let manager = deadpool_postgres::Manager::from_config(
         config,

@@ -182,20 +182,7 @@ pub async fn transaction(s: &Settings) {
     let url = s.url.as_str();
     let pool =
         ReadWritePool::read_write(PoolConfig::new(url).ssl_mode(SslMode::Disable)).expect("pool");
-    let dead = {
-        let config: tokio_postgres::Config = url.parse().expect("url");
-        let manager = deadpool_postgres::Manager::from_config(
-            config,
-            NoTls,
-            deadpool_postgres::ManagerConfig {
-                recycling_method: deadpool_postgres::RecyclingMethod::Fast,
-            },
-        );
-        deadpool_postgres::Pool::builder(manager)
-            .max_size(4)
-            .build()
-            .expect("deadpool")
-    };
+    let dead = crate::reads::deadpool(url, 4);
     let sqlx = sqlx_pool(url).await;
     let iterations = 200;
     let attributes = serde_json::json!({ "colour": "red" });
