@@ -17,8 +17,8 @@ struct SnapshotOut<'a> {
     schema: &'a Schema,
 }
 
-/// The version alone, read first: a snapshot of another version may not
-/// have the shape [`SnapshotIn`] expects.
+/// The version alone, read when a snapshot does not have the shape
+/// [`SnapshotIn`] expects: it may be of another version.
 #[derive(Deserialize)]
 struct Head {
     version: u32,
@@ -30,7 +30,6 @@ struct Head {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SnapshotIn {
-    #[allow(dead_code)]
     version: u32,
     database: String,
     #[serde(default)]
@@ -69,13 +68,23 @@ pub fn to_json(schema: &Schema) -> String {
 
 /// Reads a snapshot back into the model.
 pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
-    let head: Head = serde_json::from_str(text)?;
-    if head.version != SNAPSHOT_VERSION {
-        return Err(SnapshotError::Version {
-            found: head.version,
-        });
+    let raw: SnapshotIn = match serde_json::from_str(text) {
+        Ok(raw) => raw,
+        // Another version may have another shape: say so rather than what
+        // this version's shape finds wrong with it. (Only a failed read pays
+        // for this second pass over the text.)
+        Err(error) => {
+            return Err(match serde_json::from_str::<Head>(text) {
+                Ok(head) if head.version != SNAPSHOT_VERSION => SnapshotError::Version {
+                    found: head.version,
+                },
+                _ => SnapshotError::Json(error),
+            });
+        }
+    };
+    if raw.version != SNAPSHOT_VERSION {
+        return Err(SnapshotError::Version { found: raw.version });
     }
-    let raw: SnapshotIn = serde_json::from_str(text)?;
     Ok(Schema {
         database: raw.database,
         extensions: raw.extensions,
@@ -84,4 +93,44 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         enums: raw.enums,
         tables: raw.tables,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        Schema {
+            database: "main".into(),
+            extensions: vec!["citext".into()],
+            pg_schemas: Vec::new(),
+            ids: Vec::new(),
+            enums: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let text = to_json(&schema());
+        assert!(text.starts_with("{\n  \"version\": 1,"), "{text}");
+        assert_eq!(from_json(&text).expect("read"), schema());
+    }
+
+    #[test]
+    fn another_version_is_named_whatever_its_shape() {
+        let same_shape = to_json(&schema()).replace("\"version\": 1", "\"version\": 7");
+        let other_shape = r#"{ "version": 2, "objects": [] }"#;
+        for text in [same_shape.as_str(), other_shape] {
+            match from_json(text) {
+                Err(SnapshotError::Version { found }) => assert!(found == 7 || found == 2),
+                other => panic!("expected a version error, got {other:?}"),
+            }
+        }
+        match from_json(r#"{ "version": 1, "database": "main", "tables": [], "extra": 1 }"#) {
+            Err(SnapshotError::Json(e)) => assert!(e.to_string().contains("extra"), "{e}"),
+            other => panic!("expected a JSON error, got {other:?}"),
+        }
+        assert!(matches!(from_json("{"), Err(SnapshotError::Json(_))));
+    }
 }
