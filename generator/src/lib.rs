@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod naming;
 pub mod order;
 pub mod output;
+mod parallel;
 pub mod rust;
 pub mod show;
 pub mod sql;

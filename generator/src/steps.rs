@@ -51,17 +51,13 @@ pub(crate) fn steps_between(
     // The down of a single step is known before the up says whether there is
     // one step or two: both diffs run at once, and the down is dropped in the
     // rare case that enum additions split the change.
-    let (up, single_down) = std::thread::scope(|scope| {
-        let down = scope.spawn(|| down_diff(previous, &current, &renames, &data));
-        let up = diff::diff(previous, &current, &renames, &data);
-        let down = down
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (up, down)
-    });
-    let mut single_down = Some(single_down);
-    let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if up.uses_added_enum_values() {
-        single_down = None;
+    let (down, up) = crate::parallel::join(
+        || down_diff(previous, &current, &renames, &data),
+        || diff::diff(previous, &current, &renames, &data),
+    );
+    let split = up.uses_added_enum_values();
+    let mut single_down = (!split).then_some(down);
+    let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if split {
         // Postgres cannot use an enum value in the transaction that adds it:
         // the additions go into a migration of their own first.
         let middle = with_new_enum_values(previous, &current, &renames);

@@ -41,6 +41,14 @@ impl<'a> Sql<'a> {
         }
     }
 
+    /// A statement not known to leave the session as it found it.
+    const fn plain(text: &'a str) -> Self {
+        Sql {
+            text,
+            stateless: false,
+        }
+    }
+
     /// The statement's text.
     pub const fn text(&self) -> &'a str {
         self.text
@@ -70,28 +78,19 @@ impl AsSql for Sql<'_> {
 
 impl AsSql for &str {
     fn as_sql(&self) -> Sql<'_> {
-        Sql {
-            text: self,
-            stateless: false,
-        }
+        Sql::plain(self)
     }
 }
 
 impl AsSql for &String {
     fn as_sql(&self) -> Sql<'_> {
-        Sql {
-            text: self,
-            stateless: false,
-        }
+        Sql::plain(self)
     }
 }
 
 impl AsSql for String {
     fn as_sql(&self) -> Sql<'_> {
-        Sql {
-            text: self,
-            stateless: false,
-        }
+        Sql::plain(self)
     }
 }
 

@@ -1,19 +1,20 @@
 //! The read-write and read-only pools, and a connection checked out of one.
 
 use std::marker::PhantomData;
+use std::ops::Deref;
 use std::sync::Arc;
 
-use deadpool_postgres::{Manager, ManagerConfig, RecyclingMethod, Runtime};
+use deadpool_postgres::{ClientWrapper, Manager, ManagerConfig, RecyclingMethod, Runtime};
 use tokio_postgres::Row;
 
 use crate::config::{PoolConfig, Role};
 use crate::copy::copy_on;
 use crate::error::{Error, chain};
 use crate::executor::{
-    Access, AsSql, Params, Read, ReadOnly, ReadWrite, Write, execute_on, query_on,
+    Access, AsSql, Params, Read, ReadOnly, ReadWrite, Sql, Write, execute_on, query_on,
 };
 use crate::lease::Leased;
-use crate::shared::Lanes;
+use crate::shared::{Lanes, OnLane};
 use crate::transaction::{Transaction, TxOptions};
 
 /// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
@@ -174,29 +175,51 @@ impl<A: Access> Pool<A> {
     }
 }
 
-impl<A: Access> Read for Pool<A> {
-    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
-        let sql = sql.as_sql();
+impl<A: Access> Pool<A> {
+    /// The connection a single statement runs on: a shared one for a
+    /// stateless statement, else one of its own, reset on return if `sql`
+    /// may have changed the session.
+    async fn connection_for(&self, sql: Sql<'_>) -> Result<ForOne<'_>, Error> {
         if sql.is_stateless() && !self.lanes.is_empty() {
-            let client = self.lanes.enter(|| self.borrow()).await?;
-            return query_on(&client, sql, params).await;
+            return Ok(ForOne::Shared(self.lanes.enter(|| self.borrow()).await?));
         }
         let client = self.checkout().await?;
         client.runs(sql);
-        query_on(&client, sql, params).await
+        Ok(ForOne::Own(client))
+    }
+}
+
+/// See [`Pool::connection_for`]. It lives on the stack for one statement,
+/// so its size does not matter, and boxing `Own` would cost an allocation per
+/// statement.
+#[allow(clippy::large_enum_variant)]
+enum ForOne<'l> {
+    Shared(OnLane<'l>),
+    Own(Leased),
+}
+
+impl Deref for ForOne<'_> {
+    type Target = ClientWrapper;
+
+    fn deref(&self) -> &ClientWrapper {
+        match self {
+            ForOne::Shared(client) => client,
+            ForOne::Own(client) => client,
+        }
+    }
+}
+
+impl<A: Access> Read for Pool<A> {
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        let sql = sql.as_sql();
+        query_on(&*self.connection_for(sql).await?, sql, params).await
     }
 }
 
 impl Write for Pool<ReadWrite> {
     async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
         let sql = sql.as_sql();
-        if sql.is_stateless() && !self.lanes.is_empty() {
-            let client = self.lanes.enter(|| self.borrow()).await?;
-            return execute_on(&client, sql, params).await;
-        }
-        let client = self.checkout().await?;
-        client.runs(sql);
-        execute_on(&client, sql, params).await
+        execute_on(&*self.connection_for(sql).await?, sql, params).await
     }
 
     /// On a connection of its own: a COPY holds its connection until done.

@@ -239,11 +239,11 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         }
     }
     // By schema and name: a lookup per table must not scan every table.
-    let index = |s: &'_ Schema| -> HashMap<(String, String), usize> {
+    let index = |s: &'_ Schema| -> HashMap<TableId, usize> {
         s.tables
             .iter()
             .enumerate()
-            .map(|(i, t)| ((t.pg_schema.clone(), t.name.clone()), i))
+            .map(|(i, t)| (TableId::of(t), i))
             .collect()
     };
     let (old_at, new_at) = (index(old), index(new));
@@ -251,20 +251,13 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         let id = TableId::of(nt);
         let old_id = r.table_old_id(&id).cloned().unwrap_or_else(|| id.clone());
         // A table moved to another pg_schema is the same table (the differ matches it the same way).
-        let ot = old_at
-            .get(&(old_id.schema.clone(), old_id.name.clone()))
-            .map(|&i| &old.tables[i])
-            .or_else(|| {
-                let mut same = old.tables.iter().filter(|t| t.name == old_id.name);
-                match (same.next(), same.next()) {
-                    (Some(t), None)
-                        if !new_at.contains_key(&(t.pg_schema.clone(), t.name.clone())) =>
-                    {
-                        Some(t)
-                    }
-                    _ => None,
-                }
-            });
+        let ot = old_at.get(&old_id).map(|&i| &old.tables[i]).or_else(|| {
+            let mut same = old.tables.iter().filter(|t| t.name == old_id.name);
+            match (same.next(), same.next()) {
+                (Some(t), None) if !new_at.contains_key(&TableId::of(t)) => Some(t),
+                _ => None,
+            }
+        });
         for nc in &nt.columns {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));

@@ -406,23 +406,18 @@ fn plan_database(
         // The first migration creates everything; its reverse drops it again.
         // The three texts are independent: two of them are written on a
         // thread of their own (a large schema takes a while for each).
-        let (up, (down, snapshot)) = std::thread::scope(|scope| {
-            let up = scope.spawn(|| sql::create_schema(schema));
-            let rest = (
-                diff::diff(
+        let (up, (down, snapshot)) = crate::parallel::join(
+            || sql::create_schema(schema),
+            || {
+                let down = diff::diff(
                     &current,
                     &empty_schema(&db.name),
                     &Renames::default(),
                     &DataHints::default(),
-                )
-                .statements(),
-                snapshot::to_json(schema),
-            );
-            let up = up
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (up, rest)
-        });
+                );
+                (down.statements(), snapshot::to_json(schema))
+            },
+        );
         let name = options.name.clone().unwrap_or_else(|| "init".into());
         let m = NewMigration {
             name,
@@ -482,14 +477,10 @@ fn plan_database(
             ));
         }
         // The snapshot's JSON is written on a thread of its own meanwhile.
-        let (snapshot, files) = std::thread::scope(|scope| {
-            let snapshot = scope.spawn(|| snapshot::to_json(&step.to));
-            let files = migration_text::step_files(&step, settings, &unrestorable, locate);
-            let snapshot = snapshot
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (snapshot, files)
-        });
+        let (snapshot, files) = crate::parallel::join(
+            || snapshot::to_json(&step.to),
+            || migration_text::step_files(&step, settings, &unrestorable, locate),
+        );
         let mut hints = RecordedHints::of(&step.renames, &step.data);
         for file in files {
             migrations.push(NewMigration {
