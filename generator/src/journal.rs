@@ -79,6 +79,10 @@ pub fn sha256_hex(text: &str) -> String {
     // Fed line by line rather than through a normalised copy: a snapshot of
     // a large schema is megabytes, and hashing it is on every generate.
     let mut hasher = Sha256::new();
+    if !text.contains('\r') {
+        hasher.update(text.as_bytes());
+        return hex(hasher);
+    }
     let mut pieces = text.split("\r\n");
     if let Some(first) = pieces.next() {
         hasher.update(first.as_bytes());
@@ -87,6 +91,10 @@ pub fn sha256_hex(text: &str) -> String {
         hasher.update(b"\n");
         hasher.update(piece.as_bytes());
     }
+    hex(hasher)
+}
+
+fn hex(hasher: Sha256) -> String {
     let mut hex = String::with_capacity(64);
     for b in hasher.finalize() {
         // Writing to a String cannot fail.
