@@ -77,7 +77,7 @@ pub struct ColumnSql {
     pub sql: String,
 }
 
-fn column_sql(map: &std::collections::HashMap<(String, String, String), String>) -> Vec<ColumnSql> {
+fn column_sql(map: &foldhash::HashMap<(String, String, String), String>) -> Vec<ColumnSql> {
     let mut v: Vec<ColumnSql> = map
         .iter()
         .map(|((schema, table, column), sql)| ColumnSql {
@@ -194,8 +194,8 @@ impl RecordedHints {
                 })
                 .collect()
         };
-        let mut remap: std::collections::HashMap<String, Vec<(String, String)>> =
-            std::collections::HashMap::new();
+        let mut remap: foldhash::HashMap<String, Vec<(String, String)>> =
+            foldhash::HashMap::default();
         for r in &self.remap {
             remap
                 .entry(r.enum_key.clone())

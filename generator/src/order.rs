@@ -7,7 +7,7 @@
 //! the YAML gives), so moving tables, columns, keys or indexes around in the
 //! files writes no migration.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::hash::Hash;
 
 use schemac_schema::Schema;

@@ -5,7 +5,7 @@
 //! `1.50`), YAML 1.2 rules apply (`yes` and `on` are strings), and a key
 //! repeated in one mapping is an error instead of silently winning.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan};
 

@@ -1,6 +1,6 @@
 //! Columns of a matched table: added, rebuilt when generated, and altered in place.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use schemac_schema::model::*;
 use schemac_schema::naming::sequence_name;

@@ -1,6 +1,6 @@
 //! Keys, uniques, checks, foreign keys and indexes of a matched table.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use schemac_schema::model::*;
 

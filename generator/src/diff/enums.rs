@@ -1,6 +1,6 @@
 //! Enum types: created, renamed, moved, values added or renamed in place, or rebuilt.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use schemac_schema::model::*;
 use schemac_schema::sql::string_literal;

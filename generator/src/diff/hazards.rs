@@ -6,7 +6,7 @@
 //! names a stable rule, which `-- hazard:` comments in the SQL, `generate`,
 //! `check` and `schemac lint` all use.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use schemac_schema::model::*;
 

@@ -3,7 +3,7 @@
 //! backfill, remap). A hint that no longer applies is stale: it is reported
 //! and ignored.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use schemac_schema::model::*;
 

@@ -22,7 +22,7 @@ mod statement;
 mod tables;
 mod types;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub use change::{
     Change, CommentTarget, EnumUsage, Fill, IndexBuild, RETIRED_ENUM_SUFFIX, TableRef,

@@ -16,7 +16,7 @@
 //! A foreign key that references such a key can only be added once the key
 //! is there, at the very end: it is then validated as it is added.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use schemac_schema::model::*;
 use schemac_schema::naming::{NameKind, derive_name};

@@ -1,7 +1,7 @@
 //! Pairing old and new objects: tables by rename hint, schema and name;
 //! columns by hint or name; old definitions translated into new names.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use schemac_schema::model::*;
 

@@ -89,8 +89,7 @@ impl Out {
                     | Phase::DropColumns
             )
         };
-        let mut tables: std::collections::HashMap<(String, String), usize> =
-            std::collections::HashMap::new();
+        let mut tables: foldhash::HashMap<(String, String), usize> = foldhash::HashMap::default();
         let mut rank = |c: &Change| -> usize {
             let Some(t) = c.table() else { return 0 };
             let next = tables.len();

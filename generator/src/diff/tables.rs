@@ -1,6 +1,6 @@
 //! Extensions, schemas and tables: what is created, dropped, renamed or moved.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use schemac_schema::model::*;
 
@@ -330,7 +330,7 @@ fn drop_order<'t>(tables: &'t [Table], dropped: &[usize]) -> (Vec<usize>, Vec<(u
         Done,
     }
     let mut marks = vec![Mark::New; tables.len()];
-    let by_name: std::collections::HashMap<(&str, &str), usize> = dropped
+    let by_name: foldhash::HashMap<(&str, &str), usize> = dropped
         .iter()
         .map(|&i| ((tables[i].pg_schema.as_str(), tables[i].name.as_str()), i))
         .collect();

@@ -5,7 +5,7 @@
 
 mod by_hand;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 
 use schemac_schema::resolve::Origins;

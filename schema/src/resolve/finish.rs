@@ -1,6 +1,6 @@
 //! Pass 3: a collected database becomes a [`Schema`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::literal::{self, LiteralCtx};
 use super::{Db, DbTypes, WorkColumn, WorkTable, check_identifier, pg_schemas};

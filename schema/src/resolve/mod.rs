@@ -11,7 +11,9 @@
 mod finish;
 pub mod literal;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::ast::*;
 use crate::diagnostic::{Diagnostic, Diagnostics};
