@@ -76,6 +76,9 @@ pub struct TableDef {
     pub renamed_from: Option<Sp<String>>,
 }
 
+/// A column as written. The fields most columns leave out are boxed, so the
+/// common column stays small: a large schema holds tens of thousands of
+/// these at once, all files parsed before any is resolved.
 #[derive(Debug)]
 pub struct ColumnDef {
     pub name: Sp<String>,
@@ -86,23 +89,23 @@ pub struct ColumnDef {
     pub unique: Option<Sp<bool>>,
     /// Kept as a node: how to read it depends on the column's resolved type.
     pub default: Option<Node>,
-    pub default_sql: Option<Sp<String>>,
+    pub default_sql: Option<Box<Sp<String>>>,
     pub identity: Option<Sp<Identity>>,
-    pub generated: Option<Sp<String>>,
+    pub generated: Option<Box<Sp<String>>>,
     pub on_update_now: Option<Span>,
-    pub references: Option<ReferenceDef>,
+    pub references: Option<Box<ReferenceDef>>,
     pub on_delete: Option<Sp<FkAction>>,
-    pub check: Option<Sp<String>>,
-    pub rust_type: Option<Sp<String>>,
-    pub rust_name: Option<Sp<String>>,
+    pub check: Option<Box<Sp<String>>>,
+    pub rust_type: Option<Box<Sp<String>>>,
+    pub rust_name: Option<Box<Sp<String>>>,
     pub sensitive: bool,
-    pub comment: Option<Sp<String>>,
-    pub renamed_from: Option<Sp<String>>,
-    pub using: Option<Sp<String>>,
+    pub comment: Option<Box<Sp<String>>>,
+    pub renamed_from: Option<Box<Sp<String>>>,
+    pub using: Option<Box<Sp<String>>>,
     /// `using: { down: ... }`: the conversion back, for the down migration.
-    pub using_down: Option<Sp<String>>,
-    pub backfill: Option<Node>,
-    pub backfill_sql: Option<Sp<String>>,
+    pub using_down: Option<Box<Sp<String>>>,
+    pub backfill: Option<Box<Node>>,
+    pub backfill_sql: Option<Box<Sp<String>>>,
 }
 
 #[derive(Debug)]

@@ -407,10 +407,13 @@ fn table_def(
 }
 
 fn columns(node: &Node, diags: &mut Diagnostics) -> Vec<ColumnDef> {
-    named_entries(node, "`columns`", diags)
-        .into_iter()
-        .filter_map(|(col_name, n)| column_def(col_name, n, diags))
-        .collect()
+    let entries = named_entries(node, "`columns`", diags);
+    // Sized up front: collecting through filter_map would grow it by doubling.
+    let mut columns = Vec::with_capacity(entries.len());
+    for (col_name, n) in entries {
+        columns.extend(column_def(col_name, n, diags));
+    }
+    columns
 }
 
 fn empty_column(name: Spanned<String>) -> ColumnDef {
@@ -463,7 +466,8 @@ fn column_def(
     c.default = f.get("default").cloned();
     c.default_sql = f
         .get("default_sql")
-        .and_then(|n| expr(n, "`default_sql`", diags));
+        .and_then(|n| expr(n, "`default_sql`", diags))
+        .map(Box::new);
     c.identity = f.get("identity").and_then(|n| {
         keyword(
             n,
@@ -477,34 +481,49 @@ fn column_def(
     });
     c.generated = f
         .get("generated")
-        .and_then(|n| expr(n, "`generated`", diags));
+        .and_then(|n| expr(n, "`generated`", diags))
+        .map(Box::new);
     c.on_update_now = f.get("on_update").and_then(|n| on_update_now(n, diags));
     c.on_delete = f
         .get("on_delete")
         .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags));
-    c.references = f.get("references").and_then(|n| reference_def(n, diags));
-    c.check = f.get("check").and_then(|n| expr(n, "`check`", diags));
+    c.references = f
+        .get("references")
+        .and_then(|n| reference_def(n, diags))
+        .map(Box::new);
+    c.check = f
+        .get("check")
+        .and_then(|n| expr(n, "`check`", diags))
+        .map(Box::new);
     c.rust_type = f
         .get("rust_type")
-        .and_then(|n| name(n, "`rust_type`", diags));
+        .and_then(|n| name(n, "`rust_type`", diags))
+        .map(Box::new);
     c.rust_name = f
         .get("rust_name")
-        .and_then(|n| name(n, "`rust_name`", diags));
+        .and_then(|n| name(n, "`rust_name`", diags))
+        .map(Box::new);
     c.sensitive = f
         .get("sensitive")
         .and_then(|n| boolean(n, "`sensitive`", diags))
         .is_some_and(|b| b.value);
-    c.comment = f.get("comment").and_then(|n| string(n, "`comment`", diags));
+    c.comment = f
+        .get("comment")
+        .and_then(|n| string(n, "`comment`", diags))
+        .map(Box::new);
     c.renamed_from = f
         .get("renamed_from")
-        .and_then(|n| name(n, "`renamed_from`", diags));
+        .and_then(|n| name(n, "`renamed_from`", diags))
+        .map(Box::new);
     if let Some(n) = f.get("using") {
-        (c.using, c.using_down) = using_def(n, diags);
+        let (up, down) = using_def(n, diags);
+        (c.using, c.using_down) = (up.map(Box::new), down.map(Box::new));
     }
-    c.backfill = f.get("backfill").cloned();
+    c.backfill = f.get("backfill").cloned().map(Box::new);
     c.backfill_sql = f
         .get("backfill_sql")
-        .and_then(|n| expr(n, "`backfill_sql`", diags));
+        .and_then(|n| expr(n, "`backfill_sql`", diags))
+        .map(Box::new);
     Some(c)
 }
 

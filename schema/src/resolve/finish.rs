@@ -127,7 +127,8 @@ fn check_renamed_labels(db: &Db<'_>, diags: &mut Diagnostics) {
                     .default_sql
                     .iter()
                     .chain(&c.def.generated)
-                    .chain(&c.def.check),
+                    .chain(&c.def.check)
+                    .map(|b| &**b),
             );
         }
         exprs.extend(t.checks.iter().map(|c| &c.expr));
