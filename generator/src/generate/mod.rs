@@ -282,10 +282,7 @@ fn plan(
         } else {
             let locate = |place: &HazardPlace| -> Option<String> {
                 let span = match place {
-                    HazardPlace::Table { schema, table } => origins
-                        .tables
-                        .get(&(schema.clone(), table.clone()))
-                        .copied(),
+                    HazardPlace::Table { schema, table } => origins.table(schema, table),
                     HazardPlace::Column {
                         schema,
                         table,
@@ -293,13 +290,8 @@ fn plan(
                     } => origins
                         .column(schema, table, column)
                         // A dropped column is no longer in the schema: its table is.
-                        .or_else(|| {
-                            origins
-                                .tables
-                                .get(&(schema.clone(), table.clone()))
-                                .copied()
-                        }),
-                    HazardPlace::Enum { name } => origins.enums.get(name).copied(),
+                        .or_else(|| origins.table(schema, table)),
+                    HazardPlace::Enum { name } => origins.enum_type(name),
                 };
                 span.map(|s| compiled.locate(s))
             };
@@ -556,7 +548,7 @@ fn describe_losses(
             } => origins
                 .column(schema, table, column)
                 .map(|s| compiled.locate(s)),
-            LossPlace::Enum { name } => origins.enums.get(name).map(|s| compiled.locate(*s)),
+            LossPlace::Enum { name } => origins.enum_type(name).map(|s| compiled.locate(s)),
             LossPlace::DroppedTable { schema, table } => dir
                 .created_by(schema, table, None)
                 .map(|tag| format!("created by migration {tag}")),

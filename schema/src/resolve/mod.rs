@@ -47,43 +47,59 @@ pub fn resolve_project(
 /// stages (the data-loss guard) can name the schema file and line.
 #[derive(Debug, Default, Clone)]
 pub struct Origins {
-    /// (pg_schema, table) -> span of the table's name
-    pub tables: HashMap<(String, String), Span>,
-    /// (pg_schema, table, column) -> span of the column's name
-    pub columns: HashMap<(String, String, String), Span>,
+    /// (pg_schema, table) -> where the table and each of its columns are named
+    tables: HashMap<(String, String), TableOrigin>,
     /// enum key -> span of its name
-    pub enums: HashMap<String, Span>,
+    enums: HashMap<String, Span>,
+}
+
+#[derive(Debug, Clone)]
+struct TableOrigin {
+    span: Span,
+    /// (column, span of its name); a table has tens of columns at most, and
+    /// a place is looked up only to report something.
+    columns: Vec<(String, Span)>,
 }
 
 impl Origins {
     fn of(db: &Db<'_>) -> Origins {
-        let mut o = Origins {
-            enums: db.enum_spans.clone(),
-            ..Origins::default()
-        };
+        let mut tables = HashMap::with_capacity(db.tables.len());
         for t in &db.tables {
-            let key = (t.pg_schema.clone(), t.def.name.value.clone());
-            o.tables.insert(key.clone(), t.def.name.span);
-            for c in &t.columns {
-                o.columns.insert(
-                    (key.0.clone(), key.1.clone(), c.def.name.value.clone()),
-                    c.def.name.span,
-                );
-            }
+            let columns = t
+                .columns
+                .iter()
+                .map(|c| (c.def.name.value.clone(), c.def.name.span))
+                .collect();
+            let origin = TableOrigin {
+                span: t.def.name.span,
+                columns,
+            };
+            tables.insert((t.pg_schema.clone(), t.def.name.value.clone()), origin);
         }
-        o
+        Origins {
+            tables,
+            enums: db.enum_spans.clone(),
+        }
+    }
+
+    fn table_origin(&self, pg_schema: &str, table: &str) -> Option<&TableOrigin> {
+        self.tables.get(&(pg_schema.to_string(), table.to_string()))
     }
 
     pub fn table(&self, pg_schema: &str, table: &str) -> Option<Span> {
-        self.tables
-            .get(&(pg_schema.to_string(), table.to_string()))
-            .copied()
+        self.table_origin(pg_schema, table).map(|t| t.span)
     }
 
     pub fn column(&self, pg_schema: &str, table: &str, column: &str) -> Option<Span> {
-        self.columns
-            .get(&(pg_schema.to_string(), table.to_string(), column.to_string()))
-            .copied()
+        let t = self.table_origin(pg_schema, table)?;
+        t.columns
+            .iter()
+            .find(|(name, _)| name == column)
+            .map(|(_, span)| *span)
+    }
+
+    pub fn enum_type(&self, key: &str) -> Option<Span> {
+        self.enums.get(key).copied()
     }
 }
 
