@@ -238,6 +238,15 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
             data.remap.insert(ne.name.clone(), remaps);
         }
     }
+    // Column hints are rare: a schema without any is not walked column by column.
+    let hinted: Vec<&Table> = new
+        .tables
+        .iter()
+        .filter(|t| t.columns.iter().any(|c| c.hints != ColumnHints::default()))
+        .collect();
+    if hinted.is_empty() {
+        return (r, data, stale);
+    }
     // By schema and name: a lookup per table must not scan every table.
     let index = |s: &'_ Schema| -> HashMap<TableId, usize> {
         s.tables
@@ -247,7 +256,7 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
             .collect()
     };
     let (old_at, new_at) = (index(old), index(new));
-    for nt in &new.tables {
+    for nt in hinted {
         let id = TableId::of(nt);
         let old_id = r.table_old_id(&id).cloned().unwrap_or_else(|| id.clone());
         // A table moved to another pg_schema is the same table (the differ matches it the same way).
@@ -258,7 +267,11 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                 _ => None,
             }
         });
-        for nc in &nt.columns {
+        for nc in nt
+            .columns
+            .iter()
+            .filter(|c| c.hints != ColumnHints::default())
+        {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));
             if let Some(from) = &nc.hints.renamed_from {
