@@ -12,3 +12,13 @@ pub(crate) fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() ->
         (a, b)
     })
 }
+
+/// Frees `value` on a thread of its own. A large schema is hundreds of
+/// thousands of small allocations, and freeing them took milliseconds at
+/// the end of every run; a command about to exit need not wait for that.
+/// Where no thread can be started, `value` is freed here.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("schemac-free".into())
+        .spawn(move || drop(value));
+}

@@ -2,14 +2,17 @@
 //! enum values must be added in a migration of their own, each with its up
 //! and down diff and the hints it was diffed with.
 
+use std::sync::Arc;
+
 use schemac_schema::Schema;
 
 use crate::diff::{self, DataHints, Diff, Renames, renames_from_hints};
 
 /// One migration between two schemas: its up and down changes.
 pub struct Step {
-    pub from: Schema,
-    pub to: Schema,
+    /// The schema after the step, as its snapshot records it (the last
+    /// step's is shared with whoever asked for the steps).
+    pub to: Arc<Schema>,
     /// The hints the step was diffed with, recorded in the journal.
     pub renames: Renames,
     pub data: DataHints,
@@ -35,14 +38,14 @@ pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> 
     let (renames, mut data, warnings) = renames_from_hints(previous, current);
     data.safe = safe;
     let current = crate::order::in_order_of(previous, &current.hintless(), &renames);
-    steps_between(previous, current, renames, data, warnings)
+    steps_between(previous, Arc::new(current), renames, data, warnings)
 }
 
 /// The steps from `previous` to `current` (without hints, in the snapshot's
 /// order) with the hints read from the schema.
 pub(crate) fn steps_between(
     previous: &Schema,
-    current: Schema,
+    current: Arc<Schema>,
     renames: Renames,
     data: DataHints,
     mut warnings: Vec<String>,
@@ -55,9 +58,7 @@ pub(crate) fn steps_between(
         || down_diff(previous, &current, &renames, &data),
         || diff::diff(previous, &current, &renames, &data),
     );
-    let split = up.uses_added_enum_values();
-    let mut single_down = (!split).then_some(down);
-    let plan: Vec<(Schema, Schema, Renames, DataHints, Diff)> = if split {
+    let steps = if up.uses_added_enum_values() {
         // Postgres cannot use an enum value in the transaction that adds it:
         // the additions go into a migration of their own first.
         let middle = with_new_enum_values(previous, &current, &renames);
@@ -66,41 +67,40 @@ pub(crate) fn steps_between(
             safe,
             ..DataHints::default()
         };
-        let first = diff::diff(previous, &middle, &first_renames, &first_data);
+        let first_up = diff::diff(previous, &middle, &first_renames, &first_data);
+        let first_down = down_diff(previous, &middle, &first_renames, &first_data);
         let second_renames = renames.without_values();
-        let second = diff::diff(&middle, &current, &second_renames, &data);
+        let second_up = diff::diff(&middle, &current, &second_renames, &data);
+        let second_down = down_diff(&middle, &current, &second_renames, &data);
         vec![
-            (
-                previous.clone(),
-                middle.clone(),
-                first_renames,
-                first_data,
-                first,
-            ),
-            (middle, current, second_renames, data, second),
+            Step {
+                to: Arc::new(middle),
+                renames: first_renames,
+                data: first_data,
+                up: first_up,
+                down: first_down,
+            },
+            Step {
+                to: current,
+                renames: second_renames,
+                data,
+                up: second_up,
+                down: second_down,
+            },
         ]
     } else {
-        vec![(previous.clone(), current, renames, data, up)]
+        vec![Step {
+            to: current,
+            renames,
+            data,
+            up,
+            down,
+        }]
     };
-    let steps = plan
-        .into_iter()
-        .map(|(from, to, renames, data, up)| {
-            warnings.extend(up.warnings.iter().cloned());
-            let down = match single_down.take() {
-                Some(down) => down,
-                None => down_diff(&from, &to, &renames, &data),
-            };
-            warnings.extend(down.warnings.iter().cloned());
-            Step {
-                from,
-                to,
-                renames,
-                data,
-                up,
-                down,
-            }
-        })
-        .collect();
+    for step in &steps {
+        warnings.extend(step.up.warnings.iter().cloned());
+        warnings.extend(step.down.warnings.iter().cloned());
+    }
     Steps { steps, warnings }
 }
 

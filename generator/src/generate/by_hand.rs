@@ -4,7 +4,7 @@
 
 use schemac_schema::DatabaseConfig;
 
-use super::{GenerateError, NewMigration, Outcome, Plan, write_plan};
+use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, write_plan};
 use crate::journal::sha256_hex;
 use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
@@ -24,12 +24,14 @@ pub(super) fn custom(
     let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
     let m = NewMigration {
         name: name.to_string(),
-        up: "-- Custom migration: write the SQL to run here. Separate statements the way\n\
+        up: Hashed::new(
+            "-- Custom migration: write the SQL to run here. Separate statements the way\n\
              -- generated migrations do, with a statement-breakpoint marker line.\n\
              -- The schema snapshot does not change.\n"
-            .to_string(),
-        down: "-- The reverse of the custom migration, if it has one.\n".to_string(),
-        snapshot: snapshot_text,
+                .to_string(),
+        ),
+        down: Hashed::new("-- The reverse of the custom migration, if it has one.\n".to_string()),
+        snapshot: Hashed::new(snapshot_text),
         custom: true,
         hints: None,
     };

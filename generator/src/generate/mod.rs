@@ -7,6 +7,7 @@ mod by_hand;
 
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use schemac_schema::resolve::Origins;
 use schemac_schema::{
@@ -165,6 +166,7 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
             }
         }
     }
+    crate::parallel::drop_later((compiled, previous));
     Ok(report)
 }
 
@@ -366,11 +368,30 @@ enum Planned {
 /// One migration about to be written.
 struct NewMigration {
     name: String,
-    up: String,
-    down: String,
-    snapshot: String,
+    up: Hashed,
+    down: Hashed,
+    snapshot: Hashed,
     custom: bool,
     hints: Option<RecordedHints>,
+}
+
+/// A file's text with its SHA-256 as the journal records it, hashed on the
+/// thread that wrote the text (a large schema's snapshot is megabytes).
+#[derive(Clone)]
+struct Hashed {
+    text: String,
+    sha256: String,
+}
+
+impl Hashed {
+    fn new(text: String) -> Hashed {
+        let sha256 = sha256_hex(&text);
+        Hashed { text, sha256 }
+    }
+
+    fn snapshot(schema: &Schema) -> Hashed {
+        Hashed::new(snapshot::to_json(schema))
+    }
 }
 
 fn empty_schema(database: &str) -> Schema {
@@ -399,7 +420,12 @@ fn plan_database(
         // The three texts are independent: two of them are written on a
         // thread of their own (a large schema takes a while for each).
         let (up, (down, snapshot)) = crate::parallel::join(
-            || sql::create_schema(schema),
+            || {
+                Hashed::new(migration_text::transactional(
+                    settings,
+                    sql::create_schema(schema),
+                ))
+            },
             || {
                 let down = diff::diff(
                     &current,
@@ -407,14 +433,15 @@ fn plan_database(
                     &Renames::default(),
                     &DataHints::default(),
                 );
-                (down.statements(), snapshot::to_json(schema))
+                let down = migration_text::transactional(settings, down.statements());
+                (Hashed::new(down), Hashed::snapshot(schema))
             },
         );
         let name = options.name.clone().unwrap_or_else(|| "init".into());
         let m = NewMigration {
             name,
-            up: migration_text::transactional(settings, up),
-            down: migration_text::transactional(settings, down),
+            up,
+            down,
             snapshot,
             custom: false,
             hints: None,
@@ -429,8 +456,8 @@ fn plan_database(
     // comparison and the diffs alike.
     let (renames, mut data, hint_warnings) = renames_from_hints(&previous, schema);
     data.safe = settings.safe;
-    let current = crate::order::in_order_of(&previous, &current, &renames);
-    if previous == current {
+    let current = Arc::new(crate::order::in_order_of(&previous, &current, &renames));
+    if previous == *current {
         let warnings = hint_warnings;
         return Ok(Planned::Ready(Plan {
             database: db.name.clone(),
@@ -441,7 +468,20 @@ fn plan_database(
             warnings,
         }));
     }
-    let steps = steps_between(&previous, current, renames, data, hint_warnings);
+    // The snapshot after the last step is the schema itself: its JSON is
+    // written while the diffs run.
+    let (last_snapshot, steps) = crate::parallel::join(
+        || Hashed::snapshot(&current),
+        || {
+            steps_between(
+                &previous,
+                Arc::clone(&current),
+                renames,
+                data,
+                hint_warnings,
+            )
+        },
+    );
     let mut warnings = steps.warnings;
     let losses: Vec<Loss> = steps
         .steps
@@ -468,17 +508,18 @@ fn plan_database(
                 "{tag}.down.sql cannot bring back what the up removed: {line}"
             ));
         }
-        // The snapshot's JSON is written on a thread of its own meanwhile.
-        let (snapshot, files) = crate::parallel::join(
-            || snapshot::to_json(&step.to),
-            || migration_text::step_files(&step, settings, &unrestorable, locate),
-        );
+        let snapshot = if Arc::ptr_eq(&step.to, &current) {
+            last_snapshot.clone()
+        } else {
+            Hashed::snapshot(&step.to)
+        };
+        let files = migration_text::step_files(&step, settings, &unrestorable, locate);
         let mut hints = RecordedHints::of(&step.renames, &step.data);
         for file in files {
             migrations.push(NewMigration {
                 name: format!("{name}{}", file.suffix),
-                up: file.up,
-                down: file.down,
+                up: Hashed::new(file.up),
+                down: Hashed::new(file.down),
                 snapshot: snapshot.clone(),
                 custom: false,
                 // The companions of a safe-mode migration share its snapshot: no change of their own.
@@ -486,6 +527,7 @@ fn plan_database(
             });
         }
     }
+    crate::parallel::drop_later((previous, current));
     Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
 }
 
@@ -505,17 +547,17 @@ fn write_plan(
         journal.entries.push(JournalEntry {
             idx,
             tag: tag.clone(),
-            sql_sha256: sha256_hex(&m.up),
-            down_sha256: sha256_hex(&m.down),
-            snapshot_sha256: sha256_hex(&m.snapshot),
+            sql_sha256: m.up.sha256,
+            down_sha256: m.down.sha256,
+            snapshot_sha256: m.snapshot.sha256,
             prev_snapshot_sha256: prev,
             custom: m.custom,
             edited: false,
             hints: m.hints,
         });
-        files.add(dir.sql_path(&tag), m.up);
-        files.add(dir.down_path(&tag), m.down);
-        files.add(dir.snapshot_path(idx), m.snapshot);
+        files.add(dir.sql_path(&tag), m.up.text);
+        files.add(dir.down_path(&tag), m.down.text);
+        files.add(dir.snapshot_path(idx), m.snapshot.text);
         tags.push(tag);
     }
     files.add(dir.journal_path(), journal.to_json());
