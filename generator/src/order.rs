@@ -19,12 +19,12 @@ use crate::diff::{Renames, TableId};
 /// it: without hints, in `previous`'s order.
 pub fn next_snapshot(previous: &Schema, schema: &Schema) -> Schema {
     let (renames, _, _) = crate::diff::renames_from_hints(previous, schema);
-    in_order_of(previous, &schema.hintless(), &renames)
+    in_order_of(previous, schema.hintless().into_owned(), &renames)
 }
 
 /// `new` in the order of `old`, following the renames.
-pub fn in_order_of(old: &Schema, new: &Schema, renames: &Renames) -> Schema {
-    let mut out = new.clone();
+pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
+    let mut out = new;
     out.ids = align_str(
         &old.ids,
         std::mem::take(&mut out.ids),

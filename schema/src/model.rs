@@ -64,7 +64,12 @@ impl Schema {
 
     /// The same schema with every change hint removed: what a snapshot holds.
     pub fn without_hints(&self) -> Schema {
-        let mut s = self.clone();
+        self.clone().into_hintless()
+    }
+
+    /// [`Schema::without_hints`], in place.
+    pub fn into_hintless(self) -> Schema {
+        let mut s = self;
         for e in &mut s.enums {
             e.hints = EnumHints::default();
         }

@@ -99,14 +99,17 @@ struct Plan {
 pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, GenerateError> {
     // The last snapshots are read while the schema compiles: for a large
     // schema, reading one takes about as long as parsing the YAML.
-    let (compiled, mut previous) = std::thread::scope(|scope| {
+    let (mut compiled, mut previous) = std::thread::scope(|scope| {
         let previous = scope.spawn(|| last_snapshots(root));
         let compiled = compile_project(root);
         // A failure here is met again, and reported, where the snapshot is needed.
         (compiled, previous.join().unwrap_or_default())
     });
-    let plans = plan(root, &compiled, options, &mut previous)?;
     let rust = rust_files(root, &compiled)?;
+    // The Rust code is made from the schemas as written; the migrations may
+    // put them in the last snapshot's order, in place.
+    let schemas = std::mem::take(&mut compiled.schemas);
+    let plans = plan(root, &compiled, schemas, options, &mut previous)?;
     let mut report = Report {
         databases: Vec::new(),
         warnings: Vec::new(),
@@ -249,6 +252,7 @@ fn last_snapshots(root: &Path) -> HashMap<PathBuf, (u32, Schema)> {
 fn plan(
     root: &Path,
     compiled: &Compiled,
+    schemas: Vec<Schema>,
     options: &GenerateOptions,
     previous: &mut HashMap<PathBuf, (u32, Schema)>,
 ) -> Result<Vec<Plan>, GenerateError> {
@@ -267,12 +271,7 @@ fn plan(
     }
     let mut plans = Vec::new();
     let mut losses = Vec::new();
-    for ((db, schema), origins) in config
-        .databases
-        .iter()
-        .zip(&compiled.schemas)
-        .zip(&compiled.origins)
-    {
+    for ((db, schema), origins) in config.databases.iter().zip(schemas).zip(&compiled.origins) {
         if options.database.as_ref().is_some_and(|d| d != &db.name) {
             continue;
         }
@@ -409,13 +408,13 @@ fn plan_database(
     dir: &MigrationDir,
     read: Option<(u32, Schema)>,
     db: &DatabaseConfig,
-    schema: &Schema,
+    schema: Schema,
     options: &GenerateOptions,
     settings: &MigrationSettings,
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, GenerateError> {
-    let current = schema.hintless();
     let Some(last) = dir.last() else {
+        let current = schema.hintless();
         // The first migration creates everything; its reverse drops it again.
         // The three texts are independent: two of them are written on a
         // thread of their own (a large schema takes a while for each).
@@ -423,7 +422,7 @@ fn plan_database(
             || {
                 Hashed::new(migration_text::transactional(
                     settings,
-                    sql::create_schema(schema),
+                    sql::create_schema(&schema),
                 ))
             },
             || {
@@ -434,9 +433,11 @@ fn plan_database(
                     &DataHints::default(),
                 );
                 let down = migration_text::transactional(settings, down.statements());
-                (Hashed::new(down), Hashed::snapshot(schema))
+                (Hashed::new(down), Hashed::snapshot(&schema))
             },
         );
+        drop(current);
+        crate::parallel::drop_later(schema);
         let name = options.name.clone().unwrap_or_else(|| "init".into());
         let m = NewMigration {
             name,
@@ -454,9 +455,10 @@ fn plan_database(
     };
     // Hints read and the schema put in the snapshot's order once, for the
     // comparison and the diffs alike.
-    let (renames, mut data, hint_warnings) = renames_from_hints(&previous, schema);
+    let (renames, mut data, hint_warnings) = renames_from_hints(&previous, &schema);
     data.safe = settings.safe;
-    let current = Arc::new(crate::order::in_order_of(&previous, &current, &renames));
+    let current = schema.into_hintless();
+    let current = Arc::new(crate::order::in_order_of(&previous, current, &renames));
     if previous == *current {
         let warnings = hint_warnings;
         return Ok(Planned::Ready(Plan {
