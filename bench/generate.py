@@ -112,6 +112,10 @@ def timed(argv, cwd):
     # Files written before (the schema, the other tool's output) are flushed
     # first: their writeback otherwise lands on the timed run, at random.
     os.sync()
+    # The run before (the other tool's, often: a Node.js process of a few
+    # hundred MB) leaves the machine busy for a moment after it exits; the
+    # next run would pay for it, so each run starts after a short pause.
+    time.sleep(0.3)
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
