@@ -21,6 +21,8 @@ pub mod types;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 pub use config::{Config, DatabaseConfig, MigrationSettings};
 pub use diagnostic::{Diagnostic, Diagnostics};
@@ -63,16 +65,29 @@ impl Compiled {
 
 /// Reads `schemac.toml` (if any) and every database's schema files under `root`.
 pub fn compile_project(root: &Path) -> Compiled {
+    compile_project_alongside(root, || ()).0
+}
+
+/// [`compile_project`], running `alongside` meanwhile on a core the
+/// compilation does not need: on the first thread that runs out of files to
+/// parse. Work that does not depend on the schema (the generator reads the
+/// last snapshot) then overlaps the end of the parse and the resolution,
+/// instead of competing with the parse for every core.
+pub fn compile_project_alongside<T: Send>(
+    root: &Path,
+    alongside: impl FnOnce() -> T + Send,
+) -> (Compiled, T) {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::new();
     let Some(config) = Config::load(root, &mut sources, &mut diagnostics) else {
-        return Compiled {
+        let compiled = Compiled {
             sources,
             diagnostics,
             config: None,
             schemas: Vec::new(),
             origins: Vec::new(),
         };
+        return (compiled, alongside());
     };
     let mut inputs = Vec::new();
     for db in &config.databases {
@@ -107,17 +122,26 @@ pub fn compile_project(root: &Path) -> Compiled {
         }
         inputs.push((db.name.clone(), files));
     }
-    let mut compiled = compile_sources(inputs, sources, diagnostics);
+    let (mut compiled, extra) = compile_sources_alongside(inputs, sources, diagnostics, alongside);
     compiled.config = Some(config);
-    compiled
+    (compiled, extra)
 }
 
 /// Compiles in-memory schema files: `(database name, [(path, text)])`.
 pub fn compile_sources(
     databases: Vec<(String, Vec<(PathBuf, String)>)>,
+    sources: SourceMap,
+    diagnostics: Diagnostics,
+) -> Compiled {
+    compile_sources_alongside(databases, sources, diagnostics, || ()).0
+}
+
+fn compile_sources_alongside<T: Send>(
+    databases: Vec<(String, Vec<(PathBuf, String)>)>,
     mut sources: SourceMap,
     mut diagnostics: Diagnostics,
-) -> Compiled {
+    alongside: impl FnOnce() -> T + Send,
+) -> (Compiled, T) {
     let mut names = Vec::new();
     let mut ids = Vec::new();
     for (name, files) in databases {
@@ -129,36 +153,48 @@ pub fn compile_sources(
                 .collect::<Vec<_>>(),
         );
     }
-    // Files parse independently: spread them over the machine's cores, and
-    // put the results (diagnostics included) back in file order.
     let all: Vec<_> = ids.iter().flatten().copied().collect();
-    let mut parsed = parse_all(&all, &sources);
-    let mut dbs = Vec::new();
-    for (name, files) in names.into_iter().zip(&ids) {
-        let asts = parsed
-            .drain(..files.len())
-            .map(|(ast, diags)| {
-                diagnostics.extend(diags);
-                ast
-            })
-            .collect();
-        dbs.push(resolve::DatabaseSource { name, files: asts });
-    }
-    let (schemas, origins) = resolve::resolve_project(&dbs, &mut diagnostics)
-        .into_iter()
-        .unzip();
-    Compiled {
+    let sources_ref = &sources;
+    let resolve = |mut parsed: Vec<(ast::FileAst, Diagnostics)>, diagnostics: &mut Diagnostics| {
+        let mut dbs = Vec::new();
+        for (name, files) in names.into_iter().zip(&ids) {
+            let asts = parsed
+                .drain(..files.len())
+                .map(|(ast, diags)| {
+                    diagnostics.extend(diags);
+                    ast
+                })
+                .collect();
+            dbs.push(resolve::DatabaseSource { name, files: asts });
+        }
+        resolve::resolve_project(&dbs, diagnostics)
+            .into_iter()
+            .unzip()
+    };
+    let ((schemas, origins), extra) = parse_all_then(&all, sources_ref, alongside, |parsed| {
+        resolve(parsed, &mut diagnostics)
+    });
+    let compiled = Compiled {
         sources,
         diagnostics,
         config: None,
         schemas,
         origins,
-    }
+    };
+    (compiled, extra)
 }
 
-/// Each file parsed, with its diagnostics, in the order given; on as many
-/// threads as the machine has cores (one file per thread at a time).
-fn parse_all(ids: &[FileId], sources: &SourceMap) -> Vec<(ast::FileAst, Diagnostics)> {
+/// Parses every file (files parse independently: on as many threads as the
+/// machine has cores, each taking the next file left), then calls `then`
+/// with the results, diagnostics included, in the order given. `alongside`
+/// starts on a thread of its own as soon as one parsing thread finds no
+/// file left, so it overlaps the rest of the parse and `then`.
+fn parse_all_then<R, T: Send>(
+    ids: &[FileId],
+    sources: &SourceMap,
+    alongside: impl FnOnce() -> T + Send,
+    then: impl FnOnce(Vec<(ast::FileAst, Diagnostics)>) -> R,
+) -> (R, T) {
     let parse_one = |id: FileId| {
         let mut diags = Diagnostics::new();
         let ast = parse::parse_file(id, &sources.get(id).text, &mut diags);
@@ -169,23 +205,79 @@ fn parse_all(ids: &[FileId], sources: &SourceMap) -> Vec<(ast::FileAst, Diagnost
         .unwrap_or(1)
         .min(ids.len());
     if threads <= 1 {
-        return ids.iter().map(|&id| parse_one(id)).collect();
+        let parsed = ids.iter().map(|&id| parse_one(id)).collect();
+        let extra = alongside();
+        return (then(parsed), extra);
     }
-    let chunk = ids.len().div_ceil(threads);
+    enum Message<P> {
+        Parsed(usize, P),
+        NoFileLeft,
+    }
+    enum Alongside<F, H> {
+        Waiting(F),
+        Running(H),
+    }
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|&id| parse_one(id)).collect::<Vec<_>>())
+        let (sender, receiver) = mpsc::channel();
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let sender = sender.clone();
+                let (next, parse_one) = (&next, &parse_one);
+                // The receiver outlives every worker: a send cannot fail.
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&id) = ids.get(i) else { break };
+                        let _ = sender.send(Message::Parsed(i, parse_one(id)));
+                    }
+                    let _ = sender.send(Message::NoFileLeft);
+                })
             })
             .collect();
-        handles
+        drop(sender);
+        let mut state = Alongside::Waiting(alongside);
+        let mut parsed: Vec<Option<(ast::FileAst, Diagnostics)>> =
+            std::iter::repeat_with(|| None).take(ids.len()).collect();
+        let mut left = ids.len();
+        for message in receiver.iter() {
+            match message {
+                Message::Parsed(i, result) => {
+                    parsed[i] = Some(result);
+                    left -= 1;
+                }
+                Message::NoFileLeft => {
+                    state = match state {
+                        Alongside::Waiting(job) => Alongside::Running(scope.spawn(job)),
+                        running => running,
+                    };
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+        let running = match state {
+            Alongside::Waiting(job) => scope.spawn(job),
+            Alongside::Running(handle) => handle,
+        };
+        // A worker that panicked goes on panicking here.
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        // So every file was parsed; the fallback only keeps this total.
+        let parsed = parsed
             .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+            .zip(ids)
+            .map(|(p, &id)| p.unwrap_or_else(|| parse_one(id)))
+            .collect();
+        let result = then(parsed);
+        let extra = running
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (result, extra)
     })
 }
 
