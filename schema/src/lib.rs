@@ -154,8 +154,7 @@ fn compile_sources_alongside<T: Send>(
         );
     }
     let all: Vec<_> = ids.iter().flatten().copied().collect();
-    let sources_ref = &sources;
-    let resolve = |mut parsed: Vec<(ast::FileAst, Diagnostics)>, diagnostics: &mut Diagnostics| {
+    let resolve = |mut parsed: Vec<(ast::FileAst, Diagnostics)>| {
         let mut dbs = Vec::new();
         for (name, files) in names.into_iter().zip(&ids) {
             let asts = parsed
@@ -167,13 +166,11 @@ fn compile_sources_alongside<T: Send>(
                 .collect();
             dbs.push(resolve::DatabaseSource { name, files: asts });
         }
-        resolve::resolve_project(&dbs, diagnostics)
+        resolve::resolve_project(&dbs, &mut diagnostics)
             .into_iter()
             .unzip()
     };
-    let ((schemas, origins), extra) = parse_all_then(&all, sources_ref, alongside, |parsed| {
-        resolve(parsed, &mut diagnostics)
-    });
+    let ((schemas, origins), extra) = parse_all_then(&all, &sources, alongside, resolve);
     let compiled = Compiled {
         sources,
         diagnostics,
@@ -297,4 +294,71 @@ pub fn schema_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files parse on several threads; what they say must come back in the
+    /// order the files were given, whichever thread parsed which.
+    #[test]
+    fn files_parsed_in_parallel_report_in_file_order() {
+        let files: Vec<(PathBuf, String)> = (0..12)
+            .map(|i| {
+                let path = PathBuf::from(format!("schema/t{i:02}.yaml"));
+                let text = format!(
+                    "tables:\n  t{i}:\n    columns:\n      id: bigint\n    unknown_{i}: 1\n"
+                );
+                (path, text)
+            })
+            .collect();
+        let compiled = compile_sources(
+            vec![("main".into(), files)],
+            SourceMap::new(),
+            Diagnostics::new(),
+        );
+        let keys: Vec<String> = compiled
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        let expected: Vec<String> = (0..12)
+            .map(|i| format!("unknown key `unknown_{i}` in table `t{i}`"))
+            .collect();
+        assert_eq!(keys, expected);
+    }
+
+    /// `alongside` runs exactly once and its result comes back, for any
+    /// number of files.
+    #[test]
+    fn work_alongside_runs_once_and_returns() {
+        for n in [0, 1, 2, 7] {
+            let mut sources = SourceMap::new();
+            let ids: Vec<FileId> = (0..n)
+                .map(|i| {
+                    sources.add(
+                        format!("f{i}.yaml"),
+                        format!("tables:\n  t{i}:\n    columns:\n      id: bigint\n"),
+                    )
+                })
+                .collect();
+            let runs = AtomicUsize::new(0);
+            let (tables, extra) = parse_all_then(
+                &ids,
+                &sources,
+                || runs.fetch_add(1, Ordering::SeqCst) + 41,
+                |parsed| {
+                    parsed
+                        .iter()
+                        .map(|(ast, _)| ast.tables[0].name.value.clone())
+                        .collect::<Vec<_>>()
+                },
+            );
+            assert_eq!(extra, 41, "{n} files");
+            assert_eq!(runs.load(Ordering::SeqCst), 1, "{n} files");
+            let expected: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+            assert_eq!(tables, expected);
+        }
+    }
 }
