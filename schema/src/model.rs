@@ -47,8 +47,7 @@ impl Schema {
     pub fn has_hints(&self) -> bool {
         self.enums.iter().any(|e| e.hints != EnumHints::default())
             || self.tables.iter().any(|t| {
-                t.hints != TableHints::default()
-                    || t.columns.iter().any(|c| c.hints != ColumnHints::default())
+                t.hints != TableHints::default() || t.columns.iter().any(|c| c.hints.is_some())
             })
     }
 
@@ -76,7 +75,7 @@ impl Schema {
         for t in &mut s.tables {
             t.hints = TableHints::default();
             for c in &mut t.columns {
-                c.hints = ColumnHints::default();
+                c.hints = None;
             }
         }
         s
@@ -201,9 +200,12 @@ pub struct Column {
     pub comment: Option<String>,
     /// A reference into another database of the project (no FK constraint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_ref: Option<ExternalRef>,
+    pub external_ref: Option<Box<ExternalRef>>,
+    /// Boxed, and absent when the column has none (nearly always): a large
+    /// schema has tens of thousands of columns, two schemas are held at once
+    /// while a change is planned, and these were a quarter of a column.
     #[serde(skip)]
-    pub hints: ColumnHints,
+    pub hints: Option<Box<ColumnHints>>,
 }
 
 fn is_false(b: &bool) -> bool {

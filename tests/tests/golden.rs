@@ -133,8 +133,8 @@ fn hints_stay_in_the_model_but_out_of_the_snapshot() {
             .column("username")
             .unwrap()
             .hints
-            .renamed_from
-            .as_deref(),
+            .as_ref()
+            .and_then(|h| h.renamed_from.as_deref()),
         Some("handle")
     );
     let seats = schema
@@ -142,13 +142,15 @@ fn hints_stay_in_the_model_but_out_of_the_snapshot() {
         .unwrap()
         .column("seats")
         .unwrap();
-    assert_eq!(seats.hints.using.as_deref(), Some("seats::smallint"));
+    let using = seats.hints.as_ref().and_then(|h| h.using.as_deref());
+    assert_eq!(using, Some("seats::smallint"));
     let edited = schema
         .table("public", "comments")
         .unwrap()
         .column("is_edited")
         .unwrap();
-    assert_eq!(edited.hints.backfill.as_deref(), Some("false"));
+    let backfill = edited.hints.as_ref().and_then(|h| h.backfill.as_deref());
+    assert_eq!(backfill, Some("false"));
     let kinds = schema.enum_type("notification_kind").unwrap();
     assert_eq!(
         kinds.hints.value_renames,

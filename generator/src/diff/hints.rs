@@ -242,7 +242,7 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
     let hinted: Vec<&Table> = new
         .tables
         .iter()
-        .filter(|t| t.columns.iter().any(|c| c.hints != ColumnHints::default()))
+        .filter(|t| t.columns.iter().any(|c| c.hints.is_some()))
         .collect();
     if hinted.is_empty() {
         return (r, data, stale);
@@ -267,14 +267,14 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                 _ => None,
             }
         });
-        for nc in nt
+        for (nc, hints) in nt
             .columns
             .iter()
-            .filter(|c| c.hints != ColumnHints::default())
+            .filter_map(|c| c.hints.as_deref().map(|h| (c, h)))
         {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));
-            if let Some(from) = &nc.hints.renamed_from {
+            if let Some(from) = &hints.renamed_from {
                 match ot {
                     Some(t) if t.column(from).is_some() && t.column(&nc.name).is_none() => {
                         r.columns.push((id.clone(), nc.name.clone(), from.clone()));
@@ -286,15 +286,15 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                     )),
                 }
             }
-            if nc.hints.using.is_some() || nc.hints.using_down.is_some() {
+            if hints.using.is_some() || hints.using_down.is_some() {
                 let type_changes = source
                     .is_some_and(|oc| column_sql_type(old, &oc.ty) != column_sql_type(new, &nc.ty));
                 match (type_changes, ot, source) {
                     (true, Some(t), Some(oc)) => {
-                        if let Some(using) = &nc.hints.using {
+                        if let Some(using) = &hints.using {
                             data.using.insert(key.clone(), using.clone());
                         }
-                        if let Some(down) = &nc.hints.using_down {
+                        if let Some(down) = &hints.using_down {
                             let old_key = (t.pg_schema.clone(), t.name.clone(), oc.name.clone());
                             data.using_down.insert(old_key, down.clone());
                         }
@@ -305,7 +305,7 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                     )),
                 }
             }
-            if let Some(backfill) = &nc.hints.backfill {
+            if let Some(backfill) = &hints.backfill {
                 let needed = !nc.nullable && source.is_none_or(|oc| oc.nullable);
                 if needed {
                     data.backfill.insert(key.clone(), backfill.clone());

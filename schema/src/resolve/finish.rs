@@ -398,12 +398,14 @@ fn build_column(
         sensitive: c.sensitive,
         comment: c.comment.as_ref().map(|c| c.value.clone()),
         external_ref: None,
-        hints: ColumnHints {
+        hints: Some(ColumnHints {
             renamed_from: c.renamed_from.as_ref().map(|r| r.value.clone()),
             using: c.using.as_ref().map(|u| u.value.trim().to_string()),
             using_down: c.using_down.as_ref().map(|u| u.value.trim().to_string()),
             backfill,
-        },
+        })
+        .filter(|h| *h != ColumnHints::default())
+        .map(Box::new),
     })
 }
 
@@ -693,7 +695,7 @@ fn foreign_keys(
         if let Some(dbname) = &r.database {
             if let Some(ext) = external_reference(db, t, wc, r, dbname, all, diags) {
                 if let Some(c) = columns.iter_mut().find(|c| c.name == wc.def.name.value) {
-                    c.external_ref = Some(ext);
+                    c.external_ref = Some(Box::new(ext));
                 }
             }
             continue;
