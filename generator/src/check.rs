@@ -29,10 +29,10 @@ pub fn check_with_hazards(
     // one of the problems the check itself reports (missing, unreadable).
     let hazards = crate::lint::findings(root, config, database, None, None).unwrap_or_default();
     let mut problems = Vec::new();
-    for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
-        if database.is_some_and(|d| d != db.name) {
+    for (i, db) in config.select(database)? {
+        let Some(schema) = compiled.schemas.get(i) else {
             continue;
-        }
+        };
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let mut p = Vec::new();
         chain(&dir, &mut p);

@@ -113,10 +113,7 @@ pub(crate) fn findings(
     to: Option<&str>,
 ) -> Result<Vec<Finding>, GenerateError> {
     let mut out = Vec::new();
-    for db in &config.databases {
-        if database.is_some_and(|d| d != db.name) {
-            continue;
-        }
+    for (_, db) in config.select(database)? {
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let entries = &dir.journal.entries;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use schemac::show::Color;
 use schemac::{GenerateError, GenerateOptions, Outcome};
+use schemac_schema::config::UnknownDatabase;
 
 /// A generate run allocates and frees hundreds of thousands of small
 /// strings and a few large ones, from several threads; with mimalloc a
@@ -190,7 +191,12 @@ fn main() -> ExitCode {
 fn report_run(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
-        ExitCode::from(EXIT_FAILURE)
+        // A mistyped `--db` is a usage error in every command.
+        if e.downcast_ref::<UnknownDatabase>().is_some() {
+            ExitCode::from(EXIT_USAGE)
+        } else {
+            ExitCode::from(EXIT_FAILURE)
+        }
     })
 }
 
@@ -202,6 +208,10 @@ fn report_error(e: GenerateError) -> ExitCode {
         }
         GenerateError::Usage(msg) => {
             eprintln!("error: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        GenerateError::UnknownDatabase(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_USAGE)
         }
         e => {

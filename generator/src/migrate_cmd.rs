@@ -19,19 +19,7 @@ pub enum Action {
 }
 
 fn databases<'c>(config: &'c Config, only: Option<&str>) -> Result<Vec<&'c DatabaseConfig>> {
-    let selected: Vec<&DatabaseConfig> = config
-        .databases
-        .iter()
-        .filter(|d| only.is_none_or(|o| o == d.name))
-        .collect();
-    if let (Some(name), true) = (only, selected.is_empty()) {
-        let known: Vec<&str> = config.databases.iter().map(|d| d.name.as_str()).collect();
-        bail!(
-            "no database named `{name}` in schemac.toml (known: {})",
-            known.join(", ")
-        );
-    }
-    Ok(selected)
+    Ok(config.select(only)?.into_iter().map(|(_, db)| db).collect())
 }
 
 fn load_config(root: &Path) -> Result<Config> {

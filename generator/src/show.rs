@@ -49,10 +49,10 @@ pub fn show(
     let compiled = compile_project(root);
     let config = usable(&compiled)?;
     let mut out = String::new();
-    for (db, schema) in config.databases.iter().zip(&compiled.schemas) {
-        if database.is_some_and(|d| d != db.name) {
+    for (i, db) in config.select(database)? {
+        let Some(schema) = compiled.schemas.get(i) else {
             continue;
-        }
+        };
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let load = |tag: &str| -> Result<Schema, GenerateError> {

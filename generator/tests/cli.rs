@@ -91,6 +91,36 @@ fn a_schema_error_exits_1_and_writes_nothing() {
     assert!(!p.exists("migrations"), "nothing may be written");
 }
 
+/// Every command that takes `--db` says the same about a database the
+/// project does not have, and exits 2 without doing anything.
+#[test]
+fn an_unknown_database_is_the_same_usage_error_in_every_command() {
+    let p = Project::new("unknown-db", &[("schema/users.yaml", GOOD)]);
+    let out = p.run(&["generate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for command in [
+        &["generate", "--db", "nope"][..],
+        &["check", "--db", "nope"],
+        &["lint", "--db", "nope"],
+        &["diff", "--db", "nope"],
+        &["migrate", "--db", "nope", "--dry-run"],
+        &["status", "--db", "nope"],
+    ] {
+        let out = p.run(command);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{command:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            text(&out.stderr).trim_end(),
+            "error: unknown database `nope`; this project has main",
+            "{command:?}"
+        );
+    }
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let p = Project::new("usage", &[("schema/users.yaml", GOOD)]);

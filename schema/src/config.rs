@@ -91,7 +91,38 @@ struct RawCodegen {
     out: Option<PathBuf>,
 }
 
+/// `--db` named a database the project does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown database `{name}`; this project has {}", known.join(", "))]
+pub struct UnknownDatabase {
+    pub name: String,
+    pub known: Vec<String>,
+}
+
 impl Config {
+    /// The databases a command works on, each with its position in
+    /// [`Config::databases`] (and so in a compilation's schemas): all of
+    /// them, or the one `only` names. Every command selects through this, so
+    /// a mistyped `--db` is the same error everywhere.
+    pub fn select(
+        &self,
+        only: Option<&str>,
+    ) -> Result<Vec<(usize, &DatabaseConfig)>, UnknownDatabase> {
+        let selected: Vec<(usize, &DatabaseConfig)> = self
+            .databases
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| only.is_none_or(|name| name == d.name))
+            .collect();
+        match only {
+            Some(name) if selected.is_empty() => Err(UnknownDatabase {
+                name: name.to_string(),
+                known: self.databases.iter().map(|d| d.name.clone()).collect(),
+            }),
+            _ => Ok(selected),
+        }
+    }
+
     /// The configuration without a `schemac.toml`: one database `main`.
     pub fn default_for(root: &Path) -> Config {
         Config {

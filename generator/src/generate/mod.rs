@@ -45,9 +45,11 @@ pub enum GenerateError {
     /// The schema has errors; `rendered` shows them all.
     #[error("{rendered}")]
     Schema { rendered: String },
-    /// The command was called wrongly (unknown database, bad name).
+    /// The command was called wrongly (a bad name, an unknown migration).
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    UnknownDatabase(#[from] schemac_schema::config::UnknownDatabase),
     /// The change can lose data and `--allow-data-loss` was not given.
     #[error("{report}")]
     DataLoss { report: String },
@@ -260,21 +262,18 @@ fn plan(
     for name in options.name.iter().chain(&options.custom) {
         validate_name(name)?;
     }
-    if let Some(db) = &options.database {
-        if !config.databases.iter().any(|d| &d.name == db) {
-            let names: Vec<&str> = config.databases.iter().map(|d| d.name.as_str()).collect();
-            return Err(GenerateError::Usage(format!(
-                "unknown database `{db}`; this project has {}",
-                names.join(", ")
-            )));
-        }
-    }
+    let chosen = config.select(options.database.as_deref())?;
+    let mut schemas: Vec<Option<Schema>> = schemas.into_iter().map(Some).collect();
     let mut plans = Vec::new();
     let mut losses = Vec::new();
-    for ((db, schema), origins) in config.databases.iter().zip(schemas).zip(&compiled.origins) {
-        if options.database.as_ref().is_some_and(|d| d != &db.name) {
+    for (i, db) in chosen {
+        // A schema and its origins for every database of the configuration.
+        let (Some(schema), Some(origins)) = (
+            schemas.get_mut(i).and_then(Option::take),
+            compiled.origins.get(i),
+        ) else {
             continue;
-        }
+        };
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let p = if options.rehash {
             by_hand::rehash(&dir, db)?
