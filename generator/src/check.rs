@@ -8,9 +8,9 @@ use schemac_schema::compile_project;
 
 use crate::diff::{self, describe, renames_from_hints};
 use crate::generate::{GenerateError, rust_files, usable};
-use crate::journal::sha256_hex;
 use crate::lint::Finding;
 use crate::migrations::{MigrationDir, idx_text};
+use schemac_schema::migration_dir::sha256_hex;
 
 /// What `check` found wrong, per database; empty when all is well.
 pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, GenerateError> {

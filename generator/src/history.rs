@@ -5,77 +5,11 @@
 //! Hints are not schema state (snapshots never hold them); they belong to
 //! the one migration that used them, which is where they are kept.
 
-use serde::{Deserialize, Serialize};
+pub use schemac_schema::migration_dir::{
+    ColumnRename, ColumnSql, RecordedHints, Rename, TableRename, ValueRename,
+};
 
 use crate::diff::{DataHints, Renames, TableId};
-
-/// A migration's hints, in a stable order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RecordedHints {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub table_renames: Vec<TableRename>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub column_renames: Vec<ColumnRename>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub enum_renames: Vec<Rename>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub value_renames: Vec<ValueRename>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub using: Vec<ColumnSql>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub using_down: Vec<ColumnSql>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub backfill: Vec<ColumnSql>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remap: Vec<ValueRename>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableRename {
-    pub from_schema: String,
-    pub from: String,
-    pub to_schema: String,
-    pub to: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnRename {
-    /// The table under its name after the migration.
-    pub schema: String,
-    pub table: String,
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Rename {
-    pub from: String,
-    pub to: String,
-}
-
-/// An enum value renamed, or (in `remap`) the value rows of a removed one become.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub struct ValueRename {
-    #[serde(rename = "enum")]
-    pub enum_key: String,
-    pub from: String,
-    pub to: String,
-}
-
-/// SQL given for one column (`using`, `backfill`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnSql {
-    pub schema: String,
-    pub table: String,
-    pub column: String,
-    pub sql: String,
-}
 
 fn column_sql(map: &foldhash::HashMap<(String, String, String), String>) -> Vec<ColumnSql> {
     let mut v: Vec<ColumnSql> = map
@@ -91,9 +25,16 @@ fn column_sql(map: &foldhash::HashMap<(String, String, String), String>) -> Vec<
     v
 }
 
-impl RecordedHints {
+/// The differ's hints recorded in a journal entry, and read back from one.
+pub trait Recorded: Sized {
     /// What a step was diffed with; `None` when it had no hints.
-    pub fn of(renames: &Renames, data: &DataHints) -> Option<RecordedHints> {
+    fn of(renames: &Renames, data: &DataHints) -> Option<Self>;
+    /// The hints back, to diff the migration's two snapshots with.
+    fn to_hints(&self) -> (Renames, DataHints);
+}
+
+impl Recorded for RecordedHints {
+    fn of(renames: &Renames, data: &DataHints) -> Option<RecordedHints> {
         let mut remap: Vec<ValueRename> = data
             .remap
             .iter()
@@ -156,8 +97,7 @@ impl RecordedHints {
         (h != RecordedHints::default()).then_some(h)
     }
 
-    /// The hints back, to diff the migration's two snapshots with.
-    pub fn to_hints(&self) -> (Renames, DataHints) {
+    fn to_hints(&self) -> (Renames, DataHints) {
         let id = |schema: &str, name: &str| TableId {
             schema: schema.to_string(),
             name: name.to_string(),

@@ -9,7 +9,6 @@ pub mod check;
 pub mod diff;
 pub mod generate;
 pub mod history;
-pub mod journal;
 pub mod lint;
 pub mod migration_text;
 pub mod migrations;

@@ -10,9 +10,7 @@ use crate::generate::Step;
 use crate::lint;
 use crate::sql;
 
-/// The first line of a migration that runs outside a transaction (the
-/// runner reads it: see `schemac_runtime::migrate::NO_TRANSACTION_MARKER`).
-pub const NO_TRANSACTION_MARKER: &str = "-- schemac:no-transaction";
+pub use schemac_schema::migration_dir::NO_TRANSACTION_MARKER;
 
 /// One file pair of a step.
 pub struct StepFile {

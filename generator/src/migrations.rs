@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use schemac_schema::{Schema, snapshot};
 
-use crate::journal::{Journal, JournalEntry};
+use schemac_schema::migration_dir::{Journal, JournalEntry};
 
 /// Why the migrations directory cannot be used.
 #[derive(Debug, thiserror::Error)]

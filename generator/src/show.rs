@@ -7,6 +7,7 @@ use schemac_schema::{Schema, compile_project, snapshot};
 
 use crate::diff::{self, DataHints, Effect, Renames, describe, renames_from_hints};
 use crate::generate::{GenerateError, migration_position, usable};
+use crate::history::Recorded;
 use crate::migrations::MigrationDir;
 
 /// ANSI colours, or none.

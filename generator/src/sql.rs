@@ -7,22 +7,7 @@
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified, string_literal};
 
-/// Separates statements in a migration file; the runner splits on it.
-pub const BREAKPOINT: &str = "--> statement-breakpoint";
-
-/// Joins statements into the text of a migration file.
-pub fn join_statements(statements: &[String]) -> String {
-    let mut out = String::new();
-    for (i, s) in statements.iter().enumerate() {
-        if i > 0 {
-            out.push_str(BREAKPOINT);
-            out.push('\n');
-        }
-        out.push_str(s);
-        out.push_str(";\n");
-    }
-    out
-}
+pub use schemac_schema::migration_dir::{BREAKPOINT, join_statements};
 
 /// Every statement that creates `schema` in an empty database, in order.
 pub fn create_schema(schema: &Schema) -> Vec<String> {

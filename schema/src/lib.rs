@@ -9,6 +9,7 @@
 pub mod ast;
 pub mod config;
 pub mod diagnostic;
+pub mod migration_dir;
 pub mod model;
 pub mod naming;
 pub mod parse;

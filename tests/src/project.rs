@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use schemac::journal::Journal;
 use schemac::{GenerateOptions, Outcome, Report};
+use schemac_schema::migration_dir::Journal;
 
 use crate::TempDir;
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use schemac::GenerateOptions;
-use schemac::journal::Journal;
+use schemac_schema::migration_dir::Journal;
 use schemac_tests::{TempDir, TestDb, catalog, diff, read_tree, repo_root};
 
 fn steps() -> Vec<PathBuf> {

@@ -5,9 +5,9 @@
 use schemac_schema::DatabaseConfig;
 
 use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, write_plan};
-use crate::journal::sha256_hex;
 use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
+use schemac_schema::migration_dir::sha256_hex;
 
 /// An empty migration for hand-written SQL; the schema stays as it was.
 pub(super) fn custom(

@@ -15,8 +15,7 @@ use schemac_schema::{
 };
 
 use crate::diff::{self, DataHints, HazardPlace, Loss, LossPlace, Renames, renames_from_hints};
-use crate::history::RecordedHints;
-use crate::journal::{JournalEntry, sha256_hex};
+use crate::history::{Recorded, RecordedHints};
 use crate::lint::{self, Finding};
 use crate::migration_text;
 use crate::migrations::{DirError, MigrationDir, idx_text};
@@ -25,6 +24,7 @@ use crate::output::FileSet;
 use crate::sql;
 use crate::steps::steps_between;
 pub use crate::steps::{Step, Steps, migration_steps, migration_steps_with};
+use schemac_schema::migration_dir::{JournalEntry, sha256_hex};
 
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {

@@ -2,18 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+pub use schemac_schema::migration_dir::{BREAKPOINT, NO_TRANSACTION_MARKER, Statement};
+use schemac_schema::migration_dir::{Journal, runs_without_transaction, sha256_hex, statements};
 
 use super::MigrateError;
-
-/// The first line of a migration that must not run inside a transaction
-/// (CREATE INDEX CONCURRENTLY and the like). Such a migration runs statement
-/// by statement, so each statement sits between breakpoints of its own.
-pub const NO_TRANSACTION_MARKER: &str = "-- schemac:no-transaction";
-
-/// What separates statements in a migration file.
-pub const BREAKPOINT: &str = "--> statement-breakpoint";
 
 /// One SQL file: the up or the down side of a migration.
 #[derive(Clone, Debug)]
@@ -33,10 +25,7 @@ impl SqlFile {
             source,
         })?;
         let sql = raw.replace("\r\n", "\n");
-        let no_transaction = sql
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .is_some_and(|l| l.trim() == NO_TRANSACTION_MARKER);
+        let no_transaction = runs_without_transaction(&sql);
         Ok(SqlFile {
             path,
             sha256: sha256_hex(&sql),
@@ -48,35 +37,8 @@ impl SqlFile {
     /// The statements between breakpoints, each with the line it starts on.
     /// Chunks holding only comments or blanks are left out.
     pub fn statements(&self) -> Vec<Statement<'_>> {
-        let mut out = Vec::new();
-        let mut offset = 0;
-        for chunk in self.sql.split(BREAKPOINT) {
-            let start = offset;
-            offset += chunk.len() + BREAKPOINT.len();
-            let meaningful = chunk
-                .lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"));
-            if !meaningful {
-                continue;
-            }
-            // The statement proper starts at its first non-blank line.
-            let leading = chunk.len() - chunk.trim_start().len();
-            let line = 1 + self.sql[..start + leading].matches('\n').count();
-            out.push(Statement {
-                sql: chunk.trim(),
-                line,
-            });
-        }
-        out
+        statements(&self.sql)
     }
-}
-
-/// One statement of a migration file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Statement<'a> {
-    pub sql: &'a str,
-    /// The 1-based line of the file the statement starts on.
-    pub line: usize,
 }
 
 /// One migration: the journal's entry and its files.
@@ -93,18 +55,6 @@ pub struct Migration {
 pub struct MigrationSet {
     pub dir: PathBuf,
     pub migrations: Vec<Migration>,
-}
-
-#[derive(Deserialize)]
-struct Journal {
-    version: u32,
-    entries: Vec<Entry>,
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    idx: u32,
-    tag: String,
 }
 
 impl MigrationSet {
@@ -128,19 +78,10 @@ impl MigrationSet {
                 });
             }
         };
-        let journal: Journal = serde_json::from_str(&text).map_err(|e| MigrateError::Journal {
+        let journal = Journal::from_json(&text).map_err(|message| MigrateError::Journal {
             path: journal_path.clone(),
-            message: e.to_string(),
+            message,
         })?;
-        if journal.version != 1 {
-            return Err(MigrateError::Journal {
-                path: journal_path,
-                message: format!(
-                    "journal version {} is not supported (this runtime reads version 1)",
-                    journal.version
-                ),
-            });
-        }
         let mut migrations = Vec::with_capacity(journal.entries.len());
         for entry in journal.entries {
             let up_path = dir.join(format!("{}.sql", entry.tag));
@@ -167,13 +108,6 @@ impl MigrationSet {
     }
 }
 
-fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,16 +120,6 @@ mod tests {
             no_transaction: false,
             sql,
         }
-    }
-
-    #[test]
-    fn statements_carry_their_line() {
-        let f =
-            file("-- header\nCREATE TABLE a ();\n--> statement-breakpoint\n\nCREATE TABLE b ();\n");
-        let s = f.statements();
-        assert_eq!(s.len(), 2);
-        assert_eq!((s[0].sql, s[0].line), ("-- header\nCREATE TABLE a ();", 1));
-        assert_eq!((s[1].sql, s[1].line), ("CREATE TABLE b ();", 5));
     }
 
     #[test]
