@@ -202,8 +202,12 @@ fn report_run(result: anyhow::Result<ExitCode>) -> ExitCode {
 
 fn report_error(e: GenerateError) -> ExitCode {
     match e {
-        GenerateError::Schema { rendered } | GenerateError::DataLoss { report: rendered } => {
-            eprint!("{rendered}");
+        GenerateError::Schema(report) => {
+            eprint!("{report}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+        GenerateError::DataLoss { report } => {
+            eprint!("{report}");
             ExitCode::from(EXIT_FAILURE)
         }
         GenerateError::Usage(msg) => {
@@ -224,13 +228,11 @@ fn report_error(e: GenerateError) -> ExitCode {
 
 fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {
     let report = schemac::generate(root, &options)?;
+    if let Some(schema) = &report.schema_warnings {
+        eprintln!("{}", schema.to_string().trim_end());
+    }
     for w in &report.warnings {
-        let w = w.trim_end();
-        if w.starts_with("warning:") || w.starts_with("error:") {
-            eprintln!("{w}");
-        } else {
-            eprintln!("warning: {w}");
-        }
+        eprintln!("warning: {}", w.trim_end());
     }
     if !report.rust_files.is_empty() {
         println!("rust: wrote {} file(s)", report.rust_files.len());

@@ -83,6 +83,23 @@ impl Diagnostic {
     }
 }
 
+/// Diagnostics with the files they point into: what a command reports about
+/// a schema, kept as data until the edge of the program shows it (its
+/// `Display` renders it rustc style).
+#[derive(Clone, Debug)]
+pub struct SchemaReport {
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+}
+
+impl std::fmt::Display for SchemaReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostics.render(&self.sources))
+    }
+}
+
+impl std::error::Error for SchemaReport {}
+
 /// The diagnostics of one run, in the order they were found.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {

@@ -58,6 +58,14 @@ impl Compiled {
         )
     }
 
+    /// The diagnostics (errors and warnings) with the files they point into.
+    pub fn report(&self) -> diagnostic::SchemaReport {
+        diagnostic::SchemaReport {
+            diagnostics: self.diagnostics.clone(),
+            sources: self.sources.clone(),
+        }
+    }
+
     /// The rendered diagnostics (errors and warnings), rustc style.
     pub fn render_diagnostics(&self) -> String {
         self.diagnostics.render(&self.sources)

@@ -70,7 +70,7 @@ impl Spanned<String> {
 }
 
 /// One loaded file: the path shown to users and its text.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
@@ -87,7 +87,7 @@ impl SourceFile {
 }
 
 /// All files read in one run; diagnostics refer into it by [`FileId`].
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
 }

@@ -42,9 +42,9 @@ pub struct GenerateOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    /// The schema has errors; `rendered` shows them all.
-    #[error("{rendered}")]
-    Schema { rendered: String },
+    /// The schema has errors (its report holds them all).
+    #[error(transparent)]
+    Schema(#[from] schemac_schema::diagnostic::SchemaReport),
     /// The command was called wrongly (a bad name, an unknown migration).
     #[error("{0}")]
     Usage(String),
@@ -82,7 +82,10 @@ pub enum Outcome {
 pub struct Report {
     /// (database name, outcome), in configuration order.
     pub databases: Vec<(String, Outcome)>,
-    /// Warnings (stale hints, risky changes), one per line.
+    /// What the schema compiled with but warned about, with its places.
+    pub schema_warnings: Option<schemac_schema::diagnostic::SchemaReport>,
+    /// The migrations' warnings (stale hints, what a down cannot restore),
+    /// one message each.
     pub warnings: Vec<String>,
     /// Rust files written or removed (only those whose bytes changed).
     pub rust_files: Vec<PathBuf>,
@@ -114,12 +117,13 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
     let plans = plan(root, &compiled, schemas, options, &mut previous)?;
     let mut report = Report {
         databases: Vec::new(),
+        schema_warnings: None,
         warnings: Vec::new(),
         rust_files: Vec::new(),
         hazards: Vec::new(),
     };
     if !compiled.diagnostics.is_empty() {
-        report.warnings.push(compiled.render_diagnostics());
+        report.schema_warnings = Some(compiled.report());
     }
     for p in plans {
         for (path, text) in p.files.iter() {
@@ -333,9 +337,7 @@ pub(crate) fn migration_position(
 /// The project's configuration, once the schema compiled without errors.
 pub(crate) fn usable(compiled: &Compiled) -> Result<&schemac_schema::Config, GenerateError> {
     if compiled.has_errors() {
-        return Err(GenerateError::Schema {
-            rendered: compiled.render_diagnostics(),
-        });
+        return Err(GenerateError::Schema(compiled.report()));
     }
     compiled
         .config
