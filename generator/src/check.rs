@@ -12,8 +12,71 @@ use crate::lint::Finding;
 use crate::migrations::{MigrationDir, idx_text};
 use schemac_schema::migration_dir::sha256_hex;
 
-/// What `check` found wrong, per database; empty when all is well.
-pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, GenerateError> {
+/// Something `check` found wrong. Each says what is wrong and, where there
+/// is one, the way out.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error(
+        "migration chain broken: journal entry {position} is numbered {tag} (two branches that both added a migration?)"
+    )]
+    Misnumbered { position: usize, tag: String },
+    #[error(
+        "migration chain broken: {tag} does not start from the snapshot of {previous} (two branches that both added migration {number}?); \
+         regenerate one branch's migration on top of the other's"
+    )]
+    NotChained {
+        tag: String,
+        /// The tag of the entry before, or `nothing` for the first.
+        previous: String,
+        number: String,
+    },
+    #[error(
+        "migration chain broken: {file} is not in the journal (added by another branch, or renamed by hand?)"
+    )]
+    NotInJournal { file: String },
+    #[error("{file} is missing (the journal lists {tag})")]
+    Missing { file: String, tag: String },
+    #[error(
+        "{file} differs from the hash in the journal: it was edited after it was generated; \
+         if the edit is deliberate, record it with `schemac generate --rehash`"
+    )]
+    Edited { file: String },
+    #[error("the schema has no migration yet; run `schemac generate`")]
+    NoMigration,
+    #[error(
+        "the schema has changes that no migration covers (run `schemac generate`):\n    {}",
+        changes.join("\n    ")
+    )]
+    Uncovered { changes: Vec<String> },
+    #[error(
+        "generated Rust is out of date: {file} differs from what the schema gives; run `schemac generate`"
+    )]
+    RustDiffers { file: String },
+    #[error(
+        "generated Rust is out of date: {file} belongs to no table any more; run `schemac generate`"
+    )]
+    RustOrphaned { file: String },
+}
+
+/// A problem and the database it is in (none for the generated Rust, which
+/// covers every database).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub database: Option<String>,
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.database {
+            Some(db) => write!(f, "{db}: {}", self.problem),
+            None => write!(f, "{}", self.problem),
+        }
+    }
+}
+
+/// What `check` found wrong; empty when all is well.
+pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<Found>, GenerateError> {
     Ok(check_with_hazards(root, database)?.0)
 }
 
@@ -22,7 +85,7 @@ pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<String>, Generat
 pub fn check_with_hazards(
     root: &Path,
     database: Option<&str>,
-) -> Result<(Vec<String>, Vec<Finding>), GenerateError> {
+) -> Result<(Vec<Found>, Vec<Finding>), GenerateError> {
     let compiled = compile_project(root);
     let config = usable(&compiled)?;
     // Hazards are shown, not checked: a file they cannot be read from is
@@ -40,7 +103,10 @@ pub fn check_with_hazards(
         if p.is_empty() {
             coverage(&dir, schema, &mut p)?;
         }
-        problems.extend(p.into_iter().map(|m| format!("{}: {m}", db.name)));
+        problems.extend(p.into_iter().map(|problem| Found {
+            database: Some(db.name.clone()),
+            problem,
+        }));
     }
     if let Some((files, stale)) = rust_files(root, &compiled)? {
         let shown = |path: &Path| {
@@ -51,52 +117,50 @@ pub fn check_with_hazards(
         };
         for (path, text) in files.iter() {
             if std::fs::read_to_string(path).ok().as_deref() != Some(text) {
-                problems.push(format!(
-                    "generated Rust is out of date: {} differs from what the schema gives; run `schemac generate`",
-                    shown(path)
-                ));
+                problems.push(Found {
+                    database: None,
+                    problem: Problem::RustDiffers { file: shown(path) },
+                });
             }
         }
         for path in stale {
-            problems.push(format!(
-                "generated Rust is out of date: {} belongs to no table any more; run `schemac generate`",
-                shown(&path)
-            ));
+            problems.push(Found {
+                database: None,
+                problem: Problem::RustOrphaned { file: shown(&path) },
+            });
         }
     }
     Ok((problems, hazards))
 }
 
 /// Entries in order, each starting from the snapshot the previous one ended with.
-fn chain(dir: &MigrationDir, problems: &mut Vec<String>) {
+fn chain(dir: &MigrationDir, problems: &mut Vec<Problem>) {
     let entries = &dir.journal.entries;
     for (i, e) in entries.iter().enumerate() {
         if e.idx as usize != i {
-            problems.push(format!(
-                "migration chain broken: journal entry {} is numbered {} (two branches that both added a migration?)",
-                i, e.tag
-            ));
+            problems.push(Problem::Misnumbered {
+                position: i,
+                tag: e.tag.clone(),
+            });
         }
         let expected = i.checked_sub(1).map(|p| entries[p].snapshot_sha256.clone());
         if e.prev_snapshot_sha256 != expected {
-            problems.push(format!(
-                "migration chain broken: {} does not start from the snapshot of {} (two branches that both added migration {}?); \
-                 regenerate one branch's migration on top of the other's",
-                e.tag,
-                i.checked_sub(1).map_or("nothing".to_string(), |p| entries[p].tag.clone()),
-                idx_text(e.idx)
-            ));
+            problems.push(Problem::NotChained {
+                tag: e.tag.clone(),
+                previous: i
+                    .checked_sub(1)
+                    .map_or("nothing".to_string(), |p| entries[p].tag.clone()),
+                number: idx_text(e.idx),
+            });
         }
     }
     for f in dir.stray_files() {
-        problems.push(format!(
-            "migration chain broken: {f} is not in the journal (added by another branch, or renamed by hand?)"
-        ));
+        problems.push(Problem::NotInJournal { file: f });
     }
 }
 
 /// Every file hashes as the journal recorded it.
-fn hashes(dir: &MigrationDir, problems: &mut Vec<String>) {
+fn hashes(dir: &MigrationDir, problems: &mut Vec<Problem>) {
     for e in &dir.journal.entries {
         let files = [
             (dir.sql_path(&e.tag), &e.sql_sha256),
@@ -109,11 +173,13 @@ fn hashes(dir: &MigrationDir, problems: &mut Vec<String>) {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             match std::fs::read_to_string(&path) {
-                Err(_) => problems.push(format!("{name} is missing (the journal lists {})", e.tag)),
-                Ok(text) if &sha256_hex(&text) != recorded => problems.push(format!(
-                    "{name} differs from the hash in the journal: it was edited after it was generated; \
-                     if the edit is deliberate, record it with `schemac generate --rehash`"
-                )),
+                Err(_) => problems.push(Problem::Missing {
+                    file: name,
+                    tag: e.tag.clone(),
+                }),
+                Ok(text) if &sha256_hex(&text) != recorded => {
+                    problems.push(Problem::Edited { file: name })
+                }
                 Ok(_) => {}
             }
         }
@@ -124,10 +190,10 @@ fn hashes(dir: &MigrationDir, problems: &mut Vec<String>) {
 fn coverage(
     dir: &MigrationDir,
     schema: &schemac_schema::Schema,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Result<(), GenerateError> {
     let Some(last) = dir.last() else {
-        problems.push("the schema has no migration yet; run `schemac generate`".into());
+        problems.push(Problem::NoMigration);
         return Ok(());
     };
     let previous = dir.snapshot(last.idx)?;
@@ -137,7 +203,7 @@ fn coverage(
     }
     let (renames, data, _) = renames_from_hints(&previous, schema);
     let d = diff::diff(&previous, &current, &renames, &data);
-    let mut summary: Vec<String> = d
+    let mut changes: Vec<String> = d
         .changes
         .iter()
         .map(|c| {
@@ -145,12 +211,9 @@ fn coverage(
             format!("{verb} {what}")
         })
         .collect();
-    if summary.is_empty() {
-        summary.push("settings of the generated code".into());
+    if changes.is_empty() {
+        changes.push("settings of the generated code".into());
     }
-    problems.push(format!(
-        "the schema has changes that no migration covers (run `schemac generate`):\n    {}",
-        summary.join("\n    ")
-    ));
+    problems.push(Problem::Uncovered { changes });
     Ok(())
 }
