@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use schemac_schema::resolve::Origins;
 use schemac_schema::{
-    Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project, snapshot,
+    Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
 };
 
 use crate::diff::{self, DataHints, HazardPlace, Loss, LossPlace, Renames, renames_from_hints};
@@ -103,13 +103,9 @@ struct Plan {
 /// Compiles the project under `root` and writes what changed.
 pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, GenerateError> {
     // The last snapshots are read while the schema compiles: for a large
-    // schema, reading one takes about as long as parsing the YAML.
-    let (mut compiled, mut previous) = std::thread::scope(|scope| {
-        let previous = scope.spawn(|| last_snapshots(root));
-        let compiled = compile_project(root);
-        // A failure here is met again, and reported, where the snapshot is needed.
-        (compiled, previous.join().unwrap_or_default())
-    });
+    // schema, reading one takes about as long as resolving the YAML. One that
+    // cannot be read is left out, and met again where it is needed.
+    let (mut compiled, mut previous) = compile_project_alongside(root, || last_snapshots(root));
     let rust = rust_files(root, &compiled)?;
     // The Rust code is made from the schemas as written; the migrations may
     // put them in the last snapshot's order, in place.
@@ -486,6 +482,7 @@ fn plan_database(
         },
     );
     let mut warnings = steps.warnings;
+    let mut last_snapshot = Some(last_snapshot);
     let losses: Vec<Loss> = steps
         .steps
         .iter()
@@ -511,19 +508,20 @@ fn plan_database(
                 "{tag}.down.sql cannot bring back what the up removed: {line}"
             ));
         }
-        let snapshot = if Arc::ptr_eq(&step.to, &current) {
-            last_snapshot.clone()
-        } else {
-            Hashed::snapshot(&step.to)
+        let snapshot = match last_snapshot.take_if(|_| Arc::ptr_eq(&step.to, &current)) {
+            Some(written) => written,
+            None => Hashed::snapshot(&step.to),
         };
         let files = migration_text::step_files(&step, settings, &unrestorable, locate);
         let mut hints = RecordedHints::of(&step.renames, &step.data);
-        for file in files {
+        // A snapshot is megabytes: copied only for a safe-mode migration's companions.
+        let snapshots = std::iter::repeat_n(snapshot, files.len());
+        for (file, snapshot) in files.into_iter().zip(snapshots) {
             migrations.push(NewMigration {
                 name: format!("{name}{}", file.suffix),
                 up: Hashed::new(file.up),
                 down: Hashed::new(file.down),
-                snapshot: snapshot.clone(),
+                snapshot,
                 custom: false,
                 // The companions of a safe-mode migration share its snapshot: no change of their own.
                 hints: hints.take(),
