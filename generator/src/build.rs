@@ -52,8 +52,8 @@ impl Default for Builder {
 /// `Display`, so `generate().unwrap()` in a build script shows the
 /// diagnostics as they are, not escaped.
 pub enum BuildError {
-    /// The schema has errors (all of them, rendered like rustc's).
-    Schema(String),
+    /// The schema has errors (all of them; shown like rustc's).
+    Schema(schemac_schema::diagnostic::SchemaReport),
     /// A path or the environment is not what the build expects.
     Setup(String),
     Codegen(rust::CodegenError),
@@ -66,7 +66,7 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::Schema(rendered) => write!(f, "the schema has errors:\n{rendered}"),
+            BuildError::Schema(report) => write!(f, "the schema has errors:\n{report}"),
             BuildError::Setup(message) => f.write_str(message),
             BuildError::Codegen(e) => write!(f, "{e}"),
             BuildError::Io { path, source } => {
@@ -188,7 +188,7 @@ impl Builder {
             }
         }
         if compiled.has_errors() {
-            return Err(BuildError::Schema(compiled.render_diagnostics()));
+            return Err(BuildError::Schema(compiled.report()));
         }
         // A schema directory alone is the one database `main` of a default project.
         let default;
