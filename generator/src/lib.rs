@@ -22,5 +22,7 @@ pub mod sql;
 pub mod steps;
 
 pub use build::{BuildError, Builder};
-pub use generate::{GenerateError, GenerateOptions, Outcome, Report, generate};
+pub use generate::{
+    DataLossReport, GenerateError, GenerateOptions, LossFound, Outcome, Report, Usage, generate,
+};
 pub use schemac_schema as schema;

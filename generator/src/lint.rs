@@ -160,10 +160,10 @@ pub fn parse_rules(list: &str) -> Result<Vec<Rule>, GenerateError> {
         .map(|id| {
             Rule::from_id(id).ok_or_else(|| {
                 let known: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
-                GenerateError::Usage(format!(
-                    "unknown rule `{id}`; the rules are {}",
-                    known.join(", ")
-                ))
+                GenerateError::Usage(crate::generate::Usage::UnknownRule {
+                    rule: id.to_string(),
+                    known: known.join(", "),
+                })
             })
         })
         .collect()

@@ -206,12 +206,12 @@ fn report_error(e: GenerateError) -> ExitCode {
             eprint!("{report}");
             ExitCode::from(EXIT_FAILURE)
         }
-        GenerateError::DataLoss { report } => {
+        GenerateError::DataLoss(report) => {
             eprint!("{report}");
             ExitCode::from(EXIT_FAILURE)
         }
-        GenerateError::Usage(msg) => {
-            eprintln!("error: {msg}");
+        GenerateError::Usage(usage) => {
+            eprintln!("error: {usage}");
             ExitCode::from(EXIT_USAGE)
         }
         GenerateError::UnknownDatabase(e) => {

@@ -4,7 +4,7 @@
 
 use schemac_schema::DatabaseConfig;
 
-use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, write_plan};
+use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, Usage, write_plan};
 use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
 use schemac_schema::migration_dir::sha256_hex;
@@ -16,10 +16,7 @@ pub(super) fn custom(
     name: &str,
 ) -> Result<Plan, GenerateError> {
     let Some(last) = dir.last() else {
-        return Err(GenerateError::Usage(format!(
-            "database `{}` has no migrations yet: run `schemac generate` first, then add a custom one",
-            db.name
-        )));
+        return Err(Usage::NoMigrationsYet(db.name.clone()).into());
     };
     let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
     let m = NewMigration {

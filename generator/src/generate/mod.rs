@@ -46,13 +46,13 @@ pub enum GenerateError {
     #[error(transparent)]
     Schema(#[from] schemac_schema::diagnostic::SchemaReport),
     /// The command was called wrongly (a bad name, an unknown migration).
-    #[error("{0}")]
-    Usage(String),
+    #[error(transparent)]
+    Usage(#[from] Usage),
     #[error(transparent)]
     UnknownDatabase(#[from] schemac_schema::config::UnknownDatabase),
     /// The change can lose data and `--allow-data-loss` was not given.
-    #[error("{report}")]
-    DataLoss { report: String },
+    #[error(transparent)]
+    DataLoss(#[from] DataLossReport),
     #[error(transparent)]
     Migrations(#[from] DirError),
     #[error(transparent)]
@@ -62,6 +62,65 @@ pub enum GenerateError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// A command called wrongly: each says what was wrong and what is allowed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Usage {
+    #[error("invalid migration name `{0}`: use lower-case letters, digits and `_` (at most 60)")]
+    InvalidName(String),
+    #[error("database `{database}` has no migration `{tag}`")]
+    NoSuchMigration { database: String, tag: String },
+    #[error(
+        "database `{0}` has no migrations yet: run `schemac generate` first, then add a custom one"
+    )]
+    NoMigrationsYet(String),
+    #[error("unknown rule `{rule}`; the rules are {known}")]
+    UnknownRule { rule: String, known: String },
+    #[error("no project configuration")]
+    NoConfiguration,
+}
+
+/// Changes that can lose data, refused because `--allow-data-loss` was not given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataLossReport {
+    pub losses: Vec<LossFound>,
+}
+
+/// One lossy change, where it comes from, and how to avoid it if there is a way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LossFound {
+    pub database: String,
+    pub what: String,
+    /// `file:line:column` of the schema, or the migration that created a dropped object.
+    pub place: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl std::error::Error for DataLossReport {}
+
+impl std::fmt::Display for DataLossReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "error: these changes can lose data, so nothing was written:"
+        )?;
+        for l in &self.losses {
+            write!(f, "  - {}: {}", l.database, l.what)?;
+            match &l.place {
+                Some(p) => writeln!(f, " ({p})")?,
+                None => writeln!(f)?,
+            }
+            if let Some(h) = &l.hint {
+                writeln!(f, "      hint: {h}")?;
+            }
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "If the loss is intended, run again with `--allow-data-loss`."
+        )
+    }
 }
 
 /// What happened to one database.
@@ -299,7 +358,7 @@ fn plan(
             match plan_database(&dir, read, db, schema, options, &config.migrations, &locate)? {
                 Planned::Ready(p) => p,
                 Planned::Lossy(l) => {
-                    losses.push(describe_losses(compiled, &dir, db, origins, &l));
+                    losses.extend(describe_losses(compiled, &dir, db, origins, &l));
                     continue;
                 }
             }
@@ -307,13 +366,7 @@ fn plan(
         plans.push(p);
     }
     if !losses.is_empty() {
-        return Err(GenerateError::DataLoss {
-            report: format!(
-                "error: these changes can lose data, so nothing was written:\n{}\n\
-                 If the loss is intended, run again with `--allow-data-loss`.\n",
-                losses.join("")
-            ),
-        });
+        return Err(DataLossReport { losses }.into());
     }
     Ok(plans)
 }
@@ -324,8 +377,9 @@ pub(crate) fn migration_position(
     database: &str,
     tag: &str,
 ) -> Result<usize, GenerateError> {
-    let e = dir.entry(tag).ok_or_else(|| {
-        GenerateError::Usage(format!("database `{database}` has no migration `{tag}`"))
+    let e = dir.entry(tag).ok_or_else(|| Usage::NoSuchMigration {
+        database: database.to_string(),
+        tag: tag.to_string(),
     })?;
     Ok(e.idx as usize)
 }
@@ -338,7 +392,7 @@ pub(crate) fn usable(compiled: &Compiled) -> Result<&schemac_schema::Config, Gen
     compiled
         .config
         .as_ref()
-        .ok_or_else(|| GenerateError::Usage("no project configuration".into()))
+        .ok_or(GenerateError::Usage(Usage::NoConfiguration))
 }
 
 fn validate_name(name: &str) -> Result<(), GenerateError> {
@@ -350,9 +404,7 @@ fn validate_name(name: &str) -> Result<(), GenerateError> {
     if ok {
         Ok(())
     } else {
-        Err(GenerateError::Usage(format!(
-            "invalid migration name `{name}`: use lower-case letters, digits and `_` (at most 60)"
-        )))
+        Err(Usage::InvalidName(name.to_string()).into())
     }
 }
 
@@ -580,38 +632,36 @@ fn describe_losses(
     db: &DatabaseConfig,
     origins: &Origins,
     losses: &[Loss],
-) -> String {
-    let mut out = String::new();
-    for l in losses {
-        let place = match &l.place {
-            LossPlace::Column {
-                schema,
-                table,
-                column,
-            } => origins
-                .column(schema, table, column)
-                .map(|s| compiled.locate(s)),
-            LossPlace::Enum { name } => origins.enum_type(name).map(|s| compiled.locate(s)),
-            LossPlace::DroppedTable { schema, table } => dir
-                .created_by(schema, table, None)
-                .map(|tag| format!("created by migration {tag}")),
-            LossPlace::DroppedColumn {
-                schema,
-                table,
-                column,
-            } => dir
-                .created_by(schema, table, Some(column))
-                .map(|tag| format!("created by migration {tag}")),
-        };
-        out.push_str(&format!(
-            "  - {}: {}{}\n",
-            db.name,
-            l.what,
-            place.map(|p| format!(" ({p})")).unwrap_or_default()
-        ));
-        if let Some(h) = &l.hint {
-            out.push_str(&format!("      hint: {h}\n"));
-        }
-    }
-    out
+) -> Vec<LossFound> {
+    losses
+        .iter()
+        .map(|l| {
+            let place = match &l.place {
+                LossPlace::Column {
+                    schema,
+                    table,
+                    column,
+                } => origins
+                    .column(schema, table, column)
+                    .map(|s| compiled.locate(s)),
+                LossPlace::Enum { name } => origins.enum_type(name).map(|s| compiled.locate(s)),
+                LossPlace::DroppedTable { schema, table } => dir
+                    .created_by(schema, table, None)
+                    .map(|tag| format!("created by migration {tag}")),
+                LossPlace::DroppedColumn {
+                    schema,
+                    table,
+                    column,
+                } => dir
+                    .created_by(schema, table, Some(column))
+                    .map(|tag| format!("created by migration {tag}")),
+            };
+            LossFound {
+                database: db.name.clone(),
+                what: l.what.clone(),
+                place,
+                hint: l.hint.clone(),
+            }
+        })
+        .collect()
 }
