@@ -9,31 +9,15 @@ use schemac_schema::compile_project;
 use crate::diff::{self, describe, renames_from_hints};
 use crate::generate::{GenerateError, rust_files, usable};
 use crate::lint::Finding;
-use crate::migrations::{MigrationDir, idx_text};
-use schemac_schema::migration_dir::sha256_hex;
+use crate::migrations::MigrationDir;
+use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
 /// Something `check` found wrong. Each says what is wrong and, where there
 /// is one, the way out.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
-    #[error(
-        "migration chain broken: journal entry {position} is numbered {tag} (two branches that both added a migration?)"
-    )]
-    Misnumbered { position: usize, tag: String },
-    #[error(
-        "migration chain broken: {tag} does not start from the snapshot of {previous} (two branches that both added migration {number}?); \
-         regenerate one branch's migration on top of the other's"
-    )]
-    NotChained {
-        tag: String,
-        /// The tag of the entry before, or `nothing` for the first.
-        previous: String,
-        number: String,
-    },
-    #[error(
-        "migration chain broken: {file} is not in the journal (added by another branch, or renamed by hand?)"
-    )]
-    NotInJournal { file: String },
+    #[error("migration chain broken: {0}")]
+    Chain(#[from] ChainProblem),
     #[error("{file} is missing (the journal lists {tag})")]
     Missing { file: String, tag: String },
     #[error(
@@ -97,9 +81,12 @@ pub fn check_with_hazards(
             continue;
         };
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
-        let mut p = Vec::new();
-        chain(&dir, &mut p);
-        hashes(&dir, &mut p);
+        let chain = dir.chain_problems()?;
+        // A migration of a broken chain differs from the journal because
+        // of the break (a colliding snapshot): that is not an edit.
+        let involved: Vec<&str> = chain.iter().flat_map(ChainProblem::tags).collect();
+        let mut p: Vec<Problem> = chain.iter().cloned().map(Problem::Chain).collect();
+        hashes(&dir, &involved, &mut p);
         if p.is_empty() {
             coverage(&dir, schema, &mut p)?;
         }
@@ -133,35 +120,12 @@ pub fn check_with_hazards(
     Ok((problems, hazards))
 }
 
-/// Entries in order, each starting from the snapshot the previous one ended with.
-fn chain(dir: &MigrationDir, problems: &mut Vec<Problem>) {
-    let entries = &dir.journal.entries;
-    for (i, e) in entries.iter().enumerate() {
-        if e.idx as usize != i {
-            problems.push(Problem::Misnumbered {
-                position: i,
-                tag: e.tag.clone(),
-            });
-        }
-        let expected = i.checked_sub(1).map(|p| entries[p].snapshot_sha256.clone());
-        if e.prev_snapshot_sha256 != expected {
-            problems.push(Problem::NotChained {
-                tag: e.tag.clone(),
-                previous: i
-                    .checked_sub(1)
-                    .map_or("nothing".to_string(), |p| entries[p].tag.clone()),
-                number: idx_text(e.idx),
-            });
-        }
-    }
-    for f in dir.stray_files() {
-        problems.push(Problem::NotInJournal { file: f });
-    }
-}
-
 /// Every file hashes as the journal recorded it.
-fn hashes(dir: &MigrationDir, problems: &mut Vec<Problem>) {
+fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
     for e in &dir.journal.entries {
+        if skip.contains(&e.tag.as_str()) {
+            continue;
+        }
         let files = [
             (dir.sql_path(&e.tag), &e.sql_sha256),
             (dir.down_path(&e.tag), &e.down_sha256),

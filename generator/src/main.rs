@@ -214,6 +214,10 @@ fn report_error(e: GenerateError) -> ExitCode {
             eprintln!("error: {usage}");
             ExitCode::from(EXIT_USAGE)
         }
+        e @ GenerateError::BrokenChain { .. } => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_FAILURE)
+        }
         GenerateError::UnknownDatabase(e) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_USAGE)

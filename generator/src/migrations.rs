@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use schemac_schema::{Schema, snapshot};
 
-use schemac_schema::migration_dir::{Journal, JournalEntry};
+use schemac_schema::migration_dir::{
+    ChainProblem, Journal, JournalEntry, chain_problems, migration_files,
+};
 
 /// Why the migrations directory cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -29,9 +31,9 @@ impl MigrationDir {
     pub fn open(dir: &Path) -> Result<MigrationDir, DirError> {
         let path = dir.join("meta").join("_journal.json");
         let journal = match std::fs::read_to_string(&path) {
-            Ok(text) => Journal::from_json(&text).map_err(|message| DirError {
+            Ok(text) => Journal::from_json(&text).map_err(|e| DirError {
                 path: path.clone(),
-                message,
+                message: e.to_string(),
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Journal::default(),
             Err(e) => {
@@ -111,24 +113,13 @@ impl MigrationDir {
         })
     }
 
-    /// SQL files in the directory whose number the journal does not know,
-    /// or that share a number: the trace of two branches that both added one.
-    pub fn stray_files(&self) -> Vec<String> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| n.ends_with(".sql"))
-            .collect();
-        names.sort();
-        names
-            .into_iter()
-            .filter(|n| {
-                let tag = n.trim_end_matches(".sql").trim_end_matches(".down");
-                !self.journal.entries.iter().any(|e| e.tag == tag)
-            })
-            .collect()
+    /// How the journal and the files fail to form one chain (two branches
+    /// that both added a migration); empty when they do.
+    pub fn chain_problems(&self) -> Result<Vec<ChainProblem>, DirError> {
+        let files = migration_files(&self.dir).map_err(|e| DirError {
+            path: self.dir.clone(),
+            message: format!("cannot list: {e}"),
+        })?;
+        Ok(chain_problems(&self.journal, &files))
     }
 }

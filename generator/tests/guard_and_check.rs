@@ -252,8 +252,11 @@ fn check_fails_on_each_condition_and_passes_on_a_clean_tree() {
     .unwrap();
     let (ok, text) = check(&p);
     assert!(
-        !ok && text.contains("0001_add_users_nick.sql is not in the journal"),
-        "{text}"
+        !ok && text.contains(
+            "migrations 0001_add_bio_to_users and 0001_add_users_nick share the number 0001"
+        ) && text.contains("schemac rebase")
+            && !text.contains("--rehash"),
+        "a collision is named as one, not as an edit: {text}"
     );
     std::fs::remove_file(p.path("migrations/0001_add_users_nick.sql")).unwrap();
     let journal = p.path("migrations/meta/_journal.json");

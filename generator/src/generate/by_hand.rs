@@ -7,7 +7,7 @@ use schemac_schema::DatabaseConfig;
 use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, Usage, write_plan};
 use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
-use schemac_schema::migration_dir::sha256_hex;
+use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
 /// An empty migration for hand-written SQL; the schema stays as it was.
 pub(super) fn custom(
@@ -33,6 +33,24 @@ pub(super) fn custom(
         hints: None,
     };
     Ok(write_plan(dir, db, vec![m], Vec::new()))
+}
+
+/// Whether `--rehash` may re-link the chain: only where each break follows
+/// a snapshot that was itself edited (on purpose, the rehash says). A
+/// collision or a stray file is two branches' work, which re-recording
+/// hashes would hide; `schemac rebase` is the way out of those.
+pub(super) fn mends(dir: &MigrationDir, problems: &[ChainProblem]) -> bool {
+    problems.iter().all(|p| {
+        let ChainProblem::NotChained { previous, .. } = p else {
+            return false;
+        };
+        dir.journal.entries.iter().any(|e| {
+            &e.tag == previous
+                && dir
+                    .read(&dir.snapshot_path(e.idx))
+                    .is_ok_and(|text| sha256_hex(&text) != e.snapshot_sha256)
+        })
+    })
 }
 
 /// Re-records the hashes of migrations whose files were edited on purpose.

@@ -24,7 +24,7 @@ use crate::output::FileSet;
 use crate::sql;
 use crate::steps::steps_between;
 pub use crate::steps::{Step, Steps, migration_steps, migration_steps_with};
-use schemac_schema::migration_dir::{JournalEntry, sha256_hex};
+use schemac_schema::migration_dir::{ChainProblem, JournalEntry, sha256_hex};
 
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
@@ -53,6 +53,15 @@ pub enum GenerateError {
     /// The change can lose data and `--allow-data-loss` was not given.
     #[error(transparent)]
     DataLoss(#[from] DataLossReport),
+    /// Two branches both added migrations (or files were renamed by hand).
+    #[error(
+        "{database}: the migrations do not form one chain, so nothing was written:\n  - {}",
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  - ")
+    )]
+    BrokenChain {
+        database: String,
+        problems: Vec<ChainProblem>,
+    },
     #[error(transparent)]
     Migrations(#[from] DirError),
     #[error(transparent)]
@@ -334,6 +343,14 @@ fn plan(
             continue;
         };
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
+        let problems = dir.chain_problems()?;
+        let mendable = options.rehash && by_hand::mends(&dir, &problems);
+        if !problems.is_empty() && !mendable {
+            return Err(GenerateError::BrokenChain {
+                database: db.name.clone(),
+                problems,
+            });
+        }
         let p = if options.rehash {
             by_hand::rehash(&dir, db)?
         } else if let Some(name) = &options.custom {

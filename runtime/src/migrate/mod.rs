@@ -16,6 +16,8 @@ mod runner;
 mod source;
 
 use std::path::PathBuf;
+
+use schemac_schema::migration_dir::{ChainProblem, JournalError};
 use std::time::Duration;
 
 pub use runner::{AppliedRow, Event, MigrationState, Migrator, StatusEntry};
@@ -31,8 +33,21 @@ pub enum MigrateError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: {message}", path.display())]
-    Journal { path: PathBuf, message: String },
+    #[error("{}: {source}", path.display())]
+    Journal {
+        path: PathBuf,
+        #[source]
+        source: JournalError,
+    },
+    #[error(
+        "the migrations in {} do not form one chain, so nothing was applied:\n  - {}",
+        dir.display(),
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  - ")
+    )]
+    BrokenChain {
+        dir: PathBuf,
+        problems: Vec<ChainProblem>,
+    },
     #[error("migration {tag} is in the journal but {} does not exist", path.display())]
     MissingFile { tag: String, path: PathBuf },
     #[error(

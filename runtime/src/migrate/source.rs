@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 pub use schemac_schema::migration_dir::{BREAKPOINT, NO_TRANSACTION_MARKER, Statement};
-use schemac_schema::migration_dir::{Journal, runs_without_transaction, sha256_hex, statements};
+use schemac_schema::migration_dir::{
+    Journal, chain_problems, migration_files, runs_without_transaction, sha256_hex, statements,
+};
 
 use super::MigrateError;
 
@@ -78,10 +80,20 @@ impl MigrationSet {
                 });
             }
         };
-        let journal = Journal::from_json(&text).map_err(|message| MigrateError::Journal {
+        let journal = Journal::from_json(&text).map_err(|source| MigrateError::Journal {
             path: journal_path.clone(),
-            message,
+            source,
         })?;
+        // A directory two branches both added to is refused before anything
+        // runs: applying both sides would run one side's change twice.
+        let files = migration_files(&dir).map_err(|source| MigrateError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let problems = chain_problems(&journal, &files);
+        if !problems.is_empty() {
+            return Err(MigrateError::BrokenChain { dir, problems });
+        }
         let mut migrations = Vec::with_capacity(journal.entries.len());
         for entry in journal.entries {
             let up_path = dir.join(format!("{}.sql", entry.tag));

@@ -8,6 +8,10 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod chain;
+
+pub use chain::{ChainProblem, chain_problems, conflict_sides, migration_files, number_of};
+
 /// What separates statements in a migration file.
 pub const BREAKPOINT: &str = "--> statement-breakpoint";
 
@@ -73,6 +77,23 @@ pub fn statements(sql: &str) -> Vec<Statement<'_>> {
 
 pub const JOURNAL_VERSION: u32 = 1;
 
+/// Why a journal cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JournalError {
+    #[error(
+        "git conflict markers at line {line}: two branches both added migrations. \
+         Do not merge the journal by hand: run `schemac rebase`, which keeps the other branch's \
+         migrations and generates this branch's again on top of them"
+    )]
+    ConflictMarkers { line: usize },
+    #[error(
+        "journal version {found} is not supported (this schemac reads version {JOURNAL_VERSION})"
+    )]
+    Version { found: u32 },
+    #[error("{0}")]
+    Invalid(String),
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Journal {
@@ -127,13 +148,14 @@ impl Journal {
         s
     }
 
-    pub fn from_json(text: &str) -> Result<Journal, String> {
-        let j: Journal = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn from_json(text: &str) -> Result<Journal, JournalError> {
+        if let Some(line) = chain::conflict_marker_line(text) {
+            return Err(JournalError::ConflictMarkers { line });
+        }
+        let j: Journal =
+            serde_json::from_str(text).map_err(|e| JournalError::Invalid(e.to_string()))?;
         if j.version != JOURNAL_VERSION {
-            return Err(format!(
-                "journal version {} is not supported (this schemac reads version {JOURNAL_VERSION})",
-                j.version
-            ));
+            return Err(JournalError::Version { found: j.version });
         }
         Ok(j)
     }
