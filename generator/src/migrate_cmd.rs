@@ -41,7 +41,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 fn setup(root: &Path, db: &DatabaseConfig) -> Result<(MigrationSet, Migrator)> {
     let set = MigrationSet::load(root.join(&db.migrations))?;
     let config = PoolConfig::from_env(&db.url_env)?;
-    Ok((set, Migrator::new(config)))
+    Ok((set, Migrator::new(config).database(&db.name)))
 }
 
 pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCode> {

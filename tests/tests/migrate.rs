@@ -14,8 +14,13 @@ fn write_dir(dir: &Path, migrations: &[(&str, &str, &str)]) {
     for (idx, (tag, up, down)) in migrations.iter().enumerate() {
         std::fs::write(dir.join(format!("{tag}.sql")), up).expect("write up");
         std::fs::write(dir.join(format!("{tag}.down.sql")), down).expect("write down");
+        // Chained as generate chains them: each starts from the snapshot before.
+        let prev = match idx {
+            0 => "null".to_string(),
+            _ => format!("\"s{}\"", idx - 1),
+        };
         entries.push(format!(
-            r#"{{"idx": {idx}, "tag": "{tag}", "sql_sha256": "", "down_sha256": "", "snapshot_sha256": "", "prev_snapshot_sha256": null}}"#
+            r#"{{"idx": {idx}, "tag": "{tag}", "sql_sha256": "", "down_sha256": "", "snapshot_sha256": "s{idx}", "prev_snapshot_sha256": {prev}}}"#
         ));
     }
     std::fs::write(
@@ -278,6 +283,7 @@ fn status_follows_every_state_and_an_edited_migration_is_refused() {
     // A recorded migration the directory lacks.
     write_dir(dir.path(), &migrations[..1]);
     std::fs::remove_file(dir.path().join("0001_b.sql")).expect("remove");
+    std::fs::remove_file(dir.path().join("0001_b.down.sql")).expect("remove");
     assert_eq!(
         status(&load()),
         [
@@ -449,4 +455,121 @@ fn down_reverts_the_last_migrations_and_order_is_enforced() {
             .contains("0001_b is pending but comes before 0002_c"),
         "{error}"
     );
+}
+
+#[test]
+fn two_databases_on_one_url_keep_their_records_apart() {
+    let mut db = TestDb::create("migrate_shared_url");
+    let tmp = TempDir::new("migrate_shared_url");
+    let main_dir = tmp.path().join("main");
+    let audit_dir = tmp.path().join("audit");
+    write_dir(
+        &main_dir,
+        &[("0000_init", "CREATE TABLE m (id int);", "DROP TABLE m;")],
+    );
+    write_dir(
+        &audit_dir,
+        &[
+            ("0000_init", "CREATE TABLE a (id int);", "DROP TABLE a;"),
+            ("0001_more", "CREATE TABLE a2 (id int);", "DROP TABLE a2;"),
+        ],
+    );
+    let main_set = MigrationSet::load(&main_dir).expect("main");
+    let audit_set = MigrationSet::load(&audit_dir).expect("audit");
+    let rt = tokio_runtime();
+    let main = migrator(&db);
+    let audit = migrator(&db).database("audit");
+    rt.block_on(main.run(&main_set, &mut |_| {}))
+        .expect("main runs");
+    // The same tag, 0000_init, is another database's migration: it still runs.
+    let applied = rt
+        .block_on(audit.run(&audit_set, &mut |_| {}))
+        .expect("audit runs");
+    assert_eq!(applied, ["0000_init", "0001_more"]);
+    let main_status = rt.block_on(main.status(&main_set)).expect("status");
+    assert_eq!(states(&main_status), [("0000_init".to_string(), "applied")]);
+    let rows: Vec<(String, String)> = db
+        .client
+        .query(
+            "SELECT database, tag FROM schemac_migrations ORDER BY 1, 2",
+            &[],
+        )
+        .expect("rows")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("audit", "0000_init"),
+        ("audit", "0001_more"),
+        ("main", "0000_init"),
+    ]
+    .iter()
+    .map(|(d, t)| (d.to_string(), t.to_string()))
+    .collect();
+    assert_eq!(rows, expected);
+    // Reverting one database's migration leaves the other's record alone.
+    rt.block_on(audit.down(&audit_set, 2, &mut |_| {}))
+        .expect("down");
+    let main_status = rt.block_on(main.status(&main_set)).expect("status");
+    assert_eq!(states(&main_status), [("0000_init".to_string(), "applied")]);
+}
+
+#[test]
+fn a_tracking_table_from_before_database_names_is_upgraded_in_place() {
+    let mut db = TestDb::create("migrate_legacy_table");
+    let tmp = TempDir::new("migrate_legacy_table");
+    write_dir(
+        tmp.path(),
+        &[
+            ("0000_init", "CREATE TABLE t (id int);", "DROP TABLE t;"),
+            ("0001_more", "CREATE TABLE u (id int);", "DROP TABLE u;"),
+        ],
+    );
+    let set = MigrationSet::load(tmp.path()).expect("set");
+    // The table as earlier versions made it, with 0000_init applied.
+    db.client
+        .batch_execute(&format!(
+            "CREATE TABLE t (id int);\n\
+             CREATE TABLE public.schemac_migrations (idx integer NOT NULL, tag text PRIMARY KEY, \
+             sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms bigint NOT NULL);\n\
+             INSERT INTO schemac_migrations (idx, tag, sha256, duration_ms) VALUES (0, '0000_init', '{}', 1);",
+            set.migrations[0].up.sha256
+        ))
+        .expect("legacy table");
+    let rt = tokio_runtime();
+    let m = migrator(&db).database("app");
+    let before = rt
+        .block_on(m.status(&set))
+        .expect("status reads the old table");
+    assert_eq!(
+        states(&before),
+        [
+            ("0000_init".to_string(), "applied"),
+            ("0001_more".to_string(), "pending")
+        ]
+    );
+    let applied = rt.block_on(m.run(&set, &mut |_| {})).expect("run");
+    assert_eq!(
+        applied,
+        ["0001_more"],
+        "the old rows count as this database's"
+    );
+    let key: String = db
+        .client
+        .query_one(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE conrelid = 'schemac_migrations'::regclass AND contype = 'p'",
+            &[],
+        )
+        .expect("key")
+        .get(0);
+    assert_eq!(key, "PRIMARY KEY (database, tag)");
+    let owners: Vec<String> = db
+        .client
+        .query("SELECT DISTINCT database FROM schemac_migrations", &[])
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(owners, ["app"]);
 }

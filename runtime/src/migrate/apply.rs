@@ -9,15 +9,23 @@ use super::MigrateError;
 use super::source::{Migration, SqlFile};
 use crate::error::Error;
 
+/// Where a database's applied migrations are recorded: a table that
+/// several databases sharing a server (or a URL) tell apart by name.
+#[derive(Clone, Copy)]
+pub(super) struct Tracking<'a> {
+    pub table: &'a str,
+    pub database: &'a str,
+}
+
 /// The bookkeeping that goes with running a file.
 #[derive(Clone, Copy)]
 pub(super) enum Record<'a> {
     Applied {
-        table: &'a str,
+        tracking: Tracking<'a>,
         migration: &'a Migration,
     },
     Reverted {
-        table: &'a str,
+        tracking: Tracking<'a>,
         tag: &'a str,
     },
 }
@@ -25,22 +33,35 @@ pub(super) enum Record<'a> {
 impl Record<'_> {
     async fn write(self, client: &Client, started: Instant) -> Result<(), tokio_postgres::Error> {
         match self {
-            Record::Applied { table, migration } => {
+            Record::Applied {
+                tracking,
+                migration,
+            } => {
                 let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
                 let idx = i32::try_from(migration.idx).unwrap_or(i32::MAX);
                 let sql = format!(
-                    "INSERT INTO {table} (idx, tag, sha256, duration_ms) VALUES ($1, $2, $3, $4)"
+                    "INSERT INTO {} (database, idx, tag, sha256, duration_ms) VALUES ($1, $2, $3, $4, $5)",
+                    tracking.table
                 );
                 client
                     .execute(
                         &sql,
-                        &[&idx, &migration.tag, &migration.up.sha256, &duration_ms],
+                        &[
+                            &tracking.database,
+                            &idx,
+                            &migration.tag,
+                            &migration.up.sha256,
+                            &duration_ms,
+                        ],
                     )
                     .await?;
             }
-            Record::Reverted { table, tag } => {
-                let sql = format!("DELETE FROM {table} WHERE tag = $1");
-                client.execute(&sql, &[&tag]).await?;
+            Record::Reverted { tracking, tag } => {
+                let sql = format!(
+                    "DELETE FROM {} WHERE database = $1 AND tag = $2",
+                    tracking.table
+                );
+                client.execute(&sql, &[&tracking.database, &tag]).await?;
             }
         }
         Ok(())

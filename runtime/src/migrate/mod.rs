@@ -1,6 +1,6 @@
 //! The migration runner: applies a directory written by `schemac generate`.
 //!
-//! - Applied migrations are recorded in `schemac_migrations` (tag, SHA-256,
+//! - Applied migrations are recorded in `schemac_migrations` (database, tag, SHA-256,
 //!   applied_at, duration).
 //! - A session advisory lock makes concurrent runners apply each migration
 //!   once. Waiting runners poll `pg_try_advisory_lock` outside any

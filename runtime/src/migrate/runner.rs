@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::Client;
 
 use super::MigrateError;
-use super::apply::{Record, apply_file};
+use super::apply::{Record, Tracking, apply_file};
 use super::source::{Migration, MigrationSet};
 use crate::config::PoolConfig;
 use crate::error::Error;
@@ -65,6 +65,7 @@ pub enum Event {
 pub struct Migrator {
     config: PoolConfig,
     table: String,
+    database: String,
     lock_wait: Duration,
     poll_interval: Duration,
 }
@@ -74,6 +75,7 @@ impl Migrator {
         Migrator {
             config: config.application_name("schemac_migrate"),
             table: "public.schemac_migrations".to_owned(),
+            database: "main".to_owned(),
             lock_wait: Duration::from_secs(15 * 60),
             poll_interval: Duration::from_millis(100),
         }
@@ -90,6 +92,34 @@ impl Migrator {
     pub fn tracking_table(mut self, qualified: impl Into<String>) -> Self {
         self.table = qualified.into();
         self
+    }
+
+    /// The name of the database the migrations are for, as `schemac.toml`
+    /// declares it (default `main`). Databases that share a server, or a
+    /// URL, keep their records apart by it.
+    pub fn database(mut self, name: impl Into<String>) -> Self {
+        self.database = name.into();
+        self
+    }
+
+    fn tracking(&self) -> Tracking<'_> {
+        Tracking {
+            table: &self.table,
+            database: &self.database,
+        }
+    }
+
+    /// The tags this runner's database has applied, oldest first; empty when
+    /// nothing was ever applied (no tracking table). Takes no lock: for
+    /// commands that must not touch an applied migration's files.
+    pub async fn applied_tags(&self) -> Result<Vec<String>, Error> {
+        let client = self.connect().await?;
+        Ok(self
+            .applied(&client)
+            .await?
+            .into_iter()
+            .map(|r| r.tag)
+            .collect())
     }
 
     async fn connect(&self) -> Result<Client, Error> {
@@ -143,7 +173,7 @@ impl Migrator {
             });
             let started = Instant::now();
             let record = Record::Applied {
-                table: &self.table,
+                tracking: self.tracking(),
                 migration,
             };
             apply_file(client, &migration.tag, &migration.up, record, started).await?;
@@ -221,7 +251,7 @@ impl Migrator {
             });
             let started = Instant::now();
             let forget = Record::Reverted {
-                table: &self.table,
+                tracking: self.tracking(),
                 tag: &migration.tag,
             };
             apply_file(client, &migration.tag, down, forget, started).await?;
@@ -242,35 +272,22 @@ impl Migrator {
         client: &Client,
         on_event: &mut (dyn FnMut(Event) + Send),
     ) -> Result<(), Error> {
-        let started = Instant::now();
-        let mut announced = false;
-        loop {
-            let row = client
-                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
-                .await
-                .map_err(MigrateError::database("taking the migration lock"))?;
-            if row.get::<_, bool>(0) {
-                return Ok(());
-            }
-            if !announced {
-                announced = true;
-                on_event(Event::WaitingForLock);
-            }
-            if started.elapsed() >= self.lock_wait {
-                return Err(MigrateError::LockTimeout(self.lock_wait).into());
-            }
-            tokio::time::sleep(self.poll_interval).await;
-        }
+        take_lock(client, self.lock_wait, self.poll_interval, &mut || {
+            on_event(Event::WaitingForLock)
+        })
+        .await
     }
 
     async fn ensure_table(&self, client: &Client) -> Result<(), Error> {
         let sql = format!(
             "CREATE TABLE IF NOT EXISTS {} (\n\
+             \x20   database    text        NOT NULL,\n\
              \x20   idx         integer     NOT NULL,\n\
-             \x20   tag         text        PRIMARY KEY,\n\
+             \x20   tag         text        NOT NULL,\n\
              \x20   sha256      text        NOT NULL,\n\
              \x20   applied_at  timestamptz NOT NULL DEFAULT now(),\n\
-             \x20   duration_ms bigint      NOT NULL\n\
+             \x20   duration_ms bigint      NOT NULL,\n\
+             \x20   PRIMARY KEY (database, tag)\n\
              )",
             self.table
         );
@@ -278,7 +295,38 @@ impl Migrator {
             .batch_execute(&sql)
             .await
             .map_err(MigrateError::database("creating the tracking table"))?;
+        if !has_database_column(client, &self.table).await? {
+            self.upgrade_table(client)
+                .await
+                .map_err(MigrateError::database("upgrading the tracking table"))?;
+        }
         Ok(())
+    }
+
+    /// A tracking table written before databases were told apart holds one
+    /// database's rows: they become this database's, and the key takes the
+    /// name in. Runs under the migration lock, in one transaction.
+    async fn upgrade_table(&self, client: &Client) -> Result<(), tokio_postgres::Error> {
+        let key = client
+            .query_opt(
+                "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'",
+                &[&self.table],
+            )
+            .await?
+            .map(|r| r.get::<_, String>(0));
+        let drop_key = key
+            .map(|k| format!("DROP CONSTRAINT \"{}\", ", k.replace('"', "\"\"")))
+            .unwrap_or_default();
+        let name = self.database.replace('\'', "''");
+        let t = &self.table;
+        client
+            .batch_execute(&format!(
+                "BEGIN;\n\
+                 ALTER TABLE {t} ADD COLUMN database text NOT NULL DEFAULT '{name}';\n\
+                 ALTER TABLE {t} ALTER COLUMN database DROP DEFAULT, {drop_key}ADD PRIMARY KEY (database, tag);\n\
+                 COMMIT;"
+            ))
+            .await
     }
 
     async fn applied(&self, client: &Client) -> Result<Vec<AppliedRow>, Error> {
@@ -289,14 +337,21 @@ impl Migrator {
         if !exists.get::<_, bool>(0) {
             return Ok(Vec::new());
         }
+        // Before the upgrade (which the next run makes), every row is this database's.
+        let scoped = has_database_column(client, &self.table).await?;
         let sql = format!(
             "SELECT idx, tag, sha256, \
              to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), duration_ms \
-             FROM {} ORDER BY idx, tag",
-            self.table
+             FROM {} WHERE {} ORDER BY idx, tag",
+            self.table,
+            if scoped {
+                "database = $1"
+            } else {
+                "$1::text IS NOT NULL"
+            }
         );
         let rows = client
-            .query(&sql, &[])
+            .query(&sql, &[&self.database])
             .await
             .map_err(MigrateError::database("reading the tracking table"))?;
         Ok(rows
@@ -312,7 +367,50 @@ impl Migrator {
     }
 }
 
-async fn unlock(client: &Client) {
+async fn has_database_column(client: &Client, table: &str) -> Result<bool, Error> {
+    let row = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute \
+             WHERE attrelid = to_regclass($1) AND attname = 'database' AND NOT attisdropped)",
+            &[&table],
+        )
+        .await
+        .map_err(MigrateError::database(
+            "reading the tracking table's columns",
+        ))?;
+    Ok(row.get(0))
+}
+
+/// Takes the advisory lock every runner (migrations and seeds) shares,
+/// polling outside any transaction until it is free or `wait` has passed.
+pub(crate) async fn take_lock(
+    client: &Client,
+    wait: Duration,
+    poll: Duration,
+    on_wait: &mut (dyn FnMut() + Send),
+) -> Result<(), Error> {
+    let started = Instant::now();
+    let mut announced = false;
+    loop {
+        let row = client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+            .await
+            .map_err(MigrateError::database("taking the migration lock"))?;
+        if row.get::<_, bool>(0) {
+            return Ok(());
+        }
+        if !announced {
+            announced = true;
+            on_wait();
+        }
+        if started.elapsed() >= wait {
+            return Err(MigrateError::LockTimeout(wait).into());
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+pub(crate) async fn unlock(client: &Client) {
     // Closing the session releases the lock too; this only makes it prompt.
     let _ = client
         .query_one("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
