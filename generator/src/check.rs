@@ -20,11 +20,13 @@ pub enum Problem {
     Chain(#[from] ChainProblem),
     #[error("{file} is missing (the journal lists {tag})")]
     Missing { file: String, tag: String },
-    #[error(
-        "{file} differs from the hash in the journal: it was edited after it was generated; \
-         if the edit is deliberate, record it with `schemac generate --rehash`"
-    )]
-    Edited { file: String },
+    #[error("{}", edited(file, tag, *runs))]
+    Edited {
+        file: String,
+        tag: String,
+        /// The up SQL, what the runner applies and hashes.
+        runs: bool,
+    },
     #[error("the schema has no migration yet; run `schemac generate`")]
     NoMigration,
     #[error(
@@ -40,6 +42,50 @@ pub enum Problem {
         "generated Rust is out of date: {file} belongs to no table any more; run `schemac generate`"
     )]
     RustOrphaned { file: String },
+}
+
+fn edited(file: &str, tag: &str, runs: bool) -> String {
+    let mut text = format!(
+        "{file} differs from the hash in the journal: it was edited after it was generated; \
+         if the edit is deliberate, record it with `schemac generate --rehash`"
+    );
+    if runs {
+        text.push_str(&format!(
+            ", but only while no database has applied {tag}: a database that has refuses the edited file, \
+             so restore it and write the change as a new migration (`schemac generate --custom NAME`)"
+        ));
+    }
+    text
+}
+
+/// A migration whose SQL differs from what the journal recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditedSql {
+    pub database: String,
+    pub url_env: String,
+    pub tag: String,
+}
+
+/// The migrations whose up SQL, what the runner applies, was edited: what
+/// `generate --rehash` would re-record and a database that applied them refuses.
+pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>, GenerateError> {
+    let config = schemac_schema::Config::load_alone(root)?;
+    let mut out = Vec::new();
+    for (_, db) in config.select(database)? {
+        let dir = MigrationDir::open(&root.join(&db.migrations))?;
+        for e in &dir.journal.entries {
+            let edited = std::fs::read_to_string(dir.sql_path(&e.tag))
+                .is_ok_and(|text| sha256_hex(&text) != e.sql_sha256);
+            if edited {
+                out.push(EditedSql {
+                    database: db.name.clone(),
+                    url_env: db.url_env.clone(),
+                    tag: e.tag.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A problem and the database it is in (none for the generated Rust, which
@@ -127,11 +173,11 @@ fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
             continue;
         }
         let files = [
-            (dir.sql_path(&e.tag), &e.sql_sha256),
-            (dir.down_path(&e.tag), &e.down_sha256),
-            (dir.snapshot_path(e.idx), &e.snapshot_sha256),
+            (dir.sql_path(&e.tag), &e.sql_sha256, true),
+            (dir.down_path(&e.tag), &e.down_sha256, false),
+            (dir.snapshot_path(e.idx), &e.snapshot_sha256, false),
         ];
-        for (path, recorded) in files {
+        for (path, recorded, runs) in files {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -141,9 +187,11 @@ fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
                     file: name,
                     tag: e.tag.clone(),
                 }),
-                Ok(text) if &sha256_hex(&text) != recorded => {
-                    problems.push(Problem::Edited { file: name })
-                }
+                Ok(text) if &sha256_hex(&text) != recorded => problems.push(Problem::Edited {
+                    file: name,
+                    tag: e.tag.clone(),
+                    runs,
+                }),
                 Ok(_) => {}
             }
         }

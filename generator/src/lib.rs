@@ -7,6 +7,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod discard;
 pub mod generate;
 pub mod history;
 pub mod lint;
@@ -16,6 +17,7 @@ pub mod naming;
 pub mod order;
 pub mod output;
 mod parallel;
+pub mod rebase;
 pub mod rust;
 pub mod show;
 pub mod sql;

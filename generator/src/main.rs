@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use migrate_cmd::Applied;
+use schemac::check::EditedSql;
+use schemac::discard::Newest;
 use schemac::show::Color;
 use schemac::{GenerateError, GenerateOptions, Outcome};
 use schemac_schema::config::UnknownDatabase;
@@ -101,6 +104,24 @@ enum Command {
         #[arg(long, value_name = "N")]
         down: Option<usize>,
     },
+    /// Take back the newest migration of a database, if no database has applied it (checked at its URL variable when set), so fixing the schema and generating again replaces it.
+    Discard {
+        /// The database (needed when the project has several).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// After a merge: keep the other branch's migrations and generate this branch's again on top of them (renumbered), if no database has applied this branch's.
+    Rebase {
+        /// The branch or commit whose migrations to keep; default: the branch being merged (MERGE_HEAD).
+        #[arg(long, value_name = "REF")]
+        onto: Option<String>,
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+        /// Write changes that can lose data (as for `generate`).
+        #[arg(long)]
+        allow_data_loss: bool,
+    },
     /// List applied, pending and edited migrations; exits 1 when one was edited or is missing.
     Status {
         /// Only this database (default: all of them).
@@ -166,6 +187,12 @@ fn main() -> ExitCode {
                 action,
             )))
         }
+        Command::Discard { db } => run_discard(root, db.as_deref()),
+        Command::Rebase {
+            onto,
+            db,
+            allow_data_loss,
+        } => run_rebase(root, onto.as_deref(), db.as_deref(), allow_data_loss),
         Command::Status { db } => Ok(report_run(migrate_cmd::status(root, db.as_deref()))),
         Command::Diff {
             from,
@@ -214,7 +241,9 @@ fn report_error(e: GenerateError) -> ExitCode {
             eprintln!("error: {usage}");
             ExitCode::from(EXIT_USAGE)
         }
-        e @ GenerateError::BrokenChain { .. } => {
+        e @ (GenerateError::BrokenChain { .. }
+        | GenerateError::Discard(_)
+        | GenerateError::Rebase(_)) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_FAILURE)
         }
@@ -231,6 +260,9 @@ fn report_error(e: GenerateError) -> ExitCode {
 }
 
 fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {
+    if options.rehash && !rehash_is_safe(root, options.database.as_deref())? {
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
     let report = schemac::generate(root, &options)?;
     if let Some(schema) = &report.schema_warnings {
         eprintln!("{}", schema.to_string().trim_end());
@@ -337,4 +369,146 @@ fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
         eprintln!("error: {p}");
     }
     Ok(ExitCode::from(EXIT_FAILURE))
+}
+
+fn run_discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
+    let newest = schemac::discard::newest(root, db)?;
+    let Newest {
+        database,
+        url_env,
+        tag,
+    } = &newest;
+    match migrate_cmd::applied(database, url_env) {
+        Ok(Applied::Tags(tags)) if tags.contains(tag) => {
+            eprintln!(
+                "error: {database}: {tag} is applied to the database at ${url_env}, so it stays. \
+                 Revert it there first (`schemac migrate --down 1 --db {database}`), \
+                 or write a new migration that undoes it"
+            );
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+        Ok(Applied::Tags(_)) => {}
+        Ok(Applied::Unknown) => eprintln!(
+            "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied; \
+             a database that applied it is now ahead of the files"
+        ),
+        Err(e) => {
+            eprintln!("error: {database}: {tag} stays: {e:#}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    let files = schemac::discard::discard(root, &newest)?;
+    println!(
+        "{database}: took back {tag}; fix the schema and run `schemac generate` to write it again"
+    );
+    for f in files {
+        println!("  {}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--rehash` makes `check` accept an edited migration; a database that has
+/// applied it still refuses the file. So an edit of an applied migration is
+/// refused, and one that no database could be asked about is warned of.
+fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateError> {
+    let mut safe = true;
+    for edit in schemac::check::edited_sql(root, db)? {
+        let EditedSql {
+            database,
+            url_env,
+            tag,
+        } = &edit;
+        match migrate_cmd::applied(database, url_env) {
+            Ok(Applied::Tags(tags)) if tags.contains(tag) => {
+                safe = false;
+                eprintln!(
+                    "error: {database}: {tag} was applied to the database at ${url_env} before its file was edited: \
+                     re-recording its hash would make `check` pass while `migrate` refuses the file. \
+                     Restore the file and write the change as a new migration (`schemac generate --custom NAME`)"
+                );
+            }
+            Ok(Applied::Tags(_)) => {}
+            Ok(Applied::Unknown) => eprintln!(
+                "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied. \
+                 Where it was, `schemac migrate` will refuse the edited file: re-record only a migration no database has run"
+            ),
+            Err(e) => {
+                safe = false;
+                eprintln!("error: {database}: cannot re-record {tag}: {e:#}");
+            }
+        }
+    }
+    if !safe {
+        eprintln!("nothing was re-recorded");
+    }
+    Ok(safe)
+}
+
+fn run_rebase(
+    root: &Path,
+    onto: Option<&str>,
+    db: Option<&str>,
+    allow_data_loss: bool,
+) -> Result<ExitCode, GenerateError> {
+    let onto = schemac::rebase::onto(root, onto)?;
+    let plans = schemac::rebase::plan(root, &onto, db)?;
+    // Nothing is touched while one of this branch's migrations is applied somewhere.
+    let mut refused = false;
+    for p in plans.iter().filter(|p| !p.ours.is_empty()) {
+        let url_env = &p.url_env;
+        match migrate_cmd::applied(&p.database, url_env) {
+            Ok(Applied::Tags(tags)) => {
+                for tag in p.ours.iter().filter(|t| tags.contains(t)) {
+                    refused = true;
+                    eprintln!(
+                        "error: {}: {tag} is applied to the database at ${url_env}, so it cannot be renumbered; \
+                         revert it there first (`schemac migrate --down N`)",
+                        p.database
+                    );
+                }
+            }
+            Ok(Applied::Unknown) => eprintln!(
+                "warning: {}: ${url_env} is not set, so no database was asked whether {} was applied",
+                p.database,
+                p.ours.join(", ")
+            ),
+            Err(e) => {
+                refused = true;
+                eprintln!("error: {}: {e:#}", p.database);
+            }
+        }
+    }
+    if refused {
+        eprintln!("nothing was changed");
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    for p in &plans {
+        if p.ours.is_empty() {
+            println!(
+                "{}: this branch added no migrations; nothing to rebase",
+                p.database
+            );
+            continue;
+        }
+        let done = schemac::rebase::apply(root, p, allow_data_loss)?;
+        if !done.kept.is_empty() {
+            println!(
+                "{}: kept {} from {onto}",
+                done.database,
+                done.kept.join(", ")
+            );
+        }
+        println!(
+            "{}: took back {}; wrote {}",
+            done.database,
+            done.removed.join(", "),
+            if done.written.is_empty() {
+                "nothing (the other branch's migrations already cover the schema)".to_string()
+            } else {
+                done.written.join(", ")
+            }
+        );
+    }
+    println!("review the new migrations, then `git add` the migration directories and commit");
+    Ok(ExitCode::SUCCESS)
 }

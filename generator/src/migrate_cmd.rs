@@ -5,11 +5,10 @@ use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use schemac_runtime::PoolConfig;
 use schemac_runtime::migrate::{Event, MigrationSet, MigrationState, Migrator};
 use schemac_schema::config::{Config, DatabaseConfig};
-use schemac_schema::{Diagnostics, SourceMap};
 
 /// What `migrate` was asked to do.
 pub enum Action {
@@ -23,12 +22,7 @@ fn databases<'c>(config: &'c Config, only: Option<&str>) -> Result<Vec<&'c Datab
 }
 
 fn load_config(root: &Path) -> Result<Config> {
-    let mut sources = SourceMap::default();
-    let mut diags = Diagnostics::new();
-    match Config::load(root, &mut sources, &mut diags) {
-        Some(config) if !diags.has_errors() => Ok(config),
-        _ => bail!("{}", diags.render(&sources).trim_end()),
-    }
+    Config::load_alone(root).map_err(|report| anyhow::anyhow!("{}", report.to_string().trim_end()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -143,6 +137,27 @@ pub fn status(root: &Path, only: Option<&str>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a database says it has applied.
+pub enum Applied {
+    /// Its URL variable is not set: nothing can be asked.
+    Unknown,
+    Tags(Vec<String>),
+}
+
+/// The migrations the database at `url_env` has applied, for commands that
+/// must not touch an applied migration's files.
+pub fn applied(database: &str, url_env: &str) -> Result<Applied> {
+    if std::env::var_os(url_env).is_none() {
+        return Ok(Applied::Unknown);
+    }
+    let config = PoolConfig::from_env(url_env)?;
+    let migrator = Migrator::new(config).database(database);
+    let tags = runtime()?
+        .block_on(migrator.applied_tags())
+        .with_context(|| format!("cannot ask the database at ${url_env} what it has applied"))?;
+    Ok(Applied::Tags(tags))
 }
 
 /// On a terminal, one line that counts up; elsewhere, a line per migration.

@@ -49,6 +49,14 @@ impl MigrationDir {
         })
     }
 
+    /// The directory with a journal given rather than read.
+    pub fn open_with(dir: &Path, journal: Journal) -> MigrationDir {
+        MigrationDir {
+            dir: dir.to_path_buf(),
+            journal,
+        }
+    }
+
     pub fn journal_path(&self) -> PathBuf {
         self.dir.join("meta").join("_journal.json")
     }

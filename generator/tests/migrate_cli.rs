@@ -4,58 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
+mod support;
 
-fn admin() -> postgres::Client {
-    postgres::Client::connect(&database_url(), postgres::NoTls).unwrap_or_else(|e| {
-        panic!(
-            "cannot reach PostgreSQL at DATABASE_URL ({e}); start it with \
-             `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
-        )
-    })
-}
-
-/// A database of its own, dropped at the end.
-struct Db {
-    name: String,
-    url: String,
-}
-
-impl Db {
-    fn create(label: &str) -> Db {
-        let name = format!("schemac_cli_{label}_{}", std::process::id());
-        let mut admin = admin();
-        // Two statements: neither may run inside the implicit transaction of a batch.
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .expect("drop leftover database");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create database");
-        let base = database_url();
-        let server = base.rsplit_once('/').map_or(base.as_str(), |(s, _)| s);
-        Db {
-            url: format!("{server}/{name}"),
-            name,
-        }
-    }
-
-    fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect")
-    }
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let _ = admin().batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ));
-    }
-}
+use support::{Db, copy_dir};
 
 /// A project whose migrations are a copy of the saas example's ten-step evolution.
 struct Project(PathBuf);
@@ -110,18 +61,6 @@ impl Project {
 impl Drop for Project {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            copy_dir(&path, &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
-        }
     }
 }
 

@@ -138,6 +138,20 @@ impl Config {
         }
     }
 
+    /// The configuration alone, for commands that need no schema (the
+    /// runners, taking back a migration), or the report of its mistakes.
+    pub fn load_alone(root: &Path) -> Result<Config, crate::diagnostic::SchemaReport> {
+        let mut sources = SourceMap::default();
+        let mut diagnostics = Diagnostics::new();
+        match Config::load(root, &mut sources, &mut diagnostics) {
+            Some(config) if !diagnostics.has_errors() => Ok(config),
+            _ => Err(crate::diagnostic::SchemaReport {
+                diagnostics,
+                sources,
+            }),
+        }
+    }
+
     /// Reads `<root>/schemac.toml` if there is one. Errors point into the file.
     pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Config> {
         let path = root.join(CONFIG_FILE);

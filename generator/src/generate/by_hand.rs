@@ -9,25 +9,31 @@ use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
 use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
-/// An empty migration for hand-written SQL; the schema stays as it was.
+/// A migration for hand-written SQL, empty to be filled in or with the
+/// texts given (`(up, down)`); the schema stays as it was.
 pub(super) fn custom(
     dir: &MigrationDir,
     db: &DatabaseConfig,
     name: &str,
+    texts: Option<(String, String)>,
 ) -> Result<Plan, GenerateError> {
     let Some(last) = dir.last() else {
         return Err(Usage::NoMigrationsYet(db.name.clone()).into());
     };
     let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
-    let m = NewMigration {
-        name: name.to_string(),
-        up: Hashed::new(
+    let (up, down) = texts.unwrap_or_else(|| {
+        (
             "-- Custom migration: write the SQL to run here. Separate statements the way\n\
              -- generated migrations do, with a statement-breakpoint marker line.\n\
              -- The schema snapshot does not change.\n"
                 .to_string(),
-        ),
-        down: Hashed::new("-- The reverse of the custom migration, if it has one.\n".to_string()),
+            "-- The reverse of the custom migration, if it has one.\n".to_string(),
+        )
+    });
+    let m = NewMigration {
+        name: name.to_string(),
+        up: Hashed::new(up),
+        down: Hashed::new(down),
         snapshot: Hashed::new(snapshot_text),
         custom: true,
         hints: None,

@@ -63,6 +63,10 @@ pub enum GenerateError {
         problems: Vec<ChainProblem>,
     },
     #[error(transparent)]
+    Discard(#[from] crate::discard::DiscardError),
+    #[error(transparent)]
+    Rebase(#[from] crate::rebase::RebaseError),
+    #[error(transparent)]
     Migrations(#[from] DirError),
     #[error(transparent)]
     Codegen(#[from] crate::rust::CodegenError),
@@ -354,7 +358,7 @@ fn plan(
         let p = if options.rehash {
             by_hand::rehash(&dir, db)?
         } else if let Some(name) = &options.custom {
-            by_hand::custom(&dir, db, name)?
+            by_hand::custom(&dir, db, name, None)?
         } else {
             let locate = |place: &HazardPlace| -> Option<String> {
                 let span = match place {
@@ -386,6 +390,29 @@ fn plan(
         return Err(DataLossReport { losses }.into());
     }
     Ok(plans)
+}
+
+/// Adds a hand-written migration with these texts after the last one of
+/// `database` (a rebase putting this branch's back); returns its tag.
+pub fn append_custom(
+    root: &Path,
+    database: &str,
+    name: &str,
+    up: String,
+    down: String,
+) -> Result<String, GenerateError> {
+    let config = schemac_schema::Config::load_alone(root)?;
+    let (_, db) = config.select(Some(database))?[0];
+    let dir = MigrationDir::open(&root.join(&db.migrations))?;
+    let plan = by_hand::custom(&dir, db, name, Some((up, down)))?;
+    plan.files.write().map_err(|source| GenerateError::Io {
+        path: dir.dir.clone(),
+        source,
+    })?;
+    match plan.outcome {
+        Outcome::Created { mut tags, .. } => Ok(tags.pop().unwrap_or_default()),
+        _ => Ok(String::new()),
+    }
 }
 
 /// The number of the migration `tag` (a tag or a number) of `database`.

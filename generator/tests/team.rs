@@ -1,0 +1,352 @@
+//! The team paths through the binary, against the real PostgreSQL: two
+//! branches merged with git, taking back an unapplied migration, and
+//! `--rehash` of a migration a database has applied.
+
+mod support;
+
+use support::{Db, Project};
+
+const USERS: &str = "tables:\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n";
+
+/// A project under git on `main` with its first migration committed.
+fn repository(label: &str) -> Project {
+    let p = Project::empty(label);
+    p.write("schemac.toml", support::CONFIG);
+    p.write("schema/users.yaml", USERS);
+    p.run(None, &["generate"]).success();
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "init"]);
+    p
+}
+
+fn commit(p: &Project, message: &str) {
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", message]);
+}
+
+#[test]
+fn a_two_branch_merge_ends_in_one_chain_and_the_database_of_a_fresh_build() {
+    let p = repository("merge");
+    // A branch adds a column to users...
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write(
+        "schema/users.yaml",
+        &USERS.replace(
+            "      email: text\n",
+            "      email: text\n      bio: text?\n",
+        ),
+    );
+    let out = p.run(None, &["generate"]).success();
+    assert!(
+        out.stdout.contains("0001_add_bio_to_users"),
+        "{}",
+        out.stdout
+    );
+    commit(&p, "bio");
+    // ...a database used for trying the branch applies it...
+    let tried = Db::create("merge_tried");
+    p.run(Some(&tried), &["migrate"]).success();
+    // ...while main adds a table, generated and deployed with rows in it.
+    p.git(&["checkout", "-q", "main"]);
+    p.write(
+        "schema/posts.yaml",
+        "tables:\n  posts:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      title: text\n",
+    );
+    p.run(None, &["generate"]).success();
+    commit(&p, "posts");
+    let deployed = Db::create("merge_deployed");
+    p.run(Some(&deployed), &["migrate"]).success();
+    deployed
+        .client()
+        .batch_execute(
+            "INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com');\n\
+             INSERT INTO posts (title) VALUES ('hello');",
+        )
+        .expect("rows");
+
+    // The merge: both branches wrote migration 0001, its snapshot and the journal.
+    p.git(&["checkout", "-q", "feature"]);
+    let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
+    assert!(!merge.ok(), "the journal conflicts: {}", merge.stdout);
+    assert!(p.read("migrations/meta/_journal.json").contains("<<<<<<<"));
+
+    // Every command recognises the state and names the way out.
+    let check = p.run(None, &["check"]).exit(1);
+    assert!(
+        check.stderr.contains("git conflict markers at line")
+            && check.stderr.contains("run `schemac rebase`"),
+        "{}",
+        check.stderr
+    );
+    let generate = p.run(None, &["generate"]).exit(1);
+    assert!(
+        generate.stderr.contains("git conflict markers"),
+        "{}",
+        generate.stderr
+    );
+    let migrate = p.run(Some(&deployed), &["migrate"]).exit(1);
+    assert!(
+        migrate.stderr.contains("git conflict markers"),
+        "{}",
+        migrate.stderr
+    );
+
+    // A database that applied this branch's 0001 stops the rebase, untouched.
+    let journal_before = p.read("migrations/meta/_journal.json");
+    let refused = p.run(Some(&tried), &["rebase"]).exit(1);
+    assert!(
+        refused
+            .stderr
+            .contains("0001_add_bio_to_users is applied to the database at $SCHEMAC_TEST_URL"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(p.read("migrations/meta/_journal.json"), journal_before);
+
+    // Against the deployed database (which has main's, not this branch's): one command.
+    let rebased = p.run(Some(&deployed), &["rebase"]).success();
+    assert!(
+        rebased
+            .stdout
+            .contains("main: kept 0001_create_posts from MERGE_HEAD")
+            && rebased
+                .stdout
+                .contains("took back 0001_add_bio_to_users; wrote 0002_add_bio_to_users"),
+        "{}",
+        rebased.stdout
+    );
+    assert_eq!(
+        p.tags(),
+        ["0000_init", "0001_create_posts", "0002_add_bio_to_users"]
+    );
+    let check = p.run(None, &["check"]).success();
+    assert!(check.stdout.starts_with("ok:"), "{}", check.stdout);
+    commit(&p, "merge main");
+
+    // The deployed database takes the renumbered migration, rows and all...
+    let applied = p.run(Some(&deployed), &["migrate"]).success();
+    assert!(
+        applied
+            .stdout
+            .contains("applied 1 migration (0002_add_bio_to_users)"),
+        "{}",
+        applied.stdout
+    );
+    let users: i64 = deployed
+        .client()
+        .query_one("SELECT count(*) FROM users WHERE bio IS NULL", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(users, 2);
+    // ...and ends equal to a database built fresh from the merged chain.
+    let fresh = Db::create("merge_fresh");
+    p.run(Some(&fresh), &["migrate"]).success();
+    assert_eq!(deployed.columns(), fresh.columns());
+    assert!(fresh.columns().iter().any(|c| c.starts_with("users.bio ")));
+}
+
+#[test]
+fn a_merge_resolved_by_keeping_both_entries_is_a_collision_and_rebase_still_mends_it() {
+    let p = repository("collision");
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write("schema/users.yaml", &format!("{USERS}      nick: text\n"));
+    p.run(None, &["generate"]).success();
+    commit(&p, "nick");
+    p.git(&["checkout", "-q", "main"]);
+    p.write("schema/users.yaml", &format!("{USERS}      age: integer\n"));
+    p.run(None, &["generate"]).success();
+    commit(&p, "age");
+    p.git(&["checkout", "-q", "feature"]);
+    assert!(!p.git_output(&["merge", "-q", "main", "-m", "m"]).ok());
+    // Resolved the way the issue saw it: main's journal and snapshot taken,
+    // the schema holding both columns, this branch's SQL files left beside.
+    p.git(&["checkout", "--theirs", "migrations/meta"]);
+    p.write(
+        "schema/users.yaml",
+        &format!("{USERS}      nick: text\n      age: integer\n"),
+    );
+    let check = p.run(None, &["check"]).exit(1);
+    assert!(
+        check.stderr.contains(
+            "migrations 0001_add_age_to_users and 0001_add_nick_to_users share the number 0001"
+        ) && !check.stderr.contains("--rehash"),
+        "a collision, not an edit: {}",
+        check.stderr
+    );
+    let generate = p.run(None, &["generate"]).exit(1);
+    assert!(
+        generate.stderr.contains("share the number 0001") && p.tags().len() == 3,
+        "generate refuses and writes nothing: {}",
+        generate.stderr
+    );
+    let rehash = p.run(None, &["generate", "--rehash"]).exit(1);
+    assert!(
+        rehash.stderr.contains("share the number 0001"),
+        "{}",
+        rehash.stderr
+    );
+    p.run(None, &["rebase"]).success();
+    assert_eq!(
+        p.tags(),
+        [
+            "0000_init",
+            "0001_add_age_to_users",
+            "0002_add_nick_to_users"
+        ]
+    );
+    p.run(None, &["check"]).success();
+    let db = Db::create("collision");
+    p.run(Some(&db), &["migrate"]).success();
+    assert!(db.columns().iter().any(|c| c.starts_with("users.nick ")));
+}
+
+#[test]
+fn rebase_without_a_merge_asks_for_the_branch() {
+    let p = repository("nomerge");
+    let out = p.run(None, &["rebase"]).exit(1);
+    assert!(
+        out.stderr.contains("no merge is in progress") && out.stderr.contains("--onto main"),
+        "{}",
+        out.stderr
+    );
+    let out = p.run(None, &["rebase", "--onto", "main"]).success();
+    assert!(
+        out.stdout
+            .contains("main: this branch added no migrations; nothing to rebase"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_unapplied_migration_is_taken_back_and_an_applied_one_stays() {
+    let p = Project::with_schema("discard", USERS);
+    p.run(None, &["generate"]).success();
+    let db = Db::create("discard");
+    p.run(Some(&db), &["migrate"]).success();
+    db.client()
+        .batch_execute("INSERT INTO users (email) VALUES ('a@example.com')")
+        .expect("row");
+
+    // A typo inside `default_sql` passes generate and fails at migrate.
+    p.write(
+        "schema/app.yaml",
+        &USERS.replace(
+            "      email: text\n",
+            "      email: text\n      score: { type: integer, default_sql: \"0 +\" }\n",
+        ),
+    );
+    p.run(None, &["generate"]).success();
+    let broken = p.tags().pop().expect("a new migration");
+    let failed = p.run(Some(&db), &["migrate"]).exit(1);
+    assert!(failed.stderr.contains(&broken), "{}", failed.stderr);
+
+    // Taken back: it was never applied, the database says so.
+    let out = p.run(Some(&db), &["discard"]).success();
+    assert!(
+        out.stdout.contains(&format!("main: took back {broken}")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(p.tags(), ["0000_init"]);
+    assert!(!p.path("migrations/meta/0001_snapshot.json").exists());
+    p.run(None, &["check"]).exit(1); // the schema change is uncovered again
+
+    // Fixed and generated again: the same number, and it applies.
+    p.write(
+        "schema/app.yaml",
+        &USERS.replace(
+            "      email: text\n",
+            "      email: text\n      score: { type: integer, default_sql: \"0\" }\n",
+        ),
+    );
+    p.run(None, &["generate"]).success();
+    assert_eq!(p.tags(), ["0000_init", broken.as_str()]);
+    p.run(Some(&db), &["migrate"]).success();
+    p.run(None, &["check"]).success();
+
+    // Applied now: it stays, and the refusal says where it is applied.
+    let journal = p.read("migrations/meta/_journal.json");
+    let out = p.run(Some(&db), &["discard"]).exit(1);
+    assert!(
+        out.stderr.contains(&format!(
+            "{broken} is applied to the database at $SCHEMAC_TEST_URL, so it stays"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.read("migrations/meta/_journal.json"), journal);
+    assert_eq!(p.tags(), ["0000_init", broken.as_str()]);
+
+    // With no URL to ask, it is taken back with a warning.
+    let out = p.run(None, &["discard"]).success();
+    assert!(
+        out.stderr
+            .contains("$SCHEMAC_TEST_URL is not set, so no database was asked"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.tags(), ["0000_init"]);
+    // Down to nothing: the journal goes with the first migration.
+    p.run(None, &["discard"]).success();
+    assert!(p.tags().is_empty() && !p.path("migrations/meta/_journal.json").exists());
+    let out = p.run(None, &["discard"]).exit(1);
+    assert!(
+        out.stderr.contains("no migrations to take back"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rehash_refuses_an_applied_migration_and_check_says_when_it_applies() {
+    let p = Project::with_schema("rehash", USERS);
+    p.run(None, &["generate"]).success();
+    p.write("schema/app.yaml", &format!("{USERS}      nick: text\n"));
+    p.run(None, &["generate"]).success();
+    let db = Db::create("rehash");
+    p.run(Some(&db), &["migrate"]).success();
+
+    let file = "migrations/0001_add_nick_to_users.sql";
+    p.write(file, &format!("{}-- an edit\n", p.read(file)));
+    let check = p.run(None, &["check"]).exit(1);
+    assert!(
+        check.stderr.contains("--rehash")
+            && check
+                .stderr
+                .contains("only while no database has applied 0001_add_nick_to_users"),
+        "{}",
+        check.stderr
+    );
+    let journal = p.read("migrations/meta/_journal.json");
+    let out = p.run(Some(&db), &["generate", "--rehash"]).exit(1);
+    assert!(
+        out.stderr.contains(
+            "0001_add_nick_to_users was applied to the database at $SCHEMAC_TEST_URL before its file was edited"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.read("migrations/meta/_journal.json"), journal);
+    p.run(None, &["check"]).exit(1);
+
+    // A database that has not applied it: re-recorded, and check passes.
+    let other = Db::create("rehash_other");
+    let out = p.run(Some(&other), &["generate", "--rehash"]).success();
+    assert!(
+        out.stdout.contains("re-recorded 0001_add_nick_to_users"),
+        "{}",
+        out.stdout
+    );
+    p.run(None, &["check"]).success();
+    // Without a URL to ask, it is done with a warning.
+    p.write(file, &format!("{}-- another\n", p.read(file)));
+    let out = p.run(None, &["generate", "--rehash"]).success();
+    assert!(
+        out.stderr
+            .contains("no database was asked whether 0001_add_nick_to_users was applied"),
+        "{}",
+        out.stderr
+    );
+}
