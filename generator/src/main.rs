@@ -1,14 +1,13 @@
 //! The `schemac` command line.
 
-mod migrate_cmd;
+#[macro_use]
+mod cli;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use migrate_cmd::Applied;
-use schemac::check::EditedSql;
-use schemac::discard::Newest;
+use cli::{EXIT_FAILURE, EXIT_USAGE};
 use schemac::show::Color;
 use schemac::{GenerateError, GenerateOptions, Outcome};
 use schemac_schema::config::UnknownDatabase;
@@ -122,6 +121,21 @@ enum Command {
         #[arg(long)]
         allow_data_loss: bool,
     },
+    /// Run the seeds of an environment (`seeds/<env>/*.sql`, each once, in name order) on databases whose migrations are all applied.
+    Seed {
+        /// Only this database (default: all of them).
+        #[arg(long)]
+        db: Option<String>,
+        /// The environment: its seeds are in `seeds/<env>/` (default: $SCHEMAC_ENV, else `development`).
+        #[arg(long)]
+        env: Option<String>,
+        /// List the seeds that ran, are pending, changed since they ran, or are missing; exits 1 when one changed.
+        #[arg(long, conflicts_with = "dry_run")]
+        status: bool,
+        /// List the seeds that would run, after the same checks, without running them.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// List applied, pending and edited migrations; exits 1 when one was edited or is missing.
     Status {
         /// Only this database (default: all of them).
@@ -135,10 +149,6 @@ enum LintFormat {
     Text,
     Json,
 }
-
-/// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
-const EXIT_FAILURE: u8 = 1;
-const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -177,23 +187,42 @@ fn main() -> ExitCode {
         ),
         Command::Migrate { db, dry_run, down } => {
             let action = match (dry_run, down) {
-                (true, _) => migrate_cmd::Action::DryRun,
-                (false, Some(n)) => migrate_cmd::Action::Down(n),
-                (false, None) => migrate_cmd::Action::Apply,
+                (true, _) => cli::migrate::Action::DryRun,
+                (false, Some(n)) => cli::migrate::Action::Down(n),
+                (false, None) => cli::migrate::Action::Apply,
             };
-            Ok(report_run(migrate_cmd::migrate(
+            Ok(report_run(cli::migrate::migrate(
                 root,
                 db.as_deref(),
                 action,
             )))
         }
-        Command::Discard { db } => run_discard(root, db.as_deref()),
+        Command::Seed {
+            db,
+            env,
+            status,
+            dry_run,
+        } => {
+            let action = match (status, dry_run) {
+                (true, _) => cli::seed::Action::Status,
+                (false, true) => cli::seed::Action::DryRun,
+                (false, false) => cli::seed::Action::Run,
+            };
+            let env = env.unwrap_or_else(cli::seed::default_environment);
+            Ok(report_run(cli::seed::seed(
+                root,
+                db.as_deref(),
+                &env,
+                action,
+            )))
+        }
+        Command::Discard { db } => cli::team::discard(root, db.as_deref()),
         Command::Rebase {
             onto,
             db,
             allow_data_loss,
-        } => run_rebase(root, onto.as_deref(), db.as_deref(), allow_data_loss),
-        Command::Status { db } => Ok(report_run(migrate_cmd::status(root, db.as_deref()))),
+        } => cli::team::rebase(root, onto.as_deref(), db.as_deref(), allow_data_loss),
+        Command::Status { db } => Ok(report_run(cli::migrate::status(root, db.as_deref()))),
         Command::Diff {
             from,
             to,
@@ -208,7 +237,7 @@ fn main() -> ExitCode {
             Color::detect(),
         )
         .map(|text| {
-            print!("{text}");
+            out!("{text}");
             ExitCode::SUCCESS
         }),
     };
@@ -260,7 +289,7 @@ fn report_error(e: GenerateError) -> ExitCode {
 }
 
 fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {
-    if options.rehash && !rehash_is_safe(root, options.database.as_deref())? {
+    if options.rehash && !cli::team::rehash_is_safe(root, options.database.as_deref())? {
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
     let report = schemac::generate(root, &options)?;
@@ -271,9 +300,9 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
         eprintln!("warning: {}", w.trim_end());
     }
     if !report.rust_files.is_empty() {
-        println!("rust: wrote {} file(s)", report.rust_files.len());
+        outln!("rust: wrote {} file(s)", report.rust_files.len());
         for f in &report.rust_files {
-            println!("  {}", f.display());
+            outln!("  {}", f.display());
         }
     }
     if !report.hazards.is_empty() {
@@ -285,24 +314,24 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
     for (db, outcome) in &report.databases {
         match outcome {
             Outcome::Created { tags, files } => {
-                println!(
+                outln!(
                     "{db}: wrote migration{} {}",
                     if tags.len() == 1 { "" } else { "s" },
                     tags.join(", ")
                 );
                 for f in files {
-                    println!("  {}", f.display());
+                    outln!("  {}", f.display());
                 }
             }
             Outcome::Unchanged { last_tag } => {
-                println!("{db}: no schema changes since {last_tag}; nothing written");
+                outln!("{db}: no schema changes since {last_tag}; nothing written");
             }
             Outcome::Rehashed { entries } if entries.is_empty() => {
-                println!("{db}: every migration matches the journal; nothing to re-record");
+                outln!("{db}: every migration matches the journal; nothing to re-record");
             }
             Outcome::Rehashed { entries } => {
                 for (tag, what) in entries {
-                    println!("{db}: re-recorded {tag}: {}", what.join(", "));
+                    outln!("{db}: re-recorded {tag}: {}", what.join(", "));
                 }
             }
         }
@@ -326,14 +355,14 @@ fn run_lint(
     let findings = schemac::lint::lint(root, db, from, to)?;
     match format {
         LintFormat::Json => match serde_json::to_string_pretty(&findings) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => outln!("{json}"),
             Err(e) => {
                 eprintln!("error: cannot write the findings as JSON: {e}");
                 return Ok(ExitCode::from(EXIT_FAILURE));
             }
         },
-        LintFormat::Text if findings.is_empty() => println!("no hazards"),
-        LintFormat::Text => print!("{}", schemac::lint::render_text(&findings)),
+        LintFormat::Text if findings.is_empty() => outln!("no hazards"),
+        LintFormat::Text => out!("{}", schemac::lint::render_text(&findings)),
     }
     let denied_found: Vec<&schemac::lint::Finding> = findings
         .iter()
@@ -360,7 +389,7 @@ fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
         );
     }
     if problems.is_empty() {
-        println!(
+        outln!(
             "ok: the migrations cover the schema, the chain is whole and no migration was edited"
         );
         return Ok(ExitCode::SUCCESS);
@@ -369,146 +398,4 @@ fn run_check(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
         eprintln!("error: {p}");
     }
     Ok(ExitCode::from(EXIT_FAILURE))
-}
-
-fn run_discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
-    let newest = schemac::discard::newest(root, db)?;
-    let Newest {
-        database,
-        url_env,
-        tag,
-    } = &newest;
-    match migrate_cmd::applied(database, url_env) {
-        Ok(Applied::Tags(tags)) if tags.contains(tag) => {
-            eprintln!(
-                "error: {database}: {tag} is applied to the database at ${url_env}, so it stays. \
-                 Revert it there first (`schemac migrate --down 1 --db {database}`), \
-                 or write a new migration that undoes it"
-            );
-            return Ok(ExitCode::from(EXIT_FAILURE));
-        }
-        Ok(Applied::Tags(_)) => {}
-        Ok(Applied::Unknown) => eprintln!(
-            "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied; \
-             a database that applied it is now ahead of the files"
-        ),
-        Err(e) => {
-            eprintln!("error: {database}: {tag} stays: {e:#}");
-            return Ok(ExitCode::from(EXIT_FAILURE));
-        }
-    }
-    let files = schemac::discard::discard(root, &newest)?;
-    println!(
-        "{database}: took back {tag}; fix the schema and run `schemac generate` to write it again"
-    );
-    for f in files {
-        println!("  {}", f.display());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `--rehash` makes `check` accept an edited migration; a database that has
-/// applied it still refuses the file. So an edit of an applied migration is
-/// refused, and one that no database could be asked about is warned of.
-fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateError> {
-    let mut safe = true;
-    for edit in schemac::check::edited_sql(root, db)? {
-        let EditedSql {
-            database,
-            url_env,
-            tag,
-        } = &edit;
-        match migrate_cmd::applied(database, url_env) {
-            Ok(Applied::Tags(tags)) if tags.contains(tag) => {
-                safe = false;
-                eprintln!(
-                    "error: {database}: {tag} was applied to the database at ${url_env} before its file was edited: \
-                     re-recording its hash would make `check` pass while `migrate` refuses the file. \
-                     Restore the file and write the change as a new migration (`schemac generate --custom NAME`)"
-                );
-            }
-            Ok(Applied::Tags(_)) => {}
-            Ok(Applied::Unknown) => eprintln!(
-                "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied. \
-                 Where it was, `schemac migrate` will refuse the edited file: re-record only a migration no database has run"
-            ),
-            Err(e) => {
-                safe = false;
-                eprintln!("error: {database}: cannot re-record {tag}: {e:#}");
-            }
-        }
-    }
-    if !safe {
-        eprintln!("nothing was re-recorded");
-    }
-    Ok(safe)
-}
-
-fn run_rebase(
-    root: &Path,
-    onto: Option<&str>,
-    db: Option<&str>,
-    allow_data_loss: bool,
-) -> Result<ExitCode, GenerateError> {
-    let onto = schemac::rebase::onto(root, onto)?;
-    let plans = schemac::rebase::plan(root, &onto, db)?;
-    // Nothing is touched while one of this branch's migrations is applied somewhere.
-    let mut refused = false;
-    for p in plans.iter().filter(|p| !p.ours.is_empty()) {
-        let url_env = &p.url_env;
-        match migrate_cmd::applied(&p.database, url_env) {
-            Ok(Applied::Tags(tags)) => {
-                for tag in p.ours.iter().filter(|t| tags.contains(t)) {
-                    refused = true;
-                    eprintln!(
-                        "error: {}: {tag} is applied to the database at ${url_env}, so it cannot be renumbered; \
-                         revert it there first (`schemac migrate --down N`)",
-                        p.database
-                    );
-                }
-            }
-            Ok(Applied::Unknown) => eprintln!(
-                "warning: {}: ${url_env} is not set, so no database was asked whether {} was applied",
-                p.database,
-                p.ours.join(", ")
-            ),
-            Err(e) => {
-                refused = true;
-                eprintln!("error: {}: {e:#}", p.database);
-            }
-        }
-    }
-    if refused {
-        eprintln!("nothing was changed");
-        return Ok(ExitCode::from(EXIT_FAILURE));
-    }
-    for p in &plans {
-        if p.ours.is_empty() {
-            println!(
-                "{}: this branch added no migrations; nothing to rebase",
-                p.database
-            );
-            continue;
-        }
-        let done = schemac::rebase::apply(root, p, allow_data_loss)?;
-        if !done.kept.is_empty() {
-            println!(
-                "{}: kept {} from {onto}",
-                done.database,
-                done.kept.join(", ")
-            );
-        }
-        println!(
-            "{}: took back {}; wrote {}",
-            done.database,
-            done.removed.join(", "),
-            if done.written.is_empty() {
-                "nothing (the other branch's migrations already cover the schema)".to_string()
-            } else {
-                done.written.join(", ")
-            }
-        );
-    }
-    println!("review the new migrations, then `git add` the migration directories and commit");
-    Ok(ExitCode::SUCCESS)
 }

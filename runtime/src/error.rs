@@ -39,6 +39,9 @@ pub enum Error {
     /// The migration runner refused or failed; the message names the file.
     #[error(transparent)]
     Migrate(#[from] crate::migrate::MigrateError),
+    /// The seed runner refused or a seed failed; the message names the seed.
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
 }
 
 impl Error {

@@ -5,7 +5,8 @@
 //!   writes off the read-only pool at compile time.
 //! - [`Transaction`] owns its connection; [`Savepoint`] nests;
 //!   [`Pool::run_in_transaction`] retries serialization failures.
-//! - [`migrate`] applies a migration directory that `schemac generate` wrote.
+//! - [`migrate`] applies a migration directory that `schemac generate` wrote;
+//!   [`seed`] runs the seeds of an environment once each.
 
 mod config;
 mod copy;
@@ -18,6 +19,7 @@ pub mod migrate;
 mod pg_enum;
 mod pool;
 mod row;
+pub mod seed;
 mod shared;
 pub mod statement;
 mod tls;

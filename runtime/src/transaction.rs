@@ -210,6 +210,15 @@ impl<A: Access> Read for Transaction<A> {
     }
 }
 
+impl Transaction<ReadWrite> {
+    /// Runs statements given as one text (a seed file), without parameters.
+    pub(crate) async fn batch(&self, sql: &str) -> Result<(), Error> {
+        // What a hand-written file leaves in the session is not known.
+        self.scope().client.touch();
+        batch_on(self.scope().client().await?, sql).await
+    }
+}
+
 impl Write for Transaction<ReadWrite> {
     async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
         let sql = sql.as_sql();

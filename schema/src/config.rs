@@ -15,6 +15,9 @@ pub struct DatabaseConfig {
     /// Directory of schema files, relative to the project root.
     pub schema: PathBuf,
     pub migrations: PathBuf,
+    /// Seed files, a directory per environment: `seeds/` for a project of
+    /// one database, `seeds/<name>/` for each of several.
+    pub seeds: PathBuf,
     pub url_env: String,
 }
 
@@ -82,6 +85,7 @@ struct RawMigrations {
 struct RawDatabase {
     schema: Option<PathBuf>,
     migrations: Option<PathBuf>,
+    seeds: Option<PathBuf>,
     url_env: Option<String>,
 }
 
@@ -131,6 +135,7 @@ impl Config {
                 name: "main".into(),
                 schema: "schema".into(),
                 migrations: "migrations".into(),
+                seeds: "seeds".into(),
                 url_env: "DATABASE_URL".into(),
             }],
             codegen_out: None,
@@ -183,17 +188,22 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
+                        .help("known keys: [database.NAME] schema, migrations, seeds, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
         };
+        let several = raw.database.len() > 1;
         let mut databases: Vec<DatabaseConfig> = raw
             .database
             .into_iter()
             .map(|(name, d)| DatabaseConfig {
                 schema: d.schema.unwrap_or_else(|| "schema".into()),
                 migrations: d.migrations.unwrap_or_else(|| "migrations".into()),
+                seeds: d.seeds.unwrap_or_else(|| match several {
+                    true => PathBuf::from("seeds").join(&name),
+                    false => "seeds".into(),
+                }),
                 url_env: d.url_env.unwrap_or_else(|| "DATABASE_URL".into()),
                 name,
             })
@@ -203,14 +213,14 @@ impl Config {
         }
         for (i, a) in databases.iter().enumerate() {
             for b in &databases[i + 1..] {
-                if a.migrations == b.migrations || a.schema == b.schema {
+                if a.migrations == b.migrations || a.schema == b.schema || a.seeds == b.seeds {
                     diags.push(
                         Diagnostic::error(format!(
-                            "databases `{}` and `{}` share a schema or migrations directory",
+                            "databases `{}` and `{}` share a schema, migrations or seeds directory",
                             a.name, b.name
                         ))
                         .at(Span::file_start(file), "in this file")
-                        .help("give each database its own `schema` and `migrations` directories"),
+                        .help("give each database its own `schema`, `migrations` and `seeds` directories"),
                     );
                     return None;
                 }

@@ -21,6 +21,7 @@ use schemac_schema::migration_dir::{ChainProblem, JournalError};
 use std::time::Duration;
 
 pub use runner::{AppliedRow, Event, MigrationState, Migrator, StatusEntry};
+pub(crate) use runner::{take_lock, unlock};
 pub use source::{BREAKPOINT, Migration, MigrationSet, NO_TRANSACTION_MARKER, SqlFile, Statement};
 
 /// Why the runner refused or stopped. Every variant names the migration and,

@@ -17,15 +17,18 @@ pub enum Action {
     Down(usize),
 }
 
-fn databases<'c>(config: &'c Config, only: Option<&str>) -> Result<Vec<&'c DatabaseConfig>> {
+pub(super) fn databases<'c>(
+    config: &'c Config,
+    only: Option<&str>,
+) -> Result<Vec<&'c DatabaseConfig>> {
     Ok(config.select(only)?.into_iter().map(|(_, db)| db).collect())
 }
 
-fn load_config(root: &Path) -> Result<Config> {
+pub(super) fn load_config(root: &Path) -> Result<Config> {
     Config::load_alone(root).map_err(|report| anyhow::anyhow!("{}", report.to_string().trim_end()))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -49,12 +52,12 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
                 Action::DryRun => {
                     let plan = migrator.plan(&set).await?;
                     if plan.is_empty() {
-                        println!("{name}: up to date; nothing would be applied");
+                        outln!("{name}: up to date; nothing would be applied");
                     }
                     for m in plan {
-                        println!("-- {name}: would apply {}", m.up.path.display());
-                        println!("{}", m.up.sql.trim_end());
-                        println!();
+                        outln!("-- {name}: would apply {}", m.up.path.display());
+                        outln!("{}", m.up.sql.trim_end());
+                        outln!();
                     }
                 }
                 Action::Apply => {
@@ -65,8 +68,8 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
                         .with_context(|| format!("{name}: migrate failed"))?;
                     progress.finish();
                     match applied.len() {
-                        0 => println!("{name}: up to date; nothing to apply"),
-                        n => println!(
+                        0 => outln!("{name}: up to date; nothing to apply"),
+                        n => outln!(
                             "{name}: applied {n} migration{} ({})",
                             if n == 1 { "" } else { "s" },
                             applied.join(", ")
@@ -80,7 +83,7 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
                         .await
                         .with_context(|| format!("{name}: migrate --down failed"))?;
                     progress.finish();
-                    println!("{name}: reverted {}", reverted.join(", "));
+                    outln!("{name}: reverted {}", reverted.join(", "));
                 }
             }
             anyhow::Ok(())
@@ -100,7 +103,7 @@ pub fn status(root: &Path, only: Option<&str>) -> Result<ExitCode> {
         let entries = rt
             .block_on(migrator.status(&set))
             .with_context(|| format!("{}: status failed", db.name))?;
-        println!("{} ({}):", db.name, db.url_env);
+        outln!("{} ({}):", db.name, db.url_env);
         let width = entries.iter().map(|e| e.tag.len()).max().unwrap_or(0);
         for entry in &entries {
             let line = match &entry.state {
@@ -126,10 +129,10 @@ pub fn status(root: &Path, only: Option<&str>) -> Result<ExitCode> {
                     )
                 }
             };
-            println!("{}", line.trim_end());
+            outln!("{}", line.trim_end());
         }
         if entries.is_empty() {
-            println!("  no migrations");
+            outln!("  no migrations");
         }
     }
     Ok(if trouble {

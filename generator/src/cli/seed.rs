@@ -1,0 +1,115 @@
+//! `schemac seed`: the runtime's seed runner against each database's URL.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use schemac_runtime::PoolConfig;
+use schemac_runtime::migrate::MigrationSet;
+use schemac_runtime::seed::{SeedSet, SeedState, Seeder};
+
+use super::EXIT_FAILURE;
+use super::migrate::{databases, load_config, runtime};
+
+/// What `seed` was asked to do.
+#[derive(Clone, Copy)]
+pub enum Action {
+    Run,
+    DryRun,
+    Status,
+}
+
+/// The environment when `--env` is not given: `SCHEMAC_ENV`, else `development`.
+pub fn default_environment() -> String {
+    std::env::var("SCHEMAC_ENV").unwrap_or_else(|_| "development".to_string())
+}
+
+pub fn seed(
+    root: &Path,
+    only: Option<&str>,
+    environment: &str,
+    action: Action,
+) -> Result<ExitCode> {
+    let config = load_config(root)?;
+    // Every database's seeds are read, and production names checked, before
+    // any database is touched.
+    let mut work = Vec::new();
+    for db in databases(&config, only)? {
+        let seeds = SeedSet::load(root.join(&db.seeds), environment)
+            .with_context(|| format!("{}: seeds refused", db.name))?;
+        work.push((db, seeds));
+    }
+    let rt = runtime()?;
+    let mut trouble = false;
+    for (db, seeds) in &work {
+        let name = &db.name;
+        let migrations = MigrationSet::load(root.join(&db.migrations))?;
+        let seeder = Seeder::new(PoolConfig::from_env(&db.url_env)?).database(name);
+        match action {
+            Action::Status => {
+                let entries = rt
+                    .block_on(seeder.status(seeds))
+                    .with_context(|| format!("{name}: seed status failed"))?;
+                outln!("{name} ({environment}, {}):", seeds.dir.display());
+                let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+                for e in &entries {
+                    let line = match &e.state {
+                        SeedState::Ran { ran_at } => {
+                            format!("  ran      {:width$}  {ran_at}", e.name)
+                        }
+                        SeedState::Pending => format!("  pending  {}", e.name),
+                        SeedState::Changed { ran_at } => {
+                            trouble = true;
+                            format!(
+                                "  CHANGED  {:width$}  ran {ran_at}, the file changed since",
+                                e.name
+                            )
+                        }
+                        SeedState::Missing { ran_at } => {
+                            format!(
+                                "  missing  {:width$}  ran {ran_at}, no longer in the directory",
+                                e.name
+                            )
+                        }
+                    };
+                    outln!("{}", line.trim_end());
+                }
+                if entries.is_empty() {
+                    outln!("  no seeds");
+                }
+            }
+            Action::DryRun => {
+                let plan = rt
+                    .block_on(seeder.plan(seeds, &migrations))
+                    .with_context(|| format!("{name}: seed failed"))?;
+                if plan.is_empty() {
+                    outln!("{name}: every {environment} seed has run; nothing would run");
+                }
+                for s in plan {
+                    outln!("-- {name}: would run seed {} ({environment})", s.name);
+                    if let Some(sql) = s.sql() {
+                        outln!("{}\n", sql.trim_end());
+                    }
+                }
+            }
+            Action::Run => {
+                let ran = rt
+                    .block_on(seeder.run(seeds, &migrations))
+                    .with_context(|| format!("{name}: seed failed"))?;
+                match ran.len() {
+                    0 => outln!("{name}: every {environment} seed has run; nothing to run"),
+                    n => outln!(
+                        "{name}: ran {n} {environment} seed{} ({})",
+                        if n == 1 { "" } else { "s" },
+                        ran.join(", ")
+                    ),
+                }
+            }
+        }
+    }
+    Ok(if trouble {
+        ExitCode::from(EXIT_FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,154 @@
+//! The team paths that must ask a database first: taking back the newest
+//! migration, a rebase after a merge, re-recording an edited migration.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use schemac::GenerateError;
+use schemac::check::EditedSql;
+use schemac::discard::Newest;
+
+use super::EXIT_FAILURE;
+use super::migrate::Applied;
+
+pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
+    let newest = schemac::discard::newest(root, db)?;
+    let Newest {
+        database,
+        url_env,
+        tag,
+    } = &newest;
+    match super::migrate::applied(database, url_env) {
+        Ok(Applied::Tags(tags)) if tags.contains(tag) => {
+            eprintln!(
+                "error: {database}: {tag} is applied to the database at ${url_env}, so it stays. \
+                 Revert it there first (`schemac migrate --down 1 --db {database}`), \
+                 or write a new migration that undoes it"
+            );
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+        Ok(Applied::Tags(_)) => {}
+        Ok(Applied::Unknown) => eprintln!(
+            "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied; \
+             a database that applied it is now ahead of the files"
+        ),
+        Err(e) => {
+            eprintln!("error: {database}: {tag} stays: {e:#}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    let files = schemac::discard::discard(root, &newest)?;
+    outln!(
+        "{database}: took back {tag}; fix the schema and run `schemac generate` to write it again"
+    );
+    for f in files {
+        outln!("  {}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--rehash` makes `check` accept an edited migration; a database that has
+/// applied it still refuses the file. So an edit of an applied migration is
+/// refused, and one that no database could be asked about is warned of.
+pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateError> {
+    let mut safe = true;
+    for edit in schemac::check::edited_sql(root, db)? {
+        let EditedSql {
+            database,
+            url_env,
+            tag,
+        } = &edit;
+        match super::migrate::applied(database, url_env) {
+            Ok(Applied::Tags(tags)) if tags.contains(tag) => {
+                safe = false;
+                eprintln!(
+                    "error: {database}: {tag} was applied to the database at ${url_env} before its file was edited: \
+                     re-recording its hash would make `check` pass while `migrate` refuses the file. \
+                     Restore the file and write the change as a new migration (`schemac generate --custom NAME`)"
+                );
+            }
+            Ok(Applied::Tags(_)) => {}
+            Ok(Applied::Unknown) => eprintln!(
+                "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied. \
+                 Where it was, `schemac migrate` will refuse the edited file: re-record only a migration no database has run"
+            ),
+            Err(e) => {
+                safe = false;
+                eprintln!("error: {database}: cannot re-record {tag}: {e:#}");
+            }
+        }
+    }
+    if !safe {
+        eprintln!("nothing was re-recorded");
+    }
+    Ok(safe)
+}
+
+pub fn rebase(
+    root: &Path,
+    onto: Option<&str>,
+    db: Option<&str>,
+    allow_data_loss: bool,
+) -> Result<ExitCode, GenerateError> {
+    let onto = schemac::rebase::onto(root, onto)?;
+    let plans = schemac::rebase::plan(root, &onto, db)?;
+    // Nothing is touched while one of this branch's migrations is applied somewhere.
+    let mut refused = false;
+    for p in plans.iter().filter(|p| !p.ours.is_empty()) {
+        let url_env = &p.url_env;
+        match super::migrate::applied(&p.database, url_env) {
+            Ok(Applied::Tags(tags)) => {
+                for tag in p.ours.iter().filter(|t| tags.contains(t)) {
+                    refused = true;
+                    eprintln!(
+                        "error: {}: {tag} is applied to the database at ${url_env}, so it cannot be renumbered; \
+                         revert it there first (`schemac migrate --down N`)",
+                        p.database
+                    );
+                }
+            }
+            Ok(Applied::Unknown) => eprintln!(
+                "warning: {}: ${url_env} is not set, so no database was asked whether {} was applied",
+                p.database,
+                p.ours.join(", ")
+            ),
+            Err(e) => {
+                refused = true;
+                eprintln!("error: {}: {e:#}", p.database);
+            }
+        }
+    }
+    if refused {
+        eprintln!("nothing was changed");
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    for p in &plans {
+        if p.ours.is_empty() {
+            outln!(
+                "{}: this branch added no migrations; nothing to rebase",
+                p.database
+            );
+            continue;
+        }
+        let done = schemac::rebase::apply(root, p, allow_data_loss)?;
+        if !done.kept.is_empty() {
+            outln!(
+                "{}: kept {} from {onto}",
+                done.database,
+                done.kept.join(", ")
+            );
+        }
+        outln!(
+            "{}: took back {}; wrote {}",
+            done.database,
+            done.removed.join(", "),
+            if done.written.is_empty() {
+                "nothing (the other branch's migrations already cover the schema)".to_string()
+            } else {
+                done.written.join(", ")
+            }
+        );
+    }
+    outln!("review the new migrations, then `git add` the migration directories and commit");
+    Ok(ExitCode::SUCCESS)
+}
