@@ -6,7 +6,7 @@ use std::path::Path;
 
 use schemac_schema::compile_project;
 
-use crate::diff::{self, describe, renames_from_hints};
+use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
 use crate::generate::{GenerateError, rust_files, usable};
 use crate::lint::Finding;
 use crate::migrations::MigrationDir;
@@ -209,11 +209,12 @@ fn coverage(
         return Ok(());
     };
     let previous = dir.snapshot(last.idx)?;
-    let current = crate::order::next_snapshot(&previous, schema);
+    let consumed = ConsumedHints::of(&dir.journal);
+    let current = crate::order::next_snapshot(&previous, schema, &consumed);
     if previous == current {
         return Ok(());
     }
-    let (renames, data, _) = renames_from_hints(&previous, schema);
+    let HintsRead { renames, data, .. } = read_hints(&previous, schema, &consumed);
     let d = diff::diff(&previous, &current, &renames, &data);
     let mut changes: Vec<String> = d
         .changes

@@ -13,12 +13,12 @@ use std::hash::Hash;
 use schemac_schema::Schema;
 use schemac_schema::model::Table;
 
-use crate::diff::{Renames, TableId};
+use crate::diff::{ConsumedHints, Renames, TableId};
 
-/// The schema (with its hints) as the next snapshot after `previous` records
-/// it: without hints, in `previous`'s order.
-pub fn next_snapshot(previous: &Schema, schema: &Schema) -> Schema {
-    let (renames, _, _) = crate::diff::renames_from_hints(previous, schema);
+/// The schema (with its hints, less those consumed) as the next snapshot
+/// after `previous` records it: without hints, in `previous`'s order.
+pub fn next_snapshot(previous: &Schema, schema: &Schema, consumed: &ConsumedHints) -> Schema {
+    let renames = crate::diff::read_hints(previous, schema, consumed).renames;
     in_order_of(previous, schema.hintless().into_owned(), &renames)
 }
 

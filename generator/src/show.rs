@@ -5,7 +5,9 @@ use std::path::Path;
 
 use schemac_schema::{Schema, compile_project, snapshot};
 
-use crate::diff::{self, DataHints, Effect, Renames, describe, renames_from_hints};
+use crate::diff::{
+    self, ConsumedHints, DataHints, Effect, HintsRead, Renames, describe, read_hints,
+};
 use crate::generate::{GenerateError, migration_position, usable};
 use crate::history::Recorded;
 use crate::migrations::MigrationDir;
@@ -111,8 +113,9 @@ pub fn show(
                 }
             }
             None => {
-                let (renames, data, _) = renames_from_hints(&old, schema);
-                let new = crate::order::next_snapshot(&old, schema);
+                let consumed = ConsumedHints::of(&dir.journal);
+                let HintsRead { renames, data, .. } = read_hints(&old, schema, &consumed);
+                let new = crate::order::next_snapshot(&old, schema, &consumed);
                 let section = Section {
                     database: &db.name,
                     old_label: &old_label,

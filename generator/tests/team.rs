@@ -350,3 +350,81 @@ fn rehash_refuses_an_applied_migration_and_check_says_when_it_applies() {
         out.stderr
     );
 }
+
+#[test]
+fn a_hint_is_consumed_by_its_migration_and_quiet_after_until_taken_back() {
+    let p = Project::with_schema("hints", USERS);
+    p.run(None, &["generate"]).success();
+    let db = Db::create("hints");
+    p.run(Some(&db), &["migrate"]).success();
+    db.client()
+        .batch_execute("INSERT INTO users (email) VALUES ('a@example.com')")
+        .expect("row");
+    let renamed = USERS.replace(
+        "      email: text\n",
+        "      address: { type: text, renamed_from: email }\n",
+    );
+    p.write("schema/app.yaml", &renamed);
+    let out = p.run(None, &["generate"]).success();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(
+        p.read("migrations/meta/_journal.json")
+            .contains("\"column public.users.address renamed_from email\""),
+        "recorded as consumed"
+    );
+    // Every run after is quiet, the hint left in the file.
+    let out = p.run(None, &["generate"]).success();
+    assert!(out.stderr.is_empty(), "no stale warning: {}", out.stderr);
+    p.run(None, &["check"]).success();
+    // Taken back, the hint is live again, and the migration renames.
+    p.run(Some(&db), &["discard"]).success();
+    p.run(None, &["generate"]).success();
+    p.run(Some(&db), &["migrate"]).success();
+    let kept: String = db
+        .client()
+        .query_one("SELECT address FROM users", &[])
+        .expect("row")
+        .get(0);
+    assert_eq!(kept, "a@example.com", "renamed, not dropped and added");
+    // A hint that never applied warns on the run that writes a migration, then not again.
+    p.write(
+        "schema/app.yaml",
+        &renamed.replace(
+            "      address: { type: text, renamed_from: email }\n",
+            "      address: { type: text, renamed_from: email }\n      nick: { type: text?, renamed_from: handle }\n",
+        ),
+    );
+    let out = p.run(None, &["generate"]).success();
+    assert!(
+        out.stderr
+            .contains("`renamed_from: handle` on column `users.nick` is stale"),
+        "{}",
+        out.stderr
+    );
+    let out = p.run(None, &["generate"]).success();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+}
+
+#[test]
+fn the_campus_example_runs_clean_on_a_newcomers_first_command() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let p = Project::empty("campus-first");
+    support::copy_dir(&root.join("examples/campus"), &p.path("examples/campus"));
+    support::copy_dir(&root.join("generated/campus"), &p.path("generated/campus"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_schemac"))
+        .args(["-C"])
+        .arg(p.path("examples/campus"))
+        .arg("generate")
+        .output()
+        .expect("run");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "no warnings");
+    assert_eq!(
+        stdout,
+        "main: no schema changes since 0000_init; nothing written\n"
+    );
+}

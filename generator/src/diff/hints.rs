@@ -170,17 +170,73 @@ impl DataHints {
     }
 }
 
+/// The hints earlier migrations were written with, by key (see
+/// [`HintsRead::seen`]): they have done their work, or found none to do, so
+/// they are neither applied again nor reported as stale, until the
+/// migration that recorded them is taken back.
+#[derive(Clone, Debug, Default)]
+pub struct ConsumedHints(foldhash::HashSet<String>);
+
+impl ConsumedHints {
+    pub fn of(journal: &schemac_schema::migration_dir::Journal) -> ConsumedHints {
+        ConsumedHints(
+            journal
+                .entries
+                .iter()
+                .flat_map(|e| e.consumed_hints.iter().cloned())
+                .collect(),
+        )
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.0.contains(key)
+    }
+}
+
+/// The hints of a schema, read against the last snapshot.
+#[derive(Debug, Default)]
+pub struct HintsRead {
+    pub renames: Renames,
+    pub data: DataHints,
+    /// What is wrong with the stale ones, a message each.
+    pub stale: Vec<String>,
+    /// Every hint read (applied or stale) by a key saying what it says,
+    /// for the migration written now to record as consumed.
+    pub seen: Vec<String>,
+}
+
 /// Reads the hints of `new` against `old`, keeping those that apply and
 /// describing the stale ones.
 pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Vec<String>) {
+    let read = read_hints(old, new, &ConsumedHints::default());
+    (read.renames, read.data, read.stale)
+}
+
+/// [`renames_from_hints`], leaving out the hints earlier migrations consumed.
+pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> HintsRead {
     let mut r = Renames::default();
     let mut data = DataHints::default();
     let mut stale = Vec::new();
+    let mut seen = Vec::new();
+    // True when the hint is to be read: not consumed before; noted as seen.
+    let mut fresh = |key: String| -> bool {
+        if consumed.has(&key) {
+            return false;
+        }
+        seen.push(key);
+        true
+    };
 
     for nt in &new.tables {
         let Some(from) = &nt.hints.renamed_from else {
             continue;
         };
+        if !fresh(format!(
+            "table {}.{} renamed_from {from}",
+            nt.pg_schema, nt.name
+        )) {
+            continue;
+        }
         let already = old.table(&nt.pg_schema, &nt.name).is_some();
         let source = old.table(&nt.pg_schema, from).or_else(|| {
             let mut same = old.tables.iter().filter(|t| &t.name == from);
@@ -199,7 +255,12 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         }
     }
     for ne in &new.enums {
-        if let Some(from) = &ne.hints.renamed_from {
+        let enum_rename = ne
+            .hints
+            .renamed_from
+            .as_ref()
+            .filter(|from| fresh(format!("enum {} renamed_from {from}", ne.name)));
+        if let Some(from) = enum_rename {
             let already = old.enum_type(&ne.name).is_some();
             if !already && old.enum_type(from).is_some() {
                 r.enums.push((ne.name.clone(), from.clone()));
@@ -213,6 +274,12 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         let old_key = r.enum_old_name(&ne.name).unwrap_or(&ne.name).to_string();
         let oe = old.enum_type(&old_key);
         for (value, from) in &ne.hints.value_renames {
+            if !fresh(format!(
+                "enum {} value {value} renamed_from {from}",
+                ne.name
+            )) {
+                continue;
+            }
             match oe {
                 Some(oe) if oe.values.contains(from) && !oe.values.contains(value) => {
                     r.values.push((ne.name.clone(), value.clone(), from.clone()))
@@ -225,6 +292,9 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         }
         let mut remaps = Vec::new();
         for (from, to) in &ne.hints.remap {
+            if !fresh(format!("enum {} remap {from} to {to}", ne.name)) {
+                continue;
+            }
             if oe.is_some_and(|oe| oe.values.contains(from)) {
                 remaps.push((from.clone(), to.clone()));
             } else {
@@ -244,8 +314,14 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         .iter()
         .filter(|t| t.columns.iter().any(|c| c.hints.is_some()))
         .collect();
+    let done = |r, data, stale, seen| HintsRead {
+        renames: r,
+        data,
+        stale,
+        seen,
+    };
     if hinted.is_empty() {
-        return (r, data, stale);
+        return done(r, data, stale, seen);
     }
     // By schema and name: a lookup per table must not scan every table.
     let index = |s: &'_ Schema| -> HashMap<TableId, usize> {
@@ -274,7 +350,12 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
         {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));
-            if let Some(from) = &hints.renamed_from {
+            let at = format!("column {}.{}.{}", nt.pg_schema, nt.name, nc.name);
+            let renamed_from = hints
+                .renamed_from
+                .as_ref()
+                .filter(|from| fresh(format!("{at} renamed_from {from}")));
+            if let Some(from) = renamed_from {
                 match ot {
                     Some(t) if t.column(from).is_some() && t.column(&nc.name).is_none() => {
                         r.columns.push((id.clone(), nc.name.clone(), from.clone()));
@@ -286,7 +367,18 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                     )),
                 }
             }
-            if hints.using.is_some() || hints.using_down.is_some() {
+            let using = hints.using.is_some() || hints.using_down.is_some();
+            let using = using
+                && fresh(format!(
+                    "{at} using {}{}",
+                    hints.using.as_deref().unwrap_or_default(),
+                    hints
+                        .using_down
+                        .as_deref()
+                        .map(|d| format!(" down {d}"))
+                        .unwrap_or_default()
+                ));
+            if using {
                 let type_changes = source
                     .is_some_and(|oc| column_sql_type(old, &oc.ty) != column_sql_type(new, &nc.ty));
                 match (type_changes, ot, source) {
@@ -305,7 +397,11 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
                     )),
                 }
             }
-            if let Some(backfill) = &hints.backfill {
+            let backfill = hints
+                .backfill
+                .as_ref()
+                .filter(|b| fresh(format!("{at} backfill {b}")));
+            if let Some(backfill) = backfill {
                 let needed = !nc.nullable && source.is_none_or(|oc| oc.nullable);
                 if needed {
                     data.backfill.insert(key.clone(), backfill.clone());
@@ -318,7 +414,7 @@ pub fn renames_from_hints(old: &Schema, new: &Schema) -> (Renames, DataHints, Ve
             }
         }
     }
-    (r, data, stale)
+    done(r, data, stale, seen)
 }
 
 fn column_sql_type(s: &Schema, ty: &ColumnType) -> String {

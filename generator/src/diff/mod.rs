@@ -30,7 +30,9 @@ pub use change::{
 };
 pub use describe::describe;
 pub use hazards::{Hazard, HazardPlace, Rule, Severity};
-pub use hints::{DataHints, Renames, TableId, renames_from_hints};
+pub use hints::{
+    ConsumedHints, DataHints, HintsRead, Renames, TableId, read_hints, renames_from_hints,
+};
 pub use kind::{ChangeKind, Effect};
 use phase::Out;
 pub use phase::Part;

@@ -37,6 +37,7 @@ pub(super) fn custom(
         snapshot: Hashed::new(snapshot_text),
         custom: true,
         hints: None,
+        consumed_hints: Vec::new(),
     };
     Ok(write_plan(dir, db, vec![m], Vec::new()))
 }

@@ -14,7 +14,9 @@ use schemac_schema::{
     Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
 };
 
-use crate::diff::{self, DataHints, HazardPlace, Loss, LossPlace, Renames, renames_from_hints};
+use crate::diff::{
+    self, ConsumedHints, DataHints, HazardPlace, HintsRead, Loss, LossPlace, Renames, read_hints,
+};
 use crate::history::{Recorded, RecordedHints};
 use crate::lint::{self, Finding};
 use crate::migration_text;
@@ -465,6 +467,8 @@ struct NewMigration {
     snapshot: Hashed,
     custom: bool,
     hints: Option<RecordedHints>,
+    /// The schema's hints this migration consumes (see `ConsumedHints`).
+    consumed_hints: Vec<String>,
 }
 
 /// A file's text with its SHA-256 as the journal records it, hashed on the
@@ -507,6 +511,10 @@ fn plan_database(
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, GenerateError> {
     let Some(last) = dir.last() else {
+        // The first migration creates everything: the schema's hints have
+        // nothing to do, and are recorded as done so they stay quiet.
+        let consumed_hints =
+            read_hints(&empty_schema(&db.name), &schema, &ConsumedHints::default()).seen;
         let current = schema.hintless();
         // The first migration creates everything; its reverse drops it again.
         // The three texts are independent: two of them are written on a
@@ -539,6 +547,7 @@ fn plan_database(
             snapshot,
             custom: false,
             hints: None,
+            consumed_hints,
         };
         return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
     };
@@ -548,7 +557,13 @@ fn plan_database(
     };
     // Hints read and the schema put in the snapshot's order once, for the
     // comparison and the diffs alike.
-    let (renames, mut data, hint_warnings) = renames_from_hints(&previous, &schema);
+    let HintsRead {
+        renames,
+        mut data,
+        stale: hint_warnings,
+        seen,
+    } = read_hints(&previous, &schema, &ConsumedHints::of(&dir.journal));
+
     data.safe = settings.safe;
     let current = schema.into_hintless();
     let current = Arc::new(crate::order::in_order_of(&previous, current, &renames));
@@ -621,8 +636,13 @@ fn plan_database(
                 custom: false,
                 // The companions of a safe-mode migration share its snapshot: no change of their own.
                 hints: hints.take(),
+                consumed_hints: Vec::new(),
             });
         }
+    }
+    // The last migration written consumes the hints.
+    if let Some(last) = migrations.last_mut() {
+        last.consumed_hints = seen;
     }
     crate::parallel::drop_later((previous, current));
     Ok(Planned::Ready(write_plan(dir, db, migrations, warnings)))
@@ -651,6 +671,7 @@ fn write_plan(
             custom: m.custom,
             edited: false,
             hints: m.hints,
+            consumed_hints: m.consumed_hints,
         });
         files.add(dir.sql_path(&tag), m.up.text);
         files.add(dir.down_path(&tag), m.down.text);

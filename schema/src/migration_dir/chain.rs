@@ -214,6 +214,7 @@ mod tests {
             custom: false,
             edited: false,
             hints: None,
+            consumed_hints: Vec::new(),
         }
     }
 

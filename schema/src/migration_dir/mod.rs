@@ -135,6 +135,10 @@ pub struct JournalEntry {
     /// The change hints the migration was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<RecordedHints>,
+    /// Every hint the schema held when the migration was written, applied
+    /// or stale, by what it says: from then on it is inert and quiet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consumed_hints: Vec<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -301,6 +305,7 @@ mod tests {
                 custom: false,
                 edited: false,
                 hints: None,
+                consumed_hints: Vec::new(),
             }],
             ..Journal::default()
         };
