@@ -111,12 +111,27 @@ impl Diagnostics {
         Self::default()
     }
 
+    /// Adds a diagnostic, unless one of the same severity already points
+    /// at the same place: a mistake in a mixin is met once per table that
+    /// uses it (its message naming each table), and is one mistake.
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        let repeated = self.items.iter().any(|seen| {
+            seen.severity == d.severity
+                && match (&seen.primary, &d.primary) {
+                    (Some(a), Some(b)) => a.span == b.span,
+                    (None, None) => seen.message == d.message,
+                    _ => false,
+                }
+        });
+        if !repeated {
+            self.items.push(d);
+        }
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
     }
 
     pub fn has_errors(&self) -> bool {

@@ -779,6 +779,72 @@ impl<'s> FkSpec<'s> {
     }
 }
 
+/// Where following a typeless column's references ends.
+enum Followed<'d> {
+    /// At a column whose type failed for a reason reported where it is
+    /// written (a type typo, an unknown table): nothing to add.
+    Error,
+    /// Round a circle of these columns (table position, column name).
+    Circle(Vec<(usize, &'d str)>),
+}
+
+fn follow<'d>(db: &'d Db<'_>, table: usize, column: &'d WorkColumn<'_>) -> Followed<'d> {
+    let (mut at, mut column) = (table, column);
+    let mut visited: Vec<(usize, &str)> = Vec::new();
+    loop {
+        let table = &db.tables[at];
+        let Some(r) = &column.def.references else {
+            return Followed::Error;
+        };
+        if column.ty.is_some() || column.def.ty.is_some() || r.database.is_some() {
+            return Followed::Error;
+        }
+        let key = (at, column.def.name.value.as_str());
+        if let Some(start) = visited.iter().position(|v| *v == key) {
+            return Followed::Circle(visited.split_off(start));
+        }
+        visited.push(key);
+        let Some(ti) = db.find_table(
+            r.schema.as_ref().map(|s| s.value.as_str()),
+            &r.table.value,
+            &table.pg_schema,
+        ) else {
+            return Followed::Error;
+        };
+        let target = &db.tables[ti];
+        let name = match (&r.column, target.pk_columns.as_slice()) {
+            (Some(c), _) => c.value.as_str(),
+            (None, [one]) => one.as_str(),
+            (None, _) => return Followed::Error,
+        };
+        let Some(next) = target.columns.iter().find(|c| c.def.name.value == name) else {
+            return Followed::Error;
+        };
+        (at, column) = (ti, next);
+    }
+}
+
+/// Whether the typeless column `column` of `table` (following its
+/// references from `target`'s `rc`) is where its circle is reported: a
+/// circle is one mistake, told once, at its first column by name; a column
+/// whose chain ends in another error, or only leads into a circle, adds none.
+fn reports_circle(
+    db: &Db<'_>,
+    table: &WorkTable<'_>,
+    column: &str,
+    target: usize,
+    rc: &WorkColumn<'_>,
+) -> bool {
+    let Followed::Circle(members) = follow(db, target, rc) else {
+        return false;
+    };
+    let name = |(at, c): &(usize, &str)| (db.tables[*at].def.name.value.clone(), c.to_string());
+    let me = (table.def.name.value.clone(), column.to_string());
+    let mut names: Vec<(String, String)> = members.iter().map(name).collect();
+    names.sort();
+    names.first() == Some(&me)
+}
+
 fn build_fk(
     db: &Db<'_>,
     t: &WorkTable<'_>,
@@ -881,6 +947,11 @@ fn build_fk(
                         r.value
                     )),
                 );
+                return None;
+            }
+            // A chain of references that ends at a column whose own type is
+            // wrong is reported there, once; only a true circle is reported here.
+            (None, _) if lc.def.ty.is_none() && !reports_circle(db, t, &c.value, ti, rc) => {
                 return None;
             }
             (None, _) if lc.def.ty.is_none() => {

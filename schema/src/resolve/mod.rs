@@ -205,6 +205,8 @@ fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -> Db<'a> {
 
     // Names defined twice, within or across files, are errors naming both places.
     let mut id_spans: HashMap<&str, Span> = HashMap::new();
+    // A prefix says which type an external ID is: two types cannot share one.
+    let mut prefixes: HashMap<&str, (&str, Span)> = HashMap::new();
     let mut mixins: HashMap<&str, &MixinDef> = HashMap::new();
     let mut table_spans: HashMap<(String, &str), Span> = HashMap::new();
     let mut table_files: Vec<(&TableDef, String)> = Vec::new();
@@ -230,6 +232,22 @@ fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -> Db<'a> {
             if let Some(first) = id_spans.insert(&id.name.value, id.name.span) {
                 diags.push(duplicate("ID type", &id.name.value, id.name.span, first));
                 continue;
+            }
+            if let Some((other, first)) = prefixes.get(id.prefix.value.as_str()) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "ID types `{other}` and `{}` share the prefix `{}`",
+                        id.name.value, id.prefix.value
+                    ))
+                    .at(id.prefix.span, "the same prefix again")
+                    .also(*first, format!("`{other}`'s prefix"))
+                    .help(
+                        "give each ID type a prefix of its own: the prefix is how an external ID \
+                         says its type, and with a shared one either type would parse the other's IDs",
+                    ),
+                );
+            } else {
+                prefixes.insert(&id.prefix.value, (&id.name.value, id.prefix.span));
             }
             db.ids.push(build_id(id, diags));
         }
