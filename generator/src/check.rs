@@ -7,6 +7,7 @@ use std::path::Path;
 use schemac_schema::compile_project;
 
 use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
+use crate::generate::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
 use crate::generate::{GenerateError, rust_files, usable};
 use crate::lint::Finding;
 use crate::migrations::MigrationDir;
@@ -27,6 +28,11 @@ pub enum Problem {
         /// The up SQL, what the runner applies and hashes.
         runs: bool,
     },
+    #[error(
+        "{file} was filled in after `generate --custom` wrote it, and is not recorded yet: \
+         run `schemac generate` to record it"
+    )]
+    NotRecorded { file: String },
     #[error("the schema has no migration yet; run `schemac generate`")]
     NoMigration,
     #[error(
@@ -173,11 +179,21 @@ fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
             continue;
         }
         let files = [
-            (dir.sql_path(&e.tag), &e.sql_sha256, true),
-            (dir.down_path(&e.tag), &e.down_sha256, false),
-            (dir.snapshot_path(e.idx), &e.snapshot_sha256, false),
+            (
+                dir.sql_path(&e.tag),
+                &e.sql_sha256,
+                true,
+                Some(CUSTOM_UP_TEMPLATE),
+            ),
+            (
+                dir.down_path(&e.tag),
+                &e.down_sha256,
+                false,
+                Some(CUSTOM_DOWN_TEMPLATE),
+            ),
+            (dir.snapshot_path(e.idx), &e.snapshot_sha256, false, None),
         ];
-        for (path, recorded, runs) in files {
+        for (path, recorded, runs, template) in files {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -187,6 +203,12 @@ fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
                     file: name,
                     tag: e.tag.clone(),
                 }),
+                Ok(text)
+                    if e.custom
+                        && template.is_some_and(|t| filled_in(recorded, t, &sha256_hex(&text))) =>
+                {
+                    problems.push(Problem::NotRecorded { file: name })
+                }
                 Ok(text) if &sha256_hex(&text) != recorded => problems.push(Problem::Edited {
                     file: name,
                     tag: e.tag.clone(),

@@ -289,6 +289,7 @@ fn report_error(e: GenerateError) -> ExitCode {
 }
 
 fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {
+    let custom = options.custom.is_some();
     if options.rehash && !cli::team::rehash_is_safe(root, options.database.as_deref())? {
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
@@ -311,6 +312,10 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
             indent(&schemac::lint::render_text(&report.hazards))
         );
     }
+    for (db, tag) in &report.recorded {
+        outln!("{db}: recorded the hand-written SQL of {tag} in the journal");
+    }
+    let recorded = |db: &str| report.recorded.iter().any(|(d, _)| d == db);
     for (db, outcome) in &report.databases {
         match outcome {
             Outcome::Created { tags, files } => {
@@ -322,6 +327,14 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
                 for f in files {
                     outln!("  {}", f.display());
                 }
+                if custom {
+                    outln!(
+                        "{db}: write the SQL in the new files, then run `schemac generate` to record it in the journal"
+                    );
+                }
+            }
+            Outcome::Unchanged { last_tag } if recorded(db) => {
+                outln!("{db}: no schema changes since {last_tag}");
             }
             Outcome::Unchanged { last_tag } => {
                 outln!("{db}: no schema changes since {last_tag}; nothing written");

@@ -321,6 +321,48 @@ fn custom_migrations_are_recorded_and_diff_shows_pending_changes() {
     let j = std::fs::read_to_string(p.path("migrations/meta/_journal.json")).unwrap();
     assert!(j.contains("\"custom\": true"), "{j}");
     assert!(check(&p).0, "a custom migration keeps the chain whole");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("then run `schemac generate` to record it"),
+        "the way on is named"
+    );
+
+    // Filled in: not an edit, and the next generate records it.
+    std::fs::write(
+        p.path("migrations/0001_fix_emails.sql"),
+        "UPDATE users SET email = lower(email);\n",
+    )
+    .unwrap();
+    let (ok, text) = check(&p);
+    assert!(
+        !ok && text
+            .contains("0001_fix_emails.sql was filled in after `generate --custom` wrote it")
+            && !text.contains("--rehash"),
+        "{text}"
+    );
+    let out = p.run(&["generate"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("main: recorded the hand-written SQL of 0001_fix_emails in the journal")
+            && stdout.contains("main: no schema changes since 0001_fix_emails\n"),
+        "{stdout}"
+    );
+    assert!(check(&p).0, "recorded");
+    // Once recorded, a change to it is an edit again.
+    std::fs::write(
+        p.path("migrations/0001_fix_emails.sql"),
+        "UPDATE users SET email = upper(email);\n",
+    )
+    .unwrap();
+    let (ok, text) = check(&p);
+    assert!(
+        !ok && text.contains("0001_fix_emails.sql differs from the hash"),
+        "{text}"
+    );
+    std::fs::write(
+        p.path("migrations/0001_fix_emails.sql"),
+        "UPDATE users SET email = lower(email);\n",
+    )
+    .unwrap();
 
     p.schema(&BASE.replacen(
         "      score: integer\n",

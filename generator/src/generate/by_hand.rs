@@ -9,6 +9,61 @@ use crate::migrations::{MigrationDir, idx_text};
 use crate::output::FileSet;
 use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
+/// What `--custom` writes, to be filled in.
+pub const CUSTOM_UP_TEMPLATE: &str = "-- Custom migration: write the SQL to run here. Separate statements the way\n\
+     -- generated migrations do, with a statement-breakpoint marker line.\n\
+     -- The schema snapshot does not change. Once it is written, `schemac generate`\n\
+     -- records it in the journal.\n";
+pub const CUSTOM_DOWN_TEMPLATE: &str = "-- The reverse of the custom migration, if it has one.\n";
+
+/// Whether a custom migration's file is the template as `--custom` wrote it
+/// according to the journal, filled in since: hand-written SQL that is
+/// expected, not an edit, and is recorded by the next `generate`.
+pub fn filled_in(recorded: &str, template: &str, now: &str) -> bool {
+    recorded == sha256_hex(template) && now != recorded
+}
+
+/// Records the hand-written SQL of custom migrations filled in since
+/// `--custom` wrote them; returns their tags.
+pub(super) fn record_filled_in(dir: &mut MigrationDir) -> Result<Vec<String>, GenerateError> {
+    let mut recorded = Vec::new();
+    let (sql_paths, down_paths): (Vec<_>, Vec<_>) = dir
+        .journal
+        .entries
+        .iter()
+        .map(|e| (dir.sql_path(&e.tag), dir.down_path(&e.tag)))
+        .unzip();
+    for ((e, up), down) in dir
+        .journal
+        .entries
+        .iter_mut()
+        .zip(sql_paths)
+        .zip(down_paths)
+    {
+        if !e.custom {
+            continue;
+        }
+        let mut changed = false;
+        for (path, hash, template) in [
+            (up, &mut e.sql_sha256, CUSTOM_UP_TEMPLATE),
+            (down, &mut e.down_sha256, CUSTOM_DOWN_TEMPLATE),
+        ] {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let now = sha256_hex(&text);
+            if filled_in(hash, template, &now) {
+                *hash = now;
+                changed = true;
+            }
+        }
+        if changed {
+            recorded.push(e.tag.clone());
+        }
+    }
+    Ok(recorded)
+}
+
 /// A migration for hand-written SQL, empty to be filled in or with the
 /// texts given (`(up, down)`); the schema stays as it was.
 pub(super) fn custom(
@@ -23,11 +78,8 @@ pub(super) fn custom(
     let snapshot_text = dir.read(&dir.snapshot_path(last.idx))?;
     let (up, down) = texts.unwrap_or_else(|| {
         (
-            "-- Custom migration: write the SQL to run here. Separate statements the way\n\
-             -- generated migrations do, with a statement-breakpoint marker line.\n\
-             -- The schema snapshot does not change.\n"
-                .to_string(),
-            "-- The reverse of the custom migration, if it has one.\n".to_string(),
+            CUSTOM_UP_TEMPLATE.to_string(),
+            CUSTOM_DOWN_TEMPLATE.to_string(),
         )
     });
     let m = NewMigration {
@@ -101,5 +153,6 @@ pub(super) fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, Ge
         outcome: Outcome::Rehashed { entries: changed },
         files,
         warnings: Vec::new(),
+        recorded: Vec::new(),
     })
 }

@@ -5,6 +5,8 @@
 
 mod by_hand;
 
+pub use by_hand::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
+
 use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -165,6 +167,9 @@ pub struct Report {
     pub rust_files: Vec<PathBuf>,
     /// The hazards of the migrations written, as their files record them.
     pub hazards: Vec<Finding>,
+    /// (database, tag) of each custom migration whose hand-written SQL was
+    /// recorded in the journal.
+    pub recorded: Vec<(String, String)>,
 }
 
 struct Plan {
@@ -172,6 +177,8 @@ struct Plan {
     outcome: Outcome,
     files: FileSet,
     warnings: Vec<String>,
+    /// Custom migrations whose hand-written SQL is recorded now.
+    recorded: Vec<String>,
 }
 
 /// Compiles the project under `root` and writes what changed.
@@ -191,6 +198,7 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
         warnings: Vec::new(),
         rust_files: Vec::new(),
         hazards: Vec::new(),
+        recorded: Vec::new(),
     };
     if !compiled.diagnostics.is_empty() {
         report.schema_warnings = Some(compiled.report());
@@ -227,6 +235,9 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
             other => other,
         };
         report.warnings.extend(p.warnings);
+        report
+            .recorded
+            .extend(p.recorded.into_iter().map(|tag| (p.database.clone(), tag)));
         report.databases.push((p.database, outcome));
     }
     if let Some((files, stale)) = rust {
@@ -348,7 +359,7 @@ fn plan(
         ) else {
             continue;
         };
-        let dir = MigrationDir::open(&root.join(&db.migrations))?;
+        let mut dir = MigrationDir::open(&root.join(&db.migrations))?;
         let problems = dir.chain_problems()?;
         let mendable = options.rehash && by_hand::mends(&dir, &problems);
         if !problems.is_empty() && !mendable {
@@ -357,7 +368,11 @@ fn plan(
                 problems,
             });
         }
-        let p = if options.rehash {
+        let filled = match options.rehash || options.custom.is_some() {
+            true => Vec::new(),
+            false => by_hand::record_filled_in(&mut dir)?,
+        };
+        let mut p = if options.rehash {
             by_hand::rehash(&dir, db)?
         } else if let Some(name) = &options.custom {
             by_hand::custom(&dir, db, name, None)?
@@ -386,6 +401,14 @@ fn plan(
                 }
             }
         };
+        if !filled.is_empty() {
+            // A migration written now carries the journal with their hashes;
+            // otherwise the journal is written for them alone.
+            if matches!(p.outcome, Outcome::Unchanged { .. }) {
+                p.files.add(dir.journal_path(), dir.journal.to_json());
+            }
+            p.recorded = filled;
+        }
         plans.push(p);
     }
     if !losses.is_empty() {
@@ -576,6 +599,7 @@ fn plan_database(
             },
             files: FileSet::new(),
             warnings,
+            recorded: Vec::new(),
         }));
     }
     // The snapshot after the last step is the schema itself: its JSON is
@@ -687,6 +711,7 @@ fn write_plan(
         },
         files,
         warnings,
+        recorded: Vec::new(),
     }
 }
 
