@@ -10,6 +10,7 @@ pub mod diff;
 pub mod discard;
 pub mod generate;
 pub mod history;
+pub mod init;
 pub mod lint;
 pub mod migration_text;
 pub mod migrations;

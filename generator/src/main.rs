@@ -38,6 +38,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a project: schemac.toml, schema/ with a commented example, and .gitattributes marking the generated snapshot and journal files.
+    Init,
     /// Compile the schema and write the next migration of each database.
     Generate {
         /// Name of the new migration (`0003_<name>.sql`); derived from the change by default.
@@ -154,6 +156,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.project.as_path();
     let result = match cli.command {
+        Command::Init => run_init(root),
         Command::Generate {
             name,
             db,
@@ -272,7 +275,8 @@ fn report_error(e: GenerateError) -> ExitCode {
         }
         e @ (GenerateError::BrokenChain { .. }
         | GenerateError::Discard(_)
-        | GenerateError::Rebase(_)) => {
+        | GenerateError::Rebase(_)
+        | GenerateError::Init(_)) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_FAILURE)
         }
@@ -286,6 +290,19 @@ fn report_error(e: GenerateError) -> ExitCode {
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+fn run_init(root: &Path) -> Result<ExitCode, GenerateError> {
+    let written = schemac::init::init(root)?;
+    outln!("wrote a starting project:");
+    for f in &written {
+        outln!("  {}", f.display());
+    }
+    outln!(
+        "next: edit schema/example.yaml, run `schemac generate` to write the first migration, \
+         and `schemac migrate` (with DATABASE_URL set) to apply it"
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, GenerateError> {

@@ -428,3 +428,49 @@ fn the_campus_example_runs_clean_on_a_newcomers_first_command() {
         "main: no schema changes since 0000_init; nothing written\n"
     );
 }
+
+#[test]
+fn init_starts_a_project_that_generates_migrates_and_checks() {
+    let p = Project::empty("init");
+    p.write(".gitattributes", "*.sh text eol=lf");
+    let out = p.run(None, &["init"]).success();
+    assert!(
+        out.stdout.contains("schemac.toml") && out.stdout.contains("schema/example.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        p.read(".gitattributes"),
+        "*.sh text eol=lf\nmigrations/meta/*_snapshot.json linguist-generated=true\n\
+         migrations/meta/_journal.json linguist-generated=true\n",
+        "added to the file there was"
+    );
+    let config = p.read("schemac.toml");
+    let example = p.read("schema/example.yaml");
+    // A second init writes nothing.
+    let again = p.run(None, &["init"]).exit(1);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(p.read("schemac.toml"), config);
+
+    // The example compiles clean and applies; `check` agrees.
+    let out = p.run(None, &["generate"]).success();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    let db = Db::create("init");
+    let migrate = p
+        .command(None, &["migrate"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("run");
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    p.run(None, &["check"]).success();
+    assert!(
+        db.columns()
+            .iter()
+            .any(|c| c.starts_with("users.account_id uuid"))
+    );
+    assert!(example.contains("# "), "the example is commented");
+}

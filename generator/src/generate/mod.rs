@@ -71,6 +71,8 @@ pub enum GenerateError {
     #[error(transparent)]
     Rebase(#[from] crate::rebase::RebaseError),
     #[error(transparent)]
+    Init(#[from] crate::init::InitError),
+    #[error(transparent)]
     Migrations(#[from] DirError),
     #[error(transparent)]
     Codegen(#[from] crate::rust::CodegenError),
