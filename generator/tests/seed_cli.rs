@@ -305,21 +305,35 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         "seeds/development/01_a.sql",
         "INSERT INTO tenants (slug) VALUES ('a');\n",
     );
+    p.git(&["init", "-q", "-b", "main"]);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-q", "-m", "init"]);
+    let elsewhere = Project::empty("seed-pipe-init");
     let commands: &[&[&str]] = &[
         &["migrate", "--dry-run"],
+        &["migrate"],
         &["status"],
         &["seed", "--status"],
         &["seed", "--dry-run"],
+        &["seed"],
         &["diff", "0", "--verbose"],
         &["lint", "0"],
         &["check"],
         &["generate"],
+        &["rebase", "--onto", "HEAD"],
+        &["init"],
         &["--help"],
+        // Last: it takes the migration back.
+        &["discard"],
     ];
     for args in commands {
         // A reader that closes the pipe at once, as `| head -0` does.
-        let mut child = p
-            .command(Some(&db), args)
+        // `discard` runs without a URL, so it takes the migration back and says so.
+        let db = (args[0] != "discard").then_some(&db);
+        // `init` in a directory of its own.
+        let project = if args[0] == "init" { &elsewhere } else { &p };
+        let mut child = project
+            .command(db, args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -122,6 +122,15 @@ fn a_two_branch_merge_ends_in_one_chain_and_the_database_of_a_fresh_build() {
     );
     let check = p.run(None, &["check"]).success();
     assert!(check.stdout.starts_with("ok:"), "{}", check.stdout);
+    // The history reads by number, as `--help` says.
+    let diff = p.run(None, &["diff", "1", "2"]).success();
+    assert!(
+        diff.stdout
+            .contains("main: 0001_create_posts -> 0002_add_bio_to_users")
+            && diff.stdout.contains("add column users.bio"),
+        "{}",
+        diff.stdout
+    );
     commit(&p, "merge main");
 
     // The deployed database takes the renumbered migration, rows and all...
