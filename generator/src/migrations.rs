@@ -5,15 +5,24 @@ use std::path::{Path, PathBuf};
 use schemac_schema::{Schema, snapshot};
 
 use schemac_schema::migration_dir::{
-    ChainProblem, Journal, JournalEntry, chain_problems, migration_files,
+    ChainProblem, Journal, JournalEntry, JournalError, chain_problems, migration_files,
 };
 
-/// Why the migrations directory cannot be used.
+/// Why the migrations directory cannot be used; each names the file.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct DirError {
-    pub path: PathBuf,
-    pub message: String,
+pub enum DirError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Journal { path: PathBuf, source: JournalError },
+    #[error("{}: {source}", path.display())]
+    Snapshot {
+        path: PathBuf,
+        source: snapshot::SnapshotError,
+    },
 }
 
 pub struct MigrationDir {
@@ -31,16 +40,13 @@ impl MigrationDir {
     pub fn open(dir: &Path) -> Result<MigrationDir, DirError> {
         let path = dir.join("meta").join("_journal.json");
         let journal = match std::fs::read_to_string(&path) {
-            Ok(text) => Journal::from_json(&text).map_err(|e| DirError {
+            Ok(text) => Journal::from_json(&text).map_err(|source| DirError::Journal {
                 path: path.clone(),
-                message: e.to_string(),
+                source,
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Journal::default(),
             Err(e) => {
-                return Err(DirError {
-                    path,
-                    message: e.to_string(),
-                });
+                return Err(DirError::Read { path, source: e });
             }
         };
         Ok(MigrationDir {
@@ -76,19 +82,16 @@ impl MigrationDir {
     }
 
     pub fn read(&self, path: &Path) -> Result<String, DirError> {
-        std::fs::read_to_string(path).map_err(|e| DirError {
+        std::fs::read_to_string(path).map_err(|source| DirError::Read {
             path: path.to_path_buf(),
-            message: format!("cannot read: {e}"),
+            source,
         })
     }
 
     pub fn snapshot(&self, idx: u32) -> Result<Schema, DirError> {
         let path = self.snapshot_path(idx);
         let text = self.read(&path)?;
-        snapshot::from_json(&text).map_err(|e| DirError {
-            path,
-            message: e.to_string(),
-        })
+        snapshot::from_json(&text).map_err(|source| DirError::Snapshot { path, source })
     }
 
     pub fn last(&self) -> Option<&JournalEntry> {
@@ -124,9 +127,9 @@ impl MigrationDir {
     /// How the journal and the files fail to form one chain (two branches
     /// that both added a migration); empty when they do.
     pub fn chain_problems(&self) -> Result<Vec<ChainProblem>, DirError> {
-        let files = migration_files(&self.dir).map_err(|e| DirError {
+        let files = migration_files(&self.dir).map_err(|source| DirError::Read {
             path: self.dir.clone(),
-            message: format!("cannot list: {e}"),
+            source,
         })?;
         Ok(chain_problems(&self.journal, &files))
     }
