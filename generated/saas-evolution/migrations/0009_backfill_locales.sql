@@ -1,3 +1,4 @@
 -- Custom migration: write the SQL to run here. Separate statements the way
 -- generated migrations do, with a statement-breakpoint marker line.
--- The schema snapshot does not change.
+-- The schema snapshot does not change. Once it is written, `schemac generate`
+-- records it in the journal.
