@@ -165,6 +165,7 @@ def main():
     parser.add_argument("--schemac", default=os.path.join(ROOT, "target", "release", "schemac"))
     parser.add_argument("--drizzle", action="store_true", help="also run drizzle-kit 0.31")
     parser.add_argument("--keep", help="write the schemas here and keep them")
+    parser.add_argument("--baseline", help="another schemac binary (an earlier commit's) to run interleaved with this one")
     args = parser.parse_args()
     if not os.path.exists(args.schemac):
         sys.exit(f"{args.schemac} is missing: run `cargo build --release -p schemac` first")
@@ -177,20 +178,20 @@ def main():
         for n in sizes:
             base = os.path.join(scratch, f"n{n}")
             for round in range(args.rounds):
-                contenders = ["schemac"] + (["drizzle"] if kit else [])
+                contenders = ["schemac"] + (["drizzle"] if kit else []) + (["baseline"] if args.baseline else [])
                 if round % 2:
                     contenders.reverse()
                 for who in contenders:
                     project = os.path.join(base, who)
                     shutil.rmtree(project, ignore_errors=True)
-                    if who == "schemac":
+                    if who in ("schemac", "baseline"):
                         write(project, schemac_yaml(n, changed=False))
-                        argv = [args.schemac, "generate"]
+                        argv = [args.schemac if who == "schemac" else args.baseline, "generate"]
                     else:
                         write(project, drizzle_ts(n, changed=False))
                         argv = [kit, "generate"]
                     figures.add((n, who, "scratch"), *timed(argv, project))
-                    write(project, schemac_yaml(n, True) if who == "schemac" else drizzle_ts(n, True))
+                    write(project, drizzle_ts(n, True) if who == "drizzle" else schemac_yaml(n, True))
                     figures.add((n, who, "change"), *timed(argv, project))
         print(f"\n## generate, median of {args.rounds} interleaved rounds (min–max), peak memory")
         for n in sizes:
@@ -200,6 +201,8 @@ def main():
                 ratio = f"  {theirs / ours:.1f}× faster than drizzle-kit" if theirs else ""
                 print(f"  {n:>6} tables, {kind:<8} schemac {figures.line((n, 'schemac', kind))}"
                       f"{'  drizzle-kit ' + figures.line((n, 'drizzle', kind)) if theirs else ''}{ratio}")
+                if args.baseline:
+                    print(f"  {'':>6}         {'':<8} baseline {figures.line((n, 'baseline', kind))}")
         if len(sizes) > 1 and 1000 in sizes and 10000 in sizes:
             for kind in ["scratch", "change"]:
                 ratio = figures.median((10000, "schemac", kind)) / figures.median((1000, "schemac", kind))
