@@ -47,6 +47,19 @@ pub struct Field {
     pub json: bool,
 }
 
+/// How a field of the insert struct is given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum NewFieldKind {
+    /// `T`: always written.
+    Required,
+    /// `Option<T>`: `None` leaves the column to its default (or NULL).
+    Optional,
+    /// `Option<Option<T>>`: `None` the default, `Some(None)` NULL.
+    NullableDefault,
+    /// `Option<Id>`: `None` makes a new ULID in code.
+    Ulid,
+}
+
 /// A field of the insert struct.
 #[derive(Serialize)]
 pub struct NewField {
@@ -54,9 +67,15 @@ pub struct NewField {
     pub sql: String,
     pub ty: String,
     pub doc: String,
-    /// `required`, `optional` (omitted when None: default or NULL),
-    /// `nullable_default` (Option<Option<T>>: None = default), `ulid` (made in code).
-    pub kind: &'static str,
+    pub kind: NewFieldKind,
+    /// The kinds, for the templates to branch on without spelling them.
+    pub required: bool,
+    pub optional: bool,
+    pub nullable_default: bool,
+    pub ulid: bool,
+    /// Whether a row may leave the column to the database (a default, or a
+    /// sequence), so `insert_many` writes it for all rows or none.
+    pub defaulted: bool,
     pub json: bool,
     pub id_type: String,
     /// For insert_many: the UNNEST cast and what a missing value becomes.

@@ -4,7 +4,7 @@
 use schemac_schema::model::{Relation, Schema, Table};
 use schemac_schema::sql::{ident, qualified};
 
-use super::{NewField, RelationView};
+use super::{NewField, NewFieldKind, RelationView};
 use crate::rust::names::{snake_ident, struct_name, unraw};
 use crate::rust::types::rust_type;
 
@@ -32,7 +32,7 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
         // A nullable column with a default has three cases per row: the
         // default (None), NULL (Some(None)) and a value; a flag says which
         // rows gave one.
-        let three_way = f.kind == "nullable_default";
+        let three_way = f.kind == NewFieldKind::NullableDefault;
         if !f.array {
             unnest_args.push(format!("{}::{}", next(), f.unnest_cast));
             unnest_names.push(format!("c{i}"));
@@ -63,7 +63,7 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
         ));
         joins.push_str(&format!(" LEFT JOIN a{i} ON a{i}.r = u.schemac_row"));
         let value = format!("COALESCE(a{i}.v, '{{}}')");
-        if f.kind == "required" {
+        if f.kind == NewFieldKind::Required {
             selected.push(value);
         } else {
             unnest_args.push(format!("{}::bool[]", next()));

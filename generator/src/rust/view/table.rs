@@ -6,8 +6,8 @@ use schemac_schema::types::BaseType;
 
 use super::statements::{insert_many_sql, relation};
 use super::{
-    Field, ForeignKeyView, Key, NewField, OrderedList, PatchField, RelationView, SoftView,
-    TableView, rust_string,
+    Field, ForeignKeyView, Key, NewField, NewFieldKind, OrderedList, PatchField, RelationView,
+    SoftView, TableView, rust_string,
 };
 use crate::rust::names::{snake_ident, struct_name, unraw};
 use crate::rust::types::{RustType, imports, rust_type};
@@ -110,19 +110,19 @@ pub fn table(
                 && !defaulted;
             let (kind, ty, doc) = if ulid {
                 (
-                    "ulid",
+                    NewFieldKind::Ulid,
                     format!("Option<{}>", rt.value),
                     format!("A new `{}` when `None`.", id_name(&rt.value)),
                 )
             } else if defaulted && c.nullable {
                 (
-                    "nullable_default",
+                    NewFieldKind::NullableDefault,
                     format!("Option<Option<{}>>", rt.value),
                     "`None`: the column's default; `Some(None)`: NULL.".to_owned(),
                 )
             } else if defaulted {
                 (
-                    "optional",
+                    NewFieldKind::Optional,
                     format!("Option<{}>", rt.value),
                     format!(
                         "`None`: {}.",
@@ -137,19 +137,27 @@ pub fn table(
                     ),
                 )
             } else if c.nullable {
-                ("optional", format!("Option<{}>", rt.value), String::new())
+                (
+                    NewFieldKind::Optional,
+                    format!("Option<{}>", rt.value),
+                    String::new(),
+                )
             } else {
-                ("required", rt.value.clone(), String::new())
+                (NewFieldKind::Required, rt.value.clone(), String::new())
             };
             let coalesce = match (&c.default, kind) {
-                (Some(d), "optional" | "nullable_default") => d.sql().to_owned(),
+                (Some(d), NewFieldKind::Optional | NewFieldKind::NullableDefault) => {
+                    d.sql().to_owned()
+                }
                 // A sequence's next value, as the column's own default would
                 // take it (an identity BY DEFAULT accepts it explicitly).
-                (None, "optional") if c.identity.is_some() || c.ty.base.is_serial() => format!(
-                    "nextval(pg_get_serial_sequence({}, {}))",
-                    schemac_schema::sql::string_literal(&table_sql),
-                    schemac_schema::sql::string_literal(&c.name)
-                ),
+                (None, NewFieldKind::Optional) if c.identity.is_some() || c.ty.base.is_serial() => {
+                    format!(
+                        "nextval(pg_get_serial_sequence({}, {}))",
+                        schemac_schema::sql::string_literal(&table_sql),
+                        schemac_schema::sql::string_literal(&c.name)
+                    )
+                }
                 _ => String::new(),
             };
             NewField {
@@ -158,6 +166,12 @@ pub fn table(
                 ty,
                 doc,
                 kind,
+                required: kind == NewFieldKind::Required,
+                optional: kind == NewFieldKind::Optional,
+                nullable_default: kind == NewFieldKind::NullableDefault,
+                ulid: kind == NewFieldKind::Ulid,
+                defaulted: kind == NewFieldKind::NullableDefault
+                    || (kind == NewFieldKind::Optional && !coalesce.is_empty()),
                 json: rt.json,
                 id_type: rt.value.clone(),
                 unnest_cast: rt.unnest_cast.clone(),
