@@ -4,6 +4,7 @@
 //! `table` builds a table's view; `statements` writes the SQL that needs
 //! more than a line (insert_many, many-to-many loaders).
 
+mod reads;
 mod statements;
 mod table;
 
@@ -13,6 +14,7 @@ use schemac_schema::model::{IdBody, IdStorage, Schema};
 
 use super::names::{camel_ident, snake_ident, variant_names};
 
+pub use reads::{DeleteView, ForeignKeyRead, ListView, ReadVariant};
 pub use table::table;
 
 #[derive(Serialize)]
@@ -97,7 +99,7 @@ pub struct PatchField {
 }
 
 /// A set of columns a row can be found by: the primary key or a unique set.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Key {
     /// `user_id: &UserId, key: &str`
     pub params: String,
@@ -131,14 +133,15 @@ pub struct ForeignKeyView {
     pub parent: String,
     pub nullable: bool,
     pub copy: bool,
+    /// Its loaders' statements, for each visibility.
+    pub reads: Vec<ForeignKeyRead>,
 }
 
-/// A list in the order of an index marked `paginate: true`.
+/// A unique set other than the primary key, and the statement that finds a row by it.
 #[derive(Serialize)]
-pub struct OrderedList {
-    pub fn_name: String,
-    pub columns: String,
+pub struct UniqueView {
     pub key: Key,
+    pub get: String,
 }
 
 /// A many-to-many relation: the rows of another table reached through a junction.
@@ -183,12 +186,16 @@ pub struct TableView {
     pub patch_fields: Vec<PatchField>,
     pub on_update: Vec<String>,
     pub pk: Option<Key>,
-    pub uniques: Vec<Key>,
+    pub uniques: Vec<UniqueView>,
     pub fks: Vec<ForeignKeyView>,
     pub soft: Option<SoftView>,
     pub insert_many: bool,
     pub insert_many_sql: String,
-    pub ordered_lists: Vec<OrderedList>,
+    /// get, exists and count, for each visibility.
+    pub reads: Vec<ReadVariant>,
+    /// The keyset-paginated lists.
+    pub lists: Vec<ListView>,
+    pub deletes: Option<DeleteView>,
     pub relations: Vec<RelationView>,
     /// What the file takes from schemac_runtime.
     pub runtime_uses: String,

@@ -4,10 +4,11 @@ use schemac_schema::model::{Column, IdBody, Identity, Schema, Table};
 use schemac_schema::sql::{ident, qualified};
 use schemac_schema::types::BaseType;
 
+use super::reads::Source;
 use super::statements::{insert_many_sql, relation};
 use super::{
-    Field, ForeignKeyView, Key, NewField, NewFieldKind, OrderedList, PatchField, RelationView,
-    SoftView, TableView, rust_string,
+    Field, ForeignKeyView, Key, NewField, NewFieldKind, PatchField, RelationView, SoftView,
+    TableView, UniqueView, rust_string,
 };
 use crate::rust::names::{snake_ident, struct_name, unraw};
 use crate::rust::types::{RustType, imports, rust_type};
@@ -286,13 +287,13 @@ pub fn table(
         })
     };
     let pk = t.primary_key.as_ref().and_then(|p| key(&p.columns, 1));
-    let uniques: Vec<Key> = t
+    let unique_keys: Vec<Key> = t
         .uniques
         .iter()
         .filter(|u| Some(&u.columns) != t.primary_key.as_ref().map(|p| &p.columns))
         .filter_map(|u| key(&u.columns, 1))
         .collect();
-    let ordered_lists: Vec<OrderedList> = t
+    let ordered: Vec<(String, String, Key)> = t
         .indexes
         .iter()
         .filter(|ix| ix.paginate)
@@ -312,11 +313,7 @@ pub fn table(
                 }
             }
             let k = key(&cols, 1)?;
-            Some(OrderedList {
-                fn_name: format!("list_ordered_by_{}", k.suffix),
-                columns: cols.join(", "),
-                key: k,
-            })
+            Some((format!("list_ordered_by_{}", k.suffix), cols.join(", "), k))
         })
         .collect();
     let relations: Vec<RelationView> = t
@@ -324,7 +321,7 @@ pub fn table(
         .iter()
         .filter_map(|r| relation(schema, t, r, modules))
         .collect();
-    let fks: Vec<ForeignKeyView> = t
+    let mut fks: Vec<ForeignKeyView> = t
         .foreign_keys
         .iter()
         .filter(|fk| fk.columns.len() == 1)
@@ -339,6 +336,7 @@ pub fn table(
                 parent: fk.ref_table.clone(),
                 nullable: c.nullable,
                 copy: rt.copy,
+                reads: Vec::new(),
             })
         })
         .collect();
@@ -359,6 +357,25 @@ pub fn table(
         }
     });
 
+    let statements = Source {
+        table_sql: &table_sql,
+        select: &select,
+        soft: soft.as_ref(),
+        pk: pk.as_ref(),
+    };
+    let reads = statements.reads();
+    let lists = statements.lists(ordered);
+    let deletes = statements.deletes();
+    let uniques: Vec<UniqueView> = unique_keys
+        .into_iter()
+        .map(|key| UniqueView {
+            get: statements.get_by(&key),
+            key,
+        })
+        .collect();
+    for fk in &mut fks {
+        fk.reads = statements.foreign_key(fk);
+    }
     let mut uses = vec![
         "Error",
         "FromRow",
@@ -403,7 +420,9 @@ pub fn table(
         soft,
         insert_many,
         insert_many_sql,
-        ordered_lists,
+        reads,
+        lists,
+        deletes,
         relations,
         runtime_uses: uses.join(", "),
     }
