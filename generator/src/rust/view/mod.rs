@@ -98,11 +98,18 @@ pub struct PatchField {
     pub json: bool,
 }
 
+/// A parameter of a generated function.
+#[derive(Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub ty: String,
+}
+
 /// A set of columns a row can be found by: the primary key or a unique set.
 #[derive(Clone, Serialize)]
 pub struct Key {
-    /// `user_id: &UserId, key: &str`
-    pub params: String,
+    /// `user_id: &UserId`, `key: &str`
+    pub params: Vec<Param>,
     /// `user_id, key`: the parameters as bound values.
     pub args: Vec<String>,
     /// `"user_id" = $1 AND "key" = $2`, numbered from `first`.
