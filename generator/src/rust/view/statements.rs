@@ -16,7 +16,13 @@ use crate::rust::types::rust_type;
 /// field is optional, whether each row gave a value); the rows' arrays are
 /// put back together with array_agg, grouped by row number. One round trip
 /// whatever the row count, in linear time.
-pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewField]) -> String {
+/// Returns the statement and, for each field, the Rust locals it binds in
+/// parameter order.
+pub(super) fn insert_many_sql(
+    table_sql: &str,
+    select: &str,
+    fields: &[NewField],
+) -> (String, Vec<Vec<String>>) {
     let mut n = 0;
     let mut next = || {
         n += 1;
@@ -27,7 +33,10 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
     let mut ctes = Vec::new();
     let mut joins = String::new();
     let mut selected = Vec::new();
-    for (i, f) in fields.iter_mut().enumerate() {
+    let mut bound: Vec<Vec<String>> = Vec::with_capacity(fields.len());
+    for (i, f) in fields.iter().enumerate() {
+        bound.push(Vec::new());
+        let params = &mut bound[i];
         let local = unraw(&f.ident).to_owned();
         // A nullable column with a default has three cases per row: the
         // default (None), NULL (Some(None)) and a value; a flag says which
@@ -36,12 +45,12 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
         if !f.array {
             unnest_args.push(format!("{}::{}", next(), f.unnest_cast));
             unnest_names.push(format!("c{i}"));
-            f.many_params.push(format!("&{local}_values"));
+            params.push(format!("&{local}_values"));
             let col = format!("u.c{i}");
             if three_way {
                 unnest_args.push(format!("{}::bool[]", next()));
                 unnest_names.push(format!("g{i}"));
-                f.many_params.push(format!("&{local}_given"));
+                params.push(format!("&{local}_given"));
                 selected.push(format!(
                     "CASE WHEN u.g{i} THEN {col} ELSE {} END",
                     f.coalesce
@@ -55,8 +64,8 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
         }
         let elements = next();
         let owners = next();
-        f.many_params.push(format!("&{local}_elements"));
-        f.many_params.push(format!("&{local}_rows"));
+        params.push(format!("&{local}_elements"));
+        params.push(format!("&{local}_rows"));
         ctes.push(format!(
             "a{i} AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST({elements}::{}, {owners}::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r)",
             f.unnest_cast
@@ -68,7 +77,7 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
         } else {
             unnest_args.push(format!("{}::bool[]", next()));
             unnest_names.push(format!("g{i}"));
-            f.many_params.push(format!("&{local}_given"));
+            params.push(format!("&{local}_given"));
             let otherwise = if f.coalesce.is_empty() {
                 "NULL"
             } else {
@@ -77,7 +86,7 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
             if three_way {
                 unnest_args.push(format!("{}::bool[]", next()));
                 unnest_names.push(format!("n{i}"));
-                f.many_params.push(format!("&{local}_null"));
+                params.push(format!("&{local}_null"));
                 selected.push(format!(
                     "CASE WHEN NOT u.g{i} THEN {otherwise} WHEN u.n{i} THEN NULL ELSE {value} END"
                 ));
@@ -99,12 +108,13 @@ pub(super) fn insert_many_sql(table_sql: &str, select: &str, fields: &mut [NewFi
             unnest_names.join(", ")
         ),
     );
-    format!(
+    let sql = format!(
         "WITH {} INSERT INTO {table_sql} ({}) SELECT {} FROM u{joins} ORDER BY u.schemac_row RETURNING {select}",
         ctes.join(", "),
         columns.join(", "),
         selected.join(", ")
-    )
+    );
+    (sql, bound)
 }
 
 /// The loaders of a many-to-many relation, when its junction has a

@@ -77,9 +77,11 @@ pub fn table(
         .collect::<Vec<_>>()
         .join(", ");
 
-    // insert_many goes through UNNEST, which flattens arrays.
     let mut new_fields = new_fields(&ctx);
-    let insert_many_sql = insert_many_sql(&ctx.table_sql, &select, &mut new_fields);
+    let (insert_many_sql, bound) = insert_many_sql(&ctx.table_sql, &select, &new_fields);
+    for (field, params) in new_fields.iter_mut().zip(bound) {
+        field.many_params = params;
+    }
     let pk = t.primary_key.as_ref().and_then(|p| key(&ctx, &p.columns));
     let soft = soft_view(t);
     let statements = Source {
