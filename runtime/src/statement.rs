@@ -32,13 +32,16 @@ pub fn insert(table: &str, columns: &[&str], returning: &str) -> String {
 /// [`insert`] that updates the row when `conflict` (a key's columns)
 /// collides: every given column but the key's and those in `keep` (the
 /// primary key, when the conflict is on another key) is set from the new
-/// row, and `also` (e.g. clearing a soft delete) is appended to the SET list.
+/// row, `also` (e.g. clearing a soft delete) is appended to the SET list,
+/// and each column of `touch` (those marked `on_update: now`) is set to
+/// `now()` unless the caller gave it.
 pub fn upsert(
     table: &str,
     columns: &[&str],
     conflict: &[&str],
     keep: &[&str],
     also: &[&str],
+    touch: &[&str],
     returning: &str,
 ) -> String {
     let insert = insert(table, columns, "");
@@ -50,6 +53,12 @@ pub fn upsert(
         .map(|c| format!("{c} = EXCLUDED.{c}"))
         .collect();
     sets.extend(also.iter().map(|s| (*s).to_owned()));
+    sets.extend(
+        touch
+            .iter()
+            .filter(|c| !columns.contains(c))
+            .map(|c| format!("{c} = now()")),
+    );
     if sets.is_empty() {
         // Nothing to change, but RETURNING needs the row: touch the key.
         sets.push(format!("{0} = EXCLUDED.{0}", conflict[0]));
@@ -130,11 +139,24 @@ mod tests {
             "INSERT INTO t DEFAULT VALUES RETURNING *"
         );
         assert_eq!(
-            upsert("t", &["id", "v"], &["id"], &[], &["gone = NULL"], "*"),
-            "INSERT INTO t (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, gone = NULL RETURNING *"
+            upsert(
+                "t",
+                &["id", "v"],
+                &["id"],
+                &[],
+                &["gone = NULL"],
+                &["at"],
+                "*"
+            ),
+            "INSERT INTO t (id, v) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, gone = NULL, at = now() RETURNING *"
         );
         assert_eq!(
-            upsert("t", &["id", "k", "v"], &["k"], &["id"], &[], "*"),
+            upsert("t", &["id", "at"], &["id"], &[], &[], &["at"], "*"),
+            "INSERT INTO t (id, at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at RETURNING *",
+            "a value given wins"
+        );
+        assert_eq!(
+            upsert("t", &["id", "k", "v"], &["k"], &["id"], &[], &[], "*"),
             "INSERT INTO t (id, k, v) VALUES ($1, $2, $3) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v RETURNING *"
         );
         assert_eq!(

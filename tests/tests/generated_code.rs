@@ -3,7 +3,7 @@
 
 use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
 use schemac_generated::saas;
-use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool};
+use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool, Write, chrono};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
@@ -487,6 +487,66 @@ fn soft_deleted_rows_hide_until_restored() {
                 .expect("get"),
             None
         );
+    });
+}
+
+/// `on_update: now` columns change with every write of a row: update,
+/// upsert, soft delete and restore, not update alone.
+#[test]
+fn every_write_of_a_row_sets_its_on_update_columns() {
+    let db = database_with("saas", "gen_on_update");
+    tokio_runtime().block_on(async {
+        let pool = pool(&db);
+        let new = saas::users::NewUser {
+            id: "user_ada".parse().expect("clerk id"),
+            email: "ada@example.test".to_owned(),
+            is_admin: None,
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            photo_url: "https://example.test/ada.png".into(),
+            created_at: None,
+            updated_at: None,
+        };
+        let ada = saas::users::insert(&pool, &new).await.expect("insert");
+        let long_ago = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("date");
+        let age = || async {
+            pool.execute(
+                r#"UPDATE "public"."users" SET "updated_at" = $1"#,
+                &[&long_ago],
+            )
+            .await
+            .expect("age the row");
+        };
+        let updated_at = || async {
+            saas::users::get_with_deleted(&pool, &ada.id)
+                .await
+                .expect("get")
+                .expect("row")
+                .updated_at
+        };
+
+        age().await;
+        let mut again = new.clone();
+        again.first_name = "Augusta Ada".into();
+        saas::users::upsert(&pool, &again).await.expect("upsert");
+        assert!(updated_at().await > long_ago, "upsert sets updated_at");
+
+        age().await;
+        assert!(saas::users::delete(&pool, &ada.id).await.expect("delete"));
+        assert!(updated_at().await > long_ago, "soft delete sets updated_at");
+
+        age().await;
+        assert!(saas::users::restore(&pool, &ada.id).await.expect("restore"));
+        assert!(updated_at().await > long_ago, "restore sets updated_at");
+
+        // A value the caller gives explicitly is the one written.
+        age().await;
+        let mut given = new.clone();
+        given.updated_at = Some(long_ago);
+        let kept = saas::users::upsert(&pool, &given).await.expect("upsert");
+        assert_eq!(kept.updated_at, long_ago);
     });
 }
 

@@ -463,7 +463,7 @@ pub async fn upsert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Erro
         columns.push(r#""local_time""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     AuditLog::from_row(&row)
 }

@@ -407,7 +407,15 @@ pub async fn upsert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Auth::from_row(&row)
 }
@@ -456,6 +464,7 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewAuth) -> Result<Auth, Err
         &[r#""email""#],
         &[r#""id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

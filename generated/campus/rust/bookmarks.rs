@@ -340,7 +340,7 @@ pub async fn upsert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
         columns.push(r#""created_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
 }
@@ -369,6 +369,7 @@ pub async fn upsert_by_user_id_post_id(
         &columns,
         &[r#""user_id""#, r#""post_id""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

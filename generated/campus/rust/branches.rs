@@ -235,7 +235,7 @@ pub async fn upsert(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
         columns.push(r#""code""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Branch::from_row(&row)
 }
@@ -259,6 +259,7 @@ pub async fn upsert_by_name(db: &impl Write, new: &NewBranch) -> Result<Branch, 
         &columns,
         &[r#""name""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

@@ -304,6 +304,7 @@ pub async fn upsert(
         &[r#""college_id""#, r#""branch_id""#],
         &[],
         &[],
+        &[],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

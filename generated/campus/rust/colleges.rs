@@ -320,7 +320,7 @@ pub async fn upsert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
         columns.push(r#""profile_url""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
 }
@@ -353,6 +353,7 @@ pub async fn upsert_by_email_domain(
         &columns,
         &[r#""email_domain""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

@@ -522,7 +522,15 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
@@ -578,6 +586,7 @@ pub async fn upsert_by_auth_id(
         &[r#""auth_id""#],
         &[r#""id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -635,6 +644,7 @@ pub async fn upsert_by_username(
         &[r#""username""#],
         &[r#""id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

@@ -338,7 +338,7 @@ pub async fn upsert(db: &impl Write, new: &NewSession) -> Result<Session, Error>
     }
     columns.push(r#""expires_at""#);
     values.push(&new.expires_at);
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Session::from_row(&row)
 }
@@ -373,6 +373,7 @@ pub async fn upsert_by_token(
         &columns,
         &[r#""token""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

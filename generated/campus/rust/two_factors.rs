@@ -291,7 +291,7 @@ pub async fn upsert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Er
     values.push(&new.secret);
     columns.push(r#""backup_codes""#);
     values.push(&new.backup_codes);
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     TwoFactor::from_row(&row)
 }

@@ -327,7 +327,7 @@ pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
         columns.push(r#""voted_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
 }
@@ -360,6 +360,7 @@ pub async fn upsert_by_user_id_target_type_target_id(
         &columns,
         &[r#""user_id""#, r#""target_type""#, r#""target_id""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

@@ -265,7 +265,7 @@ pub async fn upsert(
         columns.push(r#""choices""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
 }
@@ -290,6 +290,7 @@ pub async fn upsert_by_position(
         &columns,
         &[r#""position""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

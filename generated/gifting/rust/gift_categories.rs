@@ -291,7 +291,7 @@ pub async fn upsert(
         columns.push(r#""parent_id""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GiftCategory::from_row(&row)
 }
@@ -318,6 +318,7 @@ pub async fn upsert_by_name(
         &columns,
         &[r#""name""#],
         &[r#""id""#],
+        &[],
         &[],
         COLUMNS,
     );

@@ -326,7 +326,7 @@ pub async fn upsert(
         columns.push(r#""created_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Notification::from_row(&row)
 }

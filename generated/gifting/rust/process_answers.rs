@@ -338,6 +338,7 @@ pub async fn upsert(
         &[r#""process_id""#, r#""question_id""#],
         &[],
         &[],
+        &[],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

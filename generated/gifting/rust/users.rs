@@ -363,7 +363,15 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
@@ -406,6 +414,7 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Err
         &[r#""email""#],
         &[r#""id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

@@ -432,7 +432,15 @@ pub async fn upsert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""file_id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""file_id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Avatar::from_row(&row)
 }
@@ -477,6 +485,7 @@ pub async fn upsert_by_user_id(
         &[r#""user_id""#],
         &[r#""file_id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

@@ -381,6 +381,7 @@ pub async fn upsert(
         &[r#""connector_id""#],
         &[],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -419,6 +420,7 @@ pub async fn upsert_by_tenant_id_issuer_url(
         &[r#""tenant_id""#, r#""issuer_url""#],
         &[r#""connector_id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

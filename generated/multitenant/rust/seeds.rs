@@ -255,7 +255,7 @@ pub async fn upsert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
         columns.push(r#""duration""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""name""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""name""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Seed::from_row(&row)
 }

@@ -365,7 +365,15 @@ pub async fn upsert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""tenant_id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""tenant_id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Tenant::from_row(&row)
 }
@@ -408,6 +416,7 @@ pub async fn upsert_by_slug(db: &impl Write, new: &NewTenant) -> Result<Tenant, 
         &[r#""slug""#],
         &[r#""tenant_id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

@@ -278,6 +278,7 @@ pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
         &[r#""user_id""#, r#""key""#],
         &[],
         &[],
+        &[],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

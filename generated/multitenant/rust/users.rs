@@ -523,7 +523,15 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""user_id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""user_id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
@@ -577,6 +585,7 @@ pub async fn upsert_by_tenant_id_email(
         &[r#""tenant_id""#, r#""email""#],
         &[r#""user_id""#],
         &[],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;

@@ -524,6 +524,7 @@ pub async fn upsert(
         &[r#""id""#],
         &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -581,7 +582,7 @@ pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
         )
@@ -594,7 +595,7 @@ pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+                r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
         )

@@ -626,6 +626,7 @@ pub async fn upsert(
         &[r#""id""#],
         &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -664,6 +665,7 @@ pub async fn upsert_by_organization_id_user_id(
         &[r#""organization_id""#, r#""user_id""#],
         &[r#""id""#],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -716,7 +718,7 @@ pub async fn delete(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+                r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
         )
@@ -732,7 +734,7 @@ pub async fn restore(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+                r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
         )

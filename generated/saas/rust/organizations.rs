@@ -434,6 +434,7 @@ pub async fn upsert(
         &[r#""id""#],
         &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -482,7 +483,7 @@ pub async fn delete(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+                r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
         )
@@ -498,7 +499,7 @@ pub async fn restore(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+                r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
         )

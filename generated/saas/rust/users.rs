@@ -461,6 +461,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         &[r#""id""#],
         &[],
         &[r#""deleted_at" = NULL, "deleted" = false"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -521,7 +522,7 @@ pub async fn delete(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+                r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
         )
@@ -537,7 +538,7 @@ pub async fn restore(
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+                r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
         )

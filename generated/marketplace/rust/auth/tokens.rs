@@ -274,7 +274,7 @@ pub async fn upsert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
     values.push(&new.expire_at);
     columns.push(r#""platform_type""#);
     values.push(&new.platform_type);
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Token::from_row(&row)
 }

@@ -417,7 +417,15 @@ pub async fn upsert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     UserVerification::from_row(&row)
 }

@@ -696,6 +696,7 @@ pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         &[r#""id""#],
         &[],
         &[r#""deleted_at" = NULL"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -796,6 +797,7 @@ pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Err
         &[r#""email""#],
         &[r#""id""#],
         &[r#""deleted_at" = NULL"#],
+        &[r#""updated_at""#],
         COLUMNS,
     );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
@@ -909,7 +911,7 @@ pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."users" SET "deleted_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
+                r#"UPDATE "public"."users" SET "deleted_at" = now(), "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
         )
@@ -922,7 +924,7 @@ pub async fn restore(db: &impl Write, id: &i32) -> Result<bool, Error> {
     let changed = db
         .execute(
             Sql::stateless(
-                r#"UPDATE "public"."users" SET "deleted_at" = NULL WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
+                r#"UPDATE "public"."users" SET "deleted_at" = NULL, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
         )

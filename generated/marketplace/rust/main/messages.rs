@@ -387,7 +387,7 @@ pub async fn upsert(db: &impl Write, new: &NewMessage) -> Result<Message, Error>
         columns.push(r#""timestamp""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Message::from_row(&row)
 }

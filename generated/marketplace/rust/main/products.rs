@@ -393,7 +393,15 @@ pub async fn upsert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
         columns.push(r#""remark""#);
         values.push(value);
     }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], COLUMNS);
+    let sql = statement::upsert(
+        TABLE,
+        &columns,
+        &[r#""id""#],
+        &[],
+        &[],
+        &[r#""updated_at""#],
+        COLUMNS,
+    );
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Product::from_row(&row)
 }

@@ -173,7 +173,11 @@ pub struct SoftView {
     pub live: String,
     pub deleted: String,
     pub set_deleted: String,
+    /// What an upsert of a soft-deleted row sets (its other changes touch
+    /// the `on_update` columns already).
     pub set_restored: String,
+    /// What `restore` sets.
+    pub restore: String,
 }
 
 #[derive(Serialize)]
@@ -192,6 +196,8 @@ pub struct TableView {
     pub new_fields: Vec<NewField>,
     pub patch_fields: Vec<PatchField>,
     pub on_update: Vec<String>,
+    /// The `on_update: now` columns, quoted: what an upsert touches.
+    pub on_update_columns: Vec<String>,
     pub pk: Option<Key>,
     pub uniques: Vec<UniqueView>,
     pub fks: Vec<ForeignKeyView>,

@@ -238,7 +238,7 @@ impl Source<'_> {
                 };
                 DeleteView {
                     delete: update(&soft.set_deleted, &soft.live),
-                    restore: Some(update(&soft.set_restored, &soft.deleted)),
+                    restore: Some(update(&soft.restore, &soft.deleted)),
                     hard_delete: Some(hard),
                 }
             }

@@ -83,7 +83,7 @@ pub fn table(
         field.many_params = params;
     }
     let pk = t.primary_key.as_ref().and_then(|p| key(&ctx, &p.columns));
-    let soft = soft_view(t);
+    let soft = soft_view(t, &ctx.soft_columns);
     let statements = Source {
         table_sql: &ctx.table_sql,
         select: &select,
@@ -134,6 +134,12 @@ pub fn table(
             .iter()
             .filter(|c| c.on_update_now)
             .map(|c| format!("{} = now()", quoted(&c.name)))
+            .collect(),
+        on_update_columns: t
+            .columns
+            .iter()
+            .filter(|c| c.on_update_now)
+            .map(|c| quoted(&c.name))
             .collect(),
         reads: statements.reads(),
         lists: statements.lists(ordered_keys(&ctx)),
@@ -451,7 +457,15 @@ fn foreign_keys(ctx: &Ctx<'_>) -> Vec<ForeignKeyView> {
         .collect()
 }
 
-fn soft_view(t: &Table) -> Option<SoftView> {
+/// The soft delete's conditions and changes; deleting and restoring a row
+/// change it, so they also set its `on_update: now` columns.
+fn soft_view(t: &Table, soft_columns: &[&str]) -> Option<SoftView> {
+    let touched: String = t
+        .columns
+        .iter()
+        .filter(|c| c.on_update_now && !soft_columns.contains(&c.name.as_str()))
+        .map(|c| format!(", {} = now()", quoted(&c.name)))
+        .collect();
     t.soft_delete.as_ref().map(|s| {
         let at = quoted(&s.at);
         let (flag_on, flag_off) = match &s.flag {
@@ -464,8 +478,9 @@ fn soft_view(t: &Table) -> Option<SoftView> {
         SoftView {
             live: format!("{at} IS NULL"),
             deleted: format!("{at} IS NOT NULL"),
-            set_deleted: format!("{at} = now(){flag_on}"),
+            set_deleted: format!("{at} = now(){flag_on}{touched}"),
             set_restored: format!("{at} = NULL{flag_off}"),
+            restore: format!("{at} = NULL{flag_off}{touched}"),
         }
     })
 }
