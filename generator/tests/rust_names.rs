@@ -21,6 +21,10 @@ tables:
       id: { type: serial, primary_key: true }
       order_id: { references: order }
       secret: { type: text, sensitive: true }
+  note:
+    columns:
+      id: { type: bigserial, primary_key: true }
+      body: text?
 "#;
 
 fn files() -> Vec<(String, String)> {
@@ -62,9 +66,33 @@ fn keywords_camel_case_and_reserved_table_names() {
         "{user}"
     );
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["enums.rs", "mod.rs", "order.rs", "user.rs"]);
+    assert_eq!(
+        names,
+        ["enums.rs", "mod.rs", "note.rs", "order.rs", "user.rs"]
+    );
     let module = file(&files, "mod.rs");
     assert!(module.contains("pub mod order;\npub mod user;"), "{module}");
+}
+
+#[test]
+fn an_insert_struct_is_made_from_its_required_fields_or_is_default() {
+    let files = files();
+    let user = file(&files, "user.rs");
+    assert!(
+        user.contains("pub fn new(order_id: impl Into<i64>, secret: impl Into<String>) -> Self"),
+        "{user}"
+    );
+    assert!(user.contains("impl std::fmt::Debug for NewUser"), "{user}");
+    assert!(
+        user.contains("impl std::fmt::Debug for UserPatch"),
+        "{user}"
+    );
+    let note = file(&files, "note.rs");
+    assert!(
+        note.contains("#[derive(Clone, Default, Debug)]\npub struct NewNote {"),
+        "nothing required: {note}"
+    );
+    assert!(!note.contains("pub fn new("), "{note}");
 }
 
 #[test]

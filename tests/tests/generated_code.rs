@@ -490,6 +490,39 @@ fn soft_deleted_rows_hide_until_restored() {
     });
 }
 
+/// A new row is made from its required fields alone, and sensitive values
+/// stay out of `Debug` for the row, the insert struct and the patch.
+#[test]
+fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
+    use schemac_generated::campus::{auth, two_factors};
+    let db = database_with("campus", "gen_new_rows");
+    tokio_runtime().block_on(async {
+        let pool = pool(&db);
+        let mut user = auth::NewAuth::new("ada@example.test");
+        user.password_hash = Some("argon2-hash-of-secret".into());
+        assert!(!format!("{user:?}").contains("argon2"), "{user:?}");
+        let user = auth::insert(&pool, &user).await.expect("insert");
+        assert_eq!(user.email, "ada@example.test");
+        assert!(!user.email_verified, "the rest left to the database");
+        assert!(!format!("{user:?}").contains("argon2"), "{user:?}");
+        let new = two_factors::NewTwoFactor::new(user.id, "totp-secret", vec!["code-1".to_owned()]);
+        let shown = format!("{new:?}");
+        assert!(
+            shown.contains("<redacted>")
+                && !shown.contains("totp-secret")
+                && !shown.contains("code-1"),
+            "{shown}"
+        );
+        let stored = two_factors::insert(&pool, &new).await.expect("insert");
+        assert_eq!(stored.secret, "totp-secret");
+        let patch = two_factors::TwoFactorPatch {
+            secret: Some("rotated".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{patch:?}").contains("rotated"));
+    });
+}
+
 /// `on_update: now` columns change with every write of a row: update,
 /// upsert, soft delete and restore, not update alone.
 #[test]

@@ -54,7 +54,7 @@ impl AuditLog {
 
 /// A new row of "audit"."audit_logs"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewAuditLog {
     /// `None`: the next value of the sequence.
     pub id: Option<i64>,
@@ -78,8 +78,37 @@ pub struct NewAuditLog {
     pub local_time: Option<NaiveTime>,
 }
 
+impl NewAuditLog {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        actor_type: impl Into<super::enums::AuditActor>,
+        action: impl Into<String>,
+        entity_type: impl Into<String>,
+        entity_id: impl Into<String>,
+    ) -> Self {
+        NewAuditLog {
+            id: None,
+            occurred_at: None,
+            actor_id: None,
+            actor_type: actor_type.into(),
+            action: action.into(),
+            entity_type: entity_type.into(),
+            entity_id: entity_id.into(),
+            before: None,
+            after: None,
+            ip_address: None,
+            user_agent: None,
+            request_id: None,
+            reason: None,
+            metadata: None,
+            retention: None,
+            local_time: None,
+        }
+    }
+}
+
 /// Changes to a row of "audit"."audit_logs": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct AuditLogPatch {
     pub occurred_at: Option<DateTime<Utc>>,
     pub actor_id: Option<Option<Uuid>>,

@@ -78,6 +78,40 @@ pub struct NewAuth {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewAuth {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(email: impl Into<String>) -> Self {
+        NewAuth {
+            id: None,
+            email: email.into(),
+            email_verified: None,
+            password_hash: None,
+            role: None,
+            banned: None,
+            ban_expires: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAuth")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("password_hash", &"<redacted>")
+            .field("role", &self.role)
+            .field("banned", &self.banned)
+            .field("ban_expires", &self.ban_expires)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."auth": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct AuthPatch {
@@ -88,6 +122,21 @@ pub struct AuthPatch {
     pub banned: Option<bool>,
     pub ban_expires: Option<Option<DateTime<Utc>>>,
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for AuthPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthPatch")
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("password_hash", &"<redacted>")
+            .field("role", &self.role)
+            .field("banned", &self.banned)
+            .field("ban_expires", &self.ban_expires)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// The row with this primary key.

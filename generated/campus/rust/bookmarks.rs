@@ -39,7 +39,7 @@ impl Bookmark {
 
 /// A new row of "public"."bookmarks"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewBookmark {
     /// `None`: the default, `gen_random_uuid()`.
     pub id: Option<Uuid>,
@@ -49,8 +49,20 @@ pub struct NewBookmark {
     pub created_at: Option<DateTime<Utc>>,
 }
 
+impl NewBookmark {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(post_id: impl Into<Uuid>, user_id: impl Into<Uuid>) -> Self {
+        NewBookmark {
+            id: None,
+            post_id: post_id.into(),
+            user_id: user_id.into(),
+            created_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."bookmarks": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct BookmarkPatch {
     pub post_id: Option<Uuid>,
     pub user_id: Option<Uuid>,

@@ -35,7 +35,7 @@ impl Branch {
 
 /// A new row of "public"."branches"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewBranch {
     /// `None`: the next value of the sequence.
     pub id: Option<i32>,
@@ -43,8 +43,19 @@ pub struct NewBranch {
     pub code: Option<String>,
 }
 
+impl NewBranch {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(name: impl Into<String>) -> Self {
+        NewBranch {
+            id: None,
+            name: name.into(),
+            code: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."branches": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct BranchPatch {
     pub name: Option<String>,
     pub code: Option<Option<String>>,

@@ -37,15 +37,26 @@ impl CollegeBranch {
 
 /// A new row of "public"."college_branches"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewCollegeBranch {
     pub college_id: Uuid,
     pub branch_id: i32,
     pub seats: Option<i16>,
 }
 
+impl NewCollegeBranch {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(college_id: impl Into<Uuid>, branch_id: impl Into<i32>) -> Self {
+        NewCollegeBranch {
+            college_id: college_id.into(),
+            branch_id: branch_id.into(),
+            seats: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."college_branches": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct CollegeBranchPatch {
     pub seats: Option<Option<i16>>,
 }

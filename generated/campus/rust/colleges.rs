@@ -40,7 +40,7 @@ impl College {
 
 /// A new row of "public"."colleges"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewCollege {
     /// `None`: the default, `gen_random_uuid()`.
     pub id: Option<Uuid>,
@@ -51,8 +51,27 @@ pub struct NewCollege {
     pub profile_url: Option<String>,
 }
 
+impl NewCollege {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        name: impl Into<String>,
+        email_domain: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+    ) -> Self {
+        NewCollege {
+            id: None,
+            name: name.into(),
+            email_domain: email_domain.into(),
+            city: city.into(),
+            state: state.into(),
+            profile_url: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."colleges": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct CollegePatch {
     pub name: Option<String>,
     pub email_domain: Option<String>,

@@ -43,7 +43,7 @@ impl Comment {
 
 /// A new row of "public"."comments"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewComment {
     /// `None`: the default, `gen_random_uuid()`.
     pub id: Option<Uuid>,
@@ -59,8 +59,28 @@ pub struct NewComment {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewComment {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        post_id: impl Into<Uuid>,
+        commented_by: impl Into<Uuid>,
+        content: impl Into<String>,
+    ) -> Self {
+        NewComment {
+            id: None,
+            post_id: post_id.into(),
+            commented_by: commented_by.into(),
+            parent_comment_id: None,
+            content: content.into(),
+            is_edited: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."comments": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct CommentPatch {
     pub post_id: Option<Uuid>,
     pub commented_by: Option<Uuid>,

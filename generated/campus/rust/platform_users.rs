@@ -46,7 +46,7 @@ impl PlatformUser {
 
 /// A new row of "public"."platform_users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewPlatformUser {
     /// `None`: the default, `gen_random_uuid()`.
     pub id: Option<Uuid>,
@@ -67,8 +67,31 @@ pub struct NewPlatformUser {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewPlatformUser {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        auth_id: impl Into<Uuid>,
+        username: impl Into<String>,
+        college_id: impl Into<Uuid>,
+    ) -> Self {
+        NewPlatformUser {
+            id: None,
+            auth_id: auth_id.into(),
+            username: username.into(),
+            college_id: college_id.into(),
+            branch_id: None,
+            karma: None,
+            status: None,
+            notify_on: None,
+            graduation_year: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."platform_users": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct PlatformUserPatch {
     pub auth_id: Option<Uuid>,
     pub username: Option<String>,

@@ -51,7 +51,7 @@ impl Post {
 
 /// A new row of "public"."posts"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewPost {
     /// `None`: the default, `gen_random_uuid()`.
     pub id: Option<Uuid>,
@@ -78,8 +78,35 @@ pub struct NewPost {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewPost {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        posted_by: impl Into<Uuid>,
+        title: impl Into<String>,
+        content: impl Into<String>,
+        topic: impl Into<super::enums::Topic>,
+    ) -> Self {
+        NewPost {
+            id: None,
+            posted_by: posted_by.into(),
+            title: title.into(),
+            content: content.into(),
+            topic: topic.into(),
+            is_private: None,
+            is_banned: None,
+            is_shadow_banned: None,
+            upvotes: None,
+            downvotes: None,
+            hot_rank: None,
+            pinned_comment: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."posts": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct PostPatch {
     pub posted_by: Option<Uuid>,
     pub title: Option<String>,

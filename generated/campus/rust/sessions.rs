@@ -66,6 +66,38 @@ pub struct NewSession {
     pub expires_at: DateTime<Utc>,
 }
 
+impl NewSession {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        token: impl Into<String>,
+        expires_at: impl Into<DateTime<Utc>>,
+    ) -> Self {
+        NewSession {
+            id: None,
+            user_id: user_id.into(),
+            token: token.into(),
+            ip_address: None,
+            user_agent: None,
+            expires_at: expires_at.into(),
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("token", &"<redacted>")
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."sessions": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct SessionPatch {
@@ -74,6 +106,19 @@ pub struct SessionPatch {
     pub ip_address: Option<Option<IpAddr>>,
     pub user_agent: Option<Option<String>>,
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for SessionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionPatch")
+            .field("user_id", &self.user_id)
+            .field("token", &"<redacted>")
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 /// The row with this primary key.

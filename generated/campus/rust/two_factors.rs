@@ -58,12 +58,51 @@ pub struct NewTwoFactor {
     pub backup_codes: Vec<String>,
 }
 
+impl NewTwoFactor {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        secret: impl Into<String>,
+        backup_codes: impl Into<Vec<String>>,
+    ) -> Self {
+        NewTwoFactor {
+            id: None,
+            user_id: user_id.into(),
+            secret: secret.into(),
+            backup_codes: backup_codes.into(),
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewTwoFactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewTwoFactor")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("secret", &"<redacted>")
+            .field("backup_codes", &"<redacted>")
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."two_factors": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct TwoFactorPatch {
     pub user_id: Option<Uuid>,
     pub secret: Option<String>,
     pub backup_codes: Option<Vec<String>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for TwoFactorPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoFactorPatch")
+            .field("user_id", &self.user_id)
+            .field("secret", &"<redacted>")
+            .field("backup_codes", &"<redacted>")
+            .finish()
+    }
 }
 
 /// The row with this primary key.

@@ -42,7 +42,7 @@ impl Vote {
 
 /// A new row of "public"."votes"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewVote {
     pub user_id: Uuid,
     pub target_type: super::enums::VoteTarget,
@@ -54,8 +54,27 @@ pub struct NewVote {
     pub voted_at: Option<DateTime<Utc>>,
 }
 
+impl NewVote {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        target_type: impl Into<super::enums::VoteTarget>,
+        target_id: impl Into<Uuid>,
+        vote_type: impl Into<super::enums::VoteType>,
+    ) -> Self {
+        NewVote {
+            user_id: user_id.into(),
+            target_type: target_type.into(),
+            target_id: target_id.into(),
+            vote_type: vote_type.into(),
+            weight: None,
+            voted_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."votes": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct VotePatch {
     pub user_id: Option<Uuid>,
     pub target_type: Option<super::enums::VoteTarget>,

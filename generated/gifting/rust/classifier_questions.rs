@@ -36,7 +36,7 @@ impl ClassifierQuestion {
 
 /// A new row of "public"."classifier_questions"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewClassifierQuestion {
     pub question: String,
     pub position: i16,
@@ -44,8 +44,19 @@ pub struct NewClassifierQuestion {
     pub choices: Option<Vec<String>>,
 }
 
+impl NewClassifierQuestion {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(question: impl Into<String>, position: impl Into<i16>) -> Self {
+        NewClassifierQuestion {
+            question: question.into(),
+            position: position.into(),
+            choices: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."classifier_questions": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct ClassifierQuestionPatch {
     pub question: Option<String>,
     pub position: Option<i16>,

@@ -36,7 +36,7 @@ impl GiftCategory {
 
 /// A new row of "public"."gift_categories"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGiftCategory {
     /// `None`: the next value of the sequence.
     pub id: Option<i32>,
@@ -44,8 +44,19 @@ pub struct NewGiftCategory {
     pub parent_id: Option<i32>,
 }
 
+impl NewGiftCategory {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(name: impl Into<String>) -> Self {
+        NewGiftCategory {
+            id: None,
+            name: name.into(),
+            parent_id: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."gift_categories": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GiftCategoryPatch {
     pub name: Option<String>,
     pub parent_id: Option<Option<i32>>,

@@ -47,7 +47,7 @@ impl GiftProcess {
 
 /// A new row of "public"."gift_processes"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGiftProcess {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -66,8 +66,26 @@ pub struct NewGiftProcess {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewGiftProcess {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(recipient_id: impl Into<Uuid>) -> Self {
+        NewGiftProcess {
+            id: None,
+            recipient_id: recipient_id.into(),
+            occasion_id: None,
+            relationship_id: None,
+            selected_gift_id: None,
+            status: None,
+            budget: None,
+            state: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."gift_processes": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GiftProcessPatch {
     pub recipient_id: Option<Uuid>,
     pub occasion_id: Option<Option<Uuid>>,

@@ -47,7 +47,7 @@ impl Gift {
 
 /// A new row of "public"."gifts"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGift {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -68,8 +68,26 @@ pub struct NewGift {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewGift {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(name: impl Into<String>, price: impl Into<Decimal>) -> Self {
+        NewGift {
+            id: None,
+            category_id: None,
+            name: name.into(),
+            description: None,
+            price: price.into(),
+            currency: None,
+            tags: None,
+            metadata: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."gifts": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GiftPatch {
     pub category_id: Option<i32>,
     pub name: Option<String>,

@@ -41,7 +41,7 @@ impl Notification {
 
 /// A new row of "public"."notifications"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewNotification {
     /// `None`: the next value of the sequence.
     pub id: Option<i64>,
@@ -53,8 +53,26 @@ pub struct NewNotification {
     pub created_at: Option<NaiveDateTime>,
 }
 
+impl NewNotification {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        r#type: impl Into<super::enums::NotificationType>,
+        message: impl Into<String>,
+    ) -> Self {
+        NewNotification {
+            id: None,
+            user_id: user_id.into(),
+            r#type: r#type.into(),
+            message: message.into(),
+            read_at: None,
+            created_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."notifications": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct NotificationPatch {
     pub user_id: Option<Uuid>,
     pub r#type: Option<super::enums::NotificationType>,

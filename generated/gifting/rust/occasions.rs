@@ -45,7 +45,7 @@ impl Occasion {
 
 /// A new row of "public"."occasions"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewOccasion {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -61,8 +61,28 @@ pub struct NewOccasion {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewOccasion {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        title: impl Into<String>,
+        occurs_on: impl Into<NaiveDate>,
+    ) -> Self {
+        NewOccasion {
+            id: None,
+            user_id: user_id.into(),
+            title: title.into(),
+            occurs_on: occurs_on.into(),
+            recurs_every: None,
+            remind_days_before: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."occasions": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct OccasionPatch {
     pub user_id: Option<Uuid>,
     pub title: Option<String>,

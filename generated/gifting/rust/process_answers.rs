@@ -39,7 +39,7 @@ impl ProcessAnswer {
 
 /// A new row of "public"."process_answers"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewProcessAnswer {
     pub process_id: Uuid,
     pub question_id: i32,
@@ -48,8 +48,24 @@ pub struct NewProcessAnswer {
     pub answered_at: Option<NaiveDateTime>,
 }
 
+impl NewProcessAnswer {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        process_id: impl Into<Uuid>,
+        question_id: impl Into<i32>,
+        answer: impl Into<String>,
+    ) -> Self {
+        NewProcessAnswer {
+            process_id: process_id.into(),
+            question_id: question_id.into(),
+            answer: answer.into(),
+            answered_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."process_answers": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct ProcessAnswerPatch {
     pub answer: Option<String>,
     pub answered_at: Option<NaiveDateTime>,

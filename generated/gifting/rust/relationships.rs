@@ -42,7 +42,7 @@ impl Relationship {
 
 /// A new row of "public"."relationships"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewRelationship {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -56,8 +56,27 @@ pub struct NewRelationship {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewRelationship {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<Uuid>,
+        related_user_id: impl Into<Uuid>,
+        relationship_type: impl Into<super::enums::RelationshipType>,
+    ) -> Self {
+        NewRelationship {
+            id: None,
+            user_id: user_id.into(),
+            related_user_id: related_user_id.into(),
+            relationship_type: relationship_type.into(),
+            nickname: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."relationships": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct RelationshipPatch {
     pub user_id: Option<Uuid>,
     pub related_user_id: Option<Uuid>,

@@ -43,7 +43,7 @@ impl User {
 
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewUser {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -60,8 +60,24 @@ pub struct NewUser {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewUser {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
+        NewUser {
+            id: None,
+            email: email.into(),
+            name: name.into(),
+            is_active: None,
+            preferences: None,
+            birthday: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct UserPatch {
     pub email: Option<String>,
     pub name: Option<String>,

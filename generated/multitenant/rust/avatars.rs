@@ -44,7 +44,7 @@ impl Avatar {
 
 /// A new row of "public"."avatars"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewAvatar {
     /// A new `FileId` when `None`.
     pub file_id: Option<super::ids::FileId>,
@@ -61,8 +61,33 @@ pub struct NewAvatar {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewAvatar {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<super::ids::UserId>,
+        size_bytes: impl Into<i64>,
+        sha256: impl Into<Vec<u8>>,
+        tenant_id: impl Into<super::ids::TenantId>,
+        bucket: impl Into<String>,
+        object_name: impl Into<String>,
+    ) -> Self {
+        NewAvatar {
+            file_id: None,
+            user_id: user_id.into(),
+            content_type: None,
+            size_bytes: size_bytes.into(),
+            sha256: sha256.into(),
+            tenant_id: tenant_id.into(),
+            bucket: bucket.into(),
+            object_name: object_name.into(),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."avatars": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct AvatarPatch {
     pub user_id: Option<super::ids::UserId>,
     pub content_type: Option<String>,

@@ -70,6 +70,41 @@ pub struct NewIdentityConnector {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewIdentityConnector {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        tenant_id: impl Into<super::ids::TenantId>,
+        kind: impl Into<super::enums::IdpKind>,
+        issuer_url: impl Into<String>,
+        state: impl Into<JsonValue>,
+    ) -> Self {
+        NewIdentityConnector {
+            connector_id: None,
+            tenant_id: tenant_id.into(),
+            kind: kind.into(),
+            issuer_url: issuer_url.into(),
+            state: state.into(),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewIdentityConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewIdentityConnector")
+            .field("connector_id", &self.connector_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("kind", &self.kind)
+            .field("issuer_url", &self.issuer_url)
+            .field("state", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."identity_connectors": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct IdentityConnectorPatch {
@@ -78,6 +113,19 @@ pub struct IdentityConnectorPatch {
     pub issuer_url: Option<String>,
     pub state: Option<JsonValue>,
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for IdentityConnectorPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityConnectorPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("kind", &self.kind)
+            .field("issuer_url", &self.issuer_url)
+            .field("state", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// The row with this primary key.

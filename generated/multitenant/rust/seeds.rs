@@ -39,7 +39,7 @@ impl Seed {
 
 /// A new row of "app_meta"."seeds"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewSeed {
     pub name: String,
     pub environment: String,
@@ -49,8 +49,25 @@ pub struct NewSeed {
     pub duration: Option<PgInterval>,
 }
 
+impl NewSeed {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        name: impl Into<String>,
+        environment: impl Into<String>,
+        sha256: impl Into<String>,
+    ) -> Self {
+        NewSeed {
+            name: name.into(),
+            environment: environment.into(),
+            sha256: sha256.into(),
+            applied_at: None,
+            duration: None,
+        }
+    }
+}
+
 /// Changes to a row of "app_meta"."seeds": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct SeedPatch {
     pub environment: Option<String>,
     pub sha256: Option<String>,

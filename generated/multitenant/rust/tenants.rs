@@ -42,7 +42,7 @@ impl Tenant {
 
 /// A new row of "public"."tenants"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewTenant {
     /// A new `TenantId` when `None`.
     pub tenant_id: Option<super::ids::TenantId>,
@@ -59,8 +59,24 @@ pub struct NewTenant {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewTenant {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(slug: impl Into<String>, display_name: impl Into<String>) -> Self {
+        NewTenant {
+            tenant_id: None,
+            slug: slug.into(),
+            display_name: display_name.into(),
+            plan: None,
+            seats: None,
+            settings: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."tenants": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct TenantPatch {
     pub slug: Option<String>,
     pub display_name: Option<String>,

@@ -38,7 +38,7 @@ impl UserTag {
 
 /// A new row of "public"."user_tags"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewUserTag {
     pub user_id: super::ids::UserId,
     pub key: String,
@@ -47,8 +47,24 @@ pub struct NewUserTag {
     pub set_at: Option<DateTime<Utc>>,
 }
 
+impl NewUserTag {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<super::ids::UserId>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        NewUserTag {
+            user_id: user_id.into(),
+            key: key.into(),
+            value: value.into(),
+            set_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."user_tags": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct UserTagPatch {
     pub value: Option<String>,
     pub set_at: Option<DateTime<Utc>>,

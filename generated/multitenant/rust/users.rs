@@ -81,6 +81,45 @@ pub struct NewUser {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewUser {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        tenant_id: impl Into<super::ids::TenantId>,
+        email: impl Into<String>,
+    ) -> Self {
+        NewUser {
+            user_id: None,
+            tenant_id: tenant_id.into(),
+            email: email.into(),
+            display_name: None,
+            idp_user_info: None,
+            last_seen_ip: None,
+            roles: None,
+            managers: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("user_id", &self.user_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("idp_user_info", &"<redacted>")
+            .field("last_seen_ip", &self.last_seen_ip)
+            .field("roles", &self.roles)
+            .field("managers", &self.managers)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct UserPatch {
@@ -92,6 +131,22 @@ pub struct UserPatch {
     pub roles: Option<Vec<String>>,
     pub managers: Option<Vec<super::ids::UserId>>,
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("idp_user_info", &"<redacted>")
+            .field("last_seen_ip", &self.last_seen_ip)
+            .field("roles", &self.roles)
+            .field("managers", &self.managers)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// The row with this primary key.

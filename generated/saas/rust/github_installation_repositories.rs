@@ -45,7 +45,7 @@ impl GithubInstallationRepository {
 
 /// A new row of "public"."github_installation_repositories"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGithubInstallationRepository {
     pub id: String,
     pub installation_id: String,
@@ -61,8 +61,29 @@ pub struct NewGithubInstallationRepository {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewGithubInstallationRepository {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        id: impl Into<String>,
+        installation_id: impl Into<String>,
+        name: impl Into<String>,
+        full_name: impl Into<String>,
+    ) -> Self {
+        NewGithubInstallationRepository {
+            id: id.into(),
+            installation_id: installation_id.into(),
+            name: name.into(),
+            full_name: full_name.into(),
+            private: None,
+            topics: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."github_installation_repositories": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GithubInstallationRepositoryPatch {
     pub installation_id: Option<String>,
     pub name: Option<String>,

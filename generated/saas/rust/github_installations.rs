@@ -43,7 +43,7 @@ impl GithubInstallation {
 
 /// A new row of "public"."github_installations"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGithubInstallation {
     pub id: String,
     pub organization_id: super::ids::ClerkOrgId,
@@ -55,8 +55,26 @@ pub struct NewGithubInstallation {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewGithubInstallation {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        id: impl Into<String>,
+        organization_id: impl Into<super::ids::ClerkOrgId>,
+        account_login: impl Into<String>,
+    ) -> Self {
+        NewGithubInstallation {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            account_login: account_login.into(),
+            suspended_at: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."github_installations": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GithubInstallationPatch {
     pub organization_id: Option<super::ids::ClerkOrgId>,
     pub account_login: Option<String>,

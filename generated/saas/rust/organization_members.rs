@@ -42,7 +42,7 @@ impl OrganizationMember {
 
 /// A new row of "public"."organization_members"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewOrganizationMember {
     /// A new `OrgMemberId` when `None`.
     pub id: Option<super::ids::OrgMemberId>,
@@ -56,8 +56,25 @@ pub struct NewOrganizationMember {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewOrganizationMember {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        organization_id: impl Into<super::ids::ClerkOrgId>,
+        user_id: impl Into<super::ids::ClerkUserId>,
+    ) -> Self {
+        NewOrganizationMember {
+            id: None,
+            organization_id: organization_id.into(),
+            user_id: user_id.into(),
+            role: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."organization_members": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct OrganizationMemberPatch {
     pub organization_id: Option<super::ids::ClerkOrgId>,
     pub user_id: Option<super::ids::ClerkUserId>,

@@ -42,7 +42,7 @@ impl Organization {
 
 /// A new row of "public"."organizations"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewOrganization {
     pub id: super::ids::ClerkOrgId,
     pub name: String,
@@ -54,8 +54,21 @@ pub struct NewOrganization {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewOrganization {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(id: impl Into<super::ids::ClerkOrgId>, name: impl Into<String>) -> Self {
+        NewOrganization {
+            id: id.into(),
+            name: name.into(),
+            plan: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."organizations": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct OrganizationPatch {
     pub name: Option<String>,
     pub plan: Option<super::enums::Plan>,

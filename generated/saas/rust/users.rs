@@ -44,7 +44,7 @@ impl User {
 
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewUser {
     pub id: super::ids::ClerkUserId,
     pub email: String,
@@ -59,8 +59,30 @@ pub struct NewUser {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewUser {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        id: impl Into<super::ids::ClerkUserId>,
+        email: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        photo_url: impl Into<String>,
+    ) -> Self {
+        NewUser {
+            id: id.into(),
+            email: email.into(),
+            is_admin: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            photo_url: photo_url.into(),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct UserPatch {
     pub email: Option<String>,
     pub is_admin: Option<bool>,

@@ -38,7 +38,7 @@ impl Token {
 
 /// A new row of "public"."tokens"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewToken {
     /// `None`: the next value of the sequence.
     pub id: Option<i32>,
@@ -47,8 +47,24 @@ pub struct NewToken {
     pub platform_type: super::enums::PlatformTypes,
 }
 
+impl NewToken {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<i32>,
+        expire_at: impl Into<DateTime<Utc>>,
+        platform_type: impl Into<super::enums::PlatformTypes>,
+    ) -> Self {
+        NewToken {
+            id: None,
+            user_id: user_id.into(),
+            expire_at: expire_at.into(),
+            platform_type: platform_type.into(),
+        }
+    }
+}
+
 /// Changes to a row of "public"."tokens": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct TokenPatch {
     pub user_id: Option<i32>,
     pub expire_at: Option<DateTime<Utc>>,

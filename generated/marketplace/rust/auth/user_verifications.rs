@@ -80,6 +80,49 @@ pub struct NewUserVerification {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+impl NewUserVerification {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        user_id: impl Into<i32>,
+        otp_code: impl Into<String>,
+        verification_source: impl Into<String>,
+        action_platform: impl Into<super::enums::PlatformTypes>,
+        action: impl Into<super::enums::UserVerificationActions>,
+        expire_at: impl Into<DateTime<Utc>>,
+    ) -> Self {
+        NewUserVerification {
+            id: None,
+            user_id: user_id.into(),
+            otp_code: otp_code.into(),
+            verification_source: verification_source.into(),
+            action_platform: action_platform.into(),
+            action: action.into(),
+            verified: None,
+            expire_at: expire_at.into(),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for NewUserVerification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUserVerification")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("otp_code", &"<redacted>")
+            .field("verification_source", &self.verification_source)
+            .field("action_platform", &self.action_platform)
+            .field("action", &self.action)
+            .field("verified", &self.verified)
+            .field("expire_at", &self.expire_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
 /// Changes to a row of "public"."user_verifications": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct UserVerificationPatch {
@@ -91,6 +134,22 @@ pub struct UserVerificationPatch {
     pub verified: Option<bool>,
     pub expire_at: Option<DateTime<Utc>>,
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Sensitive columns show as `<redacted>`.
+impl std::fmt::Debug for UserVerificationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserVerificationPatch")
+            .field("user_id", &self.user_id)
+            .field("otp_code", &"<redacted>")
+            .field("verification_source", &self.verification_source)
+            .field("action_platform", &self.action_platform)
+            .field("action", &self.action)
+            .field("verified", &self.verified)
+            .field("expire_at", &self.expire_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 /// The row with this primary key.

@@ -56,7 +56,7 @@ impl User {
 
 /// A new row of "public"."users"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewUser {
     /// `None`: the next value of the sequence.
     pub id: Option<i32>,
@@ -88,8 +88,41 @@ pub struct NewUser {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl NewUser {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        email: impl Into<String>,
+        registration_platform: impl Into<super::enums::PlatformTypes>,
+    ) -> Self {
+        NewUser {
+            id: None,
+            email: email.into(),
+            name: None,
+            contact_number: None,
+            contact_number_country_code: None,
+            city: None,
+            state: None,
+            country: None,
+            pincode: None,
+            gender: None,
+            dob: None,
+            status: None,
+            registration_platform: registration_platform.into(),
+            purpose_code: None,
+            nationality: None,
+            ethnicity: None,
+            qualification: None,
+            profession: None,
+            role: None,
+            is_online: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct UserPatch {
     pub email: Option<String>,
     pub name: Option<Option<String>>,

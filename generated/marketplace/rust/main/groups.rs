@@ -42,7 +42,7 @@ impl Group {
 
 /// A new row of "public"."groups"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewGroup {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -57,8 +57,23 @@ pub struct NewGroup {
     pub updated_at: Option<Option<NaiveDateTime>>,
 }
 
+impl NewGroup {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(name: impl Into<String>) -> Self {
+        NewGroup {
+            id: None,
+            name: name.into(),
+            product_id: None,
+            members: None,
+            last_message_id: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."groups": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct GroupPatch {
     pub name: Option<String>,
     pub product_id: Option<Option<String>>,

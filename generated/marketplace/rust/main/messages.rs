@@ -43,7 +43,7 @@ impl Message {
 
 /// A new row of "public"."messages"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewMessage {
     /// `None`: the default, `uuid_generate_v4()`.
     pub id: Option<Uuid>,
@@ -58,8 +58,23 @@ pub struct NewMessage {
     pub timestamp: Option<Option<NaiveDateTime>>,
 }
 
+impl NewMessage {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(sender_id: impl Into<i32>, group_id: impl Into<Uuid>) -> Self {
+        NewMessage {
+            id: None,
+            sender_id: sender_id.into(),
+            group_id: group_id.into(),
+            text: None,
+            attachments: None,
+            read_by: None,
+            timestamp: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."messages": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct MessagePatch {
     pub sender_id: Option<i32>,
     pub group_id: Option<Uuid>,

@@ -49,7 +49,7 @@ impl Product {
 
 /// A new row of "public"."products"; `None` leaves a column to the database (or,
 /// for an ID, to a new ULID).
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct NewProduct {
     pub id: String,
     pub cause: super::enums::Cause,
@@ -70,8 +70,38 @@ pub struct NewProduct {
     pub remark: Option<String>,
 }
 
+impl NewProduct {
+    /// The required fields; every other is left to the database (set it on the value to give it).
+    pub fn new(
+        id: impl Into<String>,
+        cause: impl Into<super::enums::Cause>,
+        mrp: impl Into<f64>,
+        selling_price_inr: impl Into<f64>,
+        vendor_id: impl Into<i32>,
+        title: impl Into<String>,
+        description: impl Into<String>,
+        product_url: impl Into<String>,
+    ) -> Self {
+        NewProduct {
+            id: id.into(),
+            cause: cause.into(),
+            mrp: mrp.into(),
+            selling_price_inr: selling_price_inr.into(),
+            vendor_id: vendor_id.into(),
+            images: None,
+            title: title.into(),
+            description: description.into(),
+            product_url: product_url.into(),
+            publishing_status: None,
+            created_at: None,
+            updated_at: None,
+            remark: None,
+        }
+    }
+}
+
 /// Changes to a row of "public"."products": only the fields that are `Some` are written.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct ProductPatch {
     pub cause: Option<super::enums::Cause>,
     pub mrp: Option<f64>,

@@ -70,6 +70,8 @@ pub struct NewField {
     pub ty: String,
     pub doc: String,
     pub kind: NewFieldKind,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
     /// The kinds, for the templates to branch on without spelling them.
     pub required: bool,
     pub optional: bool,
@@ -92,6 +94,8 @@ pub struct NewField {
 #[derive(Serialize)]
 pub struct PatchField {
     pub ident: String,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
     pub sql: String,
     pub ty: String,
     pub nullable: bool,
@@ -193,6 +197,9 @@ pub struct TableView {
     pub imports: Vec<String>,
     pub fields: Vec<Field>,
     pub custom_debug: bool,
+    /// The insert struct's constructor takes the required fields; with
+    /// none, the struct is `Default` instead.
+    pub new_required: Vec<Param>,
     pub new_fields: Vec<NewField>,
     pub patch_fields: Vec<PatchField>,
     pub on_update: Vec<String>,

@@ -127,6 +127,14 @@ pub fn table(
         custom_debug: t.columns.iter().any(|c| c.sensitive),
         fields: fields(&ctx),
         insert_many: !new_fields.is_empty(),
+        new_required: new_fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| Param {
+                name: f.ident.clone(),
+                ty: f.ty.clone(),
+            })
+            .collect(),
         new_fields,
         patch_fields: patch_fields(&ctx),
         on_update: t
@@ -296,6 +304,7 @@ fn new_field(ctx: &Ctx<'_>, col: &Col<'_>) -> NewField {
         ty,
         doc,
         kind,
+        sensitive: c.sensitive,
         required: kind == NewFieldKind::Required,
         optional: kind == NewFieldKind::Optional,
         nullable_default: kind == NewFieldKind::NullableDefault,
@@ -331,6 +340,7 @@ fn patch_fields(ctx: &Ctx<'_>) -> Vec<PatchField> {
                  rt,
              }| PatchField {
                 ident: ident.clone(),
+                sensitive: c.sensitive,
                 sql: quoted(&c.name),
                 ty: if c.nullable {
                     format!("Option<Option<{}>>", rt.value)
