@@ -490,6 +490,14 @@ fn soft_deleted_rows_hide_until_restored() {
     });
 }
 
+/// A rich ID shows its external form in `Debug`, as in logs and test failures.
+#[test]
+fn rich_ids_debug_print_their_external_form() {
+    let id = TenantId::new();
+    assert_eq!(format!("{id:?}"), format!("TenantId({id})"));
+    assert!(format!("{id:?}").starts_with("TenantId(tenant-"), "{id:?}");
+}
+
 /// A new row is made from its required fields alone, and sensitive values
 /// stay out of `Debug` for the row, the insert struct and the patch.
 #[test]
