@@ -66,29 +66,16 @@ pub fn struct_name(table: &str, rust_name: Option<&str>) -> String {
     }
 }
 
-/// English plural to singular, for the common table-name shapes.
+/// The singular of a table name's last word (`user_tags` → `user_tag`,
+/// `children` → `child`). English has too many irregular plurals to list by
+/// hand; pluralizer carries the rules of the npm `pluralize` package that
+/// Drizzle and Prisma users already know, so names come out as they expect.
 fn singular(table: &str) -> String {
     let (head, last) = match table.rfind('_') {
         Some(at) => (&table[..=at], &table[at + 1..]),
         None => ("", table),
     };
-    let one = if let Some(stem) = last.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if ["sses", "uses", "xes", "ches", "shes"]
-        .iter()
-        .any(|s| last.ends_with(s))
-    {
-        last[..last.len() - 2].to_owned()
-    } else if last.ends_with("ss")
-        || last.ends_with("us")
-        || last.ends_with("is")
-        || !last.ends_with('s')
-    {
-        last.to_owned()
-    } else {
-        last[..last.len() - 1].to_owned()
-    };
-    format!("{head}{one}")
+    format!("{head}{}", pluralizer::pluralize(last, 1, false))
 }
 
 /// Unique variant names for enum labels, in order: a label that maps to a
@@ -135,6 +122,11 @@ mod tests {
             ("access", "Access"),
             ("analysis", "Analysis"),
             ("person", "Person"),
+            ("children", "Child"),
+            ("people", "Person"),
+            ("user_indices", "UserIndex"),
+            ("criteria", "Criterion"),
+            ("news", "News"),
         ] {
             assert_eq!(struct_name(plural, None), one, "{plural}");
         }
