@@ -36,6 +36,15 @@ pub enum Error {
     /// A query that must return exactly one row returned another number.
     #[error("expected one row, the query returned {0}")]
     RowCount(usize),
+    /// A row that must exist does not (a generated `fetch`): for an API,
+    /// a 404 rather than a 500.
+    #[error("{table} has no row with key {key}")]
+    NotFound {
+        /// The table, as SQL names it.
+        table: &'static str,
+        /// The key looked for, as `Debug` shows it.
+        key: String,
+    },
     /// The migration runner refused or failed; the message names the file.
     #[error(transparent)]
     Migrate(#[from] crate::migrate::MigrateError),
@@ -51,6 +60,11 @@ impl Error {
             Error::Db(e) | Error::Decode { source: e, .. } => e.code(),
             _ => None,
         }
+    }
+
+    /// Whether a row that must exist was missing ([`Error::NotFound`]).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
     }
 
     /// A failure that a retry of the whole transaction may not meet again:

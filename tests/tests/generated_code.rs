@@ -490,6 +490,32 @@ fn soft_deleted_rows_hide_until_restored() {
     });
 }
 
+/// `fetch` is `get` for a row that must exist: a missing one is
+/// `Error::NotFound`, naming the table and the key.
+#[test]
+fn fetch_a_missing_row_is_not_found() {
+    let db = database_with("multitenant", "gen_fetch");
+    tokio_runtime().block_on(async {
+        let pool = pool(&db);
+        let tenant = tenants::insert(&pool, &new_tenant("acme"))
+            .await
+            .expect("insert");
+        assert_eq!(
+            tenants::fetch(&pool, &tenant.tenant_id)
+                .await
+                .expect("fetch"),
+            tenant
+        );
+        let missing = TenantId::new();
+        let e = tenants::fetch(&pool, &missing).await.expect_err("missing");
+        assert!(e.is_not_found(), "{e}");
+        assert_eq!(
+            e.to_string(),
+            format!(r#""public"."tenants" has no row with key {missing:?}"#)
+        );
+    });
+}
+
 /// A rich ID shows its external form in `Debug`, as in logs and test failures.
 #[test]
 fn rich_ids_debug_print_their_external_form() {

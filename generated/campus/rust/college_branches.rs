@@ -78,6 +78,20 @@ pub async fn get(
     row.as_ref().map(CollegeBranch::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    college_id: &Uuid,
+    branch_id: &i32,
+) -> Result<CollegeBranch, Error> {
+    get(db, college_id, branch_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", (college_id, branch_id,)),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

@@ -103,6 +103,16 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Comment>, Error> {
     row.as_ref().map(Comment::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Comment, Error> {
+    get(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
     let row = db

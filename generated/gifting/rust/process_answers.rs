@@ -88,6 +88,20 @@ pub async fn get(
     row.as_ref().map(ProcessAnswer::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    process_id: &Uuid,
+    question_id: &i32,
+) -> Result<ProcessAnswer, Error> {
+    get(db, process_id, question_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", (process_id, question_id,)),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

@@ -115,6 +115,19 @@ pub async fn get(
     row.as_ref().map(Avatar::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    file_id: &super::ids::FileId,
+) -> Result<Avatar, Error> {
+    get(db, file_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", file_id),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

@@ -144,6 +144,19 @@ pub async fn get(
     row.as_ref().map(IdentityConnector::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    connector_id: &super::ids::ConnectorId,
+) -> Result<IdentityConnector, Error> {
+    get(db, connector_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", connector_id),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

@@ -88,6 +88,16 @@ pub async fn get(db: &impl Read, name: &str) -> Result<Option<Seed>, Error> {
     row.as_ref().map(Seed::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, name: &str) -> Result<Seed, Error> {
+    get(db, name)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", name),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
     let row = db

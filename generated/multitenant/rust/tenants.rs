@@ -102,6 +102,19 @@ pub async fn get(
     row.as_ref().map(Tenant::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    tenant_id: &super::ids::TenantId,
+) -> Result<Tenant, Error> {
+    get(db, tenant_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", tenant_id),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

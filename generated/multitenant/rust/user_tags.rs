@@ -87,6 +87,20 @@ pub async fn get(
     row.as_ref().map(UserTag::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl Read,
+    user_id: &super::ids::UserId,
+    key: &str,
+) -> Result<UserTag, Error> {
+    get(db, user_id, key)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", (user_id, key,)),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

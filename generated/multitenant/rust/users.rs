@@ -165,6 +165,16 @@ pub async fn get(
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// The row with this primary key, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, user_id: &super::ids::UserId) -> Result<User, Error> {
+    get(db, user_id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", user_id),
+        })
+}
+
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl Read,

@@ -95,6 +95,16 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>,
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
+/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, id: &str) -> Result<GithubInstallation, Error> {
+    get(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
+}
+
 /// Whether a row with this primary key exists, unless soft-deleted.
 pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
     let row = db
@@ -135,6 +145,19 @@ pub async fn get_with_deleted(
         )
         .await?;
     row.as_ref().map(GithubInstallation::from_row).transpose()
+}
+
+/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+pub async fn fetch_with_deleted(
+    db: &impl Read,
+    id: &str,
+) -> Result<GithubInstallation, Error> {
+    get_with_deleted(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.

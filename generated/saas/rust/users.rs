@@ -108,6 +108,16 @@ pub async fn get(
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, id: &super::ids::ClerkUserId) -> Result<User, Error> {
+    get(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
+}
+
 /// Whether a row with this primary key exists, unless soft-deleted.
 pub async fn exists(
     db: &impl Read,
@@ -151,6 +161,19 @@ pub async fn get_with_deleted(
         )
         .await?;
     row.as_ref().map(User::from_row).transpose()
+}
+
+/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+pub async fn fetch_with_deleted(
+    db: &impl Read,
+    id: &super::ids::ClerkUserId,
+) -> Result<User, Error> {
+    get_with_deleted(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.

@@ -159,6 +159,16 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+pub async fn fetch(db: &impl Read, id: &i32) -> Result<User, Error> {
+    get(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
+}
+
 /// Whether a row with this primary key exists, unless soft-deleted.
 pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
     let row = db
@@ -196,6 +206,16 @@ pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, 
         )
         .await?;
     row.as_ref().map(User::from_row).transpose()
+}
+
+/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+pub async fn fetch_with_deleted(db: &impl Read, id: &i32) -> Result<User, Error> {
+    get_with_deleted(db, id)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            table: TABLE,
+            key: format!("{:?}", id),
+        })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.
