@@ -20,6 +20,7 @@ mod pg_enum;
 mod pool;
 mod row;
 pub mod seed;
+pub mod sensitive;
 mod shared;
 pub mod statement;
 mod tls;
@@ -33,6 +34,7 @@ pub use interval::PgInterval;
 pub use pg_enum::UnknownLabel;
 pub use pool::{Conn, Pool, ReadOnlyPool, ReadWritePool};
 pub use row::{FromRow, column, column_at, group_by_key};
+pub use sensitive::Sensitive;
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
 
 /// The order of a keyset-paginated list.

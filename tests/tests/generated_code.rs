@@ -525,7 +525,8 @@ fn rich_ids_debug_print_their_external_form() {
 }
 
 /// A new row is made from its required fields alone, and sensitive values
-/// stay out of `Debug` for the row, the insert struct and the patch.
+/// stay out of `Debug` for the row, the insert struct and the patch, and
+/// out of the row's serde output.
 #[test]
 fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
     use schemac_generated::campus::{auth, two_factors};
@@ -548,7 +549,28 @@ fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
             "{shown}"
         );
         let stored = two_factors::insert(&pool, &new).await.expect("insert");
-        assert_eq!(stored.secret, "totp-secret");
+        assert_eq!(stored.secret.expose(), "totp-secret");
+        // Serialized (to a log, an API), the row keeps its secrets; the
+        // clear value is one explicit call away.
+        let json = schemac_runtime::serde_json::to_string(&stored).expect("json");
+        assert!(
+            json.contains(r#""secret":"<redacted>""#) && !json.contains("totp-secret"),
+            "{json}"
+        );
+        assert!(!json.contains("code-1"), "{json}");
+        let read_back = auth::get(&pool, &user.id).await.expect("get").expect("row");
+        let json = schemac_runtime::serde_json::to_string(&read_back).expect("json");
+        assert!(
+            json.contains(r#""password_hash":"<redacted>""#) && !json.contains("argon2"),
+            "{json}"
+        );
+        assert_eq!(
+            read_back
+                .password_hash
+                .as_ref()
+                .map(|h| h.expose().as_str()),
+            Some("argon2-hash-of-secret")
+        );
         let patch = two_factors::TwoFactorPatch {
             secret: Some("rotated".into()),
             ..Default::default()

@@ -2,7 +2,10 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -18,36 +21,20 @@ pub const COLUMNS: &str = r#""id", "email", "email_verified", "password_hash", "
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Auth {
     pub id: Uuid,
     pub email: String,
     pub email_verified: bool,
-    pub password_hash: Option<String>,
+    pub password_hash: Option<Sensitive<String>>,
     pub role: super::enums::AuthRole,
     pub banned: bool,
     pub ban_expires: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for Auth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Auth")
-            .field("id", &self.id)
-            .field("email", &self.email)
-            .field("email_verified", &self.email_verified)
-            .field("password_hash", &"<redacted>")
-            .field("role", &self.role)
-            .field("banned", &self.banned)
-            .field("ban_expires", &self.ban_expires)
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
 }
 
 impl Auth {

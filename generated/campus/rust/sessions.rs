@@ -3,7 +3,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 use std::net::IpAddr;
@@ -20,30 +23,17 @@ pub const COLUMNS: &str = r#""id", "user_id", "token", "ip_address", "user_agent
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct Session {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub token: String,
+    pub token: Sensitive<String>,
     pub ip_address: Option<IpAddr>,
     pub user_agent: Option<String>,
     pub expires_at: DateTime<Utc>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("id", &self.id)
-            .field("user_id", &self.user_id)
-            .field("token", &"<redacted>")
-            .field("ip_address", &self.ip_address)
-            .field("user_agent", &self.user_agent)
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
 }
 
 impl Session {

@@ -3,7 +3,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::uuid::Uuid;
 
 /// The table, as SQL names it.
@@ -18,26 +21,15 @@ pub const COLUMNS: &str = r#""id", "user_id", "secret", "backup_codes""#;
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct TwoFactor {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub secret: String,
-    pub backup_codes: Vec<String>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for TwoFactor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TwoFactor")
-            .field("id", &self.id)
-            .field("user_id", &self.user_id)
-            .field("secret", &"<redacted>")
-            .field("backup_codes", &"<redacted>")
-            .finish()
-    }
+    pub secret: Sensitive<String>,
+    pub backup_codes: Sensitive<Vec<String>>,
 }
 
 impl TwoFactor {

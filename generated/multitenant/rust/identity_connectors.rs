@@ -3,7 +3,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::serde_json::Value as JsonValue;
 
@@ -19,7 +22,8 @@ pub const COLUMNS: &str = r#""connector_id", "tenant_id", "kind", "issuer_url", 
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct IdentityConnector {
@@ -28,24 +32,9 @@ pub struct IdentityConnector {
     pub kind: super::enums::IdpKind,
     pub issuer_url: String,
     /// Encrypted by the vault before it is stored
-    pub state: JsonValue,
+    pub state: Sensitive<JsonValue>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for IdentityConnector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IdentityConnector")
-            .field("connector_id", &self.connector_id)
-            .field("tenant_id", &self.tenant_id)
-            .field("kind", &self.kind)
-            .field("issuer_url", &self.issuer_url)
-            .field("state", &"<redacted>")
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
 }
 
 impl IdentityConnector {

@@ -3,7 +3,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Json, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::chrono::{DateTime, Utc};
 use std::net::IpAddr;
 
@@ -19,7 +22,8 @@ pub const COLUMNS: &str = r#""user_id", "tenant_id", "email", "display_name", "i
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct User {
@@ -28,30 +32,12 @@ pub struct User {
     pub email: String,
     pub display_name: Option<String>,
     #[row(json)]
-    pub idp_user_info: Option<crate::users::IdpUserInfo>,
+    pub idp_user_info: Option<Sensitive<crate::users::IdpUserInfo>>,
     pub last_seen_ip: Option<IpAddr>,
     pub roles: Vec<String>,
     pub managers: Vec<super::ids::UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for User {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("user_id", &self.user_id)
-            .field("tenant_id", &self.tenant_id)
-            .field("email", &self.email)
-            .field("display_name", &self.display_name)
-            .field("idp_user_info", &"<redacted>")
-            .field("last_seen_ip", &self.last_seen_ip)
-            .field("roles", &self.roles)
-            .field("managers", &self.managers)
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
 }
 
 impl User {

@@ -3,7 +3,10 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use schemac_runtime::{
+    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
+};
+
 use schemac_runtime::chrono::{DateTime, Utc};
 use schemac_runtime::uuid::Uuid;
 
@@ -19,13 +22,14 @@ pub const COLUMNS: &str = r#""id", "user_id", "otp_code", "verification_source",
     schemac_runtime::serde::Serialize,
     schemac_runtime::serde::Deserialize,
     Clone,
-    PartialEq
+    PartialEq,
+    Debug
 )]
 #[serde(crate = "schemac_runtime::serde")]
 pub struct UserVerification {
     pub id: Uuid,
     pub user_id: i32,
-    pub otp_code: String,
+    pub otp_code: Sensitive<String>,
     pub verification_source: String,
     pub action_platform: super::enums::PlatformTypes,
     pub action: super::enums::UserVerificationActions,
@@ -33,24 +37,6 @@ pub struct UserVerification {
     pub expire_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-}
-
-/// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for UserVerification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserVerification")
-            .field("id", &self.id)
-            .field("user_id", &self.user_id)
-            .field("otp_code", &"<redacted>")
-            .field("verification_source", &self.verification_source)
-            .field("action_platform", &self.action_platform)
-            .field("action", &self.action)
-            .field("verified", &self.verified)
-            .field("expire_at", &self.expire_at)
-            .field("created_at", &self.created_at)
-            .field("updated_at", &self.updated_at)
-            .finish()
-    }
 }
 
 impl UserVerification {

@@ -205,10 +205,16 @@ fn fields(ctx: &Ctx<'_>) -> Vec<Field> {
                 if rt.json {
                     attrs.push("json".to_owned());
                 }
+                // A sensitive value redacts itself in Debug and serde.
+                let value = if c.sensitive {
+                    format!("Sensitive<{}>", rt.value)
+                } else {
+                    rt.value.clone()
+                };
                 Field {
                     ident: ident.clone(),
                     sql: quoted(&c.name),
-                    ty: nullable(&rt.value, c.nullable),
+                    ty: nullable(&value, c.nullable),
                     row_attr: attrs.join(", "),
                     sensitive: c.sensitive,
                     doc: c.comment.clone().unwrap_or_default(),
@@ -508,6 +514,9 @@ fn runtime_uses(ctx: &Ctx<'_>, has_pk: bool) -> String {
     ];
     if ctx.columns.iter().any(|c| c.rt.json) {
         uses.push("Json");
+    }
+    if ctx.columns.iter().any(|c| c.column.sensitive) {
+        uses.push("Sensitive");
     }
     if has_pk {
         uses.push("Order");
