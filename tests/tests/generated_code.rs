@@ -516,6 +516,77 @@ fn fetch_a_missing_row_is_not_found() {
     });
 }
 
+/// A unique index is a getter too, a partial one with its predicate; a
+/// foreign key that is unique on its own loads one row per parent.
+#[test]
+fn unique_indexes_and_unique_foreign_keys_find_one_row() {
+    use schemac_generated::campus::{auth, colleges, platform_users};
+    let saas_db = database_with("saas", "gen_unique_saas");
+    let campus_db = database_with("campus", "gen_unique_campus");
+    tokio_runtime().block_on(async {
+        // users_email_live_key: UNIQUE (email) WHERE deleted_at IS NULL.
+        let saas_pool = pool(&saas_db);
+        let new = |id: &str| saas::users::NewUser {
+            id: id.parse().expect("clerk id"),
+            email: "ada@example.test".to_owned(),
+            is_admin: None,
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            photo_url: "https://example.test/ada.png".into(),
+            created_at: None,
+            updated_at: None,
+        };
+        let old = saas::users::insert(&saas_pool, &new("user_old"))
+            .await
+            .expect("insert");
+        saas::users::delete(&saas_pool, &old.id)
+            .await
+            .expect("soft delete");
+        // The index lets a live row take the email of a deleted one.
+        let live = saas::users::insert(&saas_pool, &new("user_new"))
+            .await
+            .expect("insert");
+        let found = saas::users::get_by_email(&saas_pool, "ada@example.test")
+            .await
+            .expect("get_by_email");
+        assert_eq!(found, Some(live));
+
+        let pool = pool(&campus_db);
+        let college = colleges::insert(
+            &pool,
+            &colleges::NewCollege::new("IIT", "iit.example", "Delhi", "DL"),
+        )
+        .await
+        .expect("college");
+        let mut ids = Vec::new();
+        let mut users = Vec::new();
+        for name in ["ada", "bob"] {
+            let login = auth::insert(&pool, &auth::NewAuth::new(format!("{name}@iit.example")))
+                .await
+                .expect("auth");
+            let user = platform_users::insert(
+                &pool,
+                &platform_users::NewPlatformUser::new(login.id, name, college.id),
+            )
+            .await
+            .expect("user");
+            ids.push(login.id);
+            users.push(user);
+        }
+        let nobody = auth::insert(&pool, &auth::NewAuth::new("nobody@iit.example"))
+            .await
+            .expect("auth");
+        ids.push(nobody.id);
+        let by_login = platform_users::get_by_auth_id_many(&pool, &ids)
+            .await
+            .expect("get_by_auth_id_many");
+        assert_eq!(by_login.len(), 2, "one row per login that has a user");
+        assert_eq!(by_login[&ids[0]], users[0]);
+        assert_eq!(by_login[&ids[1]], users[1]);
+        assert!(!by_login.contains_key(&nobody.id));
+    });
+}
+
 /// A rich ID shows its external form in `Debug`, as in logs and test failures.
 #[test]
 fn rich_ids_debug_print_their_external_form() {

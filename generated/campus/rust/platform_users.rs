@@ -231,39 +231,22 @@ pub async fn list(
     PlatformUser::from_rows(&rows)
 }
 
-/// The rows whose `auth_id` is this auth key.
-pub async fn list_by_auth_id(
-    db: &impl Read,
-    auth_id: &Uuid,
-) -> Result<Vec<PlatformUser>, Error> {
-    let rows = db
-        .query(
-            Sql::stateless(
-                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1 ORDER BY "id" ASC"#,
-            ),
-            &[&auth_id],
-        )
-        .await?;
-    PlatformUser::from_rows(&rows)
-}
-
-/// [`list_by_auth_id`] for many auth keys in one query: the rows grouped by key,
-/// every key given present (with no rows if none match), so loading a relation is never N+1.
-pub async fn list_by_auth_id_many(
+/// [`get_by_auth_id`] for many auth keys in one query: each key's row,
+/// keys without one absent, so loading a one-to-one relation is never N+1.
+pub async fn get_by_auth_id_many(
     db: &impl Read,
     keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<PlatformUser>>, Error> {
+) -> Result<HashMap<Uuid, PlatformUser>, Error> {
     let rows = db
         .query(
             Sql::stateless(
-                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = ANY($1) ORDER BY "id" ASC"#,
+                r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = ANY($1)"#,
             ),
             &[&keys],
         )
         .await?;
     let items = PlatformUser::from_rows(&rows)?;
-    let pairs = items.into_iter().map(|item| (item.auth_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(items.into_iter().map(|item| (item.auth_id, item)).collect())
 }
 
 /// The rows whose `college_id` is this colleges key.

@@ -216,39 +216,22 @@ pub async fn list(
     Avatar::from_rows(&rows)
 }
 
-/// The rows whose `user_id` is this users key.
-pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &super::ids::UserId,
-) -> Result<Vec<Avatar>, Error> {
-    let rows = db
-        .query(
-            Sql::stateless(
-                r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "user_id" = $1 ORDER BY "file_id" ASC"#,
-            ),
-            &[&user_id],
-        )
-        .await?;
-    Avatar::from_rows(&rows)
-}
-
-/// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
-/// every key given present (with no rows if none match), so loading a relation is never N+1.
-pub async fn list_by_user_id_many(
+/// [`get_by_user_id`] for many users keys in one query: each key's row,
+/// keys without one absent, so loading a one-to-one relation is never N+1.
+pub async fn get_by_user_id_many(
     db: &impl Read,
     keys: &[super::ids::UserId],
-) -> Result<HashMap<super::ids::UserId, Vec<Avatar>>, Error> {
+) -> Result<HashMap<super::ids::UserId, Avatar>, Error> {
     let rows = db
         .query(
             Sql::stateless(
-                r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "user_id" = ANY($1) ORDER BY "file_id" ASC"#,
+                r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "user_id" = ANY($1)"#,
             ),
             &[&keys],
         )
         .await?;
     let items = Avatar::from_rows(&rows)?;
-    let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(items.into_iter().map(|item| (item.user_id, item)).collect())
 }
 
 /// The rows whose `tenant_id` is this tenants key.

@@ -203,6 +203,23 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     Ok(row.get(0))
 }
 
+/// The row with these values of a unique key, unless soft-deleted.
+pub async fn get_by_installation_id_name(
+    db: &impl Read,
+    installation_id: &str,
+    name: &str,
+) -> Result<Option<GithubInstallationRepository>, Error> {
+    let row = db
+        .query_opt(
+            Sql::stateless(
+                r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 AND "name" = $2 AND (deleted_at IS NULL)"#,
+            ),
+            &[&installation_id, &name],
+        )
+        .await?;
+    row.as_ref().map(GithubInstallationRepository::from_row).transpose()
+}
+
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
     db: &impl Read,

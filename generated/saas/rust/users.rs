@@ -200,6 +200,19 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
     Ok(row.get(0))
 }
 
+/// The row with these values of a unique key, unless soft-deleted.
+pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, Error> {
+    let row = db
+        .query_opt(
+            Sql::stateless(
+                r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "email" = $1 AND (deleted_at IS NULL)"#,
+            ),
+            &[&email],
+        )
+        .await?;
+    row.as_ref().map(User::from_row).transpose()
+}
+
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
     db: &impl Read,

@@ -146,13 +146,20 @@ pub struct ForeignKeyView {
     pub copy: bool,
     /// Its loaders' statements, for each visibility.
     pub reads: Vec<ForeignKeyRead>,
+    /// The column is unique on its own: a parent has at most one such row,
+    /// found by the key's `get_by_`, so instead of list loaders there is
+    /// `get_by_<column>_many` with this statement.
+    pub unique: Option<String>,
 }
 
-/// A unique set other than the primary key, and the statement that finds a row by it.
+/// A unique set other than the primary key (a constraint, or a unique
+/// index, partial or not), and the statement that finds a row by it.
 #[derive(Serialize)]
 pub struct UniqueView {
     pub key: Key,
     pub get: String,
+    /// A partial unique index: an upsert cannot name it as its conflict.
+    pub partial: bool,
 }
 
 /// A many-to-many relation: the rows of another table reached through a junction.

@@ -78,7 +78,8 @@ impl Source<'_> {
         self.soft.map(|s| s.live.as_str())
     }
 
-    fn select_where(&self, conditions: &[&str]) -> String {
+    fn select_where(&self, conditions: &[impl AsRef<str>]) -> String {
+        let conditions: Vec<&str> = conditions.iter().map(AsRef::as_ref).collect();
         format!(
             "SELECT {} FROM {} WHERE {}",
             self.select,
@@ -123,11 +124,32 @@ impl Source<'_> {
             .collect()
     }
 
-    /// `get_by_<unique>`: live rows only.
-    pub fn get_by(&self, key: &Key) -> String {
-        let mut conditions = vec![key.where_sql.as_str()];
-        conditions.extend(self.live());
-        self.select_where(&conditions)
+    /// `get_by_<unique>`: live rows only, and for a partial unique index
+    /// those its predicate covers (which also lets the planner use it).
+    pub fn get_by(&self, key: &Key, predicate: Option<&str>) -> String {
+        self.select_where(&self.unique_conditions(&key.where_sql, predicate))
+    }
+
+    /// `get_by_<unique>_many` of a single-column key: `= ANY($1)`.
+    pub fn get_by_many(&self, column_sql: &str, predicate: Option<&str>) -> String {
+        let matches = format!("{column_sql} = ANY($1)");
+        self.select_where(&self.unique_conditions(&matches, predicate))
+    }
+
+    /// The key's match, a partial index's predicate, and the live filter,
+    /// which the predicate often is already (`deleted_at IS NULL`): then once.
+    fn unique_conditions(&self, matches: &str, predicate: Option<&str>) -> Vec<String> {
+        let plain = |sql: &str| sql.replace('"', "").to_lowercase();
+        let mut conditions = vec![matches.to_owned()];
+        if let Some(p) = predicate {
+            conditions.push(format!("({p})"));
+        }
+        if let Some(live) = self.live() {
+            if predicate.is_none_or(|p| plain(p).trim() != plain(live)) {
+                conditions.push(live.to_owned());
+            }
+        }
+        conditions
     }
 
     /// `list` (and `list_with_deleted`) in primary-key order, then a list per

@@ -90,18 +90,23 @@ pub fn table(
         soft: soft.as_ref(),
         pk: pk.as_ref(),
     };
-    let uniques: Vec<UniqueView> = t
-        .uniques
-        .iter()
-        .filter(|u| Some(&u.columns) != t.primary_key.as_ref().map(|p| &p.columns))
-        .filter_map(|u| key(&ctx, &u.columns))
-        .map(|key| UniqueView {
-            get: statements.get_by(&key),
-            key,
+    let uniques: Vec<UniqueView> = unique_sets(t)
+        .into_iter()
+        .filter_map(|(columns, predicate)| {
+            let key = key(&ctx, &columns)?;
+            Some(UniqueView {
+                get: statements.get_by(&key, predicate),
+                partial: predicate.is_some(),
+                key,
+            })
         })
         .collect();
     let mut fks = foreign_keys(&ctx);
     for fk in &mut fks {
+        let alone = uniques
+            .iter()
+            .any(|u| !u.partial && u.key.columns_sql == [fk.sql.clone()]);
+        fk.unique = alone.then(|| statements.get_by_many(&fk.sql, None));
         fk.reads = statements.foreign_key(fk);
     }
     let relations: Vec<RelationView> = t
@@ -421,6 +426,37 @@ fn key(ctx: &Ctx<'_>, cols: &[String]) -> Option<Key> {
     })
 }
 
+/// The column sets a row can be found by besides the primary key: unique
+/// constraints, then unique indexes on plain columns (with the predicate of
+/// a partial one), each set once.
+fn unique_sets(t: &Table) -> Vec<(Vec<String>, Option<&str>)> {
+    let mut sets: Vec<(Vec<String>, Option<&str>)> = Vec::new();
+    let pk = t.primary_key.as_ref().map(|p| p.columns.as_slice());
+    let taken = |sets: &[(Vec<String>, Option<&str>)], cols: &[String]| {
+        pk == Some(cols) || sets.iter().any(|(c, _)| c.as_slice() == cols)
+    };
+    for u in &t.uniques {
+        if !taken(&sets, &u.columns) {
+            sets.push((u.columns.clone(), None));
+        }
+    }
+    for ix in t.indexes.iter().filter(|ix| ix.unique) {
+        // An expression key (lower(email)) is not a column a function can take.
+        let Some(cols) = ix
+            .keys
+            .iter()
+            .map(|k| k.column.clone())
+            .collect::<Option<Vec<String>>>()
+        else {
+            continue;
+        };
+        if !taken(&sets, &cols) {
+            sets.push((cols, ix.predicate.as_deref()));
+        }
+    }
+    sets
+}
+
 /// The keys of the lists in the order of an index marked `paginate: true`
 /// (the primary key appended as the tie-breaker): (function, columns, key).
 fn ordered_keys(ctx: &Ctx<'_>) -> Vec<(String, String, Key)> {
@@ -468,6 +504,7 @@ fn foreign_keys(ctx: &Ctx<'_>) -> Vec<ForeignKeyView> {
                 nullable: col.column.nullable,
                 copy: col.rt.copy,
                 reads: Vec::new(),
+                unique: None,
             })
         })
         .collect()
