@@ -178,6 +178,104 @@ pub async fn list(
     Bookmark::from_rows(&rows)
 }
 
+/// Rows whose `post_id` is this posts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_post_id(
+    db: &impl Read,
+    post_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Bookmark>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &post_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &post_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &post_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &post_id],
+                )
+                .await?
+        }
+    };
+    Bookmark::from_rows(&rows)
+}
+
+/// Rows whose `user_id` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Bookmark>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    Bookmark::from_rows(&rows)
+}
+
 /// The rows whose `post_id` is this posts key.
 pub async fn list_by_post_id(
     db: &impl Read,

@@ -182,6 +182,153 @@ pub async fn list(
     Comment::from_rows(&rows)
 }
 
+/// Rows whose `post_id` is this posts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_post_id(
+    db: &impl Read,
+    post_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Comment>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &post_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &post_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &post_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &post_id],
+                )
+                .await?
+        }
+    };
+    Comment::from_rows(&rows)
+}
+
+/// Rows whose `commented_by` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_commented_by(
+    db: &impl Read,
+    commented_by: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Comment>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &commented_by],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &commented_by],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "commented_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &commented_by],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "commented_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &commented_by],
+                )
+                .await?
+        }
+    };
+    Comment::from_rows(&rows)
+}
+
+/// Rows whose `parent_comment_id` is this comments key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_parent_comment_id(
+    db: &impl Read,
+    parent_comment_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Comment>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &parent_comment_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &parent_comment_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "parent_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &parent_comment_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "parent_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &parent_comment_id],
+                )
+                .await?
+        }
+    };
+    Comment::from_rows(&rows)
+}
+
 /// The rows whose `post_id` is this posts key.
 pub async fn list_by_post_id(
     db: &impl Read,

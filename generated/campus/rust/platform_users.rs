@@ -231,6 +231,55 @@ pub async fn list(
     PlatformUser::from_rows(&rows)
 }
 
+/// Rows whose `college_id` is this colleges key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_college_id(
+    db: &impl Read,
+    college_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<PlatformUser>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &college_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &college_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 AND "college_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &college_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 AND "college_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &college_id],
+                )
+                .await?
+        }
+    };
+    PlatformUser::from_rows(&rows)
+}
+
 /// [`get_by_auth_id`] for many auth keys in one query: each key's row,
 /// keys without one absent, so loading a one-to-one relation is never N+1.
 pub async fn get_by_auth_id_many(

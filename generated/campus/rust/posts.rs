@@ -262,6 +262,104 @@ pub async fn list_ordered_by_created_at_id(
     Post::from_rows(&rows)
 }
 
+/// Rows whose `posted_by` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_posted_by(
+    db: &impl Read,
+    posted_by: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Post>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &posted_by],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &posted_by],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "posted_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &posted_by],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "posted_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &posted_by],
+                )
+                .await?
+        }
+    };
+    Post::from_rows(&rows)
+}
+
+/// Rows whose `pinned_comment` is this comments key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_pinned_comment(
+    db: &impl Read,
+    pinned_comment: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Post>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &pinned_comment],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &pinned_comment],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "pinned_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &pinned_comment],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "pinned_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &pinned_comment],
+                )
+                .await?
+        }
+    };
+    Post::from_rows(&rows)
+}
+
 /// The rows whose `posted_by` is this platform_users key.
 pub async fn list_by_posted_by(
     db: &impl Read,

@@ -219,6 +219,55 @@ pub async fn list(
     Session::from_rows(&rows)
 }
 
+/// Rows whose `user_id` is this auth key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Session>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    Session::from_rows(&rows)
+}
+
 /// The rows whose `user_id` is this auth key.
 pub async fn list_by_user_id(
     db: &impl Read,

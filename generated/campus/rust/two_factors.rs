@@ -189,6 +189,55 @@ pub async fn list(
     TwoFactor::from_rows(&rows)
 }
 
+/// Rows whose `user_id` is this auth key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<TwoFactor>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    TwoFactor::from_rows(&rows)
+}
+
 /// The rows whose `user_id` is this auth key.
 pub async fn list_by_user_id(
     db: &impl Read,

@@ -194,6 +194,55 @@ pub async fn list(
     Vote::from_rows(&rows)
 }
 
+/// Rows whose `user_id` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+    after: Option<&i64>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Vote>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    Vote::from_rows(&rows)
+}
+
 /// The rows whose `user_id` is this platform_users key.
 pub async fn list_by_user_id(
     db: &impl Read,

@@ -173,6 +173,55 @@ pub async fn list(
     GiftCategory::from_rows(&rows)
 }
 
+/// Rows whose `parent_id` is this gift_categories key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_parent_id(
+    db: &impl Read,
+    parent_id: &i32,
+    after: Option<&i32>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftCategory>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &parent_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &parent_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" > $2 AND "parent_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &parent_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" < $2 AND "parent_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &parent_id],
+                )
+                .await?
+        }
+    };
+    GiftCategory::from_rows(&rows)
+}
+
 /// The rows whose `parent_id` is this gift_categories key.
 pub async fn list_by_parent_id(
     db: &impl Read,

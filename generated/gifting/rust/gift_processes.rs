@@ -192,10 +192,11 @@ pub async fn list(
     GiftProcess::from_rows(&rows)
 }
 
-/// Rows, `limit` at a time ordered by (recipient_id, created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
-pub async fn list_ordered_by_recipient_id_created_at_id(
+/// Rows whose `recipient_id` is this users key, `limit` at a time ordered by (created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
+pub async fn list_by_recipient_id_ordered_by_created_at_id(
     db: &impl Read,
-    after: Option<(&Uuid, &NaiveDateTime, &Uuid)>,
+    recipient_id: &Uuid,
+    after: Option<(&NaiveDateTime, &Uuid)>,
     order: Order,
     limit: i64,
 ) -> Result<Vec<GiftProcess>, Error> {
@@ -203,36 +204,232 @@ pub async fn list_ordered_by_recipient_id_created_at_id(
         (None, Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &recipient_id],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &recipient_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") > ($2, $3, $4) ORDER BY "recipient_id" ASC, "created_at" ASC, "id" ASC LIMIT $1"#,
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("created_at", "id") > ($2, $3) AND "recipient_id" = $4 ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1, &cursor.2],
+                    &[&limit, &cursor.0, &cursor.1, &recipient_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("recipient_id", "created_at", "id") < ($2, $3, $4) ORDER BY "recipient_id" DESC, "created_at" DESC, "id" DESC LIMIT $1"#,
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("created_at", "id") < ($2, $3) AND "recipient_id" = $4 ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1, &cursor.2],
+                    &[&limit, &cursor.0, &cursor.1, &recipient_id],
+                )
+                .await?
+        }
+    };
+    GiftProcess::from_rows(&rows)
+}
+
+/// Rows whose `recipient_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_recipient_id(
+    db: &impl Read,
+    recipient_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftProcess>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &recipient_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &recipient_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "recipient_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &recipient_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 AND "recipient_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &recipient_id],
+                )
+                .await?
+        }
+    };
+    GiftProcess::from_rows(&rows)
+}
+
+/// Rows whose `occasion_id` is this occasions key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_occasion_id(
+    db: &impl Read,
+    occasion_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftProcess>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &occasion_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &occasion_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "occasion_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &occasion_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 AND "occasion_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &occasion_id],
+                )
+                .await?
+        }
+    };
+    GiftProcess::from_rows(&rows)
+}
+
+/// Rows whose `relationship_id` is this relationships key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_relationship_id(
+    db: &impl Read,
+    relationship_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftProcess>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &relationship_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &relationship_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "relationship_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &relationship_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 AND "relationship_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &relationship_id],
+                )
+                .await?
+        }
+    };
+    GiftProcess::from_rows(&rows)
+}
+
+/// Rows whose `selected_gift_id` is this gifts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_selected_gift_id(
+    db: &impl Read,
+    selected_gift_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GiftProcess>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &selected_gift_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &selected_gift_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "selected_gift_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &selected_gift_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" < $2 AND "selected_gift_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &selected_gift_id],
                 )
                 .await?
         }

@@ -191,6 +191,55 @@ pub async fn list(
     Gift::from_rows(&rows)
 }
 
+/// Rows whose `category_id` is this gift_categories key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_category_id(
+    db: &impl Read,
+    category_id: &i32,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Gift>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &category_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &category_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 AND "category_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &category_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 AND "category_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &category_id],
+                )
+                .await?
+        }
+    };
+    Gift::from_rows(&rows)
+}
+
 /// The rows whose `category_id` is this gift_categories key.
 pub async fn list_by_category_id(
     db: &impl Read,

@@ -197,6 +197,104 @@ pub async fn list(
     Relationship::from_rows(&rows)
 }
 
+/// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Relationship>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    Relationship::from_rows(&rows)
+}
+
+/// Rows whose `related_user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_related_user_id(
+    db: &impl Read,
+    related_user_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Relationship>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &related_user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &related_user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "related_user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &related_user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "related_user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &related_user_id],
+                )
+                .await?
+        }
+    };
+    Relationship::from_rows(&rows)
+}
+
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
     db: &impl Read,

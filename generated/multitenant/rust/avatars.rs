@@ -216,6 +216,55 @@ pub async fn list(
     Avatar::from_rows(&rows)
 }
 
+/// Rows whose `tenant_id` is this tenants key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_tenant_id(
+    db: &impl Read,
+    tenant_id: &super::ids::TenantId,
+    after: Option<&super::ids::FileId>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Avatar>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &tenant_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &tenant_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 AND "tenant_id" = $3 ORDER BY "file_id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &tenant_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" < $2 AND "tenant_id" = $3 ORDER BY "file_id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &tenant_id],
+                )
+                .await?
+        }
+    };
+    Avatar::from_rows(&rows)
+}
+
 /// [`get_by_user_id`] for many users keys in one query: each key's row,
 /// keys without one absent, so loading a one-to-one relation is never N+1.
 pub async fn get_by_user_id_many(

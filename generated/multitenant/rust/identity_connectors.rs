@@ -238,6 +238,55 @@ pub async fn list(
     IdentityConnector::from_rows(&rows)
 }
 
+/// Rows whose `tenant_id` is this tenants key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_tenant_id(
+    db: &impl Read,
+    tenant_id: &super::ids::TenantId,
+    after: Option<&super::ids::ConnectorId>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<IdentityConnector>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &tenant_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &tenant_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 AND "tenant_id" = $3 ORDER BY "connector_id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &tenant_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" < $2 AND "tenant_id" = $3 ORDER BY "connector_id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &tenant_id],
+                )
+                .await?
+        }
+    };
+    IdentityConnector::from_rows(&rows)
+}
+
 /// The rows whose `tenant_id` is this tenants key.
 pub async fn list_by_tenant_id(
     db: &impl Read,

@@ -250,10 +250,11 @@ pub async fn list(
     User::from_rows(&rows)
 }
 
-/// Rows, `limit` at a time ordered by (tenant_id, user_id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
-pub async fn list_ordered_by_tenant_id_user_id(
+/// Rows whose `tenant_id` is this tenants key, `limit` at a time ordered by (user_id), the order of an index marked `paginate`: pass the last row's key as `after` for the next page.
+pub async fn list_by_tenant_id_ordered_by_user_id(
     db: &impl Read,
-    after: Option<(&super::ids::TenantId, &super::ids::UserId)>,
+    tenant_id: &super::ids::TenantId,
+    after: Option<&super::ids::UserId>,
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
@@ -261,36 +262,36 @@ pub async fn list_ordered_by_tenant_id_user_id(
         (None, Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" ASC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &tenant_id],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" DESC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &tenant_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") > ($2, $3) ORDER BY "tenant_id" ASC, "user_id" ASC LIMIT $1"#,
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 AND "tenant_id" = $3 ORDER BY "user_id" ASC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1],
+                    &[&limit, &cursor, &tenant_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE ("tenant_id", "user_id") < ($2, $3) ORDER BY "tenant_id" DESC, "user_id" DESC LIMIT $1"#,
+                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 AND "tenant_id" = $3 ORDER BY "user_id" DESC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1],
+                    &[&limit, &cursor, &tenant_id],
                 )
                 .await?
         }

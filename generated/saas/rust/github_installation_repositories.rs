@@ -316,6 +316,55 @@ pub async fn list_with_deleted(
     GithubInstallationRepository::from_rows(&rows)
 }
 
+/// Rows not soft-deleted whose `installation_id` is this github_installations key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_installation_id(
+    db: &impl Read,
+    installation_id: &str,
+    after: Option<&str>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GithubInstallationRepository>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &installation_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &installation_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 AND "installation_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &installation_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" < $2 AND "installation_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &installation_id],
+                )
+                .await?
+        }
+    };
+    GithubInstallationRepository::from_rows(&rows)
+}
+
 /// The rows whose `installation_id` is this github_installations key, unless soft-deleted.
 pub async fn list_by_installation_id(
     db: &impl Read,

@@ -280,6 +280,55 @@ pub async fn list_with_deleted(
     GithubInstallation::from_rows(&rows)
 }
 
+/// Rows not soft-deleted whose `organization_id` is this organizations key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_organization_id(
+    db: &impl Read,
+    organization_id: &super::ids::ClerkOrgId,
+    after: Option<&str>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<GithubInstallation>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &organization_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &organization_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &organization_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &organization_id],
+                )
+                .await?
+        }
+    };
+    GithubInstallation::from_rows(&rows)
+}
+
 /// The rows whose `organization_id` is this organizations key, unless soft-deleted.
 pub async fn list_by_organization_id(
     db: &impl Read,

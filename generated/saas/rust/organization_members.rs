@@ -309,10 +309,11 @@ pub async fn list_with_deleted(
     OrganizationMember::from_rows(&rows)
 }
 
-/// Rows not soft-deleted, `limit` at a time ordered by (organization_id, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
-pub async fn list_ordered_by_organization_id_id(
+/// Rows not soft-deleted whose `organization_id` is this organizations key, `limit` at a time ordered by (id), the order of an index marked `paginate`: pass the last row's key as `after` for the next page.
+pub async fn list_by_organization_id_ordered_by_id(
     db: &impl Read,
-    after: Option<(&super::ids::ClerkOrgId, &super::ids::OrgMemberId)>,
+    organization_id: &super::ids::ClerkOrgId,
+    after: Option<&super::ids::OrgMemberId>,
     order: Order,
     limit: i64,
 ) -> Result<Vec<OrganizationMember>, Error> {
@@ -320,36 +321,85 @@ pub async fn list_ordered_by_organization_id_id(
         (None, Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &organization_id],
                 )
                 .await?
         }
         (None, Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
                     ),
-                    &[&limit],
+                    &[&limit, &organization_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Asc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") > ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" ASC, "id" ASC LIMIT $1"#,
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1],
+                    &[&limit, &cursor, &organization_id],
                 )
                 .await?
         }
         (Some(cursor), Order::Desc) => {
             db.query(
                     Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE ("organization_id", "id") < ($2, $3) AND "deleted_at" IS NULL ORDER BY "organization_id" DESC, "id" DESC LIMIT $1"#,
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
                     ),
-                    &[&limit, &cursor.0, &cursor.1],
+                    &[&limit, &cursor, &organization_id],
+                )
+                .await?
+        }
+    };
+    OrganizationMember::from_rows(&rows)
+}
+
+/// Rows not soft-deleted whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &super::ids::ClerkUserId,
+    after: Option<&super::ids::OrgMemberId>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<OrganizationMember>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
                 )
                 .await?
         }

@@ -233,6 +233,55 @@ pub async fn list(
     UserVerification::from_rows(&rows)
 }
 
+/// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_user_id(
+    db: &impl Read,
+    user_id: &i32,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<UserVerification>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &user_id],
+                )
+                .await?
+        }
+    };
+    UserVerification::from_rows(&rows)
+}
+
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
     db: &impl Read,

@@ -174,6 +174,104 @@ pub async fn list(
     Group::from_rows(&rows)
 }
 
+/// Rows whose `product_id` is this products key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_product_id(
+    db: &impl Read,
+    product_id: &str,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Group>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &product_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &product_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "product_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &product_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "product_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &product_id],
+                )
+                .await?
+        }
+    };
+    Group::from_rows(&rows)
+}
+
+/// Rows whose `last_message_id` is this messages key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_last_message_id(
+    db: &impl Read,
+    last_message_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Group>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &last_message_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &last_message_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "last_message_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &last_message_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "last_message_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &last_message_id],
+                )
+                .await?
+        }
+    };
+    Group::from_rows(&rows)
+}
+
 /// The rows whose `product_id` is this products key.
 pub async fn list_by_product_id(
     db: &impl Read,

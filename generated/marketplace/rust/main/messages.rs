@@ -176,6 +176,55 @@ pub async fn list(
     Message::from_rows(&rows)
 }
 
+/// Rows whose `group_id` is this groups key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
+pub async fn page_by_group_id(
+    db: &impl Read,
+    group_id: &Uuid,
+    after: Option<&Uuid>,
+    order: Order,
+    limit: i64,
+) -> Result<Vec<Message>, Error> {
+    let rows = match (after, order) {
+        (None, Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &group_id],
+                )
+                .await?
+        }
+        (None, Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &group_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Asc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 AND "group_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &group_id],
+                )
+                .await?
+        }
+        (Some(cursor), Order::Desc) => {
+            db.query(
+                    Sql::stateless(
+                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" < $2 AND "group_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+                    ),
+                    &[&limit, &cursor, &group_id],
+                )
+                .await?
+        }
+    };
+    Message::from_rows(&rows)
+}
+
 /// The rows whose `group_id` is this groups key.
 pub async fn list_by_group_id(
     db: &impl Read,

@@ -137,6 +137,8 @@ pub struct Key {
 #[derive(Serialize)]
 pub struct ForeignKeyView {
     pub ident: String,
+    /// The column's name, unquoted.
+    pub column: String,
     pub fn_name: String,
     pub param_ty: String,
     pub elem_ty: String,

@@ -5,7 +5,28 @@
 
 use serde::Serialize;
 
-use super::{ForeignKeyView, Key, SoftView};
+use crate::rust::names::unraw;
+
+use super::{ForeignKeyView, Key, Param, SoftView};
+
+/// A list the table offers besides `list`: a `paginate: true` index's order,
+/// or one parent's rows in primary-key order.
+pub(super) struct ListSpec {
+    pub fn_name: String,
+    /// What the doc comment says the order is.
+    pub order: String,
+    pub key: Key,
+    pub scope: Option<Scope>,
+}
+
+/// A foreign key a list is scoped to.
+pub(super) struct Scope {
+    pub param: Param,
+    /// The column, quoted.
+    pub sql: String,
+    /// The referenced table, for the doc comment.
+    pub parent: String,
+}
 
 /// The reads of one visibility: every row, or the live ones.
 #[derive(Serialize)]
@@ -27,6 +48,9 @@ pub struct ListView {
     pub fn_name: String,
     pub doc: String,
     pub key: Key,
+    /// The parent key the list is scoped to (its rows with this value of a
+    /// foreign key); the last parameter of each statement.
+    pub scope: Option<Param>,
     pub first_asc: String,
     pub first_desc: String,
     pub after_asc: String,
@@ -154,7 +178,7 @@ impl Source<'_> {
 
     /// `list` (and `list_with_deleted`) in primary-key order, then a list per
     /// `paginate: true` index (live rows), as (function, ordered by, key).
-    pub fn lists(&self, ordered: Vec<(String, String, Key)>) -> Vec<ListView> {
+    pub fn lists(&self, specs: Vec<ListSpec>) -> Vec<ListView> {
         let Some(pk) = self.pk else {
             return Vec::new();
         };
@@ -167,6 +191,7 @@ impl Source<'_> {
             "list".into(),
             format!("{rows}, `limit` at a time in primary-key order"),
             pk.clone(),
+            None,
             self.live(),
         )];
         if self.soft.is_some() {
@@ -175,33 +200,58 @@ impl Source<'_> {
                 "Every row, soft-deleted or not, `limit` at a time in primary-key order".into(),
                 pk.clone(),
                 None,
+                None,
             ));
         }
-        for (fn_name, columns, key) in ordered {
+        for spec in specs {
+            let whose = spec
+                .scope
+                .as_ref()
+                .map(|s| format!(" whose `{}` is this {} key", unraw(&s.param.name), s.parent))
+                .unwrap_or_default();
             out.push(self.list(
-                fn_name,
-                format!(
-                    "{rows}, `limit` at a time ordered by ({columns}), the order of an index marked `paginate`"
-                ),
-                key,
+                spec.fn_name,
+                format!("{rows}{whose}, `limit` at a time {}", spec.order),
+                spec.key,
+                spec.scope,
                 self.live(),
             ));
         }
         out
     }
 
-    fn list(&self, fn_name: String, doc: String, key: Key, filter: Option<&str>) -> ListView {
+    fn list(
+        &self,
+        fn_name: String,
+        doc: String,
+        key: Key,
+        scope: Option<Scope>,
+        filter: Option<&str>,
+    ) -> ListView {
+        // The scope's parameter comes after the limit and the cursor.
+        let scoped = |at: usize| scope.as_ref().map(|s| format!("{} = ${at}", s.sql));
         let first = |order: &str| {
-            let filter = filter.map(|f| format!(" WHERE {f}")).unwrap_or_default();
+            let conditions: Vec<String> = scoped(2)
+                .into_iter()
+                .chain(filter.map(str::to_owned))
+                .collect();
+            let filter = match conditions.is_empty() {
+                true => String::new(),
+                false => format!(" WHERE {}", conditions.join(" AND ")),
+            };
             format!(
                 "SELECT {} FROM {}{filter} ORDER BY {order} LIMIT $1",
                 self.select, self.table_sql
             )
         };
         let after = |op: &str, order: &str| {
-            let filter = filter.map(|f| format!(" AND {f}")).unwrap_or_default();
+            let conditions: String = scoped(2 + key.args.len())
+                .into_iter()
+                .chain(filter.map(str::to_owned))
+                .map(|c| format!(" AND {c}"))
+                .collect();
             format!(
-                "SELECT {} FROM {} WHERE {} {op} {}{filter} ORDER BY {order} LIMIT $1",
+                "SELECT {} FROM {} WHERE {} {op} {}{conditions} ORDER BY {order} LIMIT $1",
                 self.select, self.table_sql, key.tuple_sql, key.cursor_sql
             )
         };
@@ -213,6 +263,7 @@ impl Source<'_> {
             fn_name,
             doc,
             key,
+            scope: scope.map(|s| s.param),
         }
     }
 

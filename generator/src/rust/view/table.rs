@@ -5,7 +5,7 @@ use schemac_schema::model::{Column, IdBody, Identity, Schema, Table};
 use schemac_schema::sql::{ident as quoted, qualified, string_literal};
 use schemac_schema::types::BaseType;
 
-use super::reads::Source;
+use super::reads::{ListSpec, Scope, Source};
 use super::statements::{insert_many_sql, relation};
 use super::{
     Field, ForeignKeyView, Key, NewField, NewFieldKind, Param, PatchField, RelationView, SoftView,
@@ -155,7 +155,7 @@ pub fn table(
             .map(|c| quoted(&c.name))
             .collect(),
         reads: statements.reads(),
-        lists: statements.lists(ordered_keys(&ctx)),
+        lists: statements.lists(list_specs(&ctx, &fks)),
         deletes: statements.deletes(),
         runtime_uses: runtime_uses(&ctx, pk.is_some()),
         pk,
@@ -457,32 +457,92 @@ fn unique_sets(t: &Table) -> Vec<(Vec<String>, Option<&str>)> {
     sets
 }
 
-/// The keys of the lists in the order of an index marked `paginate: true`
-/// (the primary key appended as the tie-breaker): (function, columns, key).
-fn ordered_keys(ctx: &Ctx<'_>) -> Vec<(String, String, Key)> {
+/// The lists besides `list`: in the order of each index marked `paginate:
+/// true` (the primary key appended as the tie-breaker), scoped to one parent
+/// when the index leads with a foreign key (what such an index is for), and
+/// one parent's rows in primary-key order for each foreign key.
+fn list_specs(ctx: &Ctx<'_>, fks: &[ForeignKeyView]) -> Vec<ListSpec> {
     let t = ctx.table;
-    t.indexes
-        .iter()
-        .filter(|ix| ix.paginate)
-        .filter_map(|ix| {
-            let mut cols: Vec<String> = ix
-                .keys
-                .iter()
-                .map(|k| k.column.clone())
-                .collect::<Option<Vec<_>>>()?;
-            // NULLs have no place in a keyset comparison.
-            if cols.iter().any(|c| t.column(c).is_none_or(|c| c.nullable)) {
-                return None;
-            }
-            for p in &ctx.pk_columns {
-                if !cols.iter().any(|c| c == p) {
-                    cols.push((*p).to_owned());
-                }
-            }
-            let k = key(ctx, &cols)?;
-            Some((format!("list_ordered_by_{}", k.suffix), cols.join(", "), k))
+    let scope_of = |column: &str| -> Option<Scope> {
+        let col = ctx.column(column)?;
+        let fk = fks
+            .iter()
+            .find(|fk| fk.column == column && fk.unique.is_none())?;
+        Some(Scope {
+            param: Param {
+                name: col.ident.clone(),
+                ty: col.rt.param.clone(),
+            },
+            sql: fk.sql.clone(),
+            parent: fk.parent.clone(),
         })
-        .collect()
+    };
+    let mut specs = Vec::new();
+    for ix in t.indexes.iter().filter(|ix| ix.paginate) {
+        let Some(mut cols) = ix
+            .keys
+            .iter()
+            .map(|k| k.column.clone())
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        // NULLs have no place in a keyset comparison.
+        if cols.iter().any(|c| t.column(c).is_none_or(|c| c.nullable)) {
+            continue;
+        }
+        let scope = match cols.len() > 1 {
+            true => scope_of(&cols[0]),
+            false => None,
+        };
+        if scope.is_some() {
+            cols.remove(0);
+        }
+        for p in &ctx.pk_columns {
+            if !cols.iter().any(|c| c == p) {
+                cols.push((*p).to_owned());
+            }
+        }
+        let Some(k) = key(ctx, &cols) else { continue };
+        let fn_name = match &scope {
+            Some(s) => format!("list_by_{}_ordered_by_{}", unraw(&s.param.name), k.suffix),
+            None => format!("list_ordered_by_{}", k.suffix),
+        };
+        specs.push(ListSpec {
+            fn_name,
+            order: format!(
+                "ordered by ({}), the order of an index marked `paginate`",
+                cols.join(", ")
+            ),
+            key: k,
+            scope,
+        });
+    }
+    let pk: Vec<String> = ctx.pk_columns.iter().map(|c| (*c).to_owned()).collect();
+    if let Some(pk_key) = key(ctx, &pk).filter(|_| !pk.is_empty()) {
+        for fk in fks.iter().filter(|fk| fk.unique.is_none()) {
+            // A key column itself needs no page of its own rows.
+            if ctx.pk_columns.contains(&fk.column.as_str()) {
+                continue;
+            }
+            // An index marked `paginate` on (fk, key) already gives this list.
+            let covered = specs.iter().any(|s| {
+                s.scope.as_ref().is_some_and(|sc| sc.sql == fk.sql) && s.key.args == pk_key.args
+            });
+            if covered {
+                continue;
+            }
+            if let Some(scope) = scope_of(&fk.column) {
+                specs.push(ListSpec {
+                    fn_name: format!("page_by_{}", unraw(&fk.ident)),
+                    order: "in primary-key order".into(),
+                    key: pk_key.clone(),
+                    scope: Some(scope),
+                });
+            }
+        }
+    }
+    specs
 }
 
 /// The single-column foreign keys, each with its loaders (their statements
@@ -496,6 +556,7 @@ fn foreign_keys(ctx: &Ctx<'_>) -> Vec<ForeignKeyView> {
             let col = ctx.column(&fk.columns[0])?;
             Some(ForeignKeyView {
                 ident: col.ident.clone(),
+                column: col.column.name.clone(),
                 fn_name: format!("list_by_{}", unraw(&col.ident)),
                 param_ty: col.rt.param.clone(),
                 elem_ty: col.rt.value.clone(),
