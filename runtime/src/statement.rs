@@ -116,6 +116,35 @@ pub fn uniform<T>(rows: &[T], given: impl Fn(&T) -> bool) -> Option<bool> {
         .then_some(first)
 }
 
+/// The four statements of a keyset-paginated list, as generated code
+/// writes them out: the first page and the page after a cursor, each way.
+/// Each reads `$1` as the limit, then the cursor's values, then a scope.
+#[derive(Clone, Copy, Debug)]
+pub struct Pages {
+    pub first_asc: &'static str,
+    pub first_desc: &'static str,
+    pub after_asc: &'static str,
+    pub after_desc: &'static str,
+}
+
+impl Pages {
+    /// The statement of the first page in this order.
+    pub fn first(&self, order: crate::Order) -> crate::Sql<'static> {
+        crate::Sql::stateless(match order {
+            crate::Order::Asc => self.first_asc,
+            crate::Order::Desc => self.first_desc,
+        })
+    }
+
+    /// The statement of the page after a cursor in this order.
+    pub fn after(&self, order: crate::Order) -> crate::Sql<'static> {
+        crate::Sql::stateless(match order {
+            crate::Order::Asc => self.after_asc,
+            crate::Order::Desc => self.after_desc,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -178,49 +178,31 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<AuditLog>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     AuditLog::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewAuditLog,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<AuditLog, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(16);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(16);
     if let Some(value) = &new.id {
@@ -279,7 +261,12 @@ pub async fn insert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Erro
         columns.push(r#""local_time""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     AuditLog::from_row(&row)
 }
@@ -444,67 +431,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(16);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(16);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.occurred_at {
-        columns.push(r#""occurred_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.actor_id {
-        columns.push(r#""actor_id""#);
-        values.push(value);
-    }
-    columns.push(r#""actor_type""#);
-    values.push(&new.actor_type);
-    columns.push(r#""action""#);
-    values.push(&new.action);
-    columns.push(r#""entity_type""#);
-    values.push(&new.entity_type);
-    columns.push(r#""entity_id""#);
-    values.push(&new.entity_id);
-    if let Some(value) = &new.before {
-        columns.push(r#""before""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.after {
-        columns.push(r#""after""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.ip_address {
-        columns.push(r#""ip_address""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.user_agent {
-        columns.push(r#""user_agent""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.request_id {
-        columns.push(r#""request_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.reason {
-        columns.push(r#""reason""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.metadata {
-        columns.push(r#""metadata""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.retention {
-        columns.push(r#""retention""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.local_time {
-        columns.push(r#""local_time""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    AuditLog::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

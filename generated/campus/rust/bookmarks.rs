@@ -137,43 +137,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Bookmark>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Bookmark::from_rows(&rows)
 }
@@ -186,43 +158,15 @@ pub async fn page_by_post_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Bookmark>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &post_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &post_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &post_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &post_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &post_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &post_id]).await?,
     };
     Bookmark::from_rows(&rows)
 }
@@ -235,43 +179,15 @@ pub async fn page_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Bookmark>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &user_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &user_id]).await?,
     };
     Bookmark::from_rows(&rows)
 }
@@ -348,6 +264,16 @@ pub async fn list_by_user_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewBookmark,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Bookmark, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     if let Some(value) = &new.id {
@@ -362,7 +288,12 @@ pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Erro
         columns.push(r#""created_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
 }
@@ -446,23 +377,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""post_id""#);
-    values.push(&new.post_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Bookmark::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "post_id") exists, updates it with the given values.
@@ -470,31 +385,7 @@ pub async fn upsert_by_user_id_post_id(
     db: &impl Write,
     new: &NewBookmark,
 ) -> Result<Bookmark, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""post_id""#);
-    values.push(&new.post_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#, r#""post_id""#],
-        &[r#""id""#],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Bookmark::from_row(&row)
+    write_new(db, new, Some((&[r#""user_id""#, r#""post_id""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

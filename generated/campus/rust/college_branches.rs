@@ -127,42 +127,16 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<CollegeBranch>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") > ($2, $3) ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") < ($2, $3) ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") > ($2, $3) ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") < ($2, $3) ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor.0, &cursor.1]).await?
         }
     };
     CollegeBranch::from_rows(&rows)
@@ -243,6 +217,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewCollegeBranch,
 ) -> Result<CollegeBranch, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewCollegeBranch,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<CollegeBranch, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
     columns.push(r#""college_id""#);
@@ -253,7 +237,12 @@ pub async fn insert(
         columns.push(r#""seats""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     CollegeBranch::from_row(&row)
 }
@@ -313,27 +302,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewCollegeBranch,
 ) -> Result<CollegeBranch, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
-    columns.push(r#""college_id""#);
-    values.push(&new.college_id);
-    columns.push(r#""branch_id""#);
-    values.push(&new.branch_id);
-    if let Some(value) = &new.seats {
-        columns.push(r#""seats""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""college_id""#, r#""branch_id""#],
-        &[],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    CollegeBranch::from_row(&row)
+    write_new(db, new, Some((&[r#""college_id""#, r#""branch_id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

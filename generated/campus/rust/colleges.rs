@@ -147,43 +147,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<College>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     College::from_rows(&rows)
 }
@@ -229,6 +201,16 @@ pub async fn list_branches_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewCollege,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<College, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     if let Some(value) = &new.id {
@@ -247,7 +229,12 @@ pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error>
         columns.push(r#""profile_url""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
 }
@@ -331,27 +318,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewCollege) -> Result<College, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    columns.push(r#""email_domain""#);
-    values.push(&new.email_domain);
-    columns.push(r#""city""#);
-    values.push(&new.city);
-    columns.push(r#""state""#);
-    values.push(&new.state);
-    if let Some(value) = &new.profile_url {
-        columns.push(r#""profile_url""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    College::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email_domain") exists, updates it with the given values.
@@ -359,35 +326,7 @@ pub async fn upsert_by_email_domain(
     db: &impl Write,
     new: &NewCollege,
 ) -> Result<College, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    columns.push(r#""email_domain""#);
-    values.push(&new.email_domain);
-    columns.push(r#""city""#);
-    values.push(&new.city);
-    columns.push(r#""state""#);
-    values.push(&new.state);
-    if let Some(value) = &new.profile_url {
-        columns.push(r#""profile_url""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""email_domain""#],
-        &[r#""id""#],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    College::from_row(&row)
+    write_new(db, new, Some((&[r#""email_domain""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

@@ -141,43 +141,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Comment>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Comment::from_rows(&rows)
 }
@@ -190,43 +162,15 @@ pub async fn page_by_post_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Comment>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &post_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &post_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &post_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &post_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "post_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &post_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &post_id]).await?,
     };
     Comment::from_rows(&rows)
 }
@@ -239,42 +183,16 @@ pub async fn page_by_commented_by(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Comment>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &commented_by],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &commented_by],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "commented_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &commented_by],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "commented_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &commented_by],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "commented_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "commented_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &commented_by]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &commented_by]).await?
         }
     };
     Comment::from_rows(&rows)
@@ -288,42 +206,16 @@ pub async fn page_by_parent_comment_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Comment>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &parent_comment_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &parent_comment_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "parent_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &parent_comment_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "parent_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &parent_comment_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "parent_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" < $2 AND "parent_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &parent_comment_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &parent_comment_id]).await?
         }
     };
     Comment::from_rows(&rows)
@@ -438,6 +330,16 @@ pub async fn list_by_parent_comment_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewComment,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Comment, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(8);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     if let Some(value) = &new.id {
@@ -466,7 +368,20 @@ pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error>
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Comment::from_row(&row)
 }
@@ -591,45 +506,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewComment) -> Result<Comment, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""post_id""#);
-    values.push(&new.post_id);
-    columns.push(r#""commented_by""#);
-    values.push(&new.commented_by);
-    if let Some(value) = &new.parent_comment_id {
-        columns.push(r#""parent_comment_id""#);
-        values.push(value);
-    }
-    columns.push(r#""content""#);
-    values.push(&new.content);
-    if let Some(value) = &new.is_edited {
-        columns.push(r#""is_edited""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Comment::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

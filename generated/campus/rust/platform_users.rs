@@ -190,43 +190,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<PlatformUser>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     PlatformUser::from_rows(&rows)
 }
@@ -239,42 +211,16 @@ pub async fn page_by_college_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<PlatformUser>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &college_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &college_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 AND "college_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &college_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 AND "college_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &college_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 AND "college_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" < $2 AND "college_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &college_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &college_id]).await?
         }
     };
     PlatformUser::from_rows(&rows)
@@ -338,6 +284,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewPlatformUser,
 ) -> Result<PlatformUser, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewPlatformUser,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<PlatformUser, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(11);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
     if let Some(value) = &new.id {
@@ -378,7 +334,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
@@ -547,57 +516,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewPlatformUser,
 ) -> Result<PlatformUser, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""auth_id""#);
-    values.push(&new.auth_id);
-    columns.push(r#""username""#);
-    values.push(&new.username);
-    columns.push(r#""college_id""#);
-    values.push(&new.college_id);
-    if let Some(value) = &new.branch_id {
-        columns.push(r#""branch_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.karma {
-        columns.push(r#""karma""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.status {
-        columns.push(r#""status""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.notify_on {
-        columns.push(r#""notify_on""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.graduation_year {
-        columns.push(r#""graduation_year""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    PlatformUser::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("auth_id") exists, updates it with the given values.
@@ -605,57 +524,7 @@ pub async fn upsert_by_auth_id(
     db: &impl Write,
     new: &NewPlatformUser,
 ) -> Result<PlatformUser, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""auth_id""#);
-    values.push(&new.auth_id);
-    columns.push(r#""username""#);
-    values.push(&new.username);
-    columns.push(r#""college_id""#);
-    values.push(&new.college_id);
-    if let Some(value) = &new.branch_id {
-        columns.push(r#""branch_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.karma {
-        columns.push(r#""karma""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.status {
-        columns.push(r#""status""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.notify_on {
-        columns.push(r#""notify_on""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.graduation_year {
-        columns.push(r#""graduation_year""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""auth_id""#],
-        &[r#""id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    PlatformUser::from_row(&row)
+    write_new(db, new, Some((&[r#""auth_id""#], &[r#""id""#]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("username") exists, updates it with the given values.
@@ -663,57 +532,7 @@ pub async fn upsert_by_username(
     db: &impl Write,
     new: &NewPlatformUser,
 ) -> Result<PlatformUser, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""auth_id""#);
-    values.push(&new.auth_id);
-    columns.push(r#""username""#);
-    values.push(&new.username);
-    columns.push(r#""college_id""#);
-    values.push(&new.college_id);
-    if let Some(value) = &new.branch_id {
-        columns.push(r#""branch_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.karma {
-        columns.push(r#""karma""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.status {
-        columns.push(r#""status""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.notify_on {
-        columns.push(r#""notify_on""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.graduation_year {
-        columns.push(r#""graduation_year""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""username""#],
-        &[r#""id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    PlatformUser::from_row(&row)
+    write_new(db, new, Some((&[r#""username""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -173,43 +173,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Post>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Post::from_rows(&rows)
 }
@@ -221,42 +193,16 @@ pub async fn list_ordered_by_created_at_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Post>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") < ($2, $3) ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") < ($2, $3) ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor.0, &cursor.1]).await?
         }
     };
     Post::from_rows(&rows)
@@ -270,42 +216,16 @@ pub async fn page_by_posted_by(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Post>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &posted_by],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &posted_by],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "posted_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &posted_by],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "posted_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &posted_by],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "posted_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "posted_by" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &posted_by]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &posted_by]).await?
         }
     };
     Post::from_rows(&rows)
@@ -319,42 +239,16 @@ pub async fn page_by_pinned_comment(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Post>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &pinned_comment],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &pinned_comment],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "pinned_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &pinned_comment],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "pinned_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &pinned_comment],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "pinned_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" < $2 AND "pinned_comment_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &pinned_comment]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &pinned_comment]).await?
         }
     };
     Post::from_rows(&rows)
@@ -434,6 +328,16 @@ pub async fn list_by_pinned_comment_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewPost,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Post, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(14);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(14);
     if let Some(value) = &new.id {
@@ -484,7 +388,20 @@ pub async fn insert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Post::from_row(&row)
 }
@@ -683,67 +600,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(14);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(14);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""posted_by""#);
-    values.push(&new.posted_by);
-    columns.push(r#""title""#);
-    values.push(&new.title);
-    columns.push(r#""content""#);
-    values.push(&new.content);
-    columns.push(r#""topic""#);
-    values.push(&new.topic);
-    if let Some(value) = &new.is_private {
-        columns.push(r#""is_private""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.is_banned {
-        columns.push(r#""is_banned""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.is_shadow_banned {
-        columns.push(r#""is_shadow_banned""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.upvotes {
-        columns.push(r#""upvotes""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.downvotes {
-        columns.push(r#""downvotes""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.hot_rank {
-        columns.push(r#""hot_rank""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.pinned_comment {
-        columns.push(r#""pinned_comment_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Post::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -153,43 +153,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Vote>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Vote::from_rows(&rows)
 }
@@ -202,43 +174,15 @@ pub async fn page_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Vote>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &user_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &user_id]).await?,
     };
     Vote::from_rows(&rows)
 }
@@ -280,6 +224,16 @@ pub async fn list_by_user_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewVote,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Vote, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""user_id""#);
@@ -298,7 +252,12 @@ pub async fn insert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
         columns.push(r#""voted_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
 }
@@ -387,27 +346,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""target_type""#);
-    values.push(&new.target_type);
-    columns.push(r#""target_id""#);
-    values.push(&new.target_id);
-    columns.push(r#""vote_type""#);
-    values.push(&new.vote_type);
-    if let Some(value) = &new.weight {
-        columns.push(r#""weight""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.voted_at {
-        columns.push(r#""voted_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Vote::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "target_type", "target_id") exists, updates it with the given values.
@@ -415,35 +354,12 @@ pub async fn upsert_by_user_id_target_type_target_id(
     db: &impl Write,
     new: &NewVote,
 ) -> Result<Vote, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""target_type""#);
-    values.push(&new.target_type);
-    columns.push(r#""target_id""#);
-    values.push(&new.target_id);
-    columns.push(r#""vote_type""#);
-    values.push(&new.vote_type);
-    if let Some(value) = &new.weight {
-        columns.push(r#""weight""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.voted_at {
-        columns.push(r#""voted_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#, r#""target_type""#, r#""target_id""#],
-        &[r#""id""#],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Vote::from_row(&row)
+    write_new(
+            db,
+            new,
+            Some((&[r#""user_id""#, r#""target_type""#, r#""target_id""#], &[r#""id""#])),
+        )
+        .await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

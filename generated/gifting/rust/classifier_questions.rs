@@ -133,43 +133,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<ClassifierQuestion>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     ClassifierQuestion::from_rows(&rows)
 }
@@ -178,6 +150,16 @@ pub async fn list(
 pub async fn insert(
     db: &impl Write,
     new: &NewClassifierQuestion,
+) -> Result<ClassifierQuestion, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewClassifierQuestion,
+    upsert: Option<(&[&str], &[&str])>,
 ) -> Result<ClassifierQuestion, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(3);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
@@ -189,7 +171,12 @@ pub async fn insert(
         columns.push(r#""choices""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
 }
@@ -276,19 +263,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewClassifierQuestion,
 ) -> Result<ClassifierQuestion, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
-    columns.push(r#""question""#);
-    values.push(&new.question);
-    columns.push(r#""position""#);
-    values.push(&new.position);
-    if let Some(value) = &new.choices {
-        columns.push(r#""choices""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    ClassifierQuestion::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("position") exists, updates it with the given values.
@@ -296,27 +271,7 @@ pub async fn upsert_by_position(
     db: &impl Write,
     new: &NewClassifierQuestion,
 ) -> Result<ClassifierQuestion, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
-    columns.push(r#""question""#);
-    values.push(&new.question);
-    columns.push(r#""position""#);
-    values.push(&new.position);
-    if let Some(value) = &new.choices {
-        columns.push(r#""choices""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""position""#],
-        &[r#""id""#],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    ClassifierQuestion::from_row(&row)
+    write_new(db, new, Some((&[r#""position""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

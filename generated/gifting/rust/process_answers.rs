@@ -137,42 +137,16 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<ProcessAnswer>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") > ($2, $3) ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") < ($2, $3) ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") > ($2, $3) ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") < ($2, $3) ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor.0, &cursor.1]).await?
         }
     };
     ProcessAnswer::from_rows(&rows)
@@ -253,6 +227,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewProcessAnswer,
 ) -> Result<ProcessAnswer, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewProcessAnswer,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<ProcessAnswer, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""process_id""#);
@@ -265,7 +249,12 @@ pub async fn insert(
         columns.push(r#""answered_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     ProcessAnswer::from_row(&row)
 }
@@ -350,29 +339,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewProcessAnswer,
 ) -> Result<ProcessAnswer, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
-    columns.push(r#""process_id""#);
-    values.push(&new.process_id);
-    columns.push(r#""question_id""#);
-    values.push(&new.question_id);
-    columns.push(r#""answer""#);
-    values.push(&new.answer);
-    if let Some(value) = &new.answered_at {
-        columns.push(r#""answered_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""process_id""#, r#""question_id""#],
-        &[],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    ProcessAnswer::from_row(&row)
+    write_new(db, new, Some((&[r#""process_id""#, r#""question_id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

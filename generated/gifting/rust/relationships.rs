@@ -156,43 +156,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Relationship>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Relationship::from_rows(&rows)
 }
@@ -205,43 +177,15 @@ pub async fn page_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Relationship>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &user_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &user_id]).await?,
     };
     Relationship::from_rows(&rows)
 }
@@ -254,42 +198,16 @@ pub async fn page_by_related_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Relationship>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &related_user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &related_user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "related_user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &related_user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "related_user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &related_user_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "related_user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" < $2 AND "related_user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &related_user_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &related_user_id]).await?
         }
     };
     Relationship::from_rows(&rows)
@@ -370,6 +288,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewRelationship,
 ) -> Result<Relationship, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewRelationship,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Relationship, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -394,7 +322,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Relationship::from_row(&row)
 }
@@ -513,41 +454,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewRelationship,
 ) -> Result<Relationship, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""related_user_id""#);
-    values.push(&new.related_user_id);
-    columns.push(r#""relationship_type""#);
-    values.push(&new.relationship_type);
-    if let Some(value) = &new.nickname {
-        columns.push(r#""nickname""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Relationship::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "related_user_id") exists, updates it with the given values.
@@ -555,41 +462,8 @@ pub async fn upsert_by_user_id_related_user_id(
     db: &impl Write,
     new: &NewRelationship,
 ) -> Result<Relationship, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""related_user_id""#);
-    values.push(&new.related_user_id);
-    columns.push(r#""relationship_type""#);
-    values.push(&new.relationship_type);
-    if let Some(value) = &new.nickname {
-        columns.push(r#""nickname""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#, r#""related_user_id""#],
-        &[r#""id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Relationship::from_row(&row)
+    write_new(db, new, Some((&[r#""user_id""#, r#""related_user_id""#], &[r#""id""#])))
+        .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

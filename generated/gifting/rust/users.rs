@@ -151,49 +151,31 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     User::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewUser,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<User, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(8);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
     if let Some(value) = &new.id {
@@ -224,7 +206,20 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
@@ -359,92 +354,12 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    if let Some(value) = &new.is_active {
-        columns.push(r#""is_active""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.preferences {
-        columns.push(r#""preferences""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.birthday {
-        columns.push(r#""birthday""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values.
 pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    if let Some(value) = &new.is_active {
-        columns.push(r#""is_active""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.preferences {
-        columns.push(r#""preferences""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.birthday {
-        columns.push(r#""birthday""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""email""#],
-        &[r#""id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""email""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

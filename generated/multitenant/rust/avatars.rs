@@ -175,43 +175,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Avatar>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 ORDER BY "file_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" < $2 ORDER BY "file_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 ORDER BY "file_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" < $2 ORDER BY "file_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Avatar::from_rows(&rows)
 }
@@ -224,42 +196,16 @@ pub async fn page_by_tenant_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Avatar>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 AND "tenant_id" = $3 ORDER BY "file_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" < $2 AND "tenant_id" = $3 ORDER BY "file_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 AND "tenant_id" = $3 ORDER BY "file_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" < $2 AND "tenant_id" = $3 ORDER BY "file_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &tenant_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &tenant_id]).await?
         }
     };
     Avatar::from_rows(&rows)
@@ -320,6 +266,16 @@ pub async fn list_by_tenant_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewAvatar,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Avatar, Error> {
     let file_id = new.file_id.unwrap_or_else(super::ids::FileId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
@@ -349,7 +305,20 @@ pub async fn insert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Avatar::from_row(&row)
 }
@@ -473,46 +442,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
-    let file_id = new.file_id.unwrap_or_else(super::ids::FileId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
-    columns.push(r#""file_id""#);
-    values.push(&file_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.content_type {
-        columns.push(r#""content_type""#);
-        values.push(value);
-    }
-    columns.push(r#""size_bytes""#);
-    values.push(&new.size_bytes);
-    columns.push(r#""sha256""#);
-    values.push(&new.sha256);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""bucket""#);
-    values.push(&new.bucket);
-    columns.push(r#""object_name""#);
-    values.push(&new.object_name);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""file_id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Avatar::from_row(&row)
+    write_new(db, new, Some((&[r#""file_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id") exists, updates it with the given values.
@@ -520,46 +450,7 @@ pub async fn upsert_by_user_id(
     db: &impl Write,
     new: &NewAvatar,
 ) -> Result<Avatar, Error> {
-    let file_id = new.file_id.unwrap_or_else(super::ids::FileId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
-    columns.push(r#""file_id""#);
-    values.push(&file_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.content_type {
-        columns.push(r#""content_type""#);
-        values.push(value);
-    }
-    columns.push(r#""size_bytes""#);
-    values.push(&new.size_bytes);
-    columns.push(r#""sha256""#);
-    values.push(&new.sha256);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""bucket""#);
-    values.push(&new.bucket);
-    columns.push(r#""object_name""#);
-    values.push(&new.object_name);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#],
-        &[r#""file_id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Avatar::from_row(&row)
+    write_new(db, new, Some((&[r#""user_id""#], &[r#""file_id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -197,43 +197,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<IdentityConnector>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 ORDER BY "connector_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" < $2 ORDER BY "connector_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 ORDER BY "connector_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" < $2 ORDER BY "connector_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     IdentityConnector::from_rows(&rows)
 }
@@ -246,42 +218,16 @@ pub async fn page_by_tenant_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<IdentityConnector>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 AND "tenant_id" = $3 ORDER BY "connector_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" < $2 AND "tenant_id" = $3 ORDER BY "connector_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 AND "tenant_id" = $3 ORDER BY "connector_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" < $2 AND "tenant_id" = $3 ORDER BY "connector_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &tenant_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &tenant_id]).await?
         }
     };
     IdentityConnector::from_rows(&rows)
@@ -327,6 +273,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewIdentityConnector,
 ) -> Result<IdentityConnector, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewIdentityConnector,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<IdentityConnector, Error> {
     let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
@@ -348,7 +304,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     IdentityConnector::from_row(&row)
 }
@@ -453,38 +422,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewIdentityConnector,
 ) -> Result<IdentityConnector, Error> {
-    let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    columns.push(r#""connector_id""#);
-    values.push(&connector_id);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""kind""#);
-    values.push(&new.kind);
-    columns.push(r#""issuer_url""#);
-    values.push(&new.issuer_url);
-    columns.push(r#""state""#);
-    values.push(&new.state);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""connector_id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    IdentityConnector::from_row(&row)
+    write_new(db, new, Some((&[r#""connector_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("tenant_id", "issuer_url") exists, updates it with the given values.
@@ -492,38 +430,12 @@ pub async fn upsert_by_tenant_id_issuer_url(
     db: &impl Write,
     new: &NewIdentityConnector,
 ) -> Result<IdentityConnector, Error> {
-    let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    columns.push(r#""connector_id""#);
-    values.push(&connector_id);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""kind""#);
-    values.push(&new.kind);
-    columns.push(r#""issuer_url""#);
-    values.push(&new.issuer_url);
-    columns.push(r#""state""#);
-    values.push(&new.state);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""tenant_id""#, r#""issuer_url""#],
-        &[r#""connector_id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    IdentityConnector::from_row(&row)
+    write_new(
+            db,
+            new,
+            Some((&[r#""tenant_id""#, r#""issuer_url""#], &[r#""connector_id""#])),
+        )
+        .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -126,49 +126,31 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Seed>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" > $2 ORDER BY "name" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" < $2 ORDER BY "name" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" > $2 ORDER BY "name" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" < $2 ORDER BY "name" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Seed::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewSeed,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Seed, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(5);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
     columns.push(r#""name""#);
@@ -185,7 +167,12 @@ pub async fn insert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
         columns.push(r#""duration""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Seed::from_row(&row)
 }
@@ -266,25 +253,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    columns.push(r#""environment""#);
-    values.push(&new.environment);
-    columns.push(r#""sha256""#);
-    values.push(&new.sha256);
-    if let Some(value) = &new.applied_at {
-        columns.push(r#""applied_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.duration {
-        columns.push(r#""duration""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""name""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Seed::from_row(&row)
+    write_new(db, new, Some((&[r#""name""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

@@ -159,49 +159,31 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Tenant>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" > $2 ORDER BY "tenant_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" < $2 ORDER BY "tenant_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" > $2 ORDER BY "tenant_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" < $2 ORDER BY "tenant_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Tenant::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewTenant,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Tenant, Error> {
     let tenant_id = new.tenant_id.unwrap_or_else(super::ids::TenantId::new);
     let settings = new.settings.as_ref().map(Json);
     let mut columns: Vec<&'static str> = Vec::with_capacity(8);
@@ -232,7 +214,20 @@ pub async fn insert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Tenant::from_row(&row)
 }
@@ -364,92 +359,12 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
-    let tenant_id = new.tenant_id.unwrap_or_else(super::ids::TenantId::new);
-    let settings = new.settings.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
-    columns.push(r#""tenant_id""#);
-    values.push(&tenant_id);
-    columns.push(r#""slug""#);
-    values.push(&new.slug);
-    columns.push(r#""display_name""#);
-    values.push(&new.display_name);
-    if let Some(value) = &new.plan {
-        columns.push(r#""plan""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.seats {
-        columns.push(r#""seats""#);
-        values.push(value);
-    }
-    if let Some(value) = &settings {
-        columns.push(r#""settings""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""tenant_id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Tenant::from_row(&row)
+    write_new(db, new, Some((&[r#""tenant_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("slug") exists, updates it with the given values.
 pub async fn upsert_by_slug(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
-    let tenant_id = new.tenant_id.unwrap_or_else(super::ids::TenantId::new);
-    let settings = new.settings.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
-    columns.push(r#""tenant_id""#);
-    values.push(&tenant_id);
-    columns.push(r#""slug""#);
-    values.push(&new.slug);
-    columns.push(r#""display_name""#);
-    values.push(&new.display_name);
-    if let Some(value) = &new.plan {
-        columns.push(r#""plan""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.seats {
-        columns.push(r#""seats""#);
-        values.push(value);
-    }
-    if let Some(value) = &settings {
-        columns.push(r#""settings""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""slug""#],
-        &[r#""tenant_id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Tenant::from_row(&row)
+    write_new(db, new, Some((&[r#""slug""#], &[r#""tenant_id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -133,42 +133,16 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<UserTag>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" DESC, "key" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE ("user_id", "key") > ($2, $3) ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE ("user_id", "key") < ($2, $3) ORDER BY "user_id" DESC, "key" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor.0, &cursor.1],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" DESC, "key" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE ("user_id", "key") > ($2, $3) ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE ("user_id", "key") < ($2, $3) ORDER BY "user_id" DESC, "key" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor.0, &cursor.1]).await?
         }
     };
     UserTag::from_rows(&rows)
@@ -211,6 +185,16 @@ pub async fn list_by_user_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewUserTag,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<UserTag, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(4);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
     columns.push(r#""user_id""#);
@@ -223,7 +207,12 @@ pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error>
         columns.push(r#""set_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     UserTag::from_row(&row)
 }
@@ -290,29 +279,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""key""#);
-    values.push(&new.key);
-    columns.push(r#""value""#);
-    values.push(&new.value);
-    if let Some(value) = &new.set_at {
-        columns.push(r#""set_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#, r#""key""#],
-        &[],
-        &[],
-        &[],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    UserTag::from_row(&row)
+    write_new(db, new, Some((&[r#""user_id""#, r#""key""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

@@ -209,43 +209,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 ORDER BY "user_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 ORDER BY "user_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 ORDER BY "user_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 ORDER BY "user_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     User::from_rows(&rows)
 }
@@ -258,42 +230,16 @@ pub async fn list_by_tenant_id_ordered_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 AND "tenant_id" = $3 ORDER BY "user_id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 AND "tenant_id" = $3 ORDER BY "user_id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &tenant_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 AND "tenant_id" = $3 ORDER BY "user_id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" < $2 AND "tenant_id" = $3 ORDER BY "user_id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &tenant_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &tenant_id]).await?
         }
     };
     User::from_rows(&rows)
@@ -336,6 +282,16 @@ pub async fn list_by_tenant_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewUser,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<User, Error> {
     let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
     let idp_user_info = new.idp_user_info.as_ref().map(Json);
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
@@ -374,7 +330,20 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
@@ -537,55 +506,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
-    let idp_user_info = new.idp_user_info.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
-    columns.push(r#""user_id""#);
-    values.push(&user_id);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    if let Some(value) = &new.display_name {
-        columns.push(r#""display_name""#);
-        values.push(value);
-    }
-    if let Some(value) = &idp_user_info {
-        columns.push(r#""idp_user_info""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.last_seen_ip {
-        columns.push(r#""last_seen_ip""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.roles {
-        columns.push(r#""roles""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.managers {
-        columns.push(r#""managers""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""user_id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""user_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("tenant_id", "email") exists, updates it with the given values.
@@ -593,55 +514,8 @@ pub async fn upsert_by_tenant_id_email(
     db: &impl Write,
     new: &NewUser,
 ) -> Result<User, Error> {
-    let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
-    let idp_user_info = new.idp_user_info.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
-    columns.push(r#""user_id""#);
-    values.push(&user_id);
-    columns.push(r#""tenant_id""#);
-    values.push(&new.tenant_id);
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    if let Some(value) = &new.display_name {
-        columns.push(r#""display_name""#);
-        values.push(value);
-    }
-    if let Some(value) = &idp_user_info {
-        columns.push(r#""idp_user_info""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.last_seen_ip {
-        columns.push(r#""last_seen_ip""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.roles {
-        columns.push(r#""roles""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.managers {
-        columns.push(r#""managers""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""tenant_id""#, r#""email""#],
-        &[r#""user_id""#],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""tenant_id""#, r#""email""#], &[r#""user_id""#])))
+        .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -191,43 +191,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<GithubInstallation>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     GithubInstallation::from_rows(&rows)
 }
@@ -239,43 +211,15 @@ pub async fn list_with_deleted(
     order: Order,
     limit: i64,
 ) -> Result<Vec<GithubInstallation>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     GithubInstallation::from_rows(&rows)
 }
@@ -288,42 +232,16 @@ pub async fn page_by_organization_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<GithubInstallation>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &organization_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &organization_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &organization_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &organization_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &organization_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &organization_id]).await?
         }
     };
     GithubInstallation::from_rows(&rows)
@@ -404,6 +322,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewGithubInstallation,
 ) -> Result<GithubInstallation, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewGithubInstallation,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<GithubInstallation, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
     columns.push(r#""id""#);
@@ -424,7 +352,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[r#""deleted_at" = NULL, "deleted" = false"#],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     GithubInstallation::from_row(&row)
 }
@@ -535,37 +476,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewGithubInstallation,
 ) -> Result<GithubInstallation, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    columns.push(r#""id""#);
-    values.push(&new.id);
-    columns.push(r#""organization_id""#);
-    values.push(&new.organization_id);
-    columns.push(r#""account_login""#);
-    values.push(&new.account_login);
-    if let Some(value) = &new.suspended_at {
-        columns.push(r#""suspended_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[r#""deleted_at" = NULL, "deleted" = false"#],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    GithubInstallation::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.

@@ -220,43 +220,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<OrganizationMember>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     OrganizationMember::from_rows(&rows)
 }
@@ -268,43 +240,15 @@ pub async fn list_with_deleted(
     order: Order,
     limit: i64,
 ) -> Result<Vec<OrganizationMember>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     OrganizationMember::from_rows(&rows)
 }
@@ -317,42 +261,16 @@ pub async fn list_by_organization_id_ordered_by_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<OrganizationMember>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &organization_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &organization_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &organization_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &organization_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &organization_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &organization_id]).await?
         }
     };
     OrganizationMember::from_rows(&rows)
@@ -366,43 +284,15 @@ pub async fn page_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<OrganizationMember>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" < $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &user_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &user_id]).await?,
     };
     OrganizationMember::from_rows(&rows)
 }
@@ -552,6 +442,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewOrganizationMember,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<OrganizationMember, Error> {
     let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
     let mut columns: Vec<&'static str> = Vec::with_capacity(6);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
@@ -573,7 +473,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[r#""deleted_at" = NULL, "deleted" = false"#],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     OrganizationMember::from_row(&row)
 }
@@ -692,38 +605,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
-    let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    columns.push(r#""id""#);
-    values.push(&id);
-    columns.push(r#""organization_id""#);
-    values.push(&new.organization_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.role {
-        columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[r#""deleted_at" = NULL, "deleted" = false"#],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    OrganizationMember::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("organization_id", "user_id") exists, updates it with the given values (and restores it if it was soft-deleted).
@@ -731,38 +613,8 @@ pub async fn upsert_by_organization_id_user_id(
     db: &impl Write,
     new: &NewOrganizationMember,
 ) -> Result<OrganizationMember, Error> {
-    let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
-    columns.push(r#""id""#);
-    values.push(&id);
-    columns.push(r#""organization_id""#);
-    values.push(&new.organization_id);
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    if let Some(value) = &new.role {
-        columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""organization_id""#, r#""user_id""#],
-        &[r#""id""#],
-        &[r#""deleted_at" = NULL, "deleted" = false"#],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    OrganizationMember::from_row(&row)
+    write_new(db, new, Some((&[r#""organization_id""#, r#""user_id""#], &[r#""id""#])))
+        .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.

@@ -192,43 +192,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<UserVerification>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     UserVerification::from_rows(&rows)
 }
@@ -241,43 +213,15 @@ pub async fn page_by_user_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<UserVerification>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &user_id],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" < $2 AND "user_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &user_id]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor, &user_id]).await?,
     };
     UserVerification::from_rows(&rows)
 }
@@ -322,6 +266,16 @@ pub async fn insert(
     db: &impl Write,
     new: &NewUserVerification,
 ) -> Result<UserVerification, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewUserVerification,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<UserVerification, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(10);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
     if let Some(value) = &new.id {
@@ -352,7 +306,20 @@ pub async fn insert(
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     UserVerification::from_row(&row)
 }
@@ -491,47 +458,7 @@ pub async fn upsert(
     db: &impl Write,
     new: &NewUserVerification,
 ) -> Result<UserVerification, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""user_id""#);
-    values.push(&new.user_id);
-    columns.push(r#""otp_code""#);
-    values.push(&new.otp_code);
-    columns.push(r#""verification_source""#);
-    values.push(&new.verification_source);
-    columns.push(r#""action_platform""#);
-    values.push(&new.action_platform);
-    columns.push(r#""action""#);
-    values.push(&new.action);
-    if let Some(value) = &new.verified {
-        columns.push(r#""verified""#);
-        values.push(value);
-    }
-    columns.push(r#""expire_at""#);
-    values.push(&new.expire_at);
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    UserVerification::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

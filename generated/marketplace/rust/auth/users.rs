@@ -259,43 +259,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     User::from_rows(&rows)
 }
@@ -307,49 +279,31 @@ pub async fn list_with_deleted(
     order: Order,
     limit: i64,
 ) -> Result<Vec<User>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     User::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewUser,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<User, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(22);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
     if let Some(value) = &new.id {
@@ -436,7 +390,20 @@ pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[r#""deleted_at" = NULL"#],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
@@ -657,204 +624,12 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    if let Some(value) = &new.name {
-        columns.push(r#""name""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.contact_number {
-        columns.push(r#""contact_number""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.contact_number_country_code {
-        columns.push(r#""contact_number_country_code""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.city {
-        columns.push(r#""city""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.state {
-        columns.push(r#""state""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.country {
-        columns.push(r#""country""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.pincode {
-        columns.push(r#""pincode""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.gender {
-        columns.push(r#""gender""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.dob {
-        columns.push(r#""dob""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.status {
-        columns.push(r#""status""#);
-        values.push(value);
-    }
-    columns.push(r#""registration_platform""#);
-    values.push(&new.registration_platform);
-    if let Some(value) = &new.purpose_code {
-        columns.push(r#""purpose_code""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.nationality {
-        columns.push(r#""nationality""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.ethnicity {
-        columns.push(r#""ethnicity""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.qualification {
-        columns.push(r#""qualification""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.profession {
-        columns.push(r#""profession""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.role {
-        columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.is_online {
-        columns.push(r#""is_online""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[r#""deleted_at" = NULL"#],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""email""#);
-    values.push(&new.email);
-    if let Some(value) = &new.name {
-        columns.push(r#""name""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.contact_number {
-        columns.push(r#""contact_number""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.contact_number_country_code {
-        columns.push(r#""contact_number_country_code""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.city {
-        columns.push(r#""city""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.state {
-        columns.push(r#""state""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.country {
-        columns.push(r#""country""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.pincode {
-        columns.push(r#""pincode""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.gender {
-        columns.push(r#""gender""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.dob {
-        columns.push(r#""dob""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.status {
-        columns.push(r#""status""#);
-        values.push(value);
-    }
-    columns.push(r#""registration_platform""#);
-    values.push(&new.registration_platform);
-    if let Some(value) = &new.purpose_code {
-        columns.push(r#""purpose_code""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.nationality {
-        columns.push(r#""nationality""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.ethnicity {
-        columns.push(r#""ethnicity""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.qualification {
-        columns.push(r#""qualification""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.profession {
-        columns.push(r#""profession""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.role {
-        columns.push(r#""role""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.is_online {
-        columns.push(r#""is_online""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""email""#],
-        &[r#""id""#],
-        &[r#""deleted_at" = NULL"#],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    User::from_row(&row)
+    write_new(db, new, Some((&[r#""email""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.

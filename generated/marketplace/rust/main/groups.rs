@@ -133,43 +133,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Group>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Group::from_rows(&rows)
 }
@@ -182,42 +154,16 @@ pub async fn page_by_product_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Group>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &product_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &product_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "product_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &product_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "product_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &product_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "product_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "product_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &product_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &product_id]).await?
         }
     };
     Group::from_rows(&rows)
@@ -231,42 +177,16 @@ pub async fn page_by_last_message_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Group>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &last_message_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &last_message_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "last_message_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &last_message_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "last_message_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &last_message_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "last_message_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" < $2 AND "last_message_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &last_message_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &last_message_id]).await?
         }
     };
     Group::from_rows(&rows)
@@ -348,6 +268,16 @@ pub async fn list_by_last_message_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewGroup,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Group, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
     if let Some(value) = &new.id {
@@ -376,7 +306,20 @@ pub async fn insert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
         columns.push(r#""updated_at""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Group::from_row(&row)
 }
@@ -521,45 +464,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""name""#);
-    values.push(&new.name);
-    if let Some(value) = &new.product_id {
-        columns.push(r#""product_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.members {
-        columns.push(r#""members""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.last_message_id {
-        columns.push(r#""last_message_id""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Group::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.

@@ -135,43 +135,15 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Message>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Message::from_rows(&rows)
 }
@@ -184,42 +156,16 @@ pub async fn page_by_group_id(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Message>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &group_id],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &group_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 AND "group_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &group_id],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" < $2 AND "group_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor, &group_id],
-                )
-                .await?
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 AND "group_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" < $2 AND "group_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit, &group_id]).await?,
+        Some(cursor) => {
+            db.query(PAGES.after(order), &[&limit, &cursor, &group_id]).await?
         }
     };
     Message::from_rows(&rows)
@@ -262,6 +208,16 @@ pub async fn list_by_group_id_many(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewMessage,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Message, Error> {
     let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));
     let mut columns: Vec<&'static str> = Vec::with_capacity(7);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
@@ -289,7 +245,12 @@ pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error>
         columns.push(r#""timestamp""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Message::from_row(&row)
 }
@@ -434,36 +395,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
-    let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
-    if let Some(value) = &new.id {
-        columns.push(r#""id""#);
-        values.push(value);
-    }
-    columns.push(r#""sender_id""#);
-    values.push(&new.sender_id);
-    columns.push(r#""group_id""#);
-    values.push(&new.group_id);
-    if let Some(value) = &new.text {
-        columns.push(r#""text""#);
-        values.push(value);
-    }
-    if let Some(value) = &attachments {
-        columns.push(r#""attachments""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.read_by {
-        columns.push(r#""read_by""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.timestamp {
-        columns.push(r#""timestamp""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(TABLE, &columns, &[r#""id""#], &[], &[], &[], COLUMNS);
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Message::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.

@@ -167,49 +167,31 @@ pub async fn list(
     order: Order,
     limit: i64,
 ) -> Result<Vec<Product>, Error> {
-    let rows = match (after, order) {
-        (None, Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (None, Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Asc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
-        (Some(cursor), Order::Desc) => {
-            db.query(
-                    Sql::stateless(
-                        r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
-                    ),
-                    &[&limit, &cursor],
-                )
-                .await?
-        }
+    const PAGES: statement::Pages = statement::Pages {
+        first_asc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+    };
+    let rows = match after {
+        None => db.query(PAGES.first(order), &[&limit]).await?,
+        Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
     Product::from_rows(&rows)
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error> {
+    write_new(db, new, None).await
+}
+
+/// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
+/// the given fields are written (one statement shape per set of fields).
+async fn write_new(
+    db: &impl Write,
+    new: &NewProduct,
+    upsert: Option<(&[&str], &[&str])>,
+) -> Result<Product, Error> {
     let mut columns: Vec<&'static str> = Vec::with_capacity(13);
     let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(13);
     columns.push(r#""id""#);
@@ -248,7 +230,20 @@ pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error>
         columns.push(r#""remark""#);
         values.push(value);
     }
-    let sql = statement::insert(TABLE, &columns, COLUMNS);
+    let sql = match upsert {
+        None => statement::insert(TABLE, &columns, COLUMNS),
+        Some((conflict, keep)) => {
+            statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[r#""updated_at""#],
+                COLUMNS,
+            )
+        }
+    };
     let row = db.query_one(Sql::stateless(&sql), &values).await?;
     Product::from_row(&row)
 }
@@ -395,55 +390,7 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(db: &impl Write, new: &NewProduct) -> Result<Product, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(13);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(13);
-    columns.push(r#""id""#);
-    values.push(&new.id);
-    columns.push(r#""cause""#);
-    values.push(&new.cause);
-    columns.push(r#""mrp""#);
-    values.push(&new.mrp);
-    columns.push(r#""selling_price""#);
-    values.push(&new.selling_price_inr);
-    columns.push(r#""vendor_id""#);
-    values.push(&new.vendor_id);
-    if let Some(value) = &new.images {
-        columns.push(r#""images""#);
-        values.push(value);
-    }
-    columns.push(r#""title""#);
-    values.push(&new.title);
-    columns.push(r#""description""#);
-    values.push(&new.description);
-    columns.push(r#""product_url""#);
-    values.push(&new.product_url);
-    if let Some(value) = &new.publishing_status {
-        columns.push(r#""publishing_status""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.created_at {
-        columns.push(r#""created_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.updated_at {
-        columns.push(r#""updated_at""#);
-        values.push(value);
-    }
-    if let Some(value) = &new.remark {
-        columns.push(r#""remark""#);
-        values.push(value);
-    }
-    let sql = statement::upsert(
-        TABLE,
-        &columns,
-        &[r#""id""#],
-        &[],
-        &[],
-        &[r#""updated_at""#],
-        COLUMNS,
-    );
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
-    Product::from_row(&row)
+    write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
