@@ -324,15 +324,15 @@ impl Write for Savepoint<'_, ReadWrite> {
 impl<A: Access> Pool<A> {
     /// Runs `work` in a transaction and commits it, retrying the whole
     /// transaction on a serialization failure or deadlock (see [`RetryPolicy`]).
+    /// `work` is an async closure, so it borrows what it needs (a request's
+    /// input, a service's fields) rather than cloning it in:
     ///
     /// ```ignore
-    /// pool.run_in_transaction(|tx| Box::pin(async move {
-    ///     repo::insert(tx, &row).await
-    /// })).await?;
+    /// pool.run_in_transaction(async |tx| repo::insert(tx, &row).await).await?;
     /// ```
     pub async fn run_in_transaction<T, E, F>(&self, work: F) -> Result<T, E>
     where
-        F: for<'t> FnMut(&'t mut Transaction<A>) -> BoxFuture<'t, Result<T, E>>,
+        F: AsyncFnMut(&mut Transaction<A>) -> Result<T, E>,
         E: From<Error> + Retryable,
     {
         self.run_in_transaction_with(TxOptions::default(), RetryPolicy::default(), work)
@@ -347,7 +347,7 @@ impl<A: Access> Pool<A> {
         mut work: F,
     ) -> Result<T, E>
     where
-        F: for<'t> FnMut(&'t mut Transaction<A>) -> BoxFuture<'t, Result<T, E>>,
+        F: AsyncFnMut(&mut Transaction<A>) -> Result<T, E>,
         E: From<Error> + Retryable,
     {
         let mut attempt = 1;

@@ -502,6 +502,67 @@ fn soft_deleted_rows_hide_until_restored() {
     });
 }
 
+/// The executor pattern of the multi-tenant application: a service's read
+/// defaults to the read-only pool and accepts a transaction instead, one
+/// method for both (a `Reader` is either, as a value), and the transaction's
+/// work is an async closure that borrows the service.
+#[test]
+fn one_service_method_reads_through_a_pool_or_a_transaction() {
+    use schemac_runtime::{Error, ReadOnlyPool, Reader, Writer};
+    struct Tenants {
+        db: ReadWritePool,
+        db_ro: ReadOnlyPool,
+    }
+    impl Tenants {
+        async fn by_slug(
+            &self,
+            slug: &str,
+            via: Option<Reader<'_>>,
+        ) -> Result<Option<tenants::Tenant>, Error> {
+            let via = via.unwrap_or(Reader::from(&self.db_ro));
+            tenants::get_by_slug(&via, slug).await
+        }
+
+        async fn create(&self, slug: &str) -> Result<tenants::Tenant, Error> {
+            self.db
+                .run_in_transaction(async |tx| {
+                    let created = tenants::insert(tx, &new_tenant(slug)).await?;
+                    // The transaction sees its own row; the read-only pool not yet.
+                    let inside = self.by_slug(slug, Some(Reader::from(&*tx))).await?;
+                    assert_eq!(inside.as_ref(), Some(&created));
+                    assert_eq!(self.by_slug(slug, None).await?, None);
+                    Ok(created)
+                })
+                .await
+        }
+    }
+    let db = database_with("multitenant", "gen_executor");
+    tokio_runtime().block_on(async {
+        let service = Tenants {
+            db: pool(&db),
+            db_ro: ReadOnlyPool::read_only(PoolConfig::new(db.url.clone())).expect("pool"),
+        };
+        let created = service.create("acme").await.expect("create");
+        assert_eq!(
+            service.by_slug("acme", None).await.expect("read"),
+            Some(created),
+            "committed"
+        );
+        // A Writer is the read-write pool or a transaction, the same way.
+        let writer = Writer::from(&service.db);
+        let globex = tenants::insert(&writer, &new_tenant("globex"))
+            .await
+            .expect("insert through a Writer");
+        let via_pool = Reader::from(writer);
+        assert_eq!(
+            tenants::get(&via_pool, &globex.tenant_id)
+                .await
+                .expect("get"),
+            Some(globex)
+        );
+    });
+}
+
 /// `fetch` is `get` for a row that must exist: a missing one is
 /// `Error::NotFound`, naming the table and the key.
 #[test]

@@ -4,7 +4,8 @@
 //! - `migrate`: apply the example's migrations (`DATABASE_URL`).
 //! - `onboard SLUG EMAIL...`: in one transaction on the read-write pool,
 //!   create the tenant, its users and a tag for each (several repositories,
-//!   one transaction: a failure leaves nothing behind).
+//!   one transaction: a failure leaves nothing behind), through a service
+//!   whose reads default to the read-only pool and accept the transaction.
 //! - `show SLUG`: read the tenant, its users and their tags through the
 //!   read-only pool (`DATABASE_RO_URL`, or `DATABASE_URL`), relations loaded
 //!   with the batched loaders (one query per relation, not per row).
@@ -12,7 +13,7 @@
 use std::process::ExitCode;
 
 use schemac_runtime::migrate::{MigrationSet, Migrator};
-use schemac_runtime::{Error, PoolConfig, Read, ReadOnlyPool, ReadWritePool};
+use schemac_runtime::{Error, PoolConfig, Read, ReadOnlyPool, ReadWritePool, Reader};
 
 /// The generated code: models and repositories for every table. A binary
 /// uses only part of that API, hence the allow.
@@ -79,67 +80,72 @@ async fn migrate() -> Result<(), Error> {
     Ok(())
 }
 
-async fn onboard(slug: &str, emails: &[String]) -> Result<(), Error> {
-    let pool = ReadWritePool::read_write_from_env(APP)?;
-    let tenant = pool
-        .run_in_transaction(|tx| {
-            // The future may be run again (a retry), so it owns its inputs.
-            let slug = slug.to_owned();
-            let emails = emails.to_vec();
-            Box::pin(async move {
-                let tenant = db::tenants::insert(
-                    tx,
-                    &db::tenants::NewTenant {
-                        tenant_id: None,
-                        slug: slug.clone(),
-                        display_name: slug.to_uppercase(),
-                        plan: Some(db::enums::TenantPlan::Team),
-                        seats: Some(emails.len().max(1) as i32),
-                        settings: None,
-                        created_at: None,
-                        updated_at: None,
-                    },
-                )
-                .await?;
-                for email in &emails {
+/// The tenant service, written the way the multi-tenant application writes
+/// its services: writes on the read-write pool, reads on the read-only pool
+/// by default, and every read accepts the caller's transaction instead.
+struct TenantService {
+    db: ReadWritePool,
+    db_ro: ReadOnlyPool,
+}
+
+impl TenantService {
+    fn from_env() -> Result<Self, Error> {
+        Ok(TenantService {
+            db: ReadWritePool::read_write_from_env(APP)?,
+            db_ro: ReadOnlyPool::read_only_from_env(APP)?,
+        })
+    }
+
+    /// One method for both: `via` is a pool or a transaction, as a value.
+    async fn get_by_slug(
+        &self,
+        slug: &str,
+        via: Option<Reader<'_>>,
+    ) -> Result<Option<db::tenants::Tenant>, Error> {
+        let via = via.unwrap_or(Reader::from(&self.db_ro));
+        db::tenants::get_by_slug(&via, slug).await
+    }
+
+    /// The tenant, its users and a tag for each, in one transaction (a
+    /// failure leaves nothing behind). The async closure borrows `slug`,
+    /// `emails` and `self`; a retry runs it again with the same inputs.
+    async fn onboard(&self, slug: &str, emails: &[String]) -> Result<db::tenants::Tenant, Error> {
+        self.db
+            .run_in_transaction(async |tx| {
+                // A read through the same service method, inside the transaction.
+                if let Some(existing) = self.get_by_slug(slug, Some(Reader::from(&*tx))).await? {
+                    return Ok(existing);
+                }
+                let mut new = db::tenants::NewTenant::new(slug, slug.to_uppercase());
+                new.plan = Some(db::enums::TenantPlan::Team);
+                new.seats = Some(emails.len().max(1) as i32);
+                let tenant = db::tenants::insert(tx, &new).await?;
+                for email in emails {
                     let user = db::users::insert(
                         tx,
-                        &db::users::NewUser {
-                            user_id: None,
-                            tenant_id: tenant.tenant_id,
-                            email: email.clone(),
-                            display_name: None,
-                            idp_user_info: None,
-                            last_seen_ip: None,
-                            roles: None,
-                            managers: None,
-                            created_at: None,
-                            updated_at: None,
-                        },
+                        &db::users::NewUser::new(tenant.tenant_id, email.as_str()),
                     )
                     .await?;
-                    db::user_tags::insert(
-                        tx,
-                        &db::user_tags::NewUserTag {
-                            user_id: user.user_id,
-                            key: "onboarded-with".into(),
-                            value: slug.clone(),
-                            set_at: None,
-                        },
-                    )
-                    .await?;
+                    let tag = db::user_tags::NewUserTag::new(user.user_id, "onboarded-with", slug);
+                    db::user_tags::insert(tx, &tag).await?;
                 }
                 Ok::<_, Error>(tenant)
             })
-        })
-        .await?;
+            .await
+    }
+}
+
+async fn onboard(slug: &str, emails: &[String]) -> Result<(), Error> {
+    let service = TenantService::from_env()?;
+    let tenant = service.onboard(slug, emails).await?;
     println!("onboarded {} ({})", tenant.slug, tenant.tenant_id);
     Ok(())
 }
 
 async fn show(slug: &str) -> Result<(), Error> {
-    let pool = ReadOnlyPool::read_only_from_env(APP)?;
-    let Some(tenant) = db::tenants::get_by_slug(&pool, slug).await? else {
+    let service = TenantService::from_env()?;
+    let pool = &service.db_ro;
+    let Some(tenant) = service.get_by_slug(slug, None).await? else {
         println!("no tenant {slug}");
         return Ok(());
     };
@@ -147,9 +153,9 @@ async fn show(slug: &str) -> Result<(), Error> {
         "tenant {} {} plan={} seats={} locale={}",
         tenant.slug, tenant.tenant_id, tenant.plan, tenant.seats, tenant.settings.locale
     );
-    let users = db::users::list_by_tenant_id(&pool, &tenant.tenant_id).await?;
+    let users = db::users::list_by_tenant_id(pool, &tenant.tenant_id).await?;
     let ids: Vec<db::ids::UserId> = users.iter().map(|u| u.user_id).collect();
-    let tags = db::user_tags::list_by_user_id_many(&pool, &ids).await?;
+    let tags = db::user_tags::list_by_user_id_many(pool, &ids).await?;
     for user in &users {
         let user_tags: Vec<String> = tags[&user.user_id]
             .iter()
