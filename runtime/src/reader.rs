@@ -21,92 +21,108 @@ use crate::executor::{AsSql, Params, Read, ReadOnly, ReadWrite, Write};
 use crate::pool::Pool;
 use crate::transaction::Transaction;
 
-/// Something to read through: a pool of either kind, or a transaction.
+/// Something to read through: a pool of either kind, or a transaction;
+/// made with `Reader::from`.
 #[derive(Clone, Copy)]
-pub enum Reader<'a> {
-    ReadOnlyPool(&'a Pool<ReadOnly>),
-    ReadWritePool(&'a Pool<ReadWrite>),
-    ReadOnlyTransaction(&'a Transaction<ReadOnly>),
-    Transaction(&'a Transaction<ReadWrite>),
+pub struct Reader<'a>(Via<'a>);
+
+/// Something to write through: the read-write pool, or a transaction on
+/// it; made with `Writer::from`.
+#[derive(Clone, Copy)]
+pub struct Writer<'a>(WriteVia<'a>);
+
+// Names of their own: a variant named like a type (`Pool`) would make the
+// compiler spell that type in full in every error message about it.
+#[derive(Clone, Copy)]
+enum Via<'a> {
+    RoPool(&'a Pool<ReadOnly>),
+    RwPool(&'a Pool<ReadWrite>),
+    RoTransaction(&'a Transaction<ReadOnly>),
+    RwTransaction(&'a Transaction<ReadWrite>),
 }
 
-/// Something to write through: the read-write pool, or a transaction on it.
 #[derive(Clone, Copy)]
-pub enum Writer<'a> {
-    Pool(&'a Pool<ReadWrite>),
-    Transaction(&'a Transaction<ReadWrite>),
+enum WriteVia<'a> {
+    RwPool(&'a Pool<ReadWrite>),
+    RwTransaction(&'a Transaction<ReadWrite>),
 }
 
 impl<'a> From<&'a Pool<ReadOnly>> for Reader<'a> {
     fn from(pool: &'a Pool<ReadOnly>) -> Self {
-        Reader::ReadOnlyPool(pool)
+        Reader(Via::RoPool(pool))
     }
 }
 
 impl<'a> From<&'a Pool<ReadWrite>> for Reader<'a> {
     fn from(pool: &'a Pool<ReadWrite>) -> Self {
-        Reader::ReadWritePool(pool)
+        Reader(Via::RwPool(pool))
     }
 }
 
 impl<'a> From<&'a Transaction<ReadOnly>> for Reader<'a> {
     fn from(tx: &'a Transaction<ReadOnly>) -> Self {
-        Reader::ReadOnlyTransaction(tx)
+        Reader(Via::RoTransaction(tx))
     }
 }
 
 impl<'a> From<&'a Transaction<ReadWrite>> for Reader<'a> {
     fn from(tx: &'a Transaction<ReadWrite>) -> Self {
-        Reader::Transaction(tx)
+        Reader(Via::RwTransaction(tx))
     }
 }
 
 impl<'a> From<Writer<'a>> for Reader<'a> {
     fn from(writer: Writer<'a>) -> Self {
-        match writer {
-            Writer::Pool(pool) => Reader::ReadWritePool(pool),
-            Writer::Transaction(tx) => Reader::Transaction(tx),
-        }
+        Reader(match writer.0 {
+            WriteVia::RwPool(pool) => Via::RwPool(pool),
+            WriteVia::RwTransaction(tx) => Via::RwTransaction(tx),
+        })
     }
 }
 
 impl<'a> From<&'a Pool<ReadWrite>> for Writer<'a> {
     fn from(pool: &'a Pool<ReadWrite>) -> Self {
-        Writer::Pool(pool)
+        Writer(WriteVia::RwPool(pool))
     }
 }
 
 impl<'a> From<&'a Transaction<ReadWrite>> for Writer<'a> {
     fn from(tx: &'a Transaction<ReadWrite>) -> Self {
-        Writer::Transaction(tx)
+        Writer(WriteVia::RwTransaction(tx))
+    }
+}
+
+impl Read for Via<'_> {
+    async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
+        match self {
+            Via::RoPool(p) => p.query(sql, params).await,
+            Via::RwPool(p) => p.query(sql, params).await,
+            Via::RoTransaction(tx) => tx.query(sql, params).await,
+            Via::RwTransaction(tx) => tx.query(sql, params).await,
+        }
     }
 }
 
 impl Read for Reader<'_> {
     async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
-        match self {
-            Reader::ReadOnlyPool(p) => p.query(sql, params).await,
-            Reader::ReadWritePool(p) => p.query(sql, params).await,
-            Reader::ReadOnlyTransaction(tx) => tx.query(sql, params).await,
-            Reader::Transaction(tx) => tx.query(sql, params).await,
-        }
+        self.0.query(sql, params).await
     }
 }
 
 impl Read for Writer<'_> {
     async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
-        match self {
-            Writer::Pool(p) => p.query(sql, params).await,
-            Writer::Transaction(tx) => tx.query(sql, params).await,
+        match self.0 {
+            WriteVia::RwPool(p) => p.query(sql, params).await,
+            WriteVia::RwTransaction(tx) => tx.query(sql, params).await,
         }
     }
 }
 
 impl Write for Writer<'_> {
     async fn execute(&self, sql: impl AsSql, params: &Params<'_>) -> Result<u64, Error> {
-        match self {
-            Writer::Pool(p) => p.execute(sql, params).await,
-            Writer::Transaction(tx) => tx.execute(sql, params).await,
+        match self.0 {
+            WriteVia::RwPool(p) => p.execute(sql, params).await,
+            WriteVia::RwTransaction(tx) => tx.execute(sql, params).await,
         }
     }
 
@@ -116,9 +132,9 @@ impl Write for Writer<'_> {
         columns: &[&str],
         values: &Params<'_>,
     ) -> Result<u64, Error> {
-        match self {
-            Writer::Pool(p) => p.copy_in(table, columns, values).await,
-            Writer::Transaction(tx) => tx.copy_in(table, columns, values).await,
+        match self.0 {
+            WriteVia::RwPool(p) => p.copy_in(table, columns, values).await,
+            WriteVia::RwTransaction(tx) => tx.copy_in(table, columns, values).await,
         }
     }
 }
