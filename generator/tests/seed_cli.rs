@@ -120,6 +120,12 @@ fn seeds_run_in_name_order_once_and_a_changed_one_is_refused_by_name() {
 fn production_seeds_without_the_prefix_refuse_the_run_before_the_database_is_touched() {
     let db = Db::create("seed_prod");
     let p = project("seed-prod", &db);
+    let none = p.run(Some(&db), &["seed", "--env", "staging"]).success();
+    assert!(
+        none.stdout.starts_with("main: no staging seeds (none in "),
+        "{}",
+        none.stdout
+    );
     p.write(
         "seeds/production/PROD_01_plans.sql",
         "INSERT INTO tenants (slug) VALUES ('system');\n",

@@ -92,6 +92,12 @@ pub fn seed(
                     }
                 }
             }
+            Action::Run if seeds.seeds.is_empty() => {
+                outln!(
+                    "{name}: no {environment} seeds (none in {})",
+                    seeds.dir.display()
+                );
+            }
             Action::Run => {
                 let ran = rt
                     .block_on(seeder.run(seeds, &migrations))
