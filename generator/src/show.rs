@@ -49,13 +49,26 @@ pub fn show(
     verbose: bool,
     color: Color,
 ) -> Result<String, GenerateError> {
-    let compiled = compile_project(root);
-    let config = usable(&compiled)?;
+    // A range of history reads only the migrations: a schema that does not
+    // compile (half-way through an edit) does not hide what was.
+    let compiled = match to {
+        Some(_) => None,
+        None => Some(compile_project(root)),
+    };
+    let loaded;
+    let config = match &compiled {
+        Some(compiled) => usable(compiled)?,
+        None => {
+            loaded = schemac_schema::Config::load_alone(root)?;
+            &loaded
+        }
+    };
     let mut out = String::new();
     for (i, db) in config.select(database)? {
-        let Some(schema) = compiled.schemas.get(i) else {
+        let schema = compiled.as_ref().and_then(|c| c.schemas.get(i));
+        if compiled.is_some() && schema.is_none() {
             continue;
-        };
+        }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let load = |tag: &str| -> Result<Schema, GenerateError> {
@@ -76,9 +89,9 @@ pub fn show(
                 None => (empty.clone(), "nothing".into()),
             },
         };
-        match to {
+        match (to, schema) {
             // A range of history: each migration with the hints it was generated with.
-            Some(to_tag) => {
+            (Some(to_tag), _) => {
                 let start = from.map(position).transpose()?;
                 let end = position(to_tag)?;
                 let in_range = |i: usize| start.is_none_or(|s| i > s) && i <= end;
@@ -112,7 +125,8 @@ pub fn show(
                     section.render(&mut out, verbose, color);
                 }
             }
-            None => {
+            (None, None) => {}
+            (None, Some(schema)) => {
                 let consumed = ConsumedHints::of(&dir.journal);
                 let HintsRead { renames, data, .. } = read_hints(&old, schema, &consumed);
                 let new = crate::order::next_snapshot(&old, schema, &consumed);

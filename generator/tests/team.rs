@@ -483,3 +483,23 @@ fn init_starts_a_project_that_generates_migrates_and_checks() {
     );
     assert!(example.contains("# "), "the example is commented");
 }
+
+#[test]
+fn history_reads_by_number_while_the_schema_is_mid_edit() {
+    let p = Project::with_schema("history", USERS);
+    p.run(None, &["generate"]).success();
+    p.write("schema/app.yaml", &format!("{USERS}      nick: text?\n"));
+    p.run(None, &["generate"]).success();
+    // Half-way through the next edit, the schema does not compile...
+    p.write("schema/app.yaml", &format!("{USERS}      nick: txet?\n"));
+    p.run(None, &["diff"]).exit(1);
+    // ...and the migrations' history still reads, by number or tag.
+    let out = p.run(None, &["diff", "0", "1"]).success();
+    assert!(
+        out.stdout
+            .contains("main: 0000_init -> 0001_add_nick_to_users")
+            && out.stdout.contains("add column users.nick"),
+        "{}",
+        out.stdout
+    );
+}
