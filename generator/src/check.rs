@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use schemac_schema::compile_project;
+use schemac_schema::queries::{QueryLock, read_queries};
 
 use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
 use crate::generate::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
@@ -33,6 +34,11 @@ pub enum Problem {
          run `schemac generate` to record it"
     )]
     NotRecorded { file: String },
+    #[error(
+        "the queries in {dir} (or the schema they read) changed since {dir}/queries.lock.json was written: \
+         run `schemac generate` with the database's URL variable set, so PostgreSQL types them again"
+    )]
+    QueriesStale { dir: String },
     #[error("the schema has no migration yet; run `schemac generate`")]
     NoMigration,
     #[error(
@@ -141,6 +147,19 @@ pub fn check_with_hazards(
         hashes(&dir, &involved, &mut p);
         if p.is_empty() {
             coverage(&dir, schema, &mut p)?;
+        }
+        let queries = root.join(&db.queries);
+        let sources = read_queries(&queries, &db.queries)?;
+        let lock = QueryLock::read(&queries)?;
+        let snapshot = dir.last().map(|e| e.snapshot_sha256.as_str());
+        let stale = match &lock {
+            None => !sources.is_empty(),
+            Some(lock) => !lock.is_fresh(&sources, snapshot),
+        };
+        if stale {
+            p.push(Problem::QueriesStale {
+                dir: db.queries.display().to_string(),
+            });
         }
         problems.extend(p.into_iter().map(|problem| Found {
             database: Some(db.name.clone()),

@@ -18,6 +18,7 @@ pub mod naming;
 pub mod order;
 pub mod output;
 mod parallel;
+pub mod query_typing;
 pub mod rebase;
 pub mod rust;
 pub mod show;

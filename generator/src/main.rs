@@ -366,6 +366,33 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
             }
         }
     }
+    // The named queries are typed against the migrations just written;
+    // when their lock changes, the Rust code is rendered again from it.
+    let typed = match cli::queries::refresh(root, options.database.as_deref()) {
+        Ok(lines) => lines,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
+    for line in &typed {
+        outln!("{line}");
+    }
+    if !typed.is_empty() {
+        let again = schemac::generate(
+            root,
+            &GenerateOptions {
+                database: options.database.clone(),
+                ..GenerateOptions::default()
+            },
+        )?;
+        if !again.rust_files.is_empty() {
+            outln!("rust: wrote {} file(s)", again.rust_files.len());
+            for f in &again.rust_files {
+                outln!("  {}", f.display());
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -18,6 +18,10 @@ pub struct DatabaseConfig {
     /// Seed files, a directory per environment: `seeds/` for a project of
     /// one database, `seeds/<name>/` for each of several.
     pub seeds: PathBuf,
+    /// Named SQL queries (`*.sql`) and their checked-in types
+    /// (`queries.lock.json`): `queries/`, or `queries/<name>/` for each of
+    /// several databases.
+    pub queries: PathBuf,
     pub url_env: String,
 }
 
@@ -86,6 +90,7 @@ struct RawDatabase {
     schema: Option<PathBuf>,
     migrations: Option<PathBuf>,
     seeds: Option<PathBuf>,
+    queries: Option<PathBuf>,
     url_env: Option<String>,
 }
 
@@ -136,6 +141,7 @@ impl Config {
                 schema: "schema".into(),
                 migrations: "migrations".into(),
                 seeds: "seeds".into(),
+                queries: "queries".into(),
                 url_env: "DATABASE_URL".into(),
             }],
             codegen_out: None,
@@ -188,7 +194,7 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, seeds, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
+                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
@@ -204,6 +210,10 @@ impl Config {
                     true => PathBuf::from("seeds").join(&name),
                     false => "seeds".into(),
                 }),
+                queries: d.queries.unwrap_or_else(|| match several {
+                    true => PathBuf::from("queries").join(&name),
+                    false => "queries".into(),
+                }),
                 url_env: d.url_env.unwrap_or_else(|| "DATABASE_URL".into()),
                 name,
             })
@@ -213,14 +223,18 @@ impl Config {
         }
         for (i, a) in databases.iter().enumerate() {
             for b in &databases[i + 1..] {
-                if a.migrations == b.migrations || a.schema == b.schema || a.seeds == b.seeds {
+                if a.migrations == b.migrations
+                    || a.schema == b.schema
+                    || a.seeds == b.seeds
+                    || a.queries == b.queries
+                {
                     diags.push(
                         Diagnostic::error(format!(
-                            "databases `{}` and `{}` share a schema, migrations or seeds directory",
+                            "databases `{}` and `{}` share a schema, migrations, seeds or queries directory",
                             a.name, b.name
                         ))
                         .at(Span::file_start(file), "in this file")
-                        .help("give each database its own `schema`, `migrations` and `seeds` directories"),
+                        .help("give each database its own `schema`, `migrations`, `seeds` and `queries` directories"),
                     );
                     return None;
                 }

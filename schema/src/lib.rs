@@ -13,6 +13,7 @@ pub mod migration_dir;
 pub mod model;
 pub mod naming;
 pub mod parse;
+pub mod queries;
 pub mod resolve;
 pub mod snapshot;
 pub mod source;

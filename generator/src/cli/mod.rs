@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod out;
 pub mod migrate;
+pub mod queries;
 pub mod seed;
 pub mod team;
 

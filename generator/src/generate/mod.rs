@@ -11,6 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemac_schema::queries::QueryLock;
 use schemac_schema::resolve::Origins;
 use schemac_schema::{
     Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
@@ -72,6 +73,8 @@ pub enum GenerateError {
     Rebase(#[from] crate::rebase::RebaseError),
     #[error(transparent)]
     Init(#[from] crate::init::InitError),
+    #[error(transparent)]
+    Queries(#[from] schemac_schema::queries::QueryError),
     #[error(transparent)]
     Migrations(#[from] DirError),
     #[error(transparent)]
@@ -276,7 +279,10 @@ pub(crate) fn rust_files(
     let out = root.join(out);
     let several = config.databases.len() > 1;
     let mut files = FileSet::new();
-    for (db, rendered) in crate::rust::render_databases(&config.databases, &compiled.schemas)? {
+    let locks = query_locks(root, config)?;
+    for (db, rendered) in
+        crate::rust::render_databases(&config.databases, &compiled.schemas, &locks)?
+    {
         let dir = if several { out.join(&db) } else { out.clone() };
         for (name, text) in rendered {
             files.add(dir.join(name), text);
@@ -316,6 +322,18 @@ pub(crate) fn rust_files(
     }
     stale.sort();
     Ok(Some((files, stale)))
+}
+
+/// Each database's query lock (none without queries), for the Rust code.
+pub(crate) fn query_locks(
+    root: &Path,
+    config: &schemac_schema::Config,
+) -> Result<Vec<Option<QueryLock>>, GenerateError> {
+    config
+        .databases
+        .iter()
+        .map(|db| Ok(QueryLock::read(&root.join(&db.queries))?))
+        .collect()
 }
 
 /// The last snapshot of each database's migration directory, by directory;

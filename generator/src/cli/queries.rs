@@ -1,0 +1,285 @@
+//! Typing the named queries with PostgreSQL: a scratch database built from
+//! the project's migrations on the server at the database's URL variable,
+//! each query prepared there, and the types written to the lock file that
+//! the code generator (and a build.rs) reads without a database.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use schemac::migrations::MigrationDir;
+use schemac::rust::queries::{column_type, pg_type};
+use schemac_runtime::migrate::{MigrationSet, Migrator};
+use schemac_runtime::tokio_postgres::error::ErrorPosition;
+use schemac_runtime::{Pool, PoolConfig, ReadWrite};
+use schemac_schema::Schema;
+use schemac_schema::config::DatabaseConfig;
+use schemac_schema::queries::{
+    LOCK_FILE, LOCK_VERSION, LockedColumn, LockedParam, LockedQuery, QueryLock, QuerySource,
+    read_queries,
+};
+
+use schemac::query_typing::{has_outer_join, kind, row_of, with_database};
+
+use super::migrate::{databases, load_config, runtime};
+
+/// Brings every chosen database's lock up to date with its queries and its
+/// last migration; returns a line per lock written or removed.
+pub fn refresh(root: &Path, only: Option<&str>) -> Result<Vec<String>> {
+    let config = load_config(root)?;
+    let mut done = Vec::new();
+    for db in databases(&config, only)? {
+        if let Some(line) = refresh_one(root, db)? {
+            done.push(line);
+        }
+    }
+    Ok(done)
+}
+
+fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
+    let dir = root.join(&db.queries);
+    let sources = read_queries(&dir, &db.queries)?;
+    let lock_path = dir.join(LOCK_FILE);
+    let lock = QueryLock::read(&dir)?;
+    let migrations = MigrationDir::open(&root.join(&db.migrations))?;
+    let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
+    if sources.is_empty() {
+        if lock.is_none() {
+            return Ok(None);
+        }
+        std::fs::remove_file(&lock_path)
+            .with_context(|| format!("cannot remove {}", lock_path.display()))?;
+        return Ok(Some(format!(
+            "{}: no queries any more; removed {}",
+            db.name,
+            db.queries.join(LOCK_FILE).display()
+        )));
+    }
+    if lock.is_some_and(|l| l.is_fresh(&sources, snapshot.as_deref())) {
+        return Ok(None);
+    }
+    let Some(last) = migrations.last() else {
+        bail!(
+            "{}: the queries need the schema's first migration: run `schemac generate` without them first",
+            db.name
+        );
+    };
+    let schema = migrations.snapshot(last.idx)?;
+    let url = std::env::var(&db.url_env).map_err(|_| {
+        anyhow!(
+            "{}: the queries in {} changed, and schemac types them with PostgreSQL: set ${} to a server \
+             where it may create a scratch database (nothing is written to the database itself)",
+            db.name,
+            db.queries.display(),
+            db.url_env
+        )
+    })?;
+    let queries = runtime()?.block_on(type_queries(
+        &url,
+        &db.name,
+        &migrations.dir,
+        &schema,
+        &sources,
+    ))?;
+    let lock = QueryLock {
+        version: LOCK_VERSION,
+        snapshot_sha256: snapshot,
+        queries,
+    };
+    std::fs::write(&lock_path, lock.to_json())
+        .with_context(|| format!("cannot write {}", lock_path.display()))?;
+    Ok(Some(format!(
+        "{}: typed {} quer{} with PostgreSQL: {}",
+        db.name,
+        lock.queries.len(),
+        if lock.queries.len() == 1 { "y" } else { "ies" },
+        db.queries.join(LOCK_FILE).display()
+    )))
+}
+
+/// Prepares every query in a scratch database made from the migrations,
+/// dropped again whatever happens.
+async fn type_queries(
+    url: &str,
+    database: &str,
+    migrations: &Path,
+    schema: &Schema,
+    sources: &[QuerySource],
+) -> Result<Vec<LockedQuery>> {
+    let admin: Pool<ReadWrite> =
+        Pool::read_write(PoolConfig::new(url).application_name("schemac_queries"))?;
+    let conn = admin.get().await?;
+    let scratch = format!(
+        "schemac_scratch_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    conn.client()
+        .batch_execute(&format!("CREATE DATABASE {scratch}"))
+        .await
+        .context(
+            "cannot create a scratch database to type the queries in (the role needs CREATEDB)",
+        )?;
+    let result = typed_in(
+        &with_database(url, &scratch),
+        database,
+        migrations,
+        schema,
+        sources,
+    )
+    .await;
+    let _ = conn
+        .client()
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        .await;
+    admin.close();
+    result
+}
+
+async fn typed_in(
+    url: &str,
+    database: &str,
+    migrations: &Path,
+    schema: &Schema,
+    sources: &[QuerySource],
+) -> Result<Vec<LockedQuery>> {
+    let set = MigrationSet::load(migrations)?;
+    Migrator::new(PoolConfig::new(url))
+        .database(database)
+        .run(&set, &mut |_| {})
+        .await
+        .context("cannot build the scratch database from the migrations")?;
+    let pool: Pool<ReadWrite> = Pool::read_write(PoolConfig::new(url))?;
+    let conn = pool.get().await?;
+    let client = conn.client();
+    let mut out = Vec::with_capacity(sources.len());
+    for q in sources {
+        let statement = client.prepare(&q.sql).await.map_err(|e| {
+            let (line, message) = match e.as_db_error() {
+                Some(db) => {
+                    let line = match db.position() {
+                        Some(ErrorPosition::Original(at)) => {
+                            let before = (*at as usize).saturating_sub(1);
+                            q.sql_line + q.sql.chars().take(before).filter(|&c| c == '\n').count()
+                        }
+                        _ => q.sql_line,
+                    };
+                    (line, db.message().to_string())
+                }
+                None => (q.sql_line, e.to_string()),
+            };
+            anyhow!("{}:{line}: query `{}`: {message}", q.file.display(), q.name)
+        })?;
+        let at = |message: String| {
+            anyhow!(
+                "{}:{}: query `{}`: {message}",
+                q.file.display(),
+                q.line,
+                q.name
+            )
+        };
+        let mut params = Vec::new();
+        for (name, ty) in q.params.iter().zip(statement.params()) {
+            let rust = match q.param_types.iter().find(|(n, _)| n == name) {
+                Some((_, given)) => given.clone(),
+                None => pg_type(ty.name(), schema).ok_or_else(|| {
+                    at(format!(
+                        "parameter `:{name}` is {}, which schemac does not map: cast it, or give its Rust type with `-- param {name}: Type`",
+                        ty.name()
+                    ))
+                })?,
+            };
+            params.push(LockedParam {
+                name: name.clone(),
+                pg_type: ty.name().to_string(),
+                rust,
+            });
+        }
+        let outer = has_outer_join(&q.sql);
+        let mut columns = Vec::new();
+        let mut origins = Vec::new();
+        for c in statement.columns() {
+            let origin = match (c.table_oid(), c.column_id()) {
+                (Some(oid), Some(attnum)) if oid != 0 && attnum > 0 => {
+                    let row = client
+                        .query_opt(
+                            "SELECT n.nspname, c.relname, a.attname FROM pg_attribute a \
+                             JOIN pg_class c ON c.oid = a.attrelid \
+                             JOIN pg_namespace n ON n.oid = c.relnamespace \
+                             WHERE a.attrelid = $1 AND a.attnum = $2",
+                            &[&oid, &attnum],
+                        )
+                        .await?;
+                    row.map(|r| {
+                        (
+                            r.get::<_, String>(0),
+                            r.get::<_, String>(1),
+                            r.get::<_, String>(2),
+                        )
+                    })
+                }
+                _ => None,
+            };
+            let column = origin
+                .as_ref()
+                .and_then(|(s, t, c)| schema.table(s, t).and_then(|t| t.column(c)));
+            let (rust, json, nullable) = match column {
+                // A column of the schema: its ID, enum or json type; NULL
+                // where it is nullable, or on an outer join's far side,
+                // which only a reading of the joins could tell apart.
+                Some(col) => {
+                    let (rust, json) = column_type(col, schema);
+                    (rust, json, col.nullable || outer)
+                }
+                None => {
+                    let rust = pg_type(c.type_().name(), schema).ok_or_else(|| {
+                        at(format!(
+                            "column `{}` is {}, which schemac does not map: cast it (`::text`)",
+                            c.name(),
+                            c.type_().name()
+                        ))
+                    })?;
+                    (rust, false, true)
+                }
+            };
+            origins.push(origin.map(|(_, t, c)| (t, c)));
+            let name = c.name().to_string();
+            let nullable = if q.not_null.contains(&name) {
+                false
+            } else {
+                nullable || q.nullable.contains(&name)
+            };
+            columns.push(LockedColumn {
+                pg_type: c.type_().name().to_string(),
+                name,
+                rust,
+                nullable,
+                json,
+            });
+        }
+        for named in q.not_null.iter().chain(&q.nullable) {
+            if !columns.iter().any(|c| &c.name == named) {
+                return Err(at(format!(
+                    "the annotation names `{named}`, which the query does not return"
+                )));
+            }
+        }
+        let (writes, stateless) = kind(&q.sql);
+        out.push(LockedQuery {
+            name: q.name.clone(),
+            source_sha256: q.source_sha256.clone(),
+            doc: q.doc.clone(),
+            sql: q.sql.clone(),
+            params,
+            row_of: row_of(schema, &columns, &origins, outer),
+            columns,
+            writes,
+            stateless,
+        });
+    }
+    drop(conn);
+    pool.close();
+    Ok(out)
+}

@@ -1,0 +1,221 @@
+//! Named queries in the generated code: a typed function each, and a row
+//! struct where the columns are not exactly one table's row. The types come
+//! from the lock file, which `schemac generate` fills in by preparing each
+//! query in PostgreSQL, so rendering them needs no database.
+
+use serde::Serialize;
+
+use schemac_schema::Schema;
+use schemac_schema::model::Column;
+use schemac_schema::queries::QueryLock;
+
+use super::CodegenError;
+use super::names::{camel_ident, snake_ident, struct_name, unraw};
+use super::types::rust_type;
+use super::view::Param;
+
+#[derive(Serialize)]
+pub struct QueryView {
+    pub name: String,
+    pub doc: Vec<String>,
+    /// Takes `&impl Write` (not known to only read).
+    pub writes: bool,
+    pub stateless: bool,
+    pub sql: String,
+    pub params: Vec<Param>,
+    /// The row struct to define, when the columns are not a table's row.
+    pub row_struct: Option<String>,
+    pub columns: Vec<QueryColumn>,
+    /// What each row is read into; none for a statement that returns no rows.
+    pub row_type: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct QueryColumn {
+    pub ident: String,
+    /// `#[row(...)]` contents, if any.
+    pub attr: String,
+    pub ty: String,
+}
+
+/// The functions of a database's locked queries.
+pub fn views(
+    lock: &QueryLock,
+    schema: &Schema,
+    modules: &[String],
+) -> Result<Vec<QueryView>, CodegenError> {
+    let error = |message: String| CodegenError {
+        file: "queries.rs".into(),
+        message,
+    };
+    let mut out = Vec::new();
+    for q in &lock.queries {
+        let params = q
+            .params
+            .iter()
+            .map(|p| Param {
+                name: snake_ident(&p.name),
+                ty: param_type(&p.rust),
+            })
+            .collect();
+        let mut columns = Vec::new();
+        for c in &q.columns {
+            let ident = snake_ident(&c.name);
+            if columns.iter().any(|o: &QueryColumn| o.ident == ident) {
+                return Err(error(format!(
+                    "query `{}` returns two columns named `{}`: give one an alias (`AS ...`)",
+                    q.name, c.name
+                )));
+            }
+            let mut attrs = Vec::new();
+            if unraw(&ident) != c.name {
+                attrs.push(format!("rename = \"{}\"", c.name.escape_default()));
+            }
+            if c.json {
+                attrs.push("json".to_owned());
+            }
+            columns.push(QueryColumn {
+                attr: attrs.join(", "),
+                ty: if c.nullable {
+                    format!("Option<{}>", c.rust)
+                } else {
+                    c.rust.clone()
+                },
+                ident,
+            });
+        }
+        let reused = q.row_of.as_ref().and_then(|table| {
+            let at = schema.tables.iter().position(|t| &t.name == table)?;
+            let t = &schema.tables[at];
+            Some(format!(
+                "super::{}::{}",
+                modules[at],
+                struct_name(&t.name, t.rust_name.as_deref())
+            ))
+        });
+        let row_struct = (reused.is_none() && !columns.is_empty())
+            .then(|| format!("{}Row", camel_ident(&q.name)));
+        out.push(QueryView {
+            name: snake_ident(&q.name),
+            doc: q.doc.clone(),
+            writes: q.writes,
+            stateless: q.stateless,
+            sql: q.sql.clone(),
+            params,
+            row_type: reused.or_else(|| row_struct.clone()),
+            row_struct,
+            columns,
+        });
+    }
+    Ok(out)
+}
+
+/// How a function takes a value of this type: by reference, a string as
+/// `&str` and a vector as a slice.
+fn param_type(rust: &str) -> String {
+    match rust {
+        "String" => "&str".into(),
+        _ => match rust.strip_prefix("Vec<").and_then(|r| r.strip_suffix('>')) {
+            Some(inner) => format!("&[{inner}]"),
+            None => format!("&{rust}"),
+        },
+    }
+}
+
+/// The Rust type of a value of the PostgreSQL type `name` (an array type's
+/// name starts with `_`), spelled in full; none for a type schemac does
+/// not map (the query should cast it).
+pub fn pg_type(name: &str, schema: &Schema) -> Option<String> {
+    if let Some(element) = name.strip_prefix('_') {
+        return pg_type(element, schema).map(|t| format!("Vec<{t}>"));
+    }
+    let known = match name {
+        "bool" => "bool",
+        "int2" => "i16",
+        "int4" => "i32",
+        "int8" => "i64",
+        "float4" => "f32",
+        "float8" => "f64",
+        "numeric" => "schemac_runtime::rust_decimal::Decimal",
+        "text" | "varchar" | "bpchar" | "name" | "citext" => "String",
+        "uuid" => "schemac_runtime::uuid::Uuid",
+        "timestamptz" => "schemac_runtime::chrono::DateTime<schemac_runtime::chrono::Utc>",
+        "timestamp" => "schemac_runtime::chrono::NaiveDateTime",
+        "date" => "schemac_runtime::chrono::NaiveDate",
+        "time" => "schemac_runtime::chrono::NaiveTime",
+        "interval" => "schemac_runtime::PgInterval",
+        "json" | "jsonb" => "schemac_runtime::serde_json::Value",
+        "bytea" => "Vec<u8>",
+        "inet" => "std::net::IpAddr",
+        _ => {
+            let e = schema.enums.iter().find(|e| e.sql_name == name)?;
+            return Some(format!("super::enums::{}", camel_ident(&e.name)));
+        }
+    };
+    Some(known.to_owned())
+}
+
+/// The Rust type of a schema column read by a query (its ID, enum or json
+/// type), spelled in full, and whether it is read as json.
+pub fn column_type(column: &Column, schema: &Schema) -> (String, bool) {
+    let rt = rust_type(column, schema);
+    (qualify(&rt.value), rt.json)
+}
+
+/// A type as the table files spell it (with their imports) in full.
+fn qualify(ty: &str) -> String {
+    let full = |word: &str| -> Option<&'static str> {
+        Some(match word {
+            "DateTime" => "schemac_runtime::chrono::DateTime",
+            "Utc" => "schemac_runtime::chrono::Utc",
+            "NaiveDate" => "schemac_runtime::chrono::NaiveDate",
+            "NaiveTime" => "schemac_runtime::chrono::NaiveTime",
+            "NaiveDateTime" => "schemac_runtime::chrono::NaiveDateTime",
+            "Decimal" => "schemac_runtime::rust_decimal::Decimal",
+            "Uuid" => "schemac_runtime::uuid::Uuid",
+            "JsonValue" => "schemac_runtime::serde_json::Value",
+            "IpAddr" => "std::net::IpAddr",
+            "PgInterval" => "schemac_runtime::PgInterval",
+            _ => return None,
+        })
+    };
+    let mut out = String::with_capacity(ty.len() * 2);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        // A word after `::` is already a path's last segment.
+        let qualified = out.ends_with("::");
+        match full(word).filter(|_| !qualified) {
+            Some(path) => out.push_str(path),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in ty.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_spelled_in_full() {
+        assert_eq!(
+            qualify("Option<DateTime<Utc>>"),
+            "Option<schemac_runtime::chrono::DateTime<schemac_runtime::chrono::Utc>>"
+        );
+        assert_eq!(qualify("super::ids::Uuid"), "super::ids::Uuid");
+        assert_eq!(qualify("Vec<Uuid>"), "Vec<schemac_runtime::uuid::Uuid>");
+        assert_eq!(param_type("String"), "&str");
+        assert_eq!(param_type("Vec<i64>"), "&[i64]");
+        assert_eq!(param_type("super::ids::TenantId"), "&super::ids::TenantId");
+    }
+}

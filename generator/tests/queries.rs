@@ -1,0 +1,190 @@
+//! Named queries through the binary against the real PostgreSQL: typed by
+//! preparing them in a scratch database, locked in a checked-in file, read
+//! from that file without a database, refused with the file and line.
+
+mod support;
+
+use support::{Db, Project};
+
+const SCHEMA: &str = "ids:\n  OrgId: { prefix: org }\nenums:\n  role: [admin, member]\ntables:\n  orgs:\n    columns:\n      id: { type: OrgId, primary_key: true }\n      name: text\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n      deleted_at: timestamptz?\n  members:\n    columns:\n      org_id: { references: orgs }\n      user_id: { references: users }\n      role: { type: role, default: member }\n    primary_key: [org_id, user_id]\n";
+
+const QUERIES: &str = "-- name: active_members\n-- The live members of an organization.\n-- param org_id: super::ids::OrgId\nSELECT u.id, u.email, m.role\nFROM users u JOIN members m ON m.user_id = u.id\nWHERE m.org_id = :org_id AND u.deleted_at IS NULL\nORDER BY u.id;\n\n-- name: member_counts\n-- not_null: members\nSELECT o.name, count(m.user_id) AS members\nFROM orgs o LEFT JOIN members m ON m.org_id = o.id\nGROUP BY o.name;\n\n-- name: user_by_email\nSELECT * FROM users WHERE email = :email;\n\n-- name: forget_user\nDELETE FROM members WHERE user_id = :user_id;\n";
+
+fn project(label: &str) -> Project {
+    let p = Project::with_schema(label, SCHEMA);
+    p.write(
+        "schemac.toml",
+        &format!("{}\n[codegen]\nout = \"src/db\"\n", support::CONFIG),
+    );
+    p.write("queries/members.sql", QUERIES);
+    p
+}
+
+/// The tests count scratch databases left behind, so they run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn scratch_databases() -> i64 {
+    support::admin()
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'schemac_scratch%'",
+            &[],
+        )
+        .expect("count")
+        .get(0)
+}
+
+#[test]
+fn queries_are_typed_by_postgres_and_locked() {
+    let _serial = serial();
+    let p = project("queries-typed");
+    let db = Db::create("queries_typed");
+    let out = p.run(Some(&db), &["generate"]).success();
+    assert!(
+        out.stdout
+            .contains("main: typed 4 queries with PostgreSQL: queries/queries.lock.json"),
+        "{}",
+        out.stdout
+    );
+    let code = p.read("src/db/queries.rs");
+    for expected in [
+        // A parameter's type given by annotation, a schema enum read back as its Rust enum.
+        "pub async fn active_members(\n    db: &impl Read,\n    org_id: &super::ids::OrgId,\n) -> Result<Vec<ActiveMembersRow>, Error>",
+        "pub role: super::enums::Role,",
+        // A computed column is NULL-able unless annotated; the outer join's columns are too.
+        "pub members: i64,",
+        "pub name: Option<String>,",
+        // Exactly a table's row: the table's struct.
+        "Result<Vec<super::users::User>, Error>",
+        // Not only reading: &impl Write, and the count of rows.
+        "pub async fn forget_user(db: &impl Write, user_id: &i64) -> Result<u64, Error>",
+    ] {
+        assert!(
+            code.contains(expected),
+            "queries.rs lacks {expected:?}:\n{code}"
+        );
+    }
+    assert!(p.read("src/db/mod.rs").contains("pub mod queries;"));
+    assert_eq!(scratch_databases(), 0, "the scratch database is dropped");
+    // The database at the URL was not touched: no tables, no tracking.
+    let tables: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .expect("count")
+        .get(0);
+    assert_eq!(tables, 0);
+
+    // Fresh: check and generate need no database.
+    p.run(None, &["check"]).success();
+    let again = p.run(None, &["generate"]).success();
+    assert!(!again.stdout.contains("typed"), "{}", again.stdout);
+
+    // A changed query makes the lock stale for check, and generate asks for a server.
+    p.write(
+        "queries/members.sql",
+        &QUERIES.replace("ORDER BY u.id;", "ORDER BY u.email;"),
+    );
+    let stale = p.run(None, &["check"]).exit(1);
+    assert!(
+        stale
+            .stderr
+            .contains("the queries in queries (or the schema they read) changed"),
+        "{}",
+        stale.stderr
+    );
+    let needs = p.run(None, &["generate"]).exit(1);
+    assert!(
+        needs.stderr.contains("set $SCHEMAC_TEST_URL"),
+        "{}",
+        needs.stderr
+    );
+    p.run(Some(&db), &["generate"]).success();
+    p.run(None, &["check"]).success();
+
+    // A schema change types them again too.
+    p.write(
+        "schema/app.yaml",
+        &SCHEMA.replace(
+            "      email: text\n",
+            "      email: text\n      nick: text?\n",
+        ),
+    );
+    let out = p.run(Some(&db), &["generate"]).success();
+    assert!(out.stdout.contains("typed 4 queries"), "{}", out.stdout);
+    assert!(
+        p.read("src/db/queries.rs")
+            .contains("pub nick: Option<String>,")
+            || p.read("src/db/users.rs")
+                .contains("pub nick: Option<String>,"),
+        "SELECT * follows the table"
+    );
+}
+
+#[test]
+fn a_wrong_query_fails_generation_with_its_file_and_line() {
+    let _serial = serial();
+    let p = project("queries-wrong");
+    let db = Db::create("queries_wrong");
+    p.run(Some(&db), &["generate"]).success();
+    let lock = p.read("queries/queries.lock.json");
+    for (query, line, message) in [
+        (
+            "-- name: misspelt\nSELECT id,\n       emial\nFROM users;\n",
+            23,
+            "column \"emial\" does not exist",
+        ),
+        (
+            "-- name: mismatched\nSELECT id FROM users\nWHERE email = 42 AND id = :id;\n",
+            23,
+            "operator does not exist: text = integer",
+        ),
+        (
+            // One parameter used as a bigint and as a timestamp.
+            "-- name: wrong_param\nSELECT id FROM users WHERE id = :id AND deleted_at > :id;\n",
+            22,
+            "operator does not exist: timestamp with time zone > bigint",
+        ),
+    ] {
+        p.write("queries/members.sql", &format!("{QUERIES}\n{query}"));
+        let out = p.run(Some(&db), &["generate"]).exit(1);
+        let name = query
+            .trim_start_matches("-- name: ")
+            .split('\n')
+            .next()
+            .unwrap();
+        assert!(
+            out.stderr.contains(&format!(
+                "queries/members.sql:{line}: query `{name}`: {message}"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(p.read("queries/queries.lock.json"), lock, "the lock stays");
+    }
+    assert_eq!(scratch_databases(), 0, "no scratch database left behind");
+}
+
+#[test]
+fn a_build_script_renders_the_queries_from_the_lock_without_a_database() {
+    let _serial = serial();
+    let p = project("queries-build");
+    let db = Db::create("queries_build");
+    p.run(Some(&db), &["generate"]).success();
+    let code = schemac::Builder::new()
+        .project(&p.0)
+        .emit_rerun_if_changed(false)
+        .render()
+        .expect("render without a database");
+    assert!(
+        code.contains("pub mod queries {") && code.contains("pub async fn active_members("),
+        "{code}"
+    );
+}

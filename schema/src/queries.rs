@@ -1,0 +1,472 @@
+//! Named queries: the `*.sql` files of a database's `queries` directory,
+//! and the lock file that records the types PostgreSQL gave them, so that
+//! generating the code needs no database.
+//!
+//! ```sql
+//! -- name: active_members
+//! -- The live members of an organization, with their role.
+//! -- not_null: role
+//! SELECT u.id, u.email, m.role
+//! FROM users u JOIN organization_members m ON m.user_id = u.id
+//! WHERE m.organization_id = :org_id AND u.deleted_at IS NULL;
+//! ```
+//!
+//! Parameters are `:name` (the same name is the same parameter); comment
+//! lines between the name and the SQL are the function's documentation,
+//! except the annotations `-- nullable: a, b`, `-- not_null: a, b` (result
+//! columns) and `-- param NAME: RustType` (a parameter's Rust type, such
+//! as an ID type, where PostgreSQL's would be `uuid`).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::migration_dir::sha256_hex;
+
+/// The lock file's name, in the queries directory.
+pub const LOCK_FILE: &str = "queries.lock.json";
+pub const LOCK_VERSION: u32 = 1;
+
+/// One named query as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuerySource {
+    pub name: String,
+    /// The file, as the error messages show it.
+    pub file: PathBuf,
+    /// The line of its `-- name:`.
+    pub line: usize,
+    /// The line its SQL starts on.
+    pub sql_line: usize,
+    pub doc: Vec<String>,
+    /// The SQL with `:name` parameters as `$1`, `$2`, … in order of first use.
+    pub sql: String,
+    /// The parameters' names, by number.
+    pub params: Vec<String>,
+    pub nullable: Vec<String>,
+    pub not_null: Vec<String>,
+    /// `-- param NAME: Type` overrides.
+    pub param_types: Vec<(String, String)>,
+    /// Of the query's whole text as written (annotations included): what
+    /// the lock is checked against.
+    pub source_sha256: String,
+}
+
+/// Why the queries cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", file.display())]
+    Syntax {
+        file: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Lock {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+/// The queries of every `*.sql` file in `dir` (in file-name order; none when
+/// the directory does not exist). `shown` is how messages name the
+/// directory.
+pub fn read_queries(dir: &Path, shown: &Path) -> Result<Vec<QuerySource>, QueryError> {
+    let mut files = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "sql") && path.is_file() {
+                    files.push(path);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => {
+            return Err(QueryError::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    }
+    files.sort();
+    let mut out: Vec<QuerySource> = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|source| QueryError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let file = shown.join(path.file_name().unwrap_or_default());
+        for q in parse(&text, &file)? {
+            if let Some(first) = out.iter().find(|o| o.name == q.name) {
+                return Err(QueryError::Syntax {
+                    file: q.file,
+                    line: q.line,
+                    message: format!(
+                        "a second query named `{}` (the first is at {}:{}); names become function names",
+                        q.name,
+                        first.file.display(),
+                        first.line
+                    ),
+                });
+            }
+            out.push(q);
+        }
+    }
+    Ok(out)
+}
+
+/// The queries of one file's text.
+pub fn parse(text: &str, file: &Path) -> Result<Vec<QuerySource>, QueryError> {
+    let error = |line: usize, message: String| QueryError::Syntax {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
+    let mut out = Vec::new();
+    let mut current: Option<Draft> = None;
+    let text = text.replace("\r\n", "\n");
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let trimmed = raw.trim();
+        if let Some(name) = trimmed.strip_prefix("-- name:") {
+            if let Some(done) = current.take() {
+                out.push(done.finish(file, &error)?);
+            }
+            let name = name.trim();
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(error(
+                    line,
+                    format!(
+                        "`{name}` is not a query name: use snake_case (it becomes a function name)"
+                    ),
+                ));
+            }
+            current = Some(Draft::new(name, line));
+            continue;
+        }
+        let Some(q) = current.as_mut() else {
+            if !trimmed.is_empty() && !trimmed.starts_with("--") {
+                return Err(error(
+                    line,
+                    "SQL before the first `-- name: ...` line: name each query".into(),
+                ));
+            }
+            continue;
+        };
+        q.text.push_str(raw);
+        q.text.push('\n');
+        if q.sql.is_empty() {
+            if trimmed.is_empty() {
+                continue;
+            }
+            if let Some(comment) = trimmed.strip_prefix("--") {
+                q.annotate(comment.trim(), line, &error)?;
+                continue;
+            }
+            q.sql_line = line;
+        }
+        q.sql.push_str(raw);
+        q.sql.push('\n');
+    }
+    if let Some(done) = current.take() {
+        out.push(done.finish(file, &error)?);
+    }
+    Ok(out)
+}
+
+struct Draft {
+    name: String,
+    line: usize,
+    sql_line: usize,
+    doc: Vec<String>,
+    sql: String,
+    text: String,
+    nullable: Vec<String>,
+    not_null: Vec<String>,
+    param_types: Vec<(String, String)>,
+}
+
+impl Draft {
+    fn new(name: &str, line: usize) -> Draft {
+        Draft {
+            name: name.to_string(),
+            line,
+            sql_line: line,
+            doc: Vec::new(),
+            sql: String::new(),
+            text: format!("-- name: {name}\n"),
+            nullable: Vec::new(),
+            not_null: Vec::new(),
+            param_types: Vec::new(),
+        }
+    }
+
+    fn annotate(
+        &mut self,
+        comment: &str,
+        line: usize,
+        error: &dyn Fn(usize, String) -> QueryError,
+    ) -> Result<(), QueryError> {
+        let list = |s: &str| -> Vec<String> {
+            s.split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        };
+        if let Some(rest) = comment.strip_prefix("nullable:") {
+            self.nullable.extend(list(rest));
+        } else if let Some(rest) = comment.strip_prefix("not_null:") {
+            self.not_null.extend(list(rest));
+        } else if let Some(rest) = comment.strip_prefix("param ") {
+            let Some((name, ty)) = rest.split_once(':') else {
+                return Err(error(
+                    line,
+                    "write a parameter's type as `-- param NAME: RustType`".into(),
+                ));
+            };
+            self.param_types
+                .push((name.trim().to_string(), ty.trim().to_string()));
+        } else {
+            self.doc.push(comment.to_string());
+        }
+        Ok(())
+    }
+
+    fn finish(
+        self,
+        file: &Path,
+        error: &dyn Fn(usize, String) -> QueryError,
+    ) -> Result<QuerySource, QueryError> {
+        let body = self.sql.trim_end().trim_end_matches(';').trim_end();
+        if body.is_empty() {
+            return Err(error(
+                self.line,
+                format!("query `{}` has no SQL", self.name),
+            ));
+        }
+        let (sql, params) = number_parameters(body);
+        for (name, _) in &self.param_types {
+            if !params.contains(name) {
+                return Err(error(
+                    self.line,
+                    format!("`-- param {name}` names no parameter of `{}`", self.name),
+                ));
+            }
+        }
+        Ok(QuerySource {
+            source_sha256: sha256_hex(&self.text),
+            name: self.name,
+            file: file.to_path_buf(),
+            line: self.line,
+            sql_line: self.sql_line,
+            doc: self.doc,
+            sql,
+            params,
+            nullable: self.nullable,
+            not_null: self.not_null,
+            param_types: self.param_types,
+        })
+    }
+}
+
+/// `:name` parameters as `$n`, outside quotes, identifiers and comments
+/// (`::type` casts are not parameters).
+fn number_parameters(sql: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(sql.len());
+    let mut names: Vec<String> = Vec::new();
+    let chars: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' | '"' => {
+                // Copy the quoted text whole ('' and "" escape themselves).
+                out.push(c);
+                i += 1;
+                while i < chars.len() {
+                    out.push(chars[i]);
+                    if chars[i] == c {
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+                continue;
+            }
+            ':' if chars.get(i + 1) == Some(&':') => {
+                out.push_str("::");
+                i += 2;
+                continue;
+            }
+            ':' if chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_lowercase() || *n == '_') =>
+            {
+                let start = i + 1;
+                let mut end = start;
+                while end < chars.len() && (chars[end].is_ascii_alphanumeric() || chars[end] == '_')
+                {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                let n = match names.iter().position(|p| *p == name) {
+                    Some(at) => at + 1,
+                    None => {
+                        names.push(name);
+                        names.len()
+                    }
+                };
+                out.push_str(&format!("${n}"));
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    (out, names)
+}
+
+/// The lock file: each query as PostgreSQL typed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueryLock {
+    pub version: u32,
+    /// The last snapshot the queries were checked against: a schema change
+    /// can change their types.
+    pub snapshot_sha256: Option<String>,
+    pub queries: Vec<LockedQuery>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedQuery {
+    pub name: String,
+    pub source_sha256: String,
+    pub doc: Vec<String>,
+    pub sql: String,
+    pub params: Vec<LockedParam>,
+    pub columns: Vec<LockedColumn>,
+    /// Not known to only read: the function takes `&impl Write`.
+    pub writes: bool,
+    /// Leaves the session as it found it (a plain SELECT, INSERT, ...).
+    pub stateless: bool,
+    /// The table whose row the columns are, exactly: its struct is reused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_of: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedParam {
+    pub name: String,
+    pub pg_type: String,
+    /// The Rust type the function takes (by reference).
+    pub rust: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedColumn {
+    pub name: String,
+    pub pg_type: String,
+    pub rust: String,
+    pub nullable: bool,
+    /// A json column read into a serde type.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
+}
+
+impl QueryLock {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The lock in `dir`, or none.
+    pub fn read(dir: &Path) -> Result<Option<QueryLock>, QueryError> {
+        let path = dir.join(LOCK_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|source| QueryError::Lock { path, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(QueryError::Read { path, source }),
+        }
+    }
+
+    /// Whether it was made from exactly these queries and this snapshot.
+    pub fn is_fresh(&self, sources: &[QuerySource], snapshot_sha256: Option<&str>) -> bool {
+        self.version == LOCK_VERSION
+            && self.snapshot_sha256.as_deref() == snapshot_sha256
+            && self.queries.len() == sources.len()
+            && self
+                .queries
+                .iter()
+                .zip(sources)
+                .all(|(l, s)| l.name == s.name && l.source_sha256 == s.source_sha256)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_queries_with_parameters_docs_and_annotations() {
+        let text = "-- A file comment.\n\n-- name: active_members\n-- The live members.\n-- not_null: role\n-- param org_id: OrgId\nSELECT u.id, m.role, 'a:b' AS s, x::text\nFROM m -- :not_a_param\nWHERE m.org = :org_id AND m.other <> :org_id AND u.y = :y_1;\n\n-- name: count_all\nSELECT count(*) FROM m\n";
+        let qs = parse(text, Path::new("queries/members.sql")).unwrap();
+        assert_eq!(qs.len(), 2);
+        let q = &qs[0];
+        assert_eq!(q.name, "active_members");
+        assert_eq!((q.line, q.sql_line), (3, 7));
+        assert_eq!(q.doc, ["The live members."]);
+        assert_eq!(q.not_null, ["role"]);
+        assert_eq!(q.param_types, [("org_id".to_string(), "OrgId".to_string())]);
+        assert_eq!(q.params, ["org_id", "y_1"]);
+        assert_eq!(
+            q.sql,
+            "SELECT u.id, m.role, 'a:b' AS s, x::text\nFROM m -- :not_a_param\nWHERE m.org = $1 AND m.other <> $1 AND u.y = $2"
+        );
+        assert_eq!(qs[1].sql, "SELECT count(*) FROM m");
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        let e = parse("SELECT 1;\n", Path::new("q.sql")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "q.sql:1: SQL before the first `-- name: ...` line: name each query"
+        );
+        let e = parse("-- name: Bad-Name\nSELECT 1\n", Path::new("q.sql")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("q.sql:1: `Bad-Name` is not a query name"),
+            "{e}"
+        );
+        let e = parse("-- name: empty\n-- only a comment\n", Path::new("q.sql")).unwrap_err();
+        assert_eq!(e.to_string(), "q.sql:1: query `empty` has no SQL");
+    }
+}
