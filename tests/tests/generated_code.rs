@@ -660,6 +660,191 @@ fn unique_indexes_and_unique_foreign_keys_find_one_row() {
     });
 }
 
+/// The examples' named queries (`examples/*/queries/*.sql`), typed by
+/// PostgreSQL into functions, return what the same SQL written by hand does.
+#[test]
+fn the_examples_named_queries_return_what_hand_written_sql_returns() {
+    use schemac_generated::gifting;
+    use schemac_runtime::serde_json::json;
+    let gifting_db = database_with("gifting", "gen_queries_gifting");
+    let saas_db = database_with("saas", "gen_queries_saas");
+    let multitenant_db = database_with("multitenant", "gen_queries_multitenant");
+    tokio_runtime().block_on(async {
+        // Full-text search ranked by ts_rank, jsonb containment, GROUP BY.
+        let gifting_pool = pool(&gifting_db);
+        let saas_pool = pool(&saas_db);
+        let multitenant_pool = pool(&multitenant_db);
+        let pool = &gifting_pool;
+        pool.execute(
+            "INSERT INTO gift_categories (id, name) VALUES (1, 'Uncategorised'), (2, 'Toys'), (3, 'Books')",
+            &[],
+        )
+        .await
+        .expect("categories");
+        for (category, name, price) in [
+            (2, "Teddy bear, large", "30.00"),
+            (2, "Plush teddy", "12.50"),
+            (3, "A book about bears", "20.00"),
+            (1, "Mystery box", "5.00"),
+        ] {
+            pool.execute(
+                "INSERT INTO gifts (category_id, name, price) VALUES ($1, $2, $3::text::numeric)",
+                &[&category, &name, &price],
+            )
+            .await
+            .expect("gift");
+        }
+        let found = gifting::queries::search_gifts(pool, "teddy -plush")
+            .await
+            .expect("search");
+        assert_eq!(
+            found.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+            ["Teddy bear, large"]
+        );
+        assert!(found[0].rank > 0.0);
+        let by_hand: Vec<String> = pool
+            .query(
+                "SELECT name FROM gifts WHERE to_tsvector('english', name) @@ websearch_to_tsquery('english', 'bear') ORDER BY ts_rank(to_tsvector('english', name), websearch_to_tsquery('english', 'bear')) DESC, id",
+                &[],
+            )
+            .await
+            .expect("by hand")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let typed: Vec<String> = gifting::queries::search_gifts(pool, "bear")
+            .await
+            .expect("search")
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        assert_eq!(typed, by_hand);
+
+        for (email, theme) in [("ada@example.test", "dark"), ("bob@example.test", "light")] {
+            pool.execute(
+                "INSERT INTO users (email, name, preferences) VALUES ($1, 'x', $2)",
+                &[&email, &json!({ "theme": theme, "notifications": { "email": true } })],
+            )
+            .await
+            .expect("user");
+        }
+        let dark = gifting::queries::users_with_preferences(pool, &json!({ "theme": "dark" }))
+            .await
+            .expect("preferences");
+        assert_eq!(
+            dark.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
+            ["ada@example.test"]
+        );
+
+        let stats = gifting::queries::gift_stats_by_category(pool)
+            .await
+            .expect("stats");
+        let shown: Vec<(String, i64, Option<String>)> = stats
+            .iter()
+            .map(|s| {
+                (
+                    s.category.clone(),
+                    s.gifts,
+                    s.average_price.map(|p| p.round_dp(2).to_string()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Books".to_string(), 1, Some("20.00".to_string())),
+                ("Toys".to_string(), 2, Some("21.25".to_string())),
+                ("Uncategorised".to_string(), 1, Some("5.00".to_string())),
+            ]
+        );
+
+        // Members of an organization across two soft deletes.
+        let pool = &saas_pool;
+        pool.execute(
+            "INSERT INTO organizations (id, name) VALUES ('org_1', 'Acme');\n",
+            &[],
+        )
+        .await
+        .expect("org");
+        for (user, email, member_deleted, user_deleted) in [
+            ("user_a", "a@example.test", false, false),
+            ("user_b", "b@example.test", true, false),
+            ("user_c", "c@example.test", false, true),
+        ] {
+            pool.execute(
+                "INSERT INTO users (id, email, first_name, last_name, photo_url, deleted_at) \
+                 VALUES ($1, $2, 'F', 'L', 'p', CASE WHEN $3::bool THEN now() END)",
+                &[&user, &email, &user_deleted],
+            )
+            .await
+            .expect("user");
+            pool.execute(
+                "INSERT INTO organization_members (id, organization_id, user_id, deleted_at) \
+                 VALUES ('org_mem_' || $1::text, 'org_1', $1::text, CASE WHEN $2::bool THEN now() END)",
+                &[&user, &member_deleted],
+            )
+            .await
+            .expect("member");
+        }
+        let org: saas::ids::ClerkOrgId = "org_1".parse().expect("org id");
+        let members = saas::queries::active_members(pool, &org)
+            .await
+            .expect("members");
+        assert_eq!(
+            members.iter().map(|m| m.email.as_str()).collect::<Vec<_>>(),
+            ["a@example.test"]
+        );
+
+        // Newest users of a tenant, a keyset page scoped to it.
+        let pool = &multitenant_pool;
+        let acme = tenants::insert(pool, &new_tenant("acme")).await.expect("tenant");
+        let other = tenants::insert(pool, &new_tenant("other")).await.expect("tenant");
+        for (tenant, email) in [
+            (&acme, "1@acme.test"),
+            (&acme, "2@acme.test"),
+            (&other, "x@other.test"),
+            (&acme, "3@acme.test"),
+        ] {
+            users::insert(pool, &new_user(tenant.tenant_id, email))
+                .await
+                .expect("user");
+        }
+        let far_future = chrono::Utc::now() + chrono::Duration::days(1);
+        let max_id: schemac_generated::multitenant::ids::UserId =
+            "user-7ZZZZZZZZZZZZZZZZZZZZZZZZZ".parse().expect("max id");
+        let mut seen = Vec::new();
+        let (mut at, mut id) = (far_future, max_id);
+        loop {
+            let page = schemac_generated::multitenant::queries::newest_users_of_tenant(
+                pool,
+                &acme.tenant_id,
+                &at,
+                &id,
+                &2,
+            )
+            .await
+            .expect("page");
+            let Some(last) = page.last() else { break };
+            (at, id) = (last.created_at, last.user_id);
+            seen.extend(page.into_iter().map(|u| u.email));
+        }
+        let mut by_hand: Vec<(chrono::DateTime<chrono::Utc>, String, String)> =
+            users::list_by_tenant_id(pool, &acme.tenant_id)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|u| (u.created_at, u.user_id.to_string(), u.email))
+                .collect();
+        by_hand.sort();
+        by_hand.reverse();
+        assert_eq!(
+            seen,
+            by_hand.into_iter().map(|(_, _, e)| e).collect::<Vec<_>>()
+        );
+        assert_eq!(seen.len(), 3, "only acme's users");
+    });
+}
+
 /// A rich ID shows its external form in `Debug`, as in logs and test failures.
 #[test]
 fn rich_ids_debug_print_their_external_form() {

@@ -10,3 +10,4 @@ pub mod gifts;
 pub mod occasions;
 pub mod users;
 pub mod relationships;
+pub mod queries;

@@ -8,3 +8,4 @@ pub mod identity_connectors;
 pub mod users;
 pub mod user_tags;
 pub mod avatars;
+pub mod queries;

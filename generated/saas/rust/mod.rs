@@ -7,3 +7,4 @@ pub mod organizations;
 pub mod organization_members;
 pub mod github_installations;
 pub mod github_installation_repositories;
+pub mod queries;
