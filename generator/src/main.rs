@@ -276,7 +276,8 @@ fn report_error(e: GenerateError) -> ExitCode {
         e @ (GenerateError::BrokenChain { .. }
         | GenerateError::Discard(_)
         | GenerateError::Rebase(_)
-        | GenerateError::Init(_)) => {
+        | GenerateError::Init(_)
+        | GenerateError::Queries(_)) => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_FAILURE)
         }

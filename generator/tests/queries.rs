@@ -188,3 +188,39 @@ fn a_build_script_renders_the_queries_from_the_lock_without_a_database() {
         "{code}"
     );
 }
+
+#[test]
+fn positional_parameters_and_column_types_given_by_hand() {
+    let _serial = serial();
+    let p = project("queries-positional");
+    p.write(
+        "queries/members.sql",
+        "-- name: email_of\nSELECT email FROM users WHERE id = $1;\n\n\
+         -- name: settings\n-- column settings: crate::Settings\n-- not_null: settings\n\
+         SELECT '{}'::jsonb AS settings;\n",
+    );
+    let db = Db::create("queries_positional");
+    p.run(Some(&db), &["generate"]).success();
+    let code = p.read("src/db/queries.rs");
+    for expected in [
+        "pub async fn email_of(db: &impl Read, p1: &i64) -> Result<Vec<EmailOfRow>, Error>",
+        "#[row(json)]\n    pub settings: crate::Settings,",
+    ] {
+        assert!(
+            code.contains(expected),
+            "queries.rs lacks {expected:?}:\n{code}"
+        );
+    }
+    // Named and positional parameters in one query: refused, with the line.
+    p.write(
+        "queries/members.sql",
+        "-- name: mixed\nSELECT email FROM users WHERE id = :id OR id = $2;\n",
+    );
+    let out = p.run(Some(&db), &["generate"]).exit(1);
+    assert!(
+        out.stderr
+            .contains("queries/members.sql:1: query `mixed` mixes `:name` and `$n` parameters"),
+        "{}",
+        out.stderr
+    );
+}

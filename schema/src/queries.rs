@@ -14,8 +14,11 @@
 //! Parameters are `:name` (the same name is the same parameter); comment
 //! lines between the name and the SQL are the function's documentation,
 //! except the annotations `-- nullable: a, b`, `-- not_null: a, b` (result
-//! columns) and `-- param NAME: RustType` (a parameter's Rust type, such
-//! as an ID type, where PostgreSQL's would be `uuid`).
+//! columns), `-- param NAME: RustType` (a parameter's Rust type, such as an
+//! ID type, where PostgreSQL's would be `uuid`) and `-- column NAME:
+//! RustType` (a result column's, such as a json column's serde type).
+//! Positional `$1`, `$2` parameters work too (named `p1`, `p2`, …), but
+//! not beside named ones.
 
 use std::path::{Path, PathBuf};
 
@@ -40,12 +43,15 @@ pub struct QuerySource {
     pub doc: Vec<String>,
     /// The SQL with `:name` parameters as `$1`, `$2`, … in order of first use.
     pub sql: String,
-    /// The parameters' names, by number.
+    /// The parameters' names, by number; none for a query written with
+    /// positional `$n` parameters (they are named `p1`, `p2`, … then).
     pub params: Vec<String>,
     pub nullable: Vec<String>,
     pub not_null: Vec<String>,
     /// `-- param NAME: Type` overrides.
     pub param_types: Vec<(String, String)>,
+    /// `-- column NAME: Type` overrides (a json column's serde type).
+    pub column_types: Vec<(String, String)>,
     /// Of the query's whole text as written (annotations included): what
     /// the lock is checked against.
     pub source_sha256: String,
@@ -197,6 +203,7 @@ struct Draft {
     nullable: Vec<String>,
     not_null: Vec<String>,
     param_types: Vec<(String, String)>,
+    column_types: Vec<(String, String)>,
 }
 
 impl Draft {
@@ -211,6 +218,7 @@ impl Draft {
             nullable: Vec::new(),
             not_null: Vec::new(),
             param_types: Vec::new(),
+            column_types: Vec::new(),
         }
     }
 
@@ -239,6 +247,15 @@ impl Draft {
             };
             self.param_types
                 .push((name.trim().to_string(), ty.trim().to_string()));
+        } else if let Some(rest) = comment.strip_prefix("column ") {
+            let Some((name, ty)) = rest.split_once(':') else {
+                return Err(error(
+                    line,
+                    "write a column's type as `-- column NAME: RustType`".into(),
+                ));
+            };
+            self.column_types
+                .push((name.trim().to_string(), ty.trim().to_string()));
         } else {
             self.doc.push(comment.to_string());
         }
@@ -258,6 +275,15 @@ impl Draft {
             ));
         }
         let (sql, params) = number_parameters(body);
+        if !params.is_empty() && has_positional(&sql, params.len()) {
+            return Err(error(
+                self.line,
+                format!(
+                    "query `{}` mixes `:name` and `$n` parameters: use one kind",
+                    self.name
+                ),
+            ));
+        }
         for (name, _) in &self.param_types {
             if !params.contains(name) {
                 return Err(error(
@@ -278,8 +304,24 @@ impl Draft {
             nullable: self.nullable,
             not_null: self.not_null,
             param_types: self.param_types,
+            column_types: self.column_types,
         })
     }
+}
+
+/// Whether the SQL, numbered up to `named`, has a `$n` beyond them: a
+/// positional parameter written by hand beside named ones.
+fn has_positional(sql: &str, named: usize) -> bool {
+    let bytes = sql.as_bytes();
+    (0..bytes.len()).any(|i| {
+        bytes[i] == b'$' && {
+            let digits: String = sql[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<usize>().is_ok_and(|n| n > named)
+        }
+    })
 }
 
 /// `:name` parameters as `$n`, outside quotes, identifiers and comments

@@ -64,15 +64,20 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
         );
     };
     let schema = migrations.snapshot(last.idx)?;
-    let url = std::env::var(&db.url_env).map_err(|_| {
-        anyhow!(
-            "{}: the queries in {} changed, and schemac types them with PostgreSQL: set ${} to a server \
-             where it may create a scratch database (nothing is written to the database itself)",
-            db.name,
-            db.queries.display(),
-            db.url_env
-        )
-    })?;
+    // SCHEMAC_SCRATCH_URL points at another server for the scratch
+    // database, when the database's own URL is not one to create it on.
+    let url = std::env::var("SCHEMAC_SCRATCH_URL")
+        .or_else(|_| std::env::var(&db.url_env))
+        .map_err(|_| {
+            anyhow!(
+                "{}: the queries in {} changed, and schemac types them with PostgreSQL: set ${} \
+                 (or SCHEMAC_SCRATCH_URL) to a server where it may create a scratch database \
+                 (nothing is written to the database itself)",
+                db.name,
+                db.queries.display(),
+                db.url_env
+            )
+        })?;
     let queries = runtime()?.block_on(type_queries(
         &url,
         &db.name,
@@ -180,8 +185,15 @@ async fn typed_in(
                 q.name
             )
         };
+        let names: Vec<String> = match q.params.is_empty() {
+            // Positional parameters, written `$1`, `$2`, …
+            true => (1..=statement.params().len())
+                .map(|i| format!("p{i}"))
+                .collect(),
+            false => q.params.clone(),
+        };
         let mut params = Vec::new();
-        for (name, ty) in q.params.iter().zip(statement.params()) {
+        for (name, ty) in names.iter().zip(statement.params()) {
             let rust = match q.param_types.iter().find(|(n, _)| n == name) {
                 Some((_, given)) => given.clone(),
                 None => pg_type(ty.name(), schema).ok_or_else(|| {
@@ -246,6 +258,10 @@ async fn typed_in(
             };
             origins.push(origin.map(|(_, t, c)| (t, c)));
             let name = c.name().to_string();
+            let (rust, json) = match q.column_types.iter().find(|(n, _)| *n == name) {
+                Some((_, given)) => (given.clone(), matches!(c.type_().name(), "json" | "jsonb")),
+                None => (rust, json),
+            };
             let nullable = if q.not_null.contains(&name) {
                 false
             } else {
@@ -259,7 +275,8 @@ async fn typed_in(
                 json,
             });
         }
-        for named in q.not_null.iter().chain(&q.nullable) {
+        let annotated = q.column_types.iter().map(|(n, _)| n);
+        for named in q.not_null.iter().chain(&q.nullable).chain(annotated) {
             if !columns.iter().any(|c| &c.name == named) {
                 return Err(at(format!(
                     "the annotation names `{named}`, which the query does not return"
@@ -273,7 +290,11 @@ async fn typed_in(
             doc: q.doc.clone(),
             sql: q.sql.clone(),
             params,
-            row_of: row_of(schema, &columns, &origins, outer),
+            // A type given by hand is the query's own: no table's struct.
+            row_of: match q.column_types.is_empty() {
+                true => row_of(schema, &columns, &origins, outer),
+                false => None,
+            },
             columns,
             writes,
             stateless,
