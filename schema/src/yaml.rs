@@ -85,12 +85,30 @@ pub fn core_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// How many nodes aliases may add to a document in all. An alias copies
+/// its anchor's nodes, so ten anchors of nine aliases each (the "billion
+/// laughs") would expand a few hundred bytes into 10^9 nodes; a schema that
+/// shares a column's settings through aliases stays far below this.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+fn node_count(node: &Node) -> usize {
+    1 + match &node.kind {
+        NodeKind::Scalar(_) => 0,
+        NodeKind::Seq(items) => items.iter().map(node_count).sum(),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| node_count(k) + node_count(v))
+            .sum(),
+    }
+}
+
 /// Parses one YAML document. An empty file gives `None` without an error.
 pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Node> {
     let mut builder = Builder {
         file,
         stack: Vec::new(),
         anchors: HashMap::new(),
+        alias_nodes: 0,
         root: None,
         documents: 0,
         diags,
@@ -148,7 +166,10 @@ enum Open {
 struct Builder<'d> {
     file: FileId,
     stack: Vec<Open>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchor's node and how many nodes it holds.
+    anchors: HashMap<usize, (Node, usize)>,
+    /// The nodes aliases have added so far.
+    alias_nodes: usize,
     root: Option<Node>,
     documents: usize,
     diags: &'d mut Diagnostics,
@@ -180,8 +201,24 @@ impl Builder<'_> {
                 }
                 true
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(mut node) => {
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((_, size)) if self.alias_nodes + size > MAX_ALIAS_NODES => {
+                    let sp = self.span(span);
+                    self.diags.push(
+                        Diagnostic::error(format!(
+                            "YAML aliases expand this file past {MAX_ALIAS_NODES} nodes"
+                        ))
+                        .at(sp, "this alias copies its anchor once more")
+                        .help(
+                            "aliases copy what they point at, and aliases of aliases multiply it; \
+                             share columns with a mixin instead",
+                        ),
+                    );
+                    false
+                }
+                Some((node, size)) => {
+                    let mut node = node.clone();
+                    self.alias_nodes += size;
                     node.span = self.span(span);
                     self.finish(node)
                 }
@@ -194,6 +231,18 @@ impl Builder<'_> {
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
+                // Every name, literal, comment and expression of a schema is
+                // a scalar, and none can hold a NUL: PostgreSQL stores no
+                // NUL in text, names or json, and would cut the migration's
+                // SQL there.
+                if text.contains('\0') {
+                    let sp = self.span(span);
+                    self.diags.push(
+                        Diagnostic::error("this value contains a NUL character (`\\0`), which PostgreSQL cannot store")
+                            .at(sp, "holds a NUL")
+                            .help("remove the `\\0` escape (or the NUL byte) from the value"),
+                    );
+                }
                 let mut quoted = !matches!(style, ScalarStyle::Plain);
                 if let Some(tag) = tag {
                     if tag.suffix == "str"
@@ -220,7 +269,8 @@ impl Builder<'_> {
                     span: self.span(span),
                 };
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors
+                        .insert(anchor, (node.clone(), node_count(&node)));
                 }
                 self.finish(node)
             }
@@ -293,7 +343,8 @@ impl Builder<'_> {
                     node.span.end = node.span.end.max(end);
                 }
                 if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
+                    self.anchors
+                        .insert(anchor, (node.clone(), node_count(&node)));
                 }
                 self.finish(node)
             }
