@@ -17,27 +17,39 @@ const KEYWORDS: &[&str] = &[
 /// A field, function or module name for `name`: snake_case, keywords as raw
 /// identifiers, a leading digit prefixed.
 pub fn snake_ident(name: &str) -> String {
-    let mut snake = name.to_snake_case();
+    let mut snake = identifier_chars(&name.to_snake_case());
     if snake.is_empty() {
         snake = "field".to_owned();
     }
-    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+    if !starts_an_identifier(&snake) {
         snake = format!("n{snake}");
     }
     keyword_safe(snake)
 }
 
+/// The characters Rust allows in an identifier (Unicode's XID_Continue):
+/// a schema name may hold any character, a Rust name may not.
+fn identifier_chars(name: &str) -> String {
+    name.chars()
+        .filter(|c| unicode_ident::is_xid_continue(*c))
+        .collect()
+}
+
+/// Whether a name's first character may start a Rust identifier (a digit or
+/// a combining mark may not).
+fn starts_an_identifier(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c == '_' || unicode_ident::is_xid_start(c))
+}
+
 /// A type or variant name: UpperCamelCase, a leading digit prefixed.
 pub fn camel_ident(name: &str) -> String {
-    let mut camel: String = name
-        .to_upper_camel_case()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
+    let mut camel = identifier_chars(&name.to_upper_camel_case());
     if camel.is_empty() {
         camel = "Value".to_owned();
     }
-    if camel.starts_with(|c: char| c.is_ascii_digit()) {
+    if !starts_an_identifier(&camel) {
         camel = format!("V{camel}");
     }
     keyword_safe(camel)
@@ -107,6 +119,10 @@ mod tests {
         assert_eq!(snake_ident("2fa_secret"), "n2fa_secret");
         assert_eq!(camel_ident("Grief care"), "GriefCare");
         assert_eq!(camel_ident("self"), "Self_");
+        // Found by the fuzzer: a label starting with a combining mark.
+        assert_eq!(camel_ident("\u{6db}downvote"), "V\u{6db}downvote");
+        assert_eq!(snake_ident("\u{6db}x"), "n\u{6db}x");
+        assert_eq!(snake_ident("a-b c"), "a_b_c");
     }
 
     #[test]
