@@ -8,6 +8,8 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod discard;
+#[doc(hidden)]
+pub mod exercise;
 pub mod generate;
 pub mod history;
 pub mod init;
