@@ -224,6 +224,21 @@ fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -> Db<'a> {
             check_identifier(&s.value, s.span, "pg_schema name", diags);
         }
         for ext in &file.extensions {
+            // Extension names are letters, digits, `_` and `-` (uuid-ossp);
+            // anything else cannot name one PostgreSQL has.
+            let plain = !ext.value.is_empty()
+                && ext
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !plain {
+                diags.push(
+                    Diagnostic::error(format!("`{}` is not an extension's name", ext.value))
+                        .at(ext.span, "not an extension")
+                        .help("extensions are named with letters, digits, `_` and `-`, as in `uuid-ossp` or `pg_trgm`"),
+                );
+                continue;
+            }
             if !db.extensions.iter().any(|(e, _)| e == &ext.value) {
                 db.extensions.push((ext.value.clone(), ext.span));
             }
