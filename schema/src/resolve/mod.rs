@@ -336,6 +336,14 @@ fn duplicate(what: &str, name: &str, span: Span, first: Span) -> Diagnostic {
 
 /// Checks the byte length of a name Postgres will store.
 pub(crate) fn check_identifier(name: &str, span: Span, what: &str, diags: &mut Diagnostics) {
+    if name.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("the {what} cannot be empty"))
+                .at(span, "empty")
+                .help("give it a name (Postgres has no empty names)"),
+        );
+        return;
+    }
     if name.len() > MAX_IDENTIFIER_BYTES {
         diags.push(
             Diagnostic::error(format!(
@@ -349,6 +357,23 @@ pub(crate) fn check_identifier(name: &str, span: Span, what: &str, diags: &mut D
 }
 
 fn build_id(def: &IdDef, diags: &mut Diagnostics) -> IdType {
+    // The prefix is the external form's first word, in URLs and logs.
+    let plain_prefix = !def.prefix.value.is_empty()
+        && def
+            .prefix
+            .value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !plain_prefix {
+        diags.push(
+            Diagnostic::error(format!(
+                "the prefix of ID type `{}` must be letters, digits and `_`",
+                def.name.value
+            ))
+            .at(def.prefix.span, "not a plain word")
+            .help("an external ID reads `prefix_01H…`: use a prefix like `user` or `org_mem`"),
+        );
+    }
     let separator = def
         .separator
         .as_ref()
@@ -361,6 +386,17 @@ fn build_id(def: &IdDef, diags: &mut Diagnostics) -> IdType {
                     def.name.value
                 ))
                 .at(s.span, "empty separator")
+                .help("use `_` (the default) or `-`"),
+            );
+        }
+    } else if !separator.chars().all(|c| c.is_ascii_punctuation()) {
+        if let Some(s) = &def.separator {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the separator of ID type `{}` must be punctuation",
+                    def.name.value
+                ))
+                .at(s.span, "not a separator")
                 .help("use `_` (the default) or `-`"),
             );
         }
