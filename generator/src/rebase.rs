@@ -15,7 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use schemac_schema::Config;
-use schemac_schema::migration_dir::{Journal, JournalEntry, conflict_sides, migration_files};
+use schemac_schema::migration_dir::{
+    Journal, JournalEntry, conflict_sides, migration_files, tag_of_file,
+};
 
 use crate::generate::{GenerateError, GenerateOptions, Outcome, generate};
 use crate::migrations::MigrationDir;
@@ -128,10 +130,7 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
             source: e,
         })?;
         for f in &files {
-            let tag = f
-                .strip_suffix(".down.sql")
-                .or_else(|| f.strip_suffix(".sql"))
-                .unwrap_or(f);
+            let tag = tag_of_file(f);
             if !is_theirs(tag) && !tags.iter().any(|t| t == tag) {
                 tags.push(tag.to_string());
             }

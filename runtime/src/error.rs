@@ -90,6 +90,19 @@ impl Retryable for Error {
     }
 }
 
+/// How many lines of `sql` come before the place PostgreSQL's error points
+/// at (none when it points nowhere): the error's line is the statement's
+/// first line plus this.
+pub fn lines_before_error(error: &tokio_postgres::Error, sql: &str) -> usize {
+    match error.as_db_error().and_then(|d| d.position()) {
+        Some(tokio_postgres::error::ErrorPosition::Original(at)) => {
+            let before = (*at as usize).saturating_sub(1);
+            sql.chars().take(before).filter(|&c| c == '\n').count()
+        }
+        _ => 0,
+    }
+}
+
 /// The driver's decode error says only "error deserializing column N"; the
 /// reason is its source.
 fn decode_reason(e: &tokio_postgres::Error) -> String {

@@ -28,7 +28,7 @@ mod tls;
 mod transaction;
 
 pub use config::{PoolConfig, SslMode};
-pub use error::{Error, Result, Retryable, Secret};
+pub use error::{Error, Result, Retryable, Secret, lines_before_error};
 pub use executor::{Access, AsSql, Params, Read, ReadOnly, ReadWrite, Sql, Write};
 pub use id::{IdParseError, IdParseErrorKind, Ulid};
 pub use interval::PgInterval;

@@ -9,8 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use schemac::migrations::MigrationDir;
 use schemac::rust::queries::{column_type, pg_type};
 use schemac_runtime::migrate::{MigrationSet, Migrator};
-use schemac_runtime::tokio_postgres::error::ErrorPosition;
-use schemac_runtime::{Pool, PoolConfig, ReadWrite};
+use schemac_runtime::{Pool, PoolConfig, ReadWrite, lines_before_error};
 use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
@@ -40,8 +39,6 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
     let sources = read_queries(&dir, &db.queries)?;
     let lock_path = dir.join(LOCK_FILE);
     let lock = QueryLock::read(&dir)?;
-    let migrations = MigrationDir::open(&root.join(&db.migrations))?;
-    let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
     if sources.is_empty() {
         if lock.is_none() {
             return Ok(None);
@@ -54,6 +51,9 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
             db.queries.join(LOCK_FILE).display()
         )));
     }
+    // Only a project with queries reads its journal here, on every generate.
+    let migrations = MigrationDir::open(&root.join(&db.migrations))?;
+    let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
     if lock.is_some_and(|l| l.is_fresh(&sources, snapshot.as_deref())) {
         return Ok(None);
     }
@@ -163,16 +163,10 @@ async fn typed_in(
     for q in sources {
         let statement = client.prepare(&q.sql).await.map_err(|e| {
             let (line, message) = match e.as_db_error() {
-                Some(db) => {
-                    let line = match db.position() {
-                        Some(ErrorPosition::Original(at)) => {
-                            let before = (*at as usize).saturating_sub(1);
-                            q.sql_line + q.sql.chars().take(before).filter(|&c| c == '\n').count()
-                        }
-                        _ => q.sql_line,
-                    };
-                    (line, db.message().to_string())
-                }
+                Some(db) => (
+                    q.sql_line + lines_before_error(&e, &q.sql),
+                    db.message().to_string(),
+                ),
                 None => (q.sql_line, e.to_string()),
             };
             anyhow!("{}:{line}: query `{}`: {message}", q.file.display(), q.name)

@@ -3,7 +3,6 @@
 use std::time::{Duration, Instant};
 
 use tokio_postgres::Client;
-use tokio_postgres::error::ErrorPosition;
 
 use super::{Body, Seed, SeedError, SeedSet};
 use crate::config::PoolConfig;
@@ -258,12 +257,8 @@ impl Seeder {
 
 /// The line of `sql` Postgres' error points at (1 when it points nowhere).
 fn failed_line(error: &Error, sql: &str) -> usize {
-    let Error::Db(e) = error else { return 1 };
-    match e.as_db_error().and_then(|d| d.position()) {
-        Some(ErrorPosition::Original(at)) => {
-            let before = (*at as usize).saturating_sub(1);
-            1 + sql.chars().take(before).filter(|&c| c == '\n').count()
-        }
+    match error {
+        Error::Db(e) => 1 + crate::error::lines_before_error(e, sql),
         _ => 1,
     }
 }

@@ -48,7 +48,7 @@ impl ChainProblem {
             ChainProblem::Misnumbered { tag, .. } | ChainProblem::NotChained { tag, .. } => {
                 vec![tag.as_str()]
             }
-            ChainProblem::NotInJournal { file } => vec![stem(file)],
+            ChainProblem::NotInJournal { file } => vec![tag_of_file(file)],
         }
     }
 }
@@ -80,7 +80,9 @@ pub fn migration_files(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-fn stem(file: &str) -> &str {
+/// The migration a SQL file belongs to: `0003_x` of `0003_x.sql` and of
+/// `0003_x.down.sql`.
+pub fn tag_of_file(file: &str) -> &str {
     file.strip_suffix(".down.sql")
         .or_else(|| file.strip_suffix(".sql"))
         .unwrap_or(file)
@@ -95,7 +97,7 @@ pub fn chain_problems(journal: &Journal, files: &[String]) -> Vec<ChainProblem> 
         .entries
         .iter()
         .map(|e| e.tag.as_str())
-        .chain(files.iter().map(|f| stem(f)));
+        .chain(files.iter().map(|f| tag_of_file(f)));
     for tag in stems {
         let tags = by_number.entry(number_of(tag).unwrap_or(tag)).or_default();
         if !tags.contains(&tag) {
@@ -136,7 +138,7 @@ pub fn chain_problems(journal: &Journal, files: &[String]) -> Vec<ChainProblem> 
         }
     }
     for f in files {
-        let tag = stem(f);
+        let tag = tag_of_file(f);
         if !collided.contains(&tag) && !entries.iter().any(|e| e.tag == tag) {
             problems.push(ChainProblem::NotInJournal { file: f.clone() });
         }

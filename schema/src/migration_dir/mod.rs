@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 mod chain;
 
-pub use chain::{ChainProblem, chain_problems, conflict_sides, migration_files, number_of};
+pub use chain::{
+    ChainProblem, chain_problems, conflict_sides, migration_files, number_of, tag_of_file,
+};
 
 /// What separates statements in a migration file.
 pub const BREAKPOINT: &str = "--> statement-breakpoint";
