@@ -47,6 +47,21 @@ impl<'a> Differ<'a> {
                 _ => None,
             })
             .collect();
+        // Columns re-cast by this migration (a new type, an enum rebuilt):
+        // an index over one must not outlive the re-cast in the transaction.
+        let recast: Vec<(TableRef, String)> = items
+            .iter()
+            .flat_map(|(_, _, c)| match c {
+                Change::AlterColumnType { table, column, .. } => {
+                    vec![(table.clone(), column.clone())]
+                }
+                Change::RecreateEnum { usages, .. } => usages
+                    .iter()
+                    .map(|u| (u.table.clone(), u.column.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         let mut kept_indexes: HashSet<String> = HashSet::new();
         for (phase, _, change) in items {
             match change {
@@ -120,6 +135,23 @@ impl<'a> Differ<'a> {
                                 },
                             )),
                         }
+                        continue;
+                    }
+                    // An index over a column the transaction re-casts is
+                    // dropped before it, as the plain plan does: Postgres would
+                    // rebuild it over the new type only to drop it after, and
+                    // cannot when its expression or predicate holds a label
+                    // of the old type. The drop takes the table's lock, which
+                    // lint names.
+                    if self.index_mentions(&table, &name, &recast) {
+                        out.push((
+                            phase,
+                            Change::DropIndex {
+                                table,
+                                name,
+                                concurrently: false,
+                            },
+                        ));
                         continue;
                     }
                     // After the transaction, the index is where its table went.
@@ -274,25 +306,10 @@ impl<'a> Differ<'a> {
         name: &str,
         dropped_columns: &[(TableRef, String)],
     ) -> Rebuild {
-        let Some((oi, old)) = self.old_index(table, name) else {
+        let Some((_, old)) = self.old_index(table, name) else {
             return Rebuild::DropFirst;
         };
-        let ot = &self.old.tables[oi];
-        let on_table = |t: &TableRef| t.schema == ot.pg_schema && t.name == ot.name;
-        let mentions = |c: &str| {
-            old.keys.iter().any(|k| {
-                k.column.as_deref() == Some(c)
-                    || k.expression.as_deref().is_some_and(|e| mentions_word(e, c))
-            }) || old
-                .predicate
-                .as_deref()
-                .is_some_and(|p| mentions_word(p, c))
-                || old.include.iter().any(|i| i == c)
-        };
-        if dropped_columns
-            .iter()
-            .any(|(t, c)| on_table(t) && mentions(c))
-        {
+        if self.index_mentions(table, name, dropped_columns) {
             return Rebuild::Dropped;
         }
         // Postgres re-parses the index over the new type; only a literal
@@ -308,6 +325,33 @@ impl<'a> Differ<'a> {
         } else {
             Rebuild::Kept
         }
+    }
+
+    /// Whether the old index `name` of `table` names one of `columns` (a
+    /// key, an expression, its predicate or an included column).
+    fn index_mentions(&self, table: &TableRef, name: &str, columns: &[(TableRef, String)]) -> bool {
+        let Some((oi, old)) = self.old_index(table, name) else {
+            return false;
+        };
+        let ot = &self.old.tables[oi];
+        let on_table = |t: &TableRef| {
+            (t.schema == ot.pg_schema && t.name == ot.name)
+                || self
+                    .new_table_index(&t.schema, &t.name)
+                    .and_then(|ni| self.old_index_of_new(ni))
+                    == Some(oi)
+        };
+        let mentions = |c: &str| {
+            old.keys.iter().any(|k| {
+                k.column.as_deref() == Some(c)
+                    || k.expression.as_deref().is_some_and(|e| mentions_word(e, c))
+            }) || old
+                .predicate
+                .as_deref()
+                .is_some_and(|p| mentions_word(p, c))
+                || old.include.iter().any(|i| i == c)
+        };
+        columns.iter().any(|(t, c)| on_table(t) && mentions(c))
     }
 
     /// Foreign keys that reference a key attached at the end must wait for it.
