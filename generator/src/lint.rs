@@ -43,9 +43,15 @@ pub struct Finding {
 
 /// The comment line for a hazard; `location` is `file:line` in the schema.
 pub fn comment(h: &Hazard, location: Option<&str>) -> String {
+    // A message quotes the user's names and values, which may hold a line break.
+    let message = schemac_schema::sql::comment_safe(&h.message);
     match location {
-        Some(at) => format!("{PREFIX}{} ({at}): {}", h.rule.id(), h.message),
-        None => format!("{PREFIX}{}: {}", h.rule.id(), h.message),
+        Some(at) => format!(
+            "{PREFIX}{} ({}): {message}",
+            h.rule.id(),
+            schemac_schema::sql::comment_safe(at)
+        ),
+        None => format!("{PREFIX}{}: {message}", h.rule.id()),
     }
 }
 

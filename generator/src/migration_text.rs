@@ -164,7 +164,10 @@ fn down_header(unrestorable: &[String]) -> String {
     let mut out =
         String::from("-- This down migration cannot bring back what the up migration removed:\n");
     for line in unrestorable {
-        out.push_str(&format!("--   - {line}\n"));
+        out.push_str(&format!(
+            "--   - {}\n",
+            schemac_schema::sql::comment_safe(line)
+        ));
     }
     out
 }

@@ -36,6 +36,30 @@ pub fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// `text` as it may stand in a `--` comment: a line break would end the
+/// comment and turn the rest into SQL (a default `'line\nbreak'` in a
+/// down's note), so control characters are written the way an `E'...'`
+/// string escapes them (`\n`, `\r`, `\t`, `\u0007`), and a backslash is
+/// doubled where that happens, so the text reads back unambiguously. Text
+/// without control characters is left as it is.
+pub fn comment_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The Postgres type of a column, as written in DDL.
 pub fn column_type(ty: &ColumnType, enums: &[Enum], ids: &[IdType]) -> String {
     let base = match &ty.base {
@@ -51,4 +75,19 @@ pub fn column_type(ty: &ColumnType, enums: &[Enum], ids: &[IdType]) -> String {
         other => other.to_string(),
     };
     if ty.array { format!("{base}[]") } else { base }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comment_safe;
+
+    #[test]
+    fn comments_keep_user_text_on_their_line() {
+        assert_eq!(comment_safe("its default 'en'"), "its default 'en'");
+        assert_eq!(
+            comment_safe("its default 'line\nbreak\\n\r\u{7}'"),
+            "its default 'line\\nbreak\\\\n\\r\\u0007'"
+        );
+        assert!(!comment_safe("a\u{85}b").contains('\u{85}'));
+    }
 }

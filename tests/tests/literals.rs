@@ -10,12 +10,15 @@ use schemac_runtime::serde_json::{self, Value, json};
 use schemac_schema::{Diagnostics, SourceMap, compile_sources};
 use schemac_tests::TestDb;
 
-/// Text PostgreSQL and YAML both take: no NUL, no control characters (which
-/// YAML refuses raw, and serde_json escapes), otherwise anything, and the
-/// characters SQL quoting is about, often.
+/// Text PostgreSQL and YAML both take: no NUL, otherwise anything (control
+/// characters, which YAML refuses raw, are written escaped in the double
+/// quotes serde_json gives), and the characters SQL quoting and comments are
+/// about, often: quotes, backslashes, dollars, line breaks and `*/`.
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         "[^\\x00-\\x1f\\x7f-\\x9f\u{fffe}\u{ffff}]{0,24}",
+        "[^\\x00\u{fffe}\u{ffff}]{0,12}",
+        Just("line\nbreak */ -- \r\n\u{7}\u{85} end".to_string()),
         Just("it's \"quoted\" \\ back\\\\slashed $$ dollar $1 -- not a comment".to_string()),
         Just("日本語 🎁 ñ ß \u{200d}".to_string()),
         Just(String::new()),
@@ -205,6 +208,44 @@ fn every_literal_schemac_writes_applies_and_reads_back() {
         let comment = Some(c.comment.clone()).filter(|s| !s.is_empty());
         prop_assert_eq!(row.get::<_, Option<String>>(9), comment.clone());
         prop_assert_eq!(row.get::<_, Option<String>>(10), comment);
+        // The text column dropped and brought back by the down, on the row
+        // that is there: the down's note quotes the default, whatever it
+        // holds, and the files run as psql would run them, comments and all.
+        let without = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with(&format!("{}:", q(&c.column))))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let dropped = compile_sources(
+            vec![("main".into(), vec![("schema/literals.yaml".into(), without.clone())])],
+            SourceMap::new(),
+            Diagnostics::new(),
+        );
+        prop_assert!(!dropped.has_errors(), "{}", dropped.render_diagnostics());
+        let steps = schemac::generate::migration_steps_with(schema, &dropped.schemas[0], false);
+        prop_assert_eq!(steps.steps.len(), 1);
+        let step = &steps.steps[0];
+        let files = schemac::migration_text::step_files(
+            step,
+            &Default::default(),
+            &schemac::migration_text::unrestorable(step),
+            &|_| None,
+        );
+        for (what, sql) in [("up", &files[0].up), ("down", &files[0].down)] {
+            tx.batch_execute(sql).map_err(|e| {
+                TestCaseError::fail(format!("the {what} fails: {e:?}\n{sql}\n--- from ---\n{text}"))
+            })?;
+        }
+        prop_assert!(
+            files[0].down.contains("comes back holding its default"),
+            "{}",
+            files[0].down
+        );
+        let back: String = tx
+            .query_one(&format!("SELECT {column} FROM {table}"), &[])
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?
+            .get(0);
+        prop_assert_eq!(&back, &c.text, "the row comes back holding the default");
         // Nothing stays: the next case starts from an empty database.
         tx.rollback().expect("rollback");
         Ok(())
