@@ -18,6 +18,9 @@ pub mod marketplace;
 #[path = "multitenant/rust/mod.rs"]
 pub mod multitenant;
 #[rustfmt::skip]
+#[path = "names/rust/mod.rs"]
+pub mod names;
+#[rustfmt::skip]
 #[path = "saas/rust/mod.rs"]
 pub mod saas;
 

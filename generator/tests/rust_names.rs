@@ -47,11 +47,11 @@ fn keywords_camel_case_and_reserved_table_names() {
     let order = file(&files, "order.rs");
     for expected in [
         "pub struct Order {",
-        "pub r#type: String,",
-        "pub r#match: Option<String>,",
+        "pub r#type: ::std::string::String,",
+        "pub r#match: ::core::option::Option<::std::string::String>,",
         "pub r#ref: i32,",
-        "#[row(rename = \"CamelCase\")]\n    pub camel_case: String,",
-        "#[row(rename = \"self\")]\n    pub self_: String,",
+        "#[row(rename = \"CamelCase\")]\n    pub camel_case: ::std::string::String,",
+        "#[row(rename = \"self\")]\n    pub self_: ::std::string::String,",
         r###"pub const TABLE: &str = r#""public"."order""#;"###,
     ] {
         assert!(
@@ -79,12 +79,17 @@ fn an_insert_struct_is_made_from_its_required_fields_or_is_default() {
     let files = files();
     let user = file(&files, "user.rs");
     assert!(
-        user.contains("pub fn new(order_id: impl Into<i64>, secret: impl Into<String>) -> Self"),
+        squeezed(user).contains(&squeezed(
+            "pub fn new(order_id: impl ::core::convert::Into<i64>, secret: impl ::core::convert::Into<::std::string::String>,) -> Self"
+        )),
         "{user}"
     );
-    assert!(user.contains("impl std::fmt::Debug for NewUser"), "{user}");
     assert!(
-        user.contains("impl std::fmt::Debug for UserPatch"),
+        user.contains("impl ::core::fmt::Debug for NewUser"),
+        "{user}"
+    );
+    assert!(
+        user.contains("impl ::core::fmt::Debug for UserPatch"),
         "{user}"
     );
     let note = file(&files, "note.rs");
@@ -115,4 +120,10 @@ fn enum_labels_become_distinct_variants() {
 #[test]
 fn output_is_deterministic() {
     assert_eq!(files(), files());
+}
+
+/// The text without whitespace: prettyplease wraps a signature where it
+/// grows long, which is not what these checks are about.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect()
 }

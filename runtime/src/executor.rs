@@ -14,7 +14,10 @@ use tokio_postgres::types::ToSql;
 use crate::error::Error;
 
 /// Parameters of a statement, in `$1, $2, ...` order.
-pub type Params<'a> = [&'a (dyn ToSql + Sync)];
+pub type Params<'a> = [Param<'a>];
+
+/// One bound value of a statement.
+pub type Param<'a> = &'a (dyn ToSql + Sync);
 
 /// The text of a statement, and whether it is known to leave the session as
 /// it found it. A plain `&str` is not: it may `SET ROLE`, create a temporary

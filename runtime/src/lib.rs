@@ -29,7 +29,7 @@ mod transaction;
 
 pub use config::{PoolConfig, SslMode};
 pub use error::{Error, Result, Retryable, Secret, lines_before_error};
-pub use executor::{Access, AsSql, Params, Read, ReadOnly, ReadWrite, Sql, Write};
+pub use executor::{Access, AsSql, Param, Params, Read, ReadOnly, ReadWrite, Sql, Write};
 pub use id::{IdParseError, IdParseErrorKind, Ulid};
 pub use interval::PgInterval;
 pub use pg_enum::UnknownLabel;
@@ -66,7 +66,23 @@ pub mod __private {
     pub use crate::id::{AnyBody, UlidBody, next_ulid, parse_ulid_body, split_external};
     pub use bytes::BytesMut;
     pub use serde;
-    pub use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+    pub use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
     pub use uuid::Uuid;
     pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+    /// `ToSql::to_sql_checked` for the derives. tokio-postgres' own
+    /// `to_sql_checked!` names `Box` unqualified, which a type of the user's
+    /// called `Box` (an ID, a table's row) would shadow where it expands.
+    pub fn to_sql_checked<T: ToSql>(
+        value: &T,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, BoxError> {
+        if !T::accepts(ty) {
+            return Err(Box::new(tokio_postgres::types::WrongType::new::<T>(
+                ty.clone(),
+            )));
+        }
+        value.to_sql(ty, out)
+    }
 }

@@ -77,7 +77,6 @@ pub fn update(
     filter: &str,
     returning: &str,
 ) -> String {
-    let mut sql = format!("UPDATE {table} SET ");
     let mut n = 0;
     let mut sets: Vec<String> = Vec::with_capacity(columns.len() + always.len());
     for c in columns {
@@ -85,12 +84,13 @@ pub fn update(
         sets.push(format!("{c} = ${n}"));
     }
     sets.extend(always.iter().map(|s| (*s).to_owned()));
-    if sets.is_empty() {
-        // An empty patch still returns the row.
-        sets.push(format!("{0} = {0}", key[0]));
-    }
-    sql.push_str(&sets.join(", "));
-    sql.push_str(" WHERE ");
+    // An empty patch still returns the row, locked as an UPDATE that leaves
+    // the key alone would lock it. `SET key = key` would do the same, but
+    // PostgreSQL refuses it on a GENERATED ALWAYS identity key.
+    let mut sql = match sets.is_empty() {
+        true => format!("SELECT {returning} FROM {table} WHERE "),
+        false => format!("UPDATE {table} SET {} WHERE ", sets.join(", ")),
+    };
     for (i, k) in key.iter().enumerate() {
         n += 1;
         if i > 0 {
@@ -101,7 +101,12 @@ pub fn update(
     if !filter.is_empty() {
         let _ = write!(sql, " AND {filter}");
     }
-    let _ = write!(sql, " RETURNING {returning}");
+    match sets.is_empty() {
+        true => sql.push_str(" FOR NO KEY UPDATE"),
+        false => {
+            let _ = write!(sql, " RETURNING {returning}");
+        }
+    }
     sql
 }
 
@@ -191,6 +196,11 @@ mod tests {
         assert_eq!(
             update("t", &["v"], &["at = now()"], &["id"], "gone IS NULL", "*"),
             "UPDATE t SET v = $1, at = now() WHERE id = $2 AND gone IS NULL RETURNING *"
+        );
+        assert_eq!(
+            update("t", &[], &[], &["id"], "", "id, v"),
+            "SELECT id, v FROM t WHERE id = $1 FOR NO KEY UPDATE",
+            "an empty patch reads the row, locked"
         );
     }
 }

@@ -438,6 +438,10 @@ pub struct LockedColumn {
     /// A json column read into a serde type.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub json: bool,
+    /// A `sensitive: true` column of the schema: read as `Sensitive<T>`,
+    /// as the table's own row reads it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
 }
 
 impl QueryLock {

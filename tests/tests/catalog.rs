@@ -9,8 +9,8 @@ fn every_example_creates_exactly_its_model() {
     let names = examples();
     assert_eq!(
         names.len(),
-        5,
-        "expected the five example projects, found {names:?}"
+        6,
+        "expected the five applications' example projects and names, found {names:?}"
     );
     let mut failures = Vec::new();
     for example in &names {

@@ -845,6 +845,105 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
     });
 }
 
+/// A sensitive column of the schema stays `Sensitive<T>` wherever it is
+/// read: a table's row, a loader, a named query's own row struct, and what
+/// an `UPDATE ... RETURNING` gives back; none prints or serializes it.
+#[test]
+fn sensitive_columns_stay_redacted_on_every_read_path() {
+    use schemac_generated::multitenant::{enums::IdpKind, identity_connectors, queries};
+    use schemac_generated::users::IdpUserInfo;
+
+    let db = database_with("multitenant", "gen_sensitive_reads");
+    tokio_runtime().block_on(async {
+        let pool = &pool(&db);
+        let tenant = tenants::insert(pool, &new_tenant("vault"))
+            .await
+            .expect("tenant");
+        let secret_info = IdpUserInfo {
+            subject: "subject-secret".into(),
+            groups: vec!["group-secret".into()],
+        };
+        let mut new = new_user(tenant.tenant_id, "s@vault.test");
+        new.idp_user_info = Some(secret_info.clone());
+        let user = users::insert(pool, &new).await.expect("user");
+        identity_connectors::insert(
+            pool,
+            &identity_connectors::NewIdentityConnector {
+                connector_id: None,
+                tenant_id: tenant.tenant_id,
+                kind: IdpKind::Oidc,
+                issuer_url: "https://idp.test".into(),
+                state: serde_json::json!({"ip": "10.0.0.1", "token": "state-secret"}),
+                created_at: None,
+                updated_at: None,
+            },
+        )
+        .await
+        .expect("connector");
+
+        let shown = |what: &str, debug: String, json: String| {
+            for secret in ["subject-secret", "group-secret", "state-secret", "10.0.0.1"] {
+                assert!(
+                    !debug.contains(secret),
+                    "{what}: Debug shows {secret}: {debug}"
+                );
+                assert!(
+                    !json.contains(secret),
+                    "{what}: serde shows {secret}: {json}"
+                );
+            }
+        };
+        let json = |v: &dyn erased::Serialize| v.to_json();
+
+        // The table's row, and a loader.
+        shown("users row", format!("{user:?}"), json(&user));
+        let loaded = users::list_by_tenant_id_many(pool, &[tenant.tenant_id])
+            .await
+            .expect("loader");
+        let loaded = &loaded[&tenant.tenant_id];
+        shown("loader", format!("{loaded:?}"), json(loaded));
+
+        // A named query's own row struct, with a json rust_type and a plain jsonb.
+        let rows = queries::users_with_connector_state(pool, &tenant.tenant_id)
+            .await
+            .expect("named query");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].idp_user_info.as_ref().map(|i| i.expose()),
+            Some(&secret_info),
+            "the value is there, only hidden"
+        );
+        assert_eq!(rows[0].state.expose()["token"], "state-secret");
+        shown("named query", format!("{rows:?}"), json(&rows));
+
+        // What RETURNING gives back.
+        let returned =
+            queries::record_last_seen(pool, &"10.1.1.1".parse().expect("ip"), &user.user_id)
+                .await
+                .expect("returning");
+        assert_eq!(returned.len(), 1);
+        assert_eq!(
+            returned[0].idp_user_info.as_ref().map(|i| i.expose()),
+            Some(&secret_info)
+        );
+        shown("returning", format!("{returned:?}"), json(&returned));
+    });
+}
+
+/// `serde_json::to_string` for the checks above, through a trait object so
+/// that one closure takes rows of every type.
+mod erased {
+    pub trait Serialize {
+        fn to_json(&self) -> String;
+    }
+
+    impl<T: schemac_runtime::serde::Serialize + ?Sized> Serialize for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string(self).expect("serializes")
+        }
+    }
+}
+
 /// A rich ID shows its external form in `Debug`, as in logs and test failures.
 #[test]
 fn rich_ids_debug_print_their_external_form() {
@@ -1283,6 +1382,10 @@ fn every_table_of_every_example_reads_back() {
                 ("marketplace", "auth") => {
                     use schemac_generated::marketplace::auth as g;
                     read_every_table!(&pool; g; tokens => Token, user_verifications => UserVerification, users => User)
+                }
+                ("names", _) => {
+                    use schemac_generated::names as g;
+                    read_every_table!(&pool; g; boxes => Box, core => Core, decimals => Decimal, defaults => Default, errors => Error, formatters => Formatter, from_rows => FromRow, hash_maps => HashMap, intos => Into, jsons => Json, naive_date_times => NaiveDateTime, options => Option, orders => Order, pages => Page, reads => Read, results => Result, rows => Row, sqls => Sql, statement => Statement, std => Std, strings => String, to_sqls => ToSql, uuids => Uuid, vecs => Vec, writes => Write)
                 }
                 _ => unreachable!(),
             }

@@ -7,3 +7,22 @@ SELECT * FROM users
 WHERE tenant_id = :tenant_id AND (created_at, user_id) < (:before_at, :before_id)
 ORDER BY created_at DESC, user_id DESC
 LIMIT :page_size;
+
+-- name: users_with_connector_state
+-- A tenant's users with what their identity provider said of them and the
+-- state of the tenant's connectors: both sensitive, so both stay redacted
+-- in logs.
+-- param tenant_id: super::ids::TenantId
+SELECT u.user_id, u.email, u.idp_user_info, c.state
+FROM users u
+JOIN identity_connectors c ON c.tenant_id = u.tenant_id
+WHERE u.tenant_id = :tenant_id
+ORDER BY u.user_id, c.connector_id;
+
+-- name: record_last_seen
+-- Records where a user was last seen; what it returns of the row keeps its
+-- sensitive column redacted.
+-- param user_id: super::ids::UserId
+UPDATE users SET last_seen_ip = :ip
+WHERE user_id = :user_id
+RETURNING user_id, idp_user_info;

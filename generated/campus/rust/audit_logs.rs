@@ -2,12 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::PgInterval;
-use schemac_runtime::chrono::{DateTime, NaiveTime, Utc};
-use schemac_runtime::serde_json::Value as JsonValue;
-use schemac_runtime::uuid::Uuid;
-use std::net::IpAddr;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""audit"."audit_logs""#;
@@ -17,32 +12,32 @@ pub const COLUMNS: &str = r#""id", "occurred_at", "actor_id", "actor_type", "act
 
 /// Append-only record of who did what
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct AuditLog {
     pub id: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_id: Option<Uuid>,
+    pub occurred_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub actor_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     pub actor_type: super::enums::AuditActor,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub before: Option<JsonValue>,
-    pub after: Option<JsonValue>,
-    pub ip_address: Option<IpAddr>,
-    pub user_agent: Option<String>,
-    pub request_id: Option<Uuid>,
-    pub reason: Option<String>,
-    pub metadata: JsonValue,
-    pub retention: PgInterval,
+    pub action: ::std::string::String,
+    pub entity_type: ::std::string::String,
+    pub entity_id: ::std::string::String,
+    pub before: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub after: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub ip_address: ::core::option::Option<::std::net::IpAddr>,
+    pub user_agent: ::core::option::Option<::std::string::String>,
+    pub request_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub reason: ::core::option::Option<::std::string::String>,
+    pub metadata: ::schemac_runtime::serde_json::Value,
+    pub retention: ::schemac_runtime::PgInterval,
     /// Wall-clock time on campus, for moderators
-    pub local_time: Option<NaiveTime>,
+    pub local_time: ::core::option::Option<::schemac_runtime::chrono::NaiveTime>,
 }
 
 impl AuditLog {
@@ -57,34 +52,36 @@ impl AuditLog {
 #[derive(Clone, Debug)]
 pub struct NewAuditLog {
     /// `None`: the next value of the sequence.
-    pub id: Option<i64>,
+    pub id: ::core::option::Option<i64>,
     /// `None`: the default, `now()`.
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub actor_id: Option<Uuid>,
+    pub occurred_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub actor_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     pub actor_type: super::enums::AuditActor,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub before: Option<JsonValue>,
-    pub after: Option<JsonValue>,
-    pub ip_address: Option<IpAddr>,
-    pub user_agent: Option<String>,
-    pub request_id: Option<Uuid>,
-    pub reason: Option<String>,
+    pub action: ::std::string::String,
+    pub entity_type: ::std::string::String,
+    pub entity_id: ::std::string::String,
+    pub before: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub after: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub ip_address: ::core::option::Option<::std::net::IpAddr>,
+    pub user_agent: ::core::option::Option<::std::string::String>,
+    pub request_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub reason: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `'{}'::jsonb`.
-    pub metadata: Option<JsonValue>,
+    pub metadata: ::core::option::Option<::schemac_runtime::serde_json::Value>,
     /// `None`: the default, `'400 days'`.
-    pub retention: Option<PgInterval>,
-    pub local_time: Option<NaiveTime>,
+    pub retention: ::core::option::Option<::schemac_runtime::PgInterval>,
+    pub local_time: ::core::option::Option<::schemac_runtime::chrono::NaiveTime>,
 }
 
 impl NewAuditLog {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        actor_type: impl Into<super::enums::AuditActor>,
-        action: impl Into<String>,
-        entity_type: impl Into<String>,
-        entity_id: impl Into<String>,
+        actor_type: impl ::core::convert::Into<super::enums::AuditActor>,
+        action: impl ::core::convert::Into<::std::string::String>,
+        entity_type: impl ::core::convert::Into<::std::string::String>,
+        entity_id: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewAuditLog {
             id: None,
@@ -110,28 +107,45 @@ impl NewAuditLog {
 /// Changes to a row of "audit"."audit_logs": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct AuditLogPatch {
-    pub occurred_at: Option<DateTime<Utc>>,
-    pub actor_id: Option<Option<Uuid>>,
-    pub actor_type: Option<super::enums::AuditActor>,
-    pub action: Option<String>,
-    pub entity_type: Option<String>,
-    pub entity_id: Option<String>,
-    pub before: Option<Option<JsonValue>>,
-    pub after: Option<Option<JsonValue>>,
-    pub ip_address: Option<Option<IpAddr>>,
-    pub user_agent: Option<Option<String>>,
-    pub request_id: Option<Option<Uuid>>,
-    pub reason: Option<Option<String>>,
-    pub metadata: Option<JsonValue>,
-    pub retention: Option<PgInterval>,
-    pub local_time: Option<Option<NaiveTime>>,
+    pub occurred_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub actor_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub actor_type: ::core::option::Option<super::enums::AuditActor>,
+    pub action: ::core::option::Option<::std::string::String>,
+    pub entity_type: ::core::option::Option<::std::string::String>,
+    pub entity_id: ::core::option::Option<::std::string::String>,
+    pub before: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    >,
+    pub after: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    >,
+    pub ip_address: ::core::option::Option<::core::option::Option<::std::net::IpAddr>>,
+    pub user_agent: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub request_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub reason: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub metadata: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub retention: ::core::option::Option<::schemac_runtime::PgInterval>,
+    pub local_time: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveTime>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i64) -> Result<Option<AuditLog>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<::core::option::Option<AuditLog>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -140,21 +154,27 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<AuditLog>, Error> {
     row.as_ref().map(AuditLog::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i64) -> Result<AuditLog, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<AuditLog, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "audit"."audit_logs" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -164,27 +184,34 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "audit"."audit_logs""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "audit"."audit_logs""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i64>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after_: ::core::option::Option<&i64>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<AuditLog>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<AuditLog>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
         after_desc: r#"SELECT "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time" FROM "audit"."audit_logs" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
     };
-    let rows = match after {
+    let rows = match after_ {
         None => db.query(PAGES.first(order), &[&limit]).await?,
         Some(cursor) => db.query(PAGES.after(order), &[&limit, &cursor]).await?,
     };
@@ -192,19 +219,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAuditLog,
+) -> ::core::result::Result<AuditLog, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewAuditLog,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<AuditLog, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(16);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(16);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<AuditLog, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(16);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        16,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -262,12 +294,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     AuditLog::from_row(&row)
 }
 
@@ -276,18 +316,24 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewAuditLog]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewAuditLog],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(16);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(16);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
         columns.push(r#""id""#);
     }
-    let Some(occurred_at_given) = statement::uniform(
+    let Some(occurred_at_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.occurred_at.is_some(),
     ) else {
@@ -307,22 +353,26 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuditLog]) -> Result<u64, E
     columns.push(r#""user_agent""#);
     columns.push(r#""request_id""#);
     columns.push(r#""reason""#);
-    let Some(metadata_given) = statement::uniform(rows, |row| row.metadata.is_some())
-    else {
+    let Some(metadata_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.metadata.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if metadata_given {
         columns.push(r#""metadata""#);
     }
-    let Some(retention_given) = statement::uniform(rows, |row| row.retention.is_some())
-    else {
+    let Some(retention_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.retention.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if retention_given {
         columns.push(r#""retention""#);
     }
     columns.push(r#""local_time""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -359,50 +409,74 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuditLog]) -> Result<u64, E
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewAuditLog],
-) -> Result<Vec<AuditLog>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<AuditLog>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let occurred_at_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let occurred_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.occurred_at.as_ref())
         .collect();
-    let actor_id_values: Vec<_> = rows.iter().map(|row| row.actor_id.as_ref()).collect();
-    let actor_type_values: Vec<_> = rows.iter().map(|row| &row.actor_type).collect();
-    let action_values: Vec<_> = rows.iter().map(|row| &row.action).collect();
-    let entity_type_values: Vec<_> = rows.iter().map(|row| &row.entity_type).collect();
-    let entity_id_values: Vec<_> = rows.iter().map(|row| &row.entity_id).collect();
-    let before_values: Vec<_> = rows.iter().map(|row| row.before.as_ref()).collect();
-    let after_values: Vec<_> = rows.iter().map(|row| row.after.as_ref()).collect();
-    let ip_address_values: Vec<_> = rows
+    let actor_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.actor_id.as_ref())
+        .collect();
+    let actor_type_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.actor_type)
+        .collect();
+    let action_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.action).collect();
+    let entity_type_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.entity_type)
+        .collect();
+    let entity_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.entity_id)
+        .collect();
+    let before_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.before.as_ref())
+        .collect();
+    let after_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.after.as_ref())
+        .collect();
+    let ip_address_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.ip_address.as_ref())
         .collect();
-    let user_agent_values: Vec<_> = rows
+    let user_agent_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.user_agent.as_ref())
         .collect();
-    let request_id_values: Vec<_> = rows
+    let request_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.request_id.as_ref())
         .collect();
-    let reason_values: Vec<_> = rows.iter().map(|row| row.reason.as_ref()).collect();
-    let metadata_values: Vec<_> = rows.iter().map(|row| row.metadata.as_ref()).collect();
-    let retention_values: Vec<_> = rows
+    let reason_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.reason.as_ref())
+        .collect();
+    let metadata_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.metadata.as_ref())
+        .collect();
+    let retention_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.retention.as_ref())
         .collect();
-    let local_time_values: Vec<_> = rows
+    let local_time_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.local_time.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::timestamptz[], $3::uuid[], $4::"public"."audit_actor"[], $5::varchar(100)[], $6::varchar(100)[], $7::text[], $8::jsonb[], $9::jsonb[], $10::inet[], $11::text[], $12::uuid[], $13::text[], $14::jsonb[], $15::interval[], $16::time[], $17::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, schemac_row)) INSERT INTO "audit"."audit_logs" ("id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"audit"."audit_logs"', 'id'))), COALESCE(u.c1, now()), u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, u.c11, u.c12, COALESCE(u.c13, '{}'::jsonb), COALESCE(u.c14, '400 days'), u.c15 FROM u ORDER BY u.schemac_row RETURNING "id", "occurred_at", "actor_id", "actor_type", "action", "entity_type", "entity_id", "before", "after", "ip_address", "user_agent", "request_id", "reason", "metadata", "retention", "local_time""#,
             ),
             &[
@@ -430,18 +504,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewAuditLog) -> Result<AuditLog, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAuditLog,
+) -> ::core::result::Result<AuditLog, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i64,
     patch: &AuditLogPatch,
-) -> Result<Option<AuditLog>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(15);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(16);
+) -> ::core::result::Result<::core::option::Option<AuditLog>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(15);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        16,
+    );
     if let Some(value) = &patch.occurred_at {
         columns.push(r#""occurred_at""#);
         values.push(value);
@@ -503,16 +582,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(AuditLog::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "audit"."audit_logs" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,12 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{
-    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."auth""#;
@@ -17,29 +12,33 @@ pub const COLUMNS: &str = r#""id", "email", "email_verified", "password_hash", "
 
 /// A row of "public"."auth".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Auth {
-    pub id: Uuid,
-    pub email: String,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub email: ::std::string::String,
     pub email_verified: bool,
-    pub password_hash: Option<Sensitive<String>>,
+    pub password_hash: ::core::option::Option<
+        ::schemac_runtime::Sensitive<::std::string::String>,
+    >,
     pub role: super::enums::AuthRole,
     pub banned: bool,
-    pub ban_expires: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub ban_expires: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Auth {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -49,25 +48,31 @@ impl Auth {
 #[derive(Clone)]
 pub struct NewAuth {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub email: String,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub email: ::std::string::String,
     /// `None`: the default, `false`.
-    pub email_verified: Option<bool>,
-    pub password_hash: Option<String>,
+    pub email_verified: ::core::option::Option<bool>,
+    pub password_hash: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `'student'`.
-    pub role: Option<super::enums::AuthRole>,
+    pub role: ::core::option::Option<super::enums::AuthRole>,
     /// `None`: the default, `false`.
-    pub banned: Option<bool>,
-    pub ban_expires: Option<DateTime<Utc>>,
+    pub banned: ::core::option::Option<bool>,
+    pub ban_expires: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewAuth {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(email: impl Into<String>) -> Self {
+    pub fn new(email: impl ::core::convert::Into<::std::string::String>) -> Self {
         NewAuth {
             id: None,
             email: email.into(),
@@ -83,8 +88,8 @@ impl NewAuth {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewAuth {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewAuth")
             .field("id", &self.id)
             .field("email", &self.email)
@@ -102,18 +107,26 @@ impl std::fmt::Debug for NewAuth {
 /// Changes to a row of "public"."auth": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct AuthPatch {
-    pub email: Option<String>,
-    pub email_verified: Option<bool>,
-    pub password_hash: Option<Option<String>>,
-    pub role: Option<super::enums::AuthRole>,
-    pub banned: Option<bool>,
-    pub ban_expires: Option<Option<DateTime<Utc>>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub email: ::core::option::Option<::std::string::String>,
+    pub email_verified: ::core::option::Option<bool>,
+    pub password_hash: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub role: ::core::option::Option<super::enums::AuthRole>,
+    pub banned: ::core::option::Option<bool>,
+    pub ban_expires: ::core::option::Option<
+        ::core::option::Option<
+            ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+        >,
+    >,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for AuthPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for AuthPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("AuthPatch")
             .field("email", &self.email)
             .field("email_verified", &self.email_verified)
@@ -127,10 +140,13 @@ impl std::fmt::Debug for AuthPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Auth>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Auth>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -139,21 +155,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Auth>, Error> {
     row.as_ref().map(Auth::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Auth, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Auth, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."auth" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -163,18 +185,26 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."auth""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(r#"SELECT count(*) FROM "public"."auth""#),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<Auth>, Error> {
+pub async fn get_by_email(
+    db: &impl ::schemac_runtime::Read,
+    email: &str,
+) -> ::core::result::Result<::core::option::Option<Auth>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "email" = $1"#,
             ),
             &[&email],
@@ -185,12 +215,12 @@ pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<Auth>, E
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Auth>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Auth>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at" FROM "public"."auth" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -204,19 +234,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAuth,
+) -> ::core::result::Result<Auth, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewAuth,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Auth, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(9);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Auth, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(9);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -252,9 +287,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -265,7 +300,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Auth::from_row(&row)
 }
 
@@ -274,19 +309,25 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewAuth],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(9);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(9);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
         columns.push(r#""id""#);
     }
     columns.push(r#""email""#);
-    let Some(email_verified_given) = statement::uniform(
+    let Some(email_verified_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.email_verified.is_some(),
     ) else {
@@ -296,34 +337,44 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<u64, Error
         columns.push(r#""email_verified""#);
     }
     columns.push(r#""password_hash""#);
-    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+    let Some(role_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.role.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if role_given {
         columns.push(r#""role""#);
     }
-    let Some(banned_given) = statement::uniform(rows, |row| row.banned.is_some()) else {
+    let Some(banned_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.banned.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if banned_given {
         columns.push(r#""banned""#);
     }
     columns.push(r#""ban_expires""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -357,40 +408,46 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAuth]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewAuth],
-) -> Result<Vec<Auth>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Auth>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let email_verified_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let email_verified_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.email_verified.as_ref())
         .collect();
-    let password_hash_values: Vec<_> = rows
+    let password_hash_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.password_hash.as_ref())
         .collect();
-    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let banned_values: Vec<_> = rows.iter().map(|row| row.banned.as_ref()).collect();
-    let ban_expires_values: Vec<_> = rows
+    let role_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.role.as_ref())
+        .collect();
+    let banned_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.banned.as_ref())
+        .collect();
+    let ban_expires_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.ban_expires.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, schemac_row)) INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, COALESCE(u.c2, false), u.c3, COALESCE(u.c4, 'student'), COALESCE(u.c5, false), u.c6, COALESCE(u.c7, now()), COALESCE(u.c8, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#,
             ),
             &[
@@ -411,23 +468,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAuth,
+) -> ::core::result::Result<Auth, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values.
-pub async fn upsert_by_email(db: &impl Write, new: &NewAuth) -> Result<Auth, Error> {
+pub async fn upsert_by_email(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAuth,
+) -> ::core::result::Result<Auth, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""email""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &AuthPatch,
-) -> Result<Option<Auth>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+) -> ::core::result::Result<::core::option::Option<Auth>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     if let Some(value) = &patch.email {
         columns.push(r#""email""#);
         values.push(value);
@@ -457,7 +522,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -465,15 +530,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Auth::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."auth" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."auth" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."bookmarks""#;
@@ -15,24 +12,24 @@ pub const COLUMNS: &str = r#""id", "post_id", "user_id", "created_at""#;
 
 /// A row of "public"."bookmarks".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Bookmark {
-    pub id: Uuid,
-    pub post_id: Uuid,
-    pub user_id: Uuid,
-    pub created_at: DateTime<Utc>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub post_id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Bookmark {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -42,16 +39,21 @@ impl Bookmark {
 #[derive(Clone, Debug)]
 pub struct NewBookmark {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub post_id: Uuid,
-    pub user_id: Uuid,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub post_id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewBookmark {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(post_id: impl Into<Uuid>, user_id: impl Into<Uuid>) -> Self {
+    pub fn new(
+        post_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+    ) -> Self {
         NewBookmark {
             id: None,
             post_id: post_id.into(),
@@ -64,16 +66,21 @@ impl NewBookmark {
 /// Changes to a row of "public"."bookmarks": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct BookmarkPatch {
-    pub post_id: Option<Uuid>,
-    pub user_id: Option<Uuid>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub post_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Bookmark>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Bookmark>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -82,21 +89,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Bookmark>, Error> {
     row.as_ref().map(Bookmark::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Bookmark, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Bookmark, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."bookmarks" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -106,22 +119,29 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."bookmarks""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."bookmarks""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_user_id_post_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    post_id: &Uuid,
-) -> Result<Option<Bookmark>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    post_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Bookmark>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 AND "post_id" = $2"#,
             ),
             &[&user_id, &post_id],
@@ -132,12 +152,12 @@ pub async fn get_by_user_id_post_id(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Bookmark>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -152,13 +172,13 @@ pub async fn list(
 
 /// Rows whose `post_id` is this posts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_post_id(
-    db: &impl Read,
-    post_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    post_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Bookmark>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -173,13 +193,13 @@ pub async fn page_by_post_id(
 
 /// Rows whose `user_id` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Bookmark>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -194,12 +214,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `post_id` is this posts key.
 pub async fn list_by_post_id(
-    db: &impl Read,
-    post_id: &Uuid,
-) -> Result<Vec<Bookmark>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    post_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&post_id],
@@ -211,12 +231,18 @@ pub async fn list_by_post_id(
 /// [`list_by_post_id`] for many posts keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_post_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Bookmark>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Bookmark>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -224,17 +250,17 @@ pub async fn list_by_post_id_many(
         .await?;
     let items = Bookmark::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.post_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this platform_users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Bookmark>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -246,12 +272,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many platform_users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Bookmark>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Bookmark>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "user_id", "created_at" FROM "public"."bookmarks" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -259,23 +291,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Bookmark::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewBookmark,
+) -> ::core::result::Result<Bookmark, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewBookmark,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Bookmark, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Bookmark, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -289,12 +326,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Bookmark::from_row(&row)
 }
 
@@ -303,12 +348,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewBookmark]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewBookmark],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -316,14 +367,16 @@ pub async fn insert_many(db: &impl Write, rows: &[NewBookmark]) -> Result<u64, E
     }
     columns.push(r#""post_id""#);
     columns.push(r#""user_id""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -344,23 +397,29 @@ pub async fn insert_many(db: &impl Write, rows: &[NewBookmark]) -> Result<u64, E
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewBookmark],
-) -> Result<Vec<Bookmark>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Bookmark>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let post_id_values: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let created_at_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let post_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.post_id)
+        .collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "user_id", "created_at""#,
             ),
             &[
@@ -376,26 +435,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewBookmark) -> Result<Bookmark, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewBookmark,
+) -> ::core::result::Result<Bookmark, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "post_id") exists, updates it with the given values.
 pub async fn upsert_by_user_id_post_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewBookmark,
-) -> Result<Bookmark, Error> {
+) -> ::core::result::Result<Bookmark, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""user_id""#, r#""post_id""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &BookmarkPatch,
-) -> Result<Option<Bookmark>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<::core::option::Option<Bookmark>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.post_id {
         columns.push(r#""post_id""#);
         values.push(value);
@@ -409,16 +473,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Bookmark::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."bookmarks" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."branches""#;
@@ -12,18 +12,18 @@ pub const COLUMNS: &str = r#""id", "name", "code""#;
 
 /// A row of "public"."branches".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Branch {
     pub id: i32,
-    pub name: String,
-    pub code: Option<String>,
+    pub name: ::std::string::String,
+    pub code: ::core::option::Option<::std::string::String>,
 }
 
 impl Branch {
@@ -38,14 +38,14 @@ impl Branch {
 #[derive(Clone, Debug)]
 pub struct NewBranch {
     /// `None`: the next value of the sequence.
-    pub id: Option<i32>,
-    pub name: String,
-    pub code: Option<String>,
+    pub id: ::core::option::Option<i32>,
+    pub name: ::std::string::String,
+    pub code: ::core::option::Option<::std::string::String>,
 }
 
 impl NewBranch {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl ::core::convert::Into<::std::string::String>) -> Self {
         NewBranch {
             id: None,
             name: name.into(),
@@ -57,15 +57,18 @@ impl NewBranch {
 /// Changes to a row of "public"."branches": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct BranchPatch {
-    pub name: Option<String>,
-    pub code: Option<Option<String>>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub code: ::core::option::Option<::core::option::Option<::std::string::String>>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i32) -> Result<Option<Branch>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<::core::option::Option<Branch>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "code" FROM "public"."branches" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -74,21 +77,27 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<Branch>, Error> {
     row.as_ref().map(Branch::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i32) -> Result<Branch, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<Branch, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."branches" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -98,18 +107,28 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."branches""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."branches""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_name(db: &impl Read, name: &str) -> Result<Option<Branch>, Error> {
+pub async fn get_by_name(
+    db: &impl ::schemac_runtime::Read,
+    name: &str,
+) -> ::core::result::Result<::core::option::Option<Branch>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "code" FROM "public"."branches" WHERE "name" = $1"#,
             ),
             &[&name],
@@ -120,12 +139,12 @@ pub async fn get_by_name(db: &impl Read, name: &str) -> Result<Option<Branch>, E
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Branch>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Branch>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "code" FROM "public"."branches" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "code" FROM "public"."branches" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "code" FROM "public"."branches" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -139,19 +158,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewBranch,
+) -> ::core::result::Result<Branch, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewBranch,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Branch, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Branch, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -163,12 +187,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Branch::from_row(&row)
 }
 
@@ -177,12 +209,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewBranch]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewBranch],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -190,7 +228,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewBranch]) -> Result<u64, Err
     }
     columns.push(r#""name""#);
     columns.push(r#""code""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -208,19 +246,22 @@ pub async fn insert_many(db: &impl Write, rows: &[NewBranch]) -> Result<u64, Err
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewBranch],
-) -> Result<Vec<Branch>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Branch>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let code_values: Vec<_> = rows.iter().map(|row| row.code.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let code_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.code.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::text[], $3::char(4)[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."branches" ("id", "name", "code") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."branches"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "code""#,
             ),
             &[&id_values, &name_values, &code_values, &schemac_rows],
@@ -230,23 +271,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewBranch,
+) -> ::core::result::Result<Branch, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("name") exists, updates it with the given values.
-pub async fn upsert_by_name(db: &impl Write, new: &NewBranch) -> Result<Branch, Error> {
+pub async fn upsert_by_name(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewBranch,
+) -> ::core::result::Result<Branch, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""name""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i32,
     patch: &BranchPatch,
-) -> Result<Option<Branch>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+) -> ::core::result::Result<::core::option::Option<Branch>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     if let Some(value) = &patch.name {
         columns.push(r#""name""#);
         values.push(value);
@@ -256,16 +305,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Branch::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."branches" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."branches" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."college_branches""#;
@@ -14,23 +12,23 @@ pub const COLUMNS: &str = r#""college_id", "branch_id", "seats""#;
 
 /// A row of "public"."college_branches".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct CollegeBranch {
-    pub college_id: Uuid,
+    pub college_id: ::schemac_runtime::uuid::Uuid,
     pub branch_id: i32,
-    pub seats: Option<i16>,
+    pub seats: ::core::option::Option<i16>,
 }
 
 impl CollegeBranch {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> (&Uuid, &i32) {
+    pub fn key(&self) -> (&::schemac_runtime::uuid::Uuid, &i32) {
         (&self.college_id, &self.branch_id)
     }
 }
@@ -39,14 +37,17 @@ impl CollegeBranch {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewCollegeBranch {
-    pub college_id: Uuid,
+    pub college_id: ::schemac_runtime::uuid::Uuid,
     pub branch_id: i32,
-    pub seats: Option<i16>,
+    pub seats: ::core::option::Option<i16>,
 }
 
 impl NewCollegeBranch {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(college_id: impl Into<Uuid>, branch_id: impl Into<i32>) -> Self {
+    pub fn new(
+        college_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        branch_id: impl ::core::convert::Into<i32>,
+    ) -> Self {
         NewCollegeBranch {
             college_id: college_id.into(),
             branch_id: branch_id.into(),
@@ -58,18 +59,21 @@ impl NewCollegeBranch {
 /// Changes to a row of "public"."college_branches": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct CollegeBranchPatch {
-    pub seats: Option<Option<i16>>,
+    pub seats: ::core::option::Option<::core::option::Option<i16>>,
 }
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
-    college_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
     branch_id: &i32,
-) -> Result<Option<CollegeBranch>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<CollegeBranch>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
             ),
             &[&college_id, &branch_id],
@@ -78,15 +82,15 @@ pub async fn get(
     row.as_ref().map(CollegeBranch::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
-    college_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
     branch_id: &i32,
-) -> Result<CollegeBranch, Error> {
+) -> ::core::result::Result<CollegeBranch, ::schemac_runtime::Error> {
     get(db, college_id, branch_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", (college_id, branch_id,)),
         })
@@ -94,13 +98,13 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
-    college_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
     branch_id: &i32,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2)"#,
             ),
             &[&college_id, &branch_id],
@@ -110,10 +114,14 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."college_branches""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."college_branches""#,
+            ),
             &[],
         )
         .await?;
@@ -122,12 +130,12 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's values of these columns as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<(&Uuid, &i32)>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<(&::schemac_runtime::uuid::Uuid, &i32)>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<CollegeBranch>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<CollegeBranch>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" ORDER BY "college_id" DESC, "branch_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE ("college_id", "branch_id") > ($2, $3) ORDER BY "college_id" ASC, "branch_id" ASC LIMIT $1"#,
@@ -144,12 +152,12 @@ pub async fn list(
 
 /// The rows whose `college_id` is this colleges key.
 pub async fn list_by_college_id(
-    db: &impl Read,
-    college_id: &Uuid,
-) -> Result<Vec<CollegeBranch>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<CollegeBranch>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
             ),
             &[&college_id],
@@ -161,12 +169,18 @@ pub async fn list_by_college_id(
 /// [`list_by_college_id`] for many colleges keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_college_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<CollegeBranch>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<CollegeBranch>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "college_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
             ),
             &[&keys],
@@ -174,17 +188,17 @@ pub async fn list_by_college_id_many(
         .await?;
     let items = CollegeBranch::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.college_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `branch_id` is this branches key.
 pub async fn list_by_branch_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     branch_id: &i32,
-) -> Result<Vec<CollegeBranch>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<CollegeBranch>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = $1 ORDER BY "college_id" ASC, "branch_id" ASC"#,
             ),
             &[&branch_id],
@@ -196,12 +210,15 @@ pub async fn list_by_branch_id(
 /// [`list_by_branch_id`] for many branches keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_branch_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<CollegeBranch>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<CollegeBranch>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "college_id", "branch_id", "seats" FROM "public"."college_branches" WHERE "branch_id" = ANY($1) ORDER BY "college_id" ASC, "branch_id" ASC"#,
             ),
             &[&keys],
@@ -209,26 +226,28 @@ pub async fn list_by_branch_id_many(
         .await?;
     let items = CollegeBranch::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.branch_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewCollegeBranch,
-) -> Result<CollegeBranch, Error> {
+) -> ::core::result::Result<CollegeBranch, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewCollegeBranch,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<CollegeBranch, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<CollegeBranch, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     columns.push(r#""college_id""#);
     values.push(&new.college_id);
     columns.push(r#""branch_id""#);
@@ -238,12 +257,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     CollegeBranch::from_row(&row)
 }
 
@@ -253,14 +280,14 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewCollegeBranch],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
     let columns = [r#""college_id""#, r#""branch_id""#, r#""seats""#];
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -276,19 +303,28 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewCollegeBranch],
-) -> Result<Vec<CollegeBranch>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<CollegeBranch>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let college_id_values: Vec<_> = rows.iter().map(|row| &row.college_id).collect();
-    let branch_id_values: Vec<_> = rows.iter().map(|row| &row.branch_id).collect();
-    let seats_values: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let college_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.college_id)
+        .collect();
+    let branch_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.branch_id)
+        .collect();
+    let seats_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.seats.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "college_id", "branch_id", "seats""#,
             ),
             &[&college_id_values, &branch_id_values, &seats_values, &schemac_rows],
@@ -299,28 +335,33 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewCollegeBranch,
-) -> Result<CollegeBranch, Error> {
+) -> ::core::result::Result<CollegeBranch, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""college_id""#, r#""branch_id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    college_id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    college_id: &::schemac_runtime::uuid::Uuid,
     branch_id: &i32,
     patch: &CollegeBranchPatch,
-) -> Result<Option<CollegeBranch>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(1);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+) -> ::core::result::Result<
+    ::core::option::Option<CollegeBranch>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(1);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     if let Some(value) = &patch.seats {
         columns.push(r#""seats""#);
         values.push(value);
     }
     values.push(&college_id);
     values.push(&branch_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[],
@@ -328,19 +369,19 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(CollegeBranch::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
-    college_id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    college_id: &::schemac_runtime::uuid::Uuid,
     branch_id: &i32,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."college_branches" WHERE "college_id" = $1 AND "branch_id" = $2"#,
             ),
             &[&college_id, &branch_id],

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."colleges""#;
@@ -14,26 +12,26 @@ pub const COLUMNS: &str = r#""id", "name", "email_domain", "city", "state", "pro
 
 /// A row of "public"."colleges".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct College {
-    pub id: Uuid,
-    pub name: String,
-    pub email_domain: String,
-    pub city: String,
-    pub state: String,
-    pub profile_url: Option<String>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub name: ::std::string::String,
+    pub email_domain: ::std::string::String,
+    pub city: ::std::string::String,
+    pub state: ::std::string::String,
+    pub profile_url: ::core::option::Option<::std::string::String>,
 }
 
 impl College {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -43,21 +41,21 @@ impl College {
 #[derive(Clone, Debug)]
 pub struct NewCollege {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub name: String,
-    pub email_domain: String,
-    pub city: String,
-    pub state: String,
-    pub profile_url: Option<String>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub name: ::std::string::String,
+    pub email_domain: ::std::string::String,
+    pub city: ::std::string::String,
+    pub state: ::std::string::String,
+    pub profile_url: ::core::option::Option<::std::string::String>,
 }
 
 impl NewCollege {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        name: impl Into<String>,
-        email_domain: impl Into<String>,
-        city: impl Into<String>,
-        state: impl Into<String>,
+        name: impl ::core::convert::Into<::std::string::String>,
+        email_domain: impl ::core::convert::Into<::std::string::String>,
+        city: impl ::core::convert::Into<::std::string::String>,
+        state: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewCollege {
             id: None,
@@ -73,18 +71,23 @@ impl NewCollege {
 /// Changes to a row of "public"."colleges": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct CollegePatch {
-    pub name: Option<String>,
-    pub email_domain: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub profile_url: Option<Option<String>>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub email_domain: ::core::option::Option<::std::string::String>,
+    pub city: ::core::option::Option<::std::string::String>,
+    pub state: ::core::option::Option<::std::string::String>,
+    pub profile_url: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<College>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<College>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -93,21 +96,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<College>, Error> {
     row.as_ref().map(College::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<College, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<College, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."colleges" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -117,21 +126,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."colleges""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."colleges""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_email_domain(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     email_domain: &str,
-) -> Result<Option<College>, Error> {
+) -> ::core::result::Result<::core::option::Option<College>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "email_domain" = $1"#,
             ),
             &[&email_domain],
@@ -142,12 +158,12 @@ pub async fn get_by_email_domain(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<College>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<College>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "email_domain", "city", "state", "profile_url" FROM "public"."colleges" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -162,12 +178,15 @@ pub async fn list(
 
 /// The `branches` rows related to this row through `college_branches` (the relation `branches`).
 pub async fn list_branches(
-    db: &impl Read,
-    key: &Uuid,
-) -> Result<Vec<super::branches::Branch>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    key: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::branches::Branch>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = $1 ORDER BY t."id""#,
             ),
             &[&key],
@@ -178,12 +197,18 @@ pub async fn list_branches(
 
 /// [`list_branches`] for many keys in one query: the related rows grouped by key, every key given present.
 pub async fn list_branches_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<super::branches::Branch>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<super::branches::Branch>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT j."college_id" AS "schemac_parent", t."id", t."name", t."code" FROM "public"."branches" t JOIN "public"."college_branches" j ON j."branch_id" = t."id" WHERE j."college_id" = ANY($1) ORDER BY t."id""#,
             ),
             &[&keys],
@@ -192,27 +217,34 @@ pub async fn list_branches_many(
     let pairs = rows
         .iter()
         .map(|row| Ok((
-            schemac_runtime::column(row, "schemac_parent")?,
+            ::schemac_runtime::column(row, "schemac_parent")?,
             super::branches::Branch::from_row(row)?,
         )))
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+        .collect::<
+            ::core::result::Result<::std::vec::Vec<_>, ::schemac_runtime::Error>,
+        >()?;
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewCollege) -> Result<College, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewCollege,
+) -> ::core::result::Result<College, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewCollege,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<College, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<College, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -230,12 +262,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     College::from_row(&row)
 }
 
@@ -244,12 +284,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewCollege]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewCollege],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -260,7 +306,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewCollege]) -> Result<u64, Er
     columns.push(r#""city""#);
     columns.push(r#""state""#);
     columns.push(r#""profile_url""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -281,25 +327,28 @@ pub async fn insert_many(db: &impl Write, rows: &[NewCollege]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewCollege],
-) -> Result<Vec<College>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<College>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let email_domain_values: Vec<_> = rows.iter().map(|row| &row.email_domain).collect();
-    let city_values: Vec<_> = rows.iter().map(|row| &row.city).collect();
-    let state_values: Vec<_> = rows.iter().map(|row| &row.state).collect();
-    let profile_url_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let email_domain_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.email_domain)
+        .collect();
+    let city_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.city).collect();
+    let state_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.state).collect();
+    let profile_url_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.profile_url.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#,
             ),
             &[
@@ -317,26 +366,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewCollege) -> Result<College, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewCollege,
+) -> ::core::result::Result<College, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email_domain") exists, updates it with the given values.
 pub async fn upsert_by_email_domain(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewCollege,
-) -> Result<College, Error> {
+) -> ::core::result::Result<College, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""email_domain""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &CollegePatch,
-) -> Result<Option<College>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<::core::option::Option<College>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.name {
         columns.push(r#""name""#);
         values.push(value);
@@ -358,16 +412,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(College::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."colleges" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."colleges" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

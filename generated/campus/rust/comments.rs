@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."comments""#;
@@ -15,28 +12,28 @@ pub const COLUMNS: &str = r#""id", "post_id", "commented_by", "parent_comment_id
 
 /// A row of "public"."comments".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Comment {
-    pub id: Uuid,
-    pub post_id: Uuid,
-    pub commented_by: Uuid,
-    pub parent_comment_id: Option<Uuid>,
-    pub content: String,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub post_id: ::schemac_runtime::uuid::Uuid,
+    pub commented_by: ::schemac_runtime::uuid::Uuid,
+    pub parent_comment_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub content: ::std::string::String,
     pub is_edited: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Comment {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -46,25 +43,29 @@ impl Comment {
 #[derive(Clone, Debug)]
 pub struct NewComment {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub post_id: Uuid,
-    pub commented_by: Uuid,
-    pub parent_comment_id: Option<Uuid>,
-    pub content: String,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub post_id: ::schemac_runtime::uuid::Uuid,
+    pub commented_by: ::schemac_runtime::uuid::Uuid,
+    pub parent_comment_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub content: ::std::string::String,
     /// `None`: the default, `false`.
-    pub is_edited: Option<bool>,
+    pub is_edited: ::core::option::Option<bool>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewComment {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        post_id: impl Into<Uuid>,
-        commented_by: impl Into<Uuid>,
-        content: impl Into<String>,
+        post_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        commented_by: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        content: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewComment {
             id: None,
@@ -82,19 +83,26 @@ impl NewComment {
 /// Changes to a row of "public"."comments": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct CommentPatch {
-    pub post_id: Option<Uuid>,
-    pub commented_by: Option<Uuid>,
-    pub parent_comment_id: Option<Option<Uuid>>,
-    pub content: Option<String>,
-    pub is_edited: Option<bool>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub post_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub commented_by: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub parent_comment_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub content: ::core::option::Option<::std::string::String>,
+    pub is_edited: ::core::option::Option<bool>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Comment>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Comment>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -103,21 +111,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Comment>, Error> {
     row.as_ref().map(Comment::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Comment, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Comment, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."comments" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -127,21 +141,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."comments""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."comments""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Comment>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -156,13 +177,13 @@ pub async fn list(
 
 /// Rows whose `post_id` is this posts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_post_id(
-    db: &impl Read,
-    post_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    post_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Comment>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "post_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -177,13 +198,13 @@ pub async fn page_by_post_id(
 
 /// Rows whose `commented_by` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_commented_by(
-    db: &impl Read,
-    commented_by: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    commented_by: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Comment>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "commented_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -200,13 +221,13 @@ pub async fn page_by_commented_by(
 
 /// Rows whose `parent_comment_id` is this comments key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_parent_comment_id(
-    db: &impl Read,
-    parent_comment_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    parent_comment_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Comment>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "id" > $2 AND "parent_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -223,12 +244,12 @@ pub async fn page_by_parent_comment_id(
 
 /// The rows whose `post_id` is this posts key.
 pub async fn list_by_post_id(
-    db: &impl Read,
-    post_id: &Uuid,
-) -> Result<Vec<Comment>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    post_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&post_id],
@@ -240,12 +261,15 @@ pub async fn list_by_post_id(
 /// [`list_by_post_id`] for many posts keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_post_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Comment>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "post_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -253,17 +277,17 @@ pub async fn list_by_post_id_many(
         .await?;
     let items = Comment::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.post_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `commented_by` is this platform_users key.
 pub async fn list_by_commented_by(
-    db: &impl Read,
-    commented_by: &Uuid,
-) -> Result<Vec<Comment>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    commented_by: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = $1 ORDER BY "id" ASC"#,
             ),
             &[&commented_by],
@@ -275,12 +299,15 @@ pub async fn list_by_commented_by(
 /// [`list_by_commented_by`] for many platform_users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_commented_by_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Comment>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "commented_by" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -288,17 +315,17 @@ pub async fn list_by_commented_by_many(
         .await?;
     let items = Comment::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.commented_by, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `parent_comment_id` is this comments key.
 pub async fn list_by_parent_comment_id(
-    db: &impl Read,
-    parent_comment_id: &Uuid,
-) -> Result<Vec<Comment>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    parent_comment_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&parent_comment_id],
@@ -310,12 +337,15 @@ pub async fn list_by_parent_comment_id(
 /// [`list_by_parent_comment_id`] for many comments keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_parent_comment_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Comment>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Comment>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at" FROM "public"."comments" WHERE "parent_comment_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -325,23 +355,28 @@ pub async fn list_by_parent_comment_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.parent_comment_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewComment) -> Result<Comment, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewComment,
+) -> ::core::result::Result<Comment, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewComment,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Comment, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Comment, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -369,9 +404,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -382,7 +417,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Comment::from_row(&row)
 }
 
@@ -391,12 +426,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewComment]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewComment],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -406,28 +447,34 @@ pub async fn insert_many(db: &impl Write, rows: &[NewComment]) -> Result<u64, Er
     columns.push(r#""commented_by""#);
     columns.push(r#""parent_comment_id""#);
     columns.push(r#""content""#);
-    let Some(is_edited_given) = statement::uniform(rows, |row| row.is_edited.is_some())
-    else {
+    let Some(is_edited_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_edited.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_edited_given {
         columns.push(r#""is_edited""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -456,36 +503,45 @@ pub async fn insert_many(db: &impl Write, rows: &[NewComment]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewComment],
-) -> Result<Vec<Comment>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Comment>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let post_id_values: Vec<_> = rows.iter().map(|row| &row.post_id).collect();
-    let commented_by_values: Vec<_> = rows.iter().map(|row| &row.commented_by).collect();
-    let parent_comment_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let post_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.post_id)
+        .collect();
+    let commented_by_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.commented_by)
+        .collect();
+    let parent_comment_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.parent_comment_id.as_ref())
         .collect();
-    let content_values: Vec<_> = rows.iter().map(|row| &row.content).collect();
-    let is_edited_values: Vec<_> = rows
+    let content_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.content)
+        .collect();
+    let is_edited_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_edited.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#,
             ),
             &[
@@ -505,18 +561,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewComment) -> Result<Comment, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewComment,
+) -> ::core::result::Result<Comment, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &CommentPatch,
-) -> Result<Option<Comment>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<Comment>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.post_id {
         columns.push(r#""post_id""#);
         values.push(value);
@@ -542,7 +603,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -550,15 +611,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Comment::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."comments" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."comments" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,7 +2,7 @@
 
 /// The Postgres enum `auth_role`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -24,7 +24,7 @@ pub enum AuthRole {
 
 /// The Postgres enum `user_status`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -48,7 +48,7 @@ pub enum UserStatus {
 
 /// The Postgres enum `topic`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -76,7 +76,7 @@ pub enum Topic {
 
 /// The Postgres enum `vote_type`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -96,7 +96,7 @@ pub enum VoteType {
 
 /// The Postgres enum `vote_target`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -116,7 +116,7 @@ pub enum VoteTarget {
 
 /// The Postgres enum `audit_actor`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -138,7 +138,7 @@ pub enum AuditActor {
 
 /// The Postgres enum `notification_kind`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."platform_users""#;
@@ -15,31 +12,31 @@ pub const COLUMNS: &str = r#""id", "auth_id", "username", "college_id", "branch_
 
 /// A row of "public"."platform_users".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct PlatformUser {
-    pub id: Uuid,
-    pub auth_id: Uuid,
-    pub username: String,
-    pub college_id: Uuid,
-    pub branch_id: Option<i32>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub auth_id: ::schemac_runtime::uuid::Uuid,
+    pub username: ::std::string::String,
+    pub college_id: ::schemac_runtime::uuid::Uuid,
+    pub branch_id: ::core::option::Option<i32>,
     pub karma: i32,
     pub status: super::enums::UserStatus,
-    pub notify_on: Vec<super::enums::NotificationKind>,
-    pub graduation_year: Option<i16>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub notify_on: ::std::vec::Vec<super::enums::NotificationKind>,
+    pub graduation_year: ::core::option::Option<i16>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl PlatformUser {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -49,30 +46,36 @@ impl PlatformUser {
 #[derive(Clone, Debug)]
 pub struct NewPlatformUser {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub auth_id: Uuid,
-    pub username: String,
-    pub college_id: Uuid,
-    pub branch_id: Option<i32>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub auth_id: ::schemac_runtime::uuid::Uuid,
+    pub username: ::std::string::String,
+    pub college_id: ::schemac_runtime::uuid::Uuid,
+    pub branch_id: ::core::option::Option<i32>,
     /// `None`: the default, `0`.
-    pub karma: Option<i32>,
+    pub karma: ::core::option::Option<i32>,
     /// `None`: the default, `'active'`.
-    pub status: Option<super::enums::UserStatus>,
+    pub status: ::core::option::Option<super::enums::UserStatus>,
     /// `None`: the default, `'{"reply","mention"}'::"public"."notification_kind"[]`.
-    pub notify_on: Option<Vec<super::enums::NotificationKind>>,
-    pub graduation_year: Option<i16>,
+    pub notify_on: ::core::option::Option<
+        ::std::vec::Vec<super::enums::NotificationKind>,
+    >,
+    pub graduation_year: ::core::option::Option<i16>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewPlatformUser {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        auth_id: impl Into<Uuid>,
-        username: impl Into<String>,
-        college_id: impl Into<Uuid>,
+        auth_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        username: impl ::core::convert::Into<::std::string::String>,
+        college_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
     ) -> Self {
         NewPlatformUser {
             id: None,
@@ -93,22 +96,32 @@ impl NewPlatformUser {
 /// Changes to a row of "public"."platform_users": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct PlatformUserPatch {
-    pub auth_id: Option<Uuid>,
-    pub username: Option<String>,
-    pub college_id: Option<Uuid>,
-    pub branch_id: Option<Option<i32>>,
-    pub karma: Option<i32>,
-    pub status: Option<super::enums::UserStatus>,
-    pub notify_on: Option<Vec<super::enums::NotificationKind>>,
-    pub graduation_year: Option<Option<i16>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub auth_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub username: ::core::option::Option<::std::string::String>,
+    pub college_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub branch_id: ::core::option::Option<::core::option::Option<i32>>,
+    pub karma: ::core::option::Option<i32>,
+    pub status: ::core::option::Option<super::enums::UserStatus>,
+    pub notify_on: ::core::option::Option<
+        ::std::vec::Vec<super::enums::NotificationKind>,
+    >,
+    pub graduation_year: ::core::option::Option<::core::option::Option<i16>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<PlatformUser>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<PlatformUser>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -117,21 +130,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<PlatformUser>, Erro
     row.as_ref().map(PlatformUser::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<PlatformUser, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."platform_users" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -141,10 +160,14 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."platform_users""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."platform_users""#,
+            ),
             &[],
         )
         .await?;
@@ -153,12 +176,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key.
 pub async fn get_by_auth_id(
-    db: &impl Read,
-    auth_id: &Uuid,
-) -> Result<Option<PlatformUser>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    auth_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<PlatformUser>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = $1"#,
             ),
             &[&auth_id],
@@ -169,12 +195,15 @@ pub async fn get_by_auth_id(
 
 /// The row with these values of a unique key.
 pub async fn get_by_username(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     username: &str,
-) -> Result<Option<PlatformUser>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<PlatformUser>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "username" = $1"#,
             ),
             &[&username],
@@ -185,12 +214,12 @@ pub async fn get_by_username(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<PlatformUser>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<PlatformUser>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -205,13 +234,13 @@ pub async fn list(
 
 /// Rows whose `college_id` is this colleges key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_college_id(
-    db: &impl Read,
-    college_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<PlatformUser>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<PlatformUser>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "id" > $2 AND "college_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -229,12 +258,15 @@ pub async fn page_by_college_id(
 /// [`get_by_auth_id`] for many auth keys in one query: each key's row,
 /// keys without one absent, so loading a one-to-one relation is never N+1.
 pub async fn get_by_auth_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, PlatformUser>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, PlatformUser>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "auth_id" = ANY($1)"#,
             ),
             &[&keys],
@@ -246,12 +278,12 @@ pub async fn get_by_auth_id_many(
 
 /// The rows whose `college_id` is this colleges key.
 pub async fn list_by_college_id(
-    db: &impl Read,
-    college_id: &Uuid,
-) -> Result<Vec<PlatformUser>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    college_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<PlatformUser>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&college_id],
@@ -263,12 +295,18 @@ pub async fn list_by_college_id(
 /// [`list_by_college_id`] for many colleges keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_college_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<PlatformUser>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<PlatformUser>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at" FROM "public"."platform_users" WHERE "college_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -276,26 +314,28 @@ pub async fn list_by_college_id_many(
         .await?;
     let items = PlatformUser::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.college_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPlatformUser,
-) -> Result<PlatformUser, Error> {
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPlatformUser,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<PlatformUser, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(11);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(11);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        11,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -335,9 +375,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -348,7 +388,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     PlatformUser::from_row(&row)
 }
 
@@ -358,14 +398,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewPlatformUser],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(11);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -375,41 +418,53 @@ pub async fn insert_many(
     columns.push(r#""username""#);
     columns.push(r#""college_id""#);
     columns.push(r#""branch_id""#);
-    let Some(karma_given) = statement::uniform(rows, |row| row.karma.is_some()) else {
+    let Some(karma_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.karma.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if karma_given {
         columns.push(r#""karma""#);
     }
-    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+    let Some(status_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.status.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if status_given {
         columns.push(r#""status""#);
     }
-    let Some(notify_on_given) = statement::uniform(rows, |row| row.notify_on.is_some())
-    else {
+    let Some(notify_on_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.notify_on.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if notify_on_given {
         columns.push(r#""notify_on""#);
     }
     columns.push(r#""graduation_year""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -445,25 +500,42 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewPlatformUser],
-) -> Result<Vec<PlatformUser>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<PlatformUser>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let auth_id_values: Vec<_> = rows.iter().map(|row| &row.auth_id).collect();
-    let username_values: Vec<_> = rows.iter().map(|row| &row.username).collect();
-    let college_id_values: Vec<_> = rows.iter().map(|row| &row.college_id).collect();
-    let branch_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let auth_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.auth_id)
+        .collect();
+    let username_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.username)
+        .collect();
+    let college_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.college_id)
+        .collect();
+    let branch_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.branch_id.as_ref())
         .collect();
-    let karma_values: Vec<_> = rows.iter().map(|row| row.karma.as_ref()).collect();
-    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
-    let mut notify_on_elements = Vec::new();
-    let mut notify_on_rows: Vec<i64> = Vec::new();
-    let mut notify_on_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let karma_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.karma.as_ref())
+        .collect();
+    let status_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.status.as_ref())
+        .collect();
+    let mut notify_on_elements = ::std::vec::Vec::new();
+    let mut notify_on_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut notify_on_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.notify_on.as_ref();
         notify_on_given.push(value.is_some());
@@ -472,22 +544,22 @@ pub async fn insert_many_returning(
             notify_on_rows.push(number);
         }
     }
-    let graduation_year_values: Vec<_> = rows
+    let graduation_year_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.graduation_year.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(30)[], $4::uuid[], $5::integer[], $6::integer[], $7::"public"."user_status"[], $10::bool[], $11::smallint[], $12::timestamptz[], $13::timestamptz[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, g7, c8, c9, c10, schemac_row)), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($8::"public"."notification_kind"[], $9::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."platform_users" ("id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 0), COALESCE(u.c6, 'active'), CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{"reply","mention"}'::"public"."notification_kind"[] END, u.c8, COALESCE(u.c9, now()), COALESCE(u.c10, now()) FROM u LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "auth_id", "username", "college_id", "branch_id", "karma", "status", "notify_on", "graduation_year", "created_at", "updated_at""#,
             ),
             &[
@@ -513,36 +585,41 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPlatformUser,
-) -> Result<PlatformUser, Error> {
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("auth_id") exists, updates it with the given values.
 pub async fn upsert_by_auth_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPlatformUser,
-) -> Result<PlatformUser, Error> {
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""auth_id""#], &[r#""id""#]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("username") exists, updates it with the given values.
 pub async fn upsert_by_username(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPlatformUser,
-) -> Result<PlatformUser, Error> {
+) -> ::core::result::Result<PlatformUser, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""username""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &PlatformUserPatch,
-) -> Result<Option<PlatformUser>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(9);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+) -> ::core::result::Result<
+    ::core::option::Option<PlatformUser>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(9);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     if let Some(value) = &patch.auth_id {
         columns.push(r#""auth_id""#);
         values.push(value);
@@ -580,7 +657,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -588,15 +665,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(PlatformUser::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."platform_users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

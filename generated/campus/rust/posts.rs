@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."posts""#;
@@ -15,19 +12,19 @@ pub const COLUMNS: &str = r#""id", "posted_by", "title", "content", "topic", "is
 
 /// A row of "public"."posts".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Post {
-    pub id: Uuid,
-    pub posted_by: Uuid,
-    pub title: String,
-    pub content: String,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub posted_by: ::schemac_runtime::uuid::Uuid,
+    pub title: ::std::string::String,
+    pub content: ::std::string::String,
     pub topic: super::enums::Topic,
     pub is_private: bool,
     pub is_banned: bool,
@@ -37,14 +34,14 @@ pub struct Post {
     pub score: i32,
     pub hot_rank: f64,
     #[row(rename = "pinned_comment_id")]
-    pub pinned_comment: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub pinned_comment: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Post {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -54,37 +51,41 @@ impl Post {
 #[derive(Clone, Debug)]
 pub struct NewPost {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub posted_by: Uuid,
-    pub title: String,
-    pub content: String,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub posted_by: ::schemac_runtime::uuid::Uuid,
+    pub title: ::std::string::String,
+    pub content: ::std::string::String,
     pub topic: super::enums::Topic,
     /// `None`: the default, `false`.
-    pub is_private: Option<bool>,
+    pub is_private: ::core::option::Option<bool>,
     /// `None`: the default, `false`.
-    pub is_banned: Option<bool>,
+    pub is_banned: ::core::option::Option<bool>,
     /// `None`: the default, `false`.
-    pub is_shadow_banned: Option<bool>,
+    pub is_shadow_banned: ::core::option::Option<bool>,
     /// `None`: the default, `0`.
-    pub upvotes: Option<i32>,
+    pub upvotes: ::core::option::Option<i32>,
     /// `None`: the default, `0`.
-    pub downvotes: Option<i32>,
+    pub downvotes: ::core::option::Option<i32>,
     /// `None`: the default, `0`.
-    pub hot_rank: Option<f64>,
-    pub pinned_comment: Option<Uuid>,
+    pub hot_rank: ::core::option::Option<f64>,
+    pub pinned_comment: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewPost {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        posted_by: impl Into<Uuid>,
-        title: impl Into<String>,
-        content: impl Into<String>,
-        topic: impl Into<super::enums::Topic>,
+        posted_by: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        title: impl ::core::convert::Into<::std::string::String>,
+        content: impl ::core::convert::Into<::std::string::String>,
+        topic: impl ::core::convert::Into<super::enums::Topic>,
     ) -> Self {
         NewPost {
             id: None,
@@ -108,25 +109,32 @@ impl NewPost {
 /// Changes to a row of "public"."posts": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct PostPatch {
-    pub posted_by: Option<Uuid>,
-    pub title: Option<String>,
-    pub content: Option<String>,
-    pub topic: Option<super::enums::Topic>,
-    pub is_private: Option<bool>,
-    pub is_banned: Option<bool>,
-    pub is_shadow_banned: Option<bool>,
-    pub upvotes: Option<i32>,
-    pub downvotes: Option<i32>,
-    pub hot_rank: Option<f64>,
-    pub pinned_comment: Option<Option<Uuid>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub posted_by: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub title: ::core::option::Option<::std::string::String>,
+    pub content: ::core::option::Option<::std::string::String>,
+    pub topic: ::core::option::Option<super::enums::Topic>,
+    pub is_private: ::core::option::Option<bool>,
+    pub is_banned: ::core::option::Option<bool>,
+    pub is_shadow_banned: ::core::option::Option<bool>,
+    pub upvotes: ::core::option::Option<i32>,
+    pub downvotes: ::core::option::Option<i32>,
+    pub hot_rank: ::core::option::Option<f64>,
+    pub pinned_comment: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Post>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Post>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -135,21 +143,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Post>, Error> {
     row.as_ref().map(Post::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Post, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Post, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."posts" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -159,21 +173,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."posts""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."posts""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Post>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -188,12 +209,17 @@ pub async fn list(
 
 /// Rows, `limit` at a time ordered by (created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
 pub async fn list_ordered_by_created_at_id(
-    db: &impl Read,
-    after: Option<(&DateTime<Utc>, &Uuid)>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<
+        (
+            &::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+            &::schemac_runtime::uuid::Uuid,
+        ),
+    >,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Post>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE ("created_at", "id") > ($2, $3) ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
@@ -210,13 +236,13 @@ pub async fn list_ordered_by_created_at_id(
 
 /// Rows whose `posted_by` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_posted_by(
-    db: &impl Read,
-    posted_by: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    posted_by: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Post>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "posted_by" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -233,13 +259,13 @@ pub async fn page_by_posted_by(
 
 /// Rows whose `pinned_comment` is this comments key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_pinned_comment(
-    db: &impl Read,
-    pinned_comment: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    pinned_comment: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Post>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "id" > $2 AND "pinned_comment_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -256,12 +282,12 @@ pub async fn page_by_pinned_comment(
 
 /// The rows whose `posted_by` is this platform_users key.
 pub async fn list_by_posted_by(
-    db: &impl Read,
-    posted_by: &Uuid,
-) -> Result<Vec<Post>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    posted_by: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = $1 ORDER BY "id" ASC"#,
             ),
             &[&posted_by],
@@ -273,12 +299,15 @@ pub async fn list_by_posted_by(
 /// [`list_by_posted_by`] for many platform_users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_posted_by_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Post>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Post>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "posted_by" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -286,17 +315,17 @@ pub async fn list_by_posted_by_many(
         .await?;
     let items = Post::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.posted_by, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `pinned_comment` is this comments key.
 pub async fn list_by_pinned_comment(
-    db: &impl Read,
-    pinned_comment: &Uuid,
-) -> Result<Vec<Post>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    pinned_comment: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&pinned_comment],
@@ -308,12 +337,15 @@ pub async fn list_by_pinned_comment(
 /// [`list_by_pinned_comment`] for many comments keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_pinned_comment_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Post>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Post>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at" FROM "public"."posts" WHERE "pinned_comment_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -323,23 +355,28 @@ pub async fn list_by_pinned_comment_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.pinned_comment.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewPost,
+) -> ::core::result::Result<Post, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewPost,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Post, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(14);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(14);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Post, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(14);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        14,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -389,9 +426,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -402,7 +439,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Post::from_row(&row)
 }
 
@@ -411,12 +448,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewPost],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(14);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(14);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -426,21 +469,25 @@ pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<u64, Error
     columns.push(r#""title""#);
     columns.push(r#""content""#);
     columns.push(r#""topic""#);
-    let Some(is_private_given) = statement::uniform(rows, |row| row.is_private.is_some())
-    else {
+    let Some(is_private_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_private.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_private_given {
         columns.push(r#""is_private""#);
     }
-    let Some(is_banned_given) = statement::uniform(rows, |row| row.is_banned.is_some())
-    else {
+    let Some(is_banned_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_banned.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_banned_given {
         columns.push(r#""is_banned""#);
     }
-    let Some(is_shadow_banned_given) = statement::uniform(
+    let Some(is_shadow_banned_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.is_shadow_banned.is_some(),
     ) else {
@@ -449,42 +496,53 @@ pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<u64, Error
     if is_shadow_banned_given {
         columns.push(r#""is_shadow_banned""#);
     }
-    let Some(upvotes_given) = statement::uniform(rows, |row| row.upvotes.is_some()) else {
+    let Some(upvotes_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.upvotes.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if upvotes_given {
         columns.push(r#""upvotes""#);
     }
-    let Some(downvotes_given) = statement::uniform(rows, |row| row.downvotes.is_some())
-    else {
+    let Some(downvotes_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.downvotes.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if downvotes_given {
         columns.push(r#""downvotes""#);
     }
-    let Some(hot_rank_given) = statement::uniform(rows, |row| row.hot_rank.is_some())
-    else {
+    let Some(hot_rank_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.hot_rank.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if hot_rank_given {
         columns.push(r#""hot_rank""#);
     }
     columns.push(r#""pinned_comment_id""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -529,51 +587,63 @@ pub async fn insert_many(db: &impl Write, rows: &[NewPost]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewPost],
-) -> Result<Vec<Post>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Post>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let posted_by_values: Vec<_> = rows.iter().map(|row| &row.posted_by).collect();
-    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let content_values: Vec<_> = rows.iter().map(|row| &row.content).collect();
-    let topic_values: Vec<_> = rows.iter().map(|row| &row.topic).collect();
-    let is_private_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let posted_by_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.posted_by)
+        .collect();
+    let title_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let content_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.content)
+        .collect();
+    let topic_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.topic).collect();
+    let is_private_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_private.as_ref())
         .collect();
-    let is_banned_values: Vec<_> = rows
+    let is_banned_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_banned.as_ref())
         .collect();
-    let is_shadow_banned_values: Vec<_> = rows
+    let is_shadow_banned_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_shadow_banned.as_ref())
         .collect();
-    let upvotes_values: Vec<_> = rows.iter().map(|row| row.upvotes.as_ref()).collect();
-    let downvotes_values: Vec<_> = rows
+    let upvotes_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.upvotes.as_ref())
+        .collect();
+    let downvotes_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.downvotes.as_ref())
         .collect();
-    let hot_rank_values: Vec<_> = rows.iter().map(|row| row.hot_rank.as_ref()).collect();
-    let pinned_comment_values: Vec<_> = rows
+    let hot_rank_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.hot_rank.as_ref())
+        .collect();
+    let pinned_comment_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.pinned_comment.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(300)[], $4::text[], $5::"public"."topic"[], $6::boolean[], $7::boolean[], $8::boolean[], $9::integer[], $10::integer[], $11::double precision[], $12::uuid[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, schemac_row)) INSERT INTO "public"."posts" ("id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "hot_rank", "pinned_comment_id", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, false), COALESCE(u.c7, false), COALESCE(u.c8, 0), COALESCE(u.c9, 0), COALESCE(u.c10, 0), u.c11, COALESCE(u.c12, now()), COALESCE(u.c13, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "posted_by", "title", "content", "topic", "is_private", "is_banned", "is_shadow_banned", "upvotes", "downvotes", "score", "hot_rank", "pinned_comment_id", "created_at", "updated_at""#,
             ),
             &[
@@ -599,18 +669,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewPost) -> Result<Post, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewPost,
+) -> ::core::result::Result<Post, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &PostPatch,
-) -> Result<Option<Post>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(12);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(13);
+) -> ::core::result::Result<::core::option::Option<Post>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(12);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        13,
+    );
     if let Some(value) = &patch.posted_by {
         columns.push(r#""posted_by""#);
         values.push(value);
@@ -660,7 +735,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -668,15 +743,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Post::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."posts" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."posts" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,14 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{
-    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
-use std::net::IpAddr;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."sessions""#;
@@ -19,26 +12,26 @@ pub const COLUMNS: &str = r#""id", "user_id", "token", "ip_address", "user_agent
 
 /// A row of "public"."sessions".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Session {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub token: Sensitive<String>,
-    pub ip_address: Option<IpAddr>,
-    pub user_agent: Option<String>,
-    pub expires_at: DateTime<Utc>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub token: ::schemac_runtime::Sensitive<::std::string::String>,
+    pub ip_address: ::core::option::Option<::std::net::IpAddr>,
+    pub user_agent: ::core::option::Option<::std::string::String>,
+    pub expires_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Session {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -48,20 +41,22 @@ impl Session {
 #[derive(Clone)]
 pub struct NewSession {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub user_id: Uuid,
-    pub token: String,
-    pub ip_address: Option<IpAddr>,
-    pub user_agent: Option<String>,
-    pub expires_at: DateTime<Utc>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub token: ::std::string::String,
+    pub ip_address: ::core::option::Option<::std::net::IpAddr>,
+    pub user_agent: ::core::option::Option<::std::string::String>,
+    pub expires_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl NewSession {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        token: impl Into<String>,
-        expires_at: impl Into<DateTime<Utc>>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        token: impl ::core::convert::Into<::std::string::String>,
+        expires_at: impl ::core::convert::Into<
+            ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+        >,
     ) -> Self {
         NewSession {
             id: None,
@@ -75,8 +70,8 @@ impl NewSession {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewSession")
             .field("id", &self.id)
             .field("user_id", &self.user_id)
@@ -91,16 +86,20 @@ impl std::fmt::Debug for NewSession {
 /// Changes to a row of "public"."sessions": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct SessionPatch {
-    pub user_id: Option<Uuid>,
-    pub token: Option<String>,
-    pub ip_address: Option<Option<IpAddr>>,
-    pub user_agent: Option<Option<String>>,
-    pub expires_at: Option<DateTime<Utc>>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub token: ::core::option::Option<::std::string::String>,
+    pub ip_address: ::core::option::Option<::core::option::Option<::std::net::IpAddr>>,
+    pub user_agent: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub expires_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for SessionPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for SessionPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("SessionPatch")
             .field("user_id", &self.user_id)
             .field("token", &"<redacted>")
@@ -112,10 +111,13 @@ impl std::fmt::Debug for SessionPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Session>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Session>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -124,21 +126,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Session>, Error> {
     row.as_ref().map(Session::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Session, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Session, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."sessions" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -148,21 +156,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."sessions""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."sessions""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_token(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     token: &str,
-) -> Result<Option<Session>, Error> {
+) -> ::core::result::Result<::core::option::Option<Session>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "token" = $1"#,
             ),
             &[&token],
@@ -173,12 +188,12 @@ pub async fn get_by_token(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Session>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Session>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -193,13 +208,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this auth key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Session>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Session>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -214,12 +229,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this auth key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Session>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Session>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -231,12 +246,15 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many auth keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Session>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Session>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "token", "ip_address", "user_agent", "expires_at" FROM "public"."sessions" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -244,23 +262,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Session::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewSession) -> Result<Session, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewSession,
+) -> ::core::result::Result<Session, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewSession,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Session, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Session, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -280,12 +303,20 @@ async fn write_new(
     columns.push(r#""expires_at""#);
     values.push(&new.expires_at);
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Session::from_row(&row)
 }
 
@@ -294,12 +325,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewSession]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewSession],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -310,7 +347,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewSession]) -> Result<u64, Er
     columns.push(r#""ip_address""#);
     columns.push(r#""user_agent""#);
     columns.push(r#""expires_at""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -331,28 +368,34 @@ pub async fn insert_many(db: &impl Write, rows: &[NewSession]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewSession],
-) -> Result<Vec<Session>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Session>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let token_values: Vec<_> = rows.iter().map(|row| &row.token).collect();
-    let ip_address_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let token_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.token).collect();
+    let ip_address_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.ip_address.as_ref())
         .collect();
-    let user_agent_values: Vec<_> = rows
+    let user_agent_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.user_agent.as_ref())
         .collect();
-    let expires_at_values: Vec<_> = rows.iter().map(|row| &row.expires_at).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let expires_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.expires_at)
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#,
             ),
             &[
@@ -370,26 +413,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewSession) -> Result<Session, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewSession,
+) -> ::core::result::Result<Session, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("token") exists, updates it with the given values.
 pub async fn upsert_by_token(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewSession,
-) -> Result<Session, Error> {
+) -> ::core::result::Result<Session, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""token""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &SessionPatch,
-) -> Result<Option<Session>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<::core::option::Option<Session>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -411,16 +459,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Session::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."sessions" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."sessions" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,12 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{
-    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."two_factors""#;
@@ -17,24 +12,26 @@ pub const COLUMNS: &str = r#""id", "user_id", "secret", "backup_codes""#;
 
 /// A row of "public"."two_factors".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct TwoFactor {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub secret: Sensitive<String>,
-    pub backup_codes: Sensitive<Vec<String>>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub secret: ::schemac_runtime::Sensitive<::std::string::String>,
+    pub backup_codes: ::schemac_runtime::Sensitive<
+        ::std::vec::Vec<::std::string::String>,
+    >,
 }
 
 impl TwoFactor {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -44,18 +41,18 @@ impl TwoFactor {
 #[derive(Clone)]
 pub struct NewTwoFactor {
     /// `None`: the default, `gen_random_uuid()`.
-    pub id: Option<Uuid>,
-    pub user_id: Uuid,
-    pub secret: String,
-    pub backup_codes: Vec<String>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub secret: ::std::string::String,
+    pub backup_codes: ::std::vec::Vec<::std::string::String>,
 }
 
 impl NewTwoFactor {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        secret: impl Into<String>,
-        backup_codes: impl Into<Vec<String>>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        secret: impl ::core::convert::Into<::std::string::String>,
+        backup_codes: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
         NewTwoFactor {
             id: None,
@@ -67,8 +64,8 @@ impl NewTwoFactor {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewTwoFactor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewTwoFactor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewTwoFactor")
             .field("id", &self.id)
             .field("user_id", &self.user_id)
@@ -81,14 +78,14 @@ impl std::fmt::Debug for NewTwoFactor {
 /// Changes to a row of "public"."two_factors": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct TwoFactorPatch {
-    pub user_id: Option<Uuid>,
-    pub secret: Option<String>,
-    pub backup_codes: Option<Vec<String>>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub secret: ::core::option::Option<::std::string::String>,
+    pub backup_codes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for TwoFactorPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for TwoFactorPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("TwoFactorPatch")
             .field("user_id", &self.user_id)
             .field("secret", &"<redacted>")
@@ -98,10 +95,16 @@ impl std::fmt::Debug for TwoFactorPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<TwoFactor>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<TwoFactor>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -110,21 +113,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<TwoFactor>, Error> 
     row.as_ref().map(TwoFactor::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<TwoFactor, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<TwoFactor, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."two_factors" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -134,21 +143,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."two_factors""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."two_factors""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<TwoFactor>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<TwoFactor>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -163,13 +179,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this auth key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<TwoFactor>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<TwoFactor>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -184,12 +200,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this auth key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<TwoFactor>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<TwoFactor>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -201,12 +217,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many auth keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<TwoFactor>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<TwoFactor>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "secret", "backup_codes" FROM "public"."two_factors" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -214,23 +236,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = TwoFactor::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewTwoFactor,
+) -> ::core::result::Result<TwoFactor, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewTwoFactor,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<TwoFactor, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<TwoFactor, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -242,12 +269,20 @@ async fn write_new(
     columns.push(r#""backup_codes""#);
     values.push(&new.backup_codes);
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     TwoFactor::from_row(&row)
 }
 
@@ -256,12 +291,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewTwoFactor]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewTwoFactor],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -270,7 +311,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewTwoFactor]) -> Result<u64, 
     columns.push(r#""user_id""#);
     columns.push(r#""secret""#);
     columns.push(r#""backup_codes""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -289,17 +330,20 @@ pub async fn insert_many(db: &impl Write, rows: &[NewTwoFactor]) -> Result<u64, 
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewTwoFactor],
-) -> Result<Vec<TwoFactor>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<TwoFactor>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let secret_values: Vec<_> = rows.iter().map(|row| &row.secret).collect();
-    let mut backup_codes_elements = Vec::new();
-    let mut backup_codes_rows: Vec<i64> = Vec::new();
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let secret_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.secret).collect();
+    let mut backup_codes_elements = ::std::vec::Vec::new();
+    let mut backup_codes_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
     for (number, row) in (1..).zip(rows) {
         let value = Some(&row.backup_codes);
         for element in value.into_iter().flatten() {
@@ -307,10 +351,10 @@ pub async fn insert_many_returning(
             backup_codes_rows.push(number);
         }
     }
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $6::int8[]) AS u(c0, c1, c2, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::text[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."two_factors" ("id", "user_id", "secret", "backup_codes") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(a3.v, '{}') FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "user_id", "secret", "backup_codes""#,
             ),
             &[
@@ -327,18 +371,26 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewTwoFactor) -> Result<TwoFactor, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewTwoFactor,
+) -> ::core::result::Result<TwoFactor, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &TwoFactorPatch,
-) -> Result<Option<TwoFactor>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<
+    ::core::option::Option<TwoFactor>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -352,16 +404,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(TwoFactor::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."two_factors" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."votes""#;
@@ -15,22 +12,22 @@ pub const COLUMNS: &str = r#""id", "user_id", "target_type", "target_id", "vote_
 
 /// A row of "public"."votes".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Vote {
     pub id: i64,
-    pub user_id: Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
     pub target_type: super::enums::VoteTarget,
-    pub target_id: Uuid,
+    pub target_id: ::schemac_runtime::uuid::Uuid,
     pub vote_type: super::enums::VoteType,
     pub weight: f32,
-    pub voted_at: DateTime<Utc>,
+    pub voted_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl Vote {
@@ -44,23 +41,25 @@ impl Vote {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewVote {
-    pub user_id: Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
     pub target_type: super::enums::VoteTarget,
-    pub target_id: Uuid,
+    pub target_id: ::schemac_runtime::uuid::Uuid,
     pub vote_type: super::enums::VoteType,
     /// `None`: the default, `1.0`.
-    pub weight: Option<f32>,
+    pub weight: ::core::option::Option<f32>,
     /// `None`: the default, `now()`.
-    pub voted_at: Option<DateTime<Utc>>,
+    pub voted_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewVote {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        target_type: impl Into<super::enums::VoteTarget>,
-        target_id: impl Into<Uuid>,
-        vote_type: impl Into<super::enums::VoteType>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        target_type: impl ::core::convert::Into<super::enums::VoteTarget>,
+        target_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        vote_type: impl ::core::convert::Into<super::enums::VoteType>,
     ) -> Self {
         NewVote {
             user_id: user_id.into(),
@@ -76,19 +75,24 @@ impl NewVote {
 /// Changes to a row of "public"."votes": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct VotePatch {
-    pub user_id: Option<Uuid>,
-    pub target_type: Option<super::enums::VoteTarget>,
-    pub target_id: Option<Uuid>,
-    pub vote_type: Option<super::enums::VoteType>,
-    pub weight: Option<f32>,
-    pub voted_at: Option<DateTime<Utc>>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub target_type: ::core::option::Option<super::enums::VoteTarget>,
+    pub target_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub vote_type: ::core::option::Option<super::enums::VoteType>,
+    pub weight: ::core::option::Option<f32>,
+    pub voted_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Vote>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<::core::option::Option<Vote>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -97,21 +101,27 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Vote>, Error> {
     row.as_ref().map(Vote::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i64) -> Result<Vote, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<Vote, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."votes" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -121,23 +131,30 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."votes""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."votes""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_user_id_target_type_target_id(
-    db: &impl Read,
-    user_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
     target_type: &super::enums::VoteTarget,
-    target_id: &Uuid,
-) -> Result<Option<Vote>, Error> {
+    target_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Vote>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 AND "target_type" = $2 AND "target_id" = $3"#,
             ),
             &[&user_id, &target_type, &target_id],
@@ -148,12 +165,12 @@ pub async fn get_by_user_id_target_type_target_id(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i64>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i64>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Vote>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Vote>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -168,13 +185,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this platform_users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&i64>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&i64>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Vote>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Vote>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -189,12 +206,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this platform_users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Vote>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Vote>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -206,12 +223,15 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many platform_users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Vote>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Vote>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at" FROM "public"."votes" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -219,23 +239,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Vote::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewVote,
+) -> ::core::result::Result<Vote, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewVote,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Vote, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Vote, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     columns.push(r#""user_id""#);
     values.push(&new.user_id);
     columns.push(r#""target_type""#);
@@ -253,12 +278,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Vote::from_row(&row)
 }
 
@@ -267,29 +300,37 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewVote],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
     columns.push(r#""user_id""#);
     columns.push(r#""target_type""#);
     columns.push(r#""target_id""#);
     columns.push(r#""vote_type""#);
-    let Some(weight_given) = statement::uniform(rows, |row| row.weight.is_some()) else {
+    let Some(weight_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.weight.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if weight_given {
         columns.push(r#""weight""#);
     }
-    let Some(voted_at_given) = statement::uniform(rows, |row| row.voted_at.is_some())
-    else {
+    let Some(voted_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.voted_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if voted_at_given {
         columns.push(r#""voted_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -312,22 +353,40 @@ pub async fn insert_many(db: &impl Write, rows: &[NewVote]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewVote],
-) -> Result<Vec<Vote>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Vote>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let target_type_values: Vec<_> = rows.iter().map(|row| &row.target_type).collect();
-    let target_id_values: Vec<_> = rows.iter().map(|row| &row.target_id).collect();
-    let vote_type_values: Vec<_> = rows.iter().map(|row| &row.vote_type).collect();
-    let weight_values: Vec<_> = rows.iter().map(|row| row.weight.as_ref()).collect();
-    let voted_at_values: Vec<_> = rows.iter().map(|row| row.voted_at.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let target_type_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.target_type)
+        .collect();
+    let target_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.target_id)
+        .collect();
+    let vote_type_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.vote_type)
+        .collect();
+    let weight_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.weight.as_ref())
+        .collect();
+    let voted_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.voted_at.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, 1.0), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#,
             ),
             &[
@@ -345,15 +404,18 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewVote) -> Result<Vote, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewVote,
+) -> ::core::result::Result<Vote, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "target_type", "target_id") exists, updates it with the given values.
 pub async fn upsert_by_user_id_target_type_target_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewVote,
-) -> Result<Vote, Error> {
+) -> ::core::result::Result<Vote, ::schemac_runtime::Error> {
     write_new(
             db,
             new,
@@ -364,12 +426,14 @@ pub async fn upsert_by_user_id_target_type_target_id(
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i64,
     patch: &VotePatch,
-) -> Result<Option<Vote>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<Vote>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -395,16 +459,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Vote::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."votes" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."votes" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,7 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."classifier_questions""#;
@@ -12,19 +12,19 @@ pub const COLUMNS: &str = r#""id", "question", "position", "choices""#;
 
 /// A row of "public"."classifier_questions".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct ClassifierQuestion {
     pub id: i32,
-    pub question: String,
+    pub question: ::std::string::String,
     pub position: i16,
-    pub choices: Vec<String>,
+    pub choices: ::std::vec::Vec<::std::string::String>,
 }
 
 impl ClassifierQuestion {
@@ -38,15 +38,18 @@ impl ClassifierQuestion {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewClassifierQuestion {
-    pub question: String,
+    pub question: ::std::string::String,
     pub position: i16,
     /// `None`: the default, `'{"yes","no","maybe"}'::text[]`.
-    pub choices: Option<Vec<String>>,
+    pub choices: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 impl NewClassifierQuestion {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(question: impl Into<String>, position: impl Into<i16>) -> Self {
+    pub fn new(
+        question: impl ::core::convert::Into<::std::string::String>,
+        position: impl ::core::convert::Into<i16>,
+    ) -> Self {
         NewClassifierQuestion {
             question: question.into(),
             position: position.into(),
@@ -58,16 +61,22 @@ impl NewClassifierQuestion {
 /// Changes to a row of "public"."classifier_questions": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct ClassifierQuestionPatch {
-    pub question: Option<String>,
-    pub position: Option<i16>,
-    pub choices: Option<Vec<String>>,
+    pub question: ::core::option::Option<::std::string::String>,
+    pub position: ::core::option::Option<i16>,
+    pub choices: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i32) -> Result<Option<ClassifierQuestion>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<
+    ::core::option::Option<ClassifierQuestion>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -76,21 +85,27 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<ClassifierQuestion>,
     row.as_ref().map(ClassifierQuestion::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i32) -> Result<ClassifierQuestion, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<ClassifierQuestion, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."classifier_questions" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -100,10 +115,14 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."classifier_questions""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."classifier_questions""#,
+            ),
             &[],
         )
         .await?;
@@ -112,12 +131,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key.
 pub async fn get_by_position(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     position: &i16,
-) -> Result<Option<ClassifierQuestion>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<ClassifierQuestion>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "position" = $1"#,
             ),
             &[&position],
@@ -128,12 +150,15 @@ pub async fn get_by_position(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<ClassifierQuestion>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<ClassifierQuestion>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "question", "position", "choices" FROM "public"."classifier_questions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -148,21 +173,23 @@ pub async fn list(
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewClassifierQuestion,
-) -> Result<ClassifierQuestion, Error> {
+) -> ::core::result::Result<ClassifierQuestion, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewClassifierQuestion,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<ClassifierQuestion, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<ClassifierQuestion, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     columns.push(r#""question""#);
     values.push(&new.question);
     columns.push(r#""position""#);
@@ -172,12 +199,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     ClassifierQuestion::from_row(&row)
 }
 
@@ -187,22 +222,25 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewClassifierQuestion],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
     columns.push(r#""question""#);
     columns.push(r#""position""#);
-    let Some(choices_given) = statement::uniform(rows, |row| row.choices.is_some()) else {
+    let Some(choices_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.choices.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if choices_given {
         columns.push(r#""choices""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -220,17 +258,28 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewClassifierQuestion],
-) -> Result<Vec<ClassifierQuestion>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<ClassifierQuestion>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let question_values: Vec<_> = rows.iter().map(|row| &row.question).collect();
-    let position_values: Vec<_> = rows.iter().map(|row| &row.position).collect();
-    let mut choices_elements = Vec::new();
-    let mut choices_rows: Vec<i64> = Vec::new();
-    let mut choices_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let question_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.question)
+        .collect();
+    let position_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.position)
+        .collect();
+    let mut choices_elements = ::std::vec::Vec::new();
+    let mut choices_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut choices_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.choices.as_ref();
         choices_given.push(value.is_some());
@@ -239,10 +288,10 @@ pub async fn insert_many_returning(
             choices_rows.push(number);
         }
     }
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::smallint[], $5::bool[], $6::int8[]) AS u(c0, c1, g2, schemac_row)), a2 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($3::text[], $4::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."classifier_questions" ("question", "position", "choices") SELECT u.c0, u.c1, CASE WHEN u.g2 THEN COALESCE(a2.v, '{}') ELSE '{"yes","no","maybe"}'::text[] END FROM u LEFT JOIN a2 ON a2.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "question", "position", "choices""#,
             ),
             &[
@@ -260,28 +309,33 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewClassifierQuestion,
-) -> Result<ClassifierQuestion, Error> {
+) -> ::core::result::Result<ClassifierQuestion, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("position") exists, updates it with the given values.
 pub async fn upsert_by_position(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewClassifierQuestion,
-) -> Result<ClassifierQuestion, Error> {
+) -> ::core::result::Result<ClassifierQuestion, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""position""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i32,
     patch: &ClassifierQuestionPatch,
-) -> Result<Option<ClassifierQuestion>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<
+    ::core::option::Option<ClassifierQuestion>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.question {
         columns.push(r#""question""#);
         values.push(value);
@@ -295,16 +349,26 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(ClassifierQuestion::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."classifier_questions" WHERE "id" = $1"#,
             ),
             &[&id],

@@ -2,7 +2,7 @@
 
 /// The Postgres enum `process_status`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -30,7 +30,7 @@ pub enum ProcessStatus {
 
 /// The Postgres enum `notification_type`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -54,7 +54,7 @@ pub enum NotificationType {
 
 /// How two people on Ivyi know each other
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

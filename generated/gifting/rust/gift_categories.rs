@@ -2,8 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gift_categories""#;
@@ -13,18 +12,18 @@ pub const COLUMNS: &str = r#""id", "name", "parent_id""#;
 
 /// A row of "public"."gift_categories".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct GiftCategory {
     pub id: i32,
-    pub name: String,
-    pub parent_id: Option<i32>,
+    pub name: ::std::string::String,
+    pub parent_id: ::core::option::Option<i32>,
 }
 
 impl GiftCategory {
@@ -39,14 +38,14 @@ impl GiftCategory {
 #[derive(Clone, Debug)]
 pub struct NewGiftCategory {
     /// `None`: the next value of the sequence.
-    pub id: Option<i32>,
-    pub name: String,
-    pub parent_id: Option<i32>,
+    pub id: ::core::option::Option<i32>,
+    pub name: ::std::string::String,
+    pub parent_id: ::core::option::Option<i32>,
 }
 
 impl NewGiftCategory {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl ::core::convert::Into<::std::string::String>) -> Self {
         NewGiftCategory {
             id: None,
             name: name.into(),
@@ -58,15 +57,21 @@ impl NewGiftCategory {
 /// Changes to a row of "public"."gift_categories": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GiftCategoryPatch {
-    pub name: Option<String>,
-    pub parent_id: Option<Option<i32>>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub parent_id: ::core::option::Option<::core::option::Option<i32>>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i32) -> Result<Option<GiftCategory>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<
+    ::core::option::Option<GiftCategory>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -75,21 +80,27 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<GiftCategory>, Error
     row.as_ref().map(GiftCategory::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i32) -> Result<GiftCategory, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<GiftCategory, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_categories" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -99,10 +110,14 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."gift_categories""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."gift_categories""#,
+            ),
             &[],
         )
         .await?;
@@ -111,12 +126,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key.
 pub async fn get_by_name(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     name: &str,
-) -> Result<Option<GiftCategory>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<GiftCategory>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "name" = $1"#,
             ),
             &[&name],
@@ -127,12 +145,12 @@ pub async fn get_by_name(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftCategory>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftCategory>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -147,13 +165,13 @@ pub async fn list(
 
 /// Rows whose `parent_id` is this gift_categories key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_parent_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     parent_id: &i32,
-    after: Option<&i32>,
-    order: Order,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftCategory>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftCategory>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "id" > $2 AND "parent_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -170,12 +188,12 @@ pub async fn page_by_parent_id(
 
 /// The rows whose `parent_id` is this gift_categories key.
 pub async fn list_by_parent_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     parent_id: &i32,
-) -> Result<Vec<GiftCategory>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<GiftCategory>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&parent_id],
@@ -187,12 +205,15 @@ pub async fn list_by_parent_id(
 /// [`list_by_parent_id`] for many gift_categories keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_parent_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<GiftCategory>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<GiftCategory>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "parent_id" FROM "public"."gift_categories" WHERE "parent_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -202,26 +223,28 @@ pub async fn list_by_parent_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.parent_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftCategory,
-) -> Result<GiftCategory, Error> {
+) -> ::core::result::Result<GiftCategory, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftCategory,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<GiftCategory, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<GiftCategory, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -233,12 +256,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     GiftCategory::from_row(&row)
 }
 
@@ -248,14 +279,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGiftCategory],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -263,7 +297,7 @@ pub async fn insert_many(
     }
     columns.push(r#""name""#);
     columns.push(r#""parent_id""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -281,22 +315,22 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGiftCategory],
-) -> Result<Vec<GiftCategory>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<GiftCategory>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let parent_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let parent_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.parent_id.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar(60)[], $3::integer[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."gift_categories" ("id", "name", "parent_id") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."gift_categories"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "parent_id""#,
             ),
             &[&id_values, &name_values, &parent_id_values, &schemac_rows],
@@ -307,28 +341,33 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftCategory,
-) -> Result<GiftCategory, Error> {
+) -> ::core::result::Result<GiftCategory, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("name") exists, updates it with the given values.
 pub async fn upsert_by_name(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftCategory,
-) -> Result<GiftCategory, Error> {
+) -> ::core::result::Result<GiftCategory, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""name""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i32,
     patch: &GiftCategoryPatch,
-) -> Result<Option<GiftCategory>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(3);
+) -> ::core::result::Result<
+    ::core::option::Option<GiftCategory>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        3,
+    );
     if let Some(value) = &patch.name {
         columns.push(r#""name""#);
         values.push(value);
@@ -338,16 +377,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GiftCategory::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."gift_categories" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,12 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::rust_decimal::Decimal;
-use schemac_runtime::serde_json::Value as JsonValue;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gift_processes""#;
@@ -17,30 +12,30 @@ pub const COLUMNS: &str = r#""id", "recipient_id", "occasion_id", "relationship_
 
 /// A row of "public"."gift_processes".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct GiftProcess {
-    pub id: Uuid,
-    pub recipient_id: Uuid,
-    pub occasion_id: Option<Uuid>,
-    pub relationship_id: Option<Uuid>,
-    pub selected_gift_id: Option<Uuid>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub recipient_id: ::schemac_runtime::uuid::Uuid,
+    pub occasion_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub relationship_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub selected_gift_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     pub status: super::enums::ProcessStatus,
-    pub budget: Option<Decimal>,
-    pub state: JsonValue,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub budget: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
+    pub state: ::schemac_runtime::serde_json::Value,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl GiftProcess {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -50,25 +45,27 @@ impl GiftProcess {
 #[derive(Clone, Debug)]
 pub struct NewGiftProcess {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
-    pub recipient_id: Uuid,
-    pub occasion_id: Option<Uuid>,
-    pub relationship_id: Option<Uuid>,
-    pub selected_gift_id: Option<Uuid>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub recipient_id: ::schemac_runtime::uuid::Uuid,
+    pub occasion_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub relationship_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub selected_gift_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     /// `None`: the default, `'pending'`.
-    pub status: Option<super::enums::ProcessStatus>,
-    pub budget: Option<Decimal>,
+    pub status: ::core::option::Option<super::enums::ProcessStatus>,
+    pub budget: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
     /// `None`: the default, `'{}'::jsonb`.
-    pub state: Option<JsonValue>,
+    pub state: ::core::option::Option<::schemac_runtime::serde_json::Value>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewGiftProcess {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(recipient_id: impl Into<Uuid>) -> Self {
+    pub fn new(
+        recipient_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+    ) -> Self {
         NewGiftProcess {
             id: None,
             recipient_id: recipient_id.into(),
@@ -87,21 +84,35 @@ impl NewGiftProcess {
 /// Changes to a row of "public"."gift_processes": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GiftProcessPatch {
-    pub recipient_id: Option<Uuid>,
-    pub occasion_id: Option<Option<Uuid>>,
-    pub relationship_id: Option<Option<Uuid>>,
-    pub selected_gift_id: Option<Option<Uuid>>,
-    pub status: Option<super::enums::ProcessStatus>,
-    pub budget: Option<Option<Decimal>>,
-    pub state: Option<JsonValue>,
-    pub created_at: Option<NaiveDateTime>,
+    pub recipient_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub occasion_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub relationship_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub selected_gift_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub status: ::core::option::Option<super::enums::ProcessStatus>,
+    pub budget: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
+    >,
+    pub state: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<GiftProcess>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<GiftProcess>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -110,21 +121,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<GiftProcess>, Error
     row.as_ref().map(GiftProcess::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<GiftProcess, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<GiftProcess, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."gift_processes" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -134,10 +151,14 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."gift_processes""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."gift_processes""#,
+            ),
             &[],
         )
         .await?;
@@ -146,12 +167,12 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -166,13 +187,15 @@ pub async fn list(
 
 /// Rows whose `recipient_id` is this users key, `limit` at a time ordered by (created_at, id), the order of an index marked `paginate`: pass the last row's values of these columns as `after` for the next page.
 pub async fn list_by_recipient_id_ordered_by_created_at_id(
-    db: &impl Read,
-    recipient_id: &Uuid,
-    after: Option<(&NaiveDateTime, &Uuid)>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    recipient_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<
+        (&::schemac_runtime::chrono::NaiveDateTime, &::schemac_runtime::uuid::Uuid),
+    >,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "created_at" DESC, "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE ("created_at", "id") > ($2, $3) AND "recipient_id" = $4 ORDER BY "created_at" ASC, "id" ASC LIMIT $1"#,
@@ -190,13 +213,13 @@ pub async fn list_by_recipient_id_ordered_by_created_at_id(
 
 /// Rows whose `recipient_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_recipient_id(
-    db: &impl Read,
-    recipient_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    recipient_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "recipient_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -213,13 +236,13 @@ pub async fn page_by_recipient_id(
 
 /// Rows whose `occasion_id` is this occasions key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_occasion_id(
-    db: &impl Read,
-    occasion_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    occasion_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "occasion_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -236,13 +259,13 @@ pub async fn page_by_occasion_id(
 
 /// Rows whose `relationship_id` is this relationships key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_relationship_id(
-    db: &impl Read,
-    relationship_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    relationship_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "relationship_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -259,13 +282,13 @@ pub async fn page_by_relationship_id(
 
 /// Rows whose `selected_gift_id` is this gifts key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_selected_gift_id(
-    db: &impl Read,
-    selected_gift_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    selected_gift_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GiftProcess>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "id" > $2 AND "selected_gift_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -282,12 +305,12 @@ pub async fn page_by_selected_gift_id(
 
 /// The rows whose `recipient_id` is this users key.
 pub async fn list_by_recipient_id(
-    db: &impl Read,
-    recipient_id: &Uuid,
-) -> Result<Vec<GiftProcess>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    recipient_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&recipient_id],
@@ -299,12 +322,18 @@ pub async fn list_by_recipient_id(
 /// [`list_by_recipient_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_recipient_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<GiftProcess>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "recipient_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -312,17 +341,17 @@ pub async fn list_by_recipient_id_many(
         .await?;
     let items = GiftProcess::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.recipient_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `occasion_id` is this occasions key.
 pub async fn list_by_occasion_id(
-    db: &impl Read,
-    occasion_id: &Uuid,
-) -> Result<Vec<GiftProcess>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    occasion_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&occasion_id],
@@ -334,12 +363,18 @@ pub async fn list_by_occasion_id(
 /// [`list_by_occasion_id`] for many occasions keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_occasion_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<GiftProcess>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "occasion_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -349,17 +384,17 @@ pub async fn list_by_occasion_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.occasion_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `relationship_id` is this relationships key.
 pub async fn list_by_relationship_id(
-    db: &impl Read,
-    relationship_id: &Uuid,
-) -> Result<Vec<GiftProcess>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    relationship_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&relationship_id],
@@ -371,12 +406,18 @@ pub async fn list_by_relationship_id(
 /// [`list_by_relationship_id`] for many relationships keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_relationship_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<GiftProcess>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "relationship_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -386,17 +427,17 @@ pub async fn list_by_relationship_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.relationship_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `selected_gift_id` is this gifts key.
 pub async fn list_by_selected_gift_id(
-    db: &impl Read,
-    selected_gift_id: &Uuid,
-) -> Result<Vec<GiftProcess>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    selected_gift_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&selected_gift_id],
@@ -408,12 +449,18 @@ pub async fn list_by_selected_gift_id(
 /// [`list_by_selected_gift_id`] for many gifts keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_selected_gift_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<GiftProcess>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<GiftProcess>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at" FROM "public"."gift_processes" WHERE "selected_gift_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -423,26 +470,28 @@ pub async fn list_by_selected_gift_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.selected_gift_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftProcess,
-) -> Result<GiftProcess, Error> {
+) -> ::core::result::Result<GiftProcess, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftProcess,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<GiftProcess, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<GiftProcess, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -482,9 +531,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -495,7 +544,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     GiftProcess::from_row(&row)
 }
 
@@ -505,14 +554,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGiftProcess],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -522,34 +574,44 @@ pub async fn insert_many(
     columns.push(r#""occasion_id""#);
     columns.push(r#""relationship_id""#);
     columns.push(r#""selected_gift_id""#);
-    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+    let Some(status_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.status.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if status_given {
         columns.push(r#""status""#);
     }
     columns.push(r#""budget""#);
-    let Some(state_given) = statement::uniform(rows, |row| row.state.is_some()) else {
+    let Some(state_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.state.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if state_given {
         columns.push(r#""state""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -582,41 +644,53 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGiftProcess],
-) -> Result<Vec<GiftProcess>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<GiftProcess>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let recipient_id_values: Vec<_> = rows.iter().map(|row| &row.recipient_id).collect();
-    let occasion_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let recipient_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.recipient_id)
+        .collect();
+    let occasion_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.occasion_id.as_ref())
         .collect();
-    let relationship_id_values: Vec<_> = rows
+    let relationship_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.relationship_id.as_ref())
         .collect();
-    let selected_gift_id_values: Vec<_> = rows
+    let selected_gift_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.selected_gift_id.as_ref())
         .collect();
-    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
-    let budget_values: Vec<_> = rows.iter().map(|row| row.budget.as_ref()).collect();
-    let state_values: Vec<_> = rows.iter().map(|row| row.state.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let status_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.status.as_ref())
+        .collect();
+    let budget_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.budget.as_ref())
+        .collect();
+    let state_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.state.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 'pending'), u.c6, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#,
             ),
             &[
@@ -639,20 +713,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGiftProcess,
-) -> Result<GiftProcess, Error> {
+) -> ::core::result::Result<GiftProcess, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &GiftProcessPatch,
-) -> Result<Option<GiftProcess>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+) -> ::core::result::Result<
+    ::core::option::Option<GiftProcess>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &patch.recipient_id {
         columns.push(r#""recipient_id""#);
         values.push(value);
@@ -686,7 +765,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -694,15 +773,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GiftProcess::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."gift_processes" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

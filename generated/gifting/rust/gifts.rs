@@ -2,11 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::rust_decimal::Decimal;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."gifts""#;
@@ -16,31 +12,31 @@ pub const COLUMNS: &str = r#""id", "category_id", "name", "description", "price"
 
 /// A row of "public"."gifts".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Gift {
-    pub id: Uuid,
+    pub id: ::schemac_runtime::uuid::Uuid,
     pub category_id: i32,
-    pub name: String,
-    pub description: Option<String>,
-    pub price: Decimal,
-    pub currency: String,
-    pub tags: Vec<String>,
+    pub name: ::std::string::String,
+    pub description: ::core::option::Option<::std::string::String>,
+    pub price: ::schemac_runtime::rust_decimal::Decimal,
+    pub currency: ::std::string::String,
+    pub tags: ::std::vec::Vec<::std::string::String>,
     #[row(json)]
     pub metadata: crate::gifts::GiftMetadata,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl Gift {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -50,27 +46,30 @@ impl Gift {
 #[derive(Clone, Debug)]
 pub struct NewGift {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     /// `None`: the default, `1`.
-    pub category_id: Option<i32>,
-    pub name: String,
-    pub description: Option<String>,
-    pub price: Decimal,
+    pub category_id: ::core::option::Option<i32>,
+    pub name: ::std::string::String,
+    pub description: ::core::option::Option<::std::string::String>,
+    pub price: ::schemac_runtime::rust_decimal::Decimal,
     /// `None`: the default, `'EUR'`.
-    pub currency: Option<String>,
+    pub currency: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `'{}'::text[]`.
-    pub tags: Option<Vec<String>>,
+    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `None`: the default, `'{}'::jsonb`.
-    pub metadata: Option<crate::gifts::GiftMetadata>,
+    pub metadata: ::core::option::Option<crate::gifts::GiftMetadata>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewGift {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(name: impl Into<String>, price: impl Into<Decimal>) -> Self {
+    pub fn new(
+        name: impl ::core::convert::Into<::std::string::String>,
+        price: impl ::core::convert::Into<::schemac_runtime::rust_decimal::Decimal>,
+    ) -> Self {
         NewGift {
             id: None,
             category_id: None,
@@ -89,21 +88,26 @@ impl NewGift {
 /// Changes to a row of "public"."gifts": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GiftPatch {
-    pub category_id: Option<i32>,
-    pub name: Option<String>,
-    pub description: Option<Option<String>>,
-    pub price: Option<Decimal>,
-    pub currency: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub metadata: Option<crate::gifts::GiftMetadata>,
-    pub created_at: Option<NaiveDateTime>,
+    pub category_id: ::core::option::Option<i32>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub description: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub price: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
+    pub currency: ::core::option::Option<::std::string::String>,
+    pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub metadata: ::core::option::Option<crate::gifts::GiftMetadata>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Gift>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Gift>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -112,21 +116,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Gift>, Error> {
     row.as_ref().map(Gift::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Gift, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Gift, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."gifts" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -136,21 +146,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."gifts""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."gifts""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Gift>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Gift>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -165,13 +182,13 @@ pub async fn list(
 
 /// Rows whose `category_id` is this gift_categories key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_category_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     category_id: &i32,
-    after: Option<&Uuid>,
-    order: Order,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Gift>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Gift>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 AND "category_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -188,12 +205,12 @@ pub async fn page_by_category_id(
 
 /// The rows whose `category_id` is this gift_categories key.
 pub async fn list_by_category_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     category_id: &i32,
-) -> Result<Vec<Gift>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Gift>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&category_id],
@@ -205,12 +222,15 @@ pub async fn list_by_category_id(
 /// [`list_by_category_id`] for many gift_categories keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_category_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<Gift>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<Gift>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -218,24 +238,29 @@ pub async fn list_by_category_id_many(
         .await?;
     let items = Gift::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.category_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewGift,
+) -> ::core::result::Result<Gift, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGift,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Gift, Error> {
-    let metadata = new.metadata.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Gift, ::schemac_runtime::Error> {
+    let metadata = new.metadata.as_ref().map(::schemac_runtime::Json);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -273,9 +298,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -286,7 +311,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Gift::from_row(&row)
 }
 
@@ -295,18 +320,24 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewGift],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
         columns.push(r#""id""#);
     }
-    let Some(category_id_given) = statement::uniform(
+    let Some(category_id_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.category_id.is_some(),
     ) else {
@@ -318,45 +349,56 @@ pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<u64, Error
     columns.push(r#""name""#);
     columns.push(r#""description""#);
     columns.push(r#""price""#);
-    let Some(currency_given) = statement::uniform(rows, |row| row.currency.is_some())
-    else {
+    let Some(currency_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.currency.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if currency_given {
         columns.push(r#""currency""#);
     }
-    let Some(tags_given) = statement::uniform(rows, |row| row.tags.is_some()) else {
+    let Some(tags_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.tags.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if tags_given {
         columns.push(r#""tags""#);
     }
-    let Some(metadata_given) = statement::uniform(rows, |row| row.metadata.is_some())
-    else {
+    let Some(metadata_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.metadata.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if metadata_given {
         columns.push(r#""metadata""#);
     }
-    let metadata_values: Vec<_> = rows
+    let metadata_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.metadata.as_ref().map(Json))
+        .map(|row| row.metadata.as_ref().map(::schemac_runtime::Json))
         .collect();
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -393,27 +435,32 @@ pub async fn insert_many(db: &impl Write, rows: &[NewGift]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGift],
-) -> Result<Vec<Gift>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Gift>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let category_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let category_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.category_id.as_ref())
         .collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let description_values: Vec<_> = rows
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let description_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.description.as_ref())
         .collect();
-    let price_values: Vec<_> = rows.iter().map(|row| &row.price).collect();
-    let currency_values: Vec<_> = rows.iter().map(|row| row.currency.as_ref()).collect();
-    let mut tags_elements = Vec::new();
-    let mut tags_rows: Vec<i64> = Vec::new();
-    let mut tags_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let price_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.price).collect();
+    let currency_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.currency.as_ref())
+        .collect();
+    let mut tags_elements = ::std::vec::Vec::new();
+    let mut tags_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut tags_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.tags.as_ref();
         tags_given.push(value.is_some());
@@ -422,22 +469,22 @@ pub async fn insert_many_returning(
             tags_rows.push(number);
         }
     }
-    let metadata_values: Vec<_> = rows
+    let metadata_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.metadata.as_ref().map(Json))
+        .map(|row| row.metadata.as_ref().map(::schemac_runtime::Json))
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#,
             ),
             &[
@@ -461,19 +508,24 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewGift) -> Result<Gift, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewGift,
+) -> ::core::result::Result<Gift, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &GiftPatch,
-) -> Result<Option<Gift>, Error> {
-    let metadata = patch.metadata.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+) -> ::core::result::Result<::core::option::Option<Gift>, ::schemac_runtime::Error> {
+    let metadata = patch.metadata.as_ref().map(::schemac_runtime::Json);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &patch.category_id {
         columns.push(r#""category_id""#);
         values.push(value);
@@ -507,7 +559,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -515,15 +567,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Gift::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."gifts" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."gifts" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."notifications""#;
@@ -15,21 +12,21 @@ pub const COLUMNS: &str = r#""id", "user_id", "type", "message", "read_at", "cre
 
 /// A row of "public"."notifications".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Notification {
     pub id: i64,
-    pub user_id: Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
     pub r#type: super::enums::NotificationType,
-    pub message: String,
-    pub read_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
+    pub message: ::std::string::String,
+    pub read_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl Notification {
@@ -44,21 +41,21 @@ impl Notification {
 #[derive(Clone, Debug)]
 pub struct NewNotification {
     /// `None`: the next value of the sequence.
-    pub id: Option<i64>,
-    pub user_id: Uuid,
+    pub id: ::core::option::Option<i64>,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
     pub r#type: super::enums::NotificationType,
-    pub message: String,
-    pub read_at: Option<NaiveDateTime>,
+    pub message: ::std::string::String,
+    pub read_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewNotification {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        r#type: impl Into<super::enums::NotificationType>,
-        message: impl Into<String>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        r#type: impl ::core::convert::Into<super::enums::NotificationType>,
+        message: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewNotification {
             id: None,
@@ -74,18 +71,26 @@ impl NewNotification {
 /// Changes to a row of "public"."notifications": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct NotificationPatch {
-    pub user_id: Option<Uuid>,
-    pub r#type: Option<super::enums::NotificationType>,
-    pub message: Option<String>,
-    pub read_at: Option<Option<NaiveDateTime>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub r#type: ::core::option::Option<super::enums::NotificationType>,
+    pub message: ::core::option::Option<::std::string::String>,
+    pub read_at: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Notification>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<
+    ::core::option::Option<Notification>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -94,21 +99,27 @@ pub async fn get(db: &impl Read, id: &i64) -> Result<Option<Notification>, Error
     row.as_ref().map(Notification::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i64) -> Result<Notification, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<Notification, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."notifications" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -118,10 +129,14 @@ pub async fn exists(db: &impl Read, id: &i64) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."notifications""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."notifications""#,
+            ),
             &[],
         )
         .await?;
@@ -130,12 +145,12 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i64>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i64>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Notification>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Notification>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -150,13 +165,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&i64>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&i64>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Notification>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Notification>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -171,12 +186,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Notification>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Notification>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -188,12 +203,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Notification>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Notification>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "type", "message", "read_at", "created_at" FROM "public"."notifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -201,26 +222,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Notification::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewNotification,
-) -> Result<Notification, Error> {
+) -> ::core::result::Result<Notification, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewNotification,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Notification, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Notification, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -240,12 +263,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Notification::from_row(&row)
 }
 
@@ -255,14 +286,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewNotification],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -272,14 +306,16 @@ pub async fn insert_many(
     columns.push(r#""type""#);
     columns.push(r#""message""#);
     columns.push(r#""read_at""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -302,25 +338,34 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewNotification],
-) -> Result<Vec<Notification>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Notification>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let type_values: Vec<_> = rows.iter().map(|row| &row.r#type).collect();
-    let message_values: Vec<_> = rows.iter().map(|row| &row.message).collect();
-    let read_at_values: Vec<_> = rows.iter().map(|row| row.read_at.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let type_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.r#type).collect();
+    let message_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.message)
+        .collect();
+    let read_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.read_at.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::"public"."notification_type"[], $4::text[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."notifications" ("id", "user_id", "type", "message", "read_at", "created_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."notifications"', 'id'))), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "type", "message", "read_at", "created_at""#,
             ),
             &[
@@ -339,20 +384,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewNotification,
-) -> Result<Notification, Error> {
+) -> ::core::result::Result<Notification, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i64,
     patch: &NotificationPatch,
-) -> Result<Option<Notification>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<
+    ::core::option::Option<Notification>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -374,16 +424,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Notification::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i64) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i64,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."notifications" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

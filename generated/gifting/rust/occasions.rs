@@ -2,11 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::PgInterval;
-use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."occasions""#;
@@ -16,29 +12,29 @@ pub const COLUMNS: &str = r#""id", "user_id", "title", "occurs_on", "recurs_ever
 
 /// A row of "public"."occasions".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Occasion {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub title: String,
-    pub occurs_on: NaiveDate,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub title: ::std::string::String,
+    pub occurs_on: ::schemac_runtime::chrono::NaiveDate,
     /// NULL for a one-off occasion
-    pub recurs_every: Option<PgInterval>,
+    pub recurs_every: ::core::option::Option<::schemac_runtime::PgInterval>,
     pub remind_days_before: i16,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl Occasion {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -48,25 +44,25 @@ impl Occasion {
 #[derive(Clone, Debug)]
 pub struct NewOccasion {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
-    pub user_id: Uuid,
-    pub title: String,
-    pub occurs_on: NaiveDate,
-    pub recurs_every: Option<PgInterval>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub title: ::std::string::String,
+    pub occurs_on: ::schemac_runtime::chrono::NaiveDate,
+    pub recurs_every: ::core::option::Option<::schemac_runtime::PgInterval>,
     /// `None`: the default, `7`.
-    pub remind_days_before: Option<i16>,
+    pub remind_days_before: ::core::option::Option<i16>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewOccasion {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        title: impl Into<String>,
-        occurs_on: impl Into<NaiveDate>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        title: impl ::core::convert::Into<::std::string::String>,
+        occurs_on: impl ::core::convert::Into<::schemac_runtime::chrono::NaiveDate>,
     ) -> Self {
         NewOccasion {
             id: None,
@@ -84,19 +80,24 @@ impl NewOccasion {
 /// Changes to a row of "public"."occasions": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct OccasionPatch {
-    pub user_id: Option<Uuid>,
-    pub title: Option<String>,
-    pub occurs_on: Option<NaiveDate>,
-    pub recurs_every: Option<Option<PgInterval>>,
-    pub remind_days_before: Option<i16>,
-    pub created_at: Option<NaiveDateTime>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub title: ::core::option::Option<::std::string::String>,
+    pub occurs_on: ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
+    pub recurs_every: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::PgInterval>,
+    >,
+    pub remind_days_before: ::core::option::Option<i16>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Occasion>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Occasion>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -105,21 +106,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Occasion>, Error> {
     row.as_ref().map(Occasion::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Occasion, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Occasion, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."occasions" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -129,21 +136,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."occasions""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."occasions""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Occasion>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Occasion>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -158,13 +172,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Occasion>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Occasion>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -179,12 +193,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Occasion>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Occasion>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -196,12 +210,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Occasion>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Occasion>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at" FROM "public"."occasions" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -209,23 +229,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Occasion::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewOccasion) -> Result<Occasion, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewOccasion,
+) -> ::core::result::Result<Occasion, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOccasion,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Occasion, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Occasion, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -253,9 +278,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -266,7 +291,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Occasion::from_row(&row)
 }
 
@@ -275,12 +300,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewOccasion],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -290,7 +321,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<u64, E
     columns.push(r#""title""#);
     columns.push(r#""occurs_on""#);
     columns.push(r#""recurs_every""#);
-    let Some(remind_days_before_given) = statement::uniform(
+    let Some(remind_days_before_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.remind_days_before.is_some(),
     ) else {
@@ -299,21 +330,25 @@ pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<u64, E
     if remind_days_before_given {
         columns.push(r#""remind_days_before""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -342,36 +377,42 @@ pub async fn insert_many(db: &impl Write, rows: &[NewOccasion]) -> Result<u64, E
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewOccasion],
-) -> Result<Vec<Occasion>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Occasion>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let occurs_on_values: Vec<_> = rows.iter().map(|row| &row.occurs_on).collect();
-    let recurs_every_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let title_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let occurs_on_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.occurs_on)
+        .collect();
+    let recurs_every_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.recurs_every.as_ref())
         .collect();
-    let remind_days_before_values: Vec<_> = rows
+    let remind_days_before_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.remind_days_before.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::interval[], $6::smallint[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."occasions" ("id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 7), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at""#,
             ),
             &[
@@ -391,18 +432,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewOccasion) -> Result<Occasion, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewOccasion,
+) -> ::core::result::Result<Occasion, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &OccasionPatch,
-) -> Result<Option<Occasion>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<Occasion>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -428,7 +474,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -436,15 +482,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Occasion::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."occasions" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."occasions" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."process_answers""#;
@@ -15,24 +12,24 @@ pub const COLUMNS: &str = r#""process_id", "question_id", "answer", "answered_at
 
 /// A row of "public"."process_answers".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct ProcessAnswer {
-    pub process_id: Uuid,
+    pub process_id: ::schemac_runtime::uuid::Uuid,
     pub question_id: i32,
-    pub answer: String,
-    pub answered_at: NaiveDateTime,
+    pub answer: ::std::string::String,
+    pub answered_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl ProcessAnswer {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> (&Uuid, &i32) {
+    pub fn key(&self) -> (&::schemac_runtime::uuid::Uuid, &i32) {
         (&self.process_id, &self.question_id)
     }
 }
@@ -41,19 +38,19 @@ impl ProcessAnswer {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewProcessAnswer {
-    pub process_id: Uuid,
+    pub process_id: ::schemac_runtime::uuid::Uuid,
     pub question_id: i32,
-    pub answer: String,
+    pub answer: ::std::string::String,
     /// `None`: the default, `now()`.
-    pub answered_at: Option<NaiveDateTime>,
+    pub answered_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewProcessAnswer {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        process_id: impl Into<Uuid>,
-        question_id: impl Into<i32>,
-        answer: impl Into<String>,
+        process_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        question_id: impl ::core::convert::Into<i32>,
+        answer: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewProcessAnswer {
             process_id: process_id.into(),
@@ -67,19 +64,22 @@ impl NewProcessAnswer {
 /// Changes to a row of "public"."process_answers": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct ProcessAnswerPatch {
-    pub answer: Option<String>,
-    pub answered_at: Option<NaiveDateTime>,
+    pub answer: ::core::option::Option<::std::string::String>,
+    pub answered_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
-    process_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    process_id: &::schemac_runtime::uuid::Uuid,
     question_id: &i32,
-) -> Result<Option<ProcessAnswer>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<ProcessAnswer>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
             ),
             &[&process_id, &question_id],
@@ -88,15 +88,15 @@ pub async fn get(
     row.as_ref().map(ProcessAnswer::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
-    process_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    process_id: &::schemac_runtime::uuid::Uuid,
     question_id: &i32,
-) -> Result<ProcessAnswer, Error> {
+) -> ::core::result::Result<ProcessAnswer, ::schemac_runtime::Error> {
     get(db, process_id, question_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", (process_id, question_id,)),
         })
@@ -104,13 +104,13 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
-    process_id: &Uuid,
+    db: &impl ::schemac_runtime::Read,
+    process_id: &::schemac_runtime::uuid::Uuid,
     question_id: &i32,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2)"#,
             ),
             &[&process_id, &question_id],
@@ -120,10 +120,14 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."process_answers""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."process_answers""#,
+            ),
             &[],
         )
         .await?;
@@ -132,12 +136,12 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's values of these columns as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<(&Uuid, &i32)>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<(&::schemac_runtime::uuid::Uuid, &i32)>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<ProcessAnswer>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<ProcessAnswer>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" ORDER BY "process_id" DESC, "question_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE ("process_id", "question_id") > ($2, $3) ORDER BY "process_id" ASC, "question_id" ASC LIMIT $1"#,
@@ -154,12 +158,12 @@ pub async fn list(
 
 /// The rows whose `process_id` is this gift_processes key.
 pub async fn list_by_process_id(
-    db: &impl Read,
-    process_id: &Uuid,
-) -> Result<Vec<ProcessAnswer>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    process_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<ProcessAnswer>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
             ),
             &[&process_id],
@@ -171,12 +175,18 @@ pub async fn list_by_process_id(
 /// [`list_by_process_id`] for many gift_processes keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_process_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<ProcessAnswer>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<ProcessAnswer>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "process_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
             ),
             &[&keys],
@@ -184,17 +194,17 @@ pub async fn list_by_process_id_many(
         .await?;
     let items = ProcessAnswer::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.process_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `question_id` is this classifier_questions key.
 pub async fn list_by_question_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     question_id: &i32,
-) -> Result<Vec<ProcessAnswer>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<ProcessAnswer>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = $1 ORDER BY "process_id" ASC, "question_id" ASC"#,
             ),
             &[&question_id],
@@ -206,12 +216,15 @@ pub async fn list_by_question_id(
 /// [`list_by_question_id`] for many classifier_questions keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_question_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<ProcessAnswer>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<ProcessAnswer>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "process_id", "question_id", "answer", "answered_at" FROM "public"."process_answers" WHERE "question_id" = ANY($1) ORDER BY "process_id" ASC, "question_id" ASC"#,
             ),
             &[&keys],
@@ -219,26 +232,28 @@ pub async fn list_by_question_id_many(
         .await?;
     let items = ProcessAnswer::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.question_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewProcessAnswer,
-) -> Result<ProcessAnswer, Error> {
+) -> ::core::result::Result<ProcessAnswer, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewProcessAnswer,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<ProcessAnswer, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<ProcessAnswer, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     columns.push(r#""process_id""#);
     values.push(&new.process_id);
     columns.push(r#""question_id""#);
@@ -250,12 +265,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     ProcessAnswer::from_row(&row)
 }
 
@@ -265,17 +288,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewProcessAnswer],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
     columns.push(r#""process_id""#);
     columns.push(r#""question_id""#);
     columns.push(r#""answer""#);
-    let Some(answered_at_given) = statement::uniform(
+    let Some(answered_at_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.answered_at.is_some(),
     ) else {
@@ -284,7 +307,7 @@ pub async fn insert_many(
     if answered_at_given {
         columns.push(r#""answered_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -303,23 +326,29 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewProcessAnswer],
-) -> Result<Vec<ProcessAnswer>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<ProcessAnswer>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let process_id_values: Vec<_> = rows.iter().map(|row| &row.process_id).collect();
-    let question_id_values: Vec<_> = rows.iter().map(|row| &row.question_id).collect();
-    let answer_values: Vec<_> = rows.iter().map(|row| &row.answer).collect();
-    let answered_at_values: Vec<_> = rows
+    let process_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.process_id)
+        .collect();
+    let question_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.question_id)
+        .collect();
+    let answer_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.answer).collect();
+    let answered_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.answered_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "process_id", "question_id", "answer", "answered_at""#,
             ),
             &[
@@ -336,21 +365,26 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewProcessAnswer,
-) -> Result<ProcessAnswer, Error> {
+) -> ::core::result::Result<ProcessAnswer, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""process_id""#, r#""question_id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    process_id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    process_id: &::schemac_runtime::uuid::Uuid,
     question_id: &i32,
     patch: &ProcessAnswerPatch,
-) -> Result<Option<ProcessAnswer>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<
+    ::core::option::Option<ProcessAnswer>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.answer {
         columns.push(r#""answer""#);
         values.push(value);
@@ -361,7 +395,7 @@ pub async fn update(
     }
     values.push(&process_id);
     values.push(&question_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[],
@@ -369,19 +403,19 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(ProcessAnswer::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
-    process_id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    process_id: &::schemac_runtime::uuid::Uuid,
     question_id: &i32,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."process_answers" WHERE "process_id" = $1 AND "question_id" = $2"#,
             ),
             &[&process_id, &question_id],

@@ -2,34 +2,34 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Read, Sql};
+use ::schemac_runtime::FromRow as _;
 
 /// A row of [`search_gifts`].
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct SearchGiftsRow {
-    pub id: schemac_runtime::uuid::Uuid,
-    pub name: String,
-    pub price: schemac_runtime::rust_decimal::Decimal,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub name: ::std::string::String,
+    pub price: ::schemac_runtime::rust_decimal::Decimal,
     pub rank: f32,
 }
 
 /// Gifts whose name matches a web-style search (`"teddy bear" -plush`), best
 /// match first, with the rank the full-text index gives.
 pub async fn search_gifts(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     terms: &str,
-) -> Result<Vec<SearchGiftsRow>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<SearchGiftsRow>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT g.id, g.name, g.price,
        ts_rank(to_tsvector('english', g.name), websearch_to_tsquery('english', $1)) AS rank
 FROM gifts g
@@ -44,28 +44,31 @@ ORDER BY rank DESC, g.id"#,
 
 /// A row of [`users_with_preferences`].
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct UsersWithPreferencesRow {
-    pub id: schemac_runtime::uuid::Uuid,
-    pub email: String,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub email: ::std::string::String,
 }
 
 /// Users whose preferences contain the given JSON (`{"theme": "dark"}`), by
 /// the GIN index on preferences.
 pub async fn users_with_preferences(
-    db: &impl Read,
-    wanted: &schemac_runtime::serde_json::Value,
-) -> Result<Vec<UsersWithPreferencesRow>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    wanted: &::schemac_runtime::serde_json::Value,
+) -> ::core::result::Result<
+    ::std::vec::Vec<UsersWithPreferencesRow>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT id, email FROM users WHERE preferences @> $1 ORDER BY email"#,
             ),
             &[&wanted],
@@ -76,28 +79,31 @@ pub async fn users_with_preferences(
 
 /// A row of [`gift_stats_by_category`].
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct GiftStatsByCategoryRow {
-    pub category: String,
+    pub category: ::std::string::String,
     pub gifts: i64,
-    pub average_price: Option<schemac_runtime::rust_decimal::Decimal>,
+    pub average_price: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
 }
 
 /// The number of gifts and their average price in each category (categories
 /// without gifts too, with no average).
 pub async fn gift_stats_by_category(
-    db: &impl Read,
-) -> Result<Vec<GiftStatsByCategoryRow>, Error> {
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<
+    ::std::vec::Vec<GiftStatsByCategoryRow>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT c.name AS category, count(g.id) AS gifts, avg(g.price) AS average_price
 FROM gift_categories c LEFT JOIN gifts g ON g.category_id = c.id
 GROUP BY c.id, c.name

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."relationships""#;
@@ -15,27 +12,27 @@ pub const COLUMNS: &str = r#""id", "user_id", "related_user_id", "relationship_t
 
 /// A row of "public"."relationships".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Relationship {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub related_user_id: Uuid,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub related_user_id: ::schemac_runtime::uuid::Uuid,
     pub relationship_type: super::enums::RelationshipType,
-    pub nickname: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub nickname: ::core::option::Option<::std::string::String>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl Relationship {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -45,23 +42,23 @@ impl Relationship {
 #[derive(Clone, Debug)]
 pub struct NewRelationship {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
-    pub user_id: Uuid,
-    pub related_user_id: Uuid,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub user_id: ::schemac_runtime::uuid::Uuid,
+    pub related_user_id: ::schemac_runtime::uuid::Uuid,
     pub relationship_type: super::enums::RelationshipType,
-    pub nickname: Option<String>,
+    pub nickname: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewRelationship {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<Uuid>,
-        related_user_id: impl Into<Uuid>,
-        relationship_type: impl Into<super::enums::RelationshipType>,
+        user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        related_user_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+        relationship_type: impl ::core::convert::Into<super::enums::RelationshipType>,
     ) -> Self {
         NewRelationship {
             id: None,
@@ -78,18 +75,24 @@ impl NewRelationship {
 /// Changes to a row of "public"."relationships": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct RelationshipPatch {
-    pub user_id: Option<Uuid>,
-    pub related_user_id: Option<Uuid>,
-    pub relationship_type: Option<super::enums::RelationshipType>,
-    pub nickname: Option<Option<String>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub related_user_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub relationship_type: ::core::option::Option<super::enums::RelationshipType>,
+    pub nickname: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Relationship>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<Relationship>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -98,21 +101,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Relationship>, Erro
     row.as_ref().map(Relationship::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Relationship, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Relationship, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."relationships" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -122,10 +131,14 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."relationships""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."relationships""#,
+            ),
             &[],
         )
         .await?;
@@ -134,13 +147,16 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key.
 pub async fn get_by_user_id_related_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    related_user_id: &Uuid,
-) -> Result<Option<Relationship>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    related_user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<Relationship>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 AND "related_user_id" = $2"#,
             ),
             &[&user_id, &related_user_id],
@@ -151,12 +167,12 @@ pub async fn get_by_user_id_related_user_id(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Relationship>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -171,13 +187,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Relationship>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -192,13 +208,13 @@ pub async fn page_by_user_id(
 
 /// Rows whose `related_user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_related_user_id(
-    db: &impl Read,
-    related_user_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    related_user_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Relationship>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "id" > $2 AND "related_user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -215,12 +231,12 @@ pub async fn page_by_related_user_id(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
-    user_id: &Uuid,
-) -> Result<Vec<Relationship>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -232,12 +248,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Relationship>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Relationship>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -245,17 +267,17 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Relationship::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `related_user_id` is this users key.
 pub async fn list_by_related_user_id(
-    db: &impl Read,
-    related_user_id: &Uuid,
-) -> Result<Vec<Relationship>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    related_user_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&related_user_id],
@@ -267,12 +289,18 @@ pub async fn list_by_related_user_id(
 /// [`list_by_related_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_related_user_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Relationship>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::schemac_runtime::uuid::Uuid,
+        ::std::vec::Vec<Relationship>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at" FROM "public"."relationships" WHERE "related_user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -280,26 +308,28 @@ pub async fn list_by_related_user_id_many(
         .await?;
     let items = Relationship::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.related_user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewRelationship,
-) -> Result<Relationship, Error> {
+) -> ::core::result::Result<Relationship, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewRelationship,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Relationship, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Relationship, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -323,9 +353,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -336,7 +366,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Relationship::from_row(&row)
 }
 
@@ -346,14 +376,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewRelationship],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -363,21 +396,25 @@ pub async fn insert_many(
     columns.push(r#""related_user_id""#);
     columns.push(r#""relationship_type""#);
     columns.push(r#""nickname""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -403,35 +440,41 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewRelationship],
-) -> Result<Vec<Relationship>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Relationship>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let related_user_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let related_user_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.related_user_id)
         .collect();
-    let relationship_type_values: Vec<_> = rows
+    let relationship_type_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.relationship_type)
         .collect();
-    let nickname_values: Vec<_> = rows.iter().map(|row| row.nickname.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let nickname_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.nickname.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#,
             ),
             &[
@@ -451,29 +494,34 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewRelationship,
-) -> Result<Relationship, Error> {
+) -> ::core::result::Result<Relationship, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id", "related_user_id") exists, updates it with the given values.
 pub async fn upsert_by_user_id_related_user_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewRelationship,
-) -> Result<Relationship, Error> {
+) -> ::core::result::Result<Relationship, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""user_id""#, r#""related_user_id""#], &[r#""id""#])))
         .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &RelationshipPatch,
-) -> Result<Option<Relationship>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<
+    ::core::option::Option<Relationship>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -495,7 +543,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -503,15 +551,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Relationship::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."relationships" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

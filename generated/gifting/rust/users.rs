@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
-use schemac_runtime::serde_json::Value as JsonValue;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -15,28 +12,28 @@ pub const COLUMNS: &str = r#""id", "email", "name", "is_active", "preferences", 
 
 /// People who give and receive gifts
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct User {
-    pub id: Uuid,
-    pub email: String,
-    pub name: String,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub email: ::std::string::String,
+    pub name: ::std::string::String,
     pub is_active: bool,
-    pub preferences: JsonValue,
-    pub birthday: Option<NaiveDate>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub preferences: ::schemac_runtime::serde_json::Value,
+    pub birthday: ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl User {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -46,23 +43,26 @@ impl User {
 #[derive(Clone, Debug)]
 pub struct NewUser {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
-    pub email: String,
-    pub name: String,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub email: ::std::string::String,
+    pub name: ::std::string::String,
     /// `None`: the default, `true`.
-    pub is_active: Option<bool>,
+    pub is_active: ::core::option::Option<bool>,
     /// `None`: the default, `'{"theme": "light", "notifications": {"email": true, "push": false}}'::jsonb`.
-    pub preferences: Option<JsonValue>,
-    pub birthday: Option<NaiveDate>,
+    pub preferences: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub birthday: ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewUser {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        email: impl ::core::convert::Into<::std::string::String>,
+        name: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         NewUser {
             id: None,
             email: email.into(),
@@ -79,19 +79,24 @@ impl NewUser {
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct UserPatch {
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub is_active: Option<bool>,
-    pub preferences: Option<JsonValue>,
-    pub birthday: Option<Option<NaiveDate>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub email: ::core::option::Option<::std::string::String>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub is_active: ::core::option::Option<bool>,
+    pub preferences: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub birthday: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
+    >,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<User>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -100,21 +105,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<User>, Error> {
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<User, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -124,18 +135,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, Error> {
+pub async fn get_by_email(
+    db: &impl ::schemac_runtime::Read,
+    email: &str,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "email" = $1"#,
             ),
             &[&email],
@@ -146,12 +167,12 @@ pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, E
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -165,19 +186,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUser,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -207,9 +233,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -220,7 +246,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -229,12 +255,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewUser],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -242,14 +274,16 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
     }
     columns.push(r#""email""#);
     columns.push(r#""name""#);
-    let Some(is_active_given) = statement::uniform(rows, |row| row.is_active.is_some())
-    else {
+    let Some(is_active_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_active.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_active_given {
         columns.push(r#""is_active""#);
     }
-    let Some(preferences_given) = statement::uniform(
+    let Some(preferences_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.preferences.is_some(),
     ) else {
@@ -259,21 +293,25 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
         columns.push(r#""preferences""#);
     }
     columns.push(r#""birthday""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -304,36 +342,39 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUser],
-) -> Result<Vec<User>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let is_active_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let is_active_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_active.as_ref())
         .collect();
-    let preferences_values: Vec<_> = rows
+    let preferences_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.preferences.as_ref())
         .collect();
-    let birthday_values: Vec<_> = rows.iter().map(|row| row.birthday.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let birthday_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.birthday.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::date[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, COALESCE(u.c3, true), COALESCE(u.c4, '{"theme": "light", "notifications": {"email": true, "push": false}}'::jsonb), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#,
             ),
             &[
@@ -353,23 +394,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values.
-pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert_by_email(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""email""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &UserPatch,
-) -> Result<Option<User>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.email {
         columns.push(r#""email""#);
         values.push(value);
@@ -395,7 +444,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -403,15 +452,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."avatars""#;
@@ -14,25 +12,27 @@ pub const COLUMNS: &str = r#""file_id", "user_id", "content_type", "size_bytes",
 
 /// A row of "public"."avatars".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Avatar {
     pub file_id: super::ids::FileId,
     pub user_id: super::ids::UserId,
-    pub content_type: String,
+    pub content_type: ::std::string::String,
     pub size_bytes: i64,
-    pub sha256: Vec<u8>,
+    pub sha256: ::std::vec::Vec<u8>,
     pub tenant_id: super::ids::TenantId,
-    pub bucket: String,
-    pub object_name: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub bucket: ::std::string::String,
+    pub object_name: ::std::string::String,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl Avatar {
@@ -47,29 +47,33 @@ impl Avatar {
 #[derive(Clone, Debug)]
 pub struct NewAvatar {
     /// A new `FileId` when `None`.
-    pub file_id: Option<super::ids::FileId>,
+    pub file_id: ::core::option::Option<super::ids::FileId>,
     pub user_id: super::ids::UserId,
     /// `None`: the default, `'image/png'`.
-    pub content_type: Option<String>,
+    pub content_type: ::core::option::Option<::std::string::String>,
     pub size_bytes: i64,
-    pub sha256: Vec<u8>,
+    pub sha256: ::std::vec::Vec<u8>,
     pub tenant_id: super::ids::TenantId,
-    pub bucket: String,
-    pub object_name: String,
+    pub bucket: ::std::string::String,
+    pub object_name: ::std::string::String,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewAvatar {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<super::ids::UserId>,
-        size_bytes: impl Into<i64>,
-        sha256: impl Into<Vec<u8>>,
-        tenant_id: impl Into<super::ids::TenantId>,
-        bucket: impl Into<String>,
-        object_name: impl Into<String>,
+        user_id: impl ::core::convert::Into<super::ids::UserId>,
+        size_bytes: impl ::core::convert::Into<i64>,
+        sha256: impl ::core::convert::Into<::std::vec::Vec<u8>>,
+        tenant_id: impl ::core::convert::Into<super::ids::TenantId>,
+        bucket: impl ::core::convert::Into<::std::string::String>,
+        object_name: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewAvatar {
             file_id: None,
@@ -89,24 +93,26 @@ impl NewAvatar {
 /// Changes to a row of "public"."avatars": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct AvatarPatch {
-    pub user_id: Option<super::ids::UserId>,
-    pub content_type: Option<String>,
-    pub size_bytes: Option<i64>,
-    pub sha256: Option<Vec<u8>>,
-    pub tenant_id: Option<super::ids::TenantId>,
-    pub bucket: Option<String>,
-    pub object_name: Option<String>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub user_id: ::core::option::Option<super::ids::UserId>,
+    pub content_type: ::core::option::Option<::std::string::String>,
+    pub size_bytes: ::core::option::Option<i64>,
+    pub sha256: ::core::option::Option<::std::vec::Vec<u8>>,
+    pub tenant_id: ::core::option::Option<super::ids::TenantId>,
+    pub bucket: ::core::option::Option<::std::string::String>,
+    pub object_name: ::core::option::Option<::std::string::String>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     file_id: &super::ids::FileId,
-) -> Result<Option<Avatar>, Error> {
+) -> ::core::result::Result<::core::option::Option<Avatar>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" = $1"#,
             ),
             &[&file_id],
@@ -115,14 +121,14 @@ pub async fn get(
     row.as_ref().map(Avatar::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     file_id: &super::ids::FileId,
-) -> Result<Avatar, Error> {
+) -> ::core::result::Result<Avatar, ::schemac_runtime::Error> {
     get(db, file_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", file_id),
         })
@@ -130,12 +136,12 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     file_id: &super::ids::FileId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."avatars" WHERE "file_id" = $1)"#,
             ),
             &[&file_id],
@@ -145,21 +151,28 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."avatars""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."avatars""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
-) -> Result<Option<Avatar>, Error> {
+) -> ::core::result::Result<::core::option::Option<Avatar>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "user_id" = $1"#,
             ),
             &[&user_id],
@@ -170,12 +183,12 @@ pub async fn get_by_user_id(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::FileId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::FileId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Avatar>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Avatar>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" ORDER BY "file_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 ORDER BY "file_id" ASC LIMIT $1"#,
@@ -190,13 +203,13 @@ pub async fn list(
 
 /// Rows whose `tenant_id` is this tenants key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_tenant_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-    after: Option<&super::ids::FileId>,
-    order: Order,
+    after: ::core::option::Option<&super::ids::FileId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Avatar>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Avatar>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $2 ORDER BY "file_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "file_id" > $2 AND "tenant_id" = $3 ORDER BY "file_id" ASC LIMIT $1"#,
@@ -214,12 +227,15 @@ pub async fn page_by_tenant_id(
 /// [`get_by_user_id`] for many users keys in one query: each key's row,
 /// keys without one absent, so loading a one-to-one relation is never N+1.
 pub async fn get_by_user_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::UserId],
-) -> Result<HashMap<super::ids::UserId, Avatar>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<super::ids::UserId, Avatar>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "user_id" = ANY($1)"#,
             ),
             &[&keys],
@@ -231,12 +247,12 @@ pub async fn get_by_user_id_many(
 
 /// The rows whose `tenant_id` is this tenants key.
 pub async fn list_by_tenant_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<Vec<Avatar>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Avatar>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = $1 ORDER BY "file_id" ASC"#,
             ),
             &[&tenant_id],
@@ -248,12 +264,15 @@ pub async fn list_by_tenant_id(
 /// [`list_by_tenant_id`] for many tenants keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_tenant_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::TenantId],
-) -> Result<HashMap<super::ids::TenantId, Vec<Avatar>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<super::ids::TenantId, ::std::vec::Vec<Avatar>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at" FROM "public"."avatars" WHERE "tenant_id" = ANY($1) ORDER BY "file_id" ASC"#,
             ),
             &[&keys],
@@ -261,24 +280,29 @@ pub async fn list_by_tenant_id_many(
         .await?;
     let items = Avatar::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.tenant_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAvatar,
+) -> ::core::result::Result<Avatar, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewAvatar,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Avatar, Error> {
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Avatar, ::schemac_runtime::Error> {
     let file_id = new.file_id.unwrap_or_else(super::ids::FileId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     columns.push(r#""file_id""#);
     values.push(&file_id);
     columns.push(r#""user_id""#);
@@ -306,9 +330,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -319,7 +343,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Avatar::from_row(&row)
 }
 
@@ -328,18 +352,21 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewAvatar]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewAvatar],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
     columns.push(r#""file_id""#);
-    let file_id_values: Vec<_> = rows
+    let file_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.file_id.unwrap_or_else(super::ids::FileId::new))
         .collect();
     columns.push(r#""user_id""#);
-    let Some(content_type_given) = statement::uniform(
+    let Some(content_type_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.content_type.is_some(),
     ) else {
@@ -353,15 +380,17 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAvatar]) -> Result<u64, Err
     columns.push(r#""tenant_id""#);
     columns.push(r#""bucket""#);
     columns.push(r#""object_name""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
     columns.push(r#""updated_at""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -388,38 +417,50 @@ pub async fn insert_many(db: &impl Write, rows: &[NewAvatar]) -> Result<u64, Err
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewAvatar],
-) -> Result<Vec<Avatar>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Avatar>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let file_id_values: Vec<_> = rows
+    let file_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.file_id.unwrap_or_else(super::ids::FileId::new))
         .collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let content_type_values: Vec<_> = rows
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let content_type_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.content_type.as_ref())
         .collect();
-    let size_bytes_values: Vec<_> = rows.iter().map(|row| &row.size_bytes).collect();
-    let sha256_values: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
-    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
-    let bucket_values: Vec<_> = rows.iter().map(|row| &row.bucket).collect();
-    let object_name_values: Vec<_> = rows.iter().map(|row| &row.object_name).collect();
-    let created_at_values: Vec<_> = rows
+    let size_bytes_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.size_bytes)
+        .collect();
+    let sha256_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.sha256).collect();
+    let tenant_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.tenant_id)
+        .collect();
+    let bucket_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.bucket).collect();
+    let object_name_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.object_name)
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(100)[], $4::bigint[], $5::bytea[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."avatars" ("file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'image/png'), u.c3, u.c4, u.c5, u.c6, u.c7, COALESCE(u.c8, now()), u.c9 FROM u ORDER BY u.schemac_row RETURNING "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at""#,
             ),
             &[
@@ -441,26 +482,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewAvatar) -> Result<Avatar, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewAvatar,
+) -> ::core::result::Result<Avatar, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""file_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("user_id") exists, updates it with the given values.
 pub async fn upsert_by_user_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewAvatar,
-) -> Result<Avatar, Error> {
+) -> ::core::result::Result<Avatar, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""user_id""#], &[r#""file_id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     file_id: &super::ids::FileId,
     patch: &AvatarPatch,
-) -> Result<Option<Avatar>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+) -> ::core::result::Result<::core::option::Option<Avatar>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -494,7 +540,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&file_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -502,18 +548,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Avatar::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     file_id: &super::ids::FileId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."avatars" WHERE "file_id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."avatars" WHERE "file_id" = $1"#,
+            ),
             &[&file_id],
         )
         .await?;

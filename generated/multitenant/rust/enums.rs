@@ -2,7 +2,7 @@
 
 /// The Postgres enum `tenant_plan`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -24,7 +24,7 @@ pub enum TenantPlan {
 
 /// The Postgres enum `idp_kind`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

@@ -2,13 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{
-    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::serde_json::Value as JsonValue;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."identity_connectors""#;
@@ -18,23 +12,25 @@ pub const COLUMNS: &str = r#""connector_id", "tenant_id", "kind", "issuer_url", 
 
 /// A row of "public"."identity_connectors".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct IdentityConnector {
     pub connector_id: super::ids::ConnectorId,
     pub tenant_id: super::ids::TenantId,
     pub kind: super::enums::IdpKind,
-    pub issuer_url: String,
+    pub issuer_url: ::std::string::String,
     /// Encrypted by the vault before it is stored
-    pub state: Sensitive<JsonValue>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub state: ::schemac_runtime::Sensitive<::schemac_runtime::serde_json::Value>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl IdentityConnector {
@@ -49,23 +45,27 @@ impl IdentityConnector {
 #[derive(Clone)]
 pub struct NewIdentityConnector {
     /// A new `ConnectorId` when `None`.
-    pub connector_id: Option<super::ids::ConnectorId>,
+    pub connector_id: ::core::option::Option<super::ids::ConnectorId>,
     pub tenant_id: super::ids::TenantId,
     pub kind: super::enums::IdpKind,
-    pub issuer_url: String,
-    pub state: JsonValue,
+    pub issuer_url: ::std::string::String,
+    pub state: ::schemac_runtime::serde_json::Value,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewIdentityConnector {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        tenant_id: impl Into<super::ids::TenantId>,
-        kind: impl Into<super::enums::IdpKind>,
-        issuer_url: impl Into<String>,
-        state: impl Into<JsonValue>,
+        tenant_id: impl ::core::convert::Into<super::ids::TenantId>,
+        kind: impl ::core::convert::Into<super::enums::IdpKind>,
+        issuer_url: impl ::core::convert::Into<::std::string::String>,
+        state: impl ::core::convert::Into<::schemac_runtime::serde_json::Value>,
     ) -> Self {
         NewIdentityConnector {
             connector_id: None,
@@ -80,8 +80,8 @@ impl NewIdentityConnector {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewIdentityConnector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewIdentityConnector {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewIdentityConnector")
             .field("connector_id", &self.connector_id)
             .field("tenant_id", &self.tenant_id)
@@ -97,16 +97,18 @@ impl std::fmt::Debug for NewIdentityConnector {
 /// Changes to a row of "public"."identity_connectors": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct IdentityConnectorPatch {
-    pub tenant_id: Option<super::ids::TenantId>,
-    pub kind: Option<super::enums::IdpKind>,
-    pub issuer_url: Option<String>,
-    pub state: Option<JsonValue>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub tenant_id: ::core::option::Option<super::ids::TenantId>,
+    pub kind: ::core::option::Option<super::enums::IdpKind>,
+    pub issuer_url: ::core::option::Option<::std::string::String>,
+    pub state: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for IdentityConnectorPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for IdentityConnectorPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("IdentityConnectorPatch")
             .field("tenant_id", &self.tenant_id)
             .field("kind", &self.kind)
@@ -119,12 +121,15 @@ impl std::fmt::Debug for IdentityConnectorPatch {
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     connector_id: &super::ids::ConnectorId,
-) -> Result<Option<IdentityConnector>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" = $1"#,
             ),
             &[&connector_id],
@@ -133,14 +138,14 @@ pub async fn get(
     row.as_ref().map(IdentityConnector::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     connector_id: &super::ids::ConnectorId,
-) -> Result<IdentityConnector, Error> {
+) -> ::core::result::Result<IdentityConnector, ::schemac_runtime::Error> {
     get(db, connector_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", connector_id),
         })
@@ -148,12 +153,12 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     connector_id: &super::ids::ConnectorId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."identity_connectors" WHERE "connector_id" = $1)"#,
             ),
             &[&connector_id],
@@ -163,10 +168,14 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."identity_connectors""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."identity_connectors""#,
+            ),
             &[],
         )
         .await?;
@@ -175,13 +184,16 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key.
 pub async fn get_by_tenant_id_issuer_url(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
     issuer_url: &str,
-) -> Result<Option<IdentityConnector>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $1 AND "issuer_url" = $2"#,
             ),
             &[&tenant_id, &issuer_url],
@@ -192,12 +204,15 @@ pub async fn get_by_tenant_id_issuer_url(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::ConnectorId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::ConnectorId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<IdentityConnector>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" ORDER BY "connector_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 ORDER BY "connector_id" ASC LIMIT $1"#,
@@ -212,13 +227,16 @@ pub async fn list(
 
 /// Rows whose `tenant_id` is this tenants key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_tenant_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-    after: Option<&super::ids::ConnectorId>,
-    order: Order,
+    after: ::core::option::Option<&super::ids::ConnectorId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<IdentityConnector>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $2 ORDER BY "connector_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "connector_id" > $2 AND "tenant_id" = $3 ORDER BY "connector_id" ASC LIMIT $1"#,
@@ -235,12 +253,15 @@ pub async fn page_by_tenant_id(
 
 /// The rows whose `tenant_id` is this tenants key.
 pub async fn list_by_tenant_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<Vec<IdentityConnector>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = $1 ORDER BY "connector_id" ASC"#,
             ),
             &[&tenant_id],
@@ -252,12 +273,18 @@ pub async fn list_by_tenant_id(
 /// [`list_by_tenant_id`] for many tenants keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_tenant_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::TenantId],
-) -> Result<HashMap<super::ids::TenantId, Vec<IdentityConnector>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::TenantId,
+        ::std::vec::Vec<IdentityConnector>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at" FROM "public"."identity_connectors" WHERE "tenant_id" = ANY($1) ORDER BY "connector_id" ASC"#,
             ),
             &[&keys],
@@ -265,27 +292,29 @@ pub async fn list_by_tenant_id_many(
         .await?;
     let items = IdentityConnector::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.tenant_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewIdentityConnector,
-) -> Result<IdentityConnector, Error> {
+) -> ::core::result::Result<IdentityConnector, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewIdentityConnector,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<IdentityConnector, Error> {
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<IdentityConnector, ::schemac_runtime::Error> {
     let connector_id = new.connector_id.unwrap_or_else(super::ids::ConnectorId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     columns.push(r#""connector_id""#);
     values.push(&connector_id);
     columns.push(r#""tenant_id""#);
@@ -305,9 +334,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -318,7 +347,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     IdentityConnector::from_row(&row)
 }
 
@@ -328,15 +357,15 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewIdentityConnector],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
     columns.push(r#""connector_id""#);
-    let connector_id_values: Vec<_> = rows
+    let connector_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.connector_id.unwrap_or_else(super::ids::ConnectorId::new))
         .collect();
@@ -344,15 +373,17 @@ pub async fn insert_many(
     columns.push(r#""kind""#);
     columns.push(r#""issuer_url""#);
     columns.push(r#""state""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
     columns.push(r#""updated_at""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -374,32 +405,41 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewIdentityConnector],
-) -> Result<Vec<IdentityConnector>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let connector_id_values: Vec<_> = rows
+    let connector_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.connector_id.unwrap_or_else(super::ids::ConnectorId::new))
         .collect();
-    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
-    let kind_values: Vec<_> = rows.iter().map(|row| &row.kind).collect();
-    let issuer_url_values: Vec<_> = rows.iter().map(|row| &row.issuer_url).collect();
-    let state_values: Vec<_> = rows.iter().map(|row| &row.state).collect();
-    let created_at_values: Vec<_> = rows
+    let tenant_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.tenant_id)
+        .collect();
+    let kind_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.kind).collect();
+    let issuer_url_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.issuer_url)
+        .collect();
+    let state_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.state).collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."idp_kind"[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."identity_connectors" ("connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), u.c6 FROM u ORDER BY u.schemac_row RETURNING "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#,
             ),
             &[
@@ -419,17 +459,17 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewIdentityConnector,
-) -> Result<IdentityConnector, Error> {
+) -> ::core::result::Result<IdentityConnector, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""connector_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("tenant_id", "issuer_url") exists, updates it with the given values.
 pub async fn upsert_by_tenant_id_issuer_url(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewIdentityConnector,
-) -> Result<IdentityConnector, Error> {
+) -> ::core::result::Result<IdentityConnector, ::schemac_runtime::Error> {
     write_new(
             db,
             new,
@@ -440,12 +480,17 @@ pub async fn upsert_by_tenant_id_issuer_url(
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     connector_id: &super::ids::ConnectorId,
     patch: &IdentityConnectorPatch,
-) -> Result<Option<IdentityConnector>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<
+    ::core::option::Option<IdentityConnector>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.tenant_id {
         columns.push(r#""tenant_id""#);
         values.push(value);
@@ -467,7 +512,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&connector_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -475,18 +520,18 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(IdentityConnector::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     connector_id: &super::ids::ConnectorId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."identity_connectors" WHERE "connector_id" = $1"#,
             ),
             &[&connector_id],

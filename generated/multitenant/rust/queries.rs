@@ -2,20 +2,23 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Read, Sql};
+use ::schemac_runtime::FromRow as _;
 
 /// A tenant's users, newest first, a page at a time: pass the last row's
 /// (created_at, user_id) as the cursor of the next page.
 pub async fn newest_users_of_tenant(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-    before_at: &schemac_runtime::chrono::DateTime<schemac_runtime::chrono::Utc>,
+    before_at: &::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
     before_id: &super::ids::UserId,
     page_size: &i64,
-) -> Result<Vec<super::users::User>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::users::User>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT * FROM users
 WHERE tenant_id = $1 AND (created_at, user_id) < ($2, $3)
 ORDER BY created_at DESC, user_id DESC
@@ -25,4 +28,90 @@ LIMIT $4"#,
         )
         .await?;
     super::users::User::from_rows(&rows)
+}
+
+/// A row of [`users_with_connector_state`].
+#[derive(
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
+    Clone,
+    PartialEq,
+    Debug
+)]
+#[serde(crate = "::schemac_runtime::serde")]
+pub struct UsersWithConnectorStateRow {
+    pub user_id: super::ids::UserId,
+    pub email: ::std::string::String,
+    #[row(json)]
+    pub idp_user_info: ::core::option::Option<
+        ::schemac_runtime::Sensitive<crate::users::IdpUserInfo>,
+    >,
+    pub state: ::schemac_runtime::Sensitive<::schemac_runtime::serde_json::Value>,
+}
+
+/// A tenant's users with what their identity provider said of them and the
+/// state of the tenant's connectors: both sensitive, so both stay redacted
+/// in logs.
+pub async fn users_with_connector_state(
+    db: &impl ::schemac_runtime::Read,
+    tenant_id: &super::ids::TenantId,
+) -> ::core::result::Result<
+    ::std::vec::Vec<UsersWithConnectorStateRow>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT u.user_id, u.email, u.idp_user_info, c.state
+FROM users u
+JOIN identity_connectors c ON c.tenant_id = u.tenant_id
+WHERE u.tenant_id = $1
+ORDER BY u.user_id, c.connector_id"#,
+            ),
+            &[&tenant_id],
+        )
+        .await?;
+    UsersWithConnectorStateRow::from_rows(&rows)
+}
+
+/// A row of [`record_last_seen`].
+#[derive(
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
+    Clone,
+    PartialEq,
+    Debug
+)]
+#[serde(crate = "::schemac_runtime::serde")]
+pub struct RecordLastSeenRow {
+    pub user_id: super::ids::UserId,
+    #[row(json)]
+    pub idp_user_info: ::core::option::Option<
+        ::schemac_runtime::Sensitive<crate::users::IdpUserInfo>,
+    >,
+}
+
+/// Records where a user was last seen; what it returns of the row keeps its
+/// sensitive column redacted.
+pub async fn record_last_seen(
+    db: &impl ::schemac_runtime::Write,
+    ip: &::std::net::IpAddr,
+    user_id: &super::ids::UserId,
+) -> ::core::result::Result<
+    ::std::vec::Vec<RecordLastSeenRow>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"UPDATE users SET last_seen_ip = $1
+WHERE user_id = $2
+RETURNING user_id, idp_user_info"#,
+            ),
+            &[&ip, &user_id],
+        )
+        .await?;
+    RecordLastSeenRow::from_rows(&rows)
 }

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::PgInterval;
-use schemac_runtime::chrono::{DateTime, Utc};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""app_meta"."seeds""#;
@@ -14,20 +12,20 @@ pub const COLUMNS: &str = r#""name", "environment", "sha256", "applied_at", "dur
 
 /// Seed files applied to this database, with their hash so an applied seed cannot change
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Seed {
-    pub name: String,
-    pub environment: String,
-    pub sha256: String,
-    pub applied_at: DateTime<Utc>,
-    pub duration: Option<PgInterval>,
+    pub name: ::std::string::String,
+    pub environment: ::std::string::String,
+    pub sha256: ::std::string::String,
+    pub applied_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub duration: ::core::option::Option<::schemac_runtime::PgInterval>,
 }
 
 impl Seed {
@@ -41,20 +39,22 @@ impl Seed {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewSeed {
-    pub name: String,
-    pub environment: String,
-    pub sha256: String,
+    pub name: ::std::string::String,
+    pub environment: ::std::string::String,
+    pub sha256: ::std::string::String,
     /// `None`: the default, `now()`.
-    pub applied_at: Option<DateTime<Utc>>,
-    pub duration: Option<PgInterval>,
+    pub applied_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub duration: ::core::option::Option<::schemac_runtime::PgInterval>,
 }
 
 impl NewSeed {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        name: impl Into<String>,
-        environment: impl Into<String>,
-        sha256: impl Into<String>,
+        name: impl ::core::convert::Into<::std::string::String>,
+        environment: impl ::core::convert::Into<::std::string::String>,
+        sha256: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewSeed {
             name: name.into(),
@@ -69,17 +69,24 @@ impl NewSeed {
 /// Changes to a row of "app_meta"."seeds": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct SeedPatch {
-    pub environment: Option<String>,
-    pub sha256: Option<String>,
-    pub applied_at: Option<DateTime<Utc>>,
-    pub duration: Option<Option<PgInterval>>,
+    pub environment: ::core::option::Option<::std::string::String>,
+    pub sha256: ::core::option::Option<::std::string::String>,
+    pub applied_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub duration: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::PgInterval>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, name: &str) -> Result<Option<Seed>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    name: &str,
+) -> ::core::result::Result<::core::option::Option<Seed>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" = $1"#,
             ),
             &[&name],
@@ -88,21 +95,27 @@ pub async fn get(db: &impl Read, name: &str) -> Result<Option<Seed>, Error> {
     row.as_ref().map(Seed::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, name: &str) -> Result<Seed, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    name: &str,
+) -> ::core::result::Result<Seed, ::schemac_runtime::Error> {
     get(db, name)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", name),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    name: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "app_meta"."seeds" WHERE "name" = $1)"#,
             ),
             &[&name],
@@ -112,21 +125,28 @@ pub async fn exists(db: &impl Read, name: &str) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "app_meta"."seeds""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "app_meta"."seeds""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Seed>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Seed>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" ASC LIMIT $1"#,
         first_desc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" ORDER BY "name" DESC LIMIT $1"#,
         after_asc: r#"SELECT "name", "environment", "sha256", "applied_at", "duration" FROM "app_meta"."seeds" WHERE "name" > $2 ORDER BY "name" ASC LIMIT $1"#,
@@ -140,19 +160,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewSeed,
+) -> ::core::result::Result<Seed, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewSeed,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Seed, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Seed, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        5,
+    );
     columns.push(r#""name""#);
     values.push(&new.name);
     columns.push(r#""environment""#);
@@ -168,12 +193,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Seed::from_row(&row)
 }
 
@@ -182,23 +215,28 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewSeed],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
     columns.push(r#""name""#);
     columns.push(r#""environment""#);
     columns.push(r#""sha256""#);
-    let Some(applied_at_given) = statement::uniform(rows, |row| row.applied_at.is_some())
-    else {
+    let Some(applied_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.applied_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if applied_at_given {
         columns.push(r#""applied_at""#);
     }
     columns.push(r#""duration""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -218,24 +256,30 @@ pub async fn insert_many(db: &impl Write, rows: &[NewSeed]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewSeed],
-) -> Result<Vec<Seed>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Seed>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let environment_values: Vec<_> = rows.iter().map(|row| &row.environment).collect();
-    let sha256_values: Vec<_> = rows.iter().map(|row| &row.sha256).collect();
-    let applied_at_values: Vec<_> = rows
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let environment_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.environment)
+        .collect();
+    let sha256_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.sha256).collect();
+    let applied_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.applied_at.as_ref())
         .collect();
-    let duration_values: Vec<_> = rows.iter().map(|row| row.duration.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let duration_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.duration.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()), u.c4 FROM u ORDER BY u.schemac_row RETURNING "name", "environment", "sha256", "applied_at", "duration""#,
             ),
             &[
@@ -252,18 +296,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewSeed) -> Result<Seed, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewSeed,
+) -> ::core::result::Result<Seed, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""name""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     name: &str,
     patch: &SeedPatch,
-) -> Result<Option<Seed>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
+) -> ::core::result::Result<::core::option::Option<Seed>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        5,
+    );
     if let Some(value) = &patch.environment {
         columns.push(r#""environment""#);
         values.push(value);
@@ -281,16 +330,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&name);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""name""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""name""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Seed::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, name: &str) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    name: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "app_meta"."seeds" WHERE "name" = $1"#,
+            ),
             &[&name],
         )
         .await?;

@@ -2,8 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."tenants""#;
@@ -13,24 +12,26 @@ pub const COLUMNS: &str = r#""tenant_id", "slug", "display_name", "plan", "seats
 
 /// A customer organisation; everything else hangs off it
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Tenant {
     pub tenant_id: super::ids::TenantId,
-    pub slug: String,
-    pub display_name: String,
+    pub slug: ::std::string::String,
+    pub display_name: ::std::string::String,
     pub plan: super::enums::TenantPlan,
     pub seats: i32,
     #[row(json)]
     pub settings: crate::tenants::TenantSettings,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl Tenant {
@@ -45,23 +46,30 @@ impl Tenant {
 #[derive(Clone, Debug)]
 pub struct NewTenant {
     /// A new `TenantId` when `None`.
-    pub tenant_id: Option<super::ids::TenantId>,
-    pub slug: String,
-    pub display_name: String,
+    pub tenant_id: ::core::option::Option<super::ids::TenantId>,
+    pub slug: ::std::string::String,
+    pub display_name: ::std::string::String,
     /// `None`: the default, `'free'`.
-    pub plan: Option<super::enums::TenantPlan>,
+    pub plan: ::core::option::Option<super::enums::TenantPlan>,
     /// `None`: the default, `5`.
-    pub seats: Option<i32>,
+    pub seats: ::core::option::Option<i32>,
     /// `None`: the default, `'{"locale": "en-GB", "features": []}'::jsonb`.
-    pub settings: Option<crate::tenants::TenantSettings>,
+    pub settings: ::core::option::Option<crate::tenants::TenantSettings>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewTenant {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(slug: impl Into<String>, display_name: impl Into<String>) -> Self {
+    pub fn new(
+        slug: impl ::core::convert::Into<::std::string::String>,
+        display_name: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         NewTenant {
             tenant_id: None,
             slug: slug.into(),
@@ -78,22 +86,24 @@ impl NewTenant {
 /// Changes to a row of "public"."tenants": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct TenantPatch {
-    pub slug: Option<String>,
-    pub display_name: Option<String>,
-    pub plan: Option<super::enums::TenantPlan>,
-    pub seats: Option<i32>,
-    pub settings: Option<crate::tenants::TenantSettings>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub slug: ::core::option::Option<::std::string::String>,
+    pub display_name: ::core::option::Option<::std::string::String>,
+    pub plan: ::core::option::Option<super::enums::TenantPlan>,
+    pub seats: ::core::option::Option<i32>,
+    pub settings: ::core::option::Option<crate::tenants::TenantSettings>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<Option<Tenant>, Error> {
+) -> ::core::result::Result<::core::option::Option<Tenant>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" = $1"#,
             ),
             &[&tenant_id],
@@ -102,14 +112,14 @@ pub async fn get(
     row.as_ref().map(Tenant::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<Tenant, Error> {
+) -> ::core::result::Result<Tenant, ::schemac_runtime::Error> {
     get(db, tenant_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", tenant_id),
         })
@@ -117,12 +127,12 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."tenants" WHERE "tenant_id" = $1)"#,
             ),
             &[&tenant_id],
@@ -132,18 +142,28 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."tenants""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."tenants""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
-pub async fn get_by_slug(db: &impl Read, slug: &str) -> Result<Option<Tenant>, Error> {
+pub async fn get_by_slug(
+    db: &impl ::schemac_runtime::Read,
+    slug: &str,
+) -> ::core::result::Result<::core::option::Option<Tenant>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "slug" = $1"#,
             ),
             &[&slug],
@@ -154,12 +174,12 @@ pub async fn get_by_slug(db: &impl Read, slug: &str) -> Result<Option<Tenant>, E
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::TenantId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::TenantId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Tenant>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Tenant>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" ORDER BY "tenant_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at" FROM "public"."tenants" WHERE "tenant_id" > $2 ORDER BY "tenant_id" ASC LIMIT $1"#,
@@ -173,21 +193,26 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewTenant,
+) -> ::core::result::Result<Tenant, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewTenant,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Tenant, Error> {
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Tenant, ::schemac_runtime::Error> {
     let tenant_id = new.tenant_id.unwrap_or_else(super::ids::TenantId::new);
-    let settings = new.settings.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    let settings = new.settings.as_ref().map(::schemac_runtime::Json);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     columns.push(r#""tenant_id""#);
     values.push(&tenant_id);
     columns.push(r#""slug""#);
@@ -215,9 +240,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -228,7 +253,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Tenant::from_row(&row)
 }
 
@@ -237,50 +262,63 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewTenant]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewTenant],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
     columns.push(r#""tenant_id""#);
-    let tenant_id_values: Vec<_> = rows
+    let tenant_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.tenant_id.unwrap_or_else(super::ids::TenantId::new))
         .collect();
     columns.push(r#""slug""#);
     columns.push(r#""display_name""#);
-    let Some(plan_given) = statement::uniform(rows, |row| row.plan.is_some()) else {
+    let Some(plan_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.plan.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if plan_given {
         columns.push(r#""plan""#);
     }
-    let Some(seats_given) = statement::uniform(rows, |row| row.seats.is_some()) else {
+    let Some(seats_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.seats.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if seats_given {
         columns.push(r#""seats""#);
     }
-    let Some(settings_given) = statement::uniform(rows, |row| row.settings.is_some())
-    else {
+    let Some(settings_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.settings.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if settings_given {
         columns.push(r#""settings""#);
     }
-    let settings_values: Vec<_> = rows
+    let settings_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.settings.as_ref().map(Json))
+        .map(|row| row.settings.as_ref().map(::schemac_runtime::Json))
         .collect();
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
     columns.push(r#""updated_at""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -309,36 +347,45 @@ pub async fn insert_many(db: &impl Write, rows: &[NewTenant]) -> Result<u64, Err
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewTenant],
-) -> Result<Vec<Tenant>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Tenant>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let tenant_id_values: Vec<_> = rows
+    let tenant_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.tenant_id.unwrap_or_else(super::ids::TenantId::new))
         .collect();
-    let slug_values: Vec<_> = rows.iter().map(|row| &row.slug).collect();
-    let display_name_values: Vec<_> = rows.iter().map(|row| &row.display_name).collect();
-    let plan_values: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
-    let seats_values: Vec<_> = rows.iter().map(|row| row.seats.as_ref()).collect();
-    let settings_values: Vec<_> = rows
+    let slug_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.slug).collect();
+    let display_name_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.settings.as_ref().map(Json))
+        .map(|row| &row.display_name)
         .collect();
-    let created_at_values: Vec<_> = rows
+    let plan_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.plan.as_ref())
+        .collect();
+    let seats_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.seats.as_ref())
+        .collect();
+    let settings_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.settings.as_ref().map(::schemac_runtime::Json))
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(63)[], $3::text[], $4::"public"."tenant_plan"[], $5::integer[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."tenants" ("tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'free'), COALESCE(u.c4, 5), COALESCE(u.c5, '{"locale": "en-GB", "features": []}'::jsonb), COALESCE(u.c6, now()), u.c7 FROM u ORDER BY u.schemac_row RETURNING "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at""#,
             ),
             &[
@@ -358,24 +405,32 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewTenant,
+) -> ::core::result::Result<Tenant, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""tenant_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("slug") exists, updates it with the given values.
-pub async fn upsert_by_slug(db: &impl Write, new: &NewTenant) -> Result<Tenant, Error> {
+pub async fn upsert_by_slug(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewTenant,
+) -> ::core::result::Result<Tenant, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""slug""#], &[r#""tenant_id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     tenant_id: &super::ids::TenantId,
     patch: &TenantPatch,
-) -> Result<Option<Tenant>, Error> {
-    let settings = patch.settings.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<Tenant>, ::schemac_runtime::Error> {
+    let settings = patch.settings.as_ref().map(::schemac_runtime::Json);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.slug {
         columns.push(r#""slug""#);
         values.push(value);
@@ -401,7 +456,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&tenant_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -409,18 +464,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Tenant::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     tenant_id: &super::ids::TenantId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."tenants" WHERE "tenant_id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."tenants" WHERE "tenant_id" = $1"#,
+            ),
             &[&tenant_id],
         )
         .await?;

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."user_tags""#;
@@ -14,19 +12,19 @@ pub const COLUMNS: &str = r#""user_id", "key", "value", "set_at""#;
 
 /// A row of "public"."user_tags".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct UserTag {
     pub user_id: super::ids::UserId,
-    pub key: String,
-    pub value: String,
-    pub set_at: DateTime<Utc>,
+    pub key: ::std::string::String,
+    pub value: ::std::string::String,
+    pub set_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl UserTag {
@@ -41,18 +39,20 @@ impl UserTag {
 #[derive(Clone, Debug)]
 pub struct NewUserTag {
     pub user_id: super::ids::UserId,
-    pub key: String,
-    pub value: String,
+    pub key: ::std::string::String,
+    pub value: ::std::string::String,
     /// `None`: the default, `now()`.
-    pub set_at: Option<DateTime<Utc>>,
+    pub set_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewUserTag {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<super::ids::UserId>,
-        key: impl Into<String>,
-        value: impl Into<String>,
+        user_id: impl ::core::convert::Into<super::ids::UserId>,
+        key: impl ::core::convert::Into<::std::string::String>,
+        value: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewUserTag {
             user_id: user_id.into(),
@@ -66,19 +66,21 @@ impl NewUserTag {
 /// Changes to a row of "public"."user_tags": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct UserTagPatch {
-    pub value: Option<String>,
-    pub set_at: Option<DateTime<Utc>>,
+    pub value: ::core::option::Option<::std::string::String>,
+    pub set_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
     key: &str,
-) -> Result<Option<UserTag>, Error> {
+) -> ::core::result::Result<::core::option::Option<UserTag>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE "user_id" = $1 AND "key" = $2"#,
             ),
             &[&user_id, &key],
@@ -87,15 +89,15 @@ pub async fn get(
     row.as_ref().map(UserTag::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
     key: &str,
-) -> Result<UserTag, Error> {
+) -> ::core::result::Result<UserTag, ::schemac_runtime::Error> {
     get(db, user_id, key)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", (user_id, key,)),
         })
@@ -103,13 +105,13 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
     key: &str,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."user_tags" WHERE "user_id" = $1 AND "key" = $2)"#,
             ),
             &[&user_id, &key],
@@ -119,21 +121,28 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."user_tags""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."user_tags""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's values of these columns as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<(&super::ids::UserId, &str)>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<(&super::ids::UserId, &str)>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<UserTag>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<UserTag>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
         first_desc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" ORDER BY "user_id" DESC, "key" DESC LIMIT $1"#,
         after_asc: r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE ("user_id", "key") > ($2, $3) ORDER BY "user_id" ASC, "key" ASC LIMIT $1"#,
@@ -150,12 +159,12 @@ pub async fn list(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
-) -> Result<Vec<UserTag>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<UserTag>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE "user_id" = $1 ORDER BY "user_id" ASC, "key" ASC"#,
             ),
             &[&user_id],
@@ -167,12 +176,15 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::UserId],
-) -> Result<HashMap<super::ids::UserId, Vec<UserTag>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<super::ids::UserId, ::std::vec::Vec<UserTag>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "key", "value", "set_at" FROM "public"."user_tags" WHERE "user_id" = ANY($1) ORDER BY "user_id" ASC, "key" ASC"#,
             ),
             &[&keys],
@@ -180,40 +192,53 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = UserTag::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUserTag,
+) -> ::core::result::Result<UserTag, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUserTag,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<UserTag, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<UserTag, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     columns.push(r#""user_id""#);
     values.push(&new.user_id);
     columns.push(r#""key""#);
     values.push(&new.key);
     columns.push(r#""value""#);
     values.push(&new.value);
-    if let Some(value) = &new.set_at {
+    if let Some(value_) = &new.set_at {
         columns.push(r#""set_at""#);
-        values.push(value);
+        values.push(value_);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     UserTag::from_row(&row)
 }
 
@@ -222,21 +247,27 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewUserTag]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewUserTag],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
     columns.push(r#""user_id""#);
     columns.push(r#""key""#);
     columns.push(r#""value""#);
-    let Some(set_at_given) = statement::uniform(rows, |row| row.set_at.is_some()) else {
+    let Some(set_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.set_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if set_at_given {
         columns.push(r#""set_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -255,20 +286,26 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUserTag]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUserTag],
-) -> Result<Vec<UserTag>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<UserTag>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let key_values: Vec<_> = rows.iter().map(|row| &row.key).collect();
-    let value_values: Vec<_> = rows.iter().map(|row| &row.value).collect();
-    let set_at_values: Vec<_> = rows.iter().map(|row| row.set_at.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let key_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.key).collect();
+    let value_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.value).collect();
+    let set_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.set_at.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(100)[], $3::text[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."user_tags" ("user_id", "key", "value", "set_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "user_id", "key", "value", "set_at""#,
             ),
             &[&user_id_values, &key_values, &value_values, &set_at_values, &schemac_rows],
@@ -278,30 +315,35 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewUserTag) -> Result<UserTag, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUserTag,
+) -> ::core::result::Result<UserTag, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""user_id""#, r#""key""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     user_id: &super::ids::UserId,
     key: &str,
     patch: &UserTagPatch,
-) -> Result<Option<UserTag>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(2);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
-    if let Some(value) = &patch.value {
+) -> ::core::result::Result<::core::option::Option<UserTag>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
+    if let Some(value_) = &patch.value {
         columns.push(r#""value""#);
-        values.push(value);
+        values.push(value_);
     }
-    if let Some(value) = &patch.set_at {
+    if let Some(value_) = &patch.set_at {
         columns.push(r#""set_at""#);
-        values.push(value);
+        values.push(value_);
     }
     values.push(&user_id);
     values.push(&key);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[],
@@ -309,19 +351,19 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(UserTag::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     user_id: &super::ids::UserId,
     key: &str,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."user_tags" WHERE "user_id" = $1 AND "key" = $2"#,
             ),
             &[&user_id, &key],

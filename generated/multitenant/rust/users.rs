@@ -2,13 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{
-    Error, FromRow, Json, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::chrono::{DateTime, Utc};
-use std::net::IpAddr;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -18,26 +12,30 @@ pub const COLUMNS: &str = r#""user_id", "tenant_id", "email", "display_name", "i
 
 /// A row of "public"."users".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct User {
     pub user_id: super::ids::UserId,
     pub tenant_id: super::ids::TenantId,
-    pub email: String,
-    pub display_name: Option<String>,
+    pub email: ::std::string::String,
+    pub display_name: ::core::option::Option<::std::string::String>,
     #[row(json)]
-    pub idp_user_info: Option<Sensitive<crate::users::IdpUserInfo>>,
-    pub last_seen_ip: Option<IpAddr>,
-    pub roles: Vec<String>,
-    pub managers: Vec<super::ids::UserId>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub idp_user_info: ::core::option::Option<
+        ::schemac_runtime::Sensitive<crate::users::IdpUserInfo>,
+    >,
+    pub last_seen_ip: ::core::option::Option<::std::net::IpAddr>,
+    pub roles: ::std::vec::Vec<::std::string::String>,
+    pub managers: ::std::vec::Vec<super::ids::UserId>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl User {
@@ -52,26 +50,30 @@ impl User {
 #[derive(Clone)]
 pub struct NewUser {
     /// A new `UserId` when `None`.
-    pub user_id: Option<super::ids::UserId>,
+    pub user_id: ::core::option::Option<super::ids::UserId>,
     pub tenant_id: super::ids::TenantId,
-    pub email: String,
-    pub display_name: Option<String>,
-    pub idp_user_info: Option<crate::users::IdpUserInfo>,
-    pub last_seen_ip: Option<IpAddr>,
+    pub email: ::std::string::String,
+    pub display_name: ::core::option::Option<::std::string::String>,
+    pub idp_user_info: ::core::option::Option<crate::users::IdpUserInfo>,
+    pub last_seen_ip: ::core::option::Option<::std::net::IpAddr>,
     /// `None`: the default, `'{"member"}'::text[]`.
-    pub roles: Option<Vec<String>>,
+    pub roles: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `None`: the default, `'{}'::uuid[]`.
-    pub managers: Option<Vec<super::ids::UserId>>,
+    pub managers: ::core::option::Option<::std::vec::Vec<super::ids::UserId>>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewUser {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        tenant_id: impl Into<super::ids::TenantId>,
-        email: impl Into<String>,
+        tenant_id: impl ::core::convert::Into<super::ids::TenantId>,
+        email: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewUser {
             user_id: None,
@@ -89,8 +91,8 @@ impl NewUser {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewUser")
             .field("user_id", &self.user_id)
             .field("tenant_id", &self.tenant_id)
@@ -109,19 +111,25 @@ impl std::fmt::Debug for NewUser {
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct UserPatch {
-    pub tenant_id: Option<super::ids::TenantId>,
-    pub email: Option<String>,
-    pub display_name: Option<Option<String>>,
-    pub idp_user_info: Option<Option<crate::users::IdpUserInfo>>,
-    pub last_seen_ip: Option<Option<IpAddr>>,
-    pub roles: Option<Vec<String>>,
-    pub managers: Option<Vec<super::ids::UserId>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub tenant_id: ::core::option::Option<super::ids::TenantId>,
+    pub email: ::core::option::Option<::std::string::String>,
+    pub display_name: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub idp_user_info: ::core::option::Option<
+        ::core::option::Option<crate::users::IdpUserInfo>,
+    >,
+    pub last_seen_ip: ::core::option::Option<::core::option::Option<::std::net::IpAddr>>,
+    pub roles: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub managers: ::core::option::Option<::std::vec::Vec<super::ids::UserId>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for UserPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("UserPatch")
             .field("tenant_id", &self.tenant_id)
             .field("email", &self.email)
@@ -137,12 +145,12 @@ impl std::fmt::Debug for UserPatch {
 
 /// The row with this primary key.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
-) -> Result<Option<User>, Error> {
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" = $1"#,
             ),
             &[&user_id],
@@ -151,11 +159,14 @@ pub async fn get(
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, user_id: &super::ids::UserId) -> Result<User, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    user_id: &super::ids::UserId,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get(db, user_id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", user_id),
         })
@@ -163,12 +174,12 @@ pub async fn fetch(db: &impl Read, user_id: &super::ids::UserId) -> Result<User,
 
 /// Whether a row with this primary key exists.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::UserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "user_id" = $1)"#,
             ),
             &[&user_id],
@@ -178,22 +189,29 @@ pub async fn exists(
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key.
 pub async fn get_by_tenant_id_email(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
     email: &str,
-) -> Result<Option<User>, Error> {
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 AND "email" = $2"#,
             ),
             &[&tenant_id, &email],
@@ -204,12 +222,12 @@ pub async fn get_by_tenant_id_email(
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::UserId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::UserId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" ORDER BY "user_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 ORDER BY "user_id" ASC LIMIT $1"#,
@@ -224,13 +242,13 @@ pub async fn list(
 
 /// Rows whose `tenant_id` is this tenants key, `limit` at a time ordered by (user_id), the order of an index marked `paginate`: pass the last row's key as `after` for the next page.
 pub async fn list_by_tenant_id_ordered_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-    after: Option<&super::ids::UserId>,
-    order: Order,
+    after: ::core::option::Option<&super::ids::UserId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $2 ORDER BY "user_id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "user_id" > $2 AND "tenant_id" = $3 ORDER BY "user_id" ASC LIMIT $1"#,
@@ -247,12 +265,12 @@ pub async fn list_by_tenant_id_ordered_by_user_id(
 
 /// The rows whose `tenant_id` is this tenants key.
 pub async fn list_by_tenant_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     tenant_id: &super::ids::TenantId,
-) -> Result<Vec<User>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = $1 ORDER BY "user_id" ASC"#,
             ),
             &[&tenant_id],
@@ -264,12 +282,15 @@ pub async fn list_by_tenant_id(
 /// [`list_by_tenant_id`] for many tenants keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_tenant_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::TenantId],
-) -> Result<HashMap<super::ids::TenantId, Vec<User>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<super::ids::TenantId, ::std::vec::Vec<User>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at" FROM "public"."users" WHERE "tenant_id" = ANY($1) ORDER BY "user_id" ASC"#,
             ),
             &[&keys],
@@ -277,25 +298,30 @@ pub async fn list_by_tenant_id_many(
         .await?;
     let items = User::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.tenant_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUser,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<User, Error> {
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     let user_id = new.user_id.unwrap_or_else(super::ids::UserId::new);
-    let idp_user_info = new.idp_user_info.as_ref().map(Json);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    let idp_user_info = new.idp_user_info.as_ref().map(::schemac_runtime::Json);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     columns.push(r#""user_id""#);
     values.push(&user_id);
     columns.push(r#""tenant_id""#);
@@ -331,9 +357,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -344,7 +370,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -353,13 +379,16 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewUser],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
     columns.push(r#""user_id""#);
-    let user_id_values: Vec<_> = rows
+    let user_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.user_id.unwrap_or_else(super::ids::UserId::new))
         .collect();
@@ -367,33 +396,40 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
     columns.push(r#""email""#);
     columns.push(r#""display_name""#);
     columns.push(r#""idp_user_info""#);
-    let idp_user_info_values: Vec<_> = rows
+    let idp_user_info_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.idp_user_info.as_ref().map(Json))
+        .map(|row| row.idp_user_info.as_ref().map(::schemac_runtime::Json))
         .collect();
     columns.push(r#""last_seen_ip""#);
-    let Some(roles_given) = statement::uniform(rows, |row| row.roles.is_some()) else {
+    let Some(roles_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.roles.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if roles_given {
         columns.push(r#""roles""#);
     }
-    let Some(managers_given) = statement::uniform(rows, |row| row.managers.is_some())
-    else {
+    let Some(managers_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.managers.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if managers_given {
         columns.push(r#""managers""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
     columns.push(r#""updated_at""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -422,33 +458,38 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUser],
-) -> Result<Vec<User>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let user_id_values: Vec<_> = rows
+    let user_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.user_id.unwrap_or_else(super::ids::UserId::new))
         .collect();
-    let tenant_id_values: Vec<_> = rows.iter().map(|row| &row.tenant_id).collect();
-    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let display_name_values: Vec<_> = rows
+    let tenant_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.tenant_id)
+        .collect();
+    let email_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let display_name_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.display_name.as_ref())
         .collect();
-    let idp_user_info_values: Vec<_> = rows
+    let idp_user_info_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.idp_user_info.as_ref().map(Json))
+        .map(|row| row.idp_user_info.as_ref().map(::schemac_runtime::Json))
         .collect();
-    let last_seen_ip_values: Vec<_> = rows
+    let last_seen_ip_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.last_seen_ip.as_ref())
         .collect();
-    let mut roles_elements = Vec::new();
-    let mut roles_rows: Vec<i64> = Vec::new();
-    let mut roles_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut roles_elements = ::std::vec::Vec::new();
+    let mut roles_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut roles_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.roles.as_ref();
         roles_given.push(value.is_some());
@@ -457,9 +498,11 @@ pub async fn insert_many_returning(
             roles_rows.push(number);
         }
     }
-    let mut managers_elements = Vec::new();
-    let mut managers_rows: Vec<i64> = Vec::new();
-    let mut managers_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut managers_elements = ::std::vec::Vec::new();
+    let mut managers_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut managers_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.managers.as_ref();
         managers_given.push(value.is_some());
@@ -468,18 +511,18 @@ pub async fn insert_many_returning(
             managers_rows.push(number);
         }
     }
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::citext[], $4::text[], $5::jsonb[], $6::inet[], $9::bool[], $12::bool[], $13::timestamptz[], $14::timestamptz[], $15::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, g7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r), a7 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($10::uuid[], $11::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."users" ("user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, u.c5, CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{"member"}'::text[] END, CASE WHEN u.g7 THEN COALESCE(a7.v, '{}') ELSE '{}'::uuid[] END, COALESCE(u.c8, now()), u.c9 FROM u LEFT JOIN a6 ON a6.r = u.schemac_row LEFT JOIN a7 ON a7.r = u.schemac_row ORDER BY u.schemac_row RETURNING "user_id", "tenant_id", "email", "display_name", "idp_user_info", "last_seen_ip", "roles", "managers", "created_at", "updated_at""#,
             ),
             &[
@@ -505,31 +548,36 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""user_id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("tenant_id", "email") exists, updates it with the given values.
 pub async fn upsert_by_tenant_id_email(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUser,
-) -> Result<User, Error> {
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""tenant_id""#, r#""email""#], &[r#""user_id""#])))
         .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     user_id: &super::ids::UserId,
     patch: &UserPatch,
-) -> Result<Option<User>, Error> {
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let idp_user_info = patch
         .idp_user_info
         .as_ref()
-        .map(|value| value.as_ref().map(Json));
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+        .map(|value| value.as_ref().map(::schemac_runtime::Json));
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &patch.tenant_id {
         columns.push(r#""tenant_id""#);
         values.push(value);
@@ -563,7 +611,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&user_id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -571,18 +619,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     user_id: &super::ids::UserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."users" WHERE "user_id" = $1"#,
+            ),
             &[&user_id],
         )
         .await?;

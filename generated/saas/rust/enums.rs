@@ -2,7 +2,7 @@
 
 /// The Postgres enum `plan`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -24,7 +24,7 @@ pub enum Plan {
 
 /// The Postgres enum `member_role`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."github_installation_repositories""#;
@@ -14,26 +12,26 @@ pub const COLUMNS: &str = r#""id", "installation_id", "name", "full_name", "priv
 
 /// A row of "public"."github_installation_repositories".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct GithubInstallationRepository {
     /// GitHub's repository ID
-    pub id: String,
-    pub installation_id: String,
-    pub name: String,
-    pub full_name: String,
+    pub id: ::std::string::String,
+    pub installation_id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub full_name: ::std::string::String,
     pub private: bool,
-    pub topics: Vec<String>,
+    pub topics: ::std::vec::Vec<::std::string::String>,
     pub deleted: bool,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl GithubInstallationRepository {
@@ -47,27 +45,27 @@ impl GithubInstallationRepository {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewGithubInstallationRepository {
-    pub id: String,
-    pub installation_id: String,
-    pub name: String,
-    pub full_name: String,
+    pub id: ::std::string::String,
+    pub installation_id: ::std::string::String,
+    pub name: ::std::string::String,
+    pub full_name: ::std::string::String,
     /// `None`: the default, `false`.
-    pub private: Option<bool>,
+    pub private: ::core::option::Option<bool>,
     /// `None`: the default, `'{}'::text[]`.
-    pub topics: Option<Vec<String>>,
+    pub topics: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewGithubInstallationRepository {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        id: impl Into<String>,
-        installation_id: impl Into<String>,
-        name: impl Into<String>,
-        full_name: impl Into<String>,
+        id: impl ::core::convert::Into<::std::string::String>,
+        installation_id: impl ::core::convert::Into<::std::string::String>,
+        name: impl ::core::convert::Into<::std::string::String>,
+        full_name: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewGithubInstallationRepository {
             id: id.into(),
@@ -85,22 +83,25 @@ impl NewGithubInstallationRepository {
 /// Changes to a row of "public"."github_installation_repositories": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GithubInstallationRepositoryPatch {
-    pub installation_id: Option<String>,
-    pub name: Option<String>,
-    pub full_name: Option<String>,
-    pub private: Option<bool>,
-    pub topics: Option<Vec<String>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub installation_id: ::core::option::Option<::std::string::String>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub full_name: ::core::option::Option<::std::string::String>,
+    pub private: ::core::option::Option<bool>,
+    pub topics: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<Option<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -109,24 +110,27 @@ pub async fn get(
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<GithubInstallationRepository, Error> {
+) -> ::core::result::Result<GithubInstallationRepository, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, unless soft-deleted.
-pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -136,10 +140,12 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -150,12 +156,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<Option<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -164,24 +173,27 @@ pub async fn get_with_deleted(
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<GithubInstallationRepository, Error> {
+) -> ::core::result::Result<GithubInstallationRepository, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.
-pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
+pub async fn exists_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installation_repositories" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -191,10 +203,12 @@ pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."github_installation_repositories""#,
             ),
             &[],
@@ -205,13 +219,16 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key, unless soft-deleted.
 pub async fn get_by_installation_id_name(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     installation_id: &str,
     name: &str,
-) -> Result<Option<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 AND "name" = $2 AND (deleted_at IS NULL)"#,
             ),
             &[&installation_id, &name],
@@ -222,12 +239,15 @@ pub async fn get_by_installation_id_name(
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallationRepository>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -242,12 +262,15 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallationRepository>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -262,13 +285,16 @@ pub async fn list_with_deleted(
 
 /// Rows not soft-deleted whose `installation_id` is this github_installations key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_installation_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     installation_id: &str,
-    after: Option<&str>,
-    order: Order,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallationRepository>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "id" > $2 AND "installation_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -285,12 +311,15 @@ pub async fn page_by_installation_id(
 
 /// The rows whose `installation_id` is this github_installations key, unless soft-deleted.
 pub async fn list_by_installation_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     installation_id: &str,
-) -> Result<Vec<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&installation_id],
@@ -302,12 +331,18 @@ pub async fn list_by_installation_id(
 /// [`list_by_installation_id`] for many github_installations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_installation_id_many(
-    db: &impl Read,
-    keys: &[String],
-) -> Result<HashMap<String, Vec<GithubInstallationRepository>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::std::string::String],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::vec::Vec<GithubInstallationRepository>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -315,17 +350,20 @@ pub async fn list_by_installation_id_many(
         .await?;
     let items = GithubInstallationRepository::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.installation_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `installation_id` is this github_installations key, soft-deleted or not.
 pub async fn list_by_installation_id_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     installation_id: &str,
-) -> Result<Vec<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&installation_id],
@@ -337,12 +375,18 @@ pub async fn list_by_installation_id_with_deleted(
 /// [`list_by_installation_id_with_deleted`] for many github_installations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_installation_id_many_with_deleted(
-    db: &impl Read,
-    keys: &[String],
-) -> Result<HashMap<String, Vec<GithubInstallationRepository>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::std::string::String],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        ::std::string::String,
+        ::std::vec::Vec<GithubInstallationRepository>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installation_repositories" WHERE "installation_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -350,26 +394,28 @@ pub async fn list_by_installation_id_many_with_deleted(
         .await?;
     let items = GithubInstallationRepository::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.installation_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallationRepository,
-) -> Result<GithubInstallationRepository, Error> {
+) -> ::core::result::Result<GithubInstallationRepository, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallationRepository,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<GithubInstallationRepository, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<GithubInstallationRepository, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""installation_id""#);
@@ -395,9 +441,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -408,7 +454,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     GithubInstallationRepository::from_row(&row)
 }
 
@@ -418,44 +464,54 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGithubInstallationRepository],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
     columns.push(r#""id""#);
     columns.push(r#""installation_id""#);
     columns.push(r#""name""#);
     columns.push(r#""full_name""#);
-    let Some(private_given) = statement::uniform(rows, |row| row.private.is_some()) else {
+    let Some(private_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.private.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if private_given {
         columns.push(r#""private""#);
     }
-    let Some(topics_given) = statement::uniform(rows, |row| row.topics.is_some()) else {
+    let Some(topics_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.topics.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if topics_given {
         columns.push(r#""topics""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -484,23 +540,34 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGithubInstallationRepository],
-) -> Result<Vec<GithubInstallationRepository>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let installation_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let installation_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.installation_id)
         .collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let full_name_values: Vec<_> = rows.iter().map(|row| &row.full_name).collect();
-    let private_values: Vec<_> = rows.iter().map(|row| row.private.as_ref()).collect();
-    let mut topics_elements = Vec::new();
-    let mut topics_rows: Vec<i64> = Vec::new();
-    let mut topics_given: Vec<bool> = Vec::with_capacity(rows.len());
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let full_name_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.full_name)
+        .collect();
+    let private_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.private.as_ref())
+        .collect();
+    let mut topics_elements = ::std::vec::Vec::new();
+    let mut topics_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut topics_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.topics.as_ref();
         topics_given.push(value.is_some());
@@ -509,18 +576,18 @@ pub async fn insert_many_returning(
             topics_rows.push(number);
         }
     }
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#,
             ),
             &[
@@ -543,20 +610,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallationRepository,
-) -> Result<GithubInstallationRepository, Error> {
+) -> ::core::result::Result<GithubInstallationRepository, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &str,
     patch: &GithubInstallationRepositoryPatch,
-) -> Result<Option<GithubInstallationRepository>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallationRepository>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.installation_id {
         columns.push(r#""installation_id""#);
         values.push(value);
@@ -582,7 +654,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -590,16 +662,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GithubInstallationRepository::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -609,10 +684,13 @@ pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."github_installation_repositories" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -622,10 +700,13 @@ pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."github_installation_repositories" WHERE "id" = $1"#,
             ),
             &[&id],

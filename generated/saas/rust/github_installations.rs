@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."github_installations""#;
@@ -14,24 +12,24 @@ pub const COLUMNS: &str = r#""id", "organization_id", "account_login", "suspende
 
 /// A row of "public"."github_installations".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct GithubInstallation {
     /// GitHub's installation ID
-    pub id: String,
+    pub id: ::std::string::String,
     pub organization_id: super::ids::ClerkOrgId,
-    pub account_login: String,
-    pub suspended_at: Option<NaiveDateTime>,
+    pub account_login: ::std::string::String,
+    pub suspended_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     pub deleted: bool,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl GithubInstallation {
@@ -45,22 +43,22 @@ impl GithubInstallation {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewGithubInstallation {
-    pub id: String,
+    pub id: ::std::string::String,
     pub organization_id: super::ids::ClerkOrgId,
-    pub account_login: String,
-    pub suspended_at: Option<NaiveDateTime>,
+    pub account_login: ::std::string::String,
+    pub suspended_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewGithubInstallation {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        id: impl Into<String>,
-        organization_id: impl Into<super::ids::ClerkOrgId>,
-        account_login: impl Into<String>,
+        id: impl ::core::convert::Into<::std::string::String>,
+        organization_id: impl ::core::convert::Into<super::ids::ClerkOrgId>,
+        account_login: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewGithubInstallation {
             id: id.into(),
@@ -76,17 +74,25 @@ impl NewGithubInstallation {
 /// Changes to a row of "public"."github_installations": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GithubInstallationPatch {
-    pub organization_id: Option<super::ids::ClerkOrgId>,
-    pub account_login: Option<String>,
-    pub suspended_at: Option<Option<NaiveDateTime>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub organization_id: ::core::option::Option<super::ids::ClerkOrgId>,
+    pub account_login: ::core::option::Option<::std::string::String>,
+    pub suspended_at: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
-pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -95,21 +101,27 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<GithubInstallation>,
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &str) -> Result<GithubInstallation, Error> {
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<GithubInstallation, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, unless soft-deleted.
-pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -119,10 +131,12 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -133,12 +147,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<Option<GithubInstallation>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -147,24 +164,27 @@ pub async fn get_with_deleted(
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &str,
-) -> Result<GithubInstallation, Error> {
+) -> ::core::result::Result<GithubInstallation, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.
-pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error> {
+pub async fn exists_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."github_installations" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -174,10 +194,14 @@ pub async fn exists_with_deleted(db: &impl Read, id: &str) -> Result<bool, Error
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."github_installations""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."github_installations""#,
+            ),
             &[],
         )
         .await?;
@@ -186,12 +210,15 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallation>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -206,12 +233,15 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallation>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -226,13 +256,16 @@ pub async fn list_with_deleted(
 
 /// Rows not soft-deleted whose `organization_id` is this organizations key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_organization_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-    after: Option<&str>,
-    order: Order,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<GithubInstallation>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -249,12 +282,15 @@ pub async fn page_by_organization_id(
 
 /// The rows whose `organization_id` is this organizations key, unless soft-deleted.
 pub async fn list_by_organization_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-) -> Result<Vec<GithubInstallation>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&organization_id],
@@ -266,12 +302,18 @@ pub async fn list_by_organization_id(
 /// [`list_by_organization_id`] for many organizations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_organization_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkOrgId],
-) -> Result<HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkOrgId,
+        ::std::vec::Vec<GithubInstallation>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -279,17 +321,20 @@ pub async fn list_by_organization_id_many(
         .await?;
     let items = GithubInstallation::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `organization_id` is this organizations key, soft-deleted or not.
 pub async fn list_by_organization_id_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-) -> Result<Vec<GithubInstallation>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&organization_id],
@@ -301,12 +346,18 @@ pub async fn list_by_organization_id_with_deleted(
 /// [`list_by_organization_id_with_deleted`] for many organizations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_organization_id_many_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkOrgId],
-) -> Result<HashMap<super::ids::ClerkOrgId, Vec<GithubInstallation>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkOrgId,
+        ::std::vec::Vec<GithubInstallation>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."github_installations" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -314,26 +365,28 @@ pub async fn list_by_organization_id_many_with_deleted(
         .await?;
     let items = GithubInstallation::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallation,
-) -> Result<GithubInstallation, Error> {
+) -> ::core::result::Result<GithubInstallation, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallation,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<GithubInstallation, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<GithubInstallation, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""organization_id""#);
@@ -353,9 +406,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -366,7 +419,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     GithubInstallation::from_row(&row)
 }
 
@@ -376,32 +429,36 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGithubInstallation],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
     columns.push(r#""id""#);
     columns.push(r#""organization_id""#);
     columns.push(r#""account_login""#);
     columns.push(r#""suspended_at""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -424,37 +481,40 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGithubInstallation],
-) -> Result<Vec<GithubInstallation>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let organization_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let organization_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.organization_id)
         .collect();
-    let account_login_values: Vec<_> = rows
+    let account_login_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.account_login)
         .collect();
-    let suspended_at_values: Vec<_> = rows
+    let suspended_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.suspended_at.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#,
             ),
             &[
@@ -473,20 +533,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGithubInstallation,
-) -> Result<GithubInstallation, Error> {
+) -> ::core::result::Result<GithubInstallation, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &str,
     patch: &GithubInstallationPatch,
-) -> Result<Option<GithubInstallation>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
+) -> ::core::result::Result<
+    ::core::option::Option<GithubInstallation>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        5,
+    );
     if let Some(value) = &patch.organization_id {
         columns.push(r#""organization_id""#);
         values.push(value);
@@ -504,7 +569,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -512,16 +577,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(GithubInstallation::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."github_installations" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -531,10 +599,13 @@ pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."github_installations" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -544,10 +615,13 @@ pub async fn restore(db: &impl Write, id: &str) -> Result<bool, Error> {
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."github_installations" WHERE "id" = $1"#,
             ),
             &[&id],

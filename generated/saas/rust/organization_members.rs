@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."organization_members""#;
@@ -14,23 +12,23 @@ pub const COLUMNS: &str = r#""id", "organization_id", "user_id", "role", "delete
 
 /// A row of "public"."organization_members".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct OrganizationMember {
     pub id: super::ids::OrgMemberId,
     pub organization_id: super::ids::ClerkOrgId,
     pub user_id: super::ids::ClerkUserId,
     pub role: super::enums::MemberRole,
     pub deleted: bool,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl OrganizationMember {
@@ -45,22 +43,22 @@ impl OrganizationMember {
 #[derive(Clone, Debug)]
 pub struct NewOrganizationMember {
     /// A new `OrgMemberId` when `None`.
-    pub id: Option<super::ids::OrgMemberId>,
+    pub id: ::core::option::Option<super::ids::OrgMemberId>,
     pub organization_id: super::ids::ClerkOrgId,
     pub user_id: super::ids::ClerkUserId,
     /// `None`: the default, `'member'`.
-    pub role: Option<super::enums::MemberRole>,
+    pub role: ::core::option::Option<super::enums::MemberRole>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewOrganizationMember {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        organization_id: impl Into<super::ids::ClerkOrgId>,
-        user_id: impl Into<super::ids::ClerkUserId>,
+        organization_id: impl ::core::convert::Into<super::ids::ClerkOrgId>,
+        user_id: impl ::core::convert::Into<super::ids::ClerkUserId>,
     ) -> Self {
         NewOrganizationMember {
             id: None,
@@ -76,20 +74,23 @@ impl NewOrganizationMember {
 /// Changes to a row of "public"."organization_members": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct OrganizationMemberPatch {
-    pub organization_id: Option<super::ids::ClerkOrgId>,
-    pub user_id: Option<super::ids::ClerkUserId>,
-    pub role: Option<super::enums::MemberRole>,
-    pub created_at: Option<NaiveDateTime>,
+    pub organization_id: ::core::option::Option<super::ids::ClerkOrgId>,
+    pub user_id: ::core::option::Option<super::ids::ClerkUserId>,
+    pub role: ::core::option::Option<super::enums::MemberRole>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<Option<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -98,14 +99,14 @@ pub async fn get(
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<OrganizationMember, Error> {
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
@@ -113,12 +114,12 @@ pub async fn fetch(
 
 /// Whether a row with this primary key exists, unless soft-deleted.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -128,10 +129,12 @@ pub async fn exists(
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."organization_members" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -142,12 +145,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<Option<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -156,14 +162,14 @@ pub async fn get_with_deleted(
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<OrganizationMember, Error> {
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
@@ -171,12 +177,12 @@ pub async fn fetch_with_deleted(
 
 /// Whether a row with this primary key exists, soft-deleted or not.
 pub async fn exists_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::OrgMemberId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."organization_members" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -186,10 +192,14 @@ pub async fn exists_with_deleted(
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."organization_members""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."organization_members""#,
+            ),
             &[],
         )
         .await?;
@@ -198,13 +208,16 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with these values of a unique key, unless soft-deleted.
 pub async fn get_by_organization_id_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
     user_id: &super::ids::ClerkUserId,
-) -> Result<Option<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "user_id" = $2 AND "deleted_at" IS NULL"#,
             ),
             &[&organization_id, &user_id],
@@ -215,12 +228,15 @@ pub async fn get_by_organization_id_user_id(
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::OrgMemberId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::OrgMemberId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<OrganizationMember>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -235,12 +251,15 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&super::ids::OrgMemberId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::OrgMemberId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<OrganizationMember>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -255,13 +274,16 @@ pub async fn list_with_deleted(
 
 /// Rows not soft-deleted whose `organization_id` is this organizations key, `limit` at a time ordered by (id), the order of an index marked `paginate`: pass the last row's key as `after` for the next page.
 pub async fn list_by_organization_id_ordered_by_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-    after: Option<&super::ids::OrgMemberId>,
-    order: Order,
+    after: ::core::option::Option<&super::ids::OrgMemberId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<OrganizationMember>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "organization_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -278,13 +300,16 @@ pub async fn list_by_organization_id_ordered_by_id(
 
 /// Rows not soft-deleted whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::ClerkUserId,
-    after: Option<&super::ids::OrgMemberId>,
-    order: Order,
+    after: ::core::option::Option<&super::ids::OrgMemberId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<OrganizationMember>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $2 AND "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "id" > $2 AND "user_id" = $3 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -299,12 +324,15 @@ pub async fn page_by_user_id(
 
 /// The rows whose `organization_id` is this organizations key, unless soft-deleted.
 pub async fn list_by_organization_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-) -> Result<Vec<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&organization_id],
@@ -316,12 +344,18 @@ pub async fn list_by_organization_id(
 /// [`list_by_organization_id`] for many organizations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_organization_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkOrgId],
-) -> Result<HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkOrgId,
+        ::std::vec::Vec<OrganizationMember>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -329,17 +363,20 @@ pub async fn list_by_organization_id_many(
         .await?;
     let items = OrganizationMember::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `organization_id` is this organizations key, soft-deleted or not.
 pub async fn list_by_organization_id_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-) -> Result<Vec<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&organization_id],
@@ -351,12 +388,18 @@ pub async fn list_by_organization_id_with_deleted(
 /// [`list_by_organization_id_with_deleted`] for many organizations keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_organization_id_many_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkOrgId],
-) -> Result<HashMap<super::ids::ClerkOrgId, Vec<OrganizationMember>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkOrgId,
+        ::std::vec::Vec<OrganizationMember>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "organization_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -364,17 +407,20 @@ pub async fn list_by_organization_id_many_with_deleted(
         .await?;
     let items = OrganizationMember::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.organization_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this users key, unless soft-deleted.
 pub async fn list_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::ClerkUserId,
-) -> Result<Vec<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -386,12 +432,18 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkUserId],
-) -> Result<HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkUserId,
+        ::std::vec::Vec<OrganizationMember>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) AND "deleted_at" IS NULL ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -399,17 +451,20 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = OrganizationMember::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `user_id` is this users key, soft-deleted or not.
 pub async fn list_by_user_id_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &super::ids::ClerkUserId,
-) -> Result<Vec<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -421,12 +476,18 @@ pub async fn list_by_user_id_with_deleted(
 /// [`list_by_user_id_with_deleted`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkUserId],
-) -> Result<HashMap<super::ids::ClerkUserId, Vec<OrganizationMember>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkUserId,
+        ::std::vec::Vec<OrganizationMember>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organization_members" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -434,27 +495,29 @@ pub async fn list_by_user_id_many_with_deleted(
         .await?;
     let items = OrganizationMember::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id.clone(), item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganizationMember,
-) -> Result<OrganizationMember, Error> {
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganizationMember,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<OrganizationMember, Error> {
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     let id = new.id.unwrap_or_else(super::ids::OrgMemberId::new);
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     columns.push(r#""id""#);
     values.push(&id);
     columns.push(r#""organization_id""#);
@@ -474,9 +537,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -487,7 +550,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     OrganizationMember::from_row(&row)
 }
 
@@ -497,41 +560,48 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewOrganizationMember],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
     columns.push(r#""id""#);
-    let id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.id.unwrap_or_else(super::ids::OrgMemberId::new))
         .collect();
     columns.push(r#""organization_id""#);
     columns.push(r#""user_id""#);
-    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+    let Some(role_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.role.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if role_given {
         columns.push(r#""role""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -556,34 +626,43 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewOrganizationMember],
-) -> Result<Vec<OrganizationMember>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.id.unwrap_or_else(super::ids::OrgMemberId::new))
         .collect();
-    let organization_id_values: Vec<_> = rows
+    let organization_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.organization_id)
         .collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let role_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.role.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::"public"."member_role"[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."organization_members" ("id", "organization_id", "user_id", "role", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'member'), COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "user_id", "role", "deleted", "deleted_at", "created_at", "updated_at""#,
             ),
             &[
@@ -602,29 +681,34 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganizationMember,
-) -> Result<OrganizationMember, Error> {
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("organization_id", "user_id") exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert_by_organization_id_user_id(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganizationMember,
-) -> Result<OrganizationMember, Error> {
+) -> ::core::result::Result<OrganizationMember, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""organization_id""#, r#""user_id""#], &[r#""id""#])))
         .await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::OrgMemberId,
     patch: &OrganizationMemberPatch,
-) -> Result<Option<OrganizationMember>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
+) -> ::core::result::Result<
+    ::core::option::Option<OrganizationMember>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        5,
+    );
     if let Some(value) = &patch.organization_id {
         columns.push(r#""organization_id""#);
         values.push(value);
@@ -642,7 +726,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -650,19 +734,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(OrganizationMember::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::OrgMemberId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."organization_members" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -673,12 +757,12 @@ pub async fn delete(
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
 pub async fn restore(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::OrgMemberId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."organization_members" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -689,12 +773,12 @@ pub async fn restore(
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
 pub async fn hard_delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::OrgMemberId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."organization_members" WHERE "id" = $1"#,
             ),
             &[&id],

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."organizations""#;
@@ -14,23 +12,23 @@ pub const COLUMNS: &str = r#""id", "name", "plan", "deleted", "deleted_at", "cre
 
 /// A row of "public"."organizations".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Organization {
     pub id: super::ids::ClerkOrgId,
     /// Shown as the company name
-    pub name: String,
+    pub name: ::std::string::String,
     pub plan: super::enums::Plan,
     pub deleted: bool,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl Organization {
@@ -45,18 +43,21 @@ impl Organization {
 #[derive(Clone, Debug)]
 pub struct NewOrganization {
     pub id: super::ids::ClerkOrgId,
-    pub name: String,
+    pub name: ::std::string::String,
     /// `None`: the default, `'FREE'`.
-    pub plan: Option<super::enums::Plan>,
+    pub plan: ::core::option::Option<super::enums::Plan>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewOrganization {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(id: impl Into<super::ids::ClerkOrgId>, name: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl ::core::convert::Into<super::ids::ClerkOrgId>,
+        name: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         NewOrganization {
             id: id.into(),
             name: name.into(),
@@ -70,19 +71,22 @@ impl NewOrganization {
 /// Changes to a row of "public"."organizations": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct OrganizationPatch {
-    pub name: Option<String>,
-    pub plan: Option<super::enums::Plan>,
-    pub created_at: Option<NaiveDateTime>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub plan: ::core::option::Option<super::enums::Plan>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkOrgId,
-) -> Result<Option<Organization>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<Organization>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -91,24 +95,27 @@ pub async fn get(
     row.as_ref().map(Organization::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkOrgId,
-) -> Result<Organization, Error> {
+) -> ::core::result::Result<Organization, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, unless soft-deleted.
-pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &super::ids::ClerkOrgId,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -118,10 +125,12 @@ pub async fn exists(db: &impl Read, id: &super::ids::ClerkOrgId) -> Result<bool,
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -132,12 +141,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkOrgId,
-) -> Result<Option<Organization>, Error> {
+) -> ::core::result::Result<
+    ::core::option::Option<Organization>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -146,14 +158,14 @@ pub async fn get_with_deleted(
     row.as_ref().map(Organization::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkOrgId,
-) -> Result<Organization, Error> {
+) -> ::core::result::Result<Organization, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
@@ -161,12 +173,12 @@ pub async fn fetch_with_deleted(
 
 /// Whether a row with this primary key exists, soft-deleted or not.
 pub async fn exists_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkOrgId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."organizations" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -176,10 +188,14 @@ pub async fn exists_with_deleted(
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."organizations""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."organizations""#,
+            ),
             &[],
         )
         .await?;
@@ -188,12 +204,12 @@ pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::ClerkOrgId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::ClerkOrgId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Organization>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Organization>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -208,12 +224,12 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&super::ids::ClerkOrgId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::ClerkOrgId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Organization>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Organization>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."organizations" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -228,12 +244,15 @@ pub async fn list_with_deleted(
 
 /// The `users` rows related to this row through `organization_members` (the relation `members`).
 pub async fn list_members(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     key: &super::ids::ClerkOrgId,
-) -> Result<Vec<super::users::User>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::users::User>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
             ),
             &[&key],
@@ -244,12 +263,18 @@ pub async fn list_members(
 
 /// [`list_members`] for many keys in one query: the related rows grouped by key, every key given present.
 pub async fn list_members_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkOrgId],
-) -> Result<HashMap<super::ids::ClerkOrgId, Vec<super::users::User>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkOrgId,
+        ::std::vec::Vec<super::users::User>,
+    >,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT j."organization_id" AS "schemac_parent", t."id", t."email", t."is_admin", t."first_name", t."last_name", t."photo_url", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."users" t JOIN "public"."organization_members" j ON j."user_id" = t."id" WHERE j."organization_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
             ),
             &[&keys],
@@ -258,30 +283,34 @@ pub async fn list_members_many(
     let pairs = rows
         .iter()
         .map(|row| Ok((
-            schemac_runtime::column(row, "schemac_parent")?,
+            ::schemac_runtime::column(row, "schemac_parent")?,
             super::users::User::from_row(row)?,
         )))
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+        .collect::<
+            ::core::result::Result<::std::vec::Vec<_>, ::schemac_runtime::Error>,
+        >()?;
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganization,
-) -> Result<Organization, Error> {
+) -> ::core::result::Result<Organization, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganization,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Organization, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(5);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Organization, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        5,
+    );
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""name""#);
@@ -299,9 +328,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -312,7 +341,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Organization::from_row(&row)
 }
 
@@ -322,36 +351,43 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewOrganization],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
     columns.push(r#""id""#);
     columns.push(r#""name""#);
-    let Some(plan_given) = statement::uniform(rows, |row| row.plan.is_some()) else {
+    let Some(plan_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.plan.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if plan_given {
         columns.push(r#""plan""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -375,27 +411,30 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewOrganization],
-) -> Result<Vec<Organization>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Organization>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let plan_values: Vec<_> = rows.iter().map(|row| row.plan.as_ref()).collect();
-    let created_at_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let plan_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.plan.as_ref())
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::timestamp[], $5::timestamp[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, now()), COALESCE(u.c4, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#,
             ),
             &[
@@ -413,20 +452,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewOrganization,
-) -> Result<Organization, Error> {
+) -> ::core::result::Result<Organization, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkOrgId,
     patch: &OrganizationPatch,
-) -> Result<Option<Organization>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<
+    ::core::option::Option<Organization>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.name {
         columns.push(r#""name""#);
         values.push(value);
@@ -440,7 +484,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -448,19 +492,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Organization::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkOrgId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."organizations" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -471,12 +515,12 @@ pub async fn delete(
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
 pub async fn restore(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkOrgId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."organizations" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -487,12 +531,14 @@ pub async fn restore(
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
 pub async fn hard_delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkOrgId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."organizations" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,33 +2,36 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Read, Sql};
+use ::schemac_runtime::FromRow as _;
 
 /// A row of [`active_members`].
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct ActiveMembersRow {
     pub id: super::ids::ClerkUserId,
-    pub email: String,
+    pub email: ::std::string::String,
     pub role: super::enums::MemberRole,
 }
 
 /// The members of an organization whose membership and user are both live
 /// (neither soft-deleted), with their role.
 pub async fn active_members(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     organization_id: &super::ids::ClerkOrgId,
-) -> Result<Vec<ActiveMembersRow>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<ActiveMembersRow>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT u.id, u.email, m.role
 FROM organization_members m
 JOIN users u ON u.id = m.user_id

@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -14,25 +12,25 @@ pub const COLUMNS: &str = r#""id", "email", "is_admin", "first_name", "last_name
 
 /// A row of "public"."users".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct User {
     pub id: super::ids::ClerkUserId,
-    pub email: String,
+    pub email: ::std::string::String,
     pub is_admin: bool,
-    pub first_name: String,
-    pub last_name: String,
-    pub photo_url: String,
+    pub first_name: ::std::string::String,
+    pub last_name: ::std::string::String,
+    pub photo_url: ::std::string::String,
     pub deleted: bool,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
 
 impl User {
@@ -47,26 +45,26 @@ impl User {
 #[derive(Clone, Debug)]
 pub struct NewUser {
     pub id: super::ids::ClerkUserId,
-    pub email: String,
+    pub email: ::std::string::String,
     /// `None`: the default, `false`.
-    pub is_admin: Option<bool>,
-    pub first_name: String,
-    pub last_name: String,
-    pub photo_url: String,
+    pub is_admin: ::core::option::Option<bool>,
+    pub first_name: ::std::string::String,
+    pub last_name: ::std::string::String,
+    pub photo_url: ::std::string::String,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewUser {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        id: impl Into<super::ids::ClerkUserId>,
-        email: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        photo_url: impl Into<String>,
+        id: impl ::core::convert::Into<super::ids::ClerkUserId>,
+        email: impl ::core::convert::Into<::std::string::String>,
+        first_name: impl ::core::convert::Into<::std::string::String>,
+        last_name: impl ::core::convert::Into<::std::string::String>,
+        photo_url: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewUser {
             id: id.into(),
@@ -84,22 +82,22 @@ impl NewUser {
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct UserPatch {
-    pub email: Option<String>,
-    pub is_admin: Option<bool>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub photo_url: Option<String>,
-    pub created_at: Option<NaiveDateTime>,
+    pub email: ::core::option::Option<::std::string::String>,
+    pub is_admin: ::core::option::Option<bool>,
+    pub first_name: ::core::option::Option<::std::string::String>,
+    pub last_name: ::core::option::Option<::std::string::String>,
+    pub photo_url: ::core::option::Option<::std::string::String>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
 pub async fn get(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkUserId,
-) -> Result<Option<User>, Error> {
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -108,11 +106,14 @@ pub async fn get(
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &super::ids::ClerkUserId) -> Result<User, Error> {
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &super::ids::ClerkUserId,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
@@ -120,12 +121,12 @@ pub async fn fetch(db: &impl Read, id: &super::ids::ClerkUserId) -> Result<User,
 
 /// Whether a row with this primary key exists, unless soft-deleted.
 pub async fn exists(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkUserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -135,10 +136,12 @@ pub async fn exists(
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -149,12 +152,12 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// The row with this primary key, soft-deleted or not.
 pub async fn get_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkUserId,
-) -> Result<Option<User>, Error> {
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -163,14 +166,14 @@ pub async fn get_with_deleted(
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkUserId,
-) -> Result<User, Error> {
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
@@ -178,12 +181,12 @@ pub async fn fetch_with_deleted(
 
 /// Whether a row with this primary key exists, soft-deleted or not.
 pub async fn exists_with_deleted(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     id: &super::ids::ClerkUserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -193,18 +196,28 @@ pub async fn exists_with_deleted(
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key, unless soft-deleted.
-pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, Error> {
+pub async fn get_by_email(
+    db: &impl ::schemac_runtime::Read,
+    email: &str,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "email" = $1 AND (deleted_at IS NULL)"#,
             ),
             &[&email],
@@ -215,12 +228,12 @@ pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, E
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&super::ids::ClerkUserId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::ClerkUserId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -235,12 +248,12 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&super::ids::ClerkUserId>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&super::ids::ClerkUserId>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -255,12 +268,15 @@ pub async fn list_with_deleted(
 
 /// The `organizations` rows related to this row through `organization_members` (the relation `organizations`).
 pub async fn list_organizations(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     key: &super::ids::ClerkUserId,
-) -> Result<Vec<super::organizations::Organization>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::organizations::Organization>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = $1 AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
             ),
             &[&key],
@@ -271,15 +287,18 @@ pub async fn list_organizations(
 
 /// [`list_organizations`] for many keys in one query: the related rows grouped by key, every key given present.
 pub async fn list_organizations_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[super::ids::ClerkUserId],
-) -> Result<
-    HashMap<super::ids::ClerkUserId, Vec<super::organizations::Organization>>,
-    Error,
+) -> ::core::result::Result<
+    ::std::collections::HashMap<
+        super::ids::ClerkUserId,
+        ::std::vec::Vec<super::organizations::Organization>,
+    >,
+    ::schemac_runtime::Error,
 > {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT j."user_id" AS "schemac_parent", t."id", t."name", t."plan", t."deleted", t."deleted_at", t."created_at", t."updated_at" FROM "public"."organizations" t JOIN "public"."organization_members" j ON j."organization_id" = t."id" WHERE j."user_id" = ANY($1) AND t."deleted_at" IS NULL AND j."deleted_at" IS NULL ORDER BY t."id""#,
             ),
             &[&keys],
@@ -288,27 +307,34 @@ pub async fn list_organizations_many(
     let pairs = rows
         .iter()
         .map(|row| Ok((
-            schemac_runtime::column(row, "schemac_parent")?,
+            ::schemac_runtime::column(row, "schemac_parent")?,
             super::organizations::Organization::from_row(row)?,
         )))
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+        .collect::<
+            ::core::result::Result<::std::vec::Vec<_>, ::schemac_runtime::Error>,
+        >()?;
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUser,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(8);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        8,
+    );
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""email""#);
@@ -332,9 +358,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -345,7 +371,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -354,15 +380,20 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewUser],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
     columns.push(r#""id""#);
     columns.push(r#""email""#);
-    let Some(is_admin_given) = statement::uniform(rows, |row| row.is_admin.is_some())
-    else {
+    let Some(is_admin_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_admin.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_admin_given {
@@ -371,21 +402,25 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
     columns.push(r#""first_name""#);
     columns.push(r#""last_name""#);
     columns.push(r#""photo_url""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -412,30 +447,42 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUser],
-) -> Result<Vec<User>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let is_admin_values: Vec<_> = rows.iter().map(|row| row.is_admin.as_ref()).collect();
-    let first_name_values: Vec<_> = rows.iter().map(|row| &row.first_name).collect();
-    let last_name_values: Vec<_> = rows.iter().map(|row| &row.last_name).collect();
-    let photo_url_values: Vec<_> = rows.iter().map(|row| &row.photo_url).collect();
-    let created_at_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let email_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let is_admin_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.is_admin.as_ref())
+        .collect();
+    let first_name_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.first_name)
+        .collect();
+    let last_name_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.last_name)
+        .collect();
+    let photo_url_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.photo_url)
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#,
             ),
             &[
@@ -455,18 +502,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
-pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkUserId,
     patch: &UserPatch,
-) -> Result<Option<User>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.email {
         columns.push(r#""email""#);
         values.push(value);
@@ -492,7 +544,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -500,19 +552,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
 pub async fn delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkUserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."users" SET "deleted_at" = now(), "deleted" = true, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -523,12 +575,12 @@ pub async fn delete(
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
 pub async fn restore(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkUserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."users" SET "deleted_at" = NULL, "deleted" = false, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -539,12 +591,14 @@ pub async fn restore(
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
 pub async fn hard_delete(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &super::ids::ClerkUserId,
-) -> Result<bool, Error> {
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

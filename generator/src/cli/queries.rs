@@ -231,6 +231,7 @@ async fn typed_in(
             let column = origin
                 .as_ref()
                 .and_then(|(s, t, c)| schema.table(s, t).and_then(|t| t.column(c)));
+            let sensitive = column.is_some_and(|col| col.sensitive);
             let (rust, json, nullable) = match column {
                 // A column of the schema: its ID, enum or json type; NULL
                 // where it is nullable, or on an outer join's far side,
@@ -267,6 +268,7 @@ async fn typed_in(
                 rust,
                 nullable,
                 json,
+                sensitive,
             });
         }
         let annotated = q.column_types.iter().map(|(n, _)| n);

@@ -38,7 +38,7 @@ fn environment() -> Environment<'static> {
     // Every statement generated code runs leaves the session as it found
     // it, which lets the pool share connections between them.
     env.add_filter("stmt", |s: String| {
-        format!("Sql::stateless({})", raw_literal(s))
+        format!("::schemac_runtime::Sql::stateless({})", raw_literal(s))
     });
     env.add_filter("str", |s: String| format!("\"{}\"", s.escape_default()));
     env.add_filter("unraw", |s: String| names::unraw(&s).to_owned());

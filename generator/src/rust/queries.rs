@@ -3,6 +3,8 @@
 //! from the lock file, which `schemac generate` fills in by preparing each
 //! query in PostgreSQL, so rendering them needs no database.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use schemac_schema::Schema;
@@ -11,8 +13,8 @@ use schemac_schema::queries::QueryLock;
 
 use super::CodegenError;
 use super::names::{camel_ident, snake_ident, struct_name, unraw};
-use super::types::rust_type;
-use super::view::Param;
+use super::types::{option, path, rust_type};
+use super::view::{Param, locals};
 
 #[derive(Serialize)]
 pub struct QueryView {
@@ -28,6 +30,8 @@ pub struct QueryView {
     pub columns: Vec<QueryColumn>,
     /// What each row is read into; none for a statement that returns no rows.
     pub row_type: Option<String>,
+    /// The function's own names (`db`, `rows`), moved aside from the parameters'.
+    pub locals: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -50,12 +54,12 @@ pub fn views(
     };
     let mut out = Vec::new();
     for q in &lock.queries {
-        let params = q
+        let params: Vec<Param> = q
             .params
             .iter()
             .map(|p| Param {
                 name: snake_ident(&p.name),
-                ty: param_type(&p.rust),
+                ty: full_paths(&param_type(&p.rust)),
             })
             .collect();
         let mut columns = Vec::new();
@@ -74,13 +78,16 @@ pub fn views(
             if c.json {
                 attrs.push("json".to_owned());
             }
+            let mut ty = full_paths(&c.rust);
+            if c.sensitive {
+                ty = format!("{}::Sensitive<{ty}>", path::RT);
+            }
+            if c.nullable {
+                ty = option(&ty);
+            }
             columns.push(QueryColumn {
                 attr: attrs.join(", "),
-                ty: if c.nullable {
-                    format!("Option<{}>", c.rust)
-                } else {
-                    c.rust.clone()
-                },
+                ty,
                 ident,
             });
         }
@@ -96,6 +103,7 @@ pub fn views(
         let row_struct = (reused.is_none() && !columns.is_empty())
             .then(|| format!("{}Row", camel_ident(&q.name)));
         out.push(QueryView {
+            locals: locals(params.iter().map(|p| p.name.as_str())),
             name: snake_ident(&q.name),
             doc: q.doc.clone(),
             writes: q.writes,
@@ -156,35 +164,42 @@ pub fn pg_type(name: &str, schema: &Schema) -> Option<String> {
 }
 
 /// The Rust type of a schema column read by a query (its ID, enum or json
-/// type), spelled in full, and whether it is read as json.
+/// type), as the lock file spells it, and whether it is read as json.
 pub fn column_type(column: &Column, schema: &Schema) -> (String, bool) {
     let rt = rust_type(column, schema);
-    (qualify(&rt.value), rt.json)
+    (lock_spelling(&rt.value), rt.json)
 }
 
-/// A type as the table files spell it (with their imports) in full.
-fn qualify(ty: &str) -> String {
+/// A type as the lock file has always spelled it (`String`,
+/// `schemac_runtime::uuid::Uuid`): the table files' full paths, shortened,
+/// so that locks written before do not change.
+fn lock_spelling(ty: &str) -> String {
+    ty.replace(path::STRING, "String")
+        .replace(path::VEC, "Vec")
+        .replace("::schemac_runtime::", "schemac_runtime::")
+        .replace("::std::", "std::")
+}
+
+/// A type of the lock file (or of an annotation) with every path the user
+/// did not write spelled from the crate root, as the table files spell it.
+fn full_paths(ty: &str) -> String {
     let full = |word: &str| -> Option<&'static str> {
         Some(match word {
-            "DateTime" => "schemac_runtime::chrono::DateTime",
-            "Utc" => "schemac_runtime::chrono::Utc",
-            "NaiveDate" => "schemac_runtime::chrono::NaiveDate",
-            "NaiveTime" => "schemac_runtime::chrono::NaiveTime",
-            "NaiveDateTime" => "schemac_runtime::chrono::NaiveDateTime",
-            "Decimal" => "schemac_runtime::rust_decimal::Decimal",
-            "Uuid" => "schemac_runtime::uuid::Uuid",
-            "JsonValue" => "schemac_runtime::serde_json::Value",
-            "IpAddr" => "std::net::IpAddr",
-            "PgInterval" => "schemac_runtime::PgInterval",
+            "String" => path::STRING,
+            "Vec" => path::VEC,
+            "Option" => path::OPTION,
+            "schemac_runtime" => path::RT,
+            "std" => "::std",
+            "core" => "::core",
             _ => return None,
         })
     };
     let mut out = String::with_capacity(ty.len() * 2);
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        // A word after `::` is already a path's last segment.
-        let qualified = out.ends_with("::");
-        match full(word).filter(|_| !qualified) {
+        // A word after `::` is already inside a path.
+        let inside = out.ends_with("::");
+        match full(word).filter(|_| !inside) {
             Some(path) => out.push_str(path),
             None => out.push_str(word),
         }
@@ -209,11 +224,19 @@ mod tests {
     #[test]
     fn types_are_spelled_in_full() {
         assert_eq!(
-            qualify("Option<DateTime<Utc>>"),
-            "Option<schemac_runtime::chrono::DateTime<schemac_runtime::chrono::Utc>>"
+            full_paths("Option<schemac_runtime::chrono::DateTime<schemac_runtime::chrono::Utc>>"),
+            "::core::option::Option<::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>>"
         );
-        assert_eq!(qualify("super::ids::Uuid"), "super::ids::Uuid");
-        assert_eq!(qualify("Vec<Uuid>"), "Vec<schemac_runtime::uuid::Uuid>");
+        assert_eq!(full_paths("super::ids::Uuid"), "super::ids::Uuid");
+        assert_eq!(
+            full_paths("Vec<String>"),
+            "::std::vec::Vec<::std::string::String>"
+        );
+        assert_eq!(full_paths("crate::x::String"), "crate::x::String");
+        assert_eq!(
+            lock_spelling("::std::vec::Vec<::schemac_runtime::uuid::Uuid>"),
+            "Vec<schemac_runtime::uuid::Uuid>"
+        );
         assert_eq!(param_type("String"), "&str");
         assert_eq!(param_type("Vec<i64>"), "&[i64]");
         assert_eq!(param_type("super::ids::TenantId"), "&super::ids::TenantId");

@@ -23,30 +23,55 @@ pub struct RustType {
     pub copy: bool,
 }
 
+/// Paths to what generated code names but the user did not write, spelled
+/// so that no user name can shadow them: a table called `strings` defines a
+/// struct `String` in its module, `options` an `Option`, `results` a
+/// `Result` (the way serde's and prost's generated code spells them).
+pub mod path {
+    pub const STRING: &str = "::std::string::String";
+    pub const VEC: &str = "::std::vec::Vec";
+    pub const OPTION: &str = "::core::option::Option";
+    pub const RT: &str = "::schemac_runtime";
+}
+
+/// `Option<ty>`, spelled in full.
+pub fn option(ty: &str) -> String {
+    format!("{}<{ty}>", path::OPTION)
+}
+
+/// `Vec<ty>`, spelled in full.
+pub fn vec(ty: &str) -> String {
+    format!("{}<{ty}>", path::VEC)
+}
+
 /// The element type (no array) of a column.
 fn base(ty: &BaseType, column: &Column, schema: &Schema) -> (String, bool) {
     let s = |t: &str| (t.to_owned(), false);
     match ty {
-        BaseType::Text | BaseType::Varchar(_) | BaseType::Char(_) | BaseType::Citext => s("String"),
+        BaseType::Text | BaseType::Varchar(_) | BaseType::Char(_) | BaseType::Citext => {
+            s(path::STRING)
+        }
         BaseType::Boolean => s("bool"),
         BaseType::SmallInt => s("i16"),
         BaseType::Integer | BaseType::Serial => s("i32"),
         BaseType::BigInt | BaseType::BigSerial => s("i64"),
         BaseType::Real => s("f32"),
         BaseType::Double => s("f64"),
-        BaseType::Numeric(_) => s("Decimal"),
-        BaseType::Date => s("NaiveDate"),
-        BaseType::Time => s("NaiveTime"),
-        BaseType::Timestamp => s("NaiveDateTime"),
-        BaseType::Timestamptz => s("DateTime<Utc>"),
-        BaseType::Interval => s("PgInterval"),
-        BaseType::Uuid => s("Uuid"),
+        BaseType::Numeric(_) => s("::schemac_runtime::rust_decimal::Decimal"),
+        BaseType::Date => s("::schemac_runtime::chrono::NaiveDate"),
+        BaseType::Time => s("::schemac_runtime::chrono::NaiveTime"),
+        BaseType::Timestamp => s("::schemac_runtime::chrono::NaiveDateTime"),
+        BaseType::Timestamptz => {
+            s("::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>")
+        }
+        BaseType::Interval => s("::schemac_runtime::PgInterval"),
+        BaseType::Uuid => s("::schemac_runtime::uuid::Uuid"),
         BaseType::Json | BaseType::Jsonb => match &column.rust_type {
             Some(path) => (path.clone(), true),
-            None => s("JsonValue"),
+            None => s("::schemac_runtime::serde_json::Value"),
         },
-        BaseType::Bytea => s("Vec<u8>"),
-        BaseType::Inet => s("IpAddr"),
+        BaseType::Bytea => (vec("u8"), false),
+        BaseType::Inet => s("::std::net::IpAddr"),
         BaseType::Enum(name) => s(&format!(
             "super::enums::{}",
             schema
@@ -77,15 +102,15 @@ pub fn rust_type(column: &Column, schema: &Schema) -> RustType {
             _ => true,
         };
     let value = if *array {
-        format!("Vec<{element}>")
+        vec(&element)
     } else {
         element.clone()
     };
     let param = if *array {
         format!("&[{element}]")
-    } else if element == "String" {
+    } else if element == path::STRING {
         "&str".to_owned()
-    } else if element == "Vec<u8>" {
+    } else if element == vec("u8") {
         "&[u8]".to_owned()
     } else {
         format!("&{element}")
@@ -111,57 +136,4 @@ pub fn rust_type(column: &Column, schema: &Schema) -> RustType {
         array: *array,
         copy,
     }
-}
-
-/// The `use` lines a file needs for the types it names, sorted.
-pub fn imports(types: &[&RustType]) -> Vec<String> {
-    let mut chrono: Vec<&str> = Vec::new();
-    let mut out: Vec<String> = Vec::new();
-    for t in types {
-        let v = t.value.as_str();
-        for (needle, item) in [
-            ("NaiveDateTime", "NaiveDateTime"),
-            ("NaiveDate", "NaiveDate"),
-            ("NaiveTime", "NaiveTime"),
-            ("DateTime<Utc>", "DateTime"),
-            ("DateTime<Utc>", "Utc"),
-        ] {
-            if contains_word(v, needle) && !chrono.contains(&item) {
-                chrono.push(item);
-            }
-        }
-        for (needle, line) in [
-            ("Decimal", "use schemac_runtime::rust_decimal::Decimal;"),
-            ("PgInterval", "use schemac_runtime::PgInterval;"),
-            ("Uuid", "use schemac_runtime::uuid::Uuid;"),
-            (
-                "JsonValue",
-                "use schemac_runtime::serde_json::Value as JsonValue;",
-            ),
-            ("IpAddr", "use std::net::IpAddr;"),
-        ] {
-            if contains_word(v, needle) && !out.iter().any(|l| l == line) {
-                out.push(line.to_owned());
-            }
-        }
-    }
-    if !chrono.is_empty() {
-        chrono.sort_unstable();
-        out.push(format!(
-            "use schemac_runtime::chrono::{{{}}};",
-            chrono.join(", ")
-        ));
-    }
-    out.sort();
-    out
-}
-
-/// `needle` in `haystack` not as part of a longer name (`NaiveDate` is not in `NaiveDateTime`).
-fn contains_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(at, _)| {
-        let before = haystack[..at].chars().next_back();
-        let after = haystack[at + needle.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
-            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
-    })
 }

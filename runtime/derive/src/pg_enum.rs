@@ -60,7 +60,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         impl ::core::str::FromStr for #name {
             type Err = ::schemac_runtime::UnknownLabel;
 
-            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
                 match s {
                     #(#labels => ::core::result::Result::Ok(Self::#idents),)*
                     other => ::core::result::Result::Err(::schemac_runtime::UnknownLabel {
@@ -86,7 +86,13 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 ty.name() == #type_name
             }
 
-            #rt::to_sql_checked!();
+            fn to_sql_checked(
+                    &self,
+                    ty: &#rt::Type,
+                    out: &mut #rt::BytesMut,
+                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
+                    #rt::to_sql_checked(self, ty, out)
+                }
         }
 
         impl<'a> #rt::FromSql<'a> for #name {

@@ -237,7 +237,13 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
                     <#rt::Uuid as #rt::ToSql>::accepts(ty)
                 }
 
-                #rt::to_sql_checked!();
+                fn to_sql_checked(
+                    &self,
+                    ty: &#rt::Type,
+                    out: &mut #rt::BytesMut,
+                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
+                    #rt::to_sql_checked(self, ty, out)
+                }
             }
 
             impl<'a> #rt::FromSql<'a> for #name {
@@ -261,7 +267,13 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
                     <::std::string::String as #rt::ToSql>::accepts(ty)
                 }
 
-                #rt::to_sql_checked!();
+                fn to_sql_checked(
+                    &self,
+                    ty: &#rt::Type,
+                    out: &mut #rt::BytesMut,
+                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
+                    #rt::to_sql_checked(self, ty, out)
+                }
             }
 
             impl<'a> #rt::FromSql<'a> for #name {
@@ -298,7 +310,7 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
         impl ::core::str::FromStr for #name {
             type Err = ::schemac_runtime::IdParseError;
 
-            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::core::result::Result<Self, <Self as ::core::str::FromStr>::Err> {
                 let body = #rt::split_external(s, #type_name, #prefix, #separator)?;
                 #parse_body
             }

@@ -2,7 +2,7 @@
 
 /// The Postgres enum `users_roles_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -24,7 +24,7 @@ pub enum UsersRoles {
 
 /// The Postgres enum `users_statuses_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -46,7 +46,7 @@ pub enum UsersStatuses {
 
 /// The Postgres enum `platform_types_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -68,7 +68,7 @@ pub enum PlatformTypes {
 
 /// The Postgres enum `user_verification_actions_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

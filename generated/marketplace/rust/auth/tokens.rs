@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{DateTime, Utc};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."tokens""#;
@@ -14,18 +12,18 @@ pub const COLUMNS: &str = r#""id", "user_id", "expire_at", "platform_type""#;
 
 /// A row of "public"."tokens".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Token {
     pub id: i32,
     pub user_id: i32,
-    pub expire_at: DateTime<Utc>,
+    pub expire_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
     pub platform_type: super::enums::PlatformTypes,
 }
 
@@ -41,18 +39,20 @@ impl Token {
 #[derive(Clone, Debug)]
 pub struct NewToken {
     /// `None`: the next value of the sequence.
-    pub id: Option<i32>,
+    pub id: ::core::option::Option<i32>,
     pub user_id: i32,
-    pub expire_at: DateTime<Utc>,
+    pub expire_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
     pub platform_type: super::enums::PlatformTypes,
 }
 
 impl NewToken {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<i32>,
-        expire_at: impl Into<DateTime<Utc>>,
-        platform_type: impl Into<super::enums::PlatformTypes>,
+        user_id: impl ::core::convert::Into<i32>,
+        expire_at: impl ::core::convert::Into<
+            ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+        >,
+        platform_type: impl ::core::convert::Into<super::enums::PlatformTypes>,
     ) -> Self {
         NewToken {
             id: None,
@@ -66,16 +66,21 @@ impl NewToken {
 /// Changes to a row of "public"."tokens": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct TokenPatch {
-    pub user_id: Option<i32>,
-    pub expire_at: Option<DateTime<Utc>>,
-    pub platform_type: Option<super::enums::PlatformTypes>,
+    pub user_id: ::core::option::Option<i32>,
+    pub expire_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub platform_type: ::core::option::Option<super::enums::PlatformTypes>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &i32) -> Result<Option<Token>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<::core::option::Option<Token>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -84,21 +89,27 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<Token>, Error> {
     row.as_ref().map(Token::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i32) -> Result<Token, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<Token, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."tokens" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -108,21 +119,28 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."tokens""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."tokens""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Token>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Token>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -137,13 +155,13 @@ pub async fn list(
 
 /// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &i32,
-    after: Option<&i32>,
-    order: Order,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Token>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Token>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -158,12 +176,12 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &i32,
-) -> Result<Vec<Token>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Token>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -175,12 +193,15 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<Token>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<Token>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "expire_at", "platform_type" FROM "public"."tokens" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -188,23 +209,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = Token::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewToken,
+) -> ::core::result::Result<Token, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewToken,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Token, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Token, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -216,12 +242,20 @@ async fn write_new(
     columns.push(r#""platform_type""#);
     values.push(&new.platform_type);
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Token::from_row(&row)
 }
 
@@ -230,12 +264,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewToken]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewToken],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(4);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(4);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -244,7 +284,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewToken]) -> Result<u64, Erro
     columns.push(r#""user_id""#);
     columns.push(r#""expire_at""#);
     columns.push(r#""platform_type""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -263,23 +303,29 @@ pub async fn insert_many(db: &impl Write, rows: &[NewToken]) -> Result<u64, Erro
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewToken],
-) -> Result<Vec<Token>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Token>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let expire_at_values: Vec<_> = rows.iter().map(|row| &row.expire_at).collect();
-    let platform_type_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let expire_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.expire_at)
+        .collect();
+    let platform_type_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.platform_type)
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::integer[], $3::timestamptz[], $4::"public"."platform_types_enum"[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."tokens" ("id", "user_id", "expire_at", "platform_type") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."tokens"', 'id'))), u.c1, u.c2, u.c3 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "expire_at", "platform_type""#,
             ),
             &[
@@ -295,18 +341,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewToken) -> Result<Token, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewToken,
+) -> ::core::result::Result<Token, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i32,
     patch: &TokenPatch,
-) -> Result<Option<Token>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(3);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(4);
+) -> ::core::result::Result<::core::option::Option<Token>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(3);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        4,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -320,16 +371,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Token::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."tokens" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."tokens" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,13 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{
-    Error, FromRow, Order, Read, Sensitive, Sql, ToSql, Write, statement,
-};
-
-use schemac_runtime::chrono::{DateTime, Utc};
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."user_verifications""#;
@@ -18,30 +12,30 @@ pub const COLUMNS: &str = r#""id", "user_id", "otp_code", "verification_source",
 
 /// A row of "public"."user_verifications".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct UserVerification {
-    pub id: Uuid,
+    pub id: ::schemac_runtime::uuid::Uuid,
     pub user_id: i32,
-    pub otp_code: Sensitive<String>,
-    pub verification_source: String,
+    pub otp_code: ::schemac_runtime::Sensitive<::std::string::String>,
+    pub verification_source: ::std::string::String,
     pub action_platform: super::enums::PlatformTypes,
     pub action: super::enums::UserVerificationActions,
     pub verified: bool,
-    pub expire_at: DateTime<Utc>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub expire_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub created_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    pub updated_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
 }
 
 impl UserVerification {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -51,30 +45,36 @@ impl UserVerification {
 #[derive(Clone)]
 pub struct NewUserVerification {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     pub user_id: i32,
-    pub otp_code: String,
-    pub verification_source: String,
+    pub otp_code: ::std::string::String,
+    pub verification_source: ::std::string::String,
     pub action_platform: super::enums::PlatformTypes,
     pub action: super::enums::UserVerificationActions,
     /// `None`: the default, `false`.
-    pub verified: Option<bool>,
-    pub expire_at: DateTime<Utc>,
+    pub verified: ::core::option::Option<bool>,
+    pub expire_at: ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 impl NewUserVerification {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        user_id: impl Into<i32>,
-        otp_code: impl Into<String>,
-        verification_source: impl Into<String>,
-        action_platform: impl Into<super::enums::PlatformTypes>,
-        action: impl Into<super::enums::UserVerificationActions>,
-        expire_at: impl Into<DateTime<Utc>>,
+        user_id: impl ::core::convert::Into<i32>,
+        otp_code: impl ::core::convert::Into<::std::string::String>,
+        verification_source: impl ::core::convert::Into<::std::string::String>,
+        action_platform: impl ::core::convert::Into<super::enums::PlatformTypes>,
+        action: impl ::core::convert::Into<super::enums::UserVerificationActions>,
+        expire_at: impl ::core::convert::Into<
+            ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+        >,
     ) -> Self {
         NewUserVerification {
             id: None,
@@ -92,8 +92,8 @@ impl NewUserVerification {
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for NewUserVerification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for NewUserVerification {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("NewUserVerification")
             .field("id", &self.id)
             .field("user_id", &self.user_id)
@@ -112,19 +112,23 @@ impl std::fmt::Debug for NewUserVerification {
 /// Changes to a row of "public"."user_verifications": only the fields that are `Some` are written.
 #[derive(Clone, Default)]
 pub struct UserVerificationPatch {
-    pub user_id: Option<i32>,
-    pub otp_code: Option<String>,
-    pub verification_source: Option<String>,
-    pub action_platform: Option<super::enums::PlatformTypes>,
-    pub action: Option<super::enums::UserVerificationActions>,
-    pub verified: Option<bool>,
-    pub expire_at: Option<DateTime<Utc>>,
-    pub created_at: Option<DateTime<Utc>>,
+    pub user_id: ::core::option::Option<i32>,
+    pub otp_code: ::core::option::Option<::std::string::String>,
+    pub verification_source: ::core::option::Option<::std::string::String>,
+    pub action_platform: ::core::option::Option<super::enums::PlatformTypes>,
+    pub action: ::core::option::Option<super::enums::UserVerificationActions>,
+    pub verified: ::core::option::Option<bool>,
+    pub expire_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
+    pub created_at: ::core::option::Option<
+        ::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>,
+    >,
 }
 
 /// Sensitive columns show as `<redacted>`.
-impl std::fmt::Debug for UserVerificationPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for UserVerificationPatch {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("UserVerificationPatch")
             .field("user_id", &self.user_id)
             .field("otp_code", &"<redacted>")
@@ -139,10 +143,16 @@ impl std::fmt::Debug for UserVerificationPatch {
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<UserVerification>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<
+    ::core::option::Option<UserVerification>,
+    ::schemac_runtime::Error,
+> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -151,21 +161,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<UserVerification>, 
     row.as_ref().map(UserVerification::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<UserVerification, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<UserVerification, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."user_verifications" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -175,10 +191,14 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(r#"SELECT count(*) FROM "public"."user_verifications""#),
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."user_verifications""#,
+            ),
             &[],
         )
         .await?;
@@ -187,12 +207,15 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<UserVerification>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<UserVerification>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -207,13 +230,16 @@ pub async fn list(
 
 /// Rows whose `user_id` is this users key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &i32,
-    after: Option<&Uuid>,
-    order: Order,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<UserVerification>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<
+    ::std::vec::Vec<UserVerification>,
+    ::schemac_runtime::Error,
+> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "id" > $2 AND "user_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -228,12 +254,15 @@ pub async fn page_by_user_id(
 
 /// The rows whose `user_id` is this users key.
 pub async fn list_by_user_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     user_id: &i32,
-) -> Result<Vec<UserVerification>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<UserVerification>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&user_id],
@@ -245,12 +274,15 @@ pub async fn list_by_user_id(
 /// [`list_by_user_id`] for many users keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_user_id_many(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     keys: &[i32],
-) -> Result<HashMap<i32, Vec<UserVerification>>, Error> {
+) -> ::core::result::Result<
+    ::std::collections::HashMap<i32, ::std::vec::Vec<UserVerification>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at" FROM "public"."user_verifications" WHERE "user_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -258,26 +290,28 @@ pub async fn list_by_user_id_many(
         .await?;
     let items = UserVerification::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.user_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
 pub async fn insert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUserVerification,
-) -> Result<UserVerification, Error> {
+) -> ::core::result::Result<UserVerification, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUserVerification,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<UserVerification, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(10);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<UserVerification, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        10,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -307,9 +341,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -320,7 +354,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     UserVerification::from_row(&row)
 }
 
@@ -330,14 +364,17 @@ async fn write_new(
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
 pub async fn insert_many(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUserVerification],
-) -> Result<u64, Error> {
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(10);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(10);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -348,29 +385,35 @@ pub async fn insert_many(
     columns.push(r#""verification_source""#);
     columns.push(r#""action_platform""#);
     columns.push(r#""action""#);
-    let Some(verified_given) = statement::uniform(rows, |row| row.verified.is_some())
-    else {
+    let Some(verified_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.verified.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if verified_given {
         columns.push(r#""verified""#);
     }
     columns.push(r#""expire_at""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -401,38 +444,53 @@ pub async fn insert_many(
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUserVerification],
-) -> Result<Vec<UserVerification>, Error> {
+) -> ::core::result::Result<
+    ::std::vec::Vec<UserVerification>,
+    ::schemac_runtime::Error,
+> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let user_id_values: Vec<_> = rows.iter().map(|row| &row.user_id).collect();
-    let otp_code_values: Vec<_> = rows.iter().map(|row| &row.otp_code).collect();
-    let verification_source_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let user_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.user_id)
+        .collect();
+    let otp_code_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.otp_code)
+        .collect();
+    let verification_source_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.verification_source)
         .collect();
-    let action_platform_values: Vec<_> = rows
+    let action_platform_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.action_platform)
         .collect();
-    let action_values: Vec<_> = rows.iter().map(|row| &row.action).collect();
-    let verified_values: Vec<_> = rows.iter().map(|row| row.verified.as_ref()).collect();
-    let expire_at_values: Vec<_> = rows.iter().map(|row| &row.expire_at).collect();
-    let created_at_values: Vec<_> = rows
+    let action_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.action).collect();
+    let verified_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.verified.as_ref())
+        .collect();
+    let expire_at_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.expire_at)
+        .collect();
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::varchar[], $4::varchar[], $5::"public"."platform_types_enum"[], $6::"public"."user_verification_actions_enum"[], $7::boolean[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."user_verifications" ("id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, u.c5, COALESCE(u.c6, false), u.c7, COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "otp_code", "verification_source", "action_platform", "action", "verified", "expire_at", "created_at", "updated_at""#,
             ),
             &[
@@ -455,20 +513,25 @@ pub async fn insert_many_returning(
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
 pub async fn upsert(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUserVerification,
-) -> Result<UserVerification, Error> {
+) -> ::core::result::Result<UserVerification, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &UserVerificationPatch,
-) -> Result<Option<UserVerification>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(8);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(9);
+) -> ::core::result::Result<
+    ::core::option::Option<UserVerification>,
+    ::schemac_runtime::Error,
+> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(8);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        9,
+    );
     if let Some(value) = &patch.user_id {
         columns.push(r#""user_id""#);
         values.push(value);
@@ -502,7 +565,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -510,15 +573,18 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(UserVerification::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"DELETE FROM "public"."user_verifications" WHERE "id" = $1"#,
             ),
             &[&id],

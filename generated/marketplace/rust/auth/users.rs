@@ -2,8 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::{NaiveDate, NaiveDateTime};
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."users""#;
@@ -13,38 +12,38 @@ pub const COLUMNS: &str = r#""id", "email", "name", "contact_number", "contact_n
 
 /// A row of "public"."users".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct User {
     pub id: i32,
-    pub email: String,
-    pub name: Option<String>,
-    pub contact_number: Option<i64>,
-    pub contact_number_country_code: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub country: Option<String>,
-    pub pincode: Option<i32>,
-    pub gender: Option<String>,
-    pub dob: Option<NaiveDate>,
+    pub email: ::std::string::String,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub contact_number: ::core::option::Option<i64>,
+    pub contact_number_country_code: ::core::option::Option<::std::string::String>,
+    pub city: ::core::option::Option<::std::string::String>,
+    pub state: ::core::option::Option<::std::string::String>,
+    pub country: ::core::option::Option<::std::string::String>,
+    pub pincode: ::core::option::Option<i32>,
+    pub gender: ::core::option::Option<::std::string::String>,
+    pub dob: ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
     pub status: super::enums::UsersStatuses,
     pub registration_platform: super::enums::PlatformTypes,
-    pub purpose_code: Option<String>,
-    pub nationality: Option<String>,
-    pub ethnicity: Option<String>,
-    pub qualification: Option<String>,
-    pub profession: Option<String>,
+    pub purpose_code: ::core::option::Option<::std::string::String>,
+    pub nationality: ::core::option::Option<::std::string::String>,
+    pub ethnicity: ::core::option::Option<::std::string::String>,
+    pub qualification: ::core::option::Option<::std::string::String>,
+    pub profession: ::core::option::Option<::std::string::String>,
     pub role: super::enums::UsersRoles,
-    pub is_online: Option<bool>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub deleted_at: Option<NaiveDateTime>,
+    pub is_online: ::core::option::Option<bool>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub deleted_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl User {
@@ -59,40 +58,40 @@ impl User {
 #[derive(Clone, Debug)]
 pub struct NewUser {
     /// `None`: the next value of the sequence.
-    pub id: Option<i32>,
-    pub email: String,
-    pub name: Option<String>,
-    pub contact_number: Option<i64>,
-    pub contact_number_country_code: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub country: Option<String>,
-    pub pincode: Option<i32>,
-    pub gender: Option<String>,
-    pub dob: Option<NaiveDate>,
+    pub id: ::core::option::Option<i32>,
+    pub email: ::std::string::String,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub contact_number: ::core::option::Option<i64>,
+    pub contact_number_country_code: ::core::option::Option<::std::string::String>,
+    pub city: ::core::option::Option<::std::string::String>,
+    pub state: ::core::option::Option<::std::string::String>,
+    pub country: ::core::option::Option<::std::string::String>,
+    pub pincode: ::core::option::Option<i32>,
+    pub gender: ::core::option::Option<::std::string::String>,
+    pub dob: ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
     /// `None`: the default, `'not-verified'`.
-    pub status: Option<super::enums::UsersStatuses>,
+    pub status: ::core::option::Option<super::enums::UsersStatuses>,
     pub registration_platform: super::enums::PlatformTypes,
-    pub purpose_code: Option<String>,
-    pub nationality: Option<String>,
-    pub ethnicity: Option<String>,
-    pub qualification: Option<String>,
-    pub profession: Option<String>,
+    pub purpose_code: ::core::option::Option<::std::string::String>,
+    pub nationality: ::core::option::Option<::std::string::String>,
+    pub ethnicity: ::core::option::Option<::std::string::String>,
+    pub qualification: ::core::option::Option<::std::string::String>,
+    pub profession: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `'user'`.
-    pub role: Option<super::enums::UsersRoles>,
+    pub role: ::core::option::Option<super::enums::UsersRoles>,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub is_online: Option<Option<bool>>,
+    pub is_online: ::core::option::Option<::core::option::Option<bool>>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl NewUser {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        email: impl Into<String>,
-        registration_platform: impl Into<super::enums::PlatformTypes>,
+        email: impl ::core::convert::Into<::std::string::String>,
+        registration_platform: impl ::core::convert::Into<super::enums::PlatformTypes>,
     ) -> Self {
         NewUser {
             id: None,
@@ -124,33 +123,48 @@ impl NewUser {
 /// Changes to a row of "public"."users": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct UserPatch {
-    pub email: Option<String>,
-    pub name: Option<Option<String>>,
-    pub contact_number: Option<Option<i64>>,
-    pub contact_number_country_code: Option<Option<String>>,
-    pub city: Option<Option<String>>,
-    pub state: Option<Option<String>>,
-    pub country: Option<Option<String>>,
-    pub pincode: Option<Option<i32>>,
-    pub gender: Option<Option<String>>,
-    pub dob: Option<Option<NaiveDate>>,
-    pub status: Option<super::enums::UsersStatuses>,
-    pub registration_platform: Option<super::enums::PlatformTypes>,
-    pub purpose_code: Option<Option<String>>,
-    pub nationality: Option<Option<String>>,
-    pub ethnicity: Option<Option<String>>,
-    pub qualification: Option<Option<String>>,
-    pub profession: Option<Option<String>>,
-    pub role: Option<super::enums::UsersRoles>,
-    pub is_online: Option<Option<bool>>,
-    pub created_at: Option<NaiveDateTime>,
+    pub email: ::core::option::Option<::std::string::String>,
+    pub name: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub contact_number: ::core::option::Option<::core::option::Option<i64>>,
+    pub contact_number_country_code: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub city: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub state: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub country: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub pincode: ::core::option::Option<::core::option::Option<i32>>,
+    pub gender: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub dob: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDate>,
+    >,
+    pub status: ::core::option::Option<super::enums::UsersStatuses>,
+    pub registration_platform: ::core::option::Option<super::enums::PlatformTypes>,
+    pub purpose_code: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub nationality: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub ethnicity: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub qualification: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub profession: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub role: ::core::option::Option<super::enums::UsersRoles>,
+    pub is_online: ::core::option::Option<::core::option::Option<bool>>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 /// The row with this primary key, unless soft-deleted.
-pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -159,21 +173,27 @@ pub async fn get(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, unless soft-deleted, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &i32) -> Result<User, Error> {
+/// The row with this primary key, unless soft-deleted, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, unless soft-deleted.
-pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1 AND "deleted_at" IS NULL)"#,
             ),
             &[&id],
@@ -183,10 +203,12 @@ pub async fn exists(db: &impl Read, id: &i32) -> Result<bool, Error> {
 }
 
 /// The number of rows, unless soft-deleted.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#,
             ),
             &[],
@@ -196,10 +218,13 @@ pub async fn count(db: &impl Read) -> Result<i64, Error> {
 }
 
 /// The row with this primary key, soft-deleted or not.
-pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, Error> {
+pub async fn get_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -208,21 +233,27 @@ pub async fn get_with_deleted(db: &impl Read, id: &i32) -> Result<Option<User>, 
     row.as_ref().map(User::from_row).transpose()
 }
 
-/// The row with this primary key, soft-deleted or not, or [`Error::NotFound`] when there is none.
-pub async fn fetch_with_deleted(db: &impl Read, id: &i32) -> Result<User, Error> {
+/// The row with this primary key, soft-deleted or not, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     get_with_deleted(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists, soft-deleted or not.
-pub async fn exists_with_deleted(db: &impl Read, id: &i32) -> Result<bool, Error> {
+pub async fn exists_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."users" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -232,18 +263,28 @@ pub async fn exists_with_deleted(db: &impl Read, id: &i32) -> Result<bool, Error
 }
 
 /// The number of rows, soft-deleted or not.
-pub async fn count_with_deleted(db: &impl Read) -> Result<i64, Error> {
+pub async fn count_with_deleted(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."users""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."users""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// The row with these values of a unique key, unless soft-deleted.
-pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, Error> {
+pub async fn get_by_email(
+    db: &impl ::schemac_runtime::Read,
+    email: &str,
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "email" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&email],
@@ -254,12 +295,12 @@ pub async fn get_by_email(db: &impl Read, email: &str) -> Result<Option<User>, E
 
 /// Rows not soft-deleted, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "deleted_at" IS NULL ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 AND "deleted_at" IS NULL ORDER BY "id" ASC LIMIT $1"#,
@@ -274,12 +315,12 @@ pub async fn list(
 
 /// Every row, soft-deleted or not, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list_with_deleted(
-    db: &impl Read,
-    after: Option<&i32>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&i32>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<User>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at" FROM "public"."users" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -293,19 +334,24 @@ pub async fn list_with_deleted(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewUser,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<User, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(22);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(22);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        22,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -391,9 +437,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -404,7 +450,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     User::from_row(&row)
 }
 
@@ -413,12 +459,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewUser],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(22);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(22);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -434,7 +486,10 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
     columns.push(r#""pincode""#);
     columns.push(r#""gender""#);
     columns.push(r#""dob""#);
-    let Some(status_given) = statement::uniform(rows, |row| row.status.is_some()) else {
+    let Some(status_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.status.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if status_given {
@@ -446,34 +501,43 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
     columns.push(r#""ethnicity""#);
     columns.push(r#""qualification""#);
     columns.push(r#""profession""#);
-    let Some(role_given) = statement::uniform(rows, |row| row.role.is_some()) else {
+    let Some(role_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.role.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if role_given {
         columns.push(r#""role""#);
     }
-    let Some(is_online_given) = statement::uniform(rows, |row| row.is_online.is_some())
-    else {
+    let Some(is_online_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.is_online.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if is_online_given {
         columns.push(r#""is_online""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -520,75 +584,102 @@ pub async fn insert_many(db: &impl Write, rows: &[NewUser]) -> Result<u64, Error
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewUser],
-) -> Result<Vec<User>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<User>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let email_values: Vec<_> = rows.iter().map(|row| &row.email).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| row.name.as_ref()).collect();
-    let contact_number_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let email_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.email).collect();
+    let name_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.name.as_ref())
+        .collect();
+    let contact_number_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.contact_number.as_ref())
         .collect();
-    let contact_number_country_code_values: Vec<_> = rows
+    let contact_number_country_code_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.contact_number_country_code.as_ref())
         .collect();
-    let city_values: Vec<_> = rows.iter().map(|row| row.city.as_ref()).collect();
-    let state_values: Vec<_> = rows.iter().map(|row| row.state.as_ref()).collect();
-    let country_values: Vec<_> = rows.iter().map(|row| row.country.as_ref()).collect();
-    let pincode_values: Vec<_> = rows.iter().map(|row| row.pincode.as_ref()).collect();
-    let gender_values: Vec<_> = rows.iter().map(|row| row.gender.as_ref()).collect();
-    let dob_values: Vec<_> = rows.iter().map(|row| row.dob.as_ref()).collect();
-    let status_values: Vec<_> = rows.iter().map(|row| row.status.as_ref()).collect();
-    let registration_platform_values: Vec<_> = rows
+    let city_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.city.as_ref())
+        .collect();
+    let state_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.state.as_ref())
+        .collect();
+    let country_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.country.as_ref())
+        .collect();
+    let pincode_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.pincode.as_ref())
+        .collect();
+    let gender_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.gender.as_ref())
+        .collect();
+    let dob_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.dob.as_ref())
+        .collect();
+    let status_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.status.as_ref())
+        .collect();
+    let registration_platform_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.registration_platform)
         .collect();
-    let purpose_code_values: Vec<_> = rows
+    let purpose_code_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.purpose_code.as_ref())
         .collect();
-    let nationality_values: Vec<_> = rows
+    let nationality_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.nationality.as_ref())
         .collect();
-    let ethnicity_values: Vec<_> = rows
+    let ethnicity_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.ethnicity.as_ref())
         .collect();
-    let qualification_values: Vec<_> = rows
+    let qualification_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.qualification.as_ref())
         .collect();
-    let profession_values: Vec<_> = rows
+    let profession_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.profession.as_ref())
         .collect();
-    let role_values: Vec<_> = rows.iter().map(|row| row.role.as_ref()).collect();
-    let is_online_values: Vec<_> = rows
+    let role_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.role.as_ref())
+        .collect();
+    let is_online_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.is_online.as_ref().and_then(|value| value.as_ref()))
         .collect();
-    let is_online_given: Vec<bool> = rows
+    let is_online_given: ::std::vec::Vec<bool> = rows
         .iter()
         .map(|row| row.is_online.is_some())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::varchar[], $7::varchar[], $8::varchar[], $9::integer[], $10::varchar[], $11::date[], $12::"public"."users_statuses_enum"[], $13::"public"."platform_types_enum"[], $14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::varchar[], $19::"public"."users_roles_enum"[], $20::boolean[], $21::bool[], $22::timestamp[], $23::timestamp[], $24::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, g19, c20, c21, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."users"', 'id'))), u.c1, u.c2, u.c3, u.c4, u.c5, u.c6, u.c7, u.c8, u.c9, u.c10, COALESCE(u.c11, 'not-verified'), u.c12, u.c13, u.c14, u.c15, u.c16, u.c17, COALESCE(u.c18, 'user'), CASE WHEN u.g19 THEN u.c19 ELSE false END, COALESCE(u.c20, now()), COALESCE(u.c21, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "contact_number", "contact_number_country_code", "city", "state", "country", "pincode", "gender", "dob", "status", "registration_platform", "purpose_code", "nationality", "ethnicity", "qualification", "profession", "role", "is_online", "created_at", "updated_at", "deleted_at""#,
             ),
             &[
@@ -623,23 +714,31 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values (and restores it if it was soft-deleted).
-pub async fn upsert(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Inserts a row, or, when one with the same values of ("email") exists, updates it with the given values (and restores it if it was soft-deleted).
-pub async fn upsert_by_email(db: &impl Write, new: &NewUser) -> Result<User, Error> {
+pub async fn upsert_by_email(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewUser,
+) -> ::core::result::Result<User, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""email""#], &[r#""id""#]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row or it is soft-deleted.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &i32,
     patch: &UserPatch,
-) -> Result<Option<User>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(20);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(21);
+) -> ::core::result::Result<::core::option::Option<User>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(20);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        21,
+    );
     if let Some(value) = &patch.email {
         columns.push(r#""email""#);
         values.push(value);
@@ -721,7 +820,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -729,16 +828,19 @@ pub async fn update(
         r#""deleted_at" IS NULL"#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(User::from_row).transpose()
 }
 
 /// Soft-deletes the row: it stays in the table, hidden from every read but
 /// the `_with_deleted` ones. Returns whether a live row was deleted.
-pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."users" SET "deleted_at" = now(), "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NULL"#,
             ),
             &[&id],
@@ -748,10 +850,13 @@ pub async fn delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
 }
 
 /// Brings a soft-deleted row back. Returns whether one was restored.
-pub async fn restore(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn restore(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"UPDATE "public"."users" SET "deleted_at" = NULL, "updated_at" = now() WHERE "id" = $1 AND "deleted_at" IS NOT NULL"#,
             ),
             &[&id],
@@ -761,10 +866,15 @@ pub async fn restore(db: &impl Write, id: &i32) -> Result<bool, Error> {
 }
 
 /// Removes the row from the table, soft-deleted or not. Returns whether one was removed.
-pub async fn hard_delete(db: &impl Write, id: &i32) -> Result<bool, Error> {
+pub async fn hard_delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &i32,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."users" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."users" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,7 +2,7 @@
 
 /// The Postgres enum `causes_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,
@@ -28,7 +28,7 @@ pub enum Cause {
 
 /// The Postgres enum `publishing_status_enum`.
 #[derive(
-    schemac_runtime::PgEnum,
+    ::schemac_runtime::PgEnum,
     Clone,
     Copy,
     Debug,

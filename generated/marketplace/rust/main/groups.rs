@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."groups""#;
@@ -15,27 +12,27 @@ pub const COLUMNS: &str = r#""id", "name", "product_id", "members", "last_messag
 
 /// A row of "public"."groups".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Group {
-    pub id: Uuid,
-    pub name: String,
-    pub product_id: Option<String>,
-    pub members: Option<Vec<i32>>,
-    pub last_message_id: Option<Uuid>,
-    pub created_at: Option<NaiveDateTime>,
-    pub updated_at: Option<NaiveDateTime>,
+    pub id: ::schemac_runtime::uuid::Uuid,
+    pub name: ::std::string::String,
+    pub product_id: ::core::option::Option<::std::string::String>,
+    pub members: ::core::option::Option<::std::vec::Vec<i32>>,
+    pub last_message_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl Group {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -45,21 +42,25 @@ impl Group {
 #[derive(Clone, Debug)]
 pub struct NewGroup {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
-    pub name: String,
-    pub product_id: Option<String>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub name: ::std::string::String,
+    pub product_id: ::core::option::Option<::std::string::String>,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub members: Option<Option<Vec<i32>>>,
-    pub last_message_id: Option<Uuid>,
+    pub members: ::core::option::Option<::core::option::Option<::std::vec::Vec<i32>>>,
+    pub last_message_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub created_at: Option<Option<NaiveDateTime>>,
+    pub created_at: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub updated_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
 }
 
 impl NewGroup {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl ::core::convert::Into<::std::string::String>) -> Self {
         NewGroup {
             id: None,
             name: name.into(),
@@ -75,18 +76,27 @@ impl NewGroup {
 /// Changes to a row of "public"."groups": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct GroupPatch {
-    pub name: Option<String>,
-    pub product_id: Option<Option<String>>,
-    pub members: Option<Option<Vec<i32>>>,
-    pub last_message_id: Option<Option<Uuid>>,
-    pub created_at: Option<Option<NaiveDateTime>>,
+    pub name: ::core::option::Option<::std::string::String>,
+    pub product_id: ::core::option::Option<
+        ::core::option::Option<::std::string::String>,
+    >,
+    pub members: ::core::option::Option<::core::option::Option<::std::vec::Vec<i32>>>,
+    pub last_message_id: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    >,
+    pub created_at: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Group>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Group>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -95,21 +105,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Group>, Error> {
     row.as_ref().map(Group::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Group, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Group, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."groups" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -119,21 +135,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."groups""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."groups""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Group>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -148,13 +171,13 @@ pub async fn list(
 
 /// Rows whose `product_id` is this products key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_product_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     product_id: &str,
-    after: Option<&Uuid>,
-    order: Order,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Group>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "product_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -171,13 +194,13 @@ pub async fn page_by_product_id(
 
 /// Rows whose `last_message_id` is this messages key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_last_message_id(
-    db: &impl Read,
-    last_message_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    last_message_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Group>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "id" > $2 AND "last_message_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -194,12 +217,12 @@ pub async fn page_by_last_message_id(
 
 /// The rows whose `product_id` is this products key.
 pub async fn list_by_product_id(
-    db: &impl Read,
+    db: &impl ::schemac_runtime::Read,
     product_id: &str,
-) -> Result<Vec<Group>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&product_id],
@@ -211,12 +234,15 @@ pub async fn list_by_product_id(
 /// [`list_by_product_id`] for many products keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_product_id_many(
-    db: &impl Read,
-    keys: &[String],
-) -> Result<HashMap<String, Vec<Group>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::std::string::String],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<Group>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "product_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -226,17 +252,17 @@ pub async fn list_by_product_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.product_id.clone().map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// The rows whose `last_message_id` is this messages key.
 pub async fn list_by_last_message_id(
-    db: &impl Read,
-    last_message_id: &Uuid,
-) -> Result<Vec<Group>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    last_message_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&last_message_id],
@@ -248,12 +274,15 @@ pub async fn list_by_last_message_id(
 /// [`list_by_last_message_id`] for many messages keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_last_message_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Group>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Group>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at" FROM "public"."groups" WHERE "last_message_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -263,23 +292,28 @@ pub async fn list_by_last_message_id_many(
     let pairs = items
         .into_iter()
         .filter_map(|item| item.last_message_id.map(|key| (key, item)));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewGroup,
+) -> ::core::result::Result<Group, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewGroup,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Group, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Group, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -307,9 +341,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -320,7 +354,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Group::from_row(&row)
 }
 
@@ -329,12 +363,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewGroup]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewGroup],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -342,28 +382,35 @@ pub async fn insert_many(db: &impl Write, rows: &[NewGroup]) -> Result<u64, Erro
     }
     columns.push(r#""name""#);
     columns.push(r#""product_id""#);
-    let Some(members_given) = statement::uniform(rows, |row| row.members.is_some()) else {
+    let Some(members_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.members.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if members_given {
         columns.push(r#""members""#);
     }
     columns.push(r#""last_message_id""#);
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -391,22 +438,26 @@ pub async fn insert_many(db: &impl Write, rows: &[NewGroup]) -> Result<u64, Erro
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewGroup],
-) -> Result<Vec<Group>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Group>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let name_values: Vec<_> = rows.iter().map(|row| &row.name).collect();
-    let product_id_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let name_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.name).collect();
+    let product_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.product_id.as_ref())
         .collect();
-    let mut members_elements = Vec::new();
-    let mut members_rows: Vec<i64> = Vec::new();
-    let mut members_given: Vec<bool> = Vec::with_capacity(rows.len());
-    let mut members_null: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut members_elements = ::std::vec::Vec::new();
+    let mut members_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut members_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
+    let mut members_null: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.members.as_ref().and_then(|value| value.as_ref());
         members_given.push(row.members.is_some());
@@ -416,30 +467,30 @@ pub async fn insert_many_returning(
             members_rows.push(number);
         }
     }
-    let last_message_id_values: Vec<_> = rows
+    let last_message_id_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.last_message_id.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref().and_then(|value| value.as_ref()))
         .collect();
-    let created_at_given: Vec<bool> = rows
+    let created_at_given: ::std::vec::Vec<bool> = rows
         .iter()
         .map(|row| row.created_at.is_some())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref().and_then(|value| value.as_ref()))
         .collect();
-    let updated_at_given: Vec<bool> = rows
+    let updated_at_given: ::std::vec::Vec<bool> = rows
         .iter()
         .map(|row| row.updated_at.is_some())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::varchar[], $6::bool[], $7::bool[], $8::uuid[], $9::timestamp[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, g3, n3, c4, c5, g5, c6, g6, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::integer[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."groups" ("id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, CASE WHEN NOT u.g3 THEN '{}'::integer[] WHEN u.n3 THEN NULL ELSE COALESCE(a3.v, '{}') END, u.c4, CASE WHEN u.g5 THEN u.c5 ELSE now() END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#,
             ),
             &[
@@ -463,18 +514,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewGroup) -> Result<Group, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewGroup,
+) -> ::core::result::Result<Group, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &GroupPatch,
-) -> Result<Option<Group>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(5);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(6);
+) -> ::core::result::Result<::core::option::Option<Group>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        6,
+    );
     if let Some(value) = &patch.name {
         columns.push(r#""name""#);
         values.push(value);
@@ -496,7 +552,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -504,15 +560,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Group::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."groups" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."groups" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -2,10 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use std::collections::HashMap;
-use schemac_runtime::{Error, FromRow, Json, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::uuid::Uuid;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."messages""#;
@@ -15,28 +12,28 @@ pub const COLUMNS: &str = r#""id", "sender_id", "group_id", "text", "attachments
 
 /// A row of "public"."messages".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Message {
-    pub id: Uuid,
+    pub id: ::schemac_runtime::uuid::Uuid,
     pub sender_id: i32,
-    pub group_id: Uuid,
-    pub text: Option<String>,
+    pub group_id: ::schemac_runtime::uuid::Uuid,
+    pub text: ::core::option::Option<::std::string::String>,
     #[row(json)]
-    pub attachments: Option<Vec<crate::chat::Attachment>>,
-    pub read_by: Option<Vec<i32>>,
-    pub timestamp: Option<NaiveDateTime>,
+    pub attachments: ::core::option::Option<Vec<crate::chat::Attachment>>,
+    pub read_by: ::core::option::Option<::std::vec::Vec<i32>>,
+    pub timestamp: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
 }
 
 impl Message {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &Uuid {
+    pub fn key(&self) -> &::schemac_runtime::uuid::Uuid {
         &self.id
     }
 }
@@ -46,21 +43,28 @@ impl Message {
 #[derive(Clone, Debug)]
 pub struct NewMessage {
     /// `None`: the default, `uuid_generate_v4()`.
-    pub id: Option<Uuid>,
+    pub id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
     pub sender_id: i32,
-    pub group_id: Uuid,
-    pub text: Option<String>,
+    pub group_id: ::schemac_runtime::uuid::Uuid,
+    pub text: ::core::option::Option<::std::string::String>,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub attachments: Option<Option<Vec<crate::chat::Attachment>>>,
+    pub attachments: ::core::option::Option<
+        ::core::option::Option<Vec<crate::chat::Attachment>>,
+    >,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub read_by: Option<Option<Vec<i32>>>,
+    pub read_by: ::core::option::Option<::core::option::Option<::std::vec::Vec<i32>>>,
     /// `None`: the column's default; `Some(None)`: NULL.
-    pub timestamp: Option<Option<NaiveDateTime>>,
+    pub timestamp: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
 }
 
 impl NewMessage {
     /// The required fields; every other is left to the database (set it on the value to give it).
-    pub fn new(sender_id: impl Into<i32>, group_id: impl Into<Uuid>) -> Self {
+    pub fn new(
+        sender_id: impl ::core::convert::Into<i32>,
+        group_id: impl ::core::convert::Into<::schemac_runtime::uuid::Uuid>,
+    ) -> Self {
         NewMessage {
             id: None,
             sender_id: sender_id.into(),
@@ -76,19 +80,26 @@ impl NewMessage {
 /// Changes to a row of "public"."messages": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct MessagePatch {
-    pub sender_id: Option<i32>,
-    pub group_id: Option<Uuid>,
-    pub text: Option<Option<String>>,
-    pub attachments: Option<Option<Vec<crate::chat::Attachment>>>,
-    pub read_by: Option<Option<Vec<i32>>>,
-    pub timestamp: Option<Option<NaiveDateTime>>,
+    pub sender_id: ::core::option::Option<i32>,
+    pub group_id: ::core::option::Option<::schemac_runtime::uuid::Uuid>,
+    pub text: ::core::option::Option<::core::option::Option<::std::string::String>>,
+    pub attachments: ::core::option::Option<
+        ::core::option::Option<Vec<crate::chat::Attachment>>,
+    >,
+    pub read_by: ::core::option::Option<::core::option::Option<::std::vec::Vec<i32>>>,
+    pub timestamp: ::core::option::Option<
+        ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    >,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Message>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::core::option::Option<Message>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -97,21 +108,27 @@ pub async fn get(db: &impl Read, id: &Uuid) -> Result<Option<Message>, Error> {
     row.as_ref().map(Message::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &Uuid) -> Result<Message, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<Message, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."messages" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -121,21 +138,28 @@ pub async fn exists(db: &impl Read, id: &Uuid) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."messages""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."messages""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Message>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Message>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -150,13 +174,13 @@ pub async fn list(
 
 /// Rows whose `group_id` is this groups key, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn page_by_group_id(
-    db: &impl Read,
-    group_id: &Uuid,
-    after: Option<&Uuid>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    group_id: &::schemac_runtime::uuid::Uuid,
+    after: ::core::option::Option<&::schemac_runtime::uuid::Uuid>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Message>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Message>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "id" > $2 AND "group_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
@@ -173,12 +197,12 @@ pub async fn page_by_group_id(
 
 /// The rows whose `group_id` is this groups key.
 pub async fn list_by_group_id(
-    db: &impl Read,
-    group_id: &Uuid,
-) -> Result<Vec<Message>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    group_id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<::std::vec::Vec<Message>, ::schemac_runtime::Error> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = $1 ORDER BY "id" ASC"#,
             ),
             &[&group_id],
@@ -190,12 +214,15 @@ pub async fn list_by_group_id(
 /// [`list_by_group_id`] for many groups keys in one query: the rows grouped by key,
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_group_id_many(
-    db: &impl Read,
-    keys: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Message>>, Error> {
+    db: &impl ::schemac_runtime::Read,
+    keys: &[::schemac_runtime::uuid::Uuid],
+) -> ::core::result::Result<
+    ::std::collections::HashMap<::schemac_runtime::uuid::Uuid, ::std::vec::Vec<Message>>,
+    ::schemac_runtime::Error,
+> {
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp" FROM "public"."messages" WHERE "group_id" = ANY($1) ORDER BY "id" ASC"#,
             ),
             &[&keys],
@@ -203,24 +230,32 @@ pub async fn list_by_group_id_many(
         .await?;
     let items = Message::from_rows(&rows)?;
     let pairs = items.into_iter().map(|item| (item.group_id, item));
-    Ok(schemac_runtime::group_by_key(keys, pairs))
+    Ok(::schemac_runtime::group_by_key(keys, pairs))
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewMessage,
+) -> ::core::result::Result<Message, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewMessage,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Message, Error> {
-    let attachments = new.attachments.as_ref().map(|value| value.as_ref().map(Json));
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Message, ::schemac_runtime::Error> {
+    let attachments = new
+        .attachments
+        .as_ref()
+        .map(|value| value.as_ref().map(::schemac_runtime::Json));
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &new.id {
         columns.push(r#""id""#);
         values.push(value);
@@ -246,12 +281,20 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(TABLE, &columns, conflict, keep, &[], &[], COLUMNS)
+            ::schemac_runtime::statement::upsert(
+                TABLE,
+                &columns,
+                conflict,
+                keep,
+                &[],
+                &[],
+                COLUMNS,
+            )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Message::from_row(&row)
 }
 
@@ -260,12 +303,18 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewMessage]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewMessage],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(7);
-    let Some(id_given) = statement::uniform(rows, |row| row.id.is_some()) else {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
+    let Some(id_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.id.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if id_given {
@@ -274,7 +323,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewMessage]) -> Result<u64, Er
     columns.push(r#""sender_id""#);
     columns.push(r#""group_id""#);
     columns.push(r#""text""#);
-    let Some(attachments_given) = statement::uniform(
+    let Some(attachments_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.attachments.is_some(),
     ) else {
@@ -283,24 +332,34 @@ pub async fn insert_many(db: &impl Write, rows: &[NewMessage]) -> Result<u64, Er
     if attachments_given {
         columns.push(r#""attachments""#);
     }
-    let attachments_values: Vec<_> = rows
+    let attachments_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.attachments.as_ref().map(|value| value.as_ref().map(Json)))
+        .map(|row| {
+            row
+                .attachments
+                .as_ref()
+                .map(|value| value.as_ref().map(::schemac_runtime::Json))
+        })
         .collect();
-    let Some(read_by_given) = statement::uniform(rows, |row| row.read_by.is_some()) else {
+    let Some(read_by_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.read_by.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if read_by_given {
         columns.push(r#""read_by""#);
     }
-    let Some(timestamp_given) = statement::uniform(rows, |row| row.timestamp.is_some())
-    else {
+    let Some(timestamp_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.timestamp.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if timestamp_given {
         columns.push(r#""timestamp""#);
     }
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for (i, row) in rows.iter().enumerate() {
@@ -328,28 +387,47 @@ pub async fn insert_many(db: &impl Write, rows: &[NewMessage]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewMessage],
-) -> Result<Vec<Message>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Message>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
-    let sender_id_values: Vec<_> = rows.iter().map(|row| &row.sender_id).collect();
-    let group_id_values: Vec<_> = rows.iter().map(|row| &row.group_id).collect();
-    let text_values: Vec<_> = rows.iter().map(|row| row.text.as_ref()).collect();
-    let attachments_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| row.id.as_ref()).collect();
+    let sender_id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.attachments.as_ref().and_then(|value| value.as_ref()).map(Json))
+        .map(|row| &row.sender_id)
         .collect();
-    let attachments_given: Vec<bool> = rows
+    let group_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.group_id)
+        .collect();
+    let text_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.text.as_ref())
+        .collect();
+    let attachments_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| {
+            row
+                .attachments
+                .as_ref()
+                .and_then(|value| value.as_ref())
+                .map(::schemac_runtime::Json)
+        })
+        .collect();
+    let attachments_given: ::std::vec::Vec<bool> = rows
         .iter()
         .map(|row| row.attachments.is_some())
         .collect();
-    let mut read_by_elements = Vec::new();
-    let mut read_by_rows: Vec<i64> = Vec::new();
-    let mut read_by_given: Vec<bool> = Vec::with_capacity(rows.len());
-    let mut read_by_null: Vec<bool> = Vec::with_capacity(rows.len());
+    let mut read_by_elements = ::std::vec::Vec::new();
+    let mut read_by_rows: ::std::vec::Vec<i64> = ::std::vec::Vec::new();
+    let mut read_by_given: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
+    let mut read_by_null: ::std::vec::Vec<bool> = ::std::vec::Vec::with_capacity(
+        rows.len(),
+    );
     for (number, row) in (1..).zip(rows) {
         let value = row.read_by.as_ref().and_then(|value| value.as_ref());
         read_by_given.push(row.read_by.is_some());
@@ -359,18 +437,18 @@ pub async fn insert_many_returning(
             read_by_rows.push(number);
         }
     }
-    let timestamp_values: Vec<_> = rows
+    let timestamp_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.timestamp.as_ref().and_then(|value| value.as_ref()))
         .collect();
-    let timestamp_given: Vec<bool> = rows
+    let timestamp_given: ::std::vec::Vec<bool> = rows
         .iter()
         .map(|row| row.timestamp.is_some())
         .collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::jsonb[], $6::bool[], $9::bool[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, c3, c4, g4, g5, n5, c6, g6, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::integer[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."messages" ("id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, CASE WHEN u.g4 THEN u.c4 ELSE '[]'::jsonb END, CASE WHEN NOT u.g5 THEN '{}'::integer[] WHEN u.n5 THEN NULL ELSE COALESCE(a5.v, '{}') END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#,
             ),
             &[
@@ -394,19 +472,27 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewMessage) -> Result<Message, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewMessage,
+) -> ::core::result::Result<Message, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
-    id: &Uuid,
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
     patch: &MessagePatch,
-) -> Result<Option<Message>, Error> {
-    let attachments = patch.attachments.as_ref().map(|value| value.as_ref().map(Json));
-    let mut columns: Vec<&'static str> = Vec::with_capacity(6);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(7);
+) -> ::core::result::Result<::core::option::Option<Message>, ::schemac_runtime::Error> {
+    let attachments = patch
+        .attachments
+        .as_ref()
+        .map(|value| value.as_ref().map(::schemac_runtime::Json));
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(6);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        7,
+    );
     if let Some(value) = &patch.sender_id {
         columns.push(r#""sender_id""#);
         values.push(value);
@@ -432,16 +518,28 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(TABLE, &columns, &[], &[r#""id""#], r#""#, COLUMNS);
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let sql = ::schemac_runtime::statement::update(
+        TABLE,
+        &columns,
+        &[],
+        &[r#""id""#],
+        r#""#,
+        COLUMNS,
+    );
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Message::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &Uuid) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &::schemac_runtime::uuid::Uuid,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."messages" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."messages" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

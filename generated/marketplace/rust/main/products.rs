@@ -2,9 +2,7 @@
 
 #![allow(clippy::too_many_arguments)]
 
-use schemac_runtime::{Error, FromRow, Order, Read, Sql, ToSql, Write, statement};
-use schemac_runtime::chrono::NaiveDateTime;
-use schemac_runtime::serde_json::Value as JsonValue;
+use ::schemac_runtime::FromRow as _;
 
 /// The table, as SQL names it.
 pub const TABLE: &str = r#""public"."products""#;
@@ -14,30 +12,30 @@ pub const COLUMNS: &str = r#""id", "cause", "mrp", "selling_price", "vendor_id",
 
 /// A row of "public"."products".
 #[derive(
-    schemac_runtime::Row,
-    schemac_runtime::serde::Serialize,
-    schemac_runtime::serde::Deserialize,
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
     Clone,
     PartialEq,
     Debug
 )]
-#[serde(crate = "schemac_runtime::serde")]
+#[serde(crate = "::schemac_runtime::serde")]
 pub struct Product {
     /// IM_ followed by a short random ID
-    pub id: String,
+    pub id: ::std::string::String,
     pub cause: super::enums::Cause,
     pub mrp: f64,
     #[row(rename = "selling_price")]
     pub selling_price_inr: f64,
     pub vendor_id: i32,
-    pub images: JsonValue,
-    pub title: String,
-    pub description: String,
-    pub product_url: String,
+    pub images: ::schemac_runtime::serde_json::Value,
+    pub title: ::std::string::String,
+    pub description: ::std::string::String,
+    pub product_url: ::std::string::String,
     pub publishing_status: super::enums::PublishingStatus,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub remark: Option<String>,
+    pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
+    pub remark: ::core::option::Option<::std::string::String>,
 }
 
 impl Product {
@@ -51,36 +49,36 @@ impl Product {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewProduct {
-    pub id: String,
+    pub id: ::std::string::String,
     pub cause: super::enums::Cause,
     pub mrp: f64,
     pub selling_price_inr: f64,
     pub vendor_id: i32,
     /// `None`: the default, `'[]'::json`.
-    pub images: Option<JsonValue>,
-    pub title: String,
-    pub description: String,
-    pub product_url: String,
+    pub images: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub title: ::std::string::String,
+    pub description: ::std::string::String,
+    pub product_url: ::std::string::String,
     /// `None`: the default, `'draft'`.
-    pub publishing_status: Option<super::enums::PublishingStatus>,
+    pub publishing_status: ::core::option::Option<super::enums::PublishingStatus>,
     /// `None`: the default, `now()`.
-    pub created_at: Option<NaiveDateTime>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
     /// `None`: the default, `now()`.
-    pub updated_at: Option<NaiveDateTime>,
-    pub remark: Option<String>,
+    pub updated_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub remark: ::core::option::Option<::std::string::String>,
 }
 
 impl NewProduct {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        id: impl Into<String>,
-        cause: impl Into<super::enums::Cause>,
-        mrp: impl Into<f64>,
-        selling_price_inr: impl Into<f64>,
-        vendor_id: impl Into<i32>,
-        title: impl Into<String>,
-        description: impl Into<String>,
-        product_url: impl Into<String>,
+        id: impl ::core::convert::Into<::std::string::String>,
+        cause: impl ::core::convert::Into<super::enums::Cause>,
+        mrp: impl ::core::convert::Into<f64>,
+        selling_price_inr: impl ::core::convert::Into<f64>,
+        vendor_id: impl ::core::convert::Into<i32>,
+        title: impl ::core::convert::Into<::std::string::String>,
+        description: impl ::core::convert::Into<::std::string::String>,
+        product_url: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewProduct {
             id: id.into(),
@@ -103,24 +101,27 @@ impl NewProduct {
 /// Changes to a row of "public"."products": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct ProductPatch {
-    pub cause: Option<super::enums::Cause>,
-    pub mrp: Option<f64>,
-    pub selling_price_inr: Option<f64>,
-    pub vendor_id: Option<i32>,
-    pub images: Option<JsonValue>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub product_url: Option<String>,
-    pub publishing_status: Option<super::enums::PublishingStatus>,
-    pub created_at: Option<NaiveDateTime>,
-    pub remark: Option<Option<String>>,
+    pub cause: ::core::option::Option<super::enums::Cause>,
+    pub mrp: ::core::option::Option<f64>,
+    pub selling_price_inr: ::core::option::Option<f64>,
+    pub vendor_id: ::core::option::Option<i32>,
+    pub images: ::core::option::Option<::schemac_runtime::serde_json::Value>,
+    pub title: ::core::option::Option<::std::string::String>,
+    pub description: ::core::option::Option<::std::string::String>,
+    pub product_url: ::core::option::Option<::std::string::String>,
+    pub publishing_status: ::core::option::Option<super::enums::PublishingStatus>,
+    pub created_at: ::core::option::Option<::schemac_runtime::chrono::NaiveDateTime>,
+    pub remark: ::core::option::Option<::core::option::Option<::std::string::String>>,
 }
 
 /// The row with this primary key.
-pub async fn get(db: &impl Read, id: &str) -> Result<Option<Product>, Error> {
+pub async fn get(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<::core::option::Option<Product>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" = $1"#,
             ),
             &[&id],
@@ -129,21 +130,27 @@ pub async fn get(db: &impl Read, id: &str) -> Result<Option<Product>, Error> {
     row.as_ref().map(Product::from_row).transpose()
 }
 
-/// The row with this primary key, or [`Error::NotFound`] when there is none.
-pub async fn fetch(db: &impl Read, id: &str) -> Result<Product, Error> {
+/// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
+pub async fn fetch(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<Product, ::schemac_runtime::Error> {
     get(db, id)
         .await?
-        .ok_or_else(|| Error::NotFound {
+        .ok_or_else(|| ::schemac_runtime::Error::NotFound {
             table: TABLE,
             key: format!("{:?}", id),
         })
 }
 
 /// Whether a row with this primary key exists.
-pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
+pub async fn exists(
+    db: &impl ::schemac_runtime::Read,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"SELECT EXISTS (SELECT 1 FROM "public"."products" WHERE "id" = $1)"#,
             ),
             &[&id],
@@ -153,21 +160,28 @@ pub async fn exists(db: &impl Read, id: &str) -> Result<bool, Error> {
 }
 
 /// The number of rows.
-pub async fn count(db: &impl Read) -> Result<i64, Error> {
+pub async fn count(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<i64, ::schemac_runtime::Error> {
     let row = db
-        .query_one(Sql::stateless(r#"SELECT count(*) FROM "public"."products""#), &[])
+        .query_one(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT count(*) FROM "public"."products""#,
+            ),
+            &[],
+        )
         .await?;
     Ok(row.get(0))
 }
 
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
-    db: &impl Read,
-    after: Option<&str>,
-    order: Order,
+    db: &impl ::schemac_runtime::Read,
+    after: ::core::option::Option<&str>,
+    order: ::schemac_runtime::Order,
     limit: i64,
-) -> Result<Vec<Product>, Error> {
-    const PAGES: statement::Pages = statement::Pages {
+) -> ::core::result::Result<::std::vec::Vec<Product>, ::schemac_runtime::Error> {
+    const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
         first_asc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" ASC LIMIT $1"#,
         first_desc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" ORDER BY "id" DESC LIMIT $1"#,
         after_asc: r#"SELECT "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark" FROM "public"."products" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
@@ -181,19 +195,24 @@ pub async fn list(
 }
 
 /// Inserts a row and returns it as stored (defaults filled in).
-pub async fn insert(db: &impl Write, new: &NewProduct) -> Result<Product, Error> {
+pub async fn insert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewProduct,
+) -> ::core::result::Result<Product, ::schemac_runtime::Error> {
     write_new(db, new, None).await
 }
 
 /// The INSERT of [`insert`] and, with `(conflict, keep)`, of the upserts:
 /// the given fields are written (one statement shape per set of fields).
 async fn write_new(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     new: &NewProduct,
-    upsert: Option<(&[&str], &[&str])>,
-) -> Result<Product, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(13);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(13);
+    upsert: ::core::option::Option<(&[&str], &[&str])>,
+) -> ::core::result::Result<Product, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(13);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        13,
+    );
     columns.push(r#""id""#);
     values.push(&new.id);
     columns.push(r#""cause""#);
@@ -231,9 +250,9 @@ async fn write_new(
         values.push(value);
     }
     let sql = match upsert {
-        None => statement::insert(TABLE, &columns, COLUMNS),
+        None => ::schemac_runtime::statement::insert(TABLE, &columns, COLUMNS),
         Some((conflict, keep)) => {
-            statement::upsert(
+            ::schemac_runtime::statement::upsert(
                 TABLE,
                 &columns,
                 conflict,
@@ -244,7 +263,7 @@ async fn write_new(
             )
         }
     };
-    let row = db.query_one(Sql::stateless(&sql), &values).await?;
+    let row = db.query_one(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     Product::from_row(&row)
 }
 
@@ -253,17 +272,23 @@ async fn write_new(
 /// [`insert`]. `COPY` leaves a column to its default for all rows or none, so
 /// when some rows give a defaulted field and others do not, the rows go in
 /// as [`insert_many_returning`] inserts them.
-pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<u64, Error> {
+pub async fn insert_many(
+    db: &impl ::schemac_runtime::Write,
+    rows: &[NewProduct],
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
-    let mut columns: Vec<&'static str> = Vec::with_capacity(13);
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(13);
     columns.push(r#""id""#);
     columns.push(r#""cause""#);
     columns.push(r#""mrp""#);
     columns.push(r#""selling_price""#);
     columns.push(r#""vendor_id""#);
-    let Some(images_given) = statement::uniform(rows, |row| row.images.is_some()) else {
+    let Some(images_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.images.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if images_given {
@@ -272,7 +297,7 @@ pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<u64, Er
     columns.push(r#""title""#);
     columns.push(r#""description""#);
     columns.push(r#""product_url""#);
-    let Some(publishing_status_given) = statement::uniform(
+    let Some(publishing_status_given) = ::schemac_runtime::statement::uniform(
         rows,
         |row| row.publishing_status.is_some(),
     ) else {
@@ -281,22 +306,26 @@ pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<u64, Er
     if publishing_status_given {
         columns.push(r#""publishing_status""#);
     }
-    let Some(created_at_given) = statement::uniform(rows, |row| row.created_at.is_some())
-    else {
+    let Some(created_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.created_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if created_at_given {
         columns.push(r#""created_at""#);
     }
-    let Some(updated_at_given) = statement::uniform(rows, |row| row.updated_at.is_some())
-    else {
+    let Some(updated_at_given) = ::schemac_runtime::statement::uniform(
+        rows,
+        |row| row.updated_at.is_some(),
+    ) else {
         return Ok(insert_many_returning(db, rows).await?.len() as u64);
     };
     if updated_at_given {
         columns.push(r#""updated_at""#);
     }
     columns.push(r#""remark""#);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
     );
     for row in rows {
@@ -330,41 +359,56 @@ pub async fn insert_many(db: &impl Write, rows: &[NewProduct]) -> Result<u64, Er
 /// means what it means for [`insert`]. [`insert_many`] is faster when the
 /// rows are not needed back.
 pub async fn insert_many_returning(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     rows: &[NewProduct],
-) -> Result<Vec<Product>, Error> {
+) -> ::core::result::Result<::std::vec::Vec<Product>, ::schemac_runtime::Error> {
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(::std::vec::Vec::new());
     }
-    let id_values: Vec<_> = rows.iter().map(|row| &row.id).collect();
-    let cause_values: Vec<_> = rows.iter().map(|row| &row.cause).collect();
-    let mrp_values: Vec<_> = rows.iter().map(|row| &row.mrp).collect();
-    let selling_price_inr_values: Vec<_> = rows
+    let id_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.id).collect();
+    let cause_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.cause).collect();
+    let mrp_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.mrp).collect();
+    let selling_price_inr_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| &row.selling_price_inr)
         .collect();
-    let vendor_id_values: Vec<_> = rows.iter().map(|row| &row.vendor_id).collect();
-    let images_values: Vec<_> = rows.iter().map(|row| row.images.as_ref()).collect();
-    let title_values: Vec<_> = rows.iter().map(|row| &row.title).collect();
-    let description_values: Vec<_> = rows.iter().map(|row| &row.description).collect();
-    let product_url_values: Vec<_> = rows.iter().map(|row| &row.product_url).collect();
-    let publishing_status_values: Vec<_> = rows
+    let vendor_id_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.vendor_id)
+        .collect();
+    let images_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.images.as_ref())
+        .collect();
+    let title_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.title).collect();
+    let description_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.description)
+        .collect();
+    let product_url_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| &row.product_url)
+        .collect();
+    let publishing_status_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.publishing_status.as_ref())
         .collect();
-    let created_at_values: Vec<_> = rows
+    let created_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.created_at.as_ref())
         .collect();
-    let updated_at_values: Vec<_> = rows
+    let updated_at_values: ::std::vec::Vec<_> = rows
         .iter()
         .map(|row| row.updated_at.as_ref())
         .collect();
-    let remark_values: Vec<_> = rows.iter().map(|row| row.remark.as_ref()).collect();
-    let schemac_rows: Vec<i64> = (1..).take(rows.len()).collect();
+    let remark_values: ::std::vec::Vec<_> = rows
+        .iter()
+        .map(|row| row.remark.as_ref())
+        .collect();
+    let schemac_rows: ::std::vec::Vec<i64> = (1..).take(rows.len()).collect();
     let rows = db
         .query(
-            Sql::stateless(
+            ::schemac_runtime::Sql::stateless(
                 r#"WITH u AS (SELECT * FROM UNNEST($1::varchar[], $2::"public"."causes_enum"[], $3::double precision[], $4::double precision[], $5::integer[], $6::json[], $7::text[], $8::text[], $9::text[], $10::"public"."publishing_status_enum"[], $11::timestamp[], $12::timestamp[], $13::text[], $14::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, schemac_row)) INSERT INTO "public"."products" ("id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, '[]'::json), u.c6, u.c7, u.c8, COALESCE(u.c9, 'draft'), COALESCE(u.c10, now()), COALESCE(u.c11, now()), u.c12 FROM u ORDER BY u.schemac_row RETURNING "id", "cause", "mrp", "selling_price", "vendor_id", "images", "title", "description", "product_url", "publishing_status", "created_at", "updated_at", "remark""#,
             ),
             &[
@@ -389,18 +433,23 @@ pub async fn insert_many_returning(
 }
 
 /// Inserts a row, or, when one with the same primary key exists, updates it with the given values.
-pub async fn upsert(db: &impl Write, new: &NewProduct) -> Result<Product, Error> {
+pub async fn upsert(
+    db: &impl ::schemac_runtime::Write,
+    new: &NewProduct,
+) -> ::core::result::Result<Product, ::schemac_runtime::Error> {
     write_new(db, new, Some((&[r#""id""#], &[]))).await
 }
 
 /// Writes the fields the patch sets (and "updated_at" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
-    db: &impl Write,
+    db: &impl ::schemac_runtime::Write,
     id: &str,
     patch: &ProductPatch,
-) -> Result<Option<Product>, Error> {
-    let mut columns: Vec<&'static str> = Vec::with_capacity(11);
-    let mut values: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(12);
+) -> ::core::result::Result<::core::option::Option<Product>, ::schemac_runtime::Error> {
+    let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(11);
+    let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
+        12,
+    );
     if let Some(value) = &patch.cause {
         columns.push(r#""cause""#);
         values.push(value);
@@ -446,7 +495,7 @@ pub async fn update(
         values.push(value);
     }
     values.push(&id);
-    let sql = statement::update(
+    let sql = ::schemac_runtime::statement::update(
         TABLE,
         &columns,
         &[r#""updated_at" = now()"#],
@@ -454,15 +503,20 @@ pub async fn update(
         r#""#,
         COLUMNS,
     );
-    let row = db.query_opt(Sql::stateless(&sql), &values).await?;
+    let row = db.query_opt(::schemac_runtime::Sql::stateless(&sql), &values).await?;
     row.as_ref().map(Product::from_row).transpose()
 }
 
 /// Deletes the row. Returns whether one was deleted.
-pub async fn delete(db: &impl Write, id: &str) -> Result<bool, Error> {
+pub async fn delete(
+    db: &impl ::schemac_runtime::Write,
+    id: &str,
+) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
-            Sql::stateless(r#"DELETE FROM "public"."products" WHERE "id" = $1"#),
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM "public"."products" WHERE "id" = $1"#,
+            ),
             &[&id],
         )
         .await?;

@@ -8,6 +8,8 @@ mod reads;
 mod statements;
 mod table;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use schemac_schema::model::{IdBody, IdStorage, Schema};
@@ -66,6 +68,8 @@ pub enum NewFieldKind {
 #[derive(Serialize)]
 pub struct NewField {
     pub ident: String,
+    /// What the field's locals are named after (`self_` gives `self_values`).
+    pub local: String,
     pub sql: String,
     pub ty: String,
     pub doc: String,
@@ -203,7 +207,6 @@ pub struct TableView {
     pub doc: String,
     pub table_sql: String,
     pub select: String,
-    pub imports: Vec<String>,
     pub fields: Vec<Field>,
     pub custom_debug: bool,
     /// The insert struct's constructor takes the required fields; with
@@ -226,8 +229,33 @@ pub struct TableView {
     pub lists: Vec<ListView>,
     pub deletes: Option<DeleteView>,
     pub relations: Vec<RelationView>,
-    /// What the file takes from schemac_runtime.
-    pub runtime_uses: String,
+    /// The names of the functions' own parameters and locals (`db`, `row`,
+    /// `columns`, ...), by the name they would have.
+    pub locals: BTreeMap<&'static str, String>,
+}
+
+/// The parameters and locals of the generated functions that share a scope
+/// with parameters or locals named after columns (a key column `db` beside
+/// the executor, a json column `columns` beside the column list).
+const LOCALS: &[&str] = &[
+    "db", "new", "patch", "row", "rows", "after", "order", "limit", "cursor", "columns", "values",
+    "value", "sql", "upsert", "changed",
+];
+
+/// [`LOCALS`], each moved aside with a trailing `_` while a column's field
+/// has its name: the user's names stay as written, the generated ones give way.
+pub fn locals<'a>(fields: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'static str, String> {
+    let taken: BTreeSet<&str> = fields.into_iter().collect();
+    LOCALS
+        .iter()
+        .map(|&local| {
+            let mut name = local.to_owned();
+            while taken.contains(name.as_str()) {
+                name.push('_');
+            }
+            (local, name)
+        })
+        .collect()
 }
 
 pub fn enums(schema: &Schema) -> Vec<EnumView> {
@@ -266,8 +294,8 @@ pub fn ids(schema: &Schema) -> Vec<IdView> {
                 IdBody::Any => "any",
             },
             field: match i.body {
-                IdBody::Ulid => "schemac_runtime::Ulid",
-                IdBody::Any => "String",
+                IdBody::Ulid => "::schemac_runtime::Ulid",
+                IdBody::Any => "::std::string::String",
             },
             doc: format!(
                 "`{}{}…`, stored as {}.",

@@ -5,7 +5,7 @@ use schemac_schema::model::{Relation, Schema, Table};
 use schemac_schema::sql::{ident, qualified};
 
 use super::{NewField, NewFieldKind, RelationView};
-use crate::rust::names::{snake_ident, struct_name, unraw};
+use crate::rust::names::{snake_ident, struct_name};
 use crate::rust::types::rust_type;
 
 /// `insert_many`'s one statement. Scalar values travel as one array per
@@ -37,7 +37,7 @@ pub(super) fn insert_many_sql(
     for (i, f) in fields.iter().enumerate() {
         bound.push(Vec::new());
         let params = &mut bound[i];
-        let local = unraw(&f.ident).to_owned();
+        let local = &f.local;
         // A nullable column with a default has three cases per row: the
         // default (None), NULL (Some(None)) and a value; a flag says which
         // rows gave one.

@@ -1,0 +1,383 @@
+//! examples/names: tables, columns, enums, values and IDs named after what
+//! the generated code itself uses (prelude types, the runtime's items,
+//! std's, keywords, the functions' own locals). That the crate builds and
+//! passes clippy is checked by the workspace's build; here every table
+//! writes a row and reads it back, through the functions whose parameters
+//! and locals share a scope with the user's names.
+
+use schemac_generated::names::{
+    boxes, core as core_table, decimals, defaults, enums, errors, formatters, from_rows, hash_maps,
+    ids, intos, jsons, naive_date_times, options, orders, pages, reads, results, rows, sqls,
+    statement, std as std_table, strings, to_sqls, uuids, vecs, writes,
+};
+use schemac_runtime::{Order, PoolConfig, ReadWritePool, chrono, rust_decimal, uuid};
+use schemac_tests::{TestDb, repo_root, tokio_runtime};
+
+fn database() -> TestDb {
+    TestDb::with_init(&repo_root().join("generated/names/migrations"), "names")
+}
+
+#[test]
+fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
+    let db = database();
+    tokio_runtime().block_on(async {
+        let pool = ReadWritePool::read_write(PoolConfig::new(db.url.clone())).expect("pool");
+
+        // Columns named self, crate and super; an enum named option whose
+        // values are Some, None, Ok, Err, Self, crate and super.
+        let option = options::insert(
+            &pool,
+            &options::NewOption {
+                self_: "me".into(),
+                crate_: Some("crate".into()),
+                super_: None,
+                kind: enums::Option::Self_,
+            },
+        )
+        .await
+        .expect("insert options");
+        assert_eq!(option.super_, 0, "the default");
+        assert_eq!(
+            options::get(&pool, &option.id).await.expect("get options"),
+            Some(option.clone())
+        );
+
+        // An enum named result with ok, err, none, some, self, type, default.
+        let all = enums::Result::ALL.to_vec();
+        let result = results::insert(&pool, &results::NewResult::new(option.id, all.clone()))
+            .await
+            .expect("insert results");
+        assert_eq!(result.outcome, enums::Result::Ok, "the default");
+        assert_eq!(result.values, all);
+        let by_option = results::list_by_option_id(&pool, &option.id)
+            .await
+            .expect("list_by_option_id");
+        assert_eq!(by_option, vec![result.clone()]);
+        let many = results::list_by_option_id_many(&pool, &[option.id])
+            .await
+            .expect("list_by_option_id_many");
+        assert_eq!(many[&option.id], vec![result.clone()]);
+        let page = results::page_by_option_id(&pool, &option.id, None, Order::Asc, 10)
+            .await
+            .expect("page_by_option_id");
+        assert_eq!(page, vec![result]);
+
+        let string = strings::insert(
+            &pool,
+            &strings::NewString {
+                id: "s1".into(),
+                value: "v".into(),
+                string: Some("s".into()),
+            },
+        )
+        .await
+        .expect("insert strings");
+        assert_eq!(
+            strings::fetch(&pool, "s1").await.expect("fetch strings"),
+            string
+        );
+
+        let vec_row = vecs::insert(
+            &pool,
+            &vecs::NewVec {
+                vec: vec!["a".into(), "b".into()],
+                items: Some(vec![1, 2]),
+            },
+        )
+        .await
+        .expect("insert vecs");
+        assert_eq!(vec_row.items, Some(vec![1, 2]));
+        let written = vecs::insert_many(
+            &pool,
+            &[vecs::NewVec {
+                vec: vec!["c".into()],
+                items: None,
+            }],
+        )
+        .await
+        .expect("insert_many vecs");
+        assert_eq!(written, 1);
+        assert_eq!(vecs::count(&pool).await.expect("count vecs"), 2);
+
+        let boxed = boxes::insert(
+            &pool,
+            &boxes::NewBox::new(serde_json::json!({"in": "side"})),
+        )
+        .await
+        .expect("insert boxes");
+        assert!(boxed.id.to_string().starts_with("box_"), "{}", boxed.id);
+        assert_eq!(
+            boxes::get(&pool, &boxed.id).await.expect("get boxes"),
+            Some(boxed.clone())
+        );
+        let returned = boxes::insert_many_returning(
+            &pool,
+            &[boxes::NewBox {
+                id: Some(ids::Box::new()),
+                contents: serde_json::json!([1]),
+            }],
+        )
+        .await
+        .expect("insert_many_returning boxes");
+        assert_eq!(returned[0].contents, serde_json::json!([1]));
+
+        let map = hash_maps::insert(
+            &pool,
+            &hash_maps::NewHashMap::new("k", vec!["a".to_owned()]),
+        )
+        .await
+        .expect("insert hash_maps");
+        assert_eq!(
+            hash_maps::get_by_key(&pool, "k").await.expect("get_by_key"),
+            Some(map.clone())
+        );
+        let upserted = hash_maps::upsert_by_key(
+            &pool,
+            &hash_maps::NewHashMap::new("k", vec!["b".to_owned()]),
+        )
+        .await
+        .expect("upsert_by_key");
+        assert_eq!((upserted.id, upserted.keys), (map.id, vec!["b".to_owned()]));
+
+        let error = errors::insert(&pool, &errors::NewError::new("boom"))
+            .await
+            .expect("insert errors");
+        assert_eq!(
+            errors::fetch(&pool, &error.id).await.expect("fetch errors"),
+            error
+        );
+
+        // Columns named order, limit and after beside list's parameters.
+        let order = orders::insert(
+            &pool,
+            &orders::NewOrder {
+                id: None,
+                total: rust_decimal::Decimal::new(1999, 2),
+                order: Some(3),
+                limit: Some(4),
+                after: Some("later".into()),
+                placed: None,
+                updated: None,
+            },
+        )
+        .await
+        .expect("insert orders");
+        assert_eq!((order.order, order.limit), (3, Some(4)));
+        let listed = orders::list_ordered_by_placed_id(&pool, None, Order::Desc, 5)
+            .await
+            .expect("list_ordered_by_placed_id");
+        assert_eq!(listed, vec![order.clone()]);
+        let changed = orders::update(
+            &pool,
+            &order.id,
+            &orders::OrderPatch {
+                order: Some(9),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update orders")
+        .expect("the row");
+        assert_eq!(changed.order, 9);
+
+        // A column named db beside the executor.
+        let read = reads::insert(&pool, &reads::NewRead::new(order.id, "main"))
+            .await
+            .expect("insert reads");
+        assert_eq!(
+            reads::list_by_order_id_ordered_by_id(&pool, &order.id, None, Order::Asc, 10)
+                .await
+                .expect("list_by_order_id_ordered_by_id"),
+            vec![read.clone()]
+        );
+
+        // A primary key named db, columns named new and patch.
+        let write = writes::insert(
+            &pool,
+            &writes::NewWrite {
+                db: 7,
+                new: "n".into(),
+                patch: None,
+            },
+        )
+        .await
+        .expect("insert writes");
+        let patched = writes::update(
+            &pool,
+            &7,
+            &writes::WritePatch {
+                patch: Some(Some("p".into())),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update writes")
+        .expect("the row");
+        assert_eq!(patched.patch.as_deref(), Some("p"));
+        assert_eq!(patched.new, write.new);
+        assert!(writes::exists(&pool, &7).await.expect("exists writes"));
+        assert!(writes::delete(&pool, &7).await.expect("delete writes"));
+
+        let sql = sqls::insert(&pool, &sqls::NewSql::new("SELECT 1"))
+            .await
+            .expect("insert sqls");
+        assert_eq!(
+            sqls::get(&pool, &sql.id).await.expect("get sqls"),
+            Some(sql)
+        );
+
+        let page_row = pages::insert(&pool, &pages::NewPage::new(1, 2))
+            .await
+            .expect("insert pages");
+        assert_eq!(
+            pages::list(&pool, Some(&0), Order::Asc, 1)
+                .await
+                .expect("list pages"),
+            vec![page_row]
+        );
+
+        // A json column named columns, columns named changed and pairs.
+        let row = rows::insert(
+            &pool,
+            &rows::NewRow {
+                read_id: read.id,
+                columns: serde_json::json!({"a": 1}),
+                changed: true,
+                pairs: None,
+            },
+        )
+        .await
+        .expect("insert rows");
+        assert_eq!(row.columns, serde_json::json!({"a": 1}));
+        assert_eq!(
+            rows::get_by_read_id(&pool, &read.id)
+                .await
+                .expect("get_by_read_id"),
+            Some(row.clone())
+        );
+        let by_read = rows::get_by_read_id_many(&pool, &[read.id])
+            .await
+            .expect("get_by_read_id_many");
+        assert_eq!(by_read[&read.id], row);
+        let upserted = rows::upsert_by_read_id(
+            &pool,
+            &rows::NewRow {
+                read_id: read.id,
+                columns: serde_json::json!({"a": 2}),
+                changed: false,
+                pairs: None,
+            },
+        )
+        .await
+        .expect("upsert_by_read_id");
+        assert_eq!((upserted.id, upserted.changed), (row.id, false));
+
+        let to_sql = to_sqls::insert(
+            &pool,
+            &to_sqls::NewToSql {
+                ip: Some("10.0.0.1".parse().expect("ip")),
+            },
+        )
+        .await
+        .expect("insert to_sqls");
+        assert_eq!(
+            to_sqls::get(&pool, &to_sql.id).await.expect("get to_sqls"),
+            Some(to_sql)
+        );
+
+        let from_row = from_rows::insert(&pool, &from_rows::NewFromRow::new("key"))
+            .await
+            .expect("insert from_rows");
+        assert_eq!(
+            from_rows::get(&pool, "key").await.expect("get from_rows"),
+            Some(from_row)
+        );
+
+        let json = jsons::insert(
+            &pool,
+            &jsons::NewJson {
+                json: serde_json::json!("j"),
+                value: Some(serde_json::json!({"v": true})),
+            },
+        )
+        .await
+        .expect("insert jsons");
+        assert_eq!(json.value, Some(serde_json::json!({"v": true})));
+        let json_patched = jsons::update(
+            &pool,
+            &json.id,
+            &jsons::JsonPatch {
+                value: Some(None),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update jsons")
+        .expect("the row");
+        assert_eq!(json_patched.value, None);
+
+        let into = intos::insert(&pool, &intos::NewInto::new("x"))
+            .await
+            .expect("insert intos");
+        assert_eq!(into.into, "x");
+
+        let default = defaults::insert(&pool, &defaults::NewDefault::default())
+            .await
+            .expect("insert defaults");
+        assert_eq!(default.default, "none");
+
+        let formatter = formatters::insert(&pool, &formatters::NewFormatter::new("hunter2"))
+            .await
+            .expect("insert formatters");
+        assert_eq!(formatter.secret.expose(), "hunter2");
+        assert!(!format!("{formatter:?}").contains("hunter2"));
+
+        let when = chrono::NaiveDate::from_ymd_opt(2026, 12, 6)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .expect("a time");
+        let naive = naive_date_times::insert(&pool, &naive_date_times::NewNaiveDateTime::new(when))
+            .await
+            .expect("insert naive_date_times");
+        assert_eq!(naive.when, when);
+
+        let id = uuid::Uuid::from_u128(42);
+        let uuid_row = uuids::insert(&pool, &uuids::NewUuid::new(id))
+            .await
+            .expect("insert uuids");
+        assert_eq!(
+            uuids::get(&pool, &id).await.expect("get uuids"),
+            Some(uuid_row)
+        );
+
+        let amount = rust_decimal::Decimal::new(5, 1);
+        let decimal = decimals::insert(&pool, &decimals::NewDecimal::new(amount))
+            .await
+            .expect("insert decimals");
+        assert_eq!(decimal.amount, amount);
+
+        // Tables whose every column the database fills in.
+        let s = statement::insert(&pool, &statement::NewStatement::default())
+            .await
+            .expect("insert statement");
+        assert_eq!(
+            statement::update(&pool, &s.id, &statement::StatementPatch::default())
+                .await
+                .expect("update statement"),
+            Some(s)
+        );
+        let s = std_table::insert(&pool, &std_table::NewStd::default())
+            .await
+            .expect("insert std");
+        assert_eq!(
+            std_table::get(&pool, &s.id).await.expect("get std"),
+            Some(s)
+        );
+        let s = core_table::insert(&pool, &core_table::NewCore::default())
+            .await
+            .expect("insert core");
+        assert_eq!(
+            core_table::get(&pool, &s.id).await.expect("get core"),
+            Some(s)
+        );
+    });
+}
