@@ -374,16 +374,22 @@ impl<'a> Differ<'a> {
         let mut index = HashMap::new();
         for (i, l) in self.losses.iter().enumerate() {
             let keys = match &l.place {
-                LossPlace::DroppedTable { schema, table } => vec![format!("t {schema}.{table}")],
-                // The drop names the table under its new name.
+                LossPlace::DroppedTable { schema, table } => {
+                    vec![LossKey::Table(schema.clone(), table.clone())]
+                }
+                // The drop names the table where it is after the diff.
                 LossPlace::DroppedColumn {
                     schema,
                     table,
                     column,
                 } => {
-                    let mut k = vec![format!("c {table}.{column}")];
-                    if let Some(new) = self.new_name_of(schema, table) {
-                        k.push(format!("c {new}.{column}"));
+                    let mut k = vec![LossKey::DroppedColumn(
+                        schema.clone(),
+                        table.clone(),
+                        column.clone(),
+                    )];
+                    if let Some((s, t)) = self.new_place_of(schema, table) {
+                        k.push(LossKey::DroppedColumn(s, t, column.clone()));
                     }
                     k
                 }
@@ -391,8 +397,12 @@ impl<'a> Differ<'a> {
                     schema,
                     table,
                     column,
-                } => vec![format!("x {schema}.{table}.{column}")],
-                LossPlace::Enum { name } => vec![format!("e {name}")],
+                } => vec![LossKey::Column(
+                    schema.clone(),
+                    table.clone(),
+                    column.clone(),
+                )],
+                LossPlace::Enum { name } => vec![LossKey::Enum(name.clone())],
             };
             for k in keys {
                 index.entry(k).or_insert(i);
@@ -404,22 +414,37 @@ impl<'a> Differ<'a> {
     /// The loss this change causes, if it is one the guard knows.
     fn loss_of(&self, change: &Change) -> Option<&super::Loss> {
         let key = match change {
-            Change::DropTable(r) => format!("t {}.{}", r.schema, r.name),
-            Change::DropColumn { table, column } => format!("c {}.{column}", table.name),
+            Change::DropTable(r) => LossKey::Table(r.schema.clone(), r.name.clone()),
+            Change::DropColumn { table, column } => {
+                LossKey::DroppedColumn(table.schema.clone(), table.name.clone(), column.clone())
+            }
             Change::AlterColumnType { table, column, .. }
             | Change::AddColumn { table, column, .. } => {
-                format!("x {}.{}.{column}", table.schema, table.name)
+                LossKey::Column(table.schema.clone(), table.name.clone(), column.clone())
             }
-            Change::RecreateEnum { new, .. } => format!("e {}", new.name),
+            Change::RecreateEnum { new, .. } => LossKey::Enum(new.name.clone()),
             _ => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }
 
-    /// The name an old table has after this diff.
-    fn new_name_of(&self, schema: &str, table: &str) -> Option<String> {
+    /// Where an old table is after this diff: its pg_schema and name.
+    fn new_place_of(&self, schema: &str, table: &str) -> Option<(String, String)> {
         let oi = self.old_table_index(schema, table)?;
         let ni = self.new_index_of_old(oi)?;
-        Some(self.new.tables[ni].name.clone())
+        let t = &self.new.tables[ni];
+        Some((t.pg_schema.clone(), t.name.clone()))
     }
+}
+
+/// What a loss and the change that causes it are matched by: the place,
+/// typed, with its pg_schema (two same-named tables in two pg_schemas are
+/// two places).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) enum LossKey {
+    Table(String, String),
+    DroppedColumn(String, String, String),
+    /// A column still there whose values change for good.
+    Column(String, String, String),
+    Enum(String),
 }

@@ -5,6 +5,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use schemac_schema::migration_dir::{HintKey, RecordedHint};
 use schemac_schema::model::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -175,20 +176,22 @@ impl DataHints {
 /// they are neither applied again nor reported as stale, until the
 /// migration that recorded them is taken back.
 #[derive(Clone, Debug, Default)]
-pub struct ConsumedHints(foldhash::HashSet<String>);
+pub struct ConsumedHints(foldhash::HashSet<HintKey>);
 
 impl ConsumedHints {
+    /// The hints a journal's migrations consumed (keys as earlier versions
+    /// wrote them read into typed ones).
     pub fn of(journal: &schemac_schema::migration_dir::Journal) -> ConsumedHints {
         ConsumedHints(
             journal
                 .entries
                 .iter()
-                .flat_map(|e| e.consumed_hints.iter().cloned())
+                .flat_map(|e| e.consumed_hints.iter().filter_map(RecordedHint::key))
                 .collect(),
         )
     }
 
-    fn has(&self, key: &str) -> bool {
+    fn has(&self, key: &HintKey) -> bool {
         self.0.contains(key)
     }
 }
@@ -202,7 +205,7 @@ pub struct HintsRead {
     pub stale: Vec<String>,
     /// Every hint read (applied or stale) by a key saying what it says,
     /// for the migration written now to record as consumed.
-    pub seen: Vec<String>,
+    pub seen: Vec<HintKey>,
 }
 
 /// Reads the hints of `new` against `old`, keeping those that apply and
@@ -219,7 +222,7 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
     let mut stale = Vec::new();
     let mut seen = Vec::new();
     // True when the hint is to be read: not consumed before; noted as seen.
-    let mut fresh = |key: String| -> bool {
+    let mut fresh = |key: HintKey| -> bool {
         if consumed.has(&key) {
             return false;
         }
@@ -231,10 +234,11 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
         let Some(from) = &nt.hints.renamed_from else {
             continue;
         };
-        if !fresh(format!(
-            "table {}.{} renamed_from {from}",
-            nt.pg_schema, nt.name
-        )) {
+        if !fresh(HintKey::TableRenamedFrom {
+            schema: nt.pg_schema.clone(),
+            table: nt.name.clone(),
+            from: from.clone(),
+        }) {
             continue;
         }
         let already = old.table(&nt.pg_schema, &nt.name).is_some();
@@ -255,11 +259,12 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
         }
     }
     for ne in &new.enums {
-        let enum_rename = ne
-            .hints
-            .renamed_from
-            .as_ref()
-            .filter(|from| fresh(format!("enum {} renamed_from {from}", ne.name)));
+        let enum_rename = ne.hints.renamed_from.as_ref().filter(|from| {
+            fresh(HintKey::EnumRenamedFrom {
+                name: ne.name.clone(),
+                from: (*from).clone(),
+            })
+        });
         if let Some(from) = enum_rename {
             let already = old.enum_type(&ne.name).is_some();
             if !already && old.enum_type(from).is_some() {
@@ -274,10 +279,11 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
         let old_key = r.enum_old_name(&ne.name).unwrap_or(&ne.name).to_string();
         let oe = old.enum_type(&old_key);
         for (value, from) in &ne.hints.value_renames {
-            if !fresh(format!(
-                "enum {} value {value} renamed_from {from}",
-                ne.name
-            )) {
+            if !fresh(HintKey::EnumValueRenamedFrom {
+                name: ne.name.clone(),
+                value: value.clone(),
+                from: from.clone(),
+            }) {
                 continue;
             }
             match oe {
@@ -292,7 +298,11 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
         }
         let mut remaps = Vec::new();
         for (from, to) in &ne.hints.remap {
-            if !fresh(format!("enum {} remap {from} to {to}", ne.name)) {
+            if !fresh(HintKey::EnumRemap {
+                name: ne.name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            }) {
                 continue;
             }
             if oe.is_some_and(|oe| oe.values.contains(from)) {
@@ -350,11 +360,15 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
         {
             let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
             let mut source = ot.and_then(|t| t.column(&nc.name));
-            let at = format!("column {}.{}.{}", nt.pg_schema, nt.name, nc.name);
-            let renamed_from = hints
-                .renamed_from
-                .as_ref()
-                .filter(|from| fresh(format!("{at} renamed_from {from}")));
+            let (schema, table, column) = (&nt.pg_schema, &nt.name, &nc.name);
+            let renamed_from = hints.renamed_from.as_ref().filter(|from| {
+                fresh(HintKey::ColumnRenamedFrom {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                    column: column.clone(),
+                    from: (*from).clone(),
+                })
+            });
             if let Some(from) = renamed_from {
                 match ot {
                     Some(t) if t.column(from).is_some() && t.column(&nc.name).is_none() => {
@@ -369,15 +383,13 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
             }
             let using = hints.using.is_some() || hints.using_down.is_some();
             let using = using
-                && fresh(format!(
-                    "{at} using {}{}",
-                    hints.using.as_deref().unwrap_or_default(),
-                    hints
-                        .using_down
-                        .as_deref()
-                        .map(|d| format!(" down {d}"))
-                        .unwrap_or_default()
-                ));
+                && fresh(HintKey::ColumnUsing {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                    column: column.clone(),
+                    up: hints.using.clone(),
+                    down: hints.using_down.clone(),
+                });
             if using {
                 let type_changes = source
                     .is_some_and(|oc| column_sql_type(old, &oc.ty) != column_sql_type(new, &nc.ty));
@@ -397,10 +409,14 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
                     )),
                 }
             }
-            let backfill = hints
-                .backfill
-                .as_ref()
-                .filter(|b| fresh(format!("{at} backfill {b}")));
+            let backfill = hints.backfill.as_ref().filter(|b| {
+                fresh(HintKey::ColumnBackfill {
+                    schema: schema.clone(),
+                    table: table.clone(),
+                    column: column.clone(),
+                    value: (*b).clone(),
+                })
+            });
             if let Some(backfill) = backfill {
                 let needed = !nc.nullable && source.is_none_or(|oc| oc.nullable);
                 if needed {

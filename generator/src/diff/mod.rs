@@ -229,7 +229,7 @@ struct Differ<'a> {
     old_by_id: HashMap<TableId, usize>,
     new_by_id: HashMap<TableId, usize>,
     /// Each loss by the key of the change that causes it.
-    loss_index: HashMap<String, usize>,
+    loss_index: HashMap<hazards::LossKey, usize>,
 }
 
 /// Expressions compare with whitespace normalised: reformatting is not a change.

@@ -11,6 +11,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemac_schema::migration_dir::{HintKey, RecordedHint};
 use schemac_schema::queries::QueryLock;
 use schemac_schema::resolve::Origins;
 use schemac_schema::{
@@ -511,7 +512,7 @@ struct NewMigration {
     custom: bool,
     hints: Option<RecordedHints>,
     /// The schema's hints this migration consumes (see `ConsumedHints`).
-    consumed_hints: Vec<String>,
+    consumed_hints: Vec<HintKey>,
 }
 
 /// A file's text with its SHA-256 as the journal records it, hashed on the
@@ -715,7 +716,11 @@ fn write_plan(
             custom: m.custom,
             edited: false,
             hints: m.hints,
-            consumed_hints: m.consumed_hints,
+            consumed_hints: m
+                .consumed_hints
+                .into_iter()
+                .map(RecordedHint::Key)
+                .collect(),
         });
         files.add(dir.sql_path(&tag), m.up.text);
         files.add(dir.down_path(&tag), m.down.text);

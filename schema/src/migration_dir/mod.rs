@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod chain;
+mod hint_key;
 
 pub use chain::{
     ChainProblem, chain_problems, conflict_sides, migration_files, number_of, tag_of_file,
 };
+pub use hint_key::{HintKey, RecordedHint};
 
 /// What separates statements in a migration file.
 pub const BREAKPOINT: &str = "--> statement-breakpoint";
@@ -140,7 +142,7 @@ pub struct JournalEntry {
     /// Every hint the schema held when the migration was written, applied
     /// or stale, by what it says: from then on it is inert and quiet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consumed_hints: Vec<String>,
+    pub consumed_hints: Vec<RecordedHint>,
 }
 
 fn is_false(b: &bool) -> bool {
