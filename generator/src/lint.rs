@@ -22,6 +22,8 @@ use crate::generate::{GenerateError, migration_position, usable};
 use crate::migrations::MigrationDir;
 
 const PREFIX: &str = "-- hazard ";
+/// The line under a `data_dependent` hazard that holds its query.
+const QUERY_PREFIX: &str = "--   rows it fails on: ";
 
 /// One hazard of one migration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,20 +41,36 @@ pub struct Finding {
     pub file: Option<String>,
     pub line: Option<u32>,
     pub message: String,
+    /// `data_dependent`: the query that counts the rows the statement
+    /// fails on, to run before the migration (`schemac lint --check-data`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
 }
 
 /// The comment line for a hazard; `location` is `file:line` in the schema.
 pub fn comment(h: &Hazard, location: Option<&str>) -> String {
     // A message quotes the user's names and values, which may hold a line break.
     let message = schemac_schema::sql::comment_safe(&h.message);
-    match location {
+    let mut line = match location {
         Some(at) => format!(
             "{PREFIX}{} ({}): {message}",
             h.rule.id(),
             schemac_schema::sql::comment_safe(at)
         ),
         None => format!("{PREFIX}{}: {message}", h.rule.id()),
+    };
+    // A query holding a line break (from a check's text) cannot stand on
+    // one comment line; the hazard is named without it.
+    if let Some(q) = h
+        .query
+        .as_deref()
+        .filter(|q| !q.chars().any(char::is_control))
+    {
+        line.push('\n');
+        line.push_str(QUERY_PREFIX);
+        line.push_str(q);
     }
+    line
 }
 
 /// The hazards recorded in a migration file's text.
@@ -82,7 +100,12 @@ pub fn read(text: &str, database: &str, tag: &str, migration_file: &str) -> Vec<
             .iter()
             .position(|l| !l.starts_with("--"))
             .map_or(i + 1, |k| i + k + 1);
+        let query = lines
+            .get(i + 1)
+            .and_then(|l| l.strip_prefix(QUERY_PREFIX))
+            .map(str::to_owned);
         out.push(Finding {
+            query,
             rule: rule.id(),
             severity: rule.severity().as_str(),
             database: database.to_string(),
@@ -142,6 +165,38 @@ pub(crate) fn findings(
     Ok(out)
 }
 
+/// The findings of the migrations of `database` that are not among
+/// `applied` (tags), oldest first: what `lint --check-data` asks the
+/// database about before they run.
+pub fn pending(
+    root: &Path,
+    database: &str,
+    applied: &[String],
+) -> Result<Vec<Finding>, GenerateError> {
+    let compiled = schemac_schema::compile_project(root);
+    let config = usable(&compiled)?;
+    let mut out = Vec::new();
+    for (_, db) in config.select(Some(database))? {
+        let dir = MigrationDir::open(&root.join(&db.migrations))?;
+        for e in dir
+            .journal
+            .entries
+            .iter()
+            .filter(|e| !applied.contains(&e.tag))
+        {
+            let path = dir.sql_path(&e.tag);
+            let text = dir.read(&path)?;
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            out.extend(read(&text, &db.name, &e.tag, &shown));
+        }
+    }
+    Ok(out)
+}
+
 /// One line per finding, for people.
 pub fn render_text(findings: &[Finding]) -> String {
     let mut out = String::new();
@@ -186,6 +241,7 @@ mod tests {
             message: "changing the type of t.a rewrites t: under lock".into(),
             place: None,
             statement: 0,
+            query: None,
         };
         let text = format!(
             "ALTER TABLE x ADD COLUMN y int;\n--> statement-breakpoint\n{}\n{}\nALTER TABLE t\n  ALTER COLUMN a TYPE text;\n",

@@ -92,6 +92,12 @@ enum Command {
         /// Exit 1 when a hazard of one of these rules is found (comma-separated rule ids).
         #[arg(long, value_name = "RULE,...")]
         deny: Option<String>,
+        /// Count, in the database at each URL variable, the rows each data-dependent statement of the migrations it has not applied would fail on (read-only); exit 1 when any would.
+        #[arg(long, conflicts_with_all = ["from", "to", "deny"])]
+        check_data: bool,
+        /// The statement timeout of each --check-data query.
+        #[arg(long, default_value = "30s", requires = "check_data")]
+        timeout: String,
     },
     /// Apply pending migrations to the database at each database's URL variable (DATABASE_URL by default).
     Migrate {
@@ -175,11 +181,24 @@ fn main() -> ExitCode {
         ),
         Command::Check { db } => run_check(root, db.as_deref()),
         Command::Lint {
+            db,
+            format,
+            check_data: true,
+            timeout,
+            ..
+        } => Ok(report_run(cli::check_data::check_data(
+            root,
+            db.as_deref(),
+            matches!(format, LintFormat::Json),
+            &timeout,
+        ))),
+        Command::Lint {
             from,
             to,
             db,
             format,
             deny,
+            ..
         } => run_lint(
             root,
             db.as_deref(),

@@ -55,7 +55,7 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const BASE: &str = "enums:\n  role: [admin, member, guest]\ntables:\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n      age: bigint\n      role: role\n      score: integer\n  posts:\n    columns:\n      id: { type: bigserial, primary_key: true }\n";
+const BASE: &str = "enums:\n  role: [admin, member, guest]\ntables:\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n      age: bigint\n      role: role\n      score: integer\n      ratio: \"numeric(8,3)\"\n  posts:\n    columns:\n      id: { type: bigserial, primary_key: true }\n";
 
 /// Each lossy edit of BASE, and what the refusal must say.
 const LOSSY: &[(&str, &str, &str)] = &[
@@ -71,8 +71,8 @@ const LOSSY: &[(&str, &str, &str)] = &[
     ),
     (
         "narrow",
-        "      email: text\n",
-        "column `users.email` changes from text to varchar(5): values longer than 5 characters are cut to 5",
+        "      ratio: \"numeric(8,3)\"\n",
+        "column `users.ratio` changes from numeric(8,3) to integer: fractions are rounded away",
     ),
     (
         "enum_value",
@@ -98,7 +98,7 @@ fn lossy_schema(kind: &str) -> String {
             "",
         ),
         "drop_column" => ("      email: text\n", ""),
-        "narrow" => ("      email: text\n", "      email: varchar(5)\n"),
+        "narrow" => ("      ratio: \"numeric(8,3)\"\n", "      ratio: integer\n"),
         "enum_value" => (
             "  role: [admin, member, guest]\n",
             "  role: [admin, member]\n",
@@ -140,7 +140,7 @@ fn the_guard_names_the_schema_line_of_a_narrowed_column() {
     p.run(&["generate"]);
     p.schema(&lossy_schema("narrow"));
     let e = err(&p.run(&["generate"]));
-    assert!(e.contains("(schema/app.yaml:7)"), "{e}");
+    assert!(e.contains("(schema/app.yaml:11)"), "{e}");
 }
 
 #[test]

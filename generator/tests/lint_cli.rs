@@ -100,6 +100,23 @@ fn cases() -> Vec<(&'static str, String, String)> {
             BASE.replace("nick: text?", "handle: { type: text?, renamed_from: nick }"),
         ),
         (
+            "data_dependent",
+            BASE.replace("age: integer", "age: smallint"),
+            BASE.replace("age: integer", "age: bigint"),
+        ),
+        (
+            "index_dropped",
+            // Dropping the table's key drops its index.
+            BASE.replace(
+                "id: { type: bigserial, primary_key: true }",
+                "id: bigserial",
+            ),
+            BASE.replace(
+                "id: { type: bigserial, primary_key: true }",
+                "id: { type: bigserial, primary_key: true }\n      extra: text?",
+            ),
+        ),
+        (
             "irreversible_down",
             BASE.replace("      age: integer\n", ""),
             BASE.replace(
@@ -150,6 +167,39 @@ fn each_rule_fires_on_its_change_and_not_on_the_safe_alternative() {
             }
         }
     }
+}
+
+#[test]
+fn a_dropped_index_is_named_and_its_lock_outside_safe_mode() {
+    let indexed = format!("{BASE}    indexes:\n      - {{ columns: [age], name: users_age }}\n");
+    let rules = |config: &str, after: &str| {
+        let p = Project::new("drop-index");
+        std::fs::write(p.0.join("schemac.toml"), config).unwrap();
+        p.generate(&indexed);
+        p.generate(after);
+        let mut rules: Vec<String> = p
+            .findings()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        rules.sort();
+        rules
+    };
+    let plain = "[database.main]\n";
+    let safe = "[database.main]\n[migrations]\nsafe = true\n";
+    assert_eq!(
+        rules(plain, BASE),
+        ["index_dropped", "index_without_concurrently"],
+        "a plain DROP INDEX locks the table"
+    );
+    assert_eq!(
+        rules(safe, BASE),
+        ["index_dropped"],
+        "CONCURRENTLY takes no such lock"
+    );
+    // An index changed under its name is built again: nothing is lost.
+    let changed = indexed.replace("columns: [age]", "columns: [age, name]");
+    assert!(!rules(plain, &changed).contains(&"index_dropped".to_owned()));
 }
 
 #[test]

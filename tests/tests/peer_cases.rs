@@ -186,13 +186,13 @@ fn what_is_still_refused_says_what_is_lost_and_what_keeps_it() {
     let p = schemac_tests::project::Project::new("refusals");
     p.step(&format!(
         "enums:\n  mood: [happy, sad, meh]\n{}",
-        table("      mood: mood\n      note: text\n")
+        table("      mood: mood\n      note: timestamp\n")
     ));
     std::fs::write(
         p.path().join("schema/app.yaml"),
         format!(
             "enums:\n  mood: [happy, sad]\n{}",
-            table("      mood: mood\n      note: varchar(3)\n")
+            table("      mood: mood\n      note: date\n")
         ),
     )
     .unwrap();
@@ -202,7 +202,7 @@ fn what_is_still_refused_says_what_is_lost_and_what_keeps_it() {
     for part in [
         "enum `mood` loses value `meh`, which rows of `foobar.mood` may hold",
         "remap: { meh: ... }",
-        "column `foobar.note` changes from text to varchar(3): values longer than 3 characters are cut to 3",
+        "column `foobar.note` changes from timestamp to date: the time of day is dropped",
         "`using:`",
     ] {
         assert!(err.contains(part), "{part} in\n{err}");

@@ -3,6 +3,7 @@
 
 #[macro_use]
 pub mod out;
+pub mod check_data;
 pub mod migrate;
 pub mod queries;
 pub mod seed;

@@ -30,6 +30,11 @@ pub enum Rule {
     DataLoss,
     /// The down migration cannot restore what this statement removes.
     IrreversibleDown,
+    /// An index, a unique constraint or a primary key that queries may rely on is dropped.
+    IndexDropped,
+    /// The change fails on some existing rows (a narrower type, NOT NULL, a
+    /// new unique key, a check or foreign key validated against the rows).
+    DataDependent,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +61,8 @@ impl Rule {
         Rule::FullTableUpdate,
         Rule::DataLoss,
         Rule::IrreversibleDown,
+        Rule::IndexDropped,
+        Rule::DataDependent,
     ];
 
     pub fn id(self) -> &'static str {
@@ -67,6 +74,8 @@ impl Rule {
             Rule::FullTableUpdate => "full_table_update",
             Rule::DataLoss => "data_loss",
             Rule::IrreversibleDown => "irreversible_down",
+            Rule::IndexDropped => "index_dropped",
+            Rule::DataDependent => "data_dependent",
         }
     }
 
@@ -107,6 +116,9 @@ pub struct Hazard {
     /// Which of its change's statements it is about (the first by default;
     /// past the last means the last).
     pub statement: usize,
+    /// `data_dependent`: the query that counts the rows the change fails
+    /// on, run before the migration (`schemac lint --check-data`).
+    pub query: Option<String>,
 }
 
 fn table_place(t: &TableRef) -> Option<HazardPlace> {
@@ -144,6 +156,7 @@ impl<'a> Differ<'a> {
                 message,
                 place,
                 statement,
+                query: None,
             })
         };
         if let Some(loss) = self.loss_of(change) {
@@ -313,9 +326,103 @@ impl<'a> Differ<'a> {
                     );
                 }
             }
+            Change::DropIndex {
+                table,
+                name,
+                concurrently,
+            } if self.existed(table) => {
+                if !concurrently {
+                    push(
+                        Rule::IndexWithoutConcurrently,
+                        format!(
+                            "DROP INDEX {name} takes an ACCESS EXCLUSIVE lock on {} while it drops it",
+                            table.name
+                        ),
+                        table_place(table),
+                    );
+                }
+                if !self.index_survives(table, name) {
+                    push(
+                        Rule::IndexDropped,
+                        format!(
+                            "dropping index {name} of {}: queries that used it read more rows",
+                            table.name
+                        ),
+                        table_place(table),
+                    );
+                }
+            }
+            Change::DropConstraint { table, name } if self.existed(table) => {
+                if let Some(kind) = self.key_kind(table, name) {
+                    if !self.index_survives(table, name) {
+                        push(
+                            Rule::IndexDropped,
+                            format!(
+                                "dropping {kind} {name} of {} drops its index: queries that used it read more rows",
+                                table.name
+                            ),
+                            table_place(table),
+                        );
+                    }
+                }
+            }
             _ => {}
         }
+        if let Some(check) = self.data_check(change) {
+            let place = match change {
+                Change::AlterColumnType { table, column, .. }
+                | Change::SetNotNull { table, column, .. } => column_place(table, column),
+                Change::DropIndex { table, .. }
+                | Change::CreateIndex { table, .. }
+                | Change::AddUnique { table, .. }
+                | Change::AddPrimaryKey { table, .. }
+                | Change::AddCheck { table, .. }
+                | Change::AddForeignKey { table, .. }
+                | Change::ValidateConstraint { table, .. } => table_place(table),
+                _ => None,
+            };
+            out.push(Hazard {
+                rule: Rule::DataDependent,
+                message: check.message,
+                place,
+                statement,
+                query: check.query,
+            });
+        }
         out
+    }
+
+    /// `unique constraint` or `primary key` when `name` is one of the old table's.
+    fn key_kind(&self, table: &TableRef, name: &str) -> Option<&'static str> {
+        let oi = self
+            .new_table_index(&table.schema, &table.name)
+            .and_then(|ni| self.old_index_of_new(ni))
+            .or_else(|| self.old_table_index(&table.schema, &table.name))?;
+        let ot = &self.old.tables[oi];
+        if ot.primary_key.as_ref().is_some_and(|p| p.name == name) {
+            Some("primary key")
+        } else if ot.uniques.iter().any(|u| u.name == name) {
+            Some("unique constraint")
+        } else {
+            None
+        }
+    }
+
+    /// Whether the table has an index of this name again after the
+    /// migration (a changed index is dropped and built again).
+    fn index_survives(&self, table: &TableRef, name: &str) -> bool {
+        let ni = self
+            .new_table_index(&table.schema, &table.name)
+            .or_else(|| {
+                let oi = self.old_table_index(&table.schema, &table.name)?;
+                self.new_index_of_old(oi)
+            });
+        ni.is_some_and(|ni| {
+            let nt = &self.new.tables[ni];
+            nt.indexes.iter().any(|i| i.name == name)
+                || nt.uniques.iter().any(|u| u.name == name)
+                || nt.primary_key.as_ref().is_some_and(|p| p.name == name)
+        })
     }
 
     fn new_column(&self, table: &TableRef, column: &str) -> Option<(usize, &'a Column)> {

@@ -9,6 +9,7 @@
 mod change;
 mod columns;
 mod constraints;
+mod data_checks;
 mod describe;
 mod enums;
 mod hazards;

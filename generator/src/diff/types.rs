@@ -15,7 +15,7 @@ fn integer_digits(b: &BaseType) -> Option<u32> {
 
 /// What Postgres stores for a type: an ID as uuid or text, a serial as its
 /// integer type.
-fn stored(b: &BaseType, schema: &Schema) -> BaseType {
+pub(super) fn stored(b: &BaseType, schema: &Schema) -> BaseType {
     match b {
         BaseType::Id(n) => match schema.id_type(n).map(|i| i.storage) {
             Some(IdStorage::Text) => BaseType::Text,
@@ -41,6 +41,11 @@ pub fn cast_loses(
     }
     let (f, t) = (stored(&from.base, old), stored(&to.base, new));
     if f == t {
+        return None;
+    }
+    // A string too long for a shorter one makes the migration fail (see
+    // `default_using`): nothing is cut, so nothing is lost.
+    if is_string(&f) && matches!(t, BaseType::Varchar(Some(_)) | BaseType::Char(_)) {
         return None;
     }
     // An explicit cast to a bounded string cuts what is longer.
@@ -72,7 +77,10 @@ pub fn cast_loses(
         {
             Some("fractions are rounded away".into())
         }
-        (BaseType::Numeric(_) | BaseType::Real | BaseType::Double, BaseType::Numeric(Some(_)))
+        // A value with more decimal places makes the migration fail (see
+        // `default_using`): nothing is rounded, so nothing is lost.
+        (BaseType::Numeric(_), BaseType::Numeric(Some(_))) => None,
+        (BaseType::Real | BaseType::Double, BaseType::Numeric(Some(_)))
             if scale(&f).is_none_or(|s| Some(s) > scale(&t)) =>
         {
             let s = scale(&t).unwrap_or(0);
@@ -101,6 +109,21 @@ pub fn default_using(column: &str, from: &ColumnType, to: &ColumnType, to_sql: &
     let col = ident(column);
     let is_enum = |t: &ColumnType| matches!(t.base, BaseType::Enum(_));
     match (&from.base, &to.base) {
+        // No explicit cast: that would cut a longer value to fit. Without
+        // one, PostgreSQL converts as on assignment and refuses a value that
+        // does not fit (`using: left(code, 16)` cuts on purpose).
+        (f, BaseType::Varchar(Some(_)) | BaseType::Char(_)) if is_string(f) && !from.array => col,
+        // A cast to fewer decimal places would round; a value that has more
+        // is refused instead, PostgreSQL's error quoting it.
+        (BaseType::Numeric(fp), BaseType::Numeric(Some((_, s))))
+            if !from.array && fewer_places(fp, s.unwrap_or(0)) =>
+        {
+            let s = s.unwrap_or(0);
+            format!(
+                "CASE WHEN {col} = round({col}, {s}) THEN {col}::{to_sql} \
+                 ELSE ({col} || ' has more than {s} decimal places, which {to_sql} rounds away')::{to_sql} END"
+            )
+        }
         // A timestamp without zone is taken as UTC (and read back as UTC).
         (BaseType::Timestamp, BaseType::Timestamptz)
         | (BaseType::Timestamptz, BaseType::Timestamp)
@@ -116,6 +139,84 @@ pub fn default_using(column: &str, from: &ColumnType, to: &ColumnType, to_sql: &
             }
         }
         _ => format!("{col}::{to_sql}"),
+    }
+}
+
+/// Character types, which a shorter bounded one takes as on assignment.
+fn is_string(b: &BaseType) -> bool {
+    matches!(
+        b,
+        BaseType::Text | BaseType::Varchar(_) | BaseType::Char(_) | BaseType::Citext
+    )
+}
+
+/// Whether a numeric of precision `from` can hold more decimal places than `scale`.
+fn fewer_places(from: &Option<(u32, Option<u32>)>, scale: u32) -> bool {
+    match from {
+        Some((_, s)) => s.unwrap_or(0) > scale,
+        None => true,
+    }
+}
+
+/// Which values of a column of type `from` (`col` its SQL name) make the
+/// type change to `to` fail, when some can: the condition that finds them
+/// and what they are, for the `data_dependent` hazard.
+pub(super) struct Failing {
+    pub condition: String,
+    pub what: String,
+}
+
+pub(super) fn failing_values(from: &BaseType, to: &BaseType, col: &str) -> Option<Failing> {
+    let range = |b: &BaseType| match b {
+        BaseType::SmallInt => Some((-32_768i64, 32_767i64)),
+        BaseType::Integer | BaseType::Serial => Some((-2_147_483_648, 2_147_483_647)),
+        BaseType::BigInt | BaseType::BigSerial => Some((i64::MIN, i64::MAX)),
+        _ => None,
+    };
+    match (from, to) {
+        (f, t) if integer_digits(f).is_some() && integer_digits(t) < integer_digits(f) => {
+            let (min, max) = range(t)?;
+            Some(Failing {
+                condition: format!("{col} NOT BETWEEN {min} AND {max}"),
+                what: format!("whose value is outside {}'s range", to),
+            })
+        }
+        (f, BaseType::Numeric(Some((p, s)))) => {
+            let s = s.unwrap_or(0);
+            let whole = p.saturating_sub(s);
+            let from_whole = match f {
+                BaseType::Numeric(Some((fp, fs))) => Some(fp.saturating_sub(fs.unwrap_or(0))),
+                BaseType::Numeric(None) | BaseType::Real | BaseType::Double => None,
+                b => Some(integer_digits(b)?),
+            };
+            let mut conditions = Vec::new();
+            let mut what = Vec::new();
+            if from_whole.is_none_or(|d| d > whole) {
+                conditions.push(format!("abs(round({col}::numeric, {s})) >= 1e{whole}"));
+                what.push(format!("with more than {whole} digit(s) before the point"));
+            }
+            if let BaseType::Numeric(fp) = f {
+                if fewer_places(fp, s) {
+                    conditions.push(format!("{col} <> round({col}, {s})"));
+                    what.push(format!("with more than {s} decimal place(s)"));
+                }
+            }
+            (!conditions.is_empty()).then(|| Failing {
+                condition: conditions.join(" OR "),
+                what: format!("holding a value {}", what.join(" or ")),
+            })
+        }
+        (f, BaseType::Varchar(Some(n)) | BaseType::Char(n)) if is_string(f) => {
+            let longer = match f {
+                BaseType::Varchar(Some(a)) | BaseType::Char(a) => a > n,
+                _ => true,
+            };
+            longer.then(|| Failing {
+                condition: format!("char_length({col}) > {n}"),
+                what: format!("holding more than {n} characters"),
+            })
+        }
+        _ => None,
     }
 }
 
