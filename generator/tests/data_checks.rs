@@ -227,3 +227,33 @@ fn check_data_without_the_url_says_which_variable_to_set() {
         out.stderr
     );
 }
+
+#[test]
+fn the_readme_shows_what_generate_writes() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .expect("README");
+    let shown = readme
+        .split("```sql\n")
+        .map(|block| block.split("```").next().unwrap_or(""))
+        .find(|block| block.contains("hazard data_dependent"))
+        .expect("the README shows a data_dependent hazard");
+    let p = Project::with_schema("data-readme", BEFORE);
+    p.run(None, &["generate"]).success();
+    p.write(
+        "schema/app.yaml",
+        &BEFORE.replace("score: bigint", "score: integer"),
+    );
+    p.run(None, &["generate"]).success();
+    let tag = p
+        .tags()
+        .into_iter()
+        .find(|t| t.starts_with("0001"))
+        .expect("0001");
+    let written = p.read(&format!("migrations/{tag}.sql"));
+    assert!(
+        written.contains(shown),
+        "README:\n{shown}\nwritten:\n{written}"
+    );
+}
