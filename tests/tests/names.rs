@@ -6,11 +6,12 @@
 //! and locals share a scope with the user's names.
 
 use schemac_generated::names::{
-    boxes, core as core_table, decimals, defaults, enums, errors, formatters, from_rows, hash_maps,
-    ids, intos, jsons, naive_date_times, options, orders, pages, reads, results, rows, sqls,
-    statement, std as std_table, strings, to_sqls, uuids, vecs, writes,
+    boxes, core as core_table, date_times, decimals, defaults, enums, errors, formatters,
+    from_rows, hash_maps, ids, intos, ip_addrs, jsons, naive_date_times, options, orders, pages,
+    params, pg_intervals, reads, results, rows, selves, sensitives, sqls, statement,
+    std as std_table, strings, syncs, to_sqls, ulids, utcs, uuids, values, vecs, writes,
 };
-use schemac_runtime::{Order, PoolConfig, ReadWritePool, chrono, rust_decimal, uuid};
+use schemac_runtime::{Order, PgInterval, PoolConfig, ReadWritePool, chrono, rust_decimal, uuid};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database() -> TestDb {
@@ -354,6 +355,94 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
             .await
             .expect("insert decimals");
         assert_eq!(decimal.amount, amount);
+
+        // The wrappers and types the generated code names in full.
+        let sensitive = sensitives::insert(
+            &pool,
+            &sensitives::NewSensitive {
+                token: "t0ken".into(),
+                details: Some(serde_json::json!({"ip": "10.0.0.1"})),
+            },
+        )
+        .await
+        .expect("insert sensitives");
+        assert_eq!(sensitive.token.expose(), "t0ken");
+        let shown = format!("{sensitive:?}");
+        assert!(
+            !shown.contains("t0ken") && !shown.contains("10.0.0.1"),
+            "{shown}"
+        );
+        let param = params::insert(&pool, &params::NewParam::new("p"))
+            .await
+            .expect("insert params");
+        assert_eq!(
+            params::get(&pool, &param.id).await.expect("get params"),
+            Some(param)
+        );
+        let sync = syncs::insert(&pool, &syncs::NewSync::default())
+            .await
+            .expect("insert syncs");
+        assert_eq!(
+            syncs::get(&pool, &sync.id).await.expect("get syncs"),
+            Some(sync)
+        );
+        let value = values::insert(&pool, &values::NewValue::new(serde_json::json!(1)))
+            .await
+            .expect("insert values");
+        assert_eq!(value.value, serde_json::json!(1));
+        let span = PgInterval {
+            months: 1,
+            days: 2,
+            microseconds: 3,
+        };
+        let ulid = ulids::insert(
+            &pool,
+            &ulids::NewUlid {
+                id: None,
+                span: Some(span),
+            },
+        )
+        .await
+        .expect("insert ulids");
+        assert_eq!(
+            ulids::get(&pool, &ulid.id).await.expect("get ulids"),
+            Some(ulid)
+        );
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("a time");
+        let date_time = date_times::insert(&pool, &date_times::NewDateTime::new(now))
+            .await
+            .expect("insert date_times");
+        assert_eq!(date_time.at, now);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
+        let utc = utcs::insert(&pool, &utcs::NewUtc::new(day))
+            .await
+            .expect("insert utcs");
+        assert_eq!(utc.day, day);
+        let addr: std::net::IpAddr = "::1".parse().expect("ip");
+        let ip = ip_addrs::insert(&pool, &ip_addrs::NewIpAddr::new(addr))
+            .await
+            .expect("insert ip_addrs");
+        assert_eq!(ip.addr, addr);
+        let interval = pg_intervals::insert(&pool, &pg_intervals::NewPgInterval::new(span))
+            .await
+            .expect("insert pg_intervals");
+        assert_eq!(interval.span, span);
+        let me = selves::insert(&pool, &selves::NewSelf::new("me"))
+            .await
+            .expect("insert selves");
+        assert_eq!(
+            selves::update(
+                &pool,
+                &me.id,
+                &selves::SelfPatch {
+                    self_: Some("you".into())
+                }
+            )
+            .await
+            .expect("update selves")
+            .map(|s| s.self_),
+            Some("you".to_owned())
+        );
 
         // Tables whose every column the database fills in.
         let s = statement::insert(&pool, &statement::NewStatement::default())

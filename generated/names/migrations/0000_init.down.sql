@@ -1,3 +1,23 @@
+DROP TABLE "public"."selves";
+--> statement-breakpoint
+DROP TABLE "public"."pg_intervals";
+--> statement-breakpoint
+DROP TABLE "public"."ip_addrs";
+--> statement-breakpoint
+DROP TABLE "public"."utcs";
+--> statement-breakpoint
+DROP TABLE "public"."date_times";
+--> statement-breakpoint
+DROP TABLE "public"."ulids";
+--> statement-breakpoint
+DROP TABLE "public"."values";
+--> statement-breakpoint
+DROP TABLE "public"."syncs";
+--> statement-breakpoint
+DROP TABLE "public"."params";
+--> statement-breakpoint
+DROP TABLE "public"."sensitives";
+--> statement-breakpoint
 DROP TABLE "public"."core";
 --> statement-breakpoint
 DROP TABLE "public"."std";

@@ -173,6 +173,67 @@ CREATE TABLE "public"."core" (
     CONSTRAINT "core_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
+CREATE TABLE "public"."sensitives" (
+    "id"      bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "token"   text   NOT NULL,
+    "details" jsonb,
+    CONSTRAINT "sensitives_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."params" (
+    "id"    bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "param" text   NOT NULL,
+    CONSTRAINT "params_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."syncs" (
+    "id" bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "at" timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT "syncs_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."values" (
+    "id"    bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "value" jsonb  NOT NULL,
+    CONSTRAINT "values_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."ulids" (
+    "id"   uuid     NOT NULL,
+    "span" interval,
+    CONSTRAINT "ulids_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."date_times" (
+    "id" bigint      NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "at" timestamptz NOT NULL,
+    CONSTRAINT "date_times_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."utcs" (
+    "id"  bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "day" date   NOT NULL,
+    CONSTRAINT "utcs_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."ip_addrs" (
+    "id"   bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "addr" inet   NOT NULL,
+    CONSTRAINT "ip_addrs_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."pg_intervals" (
+    "id"   bigint   NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "span" interval NOT NULL,
+    CONSTRAINT "pg_intervals_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."selves" (
+    "id"   bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "self" text   NOT NULL,
+    CONSTRAINT "selves_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
 ALTER TABLE "public"."results" ADD CONSTRAINT "results_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "public"."options" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."reads" ADD CONSTRAINT "reads_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "public"."orders" ("id") ON DELETE CASCADE;

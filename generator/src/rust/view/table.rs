@@ -125,8 +125,9 @@ pub fn table(
             ctx.table_sql
         ),
         module: module.to_owned(),
-        new_name: format!("New{}", unraw(&struct_name)),
-        patch_name: format!("{}Patch", unraw(&struct_name)),
+        // `Self_` (a table `selves`) gives `NewSelf` and `SelfPatch`.
+        new_name: format!("New{}", unraw(&struct_name).trim_end_matches('_')),
+        patch_name: format!("{}Patch", unraw(&struct_name).trim_end_matches('_')),
         struct_name,
         doc: t
             .comment
