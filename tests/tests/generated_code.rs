@@ -1385,7 +1385,7 @@ fn every_table_of_every_example_reads_back() {
                 }
                 ("names", _) => {
                     use schemac_generated::names as g;
-                    read_every_table!(&pool; g; boxes => Box, core => Core, decimals => Decimal, defaults => Default, errors => Error, formatters => Formatter, from_rows => FromRow, hash_maps => HashMap, intos => Into, jsons => Json, naive_date_times => NaiveDateTime, options => Option, orders => Order, pages => Page, reads => Read, results => Result, rows => Row, sqls => Sql, statement => Statement, std => Std, strings => String, to_sqls => ToSql, uuids => Uuid, vecs => Vec, writes => Write, sensitives => Sensitive, params => Param, syncs => Sync, values => Value, ulids => Ulid, date_times => DateTime, utcs => Utc, ip_addrs => IpAddr, pg_intervals => PgInterval, selves => Self_)
+                    read_every_table!(&pool; g; boxes => Box, core => Core, decimals => Decimal, defaults => Default, errors => Error, formatters => Formatter, from_rows => FromRow, hash_maps => HashMap, intos => Into, jsons => Json, naive_date_times => NaiveDateTime, options => Option, orders => Order, pages => Page, reads => Read, results => Result, rows => Row, sqls => Sql, statement => Statement, std => Std, strings => String, to_sqls => ToSql, uuids => Uuid, vecs => Vec, writes => Write, sensitives => Sensitive, params => Param, syncs => Sync, values => Value, ulids => Ulid, date_times => DateTime, utcs => Utc, ip_addrs => IpAddr, pg_intervals => PgInterval, selves => Self_, enums => Enum, ids => Id)
                 }
                 _ => unreachable!(),
             }

@@ -6,9 +6,9 @@
 //! and locals share a scope with the user's names.
 
 use schemac_generated::names::{
-    boxes, core as core_table, date_times, decimals, defaults, enums, errors, formatters,
-    from_rows, hash_maps, ids, intos, ip_addrs, jsons, naive_date_times, options, orders, pages,
-    params, pg_intervals, reads, results, rows, selves, sensitives, sqls, statement,
+    boxes, core as core_table, date_times, decimals, defaults, enums, enums_, errors, formatters,
+    from_rows, hash_maps, ids, ids_, intos, ip_addrs, jsons, naive_date_times, options, orders,
+    pages, params, pg_intervals, reads, results, rows, selves, sensitives, sqls, statement,
     std as std_table, strings, syncs, to_sqls, ulids, utcs, uuids, values, vecs, writes,
 };
 use schemac_runtime::{Order, PgInterval, PoolConfig, ReadWritePool, chrono, rust_decimal, uuid};
@@ -32,7 +32,7 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
                 self_: "me".into(),
                 crate_: Some("crate".into()),
                 super_: None,
-                kind: enums::Option::Self_,
+                kind: enums_::Option::Self_,
             },
         )
         .await
@@ -44,11 +44,11 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
         );
 
         // An enum named result with ok, err, none, some, self, type, default.
-        let all = enums::Result::ALL.to_vec();
+        let all = enums_::Result::ALL.to_vec();
         let result = results::insert(&pool, &results::NewResult::new(option.id, all.clone()))
             .await
             .expect("insert results");
-        assert_eq!(result.outcome, enums::Result::Ok, "the default");
+        assert_eq!(result.outcome, enums_::Result::Ok, "the default");
         assert_eq!(result.values, all);
         let by_option = results::list_by_option_id(&pool, &option.id)
             .await
@@ -114,7 +114,7 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
         let returned = boxes::insert_many_returning(
             &pool,
             &[boxes::NewBox {
-                id: Some(ids::Box::new()),
+                id: Some(ids_::Box::new()),
                 contents: serde_json::json!([1]),
             }],
         )
@@ -443,6 +443,20 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
             .map(|s| s.self_),
             Some("you".to_owned())
         );
+
+        // Tables named like the modules schemac writes beside them, which
+        // give way (`enums_`, `ids_`).
+        let kind = enums::insert(&pool, &enums::NewEnum::new(enums_::Result::Type))
+            .await
+            .expect("insert enums");
+        assert_eq!(
+            enums::get(&pool, &kind.id).await.expect("get enums"),
+            Some(kind)
+        );
+        let id_row = ids::insert(&pool, &ids::NewId::default())
+            .await
+            .expect("insert ids");
+        assert!(id_row.id.to_string().starts_with("ord_"), "{}", id_row.id);
 
         // Tables whose every column the database fills in.
         let s = statement::insert(&pool, &statement::NewStatement::default())

@@ -1,3 +1,7 @@
+DROP TABLE "public"."ids";
+--> statement-breakpoint
+DROP TABLE "public"."enums";
+--> statement-breakpoint
 DROP TABLE "public"."selves";
 --> statement-breakpoint
 DROP TABLE "public"."pg_intervals";

@@ -234,6 +234,17 @@ CREATE TABLE "public"."selves" (
     CONSTRAINT "selves_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
+CREATE TABLE "public"."enums" (
+    "id"   bigint            NOT NULL GENERATED ALWAYS AS IDENTITY,
+    "kind" "public"."result" NOT NULL,
+    CONSTRAINT "enums_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE TABLE "public"."ids" (
+    "id" uuid NOT NULL,
+    CONSTRAINT "ids_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
 ALTER TABLE "public"."results" ADD CONSTRAINT "results_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "public"."options" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."reads" ADD CONSTRAINT "reads_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "public"."orders" ("id") ON DELETE CASCADE;

@@ -21,13 +21,13 @@ pub const COLUMNS: &str = r#""id", "contents""#;
 )]
 #[serde(crate = "::schemac_runtime::serde")]
 pub struct Box {
-    pub id: super::ids::Box,
+    pub id: super::ids_::Box,
     pub contents: ::schemac_runtime::serde_json::Value,
 }
 
 impl Box {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &super::ids::Box {
+    pub fn key(&self) -> &super::ids_::Box {
         &self.id
     }
 }
@@ -37,7 +37,7 @@ impl Box {
 #[derive(Clone, Debug)]
 pub struct NewBox {
     /// A new `Box` when `None`.
-    pub id: ::core::option::Option<super::ids::Box>,
+    pub id: ::core::option::Option<super::ids_::Box>,
     pub contents: ::schemac_runtime::serde_json::Value,
 }
 
@@ -62,7 +62,7 @@ pub struct BoxPatch {
 /// The row with this primary key.
 pub async fn get(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::Box,
+    id: &super::ids_::Box,
 ) -> ::core::result::Result<::core::option::Option<Box>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
@@ -78,7 +78,7 @@ pub async fn get(
 /// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::Box,
+    id: &super::ids_::Box,
 ) -> ::core::result::Result<Box, ::schemac_runtime::Error> {
     get(db, id)
         .await?
@@ -91,7 +91,7 @@ pub async fn fetch(
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::Box,
+    id: &super::ids_::Box,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
@@ -122,7 +122,7 @@ pub async fn count(
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
     db: &impl ::schemac_runtime::Read,
-    after: ::core::option::Option<&super::ids::Box>,
+    after: ::core::option::Option<&super::ids_::Box>,
     order: ::schemac_runtime::Order,
     limit: i64,
 ) -> ::core::result::Result<::std::vec::Vec<Box>, ::schemac_runtime::Error> {
@@ -154,7 +154,7 @@ async fn write_new(
     new: &NewBox,
     upsert: ::core::option::Option<(&[&str], &[&str])>,
 ) -> ::core::result::Result<Box, ::schemac_runtime::Error> {
-    let id = new.id.unwrap_or_else(super::ids::Box::new);
+    let id = new.id.unwrap_or_else(super::ids_::Box::new);
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
     let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         2,
@@ -196,7 +196,7 @@ pub async fn insert_many(
     let columns = [r#""id""#, r#""contents""#];
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::Box::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::Box::new))
         .collect();
     let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
@@ -221,7 +221,7 @@ pub async fn insert_many_returning(
     }
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::Box::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::Box::new))
         .collect();
     let contents_values: ::std::vec::Vec<_> = rows
         .iter()
@@ -250,7 +250,7 @@ pub async fn upsert(
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::Box,
+    id: &super::ids_::Box,
     patch: &BoxPatch,
 ) -> ::core::result::Result<::core::option::Option<Box>, ::schemac_runtime::Error> {
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(1);
@@ -277,7 +277,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::Box,
+    id: &super::ids_::Box,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(

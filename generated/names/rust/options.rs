@@ -28,7 +28,7 @@ pub struct Option {
     pub crate_: ::core::option::Option<::std::string::String>,
     #[row(rename = "super")]
     pub super_: i32,
-    pub kind: super::enums::Option,
+    pub kind: super::enums_::Option,
 }
 
 impl Option {
@@ -46,14 +46,14 @@ pub struct NewOption {
     pub crate_: ::core::option::Option<::std::string::String>,
     /// `None`: the default, `0`.
     pub super_: ::core::option::Option<i32>,
-    pub kind: super::enums::Option,
+    pub kind: super::enums_::Option,
 }
 
 impl NewOption {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
         self_: impl ::core::convert::Into<::std::string::String>,
-        kind: impl ::core::convert::Into<super::enums::Option>,
+        kind: impl ::core::convert::Into<super::enums_::Option>,
     ) -> Self {
         NewOption {
             self_: self_.into(),
@@ -70,7 +70,7 @@ pub struct OptionPatch {
     pub self_: ::core::option::Option<::std::string::String>,
     pub crate_: ::core::option::Option<::core::option::Option<::std::string::String>>,
     pub super_: ::core::option::Option<i32>,
-    pub kind: ::core::option::Option<super::enums::Option>,
+    pub kind: ::core::option::Option<super::enums_::Option>,
 }
 
 /// The row with this primary key.

@@ -21,7 +21,7 @@ pub const COLUMNS: &str = r#""id", "total", "order", "limit", "after", "placed",
 )]
 #[serde(crate = "::schemac_runtime::serde")]
 pub struct Order {
-    pub id: super::ids::OrderId,
+    pub id: super::ids_::OrderId,
     pub total: ::schemac_runtime::rust_decimal::Decimal,
     pub order: i32,
     pub limit: ::core::option::Option<i32>,
@@ -32,7 +32,7 @@ pub struct Order {
 
 impl Order {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &super::ids::OrderId {
+    pub fn key(&self) -> &super::ids_::OrderId {
         &self.id
     }
 }
@@ -42,7 +42,7 @@ impl Order {
 #[derive(Clone, Debug)]
 pub struct NewOrder {
     /// A new `OrderId` when `None`.
-    pub id: ::core::option::Option<super::ids::OrderId>,
+    pub id: ::core::option::Option<super::ids_::OrderId>,
     pub total: ::schemac_runtime::rust_decimal::Decimal,
     /// `None`: the default, `0`.
     pub order: ::core::option::Option<i32>,
@@ -84,7 +84,7 @@ pub struct OrderPatch {
 /// The row with this primary key.
 pub async fn get(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<::core::option::Option<Order>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
@@ -100,7 +100,7 @@ pub async fn get(
 /// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<Order, ::schemac_runtime::Error> {
     get(db, id)
         .await?
@@ -113,7 +113,7 @@ pub async fn fetch(
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
@@ -144,7 +144,7 @@ pub async fn count(
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
     db: &impl ::schemac_runtime::Read,
-    after_: ::core::option::Option<&super::ids::OrderId>,
+    after_: ::core::option::Option<&super::ids_::OrderId>,
     order_: ::schemac_runtime::Order,
     limit_: i64,
 ) -> ::core::result::Result<::std::vec::Vec<Order>, ::schemac_runtime::Error> {
@@ -165,7 +165,7 @@ pub async fn list(
 pub async fn list_ordered_by_placed_id(
     db: &impl ::schemac_runtime::Read,
     after_: ::core::option::Option<
-        (&::schemac_runtime::chrono::NaiveDateTime, &super::ids::OrderId),
+        (&::schemac_runtime::chrono::NaiveDateTime, &super::ids_::OrderId),
     >,
     order_: ::schemac_runtime::Order,
     limit_: i64,
@@ -200,7 +200,7 @@ async fn write_new(
     new: &NewOrder,
     upsert: ::core::option::Option<(&[&str], &[&str])>,
 ) -> ::core::result::Result<Order, ::schemac_runtime::Error> {
-    let id = new.id.unwrap_or_else(super::ids::OrderId::new);
+    let id = new.id.unwrap_or_else(super::ids_::OrderId::new);
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(7);
     let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         7,
@@ -263,7 +263,7 @@ pub async fn insert_many(
     columns.push(r#""id""#);
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::OrderId::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::OrderId::new))
         .collect();
     columns.push(r#""total""#);
     let Some(order_given) = ::schemac_runtime::statement::uniform(
@@ -329,7 +329,7 @@ pub async fn insert_many_returning(
     }
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::OrderId::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::OrderId::new))
         .collect();
     let total_values: ::std::vec::Vec<_> = rows.iter().map(|row| &row.total).collect();
     let order_values: ::std::vec::Vec<_> = rows
@@ -384,7 +384,7 @@ pub async fn upsert(
 /// Writes the fields the patch sets (and "updated" = now()); returns the row as stored, or `None` if there is no such row.
 pub async fn update(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
     patch: &OrderPatch,
 ) -> ::core::result::Result<::core::option::Option<Order>, ::schemac_runtime::Error> {
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(5);
@@ -427,7 +427,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(

@@ -22,7 +22,7 @@ pub const COLUMNS: &str = r#""id", "order_id", "db""#;
 #[serde(crate = "::schemac_runtime::serde")]
 pub struct Read {
     pub id: i64,
-    pub order_id: super::ids::OrderId,
+    pub order_id: super::ids_::OrderId,
     pub db: ::std::string::String,
 }
 
@@ -37,14 +37,14 @@ impl Read {
 /// for an ID, to a new ULID).
 #[derive(Clone, Debug)]
 pub struct NewRead {
-    pub order_id: super::ids::OrderId,
+    pub order_id: super::ids_::OrderId,
     pub db: ::std::string::String,
 }
 
 impl NewRead {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
-        order_id: impl ::core::convert::Into<super::ids::OrderId>,
+        order_id: impl ::core::convert::Into<super::ids_::OrderId>,
         db: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         NewRead {
@@ -57,7 +57,7 @@ impl NewRead {
 /// Changes to a row of "public"."reads": only the fields that are `Some` are written.
 #[derive(Clone, Default, Debug)]
 pub struct ReadPatch {
-    pub order_id: ::core::option::Option<super::ids::OrderId>,
+    pub order_id: ::core::option::Option<super::ids_::OrderId>,
     pub db: ::core::option::Option<::std::string::String>,
 }
 
@@ -144,7 +144,7 @@ pub async fn list(
 /// Rows whose `order_id` is this orders key, `limit` at a time ordered by (id), the order of an index marked `paginate`: pass the last row's key as `after` for the next page.
 pub async fn list_by_order_id_ordered_by_id(
     db_: &impl ::schemac_runtime::Read,
-    order_id: &super::ids::OrderId,
+    order_id: &super::ids_::OrderId,
     after: ::core::option::Option<&i64>,
     order: ::schemac_runtime::Order,
     limit: i64,
@@ -167,7 +167,7 @@ pub async fn list_by_order_id_ordered_by_id(
 /// The rows whose `order_id` is this orders key.
 pub async fn list_by_order_id(
     db_: &impl ::schemac_runtime::Read,
-    order_id: &super::ids::OrderId,
+    order_id: &super::ids_::OrderId,
 ) -> ::core::result::Result<::std::vec::Vec<Read>, ::schemac_runtime::Error> {
     let rows = db_
         .query(
@@ -184,9 +184,9 @@ pub async fn list_by_order_id(
 /// every key given present (with no rows if none match), so loading a relation is never N+1.
 pub async fn list_by_order_id_many(
     db_: &impl ::schemac_runtime::Read,
-    keys: &[super::ids::OrderId],
+    keys: &[super::ids_::OrderId],
 ) -> ::core::result::Result<
-    ::std::collections::HashMap<super::ids::OrderId, ::std::vec::Vec<Read>>,
+    ::std::collections::HashMap<super::ids_::OrderId, ::std::vec::Vec<Read>>,
     ::schemac_runtime::Error,
 > {
     let rows = db_

@@ -23,8 +23,8 @@ pub const COLUMNS: &str = r#""id", "option_id", "outcome", "values""#;
 pub struct Result {
     pub id: i64,
     pub option_id: i64,
-    pub outcome: super::enums::Result,
-    pub values: ::std::vec::Vec<super::enums::Result>,
+    pub outcome: super::enums_::Result,
+    pub values: ::std::vec::Vec<super::enums_::Result>,
 }
 
 impl Result {
@@ -40,15 +40,15 @@ impl Result {
 pub struct NewResult {
     pub option_id: i64,
     /// `None`: the default, `'ok'`.
-    pub outcome: ::core::option::Option<super::enums::Result>,
-    pub values: ::std::vec::Vec<super::enums::Result>,
+    pub outcome: ::core::option::Option<super::enums_::Result>,
+    pub values: ::std::vec::Vec<super::enums_::Result>,
 }
 
 impl NewResult {
     /// The required fields; every other is left to the database (set it on the value to give it).
     pub fn new(
         option_id: impl ::core::convert::Into<i64>,
-        values: impl ::core::convert::Into<::std::vec::Vec<super::enums::Result>>,
+        values: impl ::core::convert::Into<::std::vec::Vec<super::enums_::Result>>,
     ) -> Self {
         NewResult {
             option_id: option_id.into(),
@@ -62,8 +62,8 @@ impl NewResult {
 #[derive(Clone, Default, Debug)]
 pub struct ResultPatch {
     pub option_id: ::core::option::Option<i64>,
-    pub outcome: ::core::option::Option<super::enums::Result>,
-    pub values: ::core::option::Option<::std::vec::Vec<super::enums::Result>>,
+    pub outcome: ::core::option::Option<super::enums_::Result>,
+    pub values: ::core::option::Option<::std::vec::Vec<super::enums_::Result>>,
 }
 
 /// The row with this primary key.

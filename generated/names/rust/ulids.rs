@@ -21,13 +21,13 @@ pub const COLUMNS: &str = r#""id", "span""#;
 )]
 #[serde(crate = "::schemac_runtime::serde")]
 pub struct Ulid {
-    pub id: super::ids::OrderId,
+    pub id: super::ids_::OrderId,
     pub span: ::core::option::Option<::schemac_runtime::PgInterval>,
 }
 
 impl Ulid {
     /// The primary key, as `list` takes it for `after`.
-    pub fn key(&self) -> &super::ids::OrderId {
+    pub fn key(&self) -> &super::ids_::OrderId {
         &self.id
     }
 }
@@ -37,7 +37,7 @@ impl Ulid {
 #[derive(Clone, Default, Debug)]
 pub struct NewUlid {
     /// A new `OrderId` when `None`.
-    pub id: ::core::option::Option<super::ids::OrderId>,
+    pub id: ::core::option::Option<super::ids_::OrderId>,
     pub span: ::core::option::Option<::schemac_runtime::PgInterval>,
 }
 
@@ -52,7 +52,7 @@ pub struct UlidPatch {
 /// The row with this primary key.
 pub async fn get(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<::core::option::Option<Ulid>, ::schemac_runtime::Error> {
     let row = db
         .query_opt(
@@ -68,7 +68,7 @@ pub async fn get(
 /// The row with this primary key, or [`::schemac_runtime::Error::NotFound`] when there is none.
 pub async fn fetch(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<Ulid, ::schemac_runtime::Error> {
     get(db, id)
         .await?
@@ -81,7 +81,7 @@ pub async fn fetch(
 /// Whether a row with this primary key exists.
 pub async fn exists(
     db: &impl ::schemac_runtime::Read,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let row = db
         .query_one(
@@ -112,7 +112,7 @@ pub async fn count(
 /// Rows, `limit` at a time in primary-key order: pass the last row's key as `after` for the next page.
 pub async fn list(
     db: &impl ::schemac_runtime::Read,
-    after: ::core::option::Option<&super::ids::OrderId>,
+    after: ::core::option::Option<&super::ids_::OrderId>,
     order: ::schemac_runtime::Order,
     limit: i64,
 ) -> ::core::result::Result<::std::vec::Vec<Ulid>, ::schemac_runtime::Error> {
@@ -144,7 +144,7 @@ async fn write_new(
     new: &NewUlid,
     upsert: ::core::option::Option<(&[&str], &[&str])>,
 ) -> ::core::result::Result<Ulid, ::schemac_runtime::Error> {
-    let id = new.id.unwrap_or_else(super::ids::OrderId::new);
+    let id = new.id.unwrap_or_else(super::ids_::OrderId::new);
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(2);
     let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         2,
@@ -188,7 +188,7 @@ pub async fn insert_many(
     let columns = [r#""id""#, r#""span""#];
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::OrderId::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::OrderId::new))
         .collect();
     let mut values: ::std::vec::Vec<::schemac_runtime::Param<'_>> = ::std::vec::Vec::with_capacity(
         rows.len() * columns.len(),
@@ -213,7 +213,7 @@ pub async fn insert_many_returning(
     }
     let id_values: ::std::vec::Vec<_> = rows
         .iter()
-        .map(|row| row.id.unwrap_or_else(super::ids::OrderId::new))
+        .map(|row| row.id.unwrap_or_else(super::ids_::OrderId::new))
         .collect();
     let span_values: ::std::vec::Vec<_> = rows
         .iter()
@@ -242,7 +242,7 @@ pub async fn upsert(
 /// Writes the fields the patch sets; returns the row as stored, or `None` if there is no such row.
 pub async fn update(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
     patch: &UlidPatch,
 ) -> ::core::result::Result<::core::option::Option<Ulid>, ::schemac_runtime::Error> {
     let mut columns: ::std::vec::Vec<&'static str> = ::std::vec::Vec::with_capacity(1);
@@ -269,7 +269,7 @@ pub async fn update(
 /// Deletes the row. Returns whether one was deleted.
 pub async fn delete(
     db: &impl ::schemac_runtime::Write,
-    id: &super::ids::OrderId,
+    id: &super::ids_::OrderId,
 ) -> ::core::result::Result<bool, ::schemac_runtime::Error> {
     let changed = db
         .execute(
