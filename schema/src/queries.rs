@@ -28,7 +28,10 @@ use crate::migration_dir::sha256_hex;
 
 /// The lock file's name, in the queries directory.
 pub const LOCK_FILE: &str = "queries.lock.json";
-pub const LOCK_VERSION: u32 = 1;
+/// 2: a column records that it is a sensitive column of the schema. A lock
+/// of an earlier version is stale, so its queries are typed again and a
+/// sensitive column they read gets its `Sensitive<T>`.
+pub const LOCK_VERSION: u32 = 2;
 
 /// One named query as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -497,6 +500,30 @@ mod tests {
             "SELECT u.id, m.role, 'a:b' AS s, x::text\nFROM m -- :not_a_param\nWHERE m.org = $1 AND m.other <> $1 AND u.y = $2"
         );
         assert_eq!(qs[1].sql, "SELECT count(*) FROM m");
+    }
+
+    #[test]
+    fn a_lock_of_an_earlier_version_is_typed_again() {
+        let sources = parse("-- name: one\nSELECT 1 AS one\n", Path::new("q.sql")).unwrap();
+        let mut lock = QueryLock {
+            version: LOCK_VERSION,
+            snapshot_sha256: Some("s".into()),
+            queries: vec![LockedQuery {
+                name: "one".into(),
+                source_sha256: sources[0].source_sha256.clone(),
+                doc: Vec::new(),
+                sql: sources[0].sql.clone(),
+                params: Vec::new(),
+                columns: Vec::new(),
+                writes: false,
+                stateless: true,
+                row_of: None,
+            }],
+        };
+        assert!(lock.is_fresh(&sources, Some("s")));
+        // Version 1 did not record sensitive columns.
+        lock.version = 1;
+        assert!(!lock.is_fresh(&sources, Some("s")));
     }
 
     #[test]
