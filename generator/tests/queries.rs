@@ -230,3 +230,48 @@ fn positional_parameters_and_column_types_given_by_hand() {
 fn squeezed(text: &str) -> String {
     text.split_whitespace().collect()
 }
+
+#[test]
+fn a_query_reads_into_the_struct_of_its_tables_pg_schema() {
+    let _serial = serial();
+    // Two tables named `items`, alike in column names and nullability.
+    let p = Project::with_schema(
+        "queries-pg-schemas",
+        "tables:\n  items:\n    columns:\n      id: { type: text, primary_key: true }\n      note: text\n",
+    );
+    p.write(
+        "schema/zarchive.yaml",
+        "pg_schema: archive\ntables:\n  items:\n    columns:\n      id: { type: bigint, primary_key: true }\n      note: text\n",
+    );
+    p.write(
+        "schemac.toml",
+        &format!("{}\n[codegen]\nout = \"src/db\"\n", support::CONFIG),
+    );
+    p.write(
+        "queries/items.sql",
+        "-- name: archived\nSELECT * FROM archive.items ORDER BY id;\n\n-- name: current\nSELECT * FROM items ORDER BY id;\n",
+    );
+    let db = Db::create("queries_pg_schemas");
+    p.run(Some(&db), &["generate"]).success();
+    let code = squeezed(&p.read("src/db/queries.rs"));
+    for expected in [
+        "pubasyncfnarchived(",
+        "::std::vec::Vec<super::archive_items::Item>",
+        "::std::vec::Vec<super::public_items::Item>",
+    ] {
+        assert!(
+            code.contains(expected),
+            "queries.rs lacks {expected}:\n{code}"
+        );
+    }
+    let archived = code.find("pubasyncfnarchived(").expect("archived");
+    let current = code.find("pubasyncfncurrent(").expect("current");
+    assert!(
+        code[archived..current].contains("super::archive_items::Item"),
+        "archived reads archive.items"
+    );
+    assert!(
+        code[current..].contains("super::public_items::Item"),
+        "current reads public.items"
+    );
+}

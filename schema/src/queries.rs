@@ -420,6 +420,10 @@ pub struct LockedQuery {
     /// The table whose row the columns are, exactly: its struct is reused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_of: Option<String>,
+    /// The pg_schema of `row_of` (two pg_schemas may each have a table of
+    /// that name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_of_schema: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -518,6 +522,7 @@ mod tests {
                 writes: false,
                 stateless: true,
                 row_of: None,
+                row_of_schema: None,
             }],
         };
         assert!(lock.is_fresh(&sources, Some("s")));

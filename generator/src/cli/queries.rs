@@ -251,7 +251,7 @@ async fn typed_in(
                     (rust, false, true)
                 }
             };
-            origins.push(origin.map(|(_, t, c)| (t, c)));
+            origins.push(origin);
             let name = c.name().to_string();
             let (rust, json) = match q.column_types.iter().find(|(n, _)| *n == name) {
                 Some((_, given)) => (given.clone(), matches!(c.type_().name(), "json" | "jsonb")),
@@ -280,17 +280,19 @@ async fn typed_in(
             }
         }
         let (writes, stateless) = kind(&q.sql);
+        // A type given by hand is the query's own: no table's struct.
+        let row_of = match q.column_types.is_empty() {
+            true => row_of(schema, &columns, &origins, outer),
+            false => None,
+        };
         out.push(LockedQuery {
             name: q.name.clone(),
             source_sha256: q.source_sha256.clone(),
             doc: q.doc.clone(),
             sql: q.sql.clone(),
             params,
-            // A type given by hand is the query's own: no table's struct.
-            row_of: match q.column_types.is_empty() {
-                true => row_of(schema, &columns, &origins, outer),
-                false => None,
-            },
+            row_of: row_of.as_ref().map(|(_, t)| t.clone()),
+            row_of_schema: row_of.map(|(s, _)| s),
             columns,
             writes,
             stateless,

@@ -92,7 +92,11 @@ pub fn views(
             });
         }
         let reused = q.row_of.as_ref().and_then(|table| {
-            let at = schema.tables.iter().position(|t| &t.name == table)?;
+            // A lock without the pg_schema (written before it was recorded)
+            // names a table that is alone with its name.
+            let at = schema.tables.iter().position(|t| {
+                &t.name == table && q.row_of_schema.as_ref().is_none_or(|s| &t.pg_schema == s)
+            })?;
             let t = &schema.tables[at];
             Some(format!(
                 "super::{}::{}",
