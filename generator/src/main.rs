@@ -268,7 +268,7 @@ fn main() -> ExitCode {
 
 fn report_run(result: anyhow::Result<ExitCode>) -> ExitCode {
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", cli::render(&e));
         // A mistyped `--db` is a usage error in every command.
         if e.downcast_ref::<UnknownDatabase>().is_some() {
             ExitCode::from(EXIT_USAGE)
@@ -306,7 +306,7 @@ fn report_error(e: GenerateError) -> ExitCode {
         }
         e => {
             let e = anyhow::Error::from(e).context("schemac failed; nothing was written");
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", cli::render(&e));
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -391,7 +391,7 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
     let typed = match cli::queries::refresh(root, options.database.as_deref()) {
         Ok(lines) => lines,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", cli::render(&e));
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     };

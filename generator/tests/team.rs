@@ -523,3 +523,35 @@ fn history_reads_by_number_while_the_schema_is_mid_edit() {
         out.stdout
     );
 }
+
+#[test]
+fn one_cause_is_said_once() {
+    let p = Project::with_schema("said-once", USERS);
+    p.run(None, &["generate"]).success();
+    let db = Db::create("said_once");
+    let journal = p.read("migrations/meta/_journal.json");
+    p.write(
+        "migrations/meta/_journal.json",
+        &format!("<<<<<<< HEAD\n{journal}=======\n{journal}>>>>>>> other\n"),
+    );
+    for command in ["check", "migrate", "status"] {
+        let out = p.run(Some(&db), &[command]);
+        assert_eq!(out.code, Some(1), "{command}: {}", out.stderr);
+        assert_eq!(
+            out.stderr.matches("git conflict markers").count(),
+            1,
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    p.write("migrations/meta/_journal.json", &journal);
+    std::fs::remove_file(p.path("migrations/0000_init.sql")).expect("remove");
+    let out = p.run(None, &["lint"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("os error 2").count(),
+        1,
+        "{}",
+        out.stderr
+    );
+}

@@ -52,7 +52,7 @@ pub fn check_data(root: &Path, db: Option<&str>, json: bool, timeout: &str) -> R
             let counted = rt.block_on(count(&pool, &query, timeout));
             let (failing_rows, error) = match counted {
                 Ok(n) => (Some(n), None),
-                Err(e) => (None, Some(format!("{e:#}"))),
+                Err(e) => (None, Some(super::render(&e))),
             };
             checked.push(Checked {
                 finding,

@@ -12,3 +12,40 @@ pub mod team;
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+
+/// An error with its causes, each said once. Many errors name their cause
+/// in their own message and also give it as their source (a file that cannot
+/// be read, with the reason); printing the chain would say it twice.
+pub fn render(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, thiserror::Error)]
+    #[error("journal.json: cannot read: {source}")]
+    struct Read {
+        source: std::io::Error,
+    }
+
+    #[test]
+    fn a_cause_the_message_names_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let e = anyhow::Error::from(Read { source: io }).context("schemac failed");
+        assert_eq!(
+            super::render(&e),
+            "schemac failed: journal.json: cannot read: No such file"
+        );
+    }
+}

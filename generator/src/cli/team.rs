@@ -33,7 +33,7 @@ pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError>
              a database that applied it is now ahead of the files"
         ),
         Err(e) => {
-            eprintln!("error: {database}: {tag} stays: {e:#}");
+            eprintln!("error: {database}: {tag} stays: {}", super::render(&e));
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     }
@@ -74,7 +74,10 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
             ),
             Err(e) => {
                 safe = false;
-                eprintln!("error: {database}: cannot re-record {tag}: {e:#}");
+                eprintln!(
+                    "error: {database}: cannot re-record {tag}: {}",
+                    super::render(&e)
+                );
             }
         }
     }
@@ -114,7 +117,7 @@ pub fn rebase(
             ),
             Err(e) => {
                 refused = true;
-                eprintln!("error: {}: {e:#}", p.database);
+                eprintln!("error: {}: {}", p.database, super::render(&e));
             }
         }
     }
