@@ -1,7 +1,8 @@
 fn main() {
-    // The multitenant example's schema, generated into OUT_DIR/schema.rs.
+    // The multitenant example (its schema and its named queries, typed in
+    // the checked-in lock), generated into OUT_DIR/schema.rs.
     schemac::Builder::new()
-        .schema_dir("../multitenant/schema")
+        .project("../multitenant")
         .generate()
         .unwrap();
 }

@@ -219,11 +219,36 @@ impl Builder {
             Some(root) => databases
                 .iter()
                 .map(|db| {
-                    schemac_schema::queries::QueryLock::read(&root.join(&db.queries))
-                        .map_err(|e| BuildError::Setup(e.to_string()))
+                    let dir = root.join(&db.queries);
+                    let lock = schemac_schema::queries::QueryLock::read(&dir)
+                        .map_err(|e| BuildError::Setup(e.to_string()))?;
+                    // Without its lock, the queries would be left out, and the
+                    // application would find no `queries` module.
+                    if lock.is_none() && has_queries(&dir)? {
+                        return Err(BuildError::Setup(format!(
+                            "{} holds named queries but no {}: run `schemac generate` with the database's URL variable set to type them, and commit the lock",
+                            dir.display(),
+                            schemac_schema::queries::LOCK_FILE
+                        )));
+                    }
+                    Ok(lock)
                 })
                 .collect::<Result<_, _>>()?,
-            None => Vec::new(),
+            None => {
+                // A schema directory alone has no queries; those beside it
+                // would be left out without a word.
+                if let Input::SchemaDir(dir) = &self.input {
+                    let beside = resolve(dir).parent().map(|p| p.join("queries"));
+                    if let Some(queries) = beside.filter(|q| has_queries(q).unwrap_or(false)) {
+                        return Err(BuildError::Setup(format!(
+                            "{} holds named queries, which `schema_dir` does not read: use `Builder::new().project(\"{}\")` (the directory of schemac.toml) to include them",
+                            queries.display(),
+                            queries.parent().unwrap_or(Path::new(".")).display()
+                        )));
+                    }
+                }
+                Vec::new()
+            }
         };
         let rendered = rust::render_databases(databases, &compiled.schemas, &locks)
             .map_err(BuildError::Codegen)?;
@@ -267,6 +292,13 @@ impl Builder {
         })?;
         Ok(path)
     }
+}
+
+/// Whether `dir` holds named queries (`*.sql`).
+fn has_queries(dir: &Path) -> Result<bool, BuildError> {
+    schemac_schema::queries::read_queries(dir, dir)
+        .map(|q| !q.is_empty())
+        .map_err(|e| BuildError::Setup(e.to_string()))
 }
 
 /// A relative path is relative to the crate being built (cargo runs build

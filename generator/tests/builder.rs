@@ -81,3 +81,51 @@ fn a_schema_error_reads_like_generate_s() {
     assert!(!out.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn named_queries_are_never_left_out_without_a_word() {
+    const TABLE: &str =
+        "tables:\n  a:\n    columns:\n      id: { type: serial, primary_key: true }\n";
+    const QUERY: &str = "-- name: all_a\nSELECT * FROM a;\n";
+    // A schema directory with queries beside it: they need the project.
+    let dir = scratch(
+        "queries-beside",
+        &[("schema/a.yaml", TABLE), ("queries/a.sql", QUERY)],
+    );
+    let e = Builder::new()
+        .schema_dir(dir.join("schema"))
+        .emit_rerun_if_changed(false)
+        .render()
+        .expect_err("queries left out")
+        .to_string();
+    assert!(
+        e.contains("holds named queries") && e.contains("Builder::new().project("),
+        "{e}"
+    );
+    // A project whose queries were never typed: no lock to render them from.
+    let dir = scratch(
+        "queries-unlocked",
+        &[
+            ("schemac.toml", "[database.main]\n"),
+            ("schema/a.yaml", TABLE),
+            ("queries/a.sql", QUERY),
+        ],
+    );
+    let e = Builder::new()
+        .project(&dir)
+        .emit_rerun_if_changed(false)
+        .render()
+        .expect_err("no lock")
+        .to_string();
+    assert!(
+        e.contains("no queries.lock.json") && e.contains("run `schemac generate`"),
+        "{e}"
+    );
+    // Without queries, both render.
+    let dir = scratch("queries-none", &[("schema/a.yaml", TABLE)]);
+    Builder::new()
+        .schema_dir(dir.join("schema"))
+        .emit_rerun_if_changed(false)
+        .render()
+        .expect("renders");
+}
