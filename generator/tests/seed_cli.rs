@@ -360,3 +360,60 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         );
     }
 }
+
+#[test]
+fn a_file_that_is_not_a_seed_stops_the_run_by_name() {
+    let db = Db::create("seed_strangers");
+    let p = project("seed-strangers", &db);
+    p.write(
+        "seeds/development/01_tenants.sql",
+        "INSERT INTO tenants (slug) VALUES ('technova');\n",
+    );
+    p.write("seeds/development/02_users.SQL", "SELECT 1;\n");
+    p.write("seeds/development/03_more.json", "{}\n");
+    let out = p.run(Some(&db), &["seed"]).exit(1);
+    assert!(
+        out.stderr.contains("02_users.SQL, 03_more.json") && out.stderr.contains("nothing was run"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM tenants"), 0, "nothing ran");
+}
+
+#[test]
+fn the_tracking_tables_live_in_the_schema_the_project_names() {
+    let db = Db::create("seed_tracking_schema");
+    let p = Project::with_schema("seed-tracking-schema", SCHEMA);
+    p.write(
+        "schemac.toml",
+        &format!("{}tracking_schema = \"app_meta\"\n", support::CONFIG),
+    );
+    p.write(
+        "seeds/development/01_tenants.sql",
+        "INSERT INTO tenants (slug) VALUES ('technova');\n",
+    );
+    p.run(None, &["generate"]).success();
+    p.run(Some(&db), &["migrate"]).success();
+    p.run(Some(&db), &["seed"]).success();
+    let status = p.run(Some(&db), &["status"]).success();
+    assert!(status.stdout.contains("0000_init"), "{}", status.stdout);
+    let seeds = p.run(Some(&db), &["seed", "--status"]).success();
+    assert!(seeds.stdout.contains("01_tenants"), "{}", seeds.stdout);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM app_meta.schemac_migrations"),
+        1
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM app_meta.schemac_seeds"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'schemac_%'"
+        ),
+        0,
+        "nothing tracked in public"
+    );
+    // A second run finds its records there: nothing runs again.
+    p.run(Some(&db), &["migrate"]).success();
+    p.run(Some(&db), &["seed"]).success();
+    assert_eq!(count(&db, "SELECT count(*) FROM tenants"), 1);
+}

@@ -23,6 +23,9 @@ pub struct DatabaseConfig {
     /// several databases.
     pub queries: PathBuf,
     pub url_env: String,
+    /// The schema of the migration and seed tracking tables (created with
+    /// them); `public` when not given.
+    pub tracking_schema: Option<String>,
 }
 
 impl DatabaseConfig {
@@ -92,6 +95,7 @@ struct RawDatabase {
     seeds: Option<PathBuf>,
     queries: Option<PathBuf>,
     url_env: Option<String>,
+    tracking_schema: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -143,6 +147,7 @@ impl Config {
                 seeds: "seeds".into(),
                 queries: "queries".into(),
                 url_env: "DATABASE_URL".into(),
+                tracking_schema: None,
             }],
             codegen_out: None,
             migrations: MigrationSettings::default(),
@@ -194,7 +199,7 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
+                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env, tracking_schema; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
@@ -215,6 +220,7 @@ impl Config {
                     false => "queries".into(),
                 }),
                 url_env: d.url_env.unwrap_or_else(|| "DATABASE_URL".into()),
+                tracking_schema: d.tracking_schema,
                 name,
             })
             .collect();

@@ -31,7 +31,7 @@ pub fn check_data(root: &Path, db: Option<&str>, json: bool, timeout: &str) -> R
     let rt = runtime()?;
     let mut checked = Vec::new();
     for database in databases(&config, db)? {
-        let tags = match applied(&database.name, &database.url_env)? {
+        let tags = match applied(root, &database.name, &database.url_env)? {
             Applied::Tags(tags) => tags,
             Applied::Unknown => bail!(
                 "{}: ${} is not set: --check-data counts rows in the database the migrations will run on",

@@ -38,7 +38,16 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
 fn setup(root: &Path, db: &DatabaseConfig) -> Result<(MigrationSet, Migrator)> {
     let set = MigrationSet::load(root.join(&db.migrations))?;
     let config = PoolConfig::from_env(&db.url_env)?;
-    Ok((set, Migrator::new(config).database(&db.name)))
+    Ok((set, migrator(config, db)))
+}
+
+/// The runner of `db`'s migrations, its tracking table where the project says.
+pub(super) fn migrator(config: PoolConfig, db: &DatabaseConfig) -> Migrator {
+    let migrator = Migrator::new(config).database(&db.name);
+    match &db.tracking_schema {
+        Some(schema) => migrator.tracking_schema(schema),
+        None => migrator,
+    }
 }
 
 pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCode> {
@@ -151,12 +160,16 @@ pub enum Applied {
 
 /// The migrations the database at `url_env` has applied, for commands that
 /// must not touch an applied migration's files.
-pub fn applied(database: &str, url_env: &str) -> Result<Applied> {
+pub fn applied(root: &Path, database: &str, url_env: &str) -> Result<Applied> {
     if std::env::var_os(url_env).is_none() {
         return Ok(Applied::Unknown);
     }
     let config = PoolConfig::from_env(url_env)?;
-    let migrator = Migrator::new(config).database(database);
+    let project = load_config(root)?;
+    let migrator = match project.databases.iter().find(|d| d.name == database) {
+        Some(db) => migrator(config, db),
+        None => Migrator::new(config).database(database),
+    };
     let tags = runtime()?
         .block_on(migrator.applied_tags())
         .with_context(|| format!("cannot ask the database at ${url_env} what it has applied"))?;

@@ -44,7 +44,10 @@ pub fn seed(
     for (db, seeds) in &work {
         let name = &db.name;
         let migrations = MigrationSet::load(root.join(&db.migrations))?;
-        let seeder = Seeder::new(PoolConfig::from_env(&db.url_env)?).database(name);
+        let mut seeder = Seeder::new(PoolConfig::from_env(&db.url_env)?).database(name);
+        if let Some(schema) = &db.tracking_schema {
+            seeder = seeder.tracking_schema(schema);
+        }
         match action {
             Action::Status => {
                 let entries = rt

@@ -18,7 +18,7 @@ pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError>
         url_env,
         tag,
     } = &newest;
-    match super::migrate::applied(database, url_env) {
+    match super::migrate::applied(root, database, url_env) {
         Ok(Applied::Tags(tags)) if tags.contains(tag) => {
             eprintln!(
                 "error: {database}: {tag} is applied to the database at ${url_env}, so it stays. \
@@ -58,7 +58,7 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
             url_env,
             tag,
         } = &edit;
-        match super::migrate::applied(database, url_env) {
+        match super::migrate::applied(root, database, url_env) {
             Ok(Applied::Tags(tags)) if tags.contains(tag) => {
                 safe = false;
                 eprintln!(
@@ -99,7 +99,7 @@ pub fn rebase(
     let mut refused = false;
     for p in plans.iter().filter(|p| !p.ours.is_empty()) {
         let url_env = &p.url_env;
-        match super::migrate::applied(&p.database, url_env) {
+        match super::migrate::applied(root, &p.database, url_env) {
             Ok(Applied::Tags(tags)) => {
                 for tag in p.ours.iter().filter(|t| tags.contains(t)) {
                     refused = true;

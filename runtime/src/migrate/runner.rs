@@ -65,6 +65,8 @@ pub enum Event {
 pub struct Migrator {
     config: PoolConfig,
     table: String,
+    /// A schema of its own for the tracking table, created with it.
+    schema: Option<String>,
     database: String,
     lock_wait: Duration,
     poll_interval: Duration,
@@ -75,6 +77,7 @@ impl Migrator {
         Migrator {
             config: config.application_name("schemac_migrate"),
             table: "public.schemac_migrations".to_owned(),
+            schema: None,
             database: "main".to_owned(),
             lock_wait: Duration::from_secs(15 * 60),
             poll_interval: Duration::from_millis(100),
@@ -91,6 +94,15 @@ impl Migrator {
     /// `public.schemac_migrations`). The name is trusted configuration.
     pub fn tracking_table(mut self, qualified: impl Into<String>) -> Self {
         self.table = qualified.into();
+        self
+    }
+
+    /// Keeps the tracking table in `schema` (created if missing) instead of
+    /// `public`: `<schema>.schemac_migrations`, as `tracking_schema` in
+    /// `schemac.toml` says.
+    pub fn tracking_schema(mut self, schema: &str) -> Self {
+        self.table = format!("{}.schemac_migrations", quote_ident(schema));
+        self.schema = Some(schema.to_owned());
         self
     }
 
@@ -279,6 +291,17 @@ impl Migrator {
     }
 
     async fn ensure_table(&self, client: &Client) -> Result<(), Error> {
+        if let Some(schema) = &self.schema {
+            client
+                .batch_execute(&format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    quote_ident(schema)
+                ))
+                .await
+                .map_err(MigrateError::database(
+                    "creating the tracking table's schema",
+                ))?;
+        }
         let sql = format!(
             "CREATE TABLE IF NOT EXISTS {} (\n\
              \x20   database    text        NOT NULL,\n\
@@ -487,4 +510,9 @@ fn pending<'s>(
         }
     }
     Ok(todo)
+}
+
+/// An SQL identifier, quoted.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }

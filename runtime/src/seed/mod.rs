@@ -104,6 +104,18 @@ pub enum SeedError {
         names.first().map(String::as_str).unwrap_or_default()
     )]
     NotProd { names: Vec<String> },
+    #[error(
+        "{} holds {} that {} not seed{}: {}; a seed is a `.sql` file (lower case), so nothing was run: \
+         rename {}, or keep {} elsewhere",
+        dir.display(),
+        if names.len() == 1 { "a file" } else { "files" },
+        if names.len() == 1 { "is" } else { "are" },
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "it" } else { "them" }
+    )]
+    NotSeeds { dir: PathBuf, names: Vec<String> },
     #[error("two seeds are named `{0}`")]
     Duplicate(String),
     #[error("`{0}` is not an environment name: use letters, digits, `_` and `-`")]
@@ -145,6 +157,7 @@ impl SeedSet {
         }
         let dir = seeds.as_ref().join(environment);
         let mut files = Vec::new();
+        let mut strangers = Vec::new();
         match std::fs::read_dir(&dir) {
             Ok(entries) => {
                 for entry in entries {
@@ -154,15 +167,27 @@ impl SeedSet {
                     })?;
                     let path = entry.path();
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    if let Some(stem) = name.strip_suffix(".sql") {
-                        if path.is_file() {
-                            files.push((stem.to_string(), path));
-                        }
+                    // A file that is not a seed would be skipped without a
+                    // word (`02_plans.SQL`, `03_users.json`); hidden files
+                    // (`.gitkeep`) and directories are not the seeds' business.
+                    if !path.is_file() || name.starts_with('.') {
+                        continue;
+                    }
+                    match name.strip_suffix(".sql") {
+                        Some(stem) => files.push((stem.to_string(), path)),
+                        None => strangers.push(name),
                     }
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(SeedError::Read { path: dir, source }),
+        }
+        if !strangers.is_empty() {
+            strangers.sort();
+            return Err(SeedError::NotSeeds {
+                dir,
+                names: strangers,
+            });
         }
         files.sort();
         let mut seeds = Vec::with_capacity(files.len());
@@ -250,7 +275,7 @@ mod tests {
             &[
                 ("development/02_b.sql", "SELECT 2;\r\n"),
                 ("development/01_a.sql", "SELECT 1;\n"),
-                ("development/notes.txt", "not a seed"),
+                ("development/.gitkeep", ""),
             ],
         );
         let set = SeedSet::load(&root, "development").unwrap();
@@ -258,6 +283,26 @@ mod tests {
         assert_eq!(names, ["01_a", "02_b"]);
         assert_eq!(set.seeds[1].sha256, sha256_hex("SELECT 2;\n"));
         assert!(SeedSet::load(&root, "staging").unwrap().seeds.is_empty());
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_seed_is_named_not_skipped() {
+        let root = dir(
+            "strangers",
+            &[
+                ("production/PROD_01_plans.sql", "SELECT 1;"),
+                ("production/PROD_02_users.SQL", "SELECT 2;"),
+                ("production/PROD_03_tenants.json", "{}"),
+            ],
+        );
+        let e = SeedSet::load(&root, "production").unwrap_err();
+        assert!(
+            matches!(&e, SeedError::NotSeeds { names, .. }
+                if names == &["PROD_02_users.SQL", "PROD_03_tenants.json"]),
+            "{e}"
+        );
+        assert!(e.to_string().contains("nothing was run"), "{e}");
         let _ = std::fs::remove_dir_all(root);
     }
 

@@ -48,6 +48,8 @@ pub struct Seeder {
     config: PoolConfig,
     database: String,
     table: String,
+    /// A schema of its own for the tracking tables, created with them.
+    schema: Option<String>,
     lock_wait: Duration,
     poll_interval: Duration,
 }
@@ -58,6 +60,7 @@ impl Seeder {
             config: config.application_name("schemac_seed"),
             database: "main".to_owned(),
             table: "public.schemac_seeds".to_owned(),
+            schema: None,
             lock_wait: Duration::from_secs(15 * 60),
             poll_interval: Duration::from_millis(100),
         }
@@ -67,6 +70,18 @@ impl Seeder {
     /// are kept apart from those of other databases on the same server.
     pub fn database(mut self, name: impl Into<String>) -> Self {
         self.database = name.into();
+        self
+    }
+
+    /// Keeps the seeds' tracking table in `schema` (created if missing)
+    /// instead of `public`, and reads the migrations' from there too: as
+    /// `tracking_schema` in `schemac.toml` says.
+    pub fn tracking_schema(mut self, schema: &str) -> Self {
+        self.table = format!(
+            "{}.schemac_seeds",
+            crate::migrate::runner::quote_ident(schema)
+        );
+        self.schema = Some(schema.to_owned());
         self
     }
 
@@ -191,7 +206,10 @@ impl Seeder {
     }
 
     async fn migrations_applied(&self, migrations: &MigrationSet) -> Result<(), Error> {
-        let migrator = Migrator::new(self.config.clone()).database(&self.database);
+        let mut migrator = Migrator::new(self.config.clone()).database(&self.database);
+        if let Some(schema) = &self.schema {
+            migrator = migrator.tracking_schema(schema);
+        }
         let pending: Vec<String> = migrator
             .status(migrations)
             .await?
@@ -207,6 +225,14 @@ impl Seeder {
     }
 
     async fn ensure_table(&self, client: &Client) -> Result<(), Error> {
+        if let Some(schema) = &self.schema {
+            client
+                .batch_execute(&format!(
+                    "CREATE SCHEMA IF NOT EXISTS {}",
+                    crate::migrate::runner::quote_ident(schema)
+                ))
+                .await?;
+        }
         let sql = format!(
             "CREATE TABLE IF NOT EXISTS {} (\n\
              \x20   database    text        NOT NULL,\n\
