@@ -152,12 +152,18 @@ fn a_wrong_query_fails_generation_with_its_file_and_line() {
             22,
             "operator does not exist: timestamp with time zone > bigint",
         ),
+        (
+            // Rows promised, none returned.
+            "-- name: forget_one :one\nDELETE FROM users WHERE id = :id;\n",
+            21,
+            "it says it returns rows, but returns none",
+        ),
     ] {
         p.write("queries/members.sql", &format!("{QUERIES}\n{query}"));
         let out = p.run(Some(&db), &["generate"]).exit(1);
         let name = query
             .trim_start_matches("-- name: ")
-            .split('\n')
+            .split(['\n', ' '])
             .next()
             .unwrap();
         assert!(

@@ -33,6 +33,45 @@ pub const LOCK_FILE: &str = "queries.lock.json";
 /// sensitive column they read gets its `Sensitive<T>`.
 pub const LOCK_VERSION: u32 = 2;
 
+/// What a query's function returns, said after its name
+/// (`-- name: user_by_email :one`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Returns {
+    /// Exactly one row; none is the runtime's `Error::NotFound`, more than
+    /// one an error.
+    One,
+    /// At most one row, as an `Option`.
+    Opt,
+    /// Every row, as a `Vec` (the default for a query that returns rows).
+    #[default]
+    Many,
+    /// Nothing: the statement ran.
+    Exec,
+    /// The number of rows the statement changed (the default for one that
+    /// returns no rows).
+    ExecRows,
+}
+
+impl Returns {
+    pub const ALL: [(&'static str, Returns); 5] = [
+        (":one", Returns::One),
+        (":opt", Returns::Opt),
+        (":many", Returns::Many),
+        (":exec", Returns::Exec),
+        (":execrows", Returns::ExecRows),
+    ];
+
+    /// Whether the function reads rows (it needs the query to return some).
+    pub fn reads_rows(self) -> bool {
+        matches!(self, Returns::One | Returns::Opt | Returns::Many)
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Returns::Many
+    }
+}
+
 /// One named query as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuerySource {
@@ -55,6 +94,8 @@ pub struct QuerySource {
     pub param_types: Vec<(String, String)>,
     /// `-- column NAME: Type` overrides (a json column's serde type).
     pub column_types: Vec<(String, String)>,
+    /// What the function returns, when the name line says (`:one`, ...).
+    pub returns: Option<Returns>,
     /// Of the query's whole text as written (annotations included): what
     /// the lock is checked against.
     pub source_sha256: String,
@@ -147,7 +188,23 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<QuerySource>, QueryError> {
             if let Some(done) = current.take() {
                 out.push(done.finish(file, &error)?);
             }
-            let name = name.trim();
+            let (name, returns) = match name.trim().split_once(char::is_whitespace) {
+                Some((name, kind)) => {
+                    let kind = kind.trim();
+                    let Some((_, returns)) = Returns::ALL.iter().find(|(k, _)| *k == kind) else {
+                        let known: Vec<&str> = Returns::ALL.iter().map(|(k, _)| *k).collect();
+                        return Err(error(
+                            line,
+                            format!(
+                                "`{kind}` is not what a query returns: write one of {} after the name",
+                                known.join(", ")
+                            ),
+                        ));
+                    };
+                    (name, Some(*returns))
+                }
+                None => (name.trim(), None),
+            };
             let valid = name
                 .chars()
                 .next()
@@ -163,7 +220,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<QuerySource>, QueryError> {
                     ),
                 ));
             }
-            current = Some(Draft::new(name, line));
+            current = Some(Draft::new(name, returns, line));
             continue;
         }
         let Some(q) = current.as_mut() else {
@@ -207,17 +264,24 @@ struct Draft {
     not_null: Vec<String>,
     param_types: Vec<(String, String)>,
     column_types: Vec<(String, String)>,
+    returns: Option<Returns>,
 }
 
 impl Draft {
-    fn new(name: &str, line: usize) -> Draft {
+    fn new(name: &str, returns: Option<Returns>, line: usize) -> Draft {
+        // A name line without a kind hashes as it always has.
+        let kind = returns
+            .and_then(|r| Returns::ALL.iter().find(|(_, k)| *k == r))
+            .map(|(k, _)| format!(" {k}"))
+            .unwrap_or_default();
         Draft {
             name: name.to_string(),
+            returns,
             line,
             sql_line: line,
             doc: Vec::new(),
             sql: String::new(),
-            text: format!("-- name: {name}\n"),
+            text: format!("-- name: {name}{kind}\n"),
             nullable: Vec::new(),
             not_null: Vec::new(),
             param_types: Vec::new(),
@@ -308,6 +372,7 @@ impl Draft {
             not_null: self.not_null,
             param_types: self.param_types,
             column_types: self.column_types,
+            returns: self.returns,
         })
     }
 }
@@ -424,6 +489,9 @@ pub struct LockedQuery {
     /// that name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_of_schema: Option<String>,
+    /// What the function returns (`many` when absent).
+    #[serde(default, skip_serializing_if = "Returns::is_default")]
+    pub returns: Returns,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -523,12 +591,31 @@ mod tests {
                 stateless: true,
                 row_of: None,
                 row_of_schema: None,
+                returns: Returns::Many,
             }],
         };
         assert!(lock.is_fresh(&sources, Some("s")));
         // Version 1 did not record sensitive columns.
         lock.version = 1;
         assert!(!lock.is_fresh(&sources, Some("s")));
+    }
+
+    #[test]
+    fn the_name_line_says_what_the_query_returns() {
+        let qs = parse(
+            "-- name: a :one\nSELECT 1\n\n-- name: b\nSELECT 2\n\n-- name: c :execrows\nDELETE FROM t\n",
+            Path::new("q.sql"),
+        )
+        .unwrap();
+        let returns: Vec<Option<Returns>> = qs.iter().map(|q| q.returns).collect();
+        assert_eq!(returns, [Some(Returns::One), None, Some(Returns::ExecRows)]);
+        // A name line without a kind hashes as before kinds existed.
+        assert_eq!(qs[1].source_sha256, sha256_hex("-- name: b\nSELECT 2\n\n"));
+        let e = parse("-- name: a :first\nSELECT 1\n", Path::new("q.sql")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "q.sql:1: `:first` is not what a query returns: write one of :one, :opt, :many, :exec, :execrows after the name"
+        );
     }
 
     #[test]

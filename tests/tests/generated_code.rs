@@ -845,6 +845,79 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
     });
 }
 
+/// What a named query says it returns: `:one` (the row, or NotFound),
+/// `:opt` (an Option), `:many` (a Vec), `:exec` (nothing) and `:execrows`
+/// (the rows it changed).
+#[test]
+fn named_queries_return_what_they_say() {
+    use schemac_generated::multitenant::queries;
+
+    let db = database_with("multitenant", "gen_query_returns");
+    tokio_runtime().block_on(async {
+        let pool = &pool(&db);
+        let acme = tenants::insert(pool, &new_tenant("acme"))
+            .await
+            .expect("tenant");
+        let one = queries::tenant_by_slug(pool, "acme").await.expect(":one");
+        assert_eq!(one, acme);
+        let missing = queries::tenant_by_slug(pool, "nobody")
+            .await
+            .expect_err("no such tenant");
+        assert!(missing.is_not_found(), "{missing}");
+        assert!(missing.to_string().contains("tenant_by_slug"), "{missing}");
+        assert_eq!(
+            queries::find_tenant_by_slug(pool, "acme")
+                .await
+                .expect(":opt"),
+            Some(acme.clone())
+        );
+        assert_eq!(
+            queries::find_tenant_by_slug(pool, "nobody")
+                .await
+                .expect(":opt"),
+            None
+        );
+        let () = queries::rename_tenant(pool, "Acme Corp", "acme")
+            .await
+            .expect(":exec");
+        assert_eq!(
+            tenants::fetch(pool, &acme.tenant_id)
+                .await
+                .expect("fetch")
+                .display_name,
+            "Acme Corp"
+        );
+        let user = users::insert(pool, &new_user(acme.tenant_id, "t@acme.test"))
+            .await
+            .expect("user");
+        for key in ["a", "b", "c"] {
+            user_tags::insert(
+                pool,
+                &user_tags::NewUserTag {
+                    user_id: user.user_id,
+                    key: key.into(),
+                    value: "v".into(),
+                    set_at: None,
+                },
+            )
+            .await
+            .expect("tag");
+        }
+        assert_eq!(
+            queries::clear_user_tags(pool, &user.user_id)
+                .await
+                .expect(":execrows"),
+            3
+        );
+        assert_eq!(
+            queries::clear_user_tags(pool, &user.user_id)
+                .await
+                .expect(":execrows"),
+            0
+        );
+    });
+}
+
 /// A sensitive column of the schema stays `Sensitive<T>` wherever it is
 /// read: a table's row, a loader, a named query's own row struct, and what
 /// an `UPDATE ... RETURNING` gives back; none prints or serializes it.

@@ -26,3 +26,20 @@ ORDER BY u.user_id, c.connector_id;
 UPDATE users SET last_seen_ip = :ip
 WHERE user_id = :user_id
 RETURNING user_id, idp_user_info;
+
+-- name: tenant_by_slug :one
+-- The tenant with this slug, which must exist.
+SELECT * FROM tenants WHERE slug = :slug;
+
+-- name: find_tenant_by_slug :opt
+-- The tenant with this slug, if there is one.
+SELECT * FROM tenants WHERE slug = :slug;
+
+-- name: rename_tenant :exec
+-- Gives a tenant another display name.
+UPDATE tenants SET display_name = :display_name WHERE slug = :slug;
+
+-- name: clear_user_tags :execrows
+-- Removes every tag of a user; returns how many there were.
+-- param user_id: super::ids::UserId
+DELETE FROM user_tags WHERE user_id = :user_id;

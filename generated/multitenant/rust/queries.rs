@@ -115,3 +115,76 @@ RETURNING user_id, idp_user_info"#,
         .await?;
     RecordLastSeenRow::from_rows(&rows)
 }
+
+/// The tenant with this slug, which must exist.
+pub async fn tenant_by_slug(
+    db: &impl ::schemac_runtime::Read,
+    slug: &str,
+) -> ::core::result::Result<super::tenants::Tenant, ::schemac_runtime::Error> {
+    match db
+        .query_opt(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM tenants WHERE slug = $1"#,
+            ),
+            &[&slug],
+        )
+        .await?
+    {
+        Some(row) => super::tenants::Tenant::from_row(&row),
+        None => {
+            Err(::schemac_runtime::Error::NotFound {
+                table: "query tenant_by_slug",
+                key: ::std::format!("{:?}", (slug,)),
+            })
+        }
+    }
+}
+
+/// The tenant with this slug, if there is one.
+pub async fn find_tenant_by_slug(
+    db: &impl ::schemac_runtime::Read,
+    slug: &str,
+) -> ::core::result::Result<
+    ::core::option::Option<super::tenants::Tenant>,
+    ::schemac_runtime::Error,
+> {
+    let row = db
+        .query_opt(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM tenants WHERE slug = $1"#,
+            ),
+            &[&slug],
+        )
+        .await?;
+    row.as_ref().map(super::tenants::Tenant::from_row).transpose()
+}
+
+/// Gives a tenant another display name.
+pub async fn rename_tenant(
+    db: &impl ::schemac_runtime::Write,
+    display_name: &str,
+    slug: &str,
+) -> ::core::result::Result<(), ::schemac_runtime::Error> {
+    db.execute(
+            ::schemac_runtime::Sql::stateless(
+                r#"UPDATE tenants SET display_name = $1 WHERE slug = $2"#,
+            ),
+            &[&display_name, &slug],
+        )
+        .await?;
+    Ok(())
+}
+
+/// Removes every tag of a user; returns how many there were.
+pub async fn clear_user_tags(
+    db: &impl ::schemac_runtime::Write,
+    user_id: &super::ids::UserId,
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
+    db.execute(
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM user_tags WHERE user_id = $1"#,
+            ),
+            &[&user_id],
+        )
+        .await
+}

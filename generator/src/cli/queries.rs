@@ -14,7 +14,7 @@ use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
     LOCK_FILE, LOCK_VERSION, LockedColumn, LockedParam, LockedQuery, QueryLock, QuerySource,
-    read_queries,
+    Returns, read_queries,
 };
 
 use schemac::query_typing::{has_outer_join, kind, row_of, with_database};
@@ -279,6 +279,16 @@ async fn typed_in(
                 )));
             }
         }
+        let returns = match q.returns {
+            Some(r) if r.reads_rows() && columns.is_empty() => {
+                return Err(at(
+                    "it says it returns rows, but returns none: give it a RETURNING clause, or say `:exec` or `:execrows`".to_owned(),
+                ));
+            }
+            Some(r) => r,
+            None if columns.is_empty() => Returns::ExecRows,
+            None => Returns::Many,
+        };
         let (writes, stateless) = kind(&q.sql);
         // A type given by hand is the query's own: no table's struct.
         let row_of = match q.column_types.is_empty() {
@@ -293,6 +303,7 @@ async fn typed_in(
             params,
             row_of: row_of.as_ref().map(|(_, t)| t.clone()),
             row_of_schema: row_of.map(|(s, _)| s),
+            returns,
             columns,
             writes,
             stateless,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use schemac_schema::Schema;
 use schemac_schema::model::Column;
-use schemac_schema::queries::QueryLock;
+use schemac_schema::queries::{QueryLock, Returns};
 
 use super::CodegenError;
 use super::names::{camel_ident, snake_ident, struct_name, unraw};
@@ -28,8 +28,11 @@ pub struct QueryView {
     /// The row struct to define, when the columns are not a table's row.
     pub row_struct: Option<String>,
     pub columns: Vec<QueryColumn>,
-    /// What each row is read into; none for a statement that returns no rows.
+    /// What each row is read into; none for a statement whose rows are
+    /// not read.
     pub row_type: Option<String>,
+    /// `one`, `opt`, `many`, `exec` or `execrows`.
+    pub returns: &'static str,
     /// The function's own names (`db`, `rows`), moved aside from the parameters'.
     pub locals: BTreeMap<&'static str, String>,
 }
@@ -104,8 +107,10 @@ pub fn views(
                 struct_name(&t.name, t.rust_name.as_deref())
             ))
         });
-        let row_struct = (reused.is_none() && !columns.is_empty())
-            .then(|| format!("{}Row", camel_ident(&q.name)));
+        let reads = q.returns.reads_rows() && !columns.is_empty();
+        let reused = reused.filter(|_| reads);
+        let row_struct =
+            (reused.is_none() && reads).then(|| format!("{}Row", camel_ident(&q.name)));
         out.push(QueryView {
             locals: locals(params.iter().map(|p| p.name.as_str())),
             name: snake_ident(&q.name),
@@ -115,6 +120,13 @@ pub fn views(
             sql: q.sql.clone(),
             params,
             row_type: reused.or_else(|| row_struct.clone()),
+            returns: match q.returns {
+                Returns::One => "one",
+                Returns::Opt => "opt",
+                Returns::Many => "many",
+                Returns::Exec => "exec",
+                Returns::ExecRows => "execrows",
+            },
             row_struct,
             columns,
         });
