@@ -555,3 +555,117 @@ fn one_cause_is_said_once() {
         out.stderr
     );
 }
+
+#[test]
+fn a_merge_of_two_branches_with_queries_ends_in_one_rebase() {
+    let p = repository("merge-queries");
+    p.write(
+        "queries/users.sql",
+        "-- name: user_emails\nSELECT email FROM users ORDER BY id;\n",
+    );
+    let db = Db::create("merge_queries");
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "a query");
+    // A branch adds a column and a query that reads it...
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write(
+        "schema/users.yaml",
+        &USERS.replace(
+            "      email: text\n",
+            "      email: text\n      bio: text?\n",
+        ),
+    );
+    p.write(
+        "queries/bios.sql",
+        "-- name: user_bios\nSELECT id, bio FROM users;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "bios");
+    // ...while main adds a table and a query of its own.
+    p.git(&["checkout", "-q", "main"]);
+    p.write(
+        "schema/posts.yaml",
+        "tables:\n  posts:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      title: text\n",
+    );
+    p.write(
+        "queries/posts.sql",
+        "-- name: post_titles\nSELECT title FROM posts;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "posts");
+
+    p.git(&["checkout", "-q", "feature"]);
+    let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
+    assert!(!merge.ok(), "{}", merge.stdout);
+    assert!(p.read("queries/queries.lock.json").contains("<<<<<<<"));
+    // A conflicted lock is named as one, with the way out.
+    let check = p.run(None, &["check"]).exit(1);
+    assert!(
+        check.stderr.contains("git conflict markers"),
+        "{}",
+        check.stderr
+    );
+
+    // One command: the migrations rebased, the queries typed again.
+    let deployed = Db::create("merge_queries_deployed");
+    let rebased = p.run(Some(&deployed), &["rebase"]).success();
+    assert!(
+        rebased.stdout.contains("typed 3 queries"),
+        "{}\n{}",
+        rebased.stdout,
+        rebased.stderr
+    );
+    let lock = p.read("queries/queries.lock.json");
+    assert!(!lock.contains("<<<<<<<"), "{lock}");
+    for name in ["user_emails", "user_bios", "post_titles"] {
+        assert!(lock.contains(&format!("\"name\": \"{name}\"")), "{lock}");
+    }
+    let check = p.run(None, &["check"]).success();
+    assert!(check.stdout.starts_with("ok:"), "{}", check.stdout);
+}
+
+#[test]
+fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
+    let p = repository("merge-lock");
+    p.write(
+        "queries/users.sql",
+        "-- name: user_emails\nSELECT email FROM users ORDER BY id;\n",
+    );
+    let db = Db::create("merge_lock");
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "a query");
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write(
+        "queries/a.sql",
+        "-- name: user_ids\nSELECT id FROM users;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "ids");
+    p.git(&["checkout", "-q", "main"]);
+    p.write(
+        "queries/b.sql",
+        "-- name: user_count\nSELECT count(*) AS n FROM users;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "count");
+    p.git(&["checkout", "-q", "feature"]);
+    let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
+    assert!(!merge.ok(), "{}", merge.stdout);
+    assert!(!p.read("migrations/meta/_journal.json").contains("<<<<<<<"));
+    let check = p.run(None, &["check"]).exit(1);
+    assert!(
+        check
+            .stderr
+            .contains("queries.lock.json: git conflict markers")
+            && check.stderr.contains("types the queries again"),
+        "{}",
+        check.stderr
+    );
+    let generated = p.run(Some(&db), &["generate"]).success();
+    assert!(
+        generated.stdout.contains("typed 3 queries"),
+        "{}",
+        generated.stdout
+    );
+    p.run(None, &["check"]).success();
+}

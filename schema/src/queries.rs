@@ -120,6 +120,12 @@ pub enum QueryError {
         path: PathBuf,
         source: serde_json::Error,
     },
+    #[error(
+        "{}: git conflict markers at line {line}: two branches typed their queries. Do not merge the lock by hand: \
+         `schemac generate` (or `schemac rebase`, when the journal conflicts too) types the queries again against the merged schema",
+        path.display()
+    )]
+    Conflicted { path: PathBuf, line: usize },
 }
 
 /// The queries of every `*.sql` file in `dir` (in file-name order; none when
@@ -530,9 +536,14 @@ impl QueryLock {
     pub fn read(dir: &Path) -> Result<Option<QueryLock>, QueryError> {
         let path = dir.join(LOCK_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|source| QueryError::Lock { path, source }),
+            Ok(text) => {
+                if let Some(line) = crate::migration_dir::conflict_marker_line(&text) {
+                    return Err(QueryError::Conflicted { path, line });
+                }
+                serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|source| QueryError::Lock { path, source })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(source) => Err(QueryError::Read { path, source }),
         }

@@ -13,8 +13,8 @@ use schemac_runtime::{Pool, PoolConfig, ReadWrite, lines_before_error};
 use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
-    LOCK_FILE, LOCK_VERSION, LockedColumn, LockedParam, LockedQuery, QueryLock, QuerySource,
-    Returns, read_queries,
+    LOCK_FILE, LOCK_VERSION, LockedColumn, LockedParam, LockedQuery, QueryError, QueryLock,
+    QuerySource, Returns, read_queries,
 };
 
 use schemac::query_typing::{has_outer_join, kind, row_of, with_database};
@@ -38,9 +38,14 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
     let dir = root.join(&db.queries);
     let sources = read_queries(&dir, &db.queries)?;
     let lock_path = dir.join(LOCK_FILE);
-    let lock = QueryLock::read(&dir)?;
+    // A lock two branches both wrote is typed again, as a stale one is: it
+    // is derived from the queries and the schema, both merged by now.
+    let lock = match QueryLock::read(&dir) {
+        Err(QueryError::Conflicted { .. }) => None,
+        other => other?,
+    };
     if sources.is_empty() {
-        if lock.is_none() {
+        if !lock_path.is_file() {
             return Ok(None);
         }
         std::fs::remove_file(&lock_path)

@@ -152,6 +152,32 @@ pub fn rebase(
             }
         );
     }
-    outln!("review the new migrations, then `git add` the migration directories and commit");
+    // The queries are typed again against the merged schema, so that a
+    // lock both branches wrote needs nothing more than this command.
+    match super::queries::refresh(root, db) {
+        Ok(lines) => {
+            for line in &lines {
+                outln!("{line}");
+            }
+            // The Rust code follows its new lock.
+            if !lines.is_empty() {
+                let options = schemac::GenerateOptions {
+                    database: db.map(str::to_owned),
+                    ..schemac::GenerateOptions::default()
+                };
+                schemac::generate(root, &options)?;
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "error: the migrations are rebased, but the named queries were not typed again: {}",
+                super::render(&e)
+            );
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    outln!(
+        "review the new migrations, then `git add` the migration directories (and queries.lock.json) and commit"
+    );
     Ok(ExitCode::SUCCESS)
 }

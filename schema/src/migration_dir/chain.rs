@@ -147,7 +147,7 @@ pub fn chain_problems(journal: &Journal, files: &[String]) -> Vec<ChainProblem> 
 }
 
 /// The line (from 1) of the first git conflict marker in a text.
-pub(super) fn conflict_marker_line(text: &str) -> Option<usize> {
+pub fn conflict_marker_line(text: &str) -> Option<usize> {
     text.lines()
         .position(|l| marker(l).is_some())
         .map(|i| i + 1)

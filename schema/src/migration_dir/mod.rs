@@ -12,7 +12,8 @@ mod chain;
 mod hint_key;
 
 pub use chain::{
-    ChainProblem, chain_problems, conflict_sides, migration_files, number_of, tag_of_file,
+    ChainProblem, chain_problems, conflict_marker_line, conflict_sides, migration_files, number_of,
+    tag_of_file,
 };
 pub use hint_key::{HintKey, RecordedHint};
 
