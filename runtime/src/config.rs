@@ -66,6 +66,7 @@ pub struct PoolConfig {
     pub(crate) shared: usize,
     pub(crate) connect_timeout: Duration,
     pub(crate) wait_timeout: Duration,
+    pub(crate) idle: crate::idle::IdleSettings,
     ssl_mode: Option<SslMode>,
     ca_file: Option<PathBuf>,
 }
@@ -80,6 +81,8 @@ impl std::fmt::Debug for PoolConfig {
             .field("shared", &self.shared)
             .field("connect_timeout", &self.connect_timeout)
             .field("wait_timeout", &self.wait_timeout)
+            .field("min_idle", &self.idle.min_idle)
+            .field("idle_timeout", &self.idle.idle_timeout)
             .field("ssl_mode", &self.ssl_mode)
             .field("ca_file", &self.ca_file)
             .finish()
@@ -98,6 +101,7 @@ impl PoolConfig {
             shared: DEFAULT_SHARED,
             connect_timeout: Duration::from_secs(5),
             wait_timeout: Duration::from_secs(5),
+            idle: crate::idle::IdleSettings::default(),
             ssl_mode: None,
             ca_file: None,
         }
@@ -133,6 +137,22 @@ impl PoolConfig {
     /// `<name>_readonly` as their `application_name`.
     pub fn application_name(mut self, name: impl Into<String>) -> Self {
         self.application = name.into();
+        self
+    }
+
+    /// Connections the pool keeps open while idle (default 0), so that a
+    /// burst after a quiet spell does not wait for new ones; opened by a task
+    /// of the pool's, from its first checkout on.
+    pub fn min_idle(mut self, count: usize) -> Self {
+        self.idle.min_idle = count;
+        self
+    }
+
+    /// Closes a connection idle for longer than this (default: never),
+    /// `min_idle` of them excepted, so that a quiet application gives its
+    /// server connections back.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle.idle_timeout = Some(timeout);
         self
     }
 

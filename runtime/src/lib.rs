@@ -13,6 +13,7 @@ mod copy;
 mod error;
 mod executor;
 pub mod id;
+mod idle;
 mod interval;
 mod lease;
 pub mod migrate;

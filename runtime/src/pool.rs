@@ -25,6 +25,8 @@ pub struct Pool<A: Access> {
     config: Arc<PoolConfig>,
     /// `host:port/dbname`, for messages.
     target: Arc<str>,
+    /// Keeps `min_idle` and `idle_timeout`.
+    keeper: Arc<crate::idle::Keeper>,
     _access: PhantomData<fn() -> A>,
 }
 
@@ -41,6 +43,7 @@ impl<A: Access> Clone for Pool<A> {
             lanes: self.lanes.clone(),
             config: self.config.clone(),
             target: self.target.clone(),
+            keeper: self.keeper.clone(),
             _access: PhantomData,
         }
     }
@@ -120,6 +123,7 @@ impl<A: Access> Pool<A> {
             lanes: Arc::new(Lanes::new(config.shared.min((config.max_size / 2).max(1)))),
             config: Arc::new(config),
             target,
+            keeper: Arc::default(),
             _access: PhantomData,
         })
     }
@@ -129,6 +133,7 @@ impl<A: Access> Pool<A> {
     }
 
     async fn borrow(&self) -> Result<deadpool_postgres::Object, Error> {
+        self.keeper.start(&self.inner, self.config.idle);
         self.inner.get().await.map_err(|e| {
             let message = match e {
                 deadpool_postgres::PoolError::Timeout(_) => format!(

@@ -593,3 +593,74 @@ fn stateless_statements_share_connections_and_skip_the_reset() {
         );
     });
 }
+
+/// The sessions of the pool named `app` that the server holds.
+async fn backends(observer: &ReadWritePool, app: &str) -> i64 {
+    observer
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
+            &[&format!("{app}_readwrite")],
+        )
+        .await
+        .expect("pg_stat_activity")
+        .get(0)
+}
+
+#[test]
+fn idle_connections_are_closed_after_the_idle_timeout_but_min_idle_stay() {
+    let db = TestDb::create("rt_idle");
+    tokio_runtime().block_on(async {
+        let observer = ReadWritePool::read_write(config(&db)).expect("observer");
+        for (app, min_idle, left) in [("rt_idle_none", 0, 0), ("rt_idle_two", 2, 2)] {
+            let pool = ReadWritePool::read_write(
+                PoolConfig::new(db.url.clone())
+                    .application_name(app)
+                    .max_size(8)
+                    .min_idle(min_idle)
+                    .idle_timeout(Duration::from_millis(300)),
+            )
+            .expect("pool");
+            // Four transactions at once: four connections.
+            let mut open = Vec::new();
+            for _ in 0..4 {
+                open.push(pool.begin().await.expect("begin"));
+            }
+            assert_eq!(backends(&observer, app).await, 4, "{app}: in use");
+            for tx in open {
+                tx.commit().await.expect("commit");
+            }
+            assert_eq!(
+                backends(&observer, app).await,
+                4,
+                "{app}: idle, not yet closed"
+            );
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            assert_eq!(
+                backends(&observer, app).await,
+                left,
+                "{app}: after the timeout"
+            );
+            // The pool still serves.
+            pool.query_one("SELECT 1", &[])
+                .await
+                .expect("a query after");
+        }
+        // min_idle alone opens connections up to it.
+        let warm = ReadWritePool::read_write(
+            PoolConfig::new(db.url.clone())
+                .application_name("rt_idle_warm")
+                .min_idle(3),
+        )
+        .expect("pool");
+        warm.query_one("SELECT 1", &[]).await.expect("first use");
+        let mut seen = 0;
+        for _ in 0..40 {
+            seen = backends(&observer, "rt_idle_warm").await;
+            if seen >= 3 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        assert_eq!(seen, 3, "min_idle connections opened");
+    });
+}
