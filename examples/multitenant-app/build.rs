@@ -1,8 +1,7 @@
+// The README shows this file: a test checks that it still says the same.
 fn main() {
-    // The multitenant example (its schema and its named queries, typed in
-    // the checked-in lock), generated into OUT_DIR/schema.rs.
     schemac::Builder::new()
-        .project("../multitenant")
+        .project("../multitenant") // or .schema_dir("schema"), without named queries
         .generate()
-        .unwrap();
+        .unwrap(); // OUT_DIR/schema.rs
 }
