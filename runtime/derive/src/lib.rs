@@ -30,6 +30,24 @@ fn errors_with_display_fallback(
     }
 }
 
+/// `ToSql::to_sql_checked` for a derived impl. tokio-postgres' own
+/// `to_sql_checked!` names `Box` unqualified, which a type of the user's
+/// called `Box` would shadow where the derive expands.
+fn to_sql_checked() -> proc_macro2::TokenStream {
+    quote! {
+        fn to_sql_checked(
+            &self,
+            ty: &::schemac_runtime::__private::Type,
+            out: &mut ::schemac_runtime::__private::BytesMut,
+        ) -> ::core::result::Result<
+            ::schemac_runtime::__private::IsNull,
+            ::schemac_runtime::__private::BoxError,
+        > {
+            ::schemac_runtime::__private::to_sql_checked(self, ty, out)
+        }
+    }
+}
+
 /// Builds the struct from a `tokio_postgres::Row` by column name.
 ///
 /// Field attributes: `#[row(rename = "column")]`, `#[row(flatten)]` (a field

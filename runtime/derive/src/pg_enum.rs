@@ -34,6 +34,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| v.ident).collect();
     let labels: Vec<_> = variants.iter().map(|v| v.label.as_str()).collect();
     let rt = quote!(::schemac_runtime::__private);
+    let to_sql_checked = crate::to_sql_checked();
     quote! {
         impl #name {
             /// The Postgres enum type.
@@ -86,13 +87,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 ty.name() == #type_name
             }
 
-            fn to_sql_checked(
-                    &self,
-                    ty: &#rt::Type,
-                    out: &mut #rt::BytesMut,
-                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
-                    #rt::to_sql_checked(self, ty, out)
-                }
+            #to_sql_checked
         }
 
         impl<'a> #rt::FromSql<'a> for #name {

@@ -161,6 +161,7 @@ fn read_field<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<&'a Typ
 
 fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
     let rt = quote!(::schemac_runtime::__private);
+    let to_sql_checked = crate::to_sql_checked();
     let type_name = name.to_string();
     let prefix = &spec.prefix;
     let separator = &spec.separator;
@@ -237,13 +238,7 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
                     <#rt::Uuid as #rt::ToSql>::accepts(ty)
                 }
 
-                fn to_sql_checked(
-                    &self,
-                    ty: &#rt::Type,
-                    out: &mut #rt::BytesMut,
-                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
-                    #rt::to_sql_checked(self, ty, out)
-                }
+                #to_sql_checked
             }
 
             impl<'a> #rt::FromSql<'a> for #name {
@@ -267,13 +262,7 @@ fn expand(name: &syn::Ident, spec: &Spec, ty: &Type) -> TokenStream {
                     <::std::string::String as #rt::ToSql>::accepts(ty)
                 }
 
-                fn to_sql_checked(
-                    &self,
-                    ty: &#rt::Type,
-                    out: &mut #rt::BytesMut,
-                ) -> ::core::result::Result<#rt::IsNull, #rt::BoxError> {
-                    #rt::to_sql_checked(self, ty, out)
-                }
+                #to_sql_checked
             }
 
             impl<'a> #rt::FromSql<'a> for #name {

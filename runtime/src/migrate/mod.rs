@@ -12,7 +12,7 @@
 //! - An applied migration whose file changed is refused, naming the file.
 
 mod apply;
-pub(crate) mod runner;
+mod runner;
 mod source;
 
 use std::path::PathBuf;

@@ -101,7 +101,7 @@ impl Migrator {
     /// `public`: `<schema>.schemac_migrations`, as `tracking_schema` in
     /// `schemac.toml` says.
     pub fn tracking_schema(mut self, schema: &str) -> Self {
-        self.table = format!("{}.schemac_migrations", quote_ident(schema));
+        self.table = format!("{}.schemac_migrations", schemac_schema::sql::ident(schema));
         self.schema = Some(schema.to_owned());
         self
     }
@@ -295,7 +295,7 @@ impl Migrator {
             client
                 .batch_execute(&format!(
                     "CREATE SCHEMA IF NOT EXISTS {}",
-                    quote_ident(schema)
+                    schemac_schema::sql::ident(schema)
                 ))
                 .await
                 .map_err(MigrateError::database(
@@ -510,9 +510,4 @@ fn pending<'s>(
         }
     }
     Ok(todo)
-}
-
-/// An SQL identifier, quoted.
-pub(crate) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }

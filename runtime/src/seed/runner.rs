@@ -77,10 +77,7 @@ impl Seeder {
     /// instead of `public`, and reads the migrations' from there too: as
     /// `tracking_schema` in `schemac.toml` says.
     pub fn tracking_schema(mut self, schema: &str) -> Self {
-        self.table = format!(
-            "{}.schemac_seeds",
-            crate::migrate::runner::quote_ident(schema)
-        );
+        self.table = format!("{}.schemac_seeds", schemac_schema::sql::ident(schema));
         self.schema = Some(schema.to_owned());
         self
     }
@@ -229,7 +226,7 @@ impl Seeder {
             client
                 .batch_execute(&format!(
                     "CREATE SCHEMA IF NOT EXISTS {}",
-                    crate::migrate::runner::quote_ident(schema)
+                    schemac_schema::sql::ident(schema)
                 ))
                 .await?;
         }
