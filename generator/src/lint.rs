@@ -152,14 +152,7 @@ pub(crate) fn findings(
             (Some(f), Some(t)) => position(f)? + 1..position(t)? + 1,
         };
         for e in entries.get(range).unwrap_or_default() {
-            let path = dir.sql_path(&e.tag);
-            let text = dir.read(&path)?;
-            let shown = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            out.extend(read(&text, &db.name, &e.tag, &shown));
+            out.extend(of_migration(root, &dir, &db.name, &e.tag)?);
         }
     }
     Ok(out)
@@ -184,17 +177,27 @@ pub fn pending(
             .iter()
             .filter(|e| !applied.contains(&e.tag))
         {
-            let path = dir.sql_path(&e.tag);
-            let text = dir.read(&path)?;
-            let shown = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .display()
-                .to_string();
-            out.extend(read(&text, &db.name, &e.tag, &shown));
+            out.extend(of_migration(root, &dir, &db.name, &e.tag)?);
         }
     }
     Ok(out)
+}
+
+/// The hazards recorded in one migration's file, named as the project shows it.
+fn of_migration(
+    root: &Path,
+    dir: &MigrationDir,
+    database: &str,
+    tag: &str,
+) -> Result<Vec<Finding>, GenerateError> {
+    let path = dir.sql_path(tag);
+    let text = dir.read(&path)?;
+    let shown = path
+        .strip_prefix(root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    Ok(read(&text, database, tag, &shown))
 }
 
 /// One line per finding, for people.

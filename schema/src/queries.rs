@@ -54,13 +54,24 @@ pub enum Returns {
 }
 
 impl Returns {
-    pub const ALL: [(&'static str, Returns); 5] = [
-        (":one", Returns::One),
-        (":opt", Returns::Opt),
-        (":many", Returns::Many),
-        (":exec", Returns::Exec),
-        (":execrows", Returns::ExecRows),
+    pub const ALL: [Returns; 5] = [
+        Returns::One,
+        Returns::Opt,
+        Returns::Many,
+        Returns::Exec,
+        Returns::ExecRows,
     ];
+
+    /// How the name line and the lock say it: `one`, `opt`, ...
+    pub fn word(self) -> &'static str {
+        match self {
+            Returns::One => "one",
+            Returns::Opt => "opt",
+            Returns::Many => "many",
+            Returns::Exec => "exec",
+            Returns::ExecRows => "execrows",
+        }
+    }
 
     /// Whether the function reads rows (it needs the query to return some).
     pub fn reads_rows(self) -> bool {
@@ -197,8 +208,14 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<QuerySource>, QueryError> {
             let (name, returns) = match name.trim().split_once(char::is_whitespace) {
                 Some((name, kind)) => {
                     let kind = kind.trim();
-                    let Some((_, returns)) = Returns::ALL.iter().find(|(k, _)| *k == kind) else {
-                        let known: Vec<&str> = Returns::ALL.iter().map(|(k, _)| *k).collect();
+                    let Some(returns) = Returns::ALL
+                        .into_iter()
+                        .find(|r| kind.strip_prefix(':') == Some(r.word()))
+                    else {
+                        let known: Vec<String> = Returns::ALL
+                            .iter()
+                            .map(|r| format!(":{}", r.word()))
+                            .collect();
                         return Err(error(
                             line,
                             format!(
@@ -207,7 +224,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Vec<QuerySource>, QueryError> {
                             ),
                         ));
                     };
-                    (name, Some(*returns))
+                    (name, Some(returns))
                 }
                 None => (name.trim(), None),
             };
@@ -277,8 +294,7 @@ impl Draft {
     fn new(name: &str, returns: Option<Returns>, line: usize) -> Draft {
         // A name line without a kind hashes as it always has.
         let kind = returns
-            .and_then(|r| Returns::ALL.iter().find(|(_, k)| *k == r))
-            .map(|(k, _)| format!(" {k}"))
+            .map(|r| format!(" :{}", r.word()))
             .unwrap_or_default();
         Draft {
             name: name.to_string(),

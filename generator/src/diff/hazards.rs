@@ -372,8 +372,7 @@ impl<'a> Differ<'a> {
             let place = match change {
                 Change::AlterColumnType { table, column, .. }
                 | Change::SetNotNull { table, column, .. } => column_place(table, column),
-                Change::DropIndex { table, .. }
-                | Change::CreateIndex { table, .. }
+                Change::CreateIndex { table, .. }
                 | Change::AddUnique { table, .. }
                 | Change::AddPrimaryKey { table, .. }
                 | Change::AddCheck { table, .. }

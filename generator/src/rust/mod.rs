@@ -169,13 +169,7 @@ struct OwnModules {
 
 impl OwnModules {
     fn beside(tables: &[String]) -> OwnModules {
-        let free = |name: &str| {
-            let mut name = name.to_owned();
-            while tables.iter().any(|t| names::unraw(t) == name) {
-                name.push('_');
-            }
-            name
-        };
+        let free = |name: &str| names::aside(name, |n| tables.iter().any(|t| names::unraw(t) == n));
         OwnModules {
             enums: free("enums"),
             ids: free("ids"),

@@ -65,6 +65,17 @@ fn keyword_safe(name: String) -> String {
     }
 }
 
+/// A name schemac gives (a local, a module of its own) where the user's
+/// names are `taken`: `name`, with an `_` added while a user's name has it.
+/// The user's names stay as written; schemac's give way.
+pub fn aside(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut name = name.to_owned();
+    while taken(&name) {
+        name.push('_');
+    }
+    name
+}
+
 /// The name without a raw prefix, for building other names from it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

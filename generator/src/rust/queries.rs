@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use schemac_schema::Schema;
 use schemac_schema::model::Column;
-use schemac_schema::queries::{QueryLock, Returns};
+use schemac_schema::queries::QueryLock;
 
 use super::CodegenError;
 use super::names::{camel_ident, snake_ident, struct_name, unraw};
@@ -120,13 +120,7 @@ pub fn views(
             sql: q.sql.clone(),
             params,
             row_type: reused.or_else(|| row_struct.clone()),
-            returns: match q.returns {
-                Returns::One => "one",
-                Returns::Opt => "opt",
-                Returns::Many => "many",
-                Returns::Exec => "exec",
-                Returns::ExecRows => "execrows",
-            },
+            returns: q.returns.word(),
             row_struct,
             columns,
         });

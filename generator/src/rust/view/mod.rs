@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use schemac_schema::model::{IdBody, IdStorage, Schema};
 
-use super::names::{camel_ident, snake_ident, variant_names};
+use super::names::{aside, camel_ident, snake_ident, variant_names};
 
 pub use reads::{DeleteView, ForeignKeyRead, ListView, ReadVariant};
 pub use table::table;
@@ -248,13 +248,7 @@ pub fn locals<'a>(fields: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'stati
     let taken: BTreeSet<&str> = fields.into_iter().collect();
     LOCALS
         .iter()
-        .map(|&local| {
-            let mut name = local.to_owned();
-            while taken.contains(name.as_str()) {
-                name.push('_');
-            }
-            (local, name)
-        })
+        .map(|&local| (local, aside(local, |n| taken.contains(n))))
         .collect()
 }
 
