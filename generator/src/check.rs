@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use schemac_schema::compile_project;
 use schemac_schema::queries::{QueryLock, read_queries};
 
 use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
@@ -128,7 +127,7 @@ pub fn check_with_hazards(
     root: &Path,
     database: Option<&str>,
 ) -> Result<(Vec<Found>, Vec<Finding>), GenerateError> {
-    let compiled = compile_project(root);
+    let compiled = schemac_schema::compile_project_alongside(root, crate::sql_parser(), || ()).0;
     let config = usable(&compiled)?;
     // Hazards are shown, not checked: a file they cannot be read from is
     // one of the problems the check itself reports (missing, unreadable).

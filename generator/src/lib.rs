@@ -25,6 +25,8 @@ pub mod rebase;
 pub mod rust;
 pub mod show;
 pub mod sql;
+#[cfg(feature = "sql-parser")]
+pub mod sql_tree;
 pub mod steps;
 
 pub use build::{BuildError, Builder};
@@ -32,3 +34,12 @@ pub use generate::{
     DataLossReport, GenerateError, GenerateOptions, LossFound, Outcome, Report, Usage, generate,
 };
 pub use schemac_schema as schema;
+
+/// PostgreSQL's parser, when this build has it (the `sql-parser` feature),
+/// for the SQL a schema carries; a build.rs goes without.
+pub fn sql_parser() -> Option<schemac_schema::expressions::SqlParser> {
+    #[cfg(feature = "sql-parser")]
+    return Some(sql_tree::statements);
+    #[cfg(not(feature = "sql-parser"))]
+    return None;
+}

@@ -1,7 +1,6 @@
-//! What typing the named queries decides without a database: whether a
-//! statement writes, whether it may make a column NULL through an outer
-//! join, which table's row it returns, and the scratch database's URL. The
-//! binary does the preparing (`schemac generate`).
+//! What typing the named queries decides without a database: which table's
+//! row a query returns, and the scratch database's URL. The binary does the
+//! preparing (`schemac generate`); `sql_tree` reads the query's text.
 
 use schemac_schema::Schema;
 use schemac_schema::queries::LockedColumn;
@@ -32,40 +31,6 @@ pub fn row_of(
     same.then(|| (t.pg_schema.clone(), t.name.clone()))
 }
 
-/// Whether a statement can write (then its function takes `&impl Write`),
-/// and whether it leaves the session as it found it.
-pub fn kind(sql: &str) -> (bool, bool) {
-    let words: Vec<String> = sql
-        .lines()
-        .map(|l| l.split("--").next().unwrap_or(""))
-        .flat_map(|l| l.split(|c: char| !c.is_ascii_alphanumeric() && c != '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
-        .collect();
-    let first = words.first().map(String::as_str).unwrap_or("");
-    let modifying = ["INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"];
-    let reads = matches!(first, "SELECT" | "WITH" | "VALUES" | "TABLE")
-        && !words.iter().any(|w| modifying.contains(&w.as_str()))
-        && !words.iter().any(|w| w == "FOR" || w == "INTO");
-    let stateless = matches!(
-        first,
-        "SELECT" | "WITH" | "VALUES" | "TABLE" | "INSERT" | "UPDATE" | "DELETE" | "MERGE"
-    );
-    (!reads, stateless)
-}
-
-pub fn has_outer_join(sql: &str) -> bool {
-    let words: Vec<String> = sql
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
-        .collect();
-    words.windows(2).any(|w| {
-        matches!(w[0].as_str(), "LEFT" | "RIGHT" | "FULL")
-            && matches!(w[1].as_str(), "JOIN" | "OUTER")
-    })
-}
-
 /// The URL (or key=value connection string) with another database name.
 pub fn with_database(url: &str, name: &str) -> String {
     if let Some(rest) = url
@@ -92,7 +57,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scratch_urls_and_statement_kinds() {
+    fn scratch_urls() {
         assert_eq!(
             with_database("postgres://u@h:5432/app?sslmode=require", "s"),
             "postgres://u@h:5432/s?sslmode=require"
@@ -102,15 +67,5 @@ mod tests {
             with_database("host=h dbname=app user=u", "s"),
             "host=h user=u dbname=s"
         );
-        assert_eq!(kind("SELECT 1"), (false, true));
-        assert_eq!(
-            kind("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"),
-            (true, true)
-        );
-        assert_eq!(kind("select * from t for update"), (true, true));
-        assert_eq!(kind("UPDATE t SET a = 1"), (true, true));
-        assert_eq!(kind("SET search_path = x"), (true, false));
-        assert!(has_outer_join("SELECT * FROM a LEFT JOIN b ON b.x = a.x"));
-        assert!(!has_outer_join("SELECT * FROM a JOIN b ON b.left_id = a.x"));
     }
 }

@@ -91,6 +91,57 @@ fn a_schema_error_exits_1_and_writes_nothing() {
     assert!(!p.exists("migrations"), "nothing may be written");
 }
 
+/// The SQL a schema carries is read by PostgreSQL's parser at generate
+/// time: each piece that does not parse is an error at its line, once,
+/// and nothing is written; `check` says the same.
+#[test]
+fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
+    let bad = "tables:\n  users:\n    columns:\n      id: { type: serial, primary_key: true }\n      email: text\n      age: { type: integer, check: \"age > 0) OR (age < 5\" }\n      code: { type: text, default_sql: \"'abc\" }\n      upper_email: { type: text, generated: \"upper(email)) STORED, x int GENERATED ALWAYS AS (1\" }\n    indexes:\n      - expression: \"lower(email\"\n      - { columns: [email], where: \"age > 0; DROP TABLE users\" }\n    checks:\n      adult: \"age >= 18 AND\"\n";
+    let p = Project::new("bad-sql", &[("schema/users.yaml", bad)]);
+    let out = p.run(&["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    for (place, what) in [
+        (
+            "schema/users.yaml:6:",
+            "this check is not a valid SQL expression: syntax error at or near \")\"",
+        ),
+        (
+            "schema/users.yaml:7:",
+            "this `default_sql` is not a valid SQL expression: unterminated quoted string",
+        ),
+        (
+            "schema/users.yaml:8:",
+            "this generated expression is not a valid SQL expression",
+        ),
+        (
+            "schema/users.yaml:10:",
+            "this index expression is not a valid SQL expression: syntax error at end of input",
+        ),
+        (
+            "schema/users.yaml:11:",
+            "this index predicate (`where`) is not a valid SQL expression",
+        ),
+        (
+            "schema/users.yaml:13:",
+            "this check is not a valid SQL expression: syntax error at end of input",
+        ),
+    ] {
+        let at = err
+            .find(what)
+            .unwrap_or_else(|| panic!("no {what:?} in {err}"));
+        assert!(
+            err[at..].lines().nth(1).is_some_and(|l| l.contains(place)),
+            "{what:?} is not at {place}: {err}"
+        );
+    }
+    assert!(
+        err.contains("6 errors found in the schema; nothing was written"),
+        "{err}"
+    );
+    assert!(!p.exists("migrations"), "nothing may be written");
+}
+
 /// Every command that takes `--db` says the same about a database the
 /// project does not have, and exits 2 without doing anything.
 #[test]

@@ -8,7 +8,7 @@ use support::{Db, Project};
 
 const SCHEMA: &str = "ids:\n  OrgId: { prefix: org }\nenums:\n  role: [admin, member]\ntables:\n  orgs:\n    columns:\n      id: { type: OrgId, primary_key: true }\n      name: text\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n      deleted_at: timestamptz?\n  members:\n    columns:\n      org_id: { references: orgs }\n      user_id: { references: users }\n      role: { type: role, default: member }\n    primary_key: [org_id, user_id]\n";
 
-const QUERIES: &str = "-- name: active_members\n-- The live members of an organization.\n-- param org_id: super::ids::OrgId\nSELECT u.id, u.email, m.role\nFROM users u JOIN members m ON m.user_id = u.id\nWHERE m.org_id = :org_id AND u.deleted_at IS NULL\nORDER BY u.id;\n\n-- name: member_counts\n-- not_null: members\nSELECT o.name, count(m.user_id) AS members\nFROM orgs o LEFT JOIN members m ON m.org_id = o.id\nGROUP BY o.name;\n\n-- name: user_by_email\nSELECT * FROM users WHERE email = :email;\n\n-- name: forget_user\nDELETE FROM members WHERE user_id = :user_id;\n";
+const QUERIES: &str = "-- name: active_members\n-- The live members of an organization.\nSELECT u.id, u.email, m.role\nFROM users u JOIN members m ON m.user_id = u.id\nWHERE m.org_id = :org_id AND u.deleted_at IS NULL\nORDER BY u.id;\n\n-- name: member_counts\n-- not_null: members\nSELECT o.name, count(m.user_id) AS members\nFROM orgs o LEFT JOIN members m ON m.org_id = o.id\nGROUP BY o.name;\n\n-- name: user_by_email\nSELECT * FROM users WHERE email = :email;\n\n-- name: forget_user\nDELETE FROM members WHERE user_id = :user_id;\n\n-- name: promote\nUPDATE members SET role = :role WHERE org_id = ANY(:orgs) AND user_id = :user_id;\n";
 
 fn project(label: &str) -> Project {
     let p = Project::with_schema(label, SCHEMA);
@@ -47,18 +47,22 @@ fn queries_are_typed_by_postgres_and_locked() {
     let out = p.run(Some(&db), &["generate"]).success();
     assert!(
         out.stdout
-            .contains("main: typed 4 queries with PostgreSQL: queries/queries.lock.json"),
+            .contains("main: typed 5 queries with PostgreSQL: queries/queries.lock.json"),
         "{}",
         out.stdout
     );
     let code = p.read("src/db/queries.rs");
     for expected in [
-        // A parameter's type given by annotation, a schema enum read back as its Rust enum.
+        // A parameter compared with a column takes the column's type (its
+        // ID), with no annotation; a schema enum is read back as its Rust enum.
         "pub async fn active_members(\n    db: &impl ::schemac_runtime::Read,\n    org_id: &super::ids::OrgId,\n) -> ::core::result::Result<::std::vec::Vec<ActiveMembersRow>",
         "pub role: super::enums::Role,",
-        // A computed column is NULL-able unless annotated; the outer join's columns are too.
+        // A computed column is NULL-able unless annotated; the preserved
+        // side of an outer join keeps its columns' nullability.
         "pub members: i64,",
-        "pub name: ::core::option::Option<::std::string::String>,",
+        "pub name: ::std::string::String,",
+        // Assigned to and compared with `= ANY`: the enum, a slice of IDs.
+        "pub async fn promote(\n    db: &impl ::schemac_runtime::Write,\n    role: &super::enums::Role,\n    orgs: &[super::ids::OrgId],\n    user_id: &i64,\n)",
         // Exactly a table's row: the table's struct.
         "::core::result::Result<::std::vec::Vec<super::users::User>",
         // Not only reading: &impl Write, and the count of rows.
@@ -118,7 +122,7 @@ fn queries_are_typed_by_postgres_and_locked() {
         ),
     );
     let out = p.run(Some(&db), &["generate"]).success();
-    assert!(out.stdout.contains("typed 4 queries"), "{}", out.stdout);
+    assert!(out.stdout.contains("typed 5 queries"), "{}", out.stdout);
     assert!(
         p.read("src/db/queries.rs")
             .contains("pub nick: ::core::option::Option<::std::string::String>,")
@@ -138,24 +142,24 @@ fn a_wrong_query_fails_generation_with_its_file_and_line() {
     for (query, line, message) in [
         (
             "-- name: misspelt\nSELECT id,\n       emial\nFROM users;\n",
-            23,
+            25,
             "column \"emial\" does not exist",
         ),
         (
             "-- name: mismatched\nSELECT id FROM users\nWHERE email = 42 AND id = :id;\n",
-            23,
+            25,
             "operator does not exist: text = integer",
         ),
         (
             // One parameter used as a bigint and as a timestamp.
             "-- name: wrong_param\nSELECT id FROM users WHERE id = :id AND deleted_at > :id;\n",
-            22,
+            24,
             "operator does not exist: timestamp with time zone > bigint",
         ),
         (
             // Rows promised, none returned.
             "-- name: forget_one :one\nDELETE FROM users WHERE id = :id;\n",
-            21,
+            23,
             "it says it returns rows, but returns none",
         ),
     ] {

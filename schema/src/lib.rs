@@ -9,6 +9,7 @@
 pub mod ast;
 pub mod config;
 pub mod diagnostic;
+pub mod expressions;
 pub mod migration_dir;
 pub mod model;
 pub mod naming;
@@ -75,7 +76,7 @@ impl Compiled {
 
 /// Reads `schemac.toml` (if any) and every database's schema files under `root`.
 pub fn compile_project(root: &Path) -> Compiled {
-    compile_project_alongside(root, || ()).0
+    compile_project_alongside(root, None, || ()).0
 }
 
 /// [`compile_project`], running `alongside` meanwhile on a core the
@@ -83,8 +84,12 @@ pub fn compile_project(root: &Path) -> Compiled {
 /// parse. Work that does not depend on the schema (the generator reads the
 /// last snapshot) then overlaps the end of the parse and the resolution,
 /// instead of competing with the parse for every core.
+///
+/// With `parser`, the SQL the schema carries is checked with it too (see
+/// [`expressions`]).
 pub fn compile_project_alongside<T: Send>(
     root: &Path,
+    parser: Option<expressions::SqlParser>,
     alongside: impl FnOnce() -> T + Send,
 ) -> (Compiled, T) {
     let mut sources = SourceMap::new();
@@ -132,7 +137,8 @@ pub fn compile_project_alongside<T: Send>(
         }
         inputs.push((db.name.clone(), files));
     }
-    let (mut compiled, extra) = compile_sources_alongside(inputs, sources, diagnostics, alongside);
+    let (mut compiled, extra) =
+        compile_sources_alongside(inputs, sources, diagnostics, parser, alongside);
     compiled.config = Some(config);
     (compiled, extra)
 }
@@ -143,13 +149,14 @@ pub fn compile_sources(
     sources: SourceMap,
     diagnostics: Diagnostics,
 ) -> Compiled {
-    compile_sources_alongside(databases, sources, diagnostics, || ()).0
+    compile_sources_alongside(databases, sources, diagnostics, None, || ()).0
 }
 
 fn compile_sources_alongside<T: Send>(
     databases: Vec<(String, Vec<(PathBuf, String)>)>,
     mut sources: SourceMap,
     mut diagnostics: Diagnostics,
+    parser: Option<expressions::SqlParser>,
     alongside: impl FnOnce() -> T + Send,
 ) -> (Compiled, T) {
     let mut names = Vec::new();
@@ -180,7 +187,7 @@ fn compile_sources_alongside<T: Send>(
             .into_iter()
             .unzip()
     };
-    let ((schemas, origins), extra) = parse_all_then(&all, &sources, alongside, resolve);
+    let ((schemas, origins), extra) = parse_all_then(&all, &sources, parser, alongside, resolve);
     let compiled = Compiled {
         sources,
         diagnostics,
@@ -199,12 +206,16 @@ fn compile_sources_alongside<T: Send>(
 fn parse_all_then<R, T: Send>(
     ids: &[FileId],
     sources: &SourceMap,
+    parser: Option<expressions::SqlParser>,
     alongside: impl FnOnce() -> T + Send,
     then: impl FnOnce(Vec<(ast::FileAst, Diagnostics)>) -> R,
 ) -> (R, T) {
     let parse_one = |id: FileId| {
         let mut diags = Diagnostics::new();
         let ast = parse::parse_file(id, &sources.get(id).text, &mut diags);
+        if let Some(parser) = parser {
+            expressions::check_file(&ast, parser, &mut diags);
+        }
         (ast, diags)
     };
     let threads = std::thread::available_parallelism()
@@ -357,6 +368,7 @@ mod tests {
             let (tables, extra) = parse_all_then(
                 &ids,
                 &sources,
+                None,
                 || runs.fetch_add(1, Ordering::SeqCst) + 41,
                 |parsed| {
                     parsed

@@ -842,6 +842,24 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
             by_hand.into_iter().map(|(_, _, e)| e).collect::<Vec<_>>()
         );
         assert_eq!(seen.len(), 3, "only acme's users");
+        // `user_id = ANY(:user_ids)` takes a slice of the column's ID type.
+        let mut wanted: Vec<schemac_generated::multitenant::ids::UserId> =
+            users::list_by_tenant_id(pool, &acme.tenant_id)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|u| u.user_id)
+                .take(2)
+                .collect();
+        wanted.sort_by_key(|id| id.to_string());
+        let found = schemac_generated::multitenant::queries::users_by_ids(pool, &wanted)
+            .await
+            .expect("by ids");
+        assert_eq!(
+            found.iter().map(|u| u.user_id).collect::<Vec<_>>(),
+            wanted,
+            "the two users asked for, in ID order"
+        );
     });
 }
 

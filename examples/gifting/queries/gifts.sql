@@ -18,7 +18,7 @@ SELECT id, email FROM users WHERE preferences @> :wanted ORDER BY email;
 -- name: gift_stats_by_category
 -- The number of gifts and their average price in each category (categories
 -- without gifts too, with no average).
--- not_null: category, gifts
+-- not_null: gifts
 SELECT c.name AS category, count(g.id) AS gifts, avg(g.price) AS average_price
 FROM gift_categories c LEFT JOIN gifts g ON g.category_id = c.id
 GROUP BY c.id, c.name

@@ -1,7 +1,6 @@
 -- name: active_members
 -- The members of an organization whose membership and user are both live
 -- (neither soft-deleted), with their role.
--- param organization_id: super::ids::ClerkOrgId
 SELECT u.id, u.email, m.role
 FROM organization_members m
 JOIN users u ON u.id = m.user_id

@@ -188,3 +188,23 @@ pub async fn clear_user_tags(
         )
         .await
 }
+
+/// The users with these IDs, in ID order: the parameter is a slice of the
+/// column's ID type, read from the comparison.
+pub async fn users_by_ids(
+    db: &impl ::schemac_runtime::Read,
+    user_ids: &[super::ids::UserId],
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::users::User>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM users WHERE user_id = ANY($1) ORDER BY user_id"#,
+            ),
+            &[&user_ids],
+        )
+        .await?;
+    super::users::User::from_rows(&rows)
+}

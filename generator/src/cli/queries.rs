@@ -17,7 +17,8 @@ use schemac_schema::queries::{
     QuerySource, Returns, read_queries,
 };
 
-use schemac::query_typing::{has_outer_join, kind, row_of, with_database};
+use schemac::query_typing::{row_of, with_database};
+use schemac::sql_tree;
 
 use super::migrate::{databases, load_config, runtime};
 
@@ -184,6 +185,9 @@ async fn typed_in(
                 q.name
             )
         };
+        // What the text says: the columns parameters stand for, what an
+        // outer join extends with NULLs, whether it writes.
+        let reading = sql_tree::read(&q.sql, schema).map_err(&at)?;
         let names: Vec<String> = match q.params.is_empty() {
             // Positional parameters, written `$1`, `$2`, …
             true => (1..=statement.params().len())
@@ -192,10 +196,28 @@ async fn typed_in(
             false => q.params.clone(),
         };
         let mut params = Vec::new();
-        for (name, ty) in names.iter().zip(statement.params()) {
-            let rust = match q.param_types.iter().find(|(n, _)| n == name) {
-                Some((_, given)) => given.clone(),
-                None => pg_type(ty.name(), schema).ok_or_else(|| {
+        for (number, (name, ty)) in names.iter().zip(statement.params()).enumerate() {
+            // A parameter compared with, inserted into or assigned to a
+            // column takes the column's type (its ID, its enum); a json
+            // column's Rust type is bound through its json wrapper, which a
+            // parameter does not have, so it keeps the plain type.
+            let of_column = reading
+                .params
+                .get(&(number + 1))
+                .and_then(|p| {
+                    let col = schema.table(&p.pg_schema, &p.table)?.column(&p.column)?;
+                    Some((column_type(col, schema), p.array))
+                })
+                .filter(|((_, json), _)| !json)
+                .map(|((rust, _), array)| match array {
+                    true => format!("Vec<{rust}>"),
+                    false => rust,
+                });
+            let given = q.param_types.iter().find(|(n, _)| n == name);
+            let rust = match (given, of_column) {
+                (Some((_, given)), _) => given.clone(),
+                (None, Some(of_column)) => of_column,
+                (None, None) => pg_type(ty.name(), schema).ok_or_else(|| {
                     at(format!(
                         "parameter `:{name}` is {}, which schemac does not map: cast it, or give its Rust type with `-- param {name}: Type`",
                         ty.name()
@@ -208,7 +230,6 @@ async fn typed_in(
                 rust,
             });
         }
-        let outer = has_outer_join(&q.sql);
         let mut columns = Vec::new();
         let mut origins = Vec::new();
         for c in statement.columns() {
@@ -239,11 +260,14 @@ async fn typed_in(
             let sensitive = column.is_some_and(|col| col.sensitive);
             let (rust, json, nullable) = match column {
                 // A column of the schema: its ID, enum or json type; NULL
-                // where it is nullable, or on an outer join's far side,
-                // which only a reading of the joins could tell apart.
+                // where it is nullable, or where an outer join may extend
+                // its table with NULLs (the preserved side keeps its own).
                 Some(col) => {
                     let (rust, json) = column_type(col, schema);
-                    (rust, json, col.nullable || outer)
+                    let extended = origin.as_ref().is_some_and(|(s, t, _)| {
+                        reading.null_extended.contains(&(s.clone(), t.clone()))
+                    });
+                    (rust, json, col.nullable || extended)
                 }
                 None => {
                     let rust = pg_type(c.type_().name(), schema).ok_or_else(|| {
@@ -294,10 +318,18 @@ async fn typed_in(
             None if columns.is_empty() => Returns::ExecRows,
             None => Returns::Many,
         };
-        let (writes, stateless) = kind(&q.sql);
+        let (writes, stateless) = (reading.writes, reading.stateless);
         // A type given by hand is the query's own: no table's struct.
         let row_of = match q.column_types.is_empty() {
-            true => row_of(schema, &columns, &origins, outer),
+            true => {
+                let extended = origins
+                    .first()
+                    .and_then(Option::as_ref)
+                    .is_some_and(|(s, t, _)| {
+                        reading.null_extended.contains(&(s.clone(), t.clone()))
+                    });
+                row_of(schema, &columns, &origins, extended)
+            }
             false => None,
         };
         out.push(LockedQuery {

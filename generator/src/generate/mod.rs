@@ -192,7 +192,8 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
     // The last snapshots are read while the schema compiles: for a large
     // schema, reading one takes about as long as resolving the YAML. One that
     // cannot be read is left out, and met again where it is needed.
-    let (mut compiled, mut previous) = compile_project_alongside(root, || last_snapshots(root));
+    let (mut compiled, mut previous) =
+        compile_project_alongside(root, crate::sql_parser(), || last_snapshots(root));
     let rust = rust_files(root, &compiled)?;
     // The Rust code is made from the schemas as written; the migrations may
     // put them in the last snapshot's order, in place.

@@ -1,0 +1,127 @@
+//! The SQL a schema carries (checks, defaults, generated columns, index
+//! keys and predicates, conversions, backfills) checked as the migration
+//! will hold it, so that an unbalanced quote or a stray parenthesis is an
+//! error at its line in the YAML, not at `migrate`.
+//!
+//! The parser is the caller's: this crate stays free of C code so that a
+//! build script can depend on it; the CLI passes PostgreSQL's own parser.
+
+use crate::ast::{ColumnDef, FileAst, IndexDef, Sp};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Parses SQL text: the number of statements, or PostgreSQL's message.
+pub type SqlParser = fn(&str) -> Result<usize, String>;
+
+/// Where in a schema a piece of SQL stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqlPlace {
+    Check,
+    Default,
+    Generated,
+    IndexKey,
+    IndexPredicate,
+    Conversion,
+    Backfill,
+}
+
+impl SqlPlace {
+    /// A statement that holds the text where the migration holds it, so
+    /// that text closing the statement early cannot parse.
+    fn statement(self, sql: &str) -> String {
+        match self {
+            SqlPlace::Check => format!("CREATE TABLE t (c int, CHECK ({sql}))"),
+            SqlPlace::Default => format!("CREATE TABLE t (c int DEFAULT {sql})"),
+            SqlPlace::Generated => {
+                format!("CREATE TABLE t (c int GENERATED ALWAYS AS ({sql}) STORED)")
+            }
+            SqlPlace::IndexKey => format!("CREATE INDEX i ON t (({sql}))"),
+            SqlPlace::IndexPredicate => format!("CREATE INDEX i ON t (c) WHERE {sql}"),
+            SqlPlace::Conversion => format!("ALTER TABLE t ALTER COLUMN c TYPE int USING {sql}"),
+            SqlPlace::Backfill => format!("UPDATE t SET c = {sql}"),
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            SqlPlace::Check => "check",
+            SqlPlace::Default => "`default_sql`",
+            SqlPlace::Generated => "generated expression",
+            SqlPlace::IndexKey => "index expression",
+            SqlPlace::IndexPredicate => "index predicate (`where`)",
+            SqlPlace::Conversion => "conversion (`using`)",
+            SqlPlace::Backfill => "`backfill_sql`",
+        }
+    }
+}
+
+/// Checks every piece of SQL in one file, an error at each that does not
+/// parse as one expression.
+pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostics) {
+    let mut one = |place: SqlPlace, sql: &Sp<String>| {
+        // Alone first, for a message about the text as written; then where
+        // the migration puts it, and alone in parentheses: text that closes
+        // its place and opens another (`1) STORED, x int … AS (1`) parses
+        // in the one, not in the other.
+        let text = &sql.value;
+        let fault = [
+            // Not `SELECT {text}`: a keyword at its end would be a label.
+            format!("SELECT 1 WHERE {text}"),
+            place.statement(text),
+            format!("SELECT ({text})"),
+        ]
+        .iter()
+        .find_map(|statement| match parse(statement) {
+            Ok(1) => None,
+            Ok(_) => Some("it ends the statement and starts another".to_owned()),
+            Err(message) => Some(message),
+        });
+        let Some(message) = fault else { return };
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "this {} is not a valid SQL expression: {message}",
+                place.what()
+            ))
+            .at(sql.span, "PostgreSQL's parser rejects this")
+            .help("check quotes and parentheses; the text goes into the migration as written"),
+        );
+    };
+    let mut columns_and_indexes = |columns: &[ColumnDef], indexes: &[IndexDef]| {
+        for c in columns {
+            let boxed = [
+                (SqlPlace::Default, &c.default_sql),
+                (SqlPlace::Generated, &c.generated),
+                (SqlPlace::Check, &c.check),
+                (SqlPlace::Conversion, &c.using),
+                (SqlPlace::Conversion, &c.using_down),
+                (SqlPlace::Backfill, &c.backfill_sql),
+            ];
+            for (place, sql) in boxed {
+                if let Some(sql) = sql {
+                    one(place, sql);
+                }
+            }
+        }
+        for i in indexes {
+            if let Some(e) = &i.expression {
+                one(SqlPlace::IndexKey, e);
+            }
+            if let Some(p) = &i.predicate {
+                one(SqlPlace::IndexPredicate, p);
+            }
+        }
+    };
+    for m in &file.mixins {
+        columns_and_indexes(&m.columns, &m.indexes);
+    }
+    for t in &file.tables {
+        columns_and_indexes(&t.columns, &t.indexes);
+    }
+    for check in file
+        .mixins
+        .iter()
+        .flat_map(|m| &m.checks)
+        .chain(file.tables.iter().flat_map(|t| &t.checks))
+    {
+        one(SqlPlace::Check, &check.expr);
+    }
+}
