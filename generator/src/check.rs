@@ -165,7 +165,7 @@ pub fn check_with_hazards(
             problem,
         }));
     }
-    if let Some((files, stale)) = rust_files(root, &compiled)? {
+    if let Some((files, stale)) = rust_files(root, &compiled, &[])? {
         let shown = |path: &Path| {
             path.strip_prefix(root)
                 .unwrap_or(path)

@@ -330,7 +330,19 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
     if options.rehash && !cli::team::rehash_is_safe(root, options.database.as_deref())? {
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
-    let report = schemac::generate(root, &options)?;
+    // The named queries are typed against the new migrations before
+    // anything is written, so that a failure leaves the disk as it was.
+    let (report, typed) = match cli::queries::generate(root, &options, true) {
+        Ok(done) => done,
+        Err(cli::queries::Failure::Generate(e)) => return Err(e),
+        Err(cli::queries::Failure::Typing(e)) => {
+            eprintln!("error: {}", cli::render(&e));
+            eprintln!(
+                "nothing was written: fix the query or the schema and run `schemac generate` again"
+            );
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    };
     if let Some(schema) = &report.schema_warnings {
         eprintln!("{}", schema.to_string().trim_end());
     }
@@ -386,32 +398,8 @@ fn run_generate(root: &Path, options: GenerateOptions) -> Result<ExitCode, Gener
             }
         }
     }
-    // The named queries are typed against the migrations just written;
-    // when their lock changes, the Rust code is rendered again from it.
-    let typed = match cli::queries::refresh(root, options.database.as_deref()) {
-        Ok(lines) => lines,
-        Err(e) => {
-            eprintln!("error: {}", cli::render(&e));
-            return Ok(ExitCode::from(EXIT_FAILURE));
-        }
-    };
     for line in &typed {
         outln!("{line}");
-    }
-    if !typed.is_empty() {
-        let again = schemac::generate(
-            root,
-            &GenerateOptions {
-                database: options.database.clone(),
-                ..GenerateOptions::default()
-            },
-        )?;
-        if !again.rust_files.is_empty() {
-            outln!("rust: wrote {} file(s)", again.rust_files.len());
-            for f in &again.rust_files {
-                outln!("  {}", f.display());
-            }
-        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -285,3 +285,113 @@ fn a_query_reads_into_the_struct_of_its_tables_pg_schema() {
         "current reads public.items"
     );
 }
+
+/// Every file of the project, with its bytes.
+fn snapshot_of(p: &Project) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut dirs = vec![p.0.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(&p.0)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                out.push((name, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The queries are typed against the new migration before anything is
+/// written: a schema change with no server to type them on, a migration
+/// the scratch database refuses, and a query the new schema breaks each
+/// leave every file as it was, and say what to do.
+#[test]
+fn generate_writes_nothing_when_the_queries_cannot_be_typed() {
+    let _serial = serial();
+    let p = project("queries-nothing-written");
+    let db = Db::create("queries_nothing_written");
+    p.run(Some(&db), &["generate"]).success();
+    let before = snapshot_of(&p);
+
+    // Only the schema changed, and no URL: the message says so.
+    p.write(
+        "schema/app.yaml",
+        &SCHEMA.replace(
+            "      email: text\n",
+            "      email: text\n      nick: text?\n",
+        ),
+    );
+    let out = p.run(None, &["generate"]).exit(1);
+    assert!(
+        out.stderr
+            .contains("the schema changed, so the queries must be typed again"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    assert!(!out.stdout.contains("wrote migration"), "{}", out.stdout);
+
+    // A check PostgreSQL refuses when the migration runs (a column that
+    // does not exist parses well).
+    p.write(
+        "schema/app.yaml",
+        &SCHEMA.replace(
+            "      email: text\n",
+            "      email: { type: text, check: \"length(emial) > 3\" }\n",
+        ),
+    );
+    let out = p.run(Some(&db), &["generate"]).exit(1);
+    assert!(
+        out.stderr.contains("column \"emial\" does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+
+    // A column a query reads, dropped.
+    p.write(
+        "schema/app.yaml",
+        &SCHEMA.replace("      deleted_at: timestamptz?\n", ""),
+    );
+    let out = p.run(Some(&db), &["generate", "--allow-data-loss"]).exit(1);
+    assert!(
+        out.stderr
+            .contains("query `active_members`: column u.deleted_at does not exist"),
+        "{}",
+        out.stderr
+    );
+    let after = snapshot_of(&p);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .chain(before.iter().filter(|f| !after.contains(f)))
+        .map(|(name, _)| name)
+        .filter(|name| !name.starts_with("schema/"))
+        .collect();
+    assert!(changed.is_empty(), "written or changed: {changed:?}");
+    assert_eq!(scratch_databases(), 0, "no scratch database left behind");
+
+    // Fixed, one run writes the migration, the lock and the Rust together.
+    p.write(
+        "queries/members.sql",
+        &QUERIES.replace(" AND u.deleted_at IS NULL", ""),
+    );
+    let out = p
+        .run(Some(&db), &["generate", "--allow-data-loss"])
+        .success();
+    assert!(
+        out.stdout.contains("wrote migration 0001_"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("typed 5 queries"), "{}", out.stdout);
+    p.run(None, &["check"]).success();
+}

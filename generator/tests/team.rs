@@ -238,12 +238,13 @@ fn an_unapplied_migration_is_taken_back_and_an_applied_one_stays() {
         .batch_execute("INSERT INTO users (email) VALUES ('a@example.com')")
         .expect("row");
 
-    // A typo inside `default_sql` passes generate and fails at migrate.
+    // A misspelt function in `default_sql` parses, so generate writes it;
+    // it fails at migrate.
     p.write(
         "schema/app.yaml",
         &USERS.replace(
             "      email: text\n",
-            "      email: text\n      score: { type: integer, default_sql: \"0 +\" }\n",
+            "      email: text\n      score: { type: integer, default_sql: \"greatst(0, 1)\" }\n",
         ),
     );
     p.run(None, &["generate"]).success();

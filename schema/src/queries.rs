@@ -569,7 +569,12 @@ impl QueryLock {
     pub fn is_fresh(&self, sources: &[QuerySource], snapshot_sha256: Option<&str>) -> bool {
         self.version == LOCK_VERSION
             && self.snapshot_sha256.as_deref() == snapshot_sha256
-            && self.queries.len() == sources.len()
+            && self.same_queries(sources)
+    }
+
+    /// Whether the lock was typed from these queries (whatever the schema).
+    pub fn same_queries(&self, sources: &[QuerySource]) -> bool {
+        self.queries.len() == sources.len()
             && self
                 .queries
                 .iter()

@@ -3,11 +3,13 @@
 //! each query prepared there, and the types written to the lock file that
 //! the code generator (and a build.rs) reads without a database.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use schemac::generate::{NewLock, Pending};
 use schemac::migrations::MigrationDir;
 use schemac::rust::queries::{column_type, pg_type};
+use schemac::{GenerateOptions, Report};
 use schemac_runtime::migrate::{MigrationSet, Migrator};
 use schemac_runtime::{Pool, PoolConfig, ReadWrite, lines_before_error};
 use schemac_schema::Schema;
@@ -22,23 +24,63 @@ use schemac::sql_tree;
 
 use super::migrate::{databases, load_config, runtime};
 
-/// Brings every chosen database's lock up to date with its queries and its
-/// last migration; returns a line per lock written or removed.
-pub fn refresh(root: &Path, only: Option<&str>) -> Result<Vec<String>> {
-    let config = load_config(root)?;
-    let mut done = Vec::new();
-    for db in databases(&config, only)? {
-        if let Some(line) = refresh_one(root, db)? {
-            done.push(line);
-        }
-    }
-    Ok(done)
+/// The locks typed again, and a line for each, not yet written.
+#[derive(Default)]
+pub struct Retyped {
+    pub locks: Vec<NewLock>,
+    pub lines: Vec<String>,
 }
 
-fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
+/// Types again the queries of every chosen database whose lock is out of
+/// date with its queries or with its last migration, counting the
+/// migrations `pending` is about to write: nothing is written here, so a
+/// query PostgreSQL refuses leaves the disk as it was.
+pub fn retype(root: &Path, only: Option<&str>, pending: &Pending) -> Result<Retyped> {
+    let config = load_config(root)?;
+    let mut retyped = Retyped::default();
+    for db in databases(&config, only)? {
+        if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name))? {
+            retyped.locks.push(NewLock {
+                database: db.name.clone(),
+                lock,
+            });
+            retyped.lines.push(line);
+        }
+    }
+    Ok(retyped)
+}
+
+/// `generate` with the named queries typed against the new migrations
+/// before anything is written: the report, and a line per lock typed.
+/// Without `migrations`, only the locks and the Rust code.
+pub fn generate(
+    root: &Path,
+    options: &GenerateOptions,
+    migrations: bool,
+) -> std::result::Result<(Report, Vec<String>), Failure> {
+    let mut pending = schemac::generate::prepare(root, options).map_err(Failure::Generate)?;
+    if !migrations {
+        pending = pending.without_migrations();
+    }
+    let retyped = retype(root, options.database.as_deref(), &pending).map_err(Failure::Typing)?;
+    let report = pending.write(retyped.locks).map_err(Failure::Generate)?;
+    Ok((report, retyped.lines))
+}
+
+/// Why [`generate`] wrote nothing.
+pub enum Failure {
+    Generate(schemac::GenerateError),
+    /// The named queries could not be typed.
+    Typing(anyhow::Error),
+}
+
+fn retype_one(
+    root: &Path,
+    db: &DatabaseConfig,
+    new_files: Vec<(&Path, &str)>,
+) -> Result<Option<(Option<QueryLock>, String)>> {
     let dir = root.join(&db.queries);
     let sources = read_queries(&dir, &db.queries)?;
-    let lock_path = dir.join(LOCK_FILE);
     // A lock two branches both wrote is typed again, as a stale one is: it
     // is derived from the queries and the schema, both merged by now.
     let lock = match QueryLock::read(&dir) {
@@ -46,21 +88,25 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
         other => other?,
     };
     if sources.is_empty() {
-        if !lock_path.is_file() {
+        if !dir.join(LOCK_FILE).is_file() {
             return Ok(None);
         }
-        std::fs::remove_file(&lock_path)
-            .with_context(|| format!("cannot remove {}", lock_path.display()))?;
-        return Ok(Some(format!(
+        let line = format!(
             "{}: no queries any more; removed {}",
             db.name,
             db.queries.join(LOCK_FILE).display()
-        )));
+        );
+        return Ok(Some((None, line)));
     }
-    // Only a project with queries reads its journal here, on every generate.
-    let migrations = MigrationDir::open(&root.join(&db.migrations))?;
+    // The migrations as they will be: those on disk with the new ones over
+    // them, in a copy when there are new ones.
+    let overlay = Overlay::new(&root.join(&db.migrations), &new_files)?;
+    let migrations = MigrationDir::open(overlay.dir())?;
     let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
-    if lock.is_some_and(|l| l.is_fresh(&sources, snapshot.as_deref())) {
+    if lock
+        .as_ref()
+        .is_some_and(|l| l.is_fresh(&sources, snapshot.as_deref()))
+    {
         return Ok(None);
     }
     let Some(last) = migrations.last() else {
@@ -75,12 +121,16 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
     let url = std::env::var("SCHEMAC_SCRATCH_URL")
         .or_else(|_| std::env::var(&db.url_env))
         .map_err(|_| {
+            let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
+            let what = match queries_changed {
+                true => format!("the queries in {} changed", db.queries.display()),
+                false => "the schema changed, so the queries must be typed again".to_owned(),
+            };
             anyhow!(
-                "{}: the queries in {} changed, and schemac types them with PostgreSQL: set ${} \
+                "{}: {what}, and schemac types them with PostgreSQL: set ${} \
                  (or SCHEMAC_SCRATCH_URL) to a server where it may create a scratch database \
                  (nothing is written to the database itself)",
                 db.name,
-                db.queries.display(),
                 db.url_env
             )
         })?;
@@ -96,15 +146,88 @@ fn refresh_one(root: &Path, db: &DatabaseConfig) -> Result<Option<String>> {
         snapshot_sha256: snapshot,
         queries,
     };
-    std::fs::write(&lock_path, lock.to_json())
-        .with_context(|| format!("cannot write {}", lock_path.display()))?;
-    Ok(Some(format!(
+    let line = format!(
         "{}: typed {} quer{} with PostgreSQL: {}",
         db.name,
         lock.queries.len(),
         if lock.queries.len() == 1 { "y" } else { "ies" },
         db.queries.join(LOCK_FILE).display()
-    )))
+    );
+    Ok(Some((Some(lock), line)))
+}
+
+/// A migration directory with files laid over it: the directory itself
+/// when there are none, else a copy removed again on drop.
+struct Overlay {
+    dir: PathBuf,
+    copy: bool,
+}
+
+impl Overlay {
+    fn new(dir: &Path, files: &[(&Path, &str)]) -> Result<Overlay> {
+        if files.is_empty() {
+            return Ok(Overlay {
+                dir: dir.to_path_buf(),
+                copy: false,
+            });
+        }
+        let copy = std::env::temp_dir().join(format!(
+            "schemac-migrations-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        let overlay = Overlay {
+            dir: copy.clone(),
+            copy: true,
+        };
+        copy_dir(dir, &copy)
+            .with_context(|| format!("cannot copy {} to {}", dir.display(), copy.display()))?;
+        for (path, text) in files {
+            let Ok(relative) = path.strip_prefix(dir) else {
+                continue;
+            };
+            let target = copy.join(relative);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&target, text)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+        }
+        Ok(overlay)
+    }
+
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Overlay {
+    fn drop(&mut self) {
+        if self.copy {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    let Ok(entries) = std::fs::read_dir(from) else {
+        // No migrations yet: the new ones are all there is.
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Prepares every query in a scratch database made from the migrations,

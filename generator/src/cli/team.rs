@@ -153,22 +153,20 @@ pub fn rebase(
         );
     }
     // The queries are typed again against the merged schema, so that a
-    // lock both branches wrote needs nothing more than this command.
-    match super::queries::refresh(root, db) {
-        Ok(lines) => {
+    // lock both branches wrote needs nothing more than this command; the
+    // Rust code follows its new lock.
+    let options = schemac::GenerateOptions {
+        database: db.map(str::to_owned),
+        ..schemac::GenerateOptions::default()
+    };
+    match super::queries::generate(root, &options, false) {
+        Ok((_, lines)) => {
             for line in &lines {
                 outln!("{line}");
             }
-            // The Rust code follows its new lock.
-            if !lines.is_empty() {
-                let options = schemac::GenerateOptions {
-                    database: db.map(str::to_owned),
-                    ..schemac::GenerateOptions::default()
-                };
-                schemac::generate(root, &options)?;
-            }
         }
-        Err(e) => {
+        Err(super::queries::Failure::Generate(e)) => return Err(e),
+        Err(super::queries::Failure::Typing(e)) => {
             eprintln!(
                 "error: the migrations are rebased, but the named queries were not typed again: {}",
                 super::render(&e)

@@ -189,82 +189,176 @@ struct Plan {
 
 /// Compiles the project under `root` and writes what changed.
 pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, GenerateError> {
+    prepare(root, options)?.write(Vec::new())
+}
+
+/// What `generate` would write, planned and not yet written: a caller can
+/// look at the new migrations (the CLI types the named queries against
+/// them) before anything reaches the disk.
+pub struct Pending {
+    root: PathBuf,
+    compiled: Compiled,
+    plans: Vec<Plan>,
+    previous: HashMap<PathBuf, (u32, Schema)>,
+    /// The Rust code with the locks on disk.
+    rust: Option<(FileSet, Vec<PathBuf>)>,
+}
+
+/// A database's query lock, typed again by the caller: written beside the
+/// migrations and read by the Rust code instead of the one on disk.
+#[derive(Debug)]
+pub struct NewLock {
+    pub database: String,
+    /// `None`: the database has no queries any more, and its lock goes.
+    pub lock: Option<QueryLock>,
+}
+
+/// Compiles the project under `root` and plans what changed, writing nothing.
+pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, GenerateError> {
     // The last snapshots are read while the schema compiles: for a large
     // schema, reading one takes about as long as resolving the YAML. One that
     // cannot be read is left out, and met again where it is needed.
     let (mut compiled, mut previous) =
         compile_project_alongside(root, crate::sql_parser(), || last_snapshots(root));
-    let rust = rust_files(root, &compiled)?;
+    let config = usable(&compiled)?;
+    let rust = rust_files(root, &compiled, &[])?;
     // The Rust code is made from the schemas as written; the migrations may
-    // put them in the last snapshot's order, in place.
+    // put them in the last snapshot's order, in place. With named queries,
+    // a caller may type them again and the Rust be rendered again: from a
+    // copy of the schemas as written.
+    let has_queries = config
+        .databases
+        .iter()
+        .any(|db| root.join(&db.queries).is_dir());
     let schemas = std::mem::take(&mut compiled.schemas);
+    let as_written = has_queries.then(|| schemas.clone());
     let plans = plan(root, &compiled, schemas, options, &mut previous)?;
-    let mut report = Report {
-        databases: Vec::new(),
-        schema_warnings: None,
-        warnings: Vec::new(),
-        rust_files: Vec::new(),
-        hazards: Vec::new(),
-        recorded: Vec::new(),
-    };
-    if !compiled.diagnostics.is_empty() {
-        report.schema_warnings = Some(compiled.report());
+    compiled.schemas = as_written.unwrap_or_default();
+    Ok(Pending {
+        root: root.to_path_buf(),
+        compiled,
+        plans,
+        previous,
+        rust,
+    })
+}
+
+impl Pending {
+    /// The files the new migrations of `database` add or change (the SQL,
+    /// the snapshot, the journal), with their contents; none when its
+    /// schema did not change.
+    pub fn migration_files(&self, database: &str) -> Vec<(&Path, &str)> {
+        self.plans
+            .iter()
+            .filter(|p| p.database == database)
+            .flat_map(|p| p.files.iter())
+            .collect()
     }
-    for p in plans {
-        for (path, text) in p.files.iter() {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            if let Some(tag) = name.strip_suffix(".sql").filter(|t| !t.ends_with(".down")) {
-                let shown = path
-                    .strip_prefix(root)
-                    .unwrap_or(path)
-                    .display()
-                    .to_string();
-                report
-                    .hazards
-                    .extend(lint::read(text, &p.database, tag, &shown));
+
+    /// Leaves the migrations out: only the locks and the Rust code are
+    /// written (a rebase has written the migrations itself).
+    pub fn without_migrations(mut self) -> Pending {
+        self.plans.clear();
+        self
+    }
+
+    /// Writes the migrations, the `locks` given and the Rust code (rendered
+    /// with those locks), after everything has been made in memory.
+    pub fn write(self, locks: Vec<NewLock>) -> Result<Report, GenerateError> {
+        let Pending {
+            root,
+            compiled,
+            plans,
+            previous,
+            rust,
+        } = self;
+        let root = root.as_path();
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| GenerateError::Io { path, source }
+        };
+        let rust = match locks.is_empty() {
+            true => rust,
+            false => rust_files(root, &compiled, &locks)?,
+        };
+        let mut report = Report {
+            databases: Vec::new(),
+            schema_warnings: None,
+            warnings: Vec::new(),
+            rust_files: Vec::new(),
+            hazards: Vec::new(),
+            recorded: Vec::new(),
+        };
+        if !compiled.diagnostics.is_empty() {
+            report.schema_warnings = Some(compiled.report());
+        }
+        for p in plans {
+            for (path, text) in p.files.iter() {
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                if let Some(tag) = name.strip_suffix(".sql").filter(|t| !t.ends_with(".down")) {
+                    let shown = path
+                        .strip_prefix(root)
+                        .unwrap_or(path)
+                        .display()
+                        .to_string();
+                    report
+                        .hazards
+                        .extend(lint::read(text, &p.database, tag, &shown));
+                }
+            }
+            let written = p.files.write().map_err(io(root))?;
+            let outcome = match p.outcome {
+                Outcome::Created { tags, .. } => Outcome::Created {
+                    tags,
+                    files: written
+                        .into_iter()
+                        .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
+                        .collect(),
+                },
+                other => other,
+            };
+            report.warnings.extend(p.warnings);
+            report
+                .recorded
+                .extend(p.recorded.into_iter().map(|tag| (p.database.clone(), tag)));
+            report.databases.push((p.database, outcome));
+        }
+        if let Some(config) = &compiled.config {
+            for new in &locks {
+                let Some(db) = config.databases.iter().find(|d| d.name == new.database) else {
+                    continue;
+                };
+                let path = root
+                    .join(&db.queries)
+                    .join(schemac_schema::queries::LOCK_FILE);
+                match &new.lock {
+                    Some(lock) => {
+                        crate::output::write_if_changed(&path, lock.to_json().as_bytes())
+                            .map_err(io(&path))?;
+                    }
+                    None if path.is_file() => std::fs::remove_file(&path).map_err(io(&path))?,
+                    None => {}
+                }
             }
         }
-        let written = p.files.write().map_err(|e| GenerateError::Io {
-            path: root.to_path_buf(),
-            source: e,
-        })?;
-        let outcome = match p.outcome {
-            Outcome::Created { tags, .. } => Outcome::Created {
-                tags,
-                files: written
-                    .into_iter()
-                    .map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or(p))
-                    .collect(),
-            },
-            other => other,
-        };
-        report.warnings.extend(p.warnings);
-        report
-            .recorded
-            .extend(p.recorded.into_iter().map(|tag| (p.database.clone(), tag)));
-        report.databases.push((p.database, outcome));
-    }
-    if let Some((files, stale)) = rust {
-        let io = |e| GenerateError::Io {
-            path: root.to_path_buf(),
-            source: e,
-        };
-        report.rust_files = files.write().map_err(io)?;
-        for path in stale {
-            std::fs::remove_file(&path).map_err(io)?;
-            report.rust_files.push(path);
-        }
-        for path in &mut report.rust_files {
-            if let Ok(relative) = path.strip_prefix(root) {
-                *path = relative.to_path_buf();
+        if let Some((files, stale)) = rust {
+            report.rust_files = files.write().map_err(io(root))?;
+            for path in stale {
+                std::fs::remove_file(&path).map_err(io(&path))?;
+                report.rust_files.push(path);
+            }
+            for path in &mut report.rust_files {
+                if let Ok(relative) = path.strip_prefix(root) {
+                    *path = relative.to_path_buf();
+                }
             }
         }
+        crate::parallel::drop_later((compiled, previous));
+        Ok(report)
     }
-    crate::parallel::drop_later((compiled, previous));
-    Ok(report)
 }
 
 /// The Rust code of every database, under `[codegen] out` (a directory per
@@ -273,6 +367,7 @@ pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Genera
 pub(crate) fn rust_files(
     root: &Path,
     compiled: &Compiled,
+    new_locks: &[NewLock],
 ) -> Result<Option<(FileSet, Vec<PathBuf>)>, GenerateError> {
     let config = usable(compiled)?;
     let Some(out) = &config.codegen_out else {
@@ -281,7 +376,12 @@ pub(crate) fn rust_files(
     let out = root.join(out);
     let several = config.databases.len() > 1;
     let mut files = FileSet::new();
-    let locks = query_locks(root, config)?;
+    let mut locks = query_locks(root, config)?;
+    for new in new_locks {
+        if let Some(i) = config.databases.iter().position(|d| d.name == new.database) {
+            locks[i] = new.lock.clone();
+        }
+    }
     for (db, rendered) in
         crate::rust::render_databases(&config.databases, &compiled.schemas, &locks)?
     {
