@@ -643,12 +643,13 @@ fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
     p.run(Some(&db), &["generate"]).success();
     commit(&p, "ids");
     p.git(&["checkout", "-q", "main"]);
+    // A name next to the feature's: both entries land at the lock's end.
     p.write(
         "queries/b.sql",
-        "-- name: user_count\nSELECT count(*) AS n FROM users;\n",
+        "-- name: user_names\nSELECT email AS name FROM users;\n",
     );
     p.run(Some(&db), &["generate"]).success();
-    commit(&p, "count");
+    commit(&p, "names");
     p.git(&["checkout", "-q", "feature"]);
     let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
     assert!(!merge.ok(), "{}", merge.stdout);
@@ -669,4 +670,44 @@ fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
         generated.stdout
     );
     p.run(None, &["check"]).success();
+}
+
+/// The lock holds each query by name with the snapshot it was typed
+/// against, and no line that every branch rewrites: two branches adding
+/// queries whose names sort apart merge in git without a conflict, and the
+/// merged lock is up to date with no command run.
+#[test]
+fn two_branches_adding_queries_merge_cleanly_in_git() {
+    let p = repository("merge-lock-clean");
+    p.write(
+        "queries/users.sql",
+        "-- name: user_emails\nSELECT email FROM users ORDER BY id;\n",
+    );
+    let db = Db::create("merge_lock_clean");
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "a query");
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write(
+        "queries/a.sql",
+        "-- name: user_ids\nSELECT id FROM users;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "ids");
+    p.git(&["checkout", "-q", "main"]);
+    p.write(
+        "queries/b.sql",
+        "-- name: count_users\nSELECT count(*) AS n FROM users;\n",
+    );
+    p.run(Some(&db), &["generate"]).success();
+    commit(&p, "count");
+    p.git(&["checkout", "-q", "feature"]);
+    let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
+    assert!(merge.ok(), "{}{}", merge.stdout, merge.stderr);
+    let lock = p.read("queries/queries.lock.json");
+    for name in ["count_users", "user_emails", "user_ids"] {
+        assert!(lock.contains(&format!("\"name\": \"{name}\"")), "{lock}");
+    }
+    p.run(None, &["check"]).success();
+    let generated = p.run(None, &["generate"]).success();
+    assert!(!generated.stdout.contains("typed"), "{}", generated.stdout);
 }

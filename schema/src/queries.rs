@@ -31,7 +31,7 @@ pub const LOCK_FILE: &str = "queries.lock.json";
 /// 2: a column records that it is a sensitive column of the schema. A lock
 /// of an earlier version is stale, so its queries are typed again and a
 /// sensitive column they read gets its `Sensitive<T>`.
-pub const LOCK_VERSION: u32 = 2;
+pub const LOCK_VERSION: u32 = 3;
 
 /// What a query's function returns, said after its name
 /// (`-- name: user_by_email :one`).
@@ -480,14 +480,15 @@ fn number_parameters(sql: &str) -> (String, Vec<String>) {
     (out, names)
 }
 
-/// The lock file: each query as PostgreSQL typed it.
+/// The lock file: each query as PostgreSQL typed it, by name. Nothing in
+/// it is shared by all the queries (version 2 had the snapshot's hash at
+/// the top, which every branch rewrote), so two branches that add queries
+/// of names apart change different lines, and git merges them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct QueryLock {
+    /// A lock of another version is read (version 2's extra key ignored)
+    /// and typed again.
     pub version: u32,
-    /// The last snapshot the queries were checked against: a schema change
-    /// can change their types.
-    pub snapshot_sha256: Option<String>,
     pub queries: Vec<LockedQuery>,
 }
 
@@ -496,6 +497,10 @@ pub struct QueryLock {
 pub struct LockedQuery {
     pub name: String,
     pub source_sha256: String,
+    /// The hash of the last snapshot it was typed against: a schema change
+    /// can change its types.
+    #[serde(default)]
+    pub typed_against: Option<String>,
     pub doc: Vec<String>,
     pub sql: String,
     pub params: Vec<LockedParam>,
@@ -568,18 +573,27 @@ impl QueryLock {
     /// Whether it was made from exactly these queries and this snapshot.
     pub fn is_fresh(&self, sources: &[QuerySource], snapshot_sha256: Option<&str>) -> bool {
         self.version == LOCK_VERSION
-            && self.snapshot_sha256.as_deref() == snapshot_sha256
+            && self
+                .queries
+                .iter()
+                .all(|q| q.typed_against.as_deref() == snapshot_sha256)
             && self.same_queries(sources)
     }
 
     /// Whether the lock was typed from these queries (whatever the schema).
+    /// The lock holds its queries by name (see [`QueryLock`]).
     pub fn same_queries(&self, sources: &[QuerySource]) -> bool {
-        self.queries.len() == sources.len()
+        let mut written: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|s| (s.name.as_str(), s.source_sha256.as_str()))
+            .collect();
+        written.sort_unstable();
+        self.queries.len() == written.len()
             && self
                 .queries
                 .iter()
-                .zip(sources)
-                .all(|(l, s)| l.name == s.name && l.source_sha256 == s.source_sha256)
+                .zip(written)
+                .all(|(l, (name, sha))| l.name == name && l.source_sha256 == sha)
     }
 }
 
@@ -611,10 +625,10 @@ mod tests {
         let sources = parse("-- name: one\nSELECT 1 AS one\n", Path::new("q.sql")).unwrap();
         let mut lock = QueryLock {
             version: LOCK_VERSION,
-            snapshot_sha256: Some("s".into()),
             queries: vec![LockedQuery {
                 name: "one".into(),
                 source_sha256: sources[0].source_sha256.clone(),
+                typed_against: Some("s".into()),
                 doc: Vec::new(),
                 sql: sources[0].sql.clone(),
                 params: Vec::new(),
@@ -627,9 +641,14 @@ mod tests {
             }],
         };
         assert!(lock.is_fresh(&sources, Some("s")));
+        assert!(!lock.is_fresh(&sources, Some("t")), "another snapshot");
         // Version 1 did not record sensitive columns.
         lock.version = 1;
         assert!(!lock.is_fresh(&sources, Some("s")));
+        // Version 2's lock, with the snapshot's hash at the top, is read.
+        let v2 = r#"{"version": 2, "snapshot_sha256": "s", "queries": []}"#;
+        let old: QueryLock = serde_json::from_str(v2).expect("version 2 reads");
+        assert_eq!(old.version, 2);
     }
 
     #[test]

@@ -4,6 +4,44 @@
 
 use ::schemac_runtime::FromRow as _;
 
+/// A row of [`gift_stats_by_category`].
+#[derive(
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
+    Clone,
+    PartialEq,
+    Debug
+)]
+#[serde(crate = "::schemac_runtime::serde")]
+pub struct GiftStatsByCategoryRow {
+    pub category: ::std::string::String,
+    pub gifts: i64,
+    pub average_price: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
+}
+
+/// The number of gifts and their average price in each category (categories
+/// without gifts too, with no average).
+pub async fn gift_stats_by_category(
+    db: &impl ::schemac_runtime::Read,
+) -> ::core::result::Result<
+    ::std::vec::Vec<GiftStatsByCategoryRow>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT c.name AS category, count(g.id) AS gifts, avg(g.price) AS average_price
+FROM gift_categories c LEFT JOIN gifts g ON g.category_id = c.id
+GROUP BY c.id, c.name
+ORDER BY c.name"#,
+            ),
+            &[],
+        )
+        .await?;
+    GiftStatsByCategoryRow::from_rows(&rows)
+}
+
 /// A row of [`search_gifts`].
 #[derive(
     ::schemac_runtime::Row,
@@ -75,42 +113,4 @@ pub async fn users_with_preferences(
         )
         .await?;
     UsersWithPreferencesRow::from_rows(&rows)
-}
-
-/// A row of [`gift_stats_by_category`].
-#[derive(
-    ::schemac_runtime::Row,
-    ::schemac_runtime::serde::Serialize,
-    ::schemac_runtime::serde::Deserialize,
-    Clone,
-    PartialEq,
-    Debug
-)]
-#[serde(crate = "::schemac_runtime::serde")]
-pub struct GiftStatsByCategoryRow {
-    pub category: ::std::string::String,
-    pub gifts: i64,
-    pub average_price: ::core::option::Option<::schemac_runtime::rust_decimal::Decimal>,
-}
-
-/// The number of gifts and their average price in each category (categories
-/// without gifts too, with no average).
-pub async fn gift_stats_by_category(
-    db: &impl ::schemac_runtime::Read,
-) -> ::core::result::Result<
-    ::std::vec::Vec<GiftStatsByCategoryRow>,
-    ::schemac_runtime::Error,
-> {
-    let rows = db
-        .query(
-            ::schemac_runtime::Sql::stateless(
-                r#"SELECT c.name AS category, count(g.id) AS gifts, avg(g.price) AS average_price
-FROM gift_categories c LEFT JOIN gifts g ON g.category_id = c.id
-GROUP BY c.id, c.name
-ORDER BY c.name"#,
-            ),
-            &[],
-        )
-        .await?;
-    GiftStatsByCategoryRow::from_rows(&rows)
 }

@@ -4,6 +4,39 @@
 
 use ::schemac_runtime::FromRow as _;
 
+/// Removes every tag of a user; returns how many there were.
+pub async fn clear_user_tags(
+    db: &impl ::schemac_runtime::Write,
+    user_id: &super::ids::UserId,
+) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
+    db.execute(
+            ::schemac_runtime::Sql::stateless(
+                r#"DELETE FROM user_tags WHERE user_id = $1"#,
+            ),
+            &[&user_id],
+        )
+        .await
+}
+
+/// The tenant with this slug, if there is one.
+pub async fn find_tenant_by_slug(
+    db: &impl ::schemac_runtime::Read,
+    slug: &str,
+) -> ::core::result::Result<
+    ::core::option::Option<super::tenants::Tenant>,
+    ::schemac_runtime::Error,
+> {
+    let row = db
+        .query_opt(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM tenants WHERE slug = $1"#,
+            ),
+            &[&slug],
+        )
+        .await?;
+    row.as_ref().map(super::tenants::Tenant::from_row).transpose()
+}
+
 /// A tenant's users, newest first, a page at a time: pass the last row's
 /// (created_at, user_id) as the cursor of the next page.
 pub async fn newest_users_of_tenant(
@@ -25,6 +58,107 @@ ORDER BY created_at DESC, user_id DESC
 LIMIT $4"#,
             ),
             &[&tenant_id, &before_at, &before_id, &page_size],
+        )
+        .await?;
+    super::users::User::from_rows(&rows)
+}
+
+/// A row of [`record_last_seen`].
+#[derive(
+    ::schemac_runtime::Row,
+    ::schemac_runtime::serde::Serialize,
+    ::schemac_runtime::serde::Deserialize,
+    Clone,
+    PartialEq,
+    Debug
+)]
+#[serde(crate = "::schemac_runtime::serde")]
+pub struct RecordLastSeenRow {
+    pub user_id: super::ids::UserId,
+    #[row(json)]
+    pub idp_user_info: ::core::option::Option<
+        ::schemac_runtime::Sensitive<crate::users::IdpUserInfo>,
+    >,
+}
+
+/// Records where a user was last seen; what it returns of the row keeps its
+/// sensitive column redacted.
+pub async fn record_last_seen(
+    db: &impl ::schemac_runtime::Write,
+    ip: &::std::net::IpAddr,
+    user_id: &super::ids::UserId,
+) -> ::core::result::Result<
+    ::std::vec::Vec<RecordLastSeenRow>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"UPDATE users SET last_seen_ip = $1
+WHERE user_id = $2
+RETURNING user_id, idp_user_info"#,
+            ),
+            &[&ip, &user_id],
+        )
+        .await?;
+    RecordLastSeenRow::from_rows(&rows)
+}
+
+/// Gives a tenant another display name.
+pub async fn rename_tenant(
+    db: &impl ::schemac_runtime::Write,
+    display_name: &str,
+    slug: &str,
+) -> ::core::result::Result<(), ::schemac_runtime::Error> {
+    db.execute(
+            ::schemac_runtime::Sql::stateless(
+                r#"UPDATE tenants SET display_name = $1 WHERE slug = $2"#,
+            ),
+            &[&display_name, &slug],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The tenant with this slug, which must exist.
+pub async fn tenant_by_slug(
+    db: &impl ::schemac_runtime::Read,
+    slug: &str,
+) -> ::core::result::Result<super::tenants::Tenant, ::schemac_runtime::Error> {
+    match db
+        .query_opt(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM tenants WHERE slug = $1"#,
+            ),
+            &[&slug],
+        )
+        .await?
+    {
+        Some(row) => super::tenants::Tenant::from_row(&row),
+        None => {
+            Err(::schemac_runtime::Error::NotFound {
+                table: "query tenant_by_slug",
+                key: ::std::format!("{:?}", (slug,)),
+            })
+        }
+    }
+}
+
+/// The users with these IDs, in ID order: the parameter is a slice of the
+/// column's ID type, read from the comparison.
+pub async fn users_by_ids(
+    db: &impl ::schemac_runtime::Read,
+    user_ids: &[super::ids::UserId],
+) -> ::core::result::Result<
+    ::std::vec::Vec<super::users::User>,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM users WHERE user_id = ANY($1) ORDER BY user_id"#,
+            ),
+            &[&user_ids],
         )
         .await?;
     super::users::User::from_rows(&rows)
@@ -73,138 +207,4 @@ ORDER BY u.user_id, c.connector_id"#,
         )
         .await?;
     UsersWithConnectorStateRow::from_rows(&rows)
-}
-
-/// A row of [`record_last_seen`].
-#[derive(
-    ::schemac_runtime::Row,
-    ::schemac_runtime::serde::Serialize,
-    ::schemac_runtime::serde::Deserialize,
-    Clone,
-    PartialEq,
-    Debug
-)]
-#[serde(crate = "::schemac_runtime::serde")]
-pub struct RecordLastSeenRow {
-    pub user_id: super::ids::UserId,
-    #[row(json)]
-    pub idp_user_info: ::core::option::Option<
-        ::schemac_runtime::Sensitive<crate::users::IdpUserInfo>,
-    >,
-}
-
-/// Records where a user was last seen; what it returns of the row keeps its
-/// sensitive column redacted.
-pub async fn record_last_seen(
-    db: &impl ::schemac_runtime::Write,
-    ip: &::std::net::IpAddr,
-    user_id: &super::ids::UserId,
-) -> ::core::result::Result<
-    ::std::vec::Vec<RecordLastSeenRow>,
-    ::schemac_runtime::Error,
-> {
-    let rows = db
-        .query(
-            ::schemac_runtime::Sql::stateless(
-                r#"UPDATE users SET last_seen_ip = $1
-WHERE user_id = $2
-RETURNING user_id, idp_user_info"#,
-            ),
-            &[&ip, &user_id],
-        )
-        .await?;
-    RecordLastSeenRow::from_rows(&rows)
-}
-
-/// The tenant with this slug, which must exist.
-pub async fn tenant_by_slug(
-    db: &impl ::schemac_runtime::Read,
-    slug: &str,
-) -> ::core::result::Result<super::tenants::Tenant, ::schemac_runtime::Error> {
-    match db
-        .query_opt(
-            ::schemac_runtime::Sql::stateless(
-                r#"SELECT * FROM tenants WHERE slug = $1"#,
-            ),
-            &[&slug],
-        )
-        .await?
-    {
-        Some(row) => super::tenants::Tenant::from_row(&row),
-        None => {
-            Err(::schemac_runtime::Error::NotFound {
-                table: "query tenant_by_slug",
-                key: ::std::format!("{:?}", (slug,)),
-            })
-        }
-    }
-}
-
-/// The tenant with this slug, if there is one.
-pub async fn find_tenant_by_slug(
-    db: &impl ::schemac_runtime::Read,
-    slug: &str,
-) -> ::core::result::Result<
-    ::core::option::Option<super::tenants::Tenant>,
-    ::schemac_runtime::Error,
-> {
-    let row = db
-        .query_opt(
-            ::schemac_runtime::Sql::stateless(
-                r#"SELECT * FROM tenants WHERE slug = $1"#,
-            ),
-            &[&slug],
-        )
-        .await?;
-    row.as_ref().map(super::tenants::Tenant::from_row).transpose()
-}
-
-/// Gives a tenant another display name.
-pub async fn rename_tenant(
-    db: &impl ::schemac_runtime::Write,
-    display_name: &str,
-    slug: &str,
-) -> ::core::result::Result<(), ::schemac_runtime::Error> {
-    db.execute(
-            ::schemac_runtime::Sql::stateless(
-                r#"UPDATE tenants SET display_name = $1 WHERE slug = $2"#,
-            ),
-            &[&display_name, &slug],
-        )
-        .await?;
-    Ok(())
-}
-
-/// Removes every tag of a user; returns how many there were.
-pub async fn clear_user_tags(
-    db: &impl ::schemac_runtime::Write,
-    user_id: &super::ids::UserId,
-) -> ::core::result::Result<u64, ::schemac_runtime::Error> {
-    db.execute(
-            ::schemac_runtime::Sql::stateless(
-                r#"DELETE FROM user_tags WHERE user_id = $1"#,
-            ),
-            &[&user_id],
-        )
-        .await
-}
-
-/// The users with these IDs, in ID order: the parameter is a slice of the
-/// column's ID type, read from the comparison.
-pub async fn users_by_ids(
-    db: &impl ::schemac_runtime::Read,
-    user_ids: &[super::ids::UserId],
-) -> ::core::result::Result<
-    ::std::vec::Vec<super::users::User>,
-    ::schemac_runtime::Error,
-> {
-    let rows = db
-        .query(
-            ::schemac_runtime::Sql::stateless(
-                r#"SELECT * FROM users WHERE user_id = ANY($1) ORDER BY user_id"#,
-            ),
-            &[&user_ids],
-        )
-        .await?;
-    super::users::User::from_rows(&rows)
 }

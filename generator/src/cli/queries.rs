@@ -141,9 +141,17 @@ fn retype_one(
         &schema,
         &sources,
     ))?;
+    let mut queries: Vec<LockedQuery> = queries
+        .into_iter()
+        .map(|q| LockedQuery {
+            typed_against: snapshot.clone(),
+            ..q
+        })
+        .collect();
+    // By name, so that what two branches add lands apart.
+    queries.sort_by(|a, b| a.name.cmp(&b.name));
     let lock = QueryLock {
         version: LOCK_VERSION,
-        snapshot_sha256: snapshot,
         queries,
     };
     let line = format!(
@@ -458,6 +466,7 @@ async fn typed_in(
         out.push(LockedQuery {
             name: q.name.clone(),
             source_sha256: q.source_sha256.clone(),
+            typed_against: None,
             doc: q.doc.clone(),
             sql: q.sql.clone(),
             params,
