@@ -12,6 +12,7 @@ use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
 use crate::error::Error;
+use crate::stream::RowStream;
 
 /// Parameters of a statement, in `$1, $2, ...` order.
 pub type Params<'a> = [Param<'a>];
@@ -135,6 +136,19 @@ pub trait Read: Sync {
         sql: impl AsSql,
         params: &Params<'_>,
     ) -> impl Future<Output = Result<Vec<Row>, Error>> + Send;
+
+    /// The rows as they arrive, for a result too large to hold: from a pool
+    /// on a connection the stream keeps until it is dropped, in a
+    /// transaction on the transaction's. Every executor of this crate
+    /// streams; by default (an executor of the application's own) the rows
+    /// are read whole first.
+    fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> impl Future<Output = Result<RowStream<'a>, Error>> + Send {
+        async move { Ok(RowStream::from_rows(self.query(sql, params).await?)) }
+    }
 
     /// The row, or `None`; more than one row is an error.
     fn query_opt(

@@ -25,12 +25,15 @@ pub mod seed;
 pub mod sensitive;
 mod shared;
 pub mod statement;
+mod stream;
 mod tls;
 mod transaction;
 
 pub use config::{PoolConfig, SslMode};
 pub use error::{Error, Result, Retryable, Secret, lines_before_error};
 pub use executor::{Access, AsSql, Param, Params, Read, ReadOnly, ReadWrite, Sql, Write};
+/// What a `:stream` query returns, and what reads it (`.next().await`).
+pub use futures_util::{Stream, StreamExt};
 pub use id::{IdParseError, IdParseErrorKind, Ulid};
 pub use interval::PgInterval;
 pub use pg_enum::UnknownLabel;
@@ -38,6 +41,7 @@ pub use pool::{Conn, Pool, ReadOnlyPool, ReadWritePool};
 pub use reader::{Reader, Writer};
 pub use row::{FromRow, column, column_at, group_by_key};
 pub use sensitive::Sensitive;
+pub use stream::RowStream;
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
 
 /// The order of a keyset-paginated list.

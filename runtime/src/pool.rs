@@ -15,6 +15,7 @@ use crate::executor::{
 };
 use crate::lease::Leased;
 use crate::shared::{Lanes, OnLane};
+use crate::stream::RowStream;
 use crate::transaction::{Transaction, TxOptions};
 
 /// A pool of connections with the access `A`. Cloning is cheap and shares the pool.
@@ -219,6 +220,16 @@ impl<A: Access> Read for Pool<A> {
         let sql = sql.as_sql();
         query_on(&*self.connection_for(sql).await?, sql, params).await
     }
+
+    /// On a connection of its own, never a shared one: a long stream would
+    /// hold up every statement queued behind it there.
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        RowStream::holding(self.checkout().await?, sql.as_sql(), params).await
+    }
 }
 
 impl Write for Pool<ReadWrite> {
@@ -264,6 +275,16 @@ impl<A: Access> Read for Conn<A> {
         let sql = sql.as_sql();
         self.client.runs(sql);
         query_on(&self.client, sql, params).await
+    }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        let sql = sql.as_sql();
+        self.client.runs(sql);
+        RowStream::on(&self.client, sql, params).await
     }
 }
 

@@ -19,6 +19,7 @@ use tokio_postgres::Row;
 use crate::error::Error;
 use crate::executor::{AsSql, Params, Read, ReadOnly, ReadWrite, Write};
 use crate::pool::Pool;
+use crate::stream::RowStream;
 use crate::transaction::Transaction;
 
 /// Something to read through: a pool of either kind, or a transaction;
@@ -101,11 +102,32 @@ impl Read for Via<'_> {
             Via::RwTransaction(tx) => tx.query(sql, params).await,
         }
     }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        match self {
+            Via::RoPool(p) => p.query_stream(sql, params).await,
+            Via::RwPool(p) => p.query_stream(sql, params).await,
+            Via::RoTransaction(tx) => tx.query_stream(sql, params).await,
+            Via::RwTransaction(tx) => tx.query_stream(sql, params).await,
+        }
+    }
 }
 
 impl Read for Reader<'_> {
     async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
         self.0.query(sql, params).await
+    }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        self.0.query_stream(sql, params).await
     }
 }
 
@@ -114,6 +136,17 @@ impl Read for Writer<'_> {
         match self.0 {
             WriteVia::RwPool(p) => p.query(sql, params).await,
             WriteVia::RwTransaction(tx) => tx.query(sql, params).await,
+        }
+    }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        match self.0 {
+            WriteVia::RwPool(p) => p.query_stream(sql, params).await,
+            WriteVia::RwTransaction(tx) => tx.query_stream(sql, params).await,
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::executor::{
 };
 use crate::lease::Leased;
 use crate::pool::Pool;
+use crate::stream::RowStream;
 
 /// The isolation level of a transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +209,15 @@ impl<A: Access> Read for Transaction<A> {
         let sql = sql.as_sql();
         query_on(self.scope().client_for(sql).await?, sql, params).await
     }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        let sql = sql.as_sql();
+        RowStream::on(self.scope().client_for(sql).await?, sql, params).await
+    }
 }
 
 impl Transaction<ReadWrite> {
@@ -302,6 +312,15 @@ impl<A: Access> Read for Savepoint<'_, A> {
     async fn query(&self, sql: impl AsSql, params: &Params<'_>) -> Result<Vec<Row>, Error> {
         let sql = sql.as_sql();
         query_on(self.scope.client_for(sql).await?, sql, params).await
+    }
+
+    async fn query_stream<'a>(
+        &'a self,
+        sql: impl AsSql,
+        params: &Params<'_>,
+    ) -> Result<RowStream<'a>, Error> {
+        let sql = sql.as_sql();
+        RowStream::on(self.scope.client_for(sql).await?, sql, params).await
     }
 }
 

@@ -46,6 +46,9 @@ pub enum Returns {
     /// Every row, as a `Vec` (the default for a query that returns rows).
     #[default]
     Many,
+    /// The rows as they arrive, each decoded when it comes (`impl Stream`),
+    /// for a result too large to hold.
+    Stream,
     /// Nothing: the statement ran.
     Exec,
     /// The number of rows the statement changed (the default for one that
@@ -54,10 +57,11 @@ pub enum Returns {
 }
 
 impl Returns {
-    pub const ALL: [Returns; 5] = [
+    pub const ALL: [Returns; 6] = [
         Returns::One,
         Returns::Opt,
         Returns::Many,
+        Returns::Stream,
         Returns::Exec,
         Returns::ExecRows,
     ];
@@ -68,6 +72,7 @@ impl Returns {
             Returns::One => "one",
             Returns::Opt => "opt",
             Returns::Many => "many",
+            Returns::Stream => "stream",
             Returns::Exec => "exec",
             Returns::ExecRows => "execrows",
         }
@@ -75,7 +80,10 @@ impl Returns {
 
     /// Whether the function reads rows (it needs the query to return some).
     pub fn reads_rows(self) -> bool {
-        matches!(self, Returns::One | Returns::Opt | Returns::Many)
+        matches!(
+            self,
+            Returns::One | Returns::Opt | Returns::Many | Returns::Stream
+        )
     }
 
     fn is_default(&self) -> bool {
@@ -654,18 +662,26 @@ mod tests {
     #[test]
     fn the_name_line_says_what_the_query_returns() {
         let qs = parse(
-            "-- name: a :one\nSELECT 1\n\n-- name: b\nSELECT 2\n\n-- name: c :execrows\nDELETE FROM t\n",
+            "-- name: a :one\nSELECT 1\n\n-- name: b\nSELECT 2\n\n-- name: c :execrows\nDELETE FROM t\n\n-- name: d :stream\nSELECT 3\n",
             Path::new("q.sql"),
         )
         .unwrap();
         let returns: Vec<Option<Returns>> = qs.iter().map(|q| q.returns).collect();
-        assert_eq!(returns, [Some(Returns::One), None, Some(Returns::ExecRows)]);
+        assert_eq!(
+            returns,
+            [
+                Some(Returns::One),
+                None,
+                Some(Returns::ExecRows),
+                Some(Returns::Stream)
+            ]
+        );
         // A name line without a kind hashes as before kinds existed.
         assert_eq!(qs[1].source_sha256, sha256_hex("-- name: b\nSELECT 2\n\n"));
         let e = parse("-- name: a :first\nSELECT 1\n", Path::new("q.sql")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "q.sql:1: `:first` is not what a query returns: write one of :one, :opt, :many, :exec, :execrows after the name"
+            "q.sql:1: `:first` is not what a query returns: write one of :one, :opt, :many, :stream, :exec, :execrows after the name"
         );
     }
 

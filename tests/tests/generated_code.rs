@@ -3,7 +3,7 @@
 
 use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
 use schemac_generated::saas;
-use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool, Write, chrono};
+use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool, StreamExt, Write, chrono};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
@@ -932,6 +932,75 @@ fn named_queries_return_what_they_say() {
                 .await
                 .expect(":execrows"),
             0
+        );
+
+        // `:stream`: the rows as they arrive, from the pool and in a
+        // transaction, the same as the whole list.
+        for i in 0..300 {
+            users::insert(pool, &new_user(acme.tenant_id, &format!("s{i}@acme.test")))
+                .await
+                .expect("user");
+        }
+        let listed = users::list_by_tenant_id(pool, &acme.tenant_id)
+            .await
+            .expect("list");
+        let mut by_age = listed.clone();
+        by_age.sort_by_key(|u| (u.created_at, u.user_id.to_string()));
+        let streamed: Vec<_> = queries::export_users(pool, &acme.tenant_id)
+            .await
+            .expect(":stream")
+            .map(|row| row.expect("row"))
+            .collect()
+            .await;
+        assert_eq!(streamed.len(), 301);
+        assert_eq!(
+            streamed.iter().map(|u| u.user_id).collect::<Vec<_>>(),
+            by_age.iter().map(|u| u.user_id).collect::<Vec<_>>()
+        );
+        let tx = pool.begin().await.expect("begin");
+        {
+            // The stream borrows the transaction: no commit while it is open.
+            let mut rows = std::pin::pin!(
+                queries::export_users(&tx, &acme.tenant_id)
+                    .await
+                    .expect(":stream in a transaction")
+            );
+            let first = rows.next().await.expect("a row").expect("decoded");
+            assert_eq!(first.user_id, by_age[0].user_id);
+        }
+        tx.commit().await.expect("commit");
+        // Dropped half-read: its connection goes back to the pool and serves.
+        let (open_before, _) = pool.status();
+        {
+            let mut rows = std::pin::pin!(
+                queries::export_users(pool, &acme.tenant_id)
+                    .await
+                    .expect(":stream")
+            );
+            rows.next().await.expect("a row").expect("decoded");
+            let (open, idle) = pool.status();
+            assert!(
+                open > idle,
+                "the stream holds a connection: {open} open, {idle} idle"
+            );
+        }
+        for _ in 0..20 {
+            let (open, idle) = pool.status();
+            if open == idle {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let (open, idle) = pool.status();
+        assert_eq!(open, idle, "every connection back in the pool");
+        assert!(open >= open_before);
+        assert_eq!(
+            queries::export_users(pool, &acme.tenant_id)
+                .await
+                .expect(":stream")
+                .count()
+                .await,
+            301
         );
     });
 }

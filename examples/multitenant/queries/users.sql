@@ -43,3 +43,8 @@ DELETE FROM user_tags WHERE user_id = :user_id;
 -- The users with these IDs, in ID order: the parameter is a slice of the
 -- column's ID type, read from the comparison.
 SELECT * FROM users WHERE user_id = ANY(:user_ids) ORDER BY user_id;
+
+-- name: export_users :stream
+-- Every user of a tenant, oldest first, a row at a time as they arrive:
+-- for exports too large to hold.
+SELECT * FROM users WHERE tenant_id = :tenant_id ORDER BY created_at, user_id;

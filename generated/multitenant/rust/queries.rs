@@ -18,6 +18,33 @@ pub async fn clear_user_tags(
         .await
 }
 
+/// Every user of a tenant, oldest first, a row at a time as they arrive:
+/// for exports too large to hold.
+pub async fn export_users<'db>(
+    db: &'db impl ::schemac_runtime::Read,
+    tenant_id: &super::ids::TenantId,
+) -> ::core::result::Result<
+    impl ::schemac_runtime::Stream<
+        Item = ::core::result::Result<super::users::User, ::schemac_runtime::Error>,
+    > + ::core::marker::Send + 'db,
+    ::schemac_runtime::Error,
+> {
+    let rows = db
+        .query_stream(
+            ::schemac_runtime::Sql::stateless(
+                r#"SELECT * FROM users WHERE tenant_id = $1 ORDER BY created_at, user_id"#,
+            ),
+            &[&tenant_id],
+        )
+        .await?;
+    Ok(
+        ::schemac_runtime::StreamExt::map(
+            rows,
+            |row| row.and_then(|row| super::users::User::from_row(&row)),
+        ),
+    )
+}
+
 /// The tenant with this slug, if there is one.
 pub async fn find_tenant_by_slug(
     db: &impl ::schemac_runtime::Read,

@@ -31,7 +31,7 @@ pub struct QueryView {
     /// What each row is read into; none for a statement whose rows are
     /// not read.
     pub row_type: Option<String>,
-    /// `one`, `opt`, `many`, `exec` or `execrows`.
+    /// `one`, `opt`, `many`, `stream`, `exec` or `execrows`.
     pub returns: &'static str,
     /// The function's own names (`db`, `rows`), moved aside from the parameters'.
     pub locals: BTreeMap<&'static str, String>,
