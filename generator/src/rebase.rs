@@ -309,6 +309,37 @@ fn our_journals(
         .collect())
 }
 
+/// Mid-merge, this branch's migration directory `migrations` (relative to
+/// `root`) as its last commit has it, written into `into`: the journal and
+/// files the database of this branch was migrated with, for the downs that
+/// revert it before `rebase`. False, writing nothing, when no merge is in
+/// progress.
+pub fn branch_side(root: &Path, migrations: &Path, into: &Path) -> Result<bool, RebaseError> {
+    if git(root, &["rev-parse", "--verify", "--quiet", "MERGE_HEAD"])?.is_none() {
+        return Ok(false);
+    }
+    let dir = migrations.to_string_lossy();
+    let listed = git(root, &["ls-tree", "-r", "--name-only", "HEAD", "--", &dir])?;
+    for path in listed.iter().flat_map(|l| l.lines()) {
+        let relative = Path::new(path)
+            .strip_prefix(migrations)
+            .unwrap_or(Path::new(path));
+        let Some(text) = git_show(root, "HEAD", &format!("./{path}"))? else {
+            continue;
+        };
+        let target = into.join(relative);
+        let io = |e: std::io::Error| RebaseError::Git {
+            dir: target.clone(),
+            message: e.to_string(),
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&target, text).map_err(io)?;
+    }
+    Ok(true)
+}
+
 /// Runs git in `root`; None when it exits non-zero (the ref or file is not there).
 fn git(root: &Path, args: &[&str]) -> Result<Option<String>, RebaseError> {
     let out = Command::new("git")

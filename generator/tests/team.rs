@@ -98,10 +98,25 @@ fn a_two_branch_merge_ends_in_one_chain_and_the_database_of_a_fresh_build() {
     assert!(
         refused
             .stderr
-            .contains("0001_add_bio_to_users is applied to the database at $SCHEMAC_TEST_URL"),
+            .contains("0001_add_bio_to_users is applied to the database at $SCHEMAC_TEST_URL")
+            && refused
+                .stderr
+                .contains("revert it there first with `schemac migrate --down 1 --db main`"),
         "{}",
         refused.stderr
     );
+    assert_eq!(p.read("migrations/meta/_journal.json"), journal_before);
+    // The way out it names works mid-merge: the down runs from this
+    // branch's side of the journal, and the merge stays as it was.
+    let down = p.run(Some(&tried), &["migrate", "--down", "1"]).success();
+    assert!(
+        down.stdout.contains("main: reverted 0001_add_bio_to_users")
+            && down.stderr.contains("the journal is mid-merge"),
+        "{}{}",
+        down.stdout,
+        down.stderr
+    );
+    assert!(!tried.columns().iter().any(|c| c.starts_with("users.bio ")));
     assert_eq!(p.read("migrations/meta/_journal.json"), journal_before);
 
     // Against the deployed database (which has main's, not this branch's): one command.
@@ -153,6 +168,9 @@ fn a_two_branch_merge_ends_in_one_chain_and_the_database_of_a_fresh_build() {
     p.run(Some(&fresh), &["migrate"]).success();
     assert_eq!(deployed.columns(), fresh.columns());
     assert!(fresh.columns().iter().any(|c| c.starts_with("users.bio ")));
+    // The branch's database, reverted mid-merge, takes the merged chain.
+    p.run(Some(&tried), &["migrate"]).success();
+    assert_eq!(tried.columns(), fresh.columns());
 }
 
 #[test]

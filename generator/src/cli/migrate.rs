@@ -41,6 +41,34 @@ fn setup(root: &Path, db: &DatabaseConfig) -> Result<(MigrationSet, Migrator)> {
     Ok((set, migrator(config, db)))
 }
 
+/// The migrations a `--down` reverts with. Mid-merge, the journal holds
+/// both branches' entries and conflict markers, and `rebase` refuses while
+/// one of this branch's migrations is applied: the downs then run from this
+/// branch's side, as its last commit has it (in a directory of its own,
+/// kept while they run).
+fn setup_down(
+    root: &Path,
+    db: &DatabaseConfig,
+) -> Result<(MigrationSet, Migrator, Option<super::TempDir>)> {
+    let dir = root.join(&db.migrations);
+    let conflicted = std::fs::read_to_string(dir.join("meta").join("_journal.json"))
+        .is_ok_and(|t| schemac_schema::migration_dir::conflict_marker_line(&t).is_some());
+    if conflicted {
+        let side = super::TempDir::new("branch-side")?;
+        if schemac::rebase::branch_side(root, &db.migrations, side.path())? {
+            eprintln!(
+                "{}: the journal is mid-merge; reverting with this branch's migrations as its last commit has them",
+                db.name
+            );
+            let set = MigrationSet::load(side.path())?;
+            let config = PoolConfig::from_env(&db.url_env)?;
+            return Ok((set, migrator(config, db), Some(side)));
+        }
+    }
+    let (set, migrator) = setup(root, db)?;
+    Ok((set, migrator, None))
+}
+
 /// The runner of `db`'s migrations, its tracking table where the project says.
 pub(super) fn migrator(config: PoolConfig, db: &DatabaseConfig) -> Migrator {
     let migrator = Migrator::new(config).database(&db.name);
@@ -54,7 +82,13 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
     let config = load_config(root)?;
     let rt = runtime()?;
     for db in databases(&config, only)? {
-        let (set, migrator) = setup(root, db)?;
+        let (set, migrator, _side) = match action {
+            Action::Down(_) => setup_down(root, db)?,
+            _ => {
+                let (set, migrator) = setup(root, db)?;
+                (set, migrator, None)
+            }
+        };
         let name = &db.name;
         rt.block_on(async {
             match action {

@@ -22,6 +22,7 @@ use schemac_schema::queries::{
 use schemac::query_typing::{row_of, with_database};
 use schemac::sql_tree;
 
+use super::TempDir;
 use super::migrate::{databases, load_config, runtime};
 
 /// The locks typed again, and a line for each, not yet written.
@@ -168,7 +169,7 @@ fn retype_one(
 /// when there are none, else a copy removed again on drop.
 struct Overlay {
     dir: PathBuf,
-    copy: bool,
+    _copy: Option<TempDir>,
 }
 
 impl Overlay {
@@ -176,47 +177,32 @@ impl Overlay {
         if files.is_empty() {
             return Ok(Overlay {
                 dir: dir.to_path_buf(),
-                copy: false,
+                _copy: None,
             });
         }
-        let copy = std::env::temp_dir().join(format!(
-            "schemac-migrations-{}-{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        ));
-        let overlay = Overlay {
-            dir: copy.clone(),
-            copy: true,
-        };
-        copy_dir(dir, &copy)
-            .with_context(|| format!("cannot copy {} to {}", dir.display(), copy.display()))?;
+        let copy = TempDir::new("migrations")?;
+        copy_dir(dir, copy.path()).with_context(|| {
+            format!("cannot copy {} to {}", dir.display(), copy.path().display())
+        })?;
         for (path, text) in files {
             let Ok(relative) = path.strip_prefix(dir) else {
                 continue;
             };
-            let target = copy.join(relative);
+            let target = copy.path().join(relative);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             std::fs::write(&target, text)
                 .with_context(|| format!("cannot write {}", target.display()))?;
         }
-        Ok(overlay)
+        Ok(Overlay {
+            dir: copy.path().to_path_buf(),
+            _copy: Some(copy),
+        })
     }
 
     fn dir(&self) -> &Path {
         &self.dir
-    }
-}
-
-impl Drop for Overlay {
-    fn drop(&mut self) {
-        if self.copy {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
     }
 }
 

@@ -101,11 +101,20 @@ pub fn rebase(
         let url_env = &p.url_env;
         match super::migrate::applied(root, &p.database, url_env) {
             Ok(Applied::Tags(tags)) => {
-                for tag in p.ours.iter().filter(|t| tags.contains(t)) {
+                let applied: Vec<&String> = p.ours.iter().filter(|t| tags.contains(t)).collect();
+                for tag in &applied {
                     refused = true;
                     eprintln!(
-                        "error: {}: {tag} is applied to the database at ${url_env}, so it cannot be renumbered; \
-                         revert it there first (`schemac migrate --down N`)",
+                        "error: {}: {tag} is applied to the database at ${url_env}, so it cannot be renumbered",
+                        p.database
+                    );
+                }
+                if !applied.is_empty() {
+                    eprintln!(
+                        "  revert {} there first with `schemac migrate --down {} --db {}` (during the merge \
+                         it runs this branch's downs), then run `schemac rebase` again",
+                        if applied.len() == 1 { "it" } else { "them" },
+                        applied.len(),
                         p.database
                     );
                 }
