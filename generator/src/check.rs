@@ -75,6 +75,8 @@ pub struct EditedSql {
     pub database: String,
     pub url_env: String,
     pub tag: String,
+    /// The database's migration directory, relative to the project.
+    pub migrations: std::path::PathBuf,
 }
 
 /// The migrations whose up SQL, what the runner applies, was edited: what
@@ -92,6 +94,7 @@ pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>,
                     database: db.name.clone(),
                     url_env: db.url_env.clone(),
                     tag: e.tag.clone(),
+                    migrations: db.migrations.clone(),
                 });
             }
         }

@@ -340,6 +340,56 @@ pub fn branch_side(root: &Path, migrations: &Path, into: &Path) -> Result<bool, 
     Ok(true)
 }
 
+/// Where this branch left its trunk: the trunk's name (`origin/HEAD`'s
+/// branch, else `main`, else `master`) and the commit both share last. On
+/// the trunk itself that is its last commit. None outside a repository, or
+/// with no trunk to find.
+pub fn branch_point(root: &Path) -> Result<Option<(String, String)>, RebaseError> {
+    let inside = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !inside {
+        return Ok(None);
+    }
+    let remote = git(
+        root,
+        &[
+            "symbolic-ref",
+            "--quiet",
+            "--short",
+            "refs/remotes/origin/HEAD",
+        ],
+    )?
+    .map(|s| s.trim().to_owned());
+    let mut candidates: Vec<String> = remote.into_iter().collect();
+    candidates.extend(["main".to_owned(), "master".to_owned()]);
+    for trunk in candidates {
+        if git(root, &["rev-parse", "--verify", "--quiet", &trunk])?.is_none() {
+            continue;
+        }
+        if let Some(base) = git(root, &["merge-base", "HEAD", &trunk])? {
+            return Ok(Some((trunk, base.trim().to_owned())));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the journal of `migrations` (relative to `root`) at `rev` lists `tag`.
+pub fn journal_lists(
+    root: &Path,
+    rev: &str,
+    migrations: &Path,
+    tag: &str,
+) -> Result<bool, RebaseError> {
+    let path = format!("./{}/meta/_journal.json", migrations.to_string_lossy());
+    Ok(git_show(root, rev, &path)?
+        .and_then(|text| Journal::from_json(&text).ok())
+        .is_some_and(|j| j.entries.iter().any(|e| e.tag == tag)))
+}
+
 /// Runs git in `root`; None when it exits non-zero (the ref or file is not there).
 fn git(root: &Path, args: &[&str]) -> Result<Option<String>, RebaseError> {
     let out = Command::new("git")

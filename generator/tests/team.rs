@@ -729,3 +729,55 @@ fn two_branches_adding_queries_merge_cleanly_in_git() {
     let generated = p.run(None, &["generate"]).success();
     assert!(!generated.stdout.contains("typed"), "{}", generated.stdout);
 }
+
+/// With no database to ask (CI), `--rehash` asks git: an edit to a
+/// migration that was on the trunk when the branch left it (where a
+/// deployed database may have run it) is refused, and `check` keeps
+/// failing; one of the branch's own is re-recorded with a warning.
+#[test]
+fn rehash_without_a_database_refuses_a_migration_from_before_the_branch_point() {
+    let p = repository("rehash-git");
+    p.git(&["checkout", "-q", "-b", "feature"]);
+    p.write(
+        "schema/users.yaml",
+        &USERS.replace(
+            "      email: text\n",
+            "      email: text\n      nick: text?\n",
+        ),
+    );
+    p.run(None, &["generate"]).success();
+    commit(&p, "nick");
+
+    let trunk = "migrations/0000_init.sql";
+    p.write(trunk, &format!("{}-- an edit\n", p.read(trunk)));
+    let journal = p.read("migrations/meta/_journal.json");
+    let out = p.run(None, &["generate", "--rehash"]).exit(1);
+    assert!(
+        out.stderr
+            .contains("0000_init was on main before this branch left it")
+            && out.stderr.contains("nothing was re-recorded"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.read("migrations/meta/_journal.json"), journal);
+    p.run(None, &["check"]).exit(1);
+    p.git(&["checkout", "-q", "--", trunk]);
+
+    let own = "migrations/0001_add_nick_to_users.sql";
+    p.write(own, &format!("{}-- an edit\n", p.read(own)));
+    let out = p.run(None, &["generate", "--rehash"]).success();
+    assert!(
+        out.stderr.contains("it is this branch's own")
+            && out.stdout.contains("re-recorded 0001_add_nick_to_users"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    p.run(None, &["check"]).success();
+
+    // On the trunk itself, what it has committed is past the branch point.
+    commit(&p, "edited");
+    p.git(&["checkout", "-q", "main"]);
+    p.write(trunk, &format!("{}-- an edit\n", p.read(trunk)));
+    p.run(None, &["generate", "--rehash"]).exit(1);
+}

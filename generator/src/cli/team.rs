@@ -57,6 +57,7 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
             database,
             url_env,
             tag,
+            migrations,
         } = &edit;
         match super::migrate::applied(root, database, url_env) {
             Ok(Applied::Tags(tags)) if tags.contains(tag) => {
@@ -68,10 +69,25 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
                 );
             }
             Ok(Applied::Tags(_)) => {}
-            Ok(Applied::Unknown) => eprintln!(
-                "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied. \
-                 Where it was, `schemac migrate` will refuse the edited file: re-record only a migration no database has run"
-            ),
+            // No database to ask (CI): git says whether the migration was
+            // already on the trunk when this branch left it, where it may
+            // have been deployed; such an edit is refused.
+            Ok(Applied::Unknown) => match trunk_has(root, migrations, tag)? {
+                Some(trunk) => {
+                    safe = false;
+                    eprintln!(
+                        "error: {database}: {tag} was on {trunk} before this branch left it, so a deployed database \
+                         may have applied it, and ${url_env} is not set to ask: re-recording its hash would make \
+                         `check` pass while `migrate` refuses the file there. Restore the file and write the change \
+                         as a new migration (`schemac generate --custom NAME`), or set ${url_env} to a database to ask"
+                    );
+                }
+                None => eprintln!(
+                    "warning: {database}: ${url_env} is not set, so no database was asked whether {tag} was applied; \
+                     it is this branch's own (not on the trunk when the branch left it). Where it was applied, \
+                     `schemac migrate` will refuse the edited file"
+                ),
+            },
             Err(e) => {
                 safe = false;
                 eprintln!(
@@ -85,6 +101,16 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
         eprintln!("nothing was re-recorded");
     }
     Ok(safe)
+}
+
+/// The trunk's name when `tag` was in its journal at this branch's branch
+/// point; none when it was not, or when git cannot tell.
+fn trunk_has(root: &Path, migrations: &Path, tag: &str) -> Result<Option<String>, GenerateError> {
+    let Some((trunk, base)) = schemac::rebase::branch_point(root)? else {
+        return Ok(None);
+    };
+    let listed = schemac::rebase::journal_lists(root, &base, migrations, tag)?;
+    Ok(listed.then_some(trunk))
 }
 
 pub fn rebase(
