@@ -417,3 +417,97 @@ fn the_tracking_tables_live_in_the_schema_the_project_names() {
     p.run(Some(&db), &["seed"]).success();
     assert_eq!(count(&db, "SELECT count(*) FROM tenants"), 1);
 }
+
+/// A seed written in Rust, declared in `schemac.toml`, keeps its place in
+/// the one order and status: the CLI, which cannot run it, refuses a later
+/// SQL seed until the application has run it, then runs the rest; the
+/// status shows it, ran or pending, never as missing.
+#[test]
+fn a_rust_seed_declared_in_the_project_keeps_its_place_in_the_order() {
+    use schemac_runtime::migrate::MigrationSet;
+    use schemac_runtime::seed::{SeedSet, Seeder};
+    use schemac_runtime::{PoolConfig, Write};
+
+    let db = Db::create("seed_rust");
+    let p = project("seed-rust", &db);
+    p.write(
+        "schemac.toml",
+        &format!(
+            "{}\n[database.main.rust_seeds]\ndevelopment = [\"0001_technova\"]\n",
+            support::CONFIG.trim_end()
+        ),
+    );
+    p.write(
+        "seeds/development/0002_acme.sql",
+        "INSERT INTO users (tenant_id, email)\nSELECT id, 'ada@acme.test' FROM tenants WHERE slug = 'technova';\n",
+    );
+
+    let status = p.run(Some(&db), &["seed", "--status"]).success();
+    assert!(
+        status
+            .stdout
+            .contains("pending  0001_technova  (Rust: the application runs it)")
+            && status.stdout.contains("pending  0002_acme"),
+        "{}",
+        status.stdout
+    );
+    let refused = p.run(Some(&db), &["seed"]).exit(1);
+    assert!(
+        refused.stderr.contains(
+            "seed 0001_technova is written in Rust and runs from the application, and it has not run yet, \
+             so the seed after it (0002_acme) cannot run before it; nothing was run"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM users"), 0);
+
+    // The application runs its seed set: the Rust seed, then the file.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let set = SeedSet::load(p.path("seeds"), "development")
+        .expect("files")
+        .declare_rust(&["0001_technova".to_owned()])
+        .expect("declared")
+        .function("0001_technova", 1, |tx| {
+            Box::pin(async move {
+                tx.execute("INSERT INTO tenants (slug) VALUES ('technova')", &[])
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .expect("function");
+    let migrations = MigrationSet::load(p.path("migrations")).expect("migrations");
+    let ran = rt
+        .block_on(Seeder::new(PoolConfig::new(db.url.clone())).run(&set, &migrations))
+        .expect("the application's run");
+    assert_eq!(ran, ["0001_technova", "0002_acme"]);
+
+    let status = p.run(Some(&db), &["seed", "--status"]).success();
+    assert!(
+        status.stdout.contains("0001_technova")
+            && status.stdout.contains("(Rust, by the application)"),
+        "{}",
+        status.stdout
+    );
+    assert!(!status.stdout.contains("missing"), "{}", status.stdout);
+    let again = p.run(Some(&db), &["seed"]).success();
+    assert!(
+        again.stdout.contains("every development seed has run"),
+        "{}",
+        again.stdout
+    );
+    // A later file after it runs from the CLI now.
+    p.write(
+        "seeds/development/0003_more.sql",
+        "INSERT INTO tenants (slug) VALUES ('acme');\n",
+    );
+    let out = p.run(Some(&db), &["seed"]).success();
+    assert!(
+        out.stdout.contains("ran 1 development seed (0003_more)"),
+        "{}",
+        out.stdout
+    );
+}

@@ -26,6 +26,10 @@ pub struct DatabaseConfig {
     /// The schema of the migration and seed tracking tables (created with
     /// them); `public` when not given.
     pub tracking_schema: Option<String>,
+    /// The seeds written in Rust (`SeedSet::function`) that the application
+    /// runs, by environment: `schemac seed` keeps them in the one order and
+    /// status of the environment's seeds without being able to run them.
+    pub rust_seeds: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl DatabaseConfig {
@@ -96,6 +100,8 @@ struct RawDatabase {
     queries: Option<PathBuf>,
     url_env: Option<String>,
     tracking_schema: Option<String>,
+    #[serde(default)]
+    rust_seeds: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -148,6 +154,7 @@ impl Config {
                 queries: "queries".into(),
                 url_env: "DATABASE_URL".into(),
                 tracking_schema: None,
+                rust_seeds: Default::default(),
             }],
             codegen_out: None,
             migrations: MigrationSettings::default(),
@@ -199,7 +206,7 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env, tracking_schema; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
+                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env, tracking_schema, rust_seeds; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
@@ -221,6 +228,7 @@ impl Config {
                 }),
                 url_env: d.url_env.unwrap_or_else(|| "DATABASE_URL".into()),
                 tracking_schema: d.tracking_schema,
+                rust_seeds: d.rust_seeds,
                 name,
             })
             .collect();

@@ -35,7 +35,9 @@ pub fn seed(
     // any database is touched.
     let mut work = Vec::new();
     for db in databases(&config, only)? {
+        let declared = db.rust_seeds.get(environment).map(Vec::as_slice);
         let seeds = SeedSet::load(root.join(&db.seeds), environment)
+            .and_then(|set| set.declare_rust(declared.unwrap_or_default()))
             .with_context(|| format!("{}: seeds refused", db.name))?;
         work.push((db, seeds));
     }
@@ -55,11 +57,27 @@ pub fn seed(
                     .with_context(|| format!("{name}: seed status failed"))?;
                 outln!("{name} ({environment}, {}):", seeds.dir.display());
                 let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+                let rust = |name: &str| {
+                    seeds
+                        .seeds
+                        .iter()
+                        .any(|s| s.name == name && s.runs_elsewhere())
+                };
                 for e in &entries {
                     let line = match &e.state {
+                        SeedState::Ran { ran_at } if rust(&e.name) => {
+                            format!(
+                                "  ran      {:width$}  {ran_at}  (Rust, by the application)",
+                                e.name
+                            )
+                        }
                         SeedState::Ran { ran_at } => {
                             format!("  ran      {:width$}  {ran_at}", e.name)
                         }
+                        SeedState::Pending if rust(&e.name) => format!(
+                            "  pending  {:width$}  (Rust: the application runs it)",
+                            e.name
+                        ),
                         SeedState::Pending => format!("  pending  {}", e.name),
                         SeedState::Changed { ran_at } => {
                             trouble = true;
@@ -105,13 +123,36 @@ pub fn seed(
                 let ran = rt
                     .block_on(seeder.run(seeds, &migrations))
                     .with_context(|| format!("{name}: seed failed"))?;
+                let waiting: Vec<&str> = rt
+                    .block_on(seeder.status(seeds))
+                    .with_context(|| format!("{name}: seed status failed"))?
+                    .into_iter()
+                    .filter(|e| matches!(e.state, SeedState::Pending))
+                    .filter_map(|e| seeds.seeds.iter().find(|s| s.name == e.name))
+                    .map(|s| s.name.as_str())
+                    .collect();
                 match ran.len() {
-                    0 => outln!("{name}: every {environment} seed has run; nothing to run"),
+                    0 if waiting.is_empty() => {
+                        outln!("{name}: every {environment} seed has run; nothing to run")
+                    }
+                    0 => {}
                     n => outln!(
                         "{name}: ran {n} {environment} seed{} ({})",
                         if n == 1 { "" } else { "s" },
                         ran.join(", ")
                     ),
+                }
+                if !waiting.is_empty() {
+                    outln!(
+                        "{name}: {} written in Rust; the application runs {}: {}",
+                        if waiting.len() == 1 {
+                            "one seed is"
+                        } else {
+                            "seeds are"
+                        },
+                        if waiting.len() == 1 { "it" } else { "them" },
+                        waiting.join(", ")
+                    );
                 }
             }
         }

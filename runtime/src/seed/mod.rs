@@ -15,6 +15,10 @@
 //!   wait for each other, and each seed runs once.
 //! - An application can add seeds written in Rust ([`SeedSet::function`]),
 //!   run in the same transaction as their record, to call its own services.
+//!   Declared by name in `schemac.toml` (`rust_seeds`), they keep their
+//!   place in the one order and status whoever runs the seeds: a runner
+//!   without the function (`schemac seed`) refuses to run a later seed
+//!   before the application has run it ([`SeedSet::declare_rust`]).
 
 mod runner;
 
@@ -54,15 +58,26 @@ impl Seed {
     pub fn sql(&self) -> Option<&str> {
         match &self.body {
             Body::Sql { sql, .. } => Some(sql),
-            Body::Rust(_) => None,
+            Body::Rust(_) | Body::Elsewhere => None,
         }
+    }
+
+    /// A seed written in Rust that this set only knows by name: the
+    /// application that has the function runs it.
+    pub fn runs_elsewhere(&self) -> bool {
+        matches!(self.body, Body::Elsewhere)
     }
 }
 
 #[derive(Clone)]
 pub(crate) enum Body {
-    Sql { path: PathBuf, sql: String },
+    Sql {
+        path: PathBuf,
+        sql: String,
+    },
     Rust(Arc<SeedFn>),
+    /// Declared, with its function in the application.
+    Elsewhere,
 }
 
 impl std::fmt::Debug for Seed {
@@ -70,6 +85,7 @@ impl std::fmt::Debug for Seed {
         let kind = match &self.body {
             Body::Sql { path, .. } => path.display().to_string(),
             Body::Rust(_) => "a Rust function".to_string(),
+            Body::Elsewhere => "a Rust function of the application".to_string(),
         };
         f.debug_struct("Seed")
             .field("name", &self.name)
@@ -142,6 +158,14 @@ pub enum SeedError {
     },
     #[error("seed {name} failed: {message}; it was rolled back and is not recorded")]
     FunctionFailed { name: String, message: String },
+    #[error(
+        "seed {name} is written in Rust and runs from the application, and it has not run yet, \
+         so the seed{} after it ({}) cannot run before it; nothing was run: run the application's \
+         seeding (`Seeder::run` with its `SeedSet::function`), which runs them all in order",
+        if later.len() == 1 { "" } else { "s" },
+        later.join(", ")
+    )]
+    WaitsForApplication { name: String, later: Vec<String> },
 }
 
 impl SeedSet {
@@ -223,11 +247,38 @@ impl SeedSet {
             + Sync
             + 'static,
     {
+        // The function of a seed declared by name takes its place.
+        self.seeds
+            .retain(|s| !(s.name == name && s.runs_elsewhere()));
         self.seeds.push(Seed {
             name: name.to_string(),
             sha256: sha256_hex(&format!("rust seed {name} version {version}")),
             body: Body::Rust(Arc::new(f)),
         });
+        self.seeds.sort_by(|a, b| a.name.cmp(&b.name));
+        self.check_names()?;
+        Ok(self)
+    }
+
+    /// Adds the seeds written in Rust that the application runs (the
+    /// names `schemac.toml` declares for this environment), in name order
+    /// among the files: a runner without their functions keeps their place
+    /// and refuses to run a seed after one that has not run.
+    pub fn declare_rust(mut self, names: &[String]) -> Result<SeedSet, SeedError> {
+        for name in names {
+            if self
+                .seeds
+                .iter()
+                .any(|s| &s.name == name && matches!(s.body, Body::Rust(_)))
+            {
+                continue;
+            }
+            self.seeds.push(Seed {
+                name: name.clone(),
+                sha256: String::new(),
+                body: Body::Elsewhere,
+            });
+        }
         self.seeds.sort_by(|a, b| a.name.cmp(&b.name));
         self.check_names()?;
         Ok(self)

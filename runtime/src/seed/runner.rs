@@ -178,6 +178,8 @@ impl Seeder {
                 name: seed.name.clone(),
                 message: e.to_string(),
             }),
+            // `pending` hands out no seed of the application's.
+            Body::Elsewhere => Ok(()),
         };
         if let Err(e) = ran {
             let _ = tx.rollback().await;
@@ -292,7 +294,8 @@ fn status_of(set: &SeedSet, recorded: &[Recorded]) -> Vec<SeedStatus> {
         .iter()
         .map(|s| {
             let state = match recorded.iter().find(|r| r.name == s.name) {
-                Some(r) if r.sha256 == s.sha256 => SeedState::Ran {
+                // Its version is the application's to know.
+                Some(r) if r.sha256 == s.sha256 || s.runs_elsewhere() => SeedState::Ran {
                     ran_at: r.ran_at.clone(),
                 },
                 Some(r) => SeedState::Changed {
@@ -329,9 +332,27 @@ fn pending<'s>(set: &'s SeedSet, recorded: &[Recorded]) -> Result<Vec<&'s Seed>,
     if !changed.is_empty() {
         return Err(SeedError::Changed { names: changed }.into());
     }
-    Ok(set
+    let todo: Vec<&Seed> = set
         .seeds
         .iter()
         .filter(|s| !recorded.iter().any(|r| r.name == s.name))
-        .collect())
+        .collect();
+    // A seed of the application's not yet run: nothing after it may run,
+    // and it is not this runner's to run.
+    if let Some(at) = todo.iter().position(|s| s.runs_elsewhere()) {
+        let later: Vec<String> = todo[at..]
+            .iter()
+            .filter(|s| !s.runs_elsewhere())
+            .map(|s| s.name.clone())
+            .collect();
+        if !later.is_empty() {
+            return Err(SeedError::WaitsForApplication {
+                name: todo[at].name.clone(),
+                later,
+            }
+            .into());
+        }
+        return Ok(todo[..at].to_vec());
+    }
+    Ok(todo)
 }
