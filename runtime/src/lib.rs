@@ -26,6 +26,8 @@ pub mod sensitive;
 mod shared;
 pub mod statement;
 mod stream;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tls;
 mod transaction;
 
