@@ -104,7 +104,7 @@ fn queries_are_typed_by_postgres_and_locked() {
         "{}",
         stale.stderr
     );
-    let needs = p.run(None, &["generate"]).exit(1);
+    let needs = p.run_without_server(&["generate"]).exit(1);
     assert!(
         needs.stderr.contains("set $SCHEMAC_TEST_URL"),
         "{}",
@@ -329,7 +329,7 @@ fn generate_writes_nothing_when_the_queries_cannot_be_typed() {
             "      email: text\n      nick: text?\n",
         ),
     );
-    let out = p.run(None, &["generate"]).exit(1);
+    let out = p.run_without_server(&["generate"]).exit(1);
     assert!(
         out.stderr
             .contains("the schema changed, so the queries must be typed again"),
@@ -393,5 +393,36 @@ fn generate_writes_nothing_when_the_queries_cannot_be_typed() {
         out.stdout
     );
     assert!(out.stdout.contains("typed 5 queries"), "{}", out.stdout);
+    p.run(None, &["check"]).success();
+}
+
+/// With no URL variable, no SCHEMAC_SCRATCH_URL and no DATABASE_URL,
+/// generate starts a throwaway server from the installed binaries to type
+/// the queries: the main job needs no database set up.
+#[test]
+fn generate_types_the_queries_on_a_throwaway_server_when_no_url_is_set() {
+    let p = project("queries-throwaway");
+    let out = p
+        .command(None, &["generate"])
+        .env_remove("DATABASE_URL")
+        .env_remove("SCHEMAC_SCRATCH_URL")
+        .output()
+        .expect("run schemac");
+    let out = support::Run::from(out).success();
+    assert!(
+        out.stderr
+            .contains("no database URL set: typing the queries on a throwaway PostgreSQL server"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("main: typed 5 queries with PostgreSQL"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        p.read("src/db/queries.rs")
+            .contains("pub async fn promote(")
+    );
     p.run(None, &["check"]).success();
 }

@@ -54,6 +54,8 @@ pub enum Order {
     Desc,
 }
 
+#[cfg(feature = "testing")]
+pub use schemac_derive::test;
 pub use schemac_derive::{PgEnum, RichId, Row};
 
 // The crates whose types generated code names, re-exported so that an

@@ -12,19 +12,22 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use postgres::{Client, NoTls};
 
-/// The server the tests use; `DATABASE_URL` overrides the local default.
+/// The server the tests use: `DATABASE_URL` when it is set, else a
+/// throwaway one started for this test process from the installed
+/// PostgreSQL binaries (see `schemac_runtime::testing`).
 pub fn database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    match schemac_runtime::testing::server() {
+        Ok(server) => server.url().to_owned(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 fn connect(url: &str) -> Client {
     Client::connect(url, NoTls).unwrap_or_else(|e| {
         panic!(
             "cannot connect to PostgreSQL at {url}: {e}\n\
-             The tests need a real server. Start the local one with\n  \
-             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n\
-             or point DATABASE_URL at a server where the user may create databases."
+             DATABASE_URL must name a server where the user may create databases; \
+             unset it and the tests start a throwaway server of their own."
         )
     })
 }

@@ -15,34 +15,7 @@ use std::process::ExitCode;
 use schemac_runtime::migrate::{MigrationSet, Migrator};
 use schemac_runtime::{Error, PoolConfig, Read, ReadOnlyPool, ReadWritePool, Reader};
 
-/// The generated code: models and repositories for every table. A binary
-/// uses only part of that API, hence the allow.
-#[allow(dead_code)]
-mod db {
-    include!(concat!(env!("OUT_DIR"), "/schema.rs"));
-}
-
-/// The application types the schema names with `rust_type`.
-pub mod tenants {
-    use schemac_runtime::serde::{Deserialize, Serialize};
-
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-    #[serde(crate = "schemac_runtime::serde")]
-    pub struct TenantSettings {
-        pub locale: String,
-        pub features: Vec<String>,
-    }
-}
-
-pub mod users {
-    use schemac_runtime::serde::{Deserialize, Serialize};
-
-    #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-    #[serde(crate = "schemac_runtime::serde")]
-    pub struct IdpUserInfo {
-        pub subject: String,
-    }
-}
+use multitenant_app::db;
 
 const APP: &str = "multitenant_app";
 

@@ -5,12 +5,15 @@ use std::process::{Command, Output};
 
 use schemac_runtime::tokio_postgres::{self, NoTls};
 
+/// DATABASE_URL, else a throwaway server of these tests' own.
 fn database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    match schemac_runtime::testing::server() {
+        Ok(server) => server.url().to_owned(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
-/// Runs one admin statement on the server of DATABASE_URL.
+/// Runs one admin statement on the tests' server.
 fn admin(sql: &str) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -19,12 +22,7 @@ fn admin(sql: &str) {
     rt.block_on(async {
         let (client, connection) = tokio_postgres::connect(&database_url(), NoTls)
             .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot reach PostgreSQL at DATABASE_URL ({e}); start it with \
-                     `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
-                )
-            });
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {} ({e})", database_url()));
         tokio::spawn(connection);
         client.batch_execute(sql).await.expect(sql);
     });

@@ -118,10 +118,12 @@ fn retype_one(
     };
     let schema = migrations.snapshot(last.idx)?;
     // SCHEMAC_SCRATCH_URL points at another server for the scratch
-    // database, when the database's own URL is not one to create it on.
-    let url = std::env::var("SCHEMAC_SCRATCH_URL")
-        .or_else(|_| std::env::var(&db.url_env))
-        .map_err(|_| {
+    // database, when the database's own URL is not one to create it on;
+    // with neither, a throwaway server started from the installed
+    // PostgreSQL binaries, gone when schemac exits.
+    let url = match std::env::var("SCHEMAC_SCRATCH_URL").or_else(|_| std::env::var(&db.url_env)) {
+        Ok(url) => url,
+        Err(_) => throwaway_server().map_err(|why| {
             let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
             let what = match queries_changed {
                 true => format!("the queries in {} changed", db.queries.display()),
@@ -130,11 +132,13 @@ fn retype_one(
             anyhow!(
                 "{}: {what}, and schemac types them with PostgreSQL: set ${} \
                  (or SCHEMAC_SCRATCH_URL) to a server where it may create a scratch database \
-                 (nothing is written to the database itself)",
+                 (nothing is written to the database itself); without one it starts a \
+                 throwaway server, and {why}",
                 db.name,
                 db.url_env
             )
-        })?;
+        })?,
+    };
     let queries = runtime()?.block_on(type_queries(
         &url,
         &db.name,
@@ -163,6 +167,27 @@ fn retype_one(
         db.queries.join(LOCK_FILE).display()
     );
     Ok(Some((Some(lock), line)))
+}
+
+/// A throwaway server's URL, said once on stderr; why there is none.
+fn throwaway_server() -> std::result::Result<String, String> {
+    // SCHEMAC_NO_THROWAWAY=1: a CI job that must use the server it names.
+    if std::env::var_os("SCHEMAC_NO_THROWAWAY").is_some() {
+        return Err("SCHEMAC_NO_THROWAWAY is set".to_owned());
+    }
+    match schemac_runtime::testing::server() {
+        Ok(server) => {
+            match (server.is_throwaway(), schemac_runtime::testing::binaries()) {
+                (true, Some(bin)) => eprintln!(
+                    "no database URL set: typing the queries on a throwaway PostgreSQL server ({})",
+                    bin.display()
+                ),
+                _ => eprintln!("typing the queries on the server at $DATABASE_URL"),
+            }
+            Ok(server.url().to_owned())
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A migration directory with files laid over it: the directory itself

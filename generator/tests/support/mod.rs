@@ -6,16 +6,19 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// `DATABASE_URL`, else a throwaway server of this test process's own.
 pub fn database_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    match schemac_runtime::testing::server() {
+        Ok(server) => server.url().to_owned(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 pub fn admin() -> postgres::Client {
     postgres::Client::connect(&database_url(), postgres::NoTls).unwrap_or_else(|e| {
         panic!(
-            "cannot reach PostgreSQL at DATABASE_URL ({e}); start it with \
-             `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
+            "cannot reach PostgreSQL at DATABASE_URL ({e}); unset it and the tests \
+             start a throwaway server of their own"
         )
     })
 }
@@ -130,6 +133,17 @@ impl Project {
 
     pub fn run(&self, db: Option<&Db>, args: &[&str]) -> Run {
         let out = self.command(db, args).output().expect("run schemac");
+        Run::from(out)
+    }
+
+    /// `schemac` with no database URL and no throwaway server to fall
+    /// back on (`SCHEMAC_NO_THROWAWAY`), as a CI job that must name its own.
+    pub fn run_without_server(&self, args: &[&str]) -> Run {
+        let out = self
+            .command(None, args)
+            .env("SCHEMAC_NO_THROWAWAY", "1")
+            .output()
+            .expect("run schemac");
         Run::from(out)
     }
 

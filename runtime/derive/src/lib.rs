@@ -9,6 +9,7 @@ mod attr;
 mod pg_enum;
 mod rich_id;
 mod row;
+mod test_attr;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -78,4 +79,15 @@ pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
 pub fn derive_rich_id(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     rich_id::derive(&input).into()
+}
+
+/// An async test on a database of its own (with the `testing` feature of
+/// schemac-runtime): migrations and seeds applied once to a template, the
+/// test's database cloned from it, dropped when the test passes and kept
+/// when it fails. See `schemac_runtime::testing`.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_attr::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
