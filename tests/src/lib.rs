@@ -8,6 +8,7 @@ pub mod random_schema;
 pub mod roundtrip;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use postgres::{Client, NoTls};
@@ -41,8 +42,62 @@ pub struct TestDb {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// The template database holding `init` (a first migration), made by one
+/// thread of the process and one process on the server, renamed to its
+/// final name only when complete.
+fn init_template(init: &str) -> String {
+    static MADE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let hash = schemac_schema::migration_dir::sha256_hex(init);
+    let name = format!("schemac_tmpl_init_{}", &hash[..16]);
+    let mut made = MADE.lock().unwrap_or_else(|p| p.into_inner());
+    if made.contains(&name) {
+        return name;
+    }
+    let url = database_url();
+    let mut admin = connect(&url);
+    admin
+        .execute("SELECT pg_advisory_lock(hashtext($1))", &[&name])
+        .expect("lock");
+    let exists: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname = $1",
+            &[&name],
+        )
+        .expect("pg_database")
+        .get(0);
+    if exists == 0 {
+        let building = format!("{name}_building");
+        admin
+            .batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+            ))
+            .expect("drop");
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{building}\""))
+            .expect("create template");
+        let mut client = connect(&with_database(&url, &building));
+        apply_migration(&mut client, init);
+        drop(client);
+        admin
+            .batch_execute(&format!(
+                "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+            ))
+            .expect("rename template");
+    }
+    admin
+        .execute("SELECT pg_advisory_unlock(hashtext($1))", &[&name])
+        .expect("unlock");
+    made.push(name.clone());
+    name
+}
+
 impl TestDb {
     pub fn create(label: &str) -> TestDb {
+        TestDb::create_from(label, None)
+    }
+
+    /// A new database, a copy of `template` when one is given.
+    pub fn create_from(label: &str, template: Option<&str>) -> TestDb {
         let admin_url = database_url();
         let mut admin = connect(&admin_url);
         let nanos = std::time::SystemTime::now()
@@ -54,46 +109,54 @@ impl TestDb {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
+        let template = template
+            .map(|t| format!(" TEMPLATE \"{t}\""))
+            .unwrap_or_default();
         admin
-            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .batch_execute(&format!("CREATE DATABASE \"{name}\"{template}"))
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
         let url = with_database(&admin_url, &name);
         let client = connect(&url);
         TestDb { name, url, client }
     }
 
-    /// A database holding the first migration of a migrations directory.
+    /// A database holding the first migration of a migrations directory:
+    /// a clone of a template that holds it, made once per content.
     pub fn with_init(migrations: &Path, label: &str) -> TestDb {
-        let mut db = TestDb::create(label);
         let path = migrations.join("0000_init.sql");
         let sql = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        db.apply_migration(&sql);
-        db
+        let template = init_template(&sql);
+        TestDb::create_from(label, Some(&template))
     }
 
     /// Runs a migration file the way the runner will: statement by statement,
     /// split on the breakpoint marker, inside one transaction, or outside any
     /// when the file is marked no-transaction.
     pub fn apply_migration(&mut self, sql: &str) {
-        if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
-            for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
-                self.client
-                    .batch_execute(stmt)
-                    .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
-            }
-            return;
-        }
-        let mut tx = self.client.transaction().expect("begin");
+        apply_migration(&mut self.client, sql);
+    }
+}
+
+/// Runs a migration file the way the runner will (see [`TestDb::apply_migration`]).
+fn apply_migration(client: &mut Client, sql: &str) {
+    if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
         for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
-            if stmt.trim().is_empty() {
-                continue;
-            }
-            tx.batch_execute(stmt)
+            client
+                .batch_execute(stmt)
                 .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
         }
-        tx.commit().expect("commit");
+        return;
     }
+    let mut tx = client.transaction().expect("begin");
+    for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
+        if stmt.trim().is_empty() {
+            continue;
+        }
+        tx.batch_execute(stmt)
+            .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
+    }
+    tx.commit().expect("commit");
 }
 
 impl Drop for TestDb {
