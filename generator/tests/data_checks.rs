@@ -229,16 +229,16 @@ fn check_data_without_the_url_says_which_variable_to_set() {
 }
 
 #[test]
-fn the_readme_shows_what_generate_writes() {
+fn the_guide_shows_what_generate_writes() {
     let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/migrations.md"),
     )
     .expect("README");
     let shown = readme
         .split("```sql\n")
         .map(|block| block.split("```").next().unwrap_or(""))
         .find(|block| block.contains("hazard data_dependent"))
-        .expect("the README shows a data_dependent hazard");
+        .expect("the guide shows a data_dependent hazard");
     let p = Project::with_schema("data-readme", BEFORE);
     p.run(None, &["generate"]).success();
     p.write(
