@@ -165,6 +165,7 @@ fn start() -> Result<TestServer, ServerError> {
             String::from_utf8_lossy(&out.stderr).trim()
         )));
     }
+    tls(&dir, owner).map_err(|e| fail(format!("cannot set up TLS: {e}")))?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -173,7 +174,7 @@ fn start() -> Result<TestServer, ServerError> {
     let script = r#"
 "$0" -D "$1/data" -k "$1" -p "$2" -c listen_addresses=127.0.0.1 -F \
   -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 \
-  -c max_locks_per_transaction=256 >"$1/log" 2>&1 &
+  -c max_locks_per_transaction=256 -c autovacuum=off >"$1/log" 2>&1 &
 pid=$!
 read _ignored
 kill -INT "$pid" 2>/dev/null
@@ -229,6 +230,38 @@ rm -rf "$1"
         _watchdog: Some(Mutex::new(watchdog)),
         started: true,
     })
+}
+
+/// TLS with the machine's snake-oil certificate when it has one (Debian's
+/// and Ubuntu's `ssl-cert`, which their PostgreSQL packages install), as
+/// their own servers have it, so that tests of the TLS modes run against a
+/// throwaway server too. The key is copied to the server's directory:
+/// PostgreSQL wants it private to the user it runs as.
+fn tls(dir: &Path, owner: Option<(u32, u32)>) -> std::io::Result<()> {
+    let cert = Path::new("/etc/ssl/certs/ssl-cert-snakeoil.pem");
+    let key = Path::new("/etc/ssl/private/ssl-cert-snakeoil.key");
+    let (Ok(cert), Ok(key)) = (std::fs::read(cert), std::fs::read(key)) else {
+        return Ok(());
+    };
+    use std::os::unix::fs::PermissionsExt as _;
+    for (name, bytes) in [("server.crt", cert), ("server.key", key)] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::chown(&path, Some(uid), Some(gid))?;
+        }
+    }
+    let mut conf = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("data").join("postgresql.conf"))?;
+    use std::io::Write as _;
+    writeln!(
+        conf,
+        "ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'",
+        dir.join("server.crt").display(),
+        dir.join("server.key").display()
+    )
 }
 
 fn running_as_root() -> bool {
