@@ -1,6 +1,6 @@
 //! What typing the named queries decides without a database: which table's
-//! row a query returns, and the scratch database's URL. The binary does the
-//! preparing (`schemac generate`); `sql_tree` reads the query's text.
+//! row a query returns. The binary does the preparing (`schemac generate`);
+//! `sql_tree` reads the query's text.
 
 use schemac_schema::Schema;
 use schemac_schema::queries::LockedColumn;
@@ -29,43 +29,4 @@ pub fn row_of(
                     && c.nullable == tc.nullable
             });
     same.then(|| (t.pg_schema.clone(), t.name.clone()))
-}
-
-/// The URL (or key=value connection string) with another database name.
-pub fn with_database(url: &str, name: &str) -> String {
-    if let Some(rest) = url
-        .strip_prefix("postgres://")
-        .or_else(|| url.strip_prefix("postgresql://"))
-    {
-        let scheme = &url[..url.len() - rest.len()];
-        let (before, query) = match rest.split_once('?') {
-            Some((b, q)) => (b, format!("?{q}")),
-            None => (rest, String::new()),
-        };
-        let authority = before.split_once('/').map_or(before, |(a, _)| a);
-        return format!("{scheme}{authority}/{name}{query}");
-    }
-    let kept: Vec<&str> = url
-        .split_whitespace()
-        .filter(|kv| !kv.starts_with("dbname="))
-        .collect();
-    format!("{} dbname={name}", kept.join(" "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scratch_urls() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/app?sslmode=require", "s"),
-            "postgres://u@h:5432/s?sslmode=require"
-        );
-        assert_eq!(with_database("postgres://u@h", "s"), "postgres://u@h/s");
-        assert_eq!(
-            with_database("host=h dbname=app user=u", "s"),
-            "host=h user=u dbname=s"
-        );
-    }
 }

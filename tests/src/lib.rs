@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use postgres::{Client, NoTls};
+use schemac_runtime::testing::with_database;
 
 /// The server the tests use: `DATABASE_URL` when it is set, else a
 /// throwaway one started for this test process from the installed
@@ -167,25 +168,6 @@ impl Drop for TestDb {
             self.name
         ));
     }
-}
-
-/// The same URL with another database name.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = match base.rfind('/') {
-        Some(i) if base[..i].ends_with('/') => base.to_string(), // no database part
-        Some(i) => base[..i].to_string(),
-        None => base.to_string(),
-    };
-    let mut out = format!("{}/{db}", prefix.trim_end_matches('/'));
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
 }
 
 /// The repository root.

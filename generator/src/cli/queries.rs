@@ -19,8 +19,9 @@ use schemac_schema::queries::{
     QuerySource, Returns, read_queries,
 };
 
-use schemac::query_typing::{row_of, with_database};
+use schemac::query_typing::row_of;
 use schemac::sql_tree;
+use schemac_runtime::testing::with_database;
 
 use super::TempDir;
 use super::migrate::{databases, load_config, runtime};

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-pub use server::{ServerError, TestServer, binaries, server};
+pub use server::{ServerError, TestServer, binaries, server, with_database};
 
 use crate::migrate::{MigrationSet, Migrator};
 use crate::seed::{SeedSet, Seeder};

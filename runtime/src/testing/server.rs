@@ -285,7 +285,7 @@ fn unprivileged_user() -> Option<(u32, u32)> {
 }
 
 /// The URL (or key=value connection string) with another database name.
-pub(crate) fn with_database(url: &str, name: &str) -> String {
+pub fn with_database(url: &str, name: &str) -> String {
     if let Some(rest) = url
         .strip_prefix("postgres://")
         .or_else(|| url.strip_prefix("postgresql://"))
@@ -303,4 +303,22 @@ pub(crate) fn with_database(url: &str, name: &str) -> String {
         .filter(|kv| !kv.starts_with("dbname="))
         .collect();
     format!("{} dbname={name}", kept.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn another_database_on_the_same_server() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/app?sslmode=require", "s"),
+            "postgres://u@h:5432/s?sslmode=require"
+        );
+        assert_eq!(with_database("postgres://u@h", "s"), "postgres://u@h/s");
+        assert_eq!(
+            with_database("host=h dbname=app user=u", "s"),
+            "host=h user=u dbname=s"
+        );
+    }
 }
