@@ -22,14 +22,18 @@ pub enum Error {
     /// A column could not be read into the Rust type asked for.
     #[error("column `{column}`: {}", decode_reason(source))]
     Decode {
+        /// The column's name.
         column: String,
+        /// The driver's reason.
         #[source]
         source: tokio_postgres::Error,
     },
     /// A value could not be written as its column's type (in a `COPY`).
     #[error("column {column}: {source}")]
     Encode {
+        /// The column's name.
         column: String,
+        /// The value's reason.
         #[source]
         source: Box<dyn std::error::Error + Sync + Send>,
     },
@@ -144,6 +148,7 @@ pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     out
 }
 
+/// A result whose error is the runtime's [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A string that never shows itself: connection URLs and passwords.
@@ -151,6 +156,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub struct Secret(String);
 
 impl Secret {
+    /// Keeps `value` out of every `Debug` and `Display`.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }

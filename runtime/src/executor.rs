@@ -71,6 +71,7 @@ impl<'a> Sql<'a> {
 /// would make the futures of generated functions fail the `Send` check that
 /// `tokio::spawn` makes (rust-lang/rust#100013).
 pub trait AsSql: Send + Sync {
+    /// The statement, and whether it is known to be stateless.
     fn as_sql(&self) -> Sql<'_>;
 }
 

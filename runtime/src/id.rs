@@ -30,24 +30,39 @@ pub struct IdParseError {
     pub id_type: &'static str,
     /// The input (shortened when long).
     pub input: String,
+    /// What is wrong with it.
     pub kind: IdParseErrorKind,
 }
 
+/// What is wrong with a text that should be an ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum IdParseErrorKind {
     /// The input does not start with the prefix.
-    WrongPrefix { expected: &'static str },
+    WrongPrefix {
+        /// The type's prefix.
+        expected: &'static str,
+    },
     /// The prefix is not followed by the separator.
     WrongSeparator {
+        /// The type's separator.
         expected: &'static str,
+        /// What stands there instead, if anything.
         found: Option<char>,
     },
     /// Nothing follows the separator.
     EmptyBody,
     /// The ULID body has the wrong length.
-    BodyLength { found: usize },
+    BodyLength {
+        /// Its length in characters (a ULID has 26).
+        found: usize,
+    },
     /// A character of the ULID body is not Crockford base32.
-    BodyCharacter { position: usize, found: char },
+    BodyCharacter {
+        /// Its position in the body, from 0.
+        position: usize,
+        /// The character.
+        found: char,
+    },
     /// The ULID body is more than 128 bits.
     BodyOverflow,
 }
@@ -167,7 +182,9 @@ fn crockford_digit(c: char) -> Option<u8> {
     note = "for an ID made elsewhere, write #[rich_id(body = \"any\", storage = \"text\")] and wrap a String"
 )]
 pub trait UlidBody: Sized {
+    /// The ULID held.
     fn to_ulid(&self) -> Ulid;
+    /// A body holding `ulid`.
     fn from_ulid(ulid: Ulid) -> Self;
 }
 
@@ -187,7 +204,9 @@ impl UlidBody for Ulid {
     label = "use `String` here"
 )]
 pub trait AnyBody: Sized {
+    /// The body's text, after the prefix and separator.
     fn as_body(&self) -> &str;
+    /// A body holding `body`.
     fn from_body(body: &str) -> Self;
 }
 

@@ -9,12 +9,16 @@ use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub struct PgInterval {
+    /// Whole months (a month's length depends on the date it is added to).
     pub months: i32,
+    /// Whole days (a day's length depends on daylight saving time).
     pub days: i32,
+    /// The rest, exactly.
     pub microseconds: i64,
 }
 
 impl PgInterval {
+    /// An interval of these parts, as Postgres keeps them.
     pub fn new(months: i32, days: i32, microseconds: i64) -> Self {
         PgInterval {
             months,

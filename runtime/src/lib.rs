@@ -8,6 +8,8 @@
 //! - [`migrate`] applies a migration directory that `schemac generate` wrote;
 //!   [`seed`] runs the seeds of an environment once each.
 
+#![warn(missing_docs)]
+
 mod config;
 mod copy;
 mod error;
@@ -49,8 +51,10 @@ pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transac
 /// The order of a keyset-paginated list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Order {
+    /// Ascending, the default.
     #[default]
     Asc,
+    /// Descending.
     Desc,
 }
 

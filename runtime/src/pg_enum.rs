@@ -7,7 +7,9 @@ use std::fmt;
 pub struct UnknownLabel {
     /// The Postgres type, e.g. `causes_enum`.
     pub type_name: &'static str,
+    /// The label read.
     pub label: String,
+    /// The type's labels, as the Rust enum knows them.
     pub expected: &'static [&'static str],
 }
 

@@ -10,6 +10,7 @@ use crate::error::Error;
 
 /// A type built from a row by column name.
 pub trait FromRow: Sized {
+    /// The value of one row; a column missing or of another type is an error.
     fn from_row(row: &Row) -> Result<Self, Error>;
 
     /// Every row, in order.

@@ -21,6 +21,7 @@ pub const REDACTED: &str = "<redacted>";
 pub struct Sensitive<T>(T);
 
 impl<T> Sensitive<T> {
+    /// Wraps `value`, which then shows as `[redacted]`.
     pub fn new(value: T) -> Self {
         Sensitive(value)
     }

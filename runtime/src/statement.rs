@@ -126,9 +126,13 @@ pub fn uniform<T>(rows: &[T], given: impl Fn(&T) -> bool) -> Option<bool> {
 /// Each reads `$1` as the limit, then the cursor's values, then a scope.
 #[derive(Clone, Copy, Debug)]
 pub struct Pages {
+    /// The first page, ascending.
     pub first_asc: &'static str,
+    /// The first page, descending.
     pub first_desc: &'static str,
+    /// The page after a cursor, ascending.
     pub after_asc: &'static str,
+    /// The page after a cursor, descending.
     pub after_desc: &'static str,
 }
 

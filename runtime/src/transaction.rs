@@ -28,8 +28,13 @@ use crate::stream::RowStream;
 /// The isolation level of a transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IsolationLevel {
+    /// PostgreSQL's default: each statement sees what was committed before it.
     ReadCommitted,
+    /// The transaction sees one snapshot throughout.
     RepeatableRead,
+    /// As if the transactions ran one after the other; a conflict fails
+    /// one of them with a serialization failure, which
+    /// [`Pool::run_in_transaction`](crate::Pool::run_in_transaction) retries.
     Serializable,
 }
 
@@ -42,6 +47,7 @@ pub struct TxOptions {
 }
 
 impl TxOptions {
+    /// Begins at `level` (`BEGIN ISOLATION LEVEL ...`).
     pub fn isolation(mut self, level: IsolationLevel) -> Self {
         self.isolation = Some(level);
         self

@@ -1,9 +1,12 @@
-//! Derive macros for schemac-runtime: `Row`, `PgEnum` and `RichId`.
+//! Derive macros for schemac-runtime: `Row`, `PgEnum` and `RichId`, and the
+//! `#[test]` attribute of its `testing` feature.
 //!
 //! Each macro reads its input into a small model (attributes parsed and
 //! validated, every error spanned on the offending token), then expands it.
 //! On an error it still emits the trait impls with bodies that never run, so
 //! one mistake gives one compile error rather than a cascade at every use.
+
+#![warn(missing_docs)]
 
 mod attr;
 mod pg_enum;

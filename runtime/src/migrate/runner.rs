@@ -16,18 +16,24 @@ const LOCK_KEY: i64 = 0x7363_6865_6d61_6321;
 /// A row of the tracking table.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedRow {
+    /// The migration's number.
     pub idx: i32,
+    /// Its tag (`0003_add_bio_to_users`).
     pub tag: String,
+    /// The SHA-256 of its file when it was applied.
     pub sha256: String,
     /// `applied_at` as Postgres prints it (ISO 8601, UTC).
     pub applied_at: String,
+    /// How long it ran.
     pub duration_ms: i64,
 }
 
 /// Where a migration stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MigrationState {
+    /// Applied, as recorded.
     Applied(AppliedRow),
+    /// Not applied yet.
     Pending,
     /// Applied, and the file changed since.
     Edited(AppliedRow),
@@ -38,7 +44,9 @@ pub enum MigrationState {
 /// One line of `schemac status`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusEntry {
+    /// The migration.
     pub tag: String,
+    /// Where it stands.
     pub state: MigrationState,
 }
 
@@ -47,15 +55,24 @@ pub struct StatusEntry {
 pub enum Event {
     /// Another runner holds the lock; this one polls until it is free.
     WaitingForLock,
+    /// A migration started.
     Started {
+        /// Its place in this run, from 1.
         position: usize,
+        /// How many this run applies (or reverts).
         total: usize,
+        /// The migration.
         tag: String,
     },
+    /// A migration finished.
     Finished {
+        /// Its place in this run, from 1.
         position: usize,
+        /// How many this run applies (or reverts).
         total: usize,
+        /// The migration.
         tag: String,
+        /// How long it took.
         duration: Duration,
     },
 }
@@ -73,6 +90,8 @@ pub struct Migrator {
 }
 
 impl Migrator {
+    /// A runner on the database `config` points at (its sessions named
+    /// `schemac_migrate`).
     pub fn new(config: PoolConfig) -> Self {
         Migrator {
             config: config.application_name("schemac_migrate"),

@@ -12,11 +12,13 @@ use super::MigrateError;
 /// One SQL file: the up or the down side of a migration.
 #[derive(Clone, Debug)]
 pub struct SqlFile {
+    /// Where it was read from.
     pub path: PathBuf,
     /// The text with line endings normalised to LF.
     pub sql: String,
     /// SHA-256 (hex) of `sql`, so a CRLF checkout of a file hashes the same.
     pub sha256: String,
+    /// Marked to run outside a transaction (`CREATE INDEX CONCURRENTLY`).
     pub no_transaction: bool,
 }
 
@@ -46,16 +48,22 @@ impl SqlFile {
 /// One migration: the journal's entry and its files.
 #[derive(Clone, Debug)]
 pub struct Migration {
+    /// Its number.
     pub idx: u32,
+    /// Its tag (`0003_add_bio_to_users`).
     pub tag: String,
+    /// `NNNN_name.sql`.
     pub up: SqlFile,
+    /// `NNNN_name.down.sql`, when there is one.
     pub down: Option<SqlFile>,
 }
 
 /// The migrations of one database, in journal order.
 #[derive(Clone, Debug)]
 pub struct MigrationSet {
+    /// The migration directory.
     pub dir: PathBuf,
+    /// Its migrations, in the journal's order.
     pub migrations: Vec<Migration>,
 }
 

@@ -100,26 +100,36 @@ impl std::fmt::Debug for Seed {
 pub struct SeedSet {
     /// `seeds/<environment>`.
     pub dir: PathBuf,
+    /// The environment (`development`, `production`, ...).
     pub environment: String,
+    /// Its seeds, in the order they run (by name).
     pub seeds: Vec<Seed>,
 }
 
 /// Why seeds were refused, or which one failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
+    /// A seed file or the directory could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The file or directory.
         path: PathBuf,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// Production seeds whose names lack the prefix: nothing ran.
     #[error(
         "production seeds must have names starting with `{PROD_PREFIX}`, so nothing was run: {}; \
          rename them (`{PROD_PREFIX}_{}`) if they are meant for production",
         names.join(", "),
         names.first().map(String::as_str).unwrap_or_default()
     )]
-    NotProd { names: Vec<String> },
+    NotProd {
+        /// The seeds without it.
+        names: Vec<String>,
+    },
+    /// Files in the seed directory that are not seeds: nothing ran.
     #[error(
         "{} holds {} that {} not seed{}: {}; a seed is a `.sql` file (lower case), so nothing was run: \
          rename {}, or keep {} elsewhere",
@@ -131,11 +141,19 @@ pub enum SeedError {
         if names.len() == 1 { "it" } else { "them" },
         if names.len() == 1 { "it" } else { "them" }
     )]
-    NotSeeds { dir: PathBuf, names: Vec<String> },
+    NotSeeds {
+        /// The directory.
+        dir: PathBuf,
+        /// The files.
+        names: Vec<String>,
+    },
+    /// Two seeds of one name (a file and a function).
     #[error("two seeds are named `{0}`")]
     Duplicate(String),
+    /// An environment name that could reach outside `seeds/`.
     #[error("`{0}` is not an environment name: use letters, digits, `_` and `-`")]
     Environment(String),
+    /// Seeds that changed after they ran: nothing ran.
     #[error(
         "seed{} {} changed after {} ran, so nothing was run: a seed runs once, \
          so restore the file and put the change in a new seed",
@@ -143,21 +161,41 @@ pub enum SeedError {
         names.join(", "),
         if names.len() == 1 { "it" } else { "they" }
     )]
-    Changed { names: Vec<String> },
+    Changed {
+        /// The seeds.
+        names: Vec<String>,
+    },
+    /// The database's migrations are not all applied.
     #[error(
         "seeds run only on a database whose migrations are all applied; run `schemac migrate` first ({})",
         pending.join(", ")
     )]
-    MigrationsNotApplied { pending: Vec<String> },
+    MigrationsNotApplied {
+        /// The migrations not applied.
+        pending: Vec<String>,
+    },
+    /// A seed file failed; it rolled back and is not recorded.
     #[error("seed {name} failed at line {line} of {}: {message}; it was rolled back and is not recorded", path.display())]
     Failed {
+        /// The seed.
         name: String,
+        /// Its file.
         path: PathBuf,
+        /// The line PostgreSQL's error points at.
         line: usize,
+        /// PostgreSQL's message.
         message: String,
     },
+    /// A seed function failed; it rolled back and is not recorded.
     #[error("seed {name} failed: {message}; it was rolled back and is not recorded")]
-    FunctionFailed { name: String, message: String },
+    FunctionFailed {
+        /// The seed.
+        name: String,
+        /// Its error.
+        message: String,
+    },
+    /// A seed of the application's has not run, and later ones cannot run
+    /// before it: nothing ran.
     #[error(
         "seed {name} is written in Rust and runs from the application, and it has not run yet, \
          so the seed{} after it ({}) cannot run before it; nothing was run: run the application's \
@@ -165,7 +203,12 @@ pub enum SeedError {
         if later.len() == 1 { "" } else { "s" },
         later.join(", ")
     )]
-    WaitsForApplication { name: String, later: Vec<String> },
+    WaitsForApplication {
+        /// The application's seed.
+        name: String,
+        /// The seeds after it that would have run.
+        later: Vec<String>,
+    },
 }
 
 impl SeedSet {

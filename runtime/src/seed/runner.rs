@@ -16,15 +16,19 @@ use crate::pool::Pool;
 pub enum SeedState {
     /// Ran at this time (ISO 8601, UTC).
     Ran {
+        /// When.
         ran_at: String,
     },
+    /// Not run yet.
     Pending,
     /// Ran, and its file (or version) changed since.
     Changed {
+        /// When it ran.
         ran_at: String,
     },
     /// Ran, and no longer in the directory.
     Missing {
+        /// When it ran.
         ran_at: String,
     },
 }
@@ -32,7 +36,9 @@ pub enum SeedState {
 /// One line of `schemac seed --status`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeedStatus {
+    /// The seed.
     pub name: String,
+    /// Where it stands.
     pub state: SeedState,
 }
 
@@ -55,6 +61,8 @@ pub struct Seeder {
 }
 
 impl Seeder {
+    /// A runner on the database `config` points at (its sessions named
+    /// `schemac_seed`).
     pub fn new(config: PoolConfig) -> Self {
         Seeder {
             config: config.application_name("schemac_seed"),

@@ -37,6 +37,7 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// An empty database.
     pub fn new() -> Setup {
         Setup::default()
     }
@@ -124,14 +125,17 @@ impl TestDb {
         Ok(TestDb { name, url, pool })
     }
 
+    /// The database's name (the test's, made unique).
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// The database's URL.
     pub fn url(&self) -> &str {
         &self.url
     }
 
+    /// The read-write pool on it.
     pub fn pool(&self) -> &ReadWritePool {
         &self.pool
     }

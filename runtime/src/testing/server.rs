@@ -28,6 +28,7 @@ pub struct TestServer {
 /// Why no server could be had.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// No `DATABASE_URL`, and no PostgreSQL binaries to start one with.
     #[error(
         "no PostgreSQL server: DATABASE_URL is not set, and no PostgreSQL binaries were found \
          (looked in $PG_BIN, `pg_config --bindir`, /usr/lib/postgresql/*/bin and PATH). \
@@ -35,8 +36,14 @@ pub enum ServerError {
          or set DATABASE_URL to a server where the user may create databases"
     )]
     NoBinaries,
-    #[error("cannot start a throwaway PostgreSQL server from {bin}: {message}")]
-    Start { bin: PathBuf, message: String },
+    /// The binaries are there, and the server did not start.
+    #[error("cannot start a throwaway PostgreSQL server from {}: {message}", bin.display())]
+    Start {
+        /// Where the binaries are.
+        bin: PathBuf,
+        /// What failed, with the server's log when it has one.
+        message: String,
+    },
 }
 
 impl TestServer {
