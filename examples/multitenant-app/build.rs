@@ -1,4 +1,5 @@
-// The README shows this file: a test checks that it still says the same.
+// The guide shows this file (docs/generated-api.md): a test checks that it
+// still says the same.
 fn main() {
     schemac::Builder::new()
         .project("../multitenant") // or .schema_dir("schema"), without named queries

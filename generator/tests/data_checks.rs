@@ -233,7 +233,7 @@ fn the_guide_shows_what_generate_writes() {
     let readme = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/migrations.md"),
     )
-    .expect("README");
+    .expect("docs/migrations.md");
     let shown = readme
         .split("```sql\n")
         .map(|block| block.split("```").next().unwrap_or(""))
@@ -254,6 +254,6 @@ fn the_guide_shows_what_generate_writes() {
     let written = p.read(&format!("migrations/{tag}.sql"));
     assert!(
         written.contains(shown),
-        "README:\n{shown}\nwritten:\n{written}"
+        "the guide:\n{shown}\nwritten:\n{written}"
     );
 }

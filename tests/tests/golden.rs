@@ -52,7 +52,7 @@ fn generated_directory_matches_a_fresh_run() {
     }
     assert!(
         problems.is_empty(),
-        "generated/ is out of date; regenerate it (see README, \"Golden files\"):\n{}",
+        "generated/ is out of date; regenerate it (see docs/repository.md, \"Golden files\"):\n{}",
         problems.join("\n")
     );
 }
