@@ -56,9 +56,13 @@ pub enum BuildError {
     Schema(schemac_schema::diagnostic::SchemaReport),
     /// A path or the environment is not what the build expects.
     Setup(String),
+    /// The generated Rust did not parse (a schemac bug, with the file).
     Codegen(rust::CodegenError),
+    /// A file could not be read or written.
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
 }

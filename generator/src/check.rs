@@ -17,42 +17,73 @@ use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 /// is one, the way out.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
+    /// The migrations are not one chain (a merge, a file deleted by hand).
     #[error("migration chain broken: {0}")]
     Chain(#[from] ChainProblem),
+    /// A file the journal lists is not there.
     #[error("{file} is missing (the journal lists {tag})")]
-    Missing { file: String, tag: String },
+    Missing {
+        /// The file, relative to the project.
+        file: String,
+        /// The migration.
+        tag: String,
+    },
+    /// A migration file no longer matches its hash in the journal.
     #[error("{}", edited(file, tag, *runs))]
     Edited {
+        /// The file, relative to the project.
         file: String,
+        /// The migration.
         tag: String,
         /// The up SQL, what the runner applies and hashes.
         runs: bool,
     },
+    /// A custom migration filled in but not recorded in the journal yet.
     #[error(
         "{file} was filled in after `generate --custom` wrote it, and is not recorded yet: \
          run `schemac generate` to record it"
     )]
-    NotRecorded { file: String },
+    NotRecorded {
+        /// The file, relative to the project.
+        file: String,
+    },
+    /// The query lock is older than the queries or the last migration.
     #[error(
         "the queries in {dir} (or the schema they read) changed since {dir}/queries.lock.json was written: \
          run `schemac generate` with the database's URL variable set, so PostgreSQL types them again"
     )]
-    QueriesStale { dir: String },
+    QueriesStale {
+        /// The queries directory.
+        dir: String,
+    },
+    /// A schema with no migration at all.
     #[error("the schema has no migration yet; run `schemac generate`")]
     NoMigration,
+    /// Schema changes no migration covers.
     #[error(
         "the schema has changes that no migration covers (run `schemac generate`):\n    {}",
         changes.join("\n    ")
     )]
-    Uncovered { changes: Vec<String> },
+    Uncovered {
+        /// Each change, described.
+        changes: Vec<String>,
+    },
+    /// A generated Rust file differs from what the schema gives.
     #[error(
         "generated Rust is out of date: {file} differs from what the schema gives; run `schemac generate`"
     )]
-    RustDiffers { file: String },
+    RustDiffers {
+        /// The file, relative to the project.
+        file: String,
+    },
+    /// A generated Rust file of a table that is gone.
     #[error(
         "generated Rust is out of date: {file} belongs to no table any more; run `schemac generate`"
     )]
-    RustOrphaned { file: String },
+    RustOrphaned {
+        /// The file, relative to the project.
+        file: String,
+    },
 }
 
 fn edited(file: &str, tag: &str, runs: bool) -> String {
@@ -72,8 +103,11 @@ fn edited(file: &str, tag: &str, runs: bool) -> String {
 /// A migration whose SQL differs from what the journal recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditedSql {
+    /// The database's name.
     pub database: String,
+    /// The variable of its URL.
     pub url_env: String,
+    /// The migration.
     pub tag: String,
     /// The database's migration directory, relative to the project.
     pub migrations: std::path::PathBuf,
@@ -106,7 +140,9 @@ pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>,
 /// covers every database).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
+    /// The database's name.
     pub database: Option<String>,
+    /// What is wrong.
     pub problem: Problem,
 }
 

@@ -16,25 +16,33 @@ use crate::migrations::MigrationDir;
 /// The newest migration of one database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Newest {
+    /// The database's name.
     pub database: String,
     /// The variable that holds the database's URL.
     pub url_env: String,
+    /// The migration.
     pub tag: String,
 }
 
 /// Why there is nothing to take back.
 #[derive(Debug, thiserror::Error)]
 pub enum DiscardError {
+    /// The database has no migrations.
     #[error("database `{0}` has no migrations to take back")]
     Empty(String),
+    /// Another migration became the newest since it was read.
     #[error(
         "the newest migration of `{database}` is now {found}, not {expected}; run the command again"
     )]
     Moved {
+        /// The database's name.
         database: String,
+        /// The migration that was the newest.
         expected: String,
+        /// The newest now.
         found: String,
     },
+    /// Several databases, and `--db` names none.
     #[error(
         "the project has {0} databases: name the one whose newest migration to take back with `--db`"
     )]

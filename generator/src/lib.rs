@@ -4,6 +4,8 @@
 //! pulls in no async runtime and no database driver. The `cli` feature adds
 //! the `schemac` binary.
 
+#![warn(missing_docs)]
+
 pub mod build;
 pub mod check;
 pub mod diff;

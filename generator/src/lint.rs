@@ -28,8 +28,11 @@ const QUERY_PREFIX: &str = "--   rows it fails on: ";
 /// One hazard of one migration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The rule's id (`table_rewrite`, `data_loss`, ...).
     pub rule: &'static str,
+    /// `warning` or `error`.
     pub severity: &'static str,
+    /// The database's name.
     pub database: String,
     /// The migration's tag, e.g. `0003_alter_users`.
     pub migration: String,
@@ -39,7 +42,9 @@ pub struct Finding {
     pub statement_line: usize,
     /// The schema file and line of the change that caused it, when known.
     pub file: Option<String>,
+    /// The line in that file.
     pub line: Option<u32>,
+    /// What the statement does to the table and why it matters.
     pub message: String,
     /// `data_dependent`: the query that counts the rows the statement
     /// fails on, to run before the migration (`schemac lint --check-data`).

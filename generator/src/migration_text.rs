@@ -16,7 +16,9 @@ pub use schemac_schema::migration_dir::NO_TRANSACTION_MARKER;
 pub struct StepFile {
     /// What the migration's name gets after the step's name (`_concurrently`).
     pub suffix: &'static str,
+    /// The up file's text.
     pub up: String,
+    /// The down file's text.
     pub down: String,
 }
 

@@ -11,22 +11,37 @@ use schemac_schema::migration_dir::{
 /// Why the migrations directory cannot be used; each names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum DirError {
+    /// A file could not be read.
     #[error("{}: cannot read: {source}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// The journal is not one schemac wrote (or holds conflict markers).
     #[error("{}: {source}", path.display())]
-    Journal { path: PathBuf, source: JournalError },
+    Journal {
+        /// The journal's path.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: JournalError,
+    },
+    /// A snapshot is not one schemac wrote.
     #[error("{}: {source}", path.display())]
     Snapshot {
+        /// The snapshot's path.
         path: PathBuf,
+        /// What is wrong with it.
         source: snapshot::SnapshotError,
     },
 }
 
+/// A database's migration directory, its journal read.
 pub struct MigrationDir {
+    /// The directory.
     pub dir: PathBuf,
+    /// `meta/_journal.json`.
     pub journal: Journal,
 }
 
@@ -63,24 +78,29 @@ impl MigrationDir {
         }
     }
 
+    /// `meta/_journal.json`.
     pub fn journal_path(&self) -> PathBuf {
         self.dir.join("meta").join("_journal.json")
     }
 
+    /// A migration's up file.
     pub fn sql_path(&self, tag: &str) -> PathBuf {
         self.dir.join(format!("{tag}.sql"))
     }
 
+    /// A migration's down file.
     pub fn down_path(&self, tag: &str) -> PathBuf {
         self.dir.join(format!("{tag}.down.sql"))
     }
 
+    /// The snapshot after migration `idx`.
     pub fn snapshot_path(&self, idx: u32) -> PathBuf {
         self.dir
             .join("meta")
             .join(format!("{}_snapshot.json", idx_text(idx)))
     }
 
+    /// A file's text, its path in the error when it cannot be read.
     pub fn read(&self, path: &Path) -> Result<String, DirError> {
         std::fs::read_to_string(path).map_err(|source| DirError::Read {
             path: path.to_path_buf(),
@@ -88,12 +108,14 @@ impl MigrationDir {
         })
     }
 
+    /// The schema after migration `idx`.
     pub fn snapshot(&self, idx: u32) -> Result<Schema, DirError> {
         let path = self.snapshot_path(idx);
         let text = self.read(&path)?;
         snapshot::from_json(&text).map_err(|source| DirError::Snapshot { path, source })
     }
 
+    /// The newest migration's entry.
     pub fn last(&self) -> Option<&JournalEntry> {
         self.journal.entries.last()
     }

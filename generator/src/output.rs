@@ -4,24 +4,29 @@
 
 use std::path::{Path, PathBuf};
 
+/// Files to write, all at once at the end of a run that succeeded.
 #[derive(Debug, Default)]
 pub struct FileSet {
     files: Vec<(PathBuf, String)>,
 }
 
 impl FileSet {
+    /// No files.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// One more file.
     pub fn add(&mut self, path: impl Into<PathBuf>, contents: String) {
         self.files.push((path.into(), contents));
     }
 
+    /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
 
+    /// Each file and its contents.
     pub fn iter(&self) -> impl Iterator<Item = (&Path, &str)> {
         self.files.iter().map(|(p, c)| (p.as_path(), c.as_str()))
     }

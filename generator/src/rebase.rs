@@ -25,18 +25,30 @@ use crate::migrations::MigrationDir;
 /// Why a rebase cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum RebaseError {
+    /// No merge in progress, and no `--onto`.
     #[error(
         "no merge is in progress: name the branch whose migrations to keep, as in `schemac rebase --onto main`"
     )]
     NoMergeInProgress,
+    /// `--onto` names no commit.
     #[error("`{0}` is not a commit git knows")]
     UnknownRef(String),
+    /// git could not be run, or the directory is not a repository.
     #[error("cannot run git in {}: {message}", dir.display())]
-    Git { dir: PathBuf, message: String },
+    Git {
+        /// Where git was run.
+        dir: PathBuf,
+        /// What git said.
+        message: String,
+    },
+    /// The other branch's journal could not be read.
     #[error("{path} in {rev}: {message}")]
     TheirJournal {
+        /// The other branch's commit.
         rev: String,
+        /// The journal's path.
         path: String,
+        /// What is wrong with it.
         message: String,
     },
 }
@@ -44,7 +56,10 @@ pub enum RebaseError {
 /// One database's rebase, worked out before anything is written.
 #[derive(Debug)]
 pub struct RebasePlan {
+    /// The database's name.
     pub database: String,
+    /// The variable of its URL, to ask whether this branch's migrations
+    /// are applied there.
     pub url_env: String,
     /// This branch's migrations (tags), which will be removed and written again.
     pub ours: Vec<String>,
@@ -63,6 +78,7 @@ pub struct RebasePlan {
 /// What a rebase did to one database.
 #[derive(Debug)]
 pub struct Rebased {
+    /// The database's name.
     pub database: String,
     /// The other branch's migrations kept, by tag (from where the sides part).
     pub kept: Vec<String>,

@@ -15,7 +15,9 @@ use crate::migrations::MigrationDir;
 /// ANSI colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Color {
+    /// Colours (a terminal, no `NO_COLOR`).
     Always,
+    /// Plain text.
     Never,
 }
 

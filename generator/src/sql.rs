@@ -49,6 +49,7 @@ pub fn create_schema(schema: &Schema) -> Vec<String> {
     out
 }
 
+/// `CREATE TYPE … AS ENUM (…)`.
 pub fn create_enum(e: &Enum) -> String {
     let values: Vec<String> = e.values.iter().map(|v| string_literal(v)).collect();
     format!(
@@ -144,6 +145,7 @@ pub fn create_table(schema: &Schema, t: &Table) -> String {
     )
 }
 
+/// Quoted identifiers, comma-separated.
 pub fn ident_list(names: &[String]) -> String {
     names
         .iter()
@@ -152,6 +154,7 @@ pub fn ident_list(names: &[String]) -> String {
         .join(", ")
 }
 
+/// `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY …`.
 pub fn add_foreign_key(schema: &str, table: &str, fk: &ForeignKey) -> String {
     format!(
         "ALTER TABLE {} {}",
@@ -189,6 +192,7 @@ fn foreign_key_definition(fk: &ForeignKey) -> String {
     s
 }
 
+/// One key of an index: a column or an expression, its opclass and order.
 pub fn index_key(k: &IndexKey) -> String {
     let mut s = match (&k.column, &k.expression) {
         (Some(c), _) => ident(c),
@@ -212,6 +216,7 @@ pub fn index_key(k: &IndexKey) -> String {
     s
 }
 
+/// `CREATE [UNIQUE] INDEX …`, in the migration's transaction.
 pub fn create_index(schema: &str, table: &str, i: &Index) -> String {
     index_statement(schema, table, i, "")
 }
@@ -244,6 +249,7 @@ fn index_statement(schema: &str, table: &str, i: &Index, how: &str) -> String {
     s
 }
 
+/// `COMMENT ON` the table and its columns, a statement each.
 pub fn table_comments(t: &Table) -> Vec<String> {
     let name = qualified(&t.pg_schema, &t.name);
     let mut out = Vec::new();

@@ -15,11 +15,15 @@ pub struct Step {
     pub to: Arc<Schema>,
     /// The hints the step was diffed with, recorded in the journal.
     pub renames: Renames,
+    /// The data hints (`using`, `backfill`, `remap`) it was diffed with.
     pub data: DataHints,
+    /// The changes up.
     pub up: Diff,
+    /// The changes back down.
     pub down: Diff,
 }
 
+/// The migrations from a snapshot to the schema, and what to warn of.
 pub struct Steps {
     /// Usually one; two when enum values must be added in a migration of their own.
     pub steps: Vec<Step>,

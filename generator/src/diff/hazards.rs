@@ -37,13 +37,17 @@ pub enum Rule {
     DataDependent,
 }
 
+/// How bad a hazard is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// A reviewer should know.
     Warning,
+    /// Data is lost.
     Error,
 }
 
 impl Severity {
+    /// `warning` or `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -53,6 +57,7 @@ impl Severity {
 }
 
 impl Rule {
+    /// Every rule.
     pub const ALL: &'static [Rule] = &[
         Rule::TableRewrite,
         Rule::SetNotNullScan,
@@ -65,6 +70,7 @@ impl Rule {
         Rule::DataDependent,
     ];
 
+    /// The rule's id, as the comments and `--deny` spell it.
     pub fn id(self) -> &'static str {
         match self {
             Rule::TableRewrite => "table_rewrite",
@@ -79,10 +85,12 @@ impl Rule {
         }
     }
 
+    /// The rule of an id.
     pub fn from_id(id: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 
+    /// How bad it is.
     pub fn severity(self) -> Severity {
         match self {
             Rule::DataLoss => Severity::Error,
@@ -94,24 +102,37 @@ impl Rule {
 /// Where in the schema a hazard comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HazardPlace {
+    /// A table.
     Table {
+        /// Its pg_schema.
         schema: String,
+        /// Its name.
         table: String,
     },
+    /// A column.
     Column {
+        /// Its table's pg_schema.
         schema: String,
+        /// Its table.
         table: String,
+        /// Its name.
         column: String,
     },
+    /// An enum.
     Enum {
+        /// Its key.
         name: String,
     },
 }
 
+/// One hazard of a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hazard {
+    /// Its rule.
     pub rule: Rule,
+    /// What the statement does and why it matters.
     pub message: String,
+    /// Where in the schema it comes from.
     pub place: Option<HazardPlace>,
     /// Which of its change's statements it is about (the first by default;
     /// past the last means the last).

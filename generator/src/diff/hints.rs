@@ -8,13 +8,17 @@ use foldhash::{HashMap, HashMapExt};
 use schemac_schema::migration_dir::{HintKey, RecordedHint};
 use schemac_schema::model::*;
 
+/// A table by pg_schema and name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TableId {
+    /// Its pg_schema.
     pub schema: String,
+    /// Its name.
     pub name: String,
 }
 
 impl TableId {
+    /// The id of `t`.
     pub fn of(t: &Table) -> TableId {
         TableId {
             schema: t.pg_schema.clone(),
@@ -37,6 +41,7 @@ pub struct Renames {
 }
 
 impl Renames {
+    /// Whether nothing is renamed.
     pub fn is_empty(&self) -> bool {
         self.tables.is_empty()
             && self.columns.is_empty()
@@ -44,10 +49,12 @@ impl Renames {
             && self.values.is_empty()
     }
 
+    /// The old id of a renamed table.
     pub fn table_old_id(&self, new: &TableId) -> Option<&TableId> {
         self.tables.iter().find(|(n, _)| n == new).map(|(_, o)| o)
     }
 
+    /// The old name of a renamed column.
     pub fn column_old_name(&self, table: &TableId, new_col: &str) -> Option<&str> {
         self.columns
             .iter()
@@ -55,6 +62,7 @@ impl Renames {
             .map(|(_, _, o)| o.as_str())
     }
 
+    /// The new name of a renamed column, from its old one.
     pub fn column_new_name(&self, table: &TableId, old_col: &str) -> Option<&str> {
         self.columns
             .iter()
@@ -62,6 +70,7 @@ impl Renames {
             .map(|(_, n, _)| n.as_str())
     }
 
+    /// The old key of a renamed enum.
     pub fn enum_old_name(&self, new_key: &str) -> Option<&str> {
         self.enums
             .iter()
@@ -69,6 +78,7 @@ impl Renames {
             .map(|(_, o)| o.as_str())
     }
 
+    /// The new name of a renamed enum value, from its old one.
     pub fn value_new_name(&self, enum_key: &str, old_value: &str) -> Option<&str> {
         self.values
             .iter()
@@ -199,7 +209,9 @@ impl ConsumedHints {
 /// The hints of a schema, read against the last snapshot.
 #[derive(Debug, Default)]
 pub struct HintsRead {
+    /// The renames to apply.
     pub renames: Renames,
+    /// The data hints to apply.
     pub data: DataHints,
     /// What is wrong with the stale ones, a message each.
     pub stale: Vec<String>,

@@ -10,9 +10,13 @@ use super::{Change, CommentTarget, TableRef};
 /// What a change does to the object it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
+    /// Creates it.
     Create,
+    /// Drops it.
     Drop,
+    /// Renames it.
     Rename,
+    /// Changes it in place.
     Alter,
 }
 
@@ -21,7 +25,10 @@ macro_rules! change_kinds {
         /// The variant of a [`Change`], without its data.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum ChangeKind {
-            $($kind),*
+            $(
+                #[doc = concat!("A [`Change::", stringify!($kind), "`].")]
+                $kind
+            ),*
         }
 
         impl ChangeKind {
@@ -123,6 +130,7 @@ impl ChangeKind {
 }
 
 impl Change {
+    /// What kind of change it is.
     pub fn kind(&self) -> ChangeKind {
         match self {
             Change::CreateExtension(_) => ChangeKind::CreateExtension,

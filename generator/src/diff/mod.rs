@@ -43,7 +43,9 @@ pub use statement::Statement;
 /// A change that can lose data, for the guard.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loss {
+    /// What would be lost.
     pub what: String,
+    /// Where the change comes from.
     pub place: LossPlace,
     /// A likely fix, e.g. the `renamed_from` that would keep the data.
     pub hint: Option<String>,
@@ -54,17 +56,32 @@ pub struct Loss {
 pub enum LossPlace {
     /// A column still in the schema (type narrowed, became generated, ...).
     Column {
+        /// Its table's pg_schema.
         schema: String,
+        /// Its table.
         table: String,
+        /// Its name.
         column: String,
     },
     /// An enum value list in the schema.
-    Enum { name: String },
+    Enum {
+        /// The enum's key.
+        name: String,
+    },
     /// Something no longer in the schema: the migration that created it tells where it came from.
-    DroppedTable { schema: String, table: String },
-    DroppedColumn {
+    DroppedTable {
+        /// Its pg_schema.
         schema: String,
+        /// Its name.
         table: String,
+    },
+    /// A column no longer in the schema.
+    DroppedColumn {
+        /// Its table's pg_schema.
+        schema: String,
+        /// Its table.
+        table: String,
+        /// Its name.
         column: String,
     },
 }
@@ -72,13 +89,16 @@ pub enum LossPlace {
 /// The result of diffing two schemas.
 #[derive(Debug, Default)]
 pub struct Diff {
+    /// The changes, in the order they run.
     pub changes: Vec<Change>,
     /// The migration file each change goes into (safe mode splits a change
     /// into a transaction, concurrent index builds, and validations).
     pub parts: Vec<Part>,
     /// The hazards of each change, by the change's index.
     pub hazards: Vec<Vec<Hazard>>,
+    /// The changes that can lose data.
     pub losses: Vec<Loss>,
+    /// Risky changes and stale hints, a message each.
     pub warnings: Vec<String>,
     /// What a reviewer must know about the rows, e.g. the placeholder a
     /// dropped column comes back holding in a down migration.
@@ -90,10 +110,12 @@ pub struct Diff {
 }
 
 impl Diff {
+    /// Whether an enum value it adds is used by the same change.
     pub fn uses_added_enum_values(&self) -> bool {
         !self.enums_using_added_values.is_empty()
     }
 
+    /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }

@@ -19,7 +19,12 @@ pub enum Statement {
     Sql(String),
     /// One action of an `ALTER TABLE` on `table` (already quoted), such as
     /// `ALTER COLUMN "a" DROP DEFAULT`.
-    Alter { table: String, action: String },
+    Alter {
+        /// The table, quoted.
+        table: String,
+        /// The action.
+        action: String,
+    },
 }
 
 impl From<String> for Statement {

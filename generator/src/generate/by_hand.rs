@@ -14,6 +14,7 @@ pub const CUSTOM_UP_TEMPLATE: &str = "-- Custom migration: write the SQL to run 
      -- generated migrations do, with a statement-breakpoint marker line.\n\
      -- The schema snapshot does not change. Once it is written, `schemac generate`\n\
      -- records it in the journal.\n";
+/// What a custom migration's down file holds until it is written.
 pub const CUSTOM_DOWN_TEMPLATE: &str = "-- The reverse of the custom migration, if it has one.\n";
 
 /// Whether a custom migration's file is the template as `--custom` wrote it

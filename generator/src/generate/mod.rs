@@ -32,6 +32,7 @@ use crate::steps::steps_between;
 pub use crate::steps::{Step, Steps, migration_steps, migration_steps_with};
 use schemac_schema::migration_dir::{ChainProblem, JournalEntry, sha256_hex};
 
+/// What `generate` is asked to do (the command line's flags).
 #[derive(Clone, Debug, Default)]
 pub struct GenerateOptions {
     /// The migration name (`0003_<name>`); derived from the change when absent.
@@ -46,6 +47,8 @@ pub struct GenerateOptions {
     pub rehash: bool,
 }
 
+/// Why a command wrote nothing: each command's failures, said once at the
+/// edge of the binary.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
     /// The schema has errors (its report holds them all).
@@ -54,6 +57,7 @@ pub enum GenerateError {
     /// The command was called wrongly (a bad name, an unknown migration).
     #[error(transparent)]
     Usage(#[from] Usage),
+    /// `--db` names a database the project does not have.
     #[error(transparent)]
     UnknownDatabase(#[from] schemac_schema::config::UnknownDatabase),
     /// The change can lose data and `--allow-data-loss` was not given.
@@ -65,24 +69,35 @@ pub enum GenerateError {
         problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  - ")
     )]
     BrokenChain {
+        /// The database's name.
         database: String,
+        /// Each way the migrations are not one chain.
         problems: Vec<ChainProblem>,
     },
+    /// `discard` found nothing to take back.
     #[error(transparent)]
     Discard(#[from] crate::discard::DiscardError),
+    /// `rebase` could not ask git.
     #[error(transparent)]
     Rebase(#[from] crate::rebase::RebaseError),
+    /// `init` in a project already.
     #[error(transparent)]
     Init(#[from] crate::init::InitError),
+    /// The named queries or their lock could not be read.
     #[error(transparent)]
     Queries(#[from] schemac_schema::queries::QueryError),
+    /// A migration directory could not be read.
     #[error(transparent)]
     Migrations(#[from] DirError),
+    /// The generated Rust did not parse (a schemac bug).
     #[error(transparent)]
     Codegen(#[from] crate::rust::CodegenError),
+    /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
 }
@@ -90,16 +105,31 @@ pub enum GenerateError {
 /// A command called wrongly: each says what was wrong and what is allowed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Usage {
+    /// `--name` or `--custom` is not a migration name.
     #[error("invalid migration name `{0}`: use lower-case letters, digits and `_` (at most 60)")]
     InvalidName(String),
+    /// A migration asked for by tag or number is not there.
     #[error("database `{database}` has no migration `{tag}`")]
-    NoSuchMigration { database: String, tag: String },
+    NoSuchMigration {
+        /// The database's name.
+        database: String,
+        /// The tag or number asked for.
+        tag: String,
+    },
+    /// A custom migration needs a first migration to follow.
     #[error(
         "database `{0}` has no migrations yet: run `schemac generate` first, then add a custom one"
     )]
     NoMigrationsYet(String),
+    /// `--deny` names a rule that does not exist.
     #[error("unknown rule `{rule}`; the rules are {known}")]
-    UnknownRule { rule: String, known: String },
+    UnknownRule {
+        /// The rule named.
+        rule: String,
+        /// The rules there are.
+        known: String,
+    },
+    /// No `schemac.toml` and no `schema/` directory.
     #[error("no project configuration")]
     NoConfiguration,
 }
@@ -107,16 +137,20 @@ pub enum Usage {
 /// Changes that can lose data, refused because `--allow-data-loss` was not given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataLossReport {
+    /// Each lossy change.
     pub losses: Vec<LossFound>,
 }
 
 /// One lossy change, where it comes from, and how to avoid it if there is a way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LossFound {
+    /// The database's name.
     pub database: String,
+    /// What would be lost.
     pub what: String,
     /// `file:line:column` of the schema, or the migration that created a dropped object.
     pub place: Option<String>,
+    /// What would keep the data (`renamed_from`, `using`, `remap`).
     pub hint: Option<String>,
 }
 
@@ -151,15 +185,24 @@ impl std::fmt::Display for DataLossReport {
 pub enum Outcome {
     /// New migrations were written (two when an enum value must be added first).
     Created {
+        /// Their tags.
         tags: Vec<String>,
+        /// The files written, relative to the project.
         files: Vec<PathBuf>,
     },
     /// The schema equals the last snapshot: nothing was written.
-    Unchanged { last_tag: String },
+    Unchanged {
+        /// The last migration.
+        last_tag: String,
+    },
     /// `--rehash`: these migrations' hashes were re-recorded (tag, files that changed).
-    Rehashed { entries: Vec<(String, Vec<String>)> },
+    Rehashed {
+        /// (tag, the files whose hashes changed).
+        entries: Vec<(String, Vec<String>)>,
+    },
 }
 
+/// What `generate` did, for the command line to say.
 #[derive(Debug)]
 pub struct Report {
     /// (database name, outcome), in configuration order.
@@ -208,6 +251,7 @@ pub struct Pending {
 /// migrations and read by the Rust code instead of the one on disk.
 #[derive(Debug)]
 pub struct NewLock {
+    /// The database's name.
     pub database: String,
     /// `None`: the database has no queries any more, and its lock goes.
     pub lock: Option<QueryLock>,

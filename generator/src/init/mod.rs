@@ -16,8 +16,12 @@ const GITATTRIBUTES: &str = "migrations/meta/*_snapshot.json linguist-generated=
 /// Why `init` wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
+    /// The directory is a project already.
     #[error("{} already exists: this is a schemac project; nothing was written", path.display())]
-    Exists { path: PathBuf },
+    Exists {
+        /// The file that is there.
+        path: PathBuf,
+    },
 }
 
 /// Writes `schemac.toml`, `schema/example.yaml` and the `.gitattributes`

@@ -22,7 +22,9 @@ use schemac_schema::queries::QueryLock;
     "schemac generated invalid Rust for {file} (a bug in schemac; please report it): {message}"
 )]
 pub struct CodegenError {
+    /// The generated file.
     pub file: String,
+    /// What syn said of it.
     pub message: String,
 }
 

@@ -16,17 +16,24 @@ use super::names::{camel_ident, snake_ident, struct_name, unraw};
 use super::types::{option, path, rust_type};
 use super::view::{Param, locals};
 
+/// A named query as the template renders it.
 #[derive(Serialize)]
 pub struct QueryView {
+    /// The function's name.
     pub name: String,
+    /// Its doc comment, a line each.
     pub doc: Vec<String>,
     /// Takes `&impl Write` (not known to only read).
     pub writes: bool,
+    /// Leaves the session as it found it (may run on a shared connection).
     pub stateless: bool,
+    /// The SQL, with `$n` parameters.
     pub sql: String,
+    /// The function's parameters, in `$n` order.
     pub params: Vec<Param>,
     /// The row struct to define, when the columns are not a table's row.
     pub row_struct: Option<String>,
+    /// The row struct's fields.
     pub columns: Vec<QueryColumn>,
     /// What each row is read into; none for a statement whose rows are
     /// not read.
@@ -37,11 +44,14 @@ pub struct QueryView {
     pub locals: BTreeMap<&'static str, String>,
 }
 
+/// A field of a query's row struct.
 #[derive(Serialize)]
 pub struct QueryColumn {
+    /// The field's name.
     pub ident: String,
     /// `#[row(...)]` contents, if any.
     pub attr: String,
+    /// Its Rust type.
     pub ty: String,
 }
 

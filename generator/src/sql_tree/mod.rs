@@ -27,8 +27,11 @@ pub fn statements(sql: &str) -> Result<usize, String> {
 /// A schema column a parameter stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParamColumn {
+    /// The table's pg_schema.
     pub pg_schema: String,
+    /// The table.
     pub table: String,
+    /// The column.
     pub column: String,
     /// `column = ANY(:p)`: the parameter is an array of the column's values.
     pub array: bool,
