@@ -7,13 +7,17 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Pos, SourceMap, Span};
 
+/// The configuration file's name.
 pub const CONFIG_FILE: &str = "schemac.toml";
 
 #[derive(Debug, Clone, PartialEq)]
+/// One database of a project (`[database.NAME]`).
 pub struct DatabaseConfig {
+    /// Its name.
     pub name: String,
     /// Directory of schema files, relative to the project root.
     pub schema: PathBuf,
+    /// Directory of its migrations, relative to the project root.
     pub migrations: PathBuf,
     /// Seed files, a directory per environment: `seeds/` for a project of
     /// one database, `seeds/<name>/` for each of several.
@@ -22,6 +26,7 @@ pub struct DatabaseConfig {
     /// (`queries.lock.json`): `queries/`, or `queries/<name>/` for each of
     /// several databases.
     pub queries: PathBuf,
+    /// The environment variable of its URL (`DATABASE_URL` by default).
     pub url_env: String,
     /// The schema of the migration and seed tracking tables (created with
     /// them); `public` when not given.
@@ -43,11 +48,15 @@ impl DatabaseConfig {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+/// A project's `schemac.toml`, defaults filled in.
 pub struct Config {
+    /// The project's directory.
     pub root: PathBuf,
     /// Sorted by name.
     pub databases: Vec<DatabaseConfig>,
+    /// `[codegen] out`: where `generate` writes the Rust code.
     pub codegen_out: Option<PathBuf>,
+    /// `[migrations]`.
     pub migrations: MigrationSettings,
 }
 
@@ -114,7 +123,9 @@ struct RawCodegen {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown database `{name}`; this project has {}", known.join(", "))]
 pub struct UnknownDatabase {
+    /// Its name.
     pub name: String,
+    /// The databases the project has.
     pub known: Vec<String>,
 }
 
@@ -195,6 +206,7 @@ impl Config {
         Config::parse(root, file, &text, diags)
     }
 
+    /// Reads a configuration's text, reporting into `diags`.
     pub fn parse(root: &Path, file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Config> {
         let raw: RawConfig = match toml::from_str(text) {
             Ok(r) => r,

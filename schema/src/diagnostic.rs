@@ -8,21 +8,29 @@ use std::fmt::Write as _;
 use crate::source::{SourceMap, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whether a diagnostic stops the run.
 pub enum Severity {
+    /// Nothing is written.
     Error,
+    /// Said, and the run goes on.
     Warning,
 }
 
 /// A place in the source with a short remark about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
+    /// Where it is written.
     pub span: Span,
+    /// What the label says.
     pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// One problem, with its places and, where there is one, the fix.
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The message.
     pub message: String,
     /// Where the problem is, when it has a place in a schema file.
     pub primary: Option<Label>,
@@ -33,6 +41,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error.
     pub fn error(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
@@ -43,6 +52,7 @@ impl Diagnostic {
         }
     }
 
+    /// A warning.
     pub fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
@@ -50,6 +60,7 @@ impl Diagnostic {
         }
     }
 
+    /// Its main place, labelled.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label {
             span,
@@ -58,6 +69,7 @@ impl Diagnostic {
         self
     }
 
+    /// Another place, labelled.
     pub fn also(mut self, span: Span, label: impl Into<String>) -> Self {
         self.secondary.push(Label {
             span,
@@ -66,11 +78,13 @@ impl Diagnostic {
         self
     }
 
+    /// How to fix it.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// How to fix it, when there is a known way.
     pub fn maybe_help(self, help: Option<String>) -> Self {
         match help {
             Some(h) => self.help(h),
@@ -78,6 +92,7 @@ impl Diagnostic {
         }
     }
 
+    /// Whether it is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -88,7 +103,9 @@ impl Diagnostic {
 /// `Display` renders it rustc style).
 #[derive(Clone, Debug)]
 pub struct SchemaReport {
+    /// The diagnostics.
     pub diagnostics: Diagnostics,
+    /// The files they point into.
     pub sources: SourceMap,
 }
 
@@ -107,6 +124,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// None yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -128,24 +146,29 @@ impl Diagnostics {
         }
     }
 
+    /// Adds another set's.
     pub fn extend(&mut self, other: Diagnostics) {
         for d in other.items {
             self.push(d);
         }
     }
 
+    /// Whether any is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// How many are errors.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// Each, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

@@ -15,12 +15,19 @@ pub type SqlParser = fn(&str) -> Result<usize, String>;
 /// Where in a schema a piece of SQL stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SqlPlace {
+    /// A `check:`.
     Check,
+    /// A `default_sql`.
     Default,
+    /// A `generated` expression.
     Generated,
+    /// An index `expression`.
     IndexKey,
+    /// An index `where`.
     IndexPredicate,
+    /// A `using:` conversion.
     Conversion,
+    /// A `backfill_sql`.
     Backfill,
 }
 

@@ -6,6 +6,8 @@
 //! Every stage reports problems as [`diagnostic::Diagnostic`]s and carries on,
 //! so one run shows every error in the schema.
 
+#![warn(missing_docs)]
+
 pub mod ast;
 pub mod config;
 pub mod diagnostic;
@@ -37,8 +39,11 @@ pub use source::SourceMap;
 /// `diagnostics` holds no error.
 #[derive(Debug)]
 pub struct Compiled {
+    /// The files read, for rendering diagnostics.
     pub sources: SourceMap,
+    /// Every error and warning found.
     pub diagnostics: Diagnostics,
+    /// `schemac.toml`, when it could be read.
     pub config: Option<Config>,
     /// One per database, in the order of `config.databases`.
     pub schemas: Vec<Schema>,
@@ -47,6 +52,7 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.has_errors()
     }

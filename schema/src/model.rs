@@ -14,6 +14,7 @@ pub use crate::types::{BaseType, ColumnType};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// The database's name.
     pub database: String,
     /// Sorted, without duplicates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -22,23 +23,29 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pg_schemas: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The rich ID types.
     pub ids: Vec<IdType>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The enums.
     pub enums: Vec<Enum>,
+    /// The tables.
     pub tables: Vec<Table>,
 }
 
 impl Schema {
+    /// The table of that pg_schema and name.
     pub fn table(&self, pg_schema: &str, name: &str) -> Option<&Table> {
         self.tables
             .iter()
             .find(|t| t.pg_schema == pg_schema && t.name == name)
     }
 
+    /// The enum of that key.
     pub fn enum_type(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
     }
 
+    /// The rich ID type of that name.
     pub fn id_type(&self, name: &str) -> Option<&IdType> {
         self.ids.iter().find(|i| i.name == name)
     }
@@ -84,6 +91,7 @@ impl Schema {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How a rich ID is stored.
 pub enum IdStorage {
     /// A ULID stored in a `uuid` column.
     Uuid,
@@ -93,6 +101,7 @@ pub enum IdStorage {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What follows a rich ID's prefix.
 pub enum IdBody {
     /// A ULID made by generated code.
     Ulid,
@@ -102,31 +111,44 @@ pub enum IdBody {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A rich ID type (`ids:`): a prefix and a body, stored as uuid or text.
 pub struct IdType {
+    /// Its name.
     pub name: String,
+    /// The prefix of its text form (`org` in `org_01H…`).
     pub prefix: String,
+    /// Between prefix and body (`_` by default).
     pub separator: String,
+    /// How the database stores it.
     pub storage: IdStorage,
+    /// What follows the prefix.
     pub body: IdBody,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An enum type.
 pub struct Enum {
     /// The key in `enums:`, which columns use as their type.
     pub name: String,
+    /// The pg_schema it is in.
     pub pg_schema: String,
     /// The Postgres type name (`sql_name`, or the key).
     pub sql_name: String,
+    /// Its values, in order.
     pub values: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its comment (`COMMENT ON`).
     pub comment: Option<String>,
     #[serde(skip)]
+    /// Hints for the next migration (not kept in snapshots).
     pub hints: EnumHints,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
+/// An enum's hints for the next migration.
 pub struct EnumHints {
+    /// The name it had before (`renamed_from`).
     pub renamed_from: Option<String>,
     /// (new value, old value)
     pub value_renames: Vec<(String, String)>,
@@ -136,67 +158,95 @@ pub struct EnumHints {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A table, mixins expanded and references resolved.
 pub struct Table {
+    /// The pg_schema it is in.
     pub pg_schema: String,
+    /// Its name.
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The Rust name given in the schema, if any.
     pub rust_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its comment (`COMMENT ON`).
     pub comment: Option<String>,
+    /// Its columns, in order.
     pub columns: Vec<Column>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its primary key, if any.
     pub primary_key: Option<PrimaryKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its unique constraints.
     pub uniques: Vec<Unique>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its check constraints.
     pub checks: Vec<Check>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its foreign keys.
     pub foreign_keys: Vec<ForeignKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its indexes.
     pub indexes: Vec<Index>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Soft delete, if the table has it.
     pub soft_delete: Option<SoftDelete>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The relations the generated code loads.
     pub relations: Vec<Relation>,
     #[serde(skip)]
+    /// Hints for the next migration (not kept in snapshots).
     pub hints: TableHints,
 }
 
 impl Table {
+    /// The column of that name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
+/// A table's hints for the next migration.
 pub struct TableHints {
+    /// The name it had before (`renamed_from`).
     pub renamed_from: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A column.
 pub struct Column {
+    /// Its name.
     pub name: String,
     #[serde(rename = "type")]
+    /// Its type.
     pub ty: ColumnType,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// Whether it may be NULL.
     pub nullable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its default, if any.
     pub default: Option<ColumnDefault>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Identity (always or by default), if any.
     pub identity: Option<Identity>,
     /// The expression of a `GENERATED ALWAYS AS (...) STORED` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// `on_update: now`: set to now() by every update the generated code makes.
     pub on_update_now: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The Rust name given in the schema, if any.
     pub rust_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The Rust type given in the schema (`rust_type`), if any.
     pub rust_type: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// `sensitive: true`: redacted in Debug and serde.
     pub sensitive: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its comment (`COMMENT ON`).
     pub comment: Option<String>,
     /// A reference into another database of the project (no FK constraint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,7 +263,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
+/// A column's hints for the next migration.
 pub struct ColumnHints {
+    /// The name it had before (`renamed_from`).
     pub renamed_from: Option<String>,
     /// `ALTER ... TYPE ... USING <expr>`
     pub using: Option<String>,
@@ -227,11 +279,14 @@ pub struct ColumnHints {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnDefault {
+    /// A literal, as SQL (`'draft'`, `0`).
     Literal(String),
+    /// An SQL expression (`default_sql`), as written.
     Sql(String),
 }
 
 impl ColumnDefault {
+    /// The SQL text.
     pub fn sql(&self) -> &str {
         match self {
             ColumnDefault::Literal(s) | ColumnDefault::Sql(s) => s,
@@ -241,51 +296,74 @@ impl ColumnDefault {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// An identity column's kind.
 pub enum Identity {
+    /// `GENERATED ALWAYS AS IDENTITY`.
     Always,
+    /// `GENERATED BY DEFAULT AS IDENTITY`.
     ByDefault,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A reference to a table of another database (no foreign key).
 pub struct ExternalRef {
+    /// The database's name.
     pub database: String,
+    /// The table.
     pub table: String,
+    /// The column.
     pub column: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A primary key.
 pub struct PrimaryKey {
+    /// Its name.
     pub name: String,
+    /// Its columns, in order.
     pub columns: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A unique constraint.
 pub struct Unique {
+    /// Its name.
     pub name: String,
+    /// Its columns, in order.
     pub columns: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A check constraint.
 pub struct Check {
+    /// Its name.
     pub name: String,
+    /// The SQL expression.
     pub expr: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What a foreign key does when its row is deleted or updated.
 pub enum FkAction {
+    /// `NO ACTION` (the default).
     NoAction,
+    /// `RESTRICT`.
     Restrict,
+    /// `CASCADE`.
     Cascade,
+    /// `SET NULL`.
     SetNull,
+    /// `SET DEFAULT`.
     SetDefault,
 }
 
 impl FkAction {
+    /// The action in SQL.
     pub fn sql(self) -> &'static str {
         match self {
             FkAction::NoAction => "NO ACTION",
@@ -299,36 +377,55 @@ impl FkAction {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Whether a foreign key is deferrable.
 pub enum Deferrable {
+    /// Not deferrable.
     No,
+    /// `DEFERRABLE` (initially immediate).
     Deferrable,
+    /// `DEFERRABLE INITIALLY DEFERRED`.
     InitiallyDeferred,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A foreign key.
 pub struct ForeignKey {
+    /// Its name.
     pub name: String,
+    /// Its columns, in order.
     pub columns: Vec<String>,
+    /// The referenced table's pg_schema.
     pub ref_schema: String,
+    /// The referenced table.
     pub ref_table: String,
+    /// The referenced columns.
     pub ref_columns: Vec<String>,
+    /// `ON DELETE`.
     pub on_delete: FkAction,
+    /// `ON UPDATE`.
     pub on_update: FkAction,
+    /// Whether, and how, it is deferrable.
     pub deferrable: Deferrable,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// An index key's order.
 pub enum SortOrder {
+    /// `ASC`.
     Asc,
+    /// `DESC`.
     Desc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Where an index key puts NULLs.
 pub enum NullsOrder {
+    /// `NULLS FIRST`.
     First,
+    /// `NULLS LAST`.
     Last,
 }
 
@@ -337,36 +434,49 @@ pub enum NullsOrder {
 #[serde(deny_unknown_fields)]
 pub struct IndexKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The column.
     pub column: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// An expression key, instead of a column.
     pub expression: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its operator class, if any.
     pub opclass: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `ASC` or `DESC`, if given.
     pub order: Option<SortOrder>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `NULLS FIRST` or `LAST`, if given.
     pub nulls: Option<NullsOrder>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An index.
 pub struct Index {
+    /// Its name.
     pub name: String,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// A unique index.
     pub unique: bool,
     /// btree, hash, gin, gist, brin (or another access method by name).
     pub method: String,
+    /// Its keys, in order.
     pub keys: Vec<IndexKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// `INCLUDE` columns.
     pub include: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "where")]
+    /// A partial index's `WHERE`.
     pub predicate: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
+    /// Keyset pagination is generated over it.
     pub paginate: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// Soft delete: rows are marked deleted, not removed.
 pub struct SoftDelete {
     /// The nullable timestamp column set when a row is deleted.
     pub at: String,
@@ -377,8 +487,12 @@ pub struct SoftDelete {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A many-to-many relation the generated code loads.
 pub struct Relation {
+    /// Its name.
     pub name: String,
+    /// The table at the other end.
     pub many_to_many: String,
+    /// The junction table.
     pub through: String,
 }

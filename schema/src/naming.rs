@@ -15,16 +15,22 @@ pub const MAX_IDENTIFIER_BYTES: usize = 63;
 /// What kind of object a derived name is for; picks the suffix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameKind {
+    /// `_pkey`.
     PrimaryKey,
+    /// `_key`.
     Unique,
+    /// `_fkey`.
     ForeignKey,
+    /// `_idx`.
     Index,
+    /// `_check`.
     Check,
     /// The temporary `CHECK (col IS NOT NULL)` of safe mode.
     NotNull,
 }
 
 impl NameKind {
+    /// Postgres' suffix for it.
     pub fn suffix(self) -> &'static str {
         match self {
             NameKind::PrimaryKey => "pkey",
@@ -85,6 +91,7 @@ fn postgres_object_name(name1: &str, name2: &str, label: &str) -> String {
     )
 }
 
+/// `s` cut to at most `max` bytes, on a character boundary.
 pub fn truncate_bytes(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -117,8 +124,11 @@ pub fn index_key_names(keys: &[IndexKeyLabel<'_>]) -> Vec<String> {
     out
 }
 
+/// What an index key contributes to the index's name.
 pub enum IndexKeyLabel<'a> {
+    /// A column, by name.
     Column(&'a str),
+    /// An expression (named `expr` as Postgres does).
     Expression(&'a str),
 }
 

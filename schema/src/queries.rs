@@ -57,6 +57,7 @@ pub enum Returns {
 }
 
 impl Returns {
+    /// Every kind, in the order the messages list them.
     pub const ALL: [Returns; 6] = [
         Returns::One,
         Returns::Opt,
@@ -94,6 +95,7 @@ impl Returns {
 /// One named query as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuerySource {
+    /// Its name.
     pub name: String,
     /// The file, as the error messages show it.
     pub file: PathBuf,
@@ -101,13 +103,16 @@ pub struct QuerySource {
     pub line: usize,
     /// The line its SQL starts on.
     pub sql_line: usize,
+    /// Its doc comment, a line each.
     pub doc: Vec<String>,
     /// The SQL with `:name` parameters as `$1`, `$2`, … in order of first use.
     pub sql: String,
     /// The parameters' names, by number; none for a query written with
     /// positional `$n` parameters (they are named `p1`, `p2`, … then).
     pub params: Vec<String>,
+    /// Whether it may be NULL.
     pub nullable: Vec<String>,
+    /// `-- not_null:` columns.
     pub not_null: Vec<String>,
     /// `-- param NAME: Type` overrides.
     pub param_types: Vec<(String, String)>,
@@ -124,27 +129,43 @@ pub struct QuerySource {
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error("cannot read {}: {source}", path.display())]
+    /// A query file or the lock could not be read.
     Read {
+        /// The path.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
     #[error("{}:{line}: {message}", file.display())]
+    /// A query file is not well formed.
     Syntax {
+        /// The file.
         file: PathBuf,
+        /// The line (1-based).
         line: usize,
+        /// The message.
         message: String,
     },
     #[error("{}: {source}", path.display())]
+    /// The lock is not one schemac wrote.
     Lock {
+        /// The path.
         path: PathBuf,
+        /// Why.
         source: serde_json::Error,
     },
+    /// Git's conflict markers in the lock.
     #[error(
         "{}: git conflict markers at line {line}: two branches typed their queries. Do not merge the lock by hand: \
          `schemac generate` (or `schemac rebase`, when the journal conflicts too) types the queries again against the merged schema",
         path.display()
     )]
-    Conflicted { path: PathBuf, line: usize },
+    Conflicted {
+        /// The lock's path.
+        path: PathBuf,
+        /// The line of the first marker.
+        line: usize,
+    },
 }
 
 /// The queries of every `*.sql` file in `dir` (in file-name order; none when
@@ -497,21 +518,29 @@ pub struct QueryLock {
     /// A lock of another version is read (version 2's extra key ignored)
     /// and typed again.
     pub version: u32,
+    /// Each query, by name.
     pub queries: Vec<LockedQuery>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One query as PostgreSQL typed it.
 pub struct LockedQuery {
+    /// Its name.
     pub name: String,
+    /// The SHA-256 of its text in the query file.
     pub source_sha256: String,
     /// The hash of the last snapshot it was typed against: a schema change
     /// can change its types.
     #[serde(default)]
     pub typed_against: Option<String>,
+    /// Its doc comment, a line each.
     pub doc: Vec<String>,
+    /// Its SQL with `$n` parameters.
     pub sql: String,
+    /// Its parameters, in `$n` order.
     pub params: Vec<LockedParam>,
+    /// Its columns, in order.
     pub columns: Vec<LockedColumn>,
     /// Not known to only read: the function takes `&impl Write`.
     pub writes: bool,
@@ -531,8 +560,11 @@ pub struct LockedQuery {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A parameter of a locked query.
 pub struct LockedParam {
+    /// Its name.
     pub name: String,
+    /// Its PostgreSQL type, as PostgreSQL inferred it.
     pub pg_type: String,
     /// The Rust type the function takes (by reference).
     pub rust: String,
@@ -540,10 +572,15 @@ pub struct LockedParam {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A column a locked query returns.
 pub struct LockedColumn {
+    /// Its name.
     pub name: String,
+    /// Its PostgreSQL type.
     pub pg_type: String,
+    /// Its Rust type.
     pub rust: String,
+    /// Whether it may be NULL.
     pub nullable: bool,
     /// A json column read into a serde type.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -555,6 +592,7 @@ pub struct LockedColumn {
 }
 
 impl QueryLock {
+    /// The lock's text, as written to disk.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');

@@ -44,13 +44,19 @@ struct SnapshotIn {
 }
 
 #[derive(Debug, thiserror::Error)]
+/// Why a snapshot could not be read.
 pub enum SnapshotError {
     #[error("snapshot is not valid JSON: {0}")]
+    /// Not valid JSON, or not a snapshot.
     Json(#[from] serde_json::Error),
     #[error(
         "snapshot version {found} is not supported (this schemac reads version {SNAPSHOT_VERSION}); upgrade schemac"
     )]
-    Version { found: u32 },
+    /// A snapshot of a format this version does not read.
+    Version {
+        /// The snapshot's version.
+        found: u32,
+    },
 }
 
 /// Serializes a schema (without its change hints) as pretty JSON with a trailing newline.

@@ -12,16 +12,22 @@ pub struct FileId(pub u32);
 /// A position: 1-based line and column (in characters), and the character offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
+    /// The line (1-based).
     pub line: u32,
+    /// Column (1-based, in characters).
     pub col: u32,
+    /// Byte offset from the file's start.
     pub offset: u32,
 }
 
 /// A range of text in one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
+    /// The file.
     pub file: FileId,
+    /// Where it starts.
     pub start: Pos,
+    /// Where it ends.
     pub end: Pos,
 }
 
@@ -53,17 +59,21 @@ impl Span {
 /// A value with the span it was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
+    /// The value.
     pub value: T,
+    /// Where it is written.
     pub span: Span,
 }
 
 impl<T> Spanned<T> {
+    /// `value` at `span`.
     pub fn new(value: T, span: Span) -> Self {
         Spanned { value, span }
     }
 }
 
 impl Spanned<String> {
+    /// The text.
     pub fn as_str(&self) -> &str {
         &self.value
     }
@@ -72,7 +82,9 @@ impl Spanned<String> {
 /// One loaded file: the path shown to users and its text.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
+    /// The path.
     pub path: PathBuf,
+    /// Its text.
     pub text: String,
 }
 
@@ -93,10 +105,12 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// No files yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds a file; its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
@@ -106,14 +120,17 @@ impl SourceMap {
         id
     }
 
+    /// A file by id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
 
+    /// A file's path.
     pub fn path(&self, id: FileId) -> &Path {
         &self.get(id).path
     }
 
+    /// Every file, with its id.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

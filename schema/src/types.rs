@@ -5,30 +5,51 @@ use std::fmt;
 /// A column type without its array-ness.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BaseType {
+    /// `text`.
     Text,
     /// `varchar` or `varchar(N)`.
     Varchar(Option<u32>),
+    /// `char(n)`.
     Char(u32),
+    /// `boolean`.
     Boolean,
+    /// `smallint`.
     SmallInt,
+    /// `integer`.
     Integer,
+    /// `bigint`.
     BigInt,
+    /// `serial`.
     Serial,
+    /// `bigserial`.
     BigSerial,
+    /// `real`.
     Real,
+    /// `double precision`.
     Double,
     /// `numeric`, `numeric(P)` or `numeric(P,S)`.
     Numeric(Option<(u32, Option<u32>)>),
+    /// `date`.
     Date,
+    /// `time`.
     Time,
+    /// `timestamp` (without time zone).
     Timestamp,
+    /// `timestamptz`.
     Timestamptz,
+    /// `interval`.
     Interval,
+    /// `uuid`.
     Uuid,
+    /// `json`.
     Json,
+    /// `jsonb`.
     Jsonb,
+    /// `bytea`.
     Bytea,
+    /// `inet`.
     Inet,
+    /// `citext` (the extension).
     Citext,
     /// A schema enum, by its key in `enums:`.
     Enum(String),
@@ -37,8 +58,11 @@ pub enum BaseType {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// A column's type: a base type, maybe an array of it.
 pub struct ColumnType {
+    /// The base type.
     pub base: BaseType,
+    /// An array of it (`[]`).
     pub array: bool,
 }
 
@@ -189,6 +213,7 @@ pub fn parse_builtin(text: &str) -> Result<BaseType, TypeError> {
 }
 
 impl BaseType {
+    /// smallint, integer, bigint or a serial.
     pub fn is_integer(&self) -> bool {
         matches!(
             self,
@@ -196,14 +221,17 @@ impl BaseType {
         )
     }
 
+    /// serial or bigserial.
     pub fn is_serial(&self) -> bool {
         matches!(self, BaseType::Serial | BaseType::BigSerial)
     }
 
+    /// json or jsonb.
     pub fn is_json(&self) -> bool {
         matches!(self, BaseType::Json | BaseType::Jsonb)
     }
 
+    /// A type whose values are text (text, varchar, char, citext).
     pub fn is_stringy(&self) -> bool {
         matches!(
             self,

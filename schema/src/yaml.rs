@@ -13,21 +13,29 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, Pos, Span};
 
 #[derive(Clone, Debug, PartialEq)]
+/// A YAML node with its place.
 pub struct Node {
+    /// What it is.
     pub kind: NodeKind,
+    /// Where it is written.
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A scalar, a sequence or a map.
 pub enum NodeKind {
+    /// A scalar.
     Scalar(Scalar),
+    /// A sequence.
     Seq(Vec<Node>),
     /// Entries in the order written; keys are always scalars.
     Map(Vec<(Node, Node)>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// A scalar's text, verbatim.
 pub struct Scalar {
+    /// The text as written.
     pub text: String,
     /// Quoted and block scalars are always strings; only plain scalars can be
     /// numbers, booleans or null.
@@ -35,6 +43,7 @@ pub struct Scalar {
 }
 
 impl Node {
+    /// The scalar, if it is one.
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),
@@ -42,6 +51,7 @@ impl Node {
         }
     }
 
+    /// The entries, if it is a map.
     pub fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
@@ -49,6 +59,7 @@ impl Node {
         }
     }
 
+    /// The items, if it is a sequence.
     pub fn as_seq(&self) -> Option<&[Node]> {
         match &self.kind {
             NodeKind::Seq(s) => Some(s),
@@ -72,6 +83,7 @@ impl Node {
     }
 }
 
+/// Whether a plain scalar's text is YAML's null (`~`, `null`, empty).
 pub fn is_null_text(text: &str) -> bool {
     matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }

@@ -12,32 +12,51 @@ use super::Journal;
 /// How the chain is broken. Each names the migrations involved and the way out.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainProblem {
+    /// Two migrations of one number.
     #[error(
         "migrations {} share the number {number}: two branches each added one. \
          Run `schemac rebase` to keep the other branch's migrations and generate this branch's again after them",
         tags.join(" and ")
     )]
-    Collision { number: String, tags: Vec<String> },
+    Collision {
+        /// The number.
+        number: String,
+        /// The migrations that share it.
+        tags: Vec<String>,
+    },
+    /// A journal entry out of sequence.
     #[error(
         "journal entry {position} is numbered {tag}: numbers must run 0000, 0001, … in journal order \
          (after a merge, `schemac rebase` renumbers this branch's migrations)"
     )]
-    Misnumbered { position: usize, tag: String },
+    Misnumbered {
+        /// Its position in the journal.
+        position: usize,
+        /// Its tag.
+        tag: String,
+    },
+    /// A migration written against another snapshot than the one before it.
     #[error(
         "{tag} does not start from the snapshot of {previous} (two branches that both added migration {number}?); \
          run `schemac rebase` to generate this branch's migration again on top of the other's"
     )]
     NotChained {
+        /// The migration's tag.
         tag: String,
         /// The tag of the entry before, or `nothing` for the first.
         previous: String,
+        /// The migration number.
         number: String,
     },
+    /// A migration file the journal does not list.
     #[error(
         "{file} is not in the journal (added by another branch, or renamed by hand?); \
          after a merge run `schemac rebase`, otherwise remove the file"
     )]
-    NotInJournal { file: String },
+    NotInJournal {
+        /// The file.
+        file: String,
+    },
 }
 
 impl ChainProblem {

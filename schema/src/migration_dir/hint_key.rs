@@ -10,44 +10,75 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "hint", rename_all = "snake_case", deny_unknown_fields)]
 pub enum HintKey {
+    /// A table's `renamed_from`.
     TableRenamedFrom {
+        /// The pg_schema.
         schema: String,
+        /// The table.
         table: String,
+        /// The old name (or value).
         from: String,
     },
+    /// An enum's `renamed_from`.
     EnumRenamedFrom {
+        /// Its name.
         name: String,
+        /// The old name (or value).
         from: String,
     },
+    /// An enum value's `renamed_from`.
     EnumValueRenamedFrom {
+        /// Its name.
         name: String,
+        /// The value.
         value: String,
+        /// The old name (or value).
         from: String,
     },
+    /// An enum's `remap` entry.
     EnumRemap {
+        /// Its name.
         name: String,
+        /// The old name (or value).
         from: String,
+        /// The value its rows become.
         to: String,
     },
+    /// A column's `renamed_from`.
     ColumnRenamedFrom {
+        /// The pg_schema.
         schema: String,
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// The old name (or value).
         from: String,
     },
+    /// A column's `using`.
     ColumnUsing {
+        /// The pg_schema.
         schema: String,
+        /// The table.
         table: String,
+        /// The column.
         column: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// The conversion up.
         up: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// The conversion down.
         down: Option<String>,
     },
+    /// A column's `backfill`.
     ColumnBackfill {
+        /// The pg_schema.
         schema: String,
+        /// The table.
         table: String,
+        /// The column.
         column: String,
+        /// The value.
         value: String,
     },
 }
@@ -57,7 +88,9 @@ pub enum HintKey {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum RecordedHint {
+    /// A hint this version records by key.
     Key(HintKey),
+    /// A hint recorded as text by an earlier version.
     Text(String),
 }
 

@@ -50,6 +50,7 @@ pub fn runs_without_transaction(sql: &str) -> bool {
 /// One statement of a migration file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Statement<'a> {
+    /// Its text.
     pub sql: &'a str,
     /// The 1-based line of the file the statement starts on.
     pub line: usize,
@@ -80,30 +81,44 @@ pub fn statements(sql: &str) -> Vec<Statement<'_>> {
     out
 }
 
+/// The journal format this version writes and reads.
 pub const JOURNAL_VERSION: u32 = 1;
 
 /// Why a journal cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum JournalError {
+    /// Git's conflict markers: a merge left the journal as both sides wrote it.
     #[error(
         "git conflict markers at line {line}: two branches both added migrations. \
          Do not merge the journal by hand: run `schemac rebase`, which keeps the other branch's \
          migrations and generates this branch's again on top of them"
     )]
-    ConflictMarkers { line: usize },
+    ConflictMarkers {
+        /// The line of the first marker.
+        line: usize,
+    },
+    /// A journal of a format this version does not read.
     #[error(
         "journal version {found} is not supported (this schemac reads version {JOURNAL_VERSION})"
     )]
-    Version { found: u32 },
+    Version {
+        /// The journal's version.
+        found: u32,
+    },
     #[error("{0}")]
+    /// Not a journal: the JSON's problem.
     Invalid(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// `meta/_journal.json`: the migrations of a directory, in order.
 pub struct Journal {
+    /// Its format version.
     pub version: u32,
+    /// `postgresql`.
     pub dialect: String,
+    /// The migrations, in order.
     pub entries: Vec<JournalEntry>,
 }
 
@@ -119,7 +134,9 @@ impl Default for Journal {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One migration of the journal.
 pub struct JournalEntry {
+    /// The migration's number.
     pub idx: u32,
     /// `0000_init`: the file stem of the migration.
     pub tag: String,
@@ -127,6 +144,7 @@ pub struct JournalEntry {
     pub sql_sha256: String,
     /// SHA-256 of the reverse migration (`.down.sql`).
     pub down_sha256: String,
+    /// The SHA-256 of the snapshot after it.
     pub snapshot_sha256: String,
     /// The snapshot this migration starts from; two branches that both add
     /// migration N start from the same one, which `check` detects.
@@ -151,12 +169,14 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Journal {
+    /// The journal's text, as written to disk.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
         s.push('\n');
         s
     }
 
+    /// Reads a journal's text.
     pub fn from_json(text: &str) -> Result<Journal, JournalError> {
         if let Some(line) = chain::conflict_marker_line(text) {
             return Err(JournalError::ConflictMarkers { line });
@@ -205,46 +225,66 @@ fn hex(hasher: Sha256) -> String {
 #[serde(deny_unknown_fields)]
 pub struct RecordedHints {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Tables renamed (`renamed_from`).
     pub table_renames: Vec<TableRename>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Columns renamed.
     pub column_renames: Vec<ColumnRename>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Enums renamed.
     pub enum_renames: Vec<Rename>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Enum values renamed.
     pub value_renames: Vec<ValueRename>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Conversions of type changes (`using:`).
     pub using: Vec<ColumnSql>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Their reverse, for the down migration.
     pub using_down: Vec<ColumnSql>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Values of columns that became NOT NULL.
     pub backfill: Vec<ColumnSql>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Enum values removed, and the value their rows became.
     pub remap: Vec<ValueRename>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A table renamed.
 pub struct TableRename {
+    /// Its old pg_schema.
     pub from_schema: String,
+    /// Its old name.
     pub from: String,
+    /// Its new pg_schema.
     pub to_schema: String,
+    /// Its new name.
     pub to: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A column renamed.
 pub struct ColumnRename {
     /// The table under its name after the migration.
     pub schema: String,
+    /// The table.
     pub table: String,
+    /// Its old name.
     pub from: String,
+    /// Its new name.
     pub to: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// An object renamed.
 pub struct Rename {
+    /// Its old name.
     pub from: String,
+    /// Its new name.
     pub to: String,
 }
 
@@ -253,8 +293,11 @@ pub struct Rename {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct ValueRename {
     #[serde(rename = "enum")]
+    /// The enum.
     pub enum_key: String,
+    /// The old value.
     pub from: String,
+    /// The new value.
     pub to: String,
 }
 
@@ -262,9 +305,13 @@ pub struct ValueRename {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnSql {
+    /// The pg_schema.
     pub schema: String,
+    /// The table.
     pub table: String,
+    /// The column.
     pub column: String,
+    /// The SQL expression.
     pub sql: String,
 }
 

@@ -7,11 +7,15 @@ use crate::sql;
 use crate::types::{BaseType, ColumnType};
 use crate::yaml::{Node, NodeKind, core_bool, is_null_text};
 
+/// What a literal default is read against: the column's type and the schema's enums.
 pub struct LiteralCtx<'a> {
+    /// The enums.
     pub enums: &'a [Enum],
+    /// The rich ID types.
     pub ids: &'a [IdType],
     /// "default" or "backfill", for messages.
     pub what: &'a str,
+    /// The column.
     pub column: &'a str,
 }
 

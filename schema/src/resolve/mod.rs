@@ -25,7 +25,9 @@ use crate::types::{self, TypeError};
 
 /// The parsed files of one database.
 pub struct DatabaseSource {
+    /// Its name.
     pub name: String,
+    /// Its files, parsed.
     pub files: Vec<FileAst>,
 }
 
@@ -86,10 +88,12 @@ impl Origins {
         self.tables.get(&(pg_schema.to_string(), table.to_string()))
     }
 
+    /// Where a table is named.
     pub fn table(&self, pg_schema: &str, table: &str) -> Option<Span> {
         self.table_origin(pg_schema, table).map(|t| t.span)
     }
 
+    /// Where a column is named.
     pub fn column(&self, pg_schema: &str, table: &str, column: &str) -> Option<Span> {
         let t = self.table_origin(pg_schema, table)?;
         t.columns
@@ -98,6 +102,7 @@ impl Origins {
             .map(|(_, span)| *span)
     }
 
+    /// Where an enum is named.
     pub fn enum_type(&self, key: &str) -> Option<Span> {
         self.enums.get(key).copied()
     }
