@@ -99,3 +99,25 @@ fn every_rust_snippet_of_the_docs_compiles_or_is_what_schemac_writes() {
     let checked = COMPILED + COMPARED.len();
     assert!(checked >= 6, "the docs' Rust snippets were not found");
 }
+
+/// The guide builds as an mdBook (`mdbook build docs`): its summary lists
+/// every page, so that no page is left out of the book.
+#[test]
+fn the_books_summary_lists_every_page_of_the_guide() {
+    let docs = repo_root().join("docs");
+    let summary = std::fs::read_to_string(docs.join("SUMMARY.md")).expect("docs/SUMMARY.md");
+    let mut pages: Vec<String> = std::fs::read_dir(&docs)
+        .expect("docs/")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "SUMMARY.md")
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 12, "{pages:?}");
+    for page in pages {
+        assert!(
+            summary.contains(&format!("]({page})")),
+            "docs/SUMMARY.md does not list {page}"
+        );
+    }
+}
