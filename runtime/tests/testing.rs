@@ -73,10 +73,14 @@ fn two_tests_never_share_a_database_and_a_passing_ones_is_dropped() {
                         .expect("tables")
                         .get(0);
                     assert_eq!(tables, 1);
-                    db.query_one("INSERT INTO organizations (id, name, slug) VALUES ('org_1', 'a', 'a') RETURNING 1", &[])
-                        .await
-                        .map(|_| ())
-                        .unwrap_or(());
+                    // The same key in each: a shared database would refuse the second.
+                    schemac_runtime::Write::execute(
+                        &db,
+                        "INSERT INTO organizations (id, name) VALUES ('org_1', 'a')",
+                        &[],
+                    )
+                    .await
+                    .expect("the key is free in this test's database");
                 }
             },
         );
@@ -147,4 +151,71 @@ fn a_process_that_dies_leaves_no_server_running() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(gone, "the server on port {port} outlived its process");
+}
+
+/// Seeds given to the setup run once, into the template: every test's
+/// database starts with their rows.
+#[test]
+fn seeds_are_in_every_tests_database() {
+    let seeds = std::env::temp_dir().join(format!("schemac-harness-seeds-{}", std::process::id()));
+    std::fs::create_dir_all(seeds.join("test")).expect("mkdir");
+    std::fs::write(
+        seeds.join("test/01_organizations.sql"),
+        "INSERT INTO organizations (id, name) VALUES ('org_seeded', 'Seeded');\n",
+    )
+    .expect("seed");
+    for _ in 0..2 {
+        run(
+            "harness::seeds",
+            Setup::new().migrations(migrations()).seeds(&seeds, "test"),
+            |db| async move {
+                let n: i64 = db
+                    .query_one(
+                        "SELECT count(*) FROM organizations WHERE id = 'org_seeded'",
+                        &[],
+                    )
+                    .await
+                    .expect("count")
+                    .get(0);
+                assert_eq!(n, 1, "the seed's row, once");
+            },
+        );
+    }
+    let _ = std::fs::remove_dir_all(seeds);
+}
+
+/// With no DATABASE_URL and no binaries to start a server from, one
+/// message says how to install them.
+#[test]
+fn no_binaries_say_how_to_install_them() {
+    if std::env::var_os("SCHEMAC_HARNESS_NO_BINARIES").is_some() {
+        match server() {
+            Ok(_) => println!("MESSAGE a server started"),
+            Err(e) => println!("MESSAGE {e}"),
+        }
+        return;
+    }
+    let exe = std::env::current_exe().expect("exe");
+    let out = Command::new(exe)
+        .args([
+            "no_binaries_say_how_to_install_them",
+            "--exact",
+            "--nocapture",
+        ])
+        .env("SCHEMAC_HARNESS_NO_BINARIES", "1")
+        .env("PG_BIN", "/nonexistent/bin")
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let message = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("MESSAGE "))
+        .unwrap_or_else(|| panic!("no message: {stdout}"));
+    assert!(
+        message.contains("no PostgreSQL binaries were found")
+            && message.contains("apt-get install postgresql")
+            && message.contains("DATABASE_URL"),
+        "{message}"
+    );
 }
