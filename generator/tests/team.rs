@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{Db, Project};
+use support::{Db, Project, Run};
 
 const USERS: &str = "tables:\n  users:\n    columns:\n      id: { type: bigserial, primary_key: true }\n      email: text\n";
 
@@ -643,33 +643,42 @@ fn a_merge_of_two_branches_with_queries_ends_in_one_rebase() {
     assert!(check.stdout.starts_with("ok:"), "{}", check.stdout);
 }
 
-#[test]
-fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
-    let p = repository("merge-lock");
+/// A repository with one query on main, a branch `feature` that adds
+/// `user_ids`, and main adding the query `main_adds` (its file's text)
+/// meanwhile; feature checked out, main merged into it: the merge's output.
+fn queries_added_on_two_branches(label: &str, db: &Db, main_adds: &str) -> (Project, Run) {
+    let p = repository(label);
     p.write(
         "queries/users.sql",
         "-- name: user_emails\nSELECT email FROM users ORDER BY id;\n",
     );
-    let db = Db::create("merge_lock");
-    p.run(Some(&db), &["generate"]).success();
+    p.run(Some(db), &["generate"]).success();
     commit(&p, "a query");
     p.git(&["checkout", "-q", "-b", "feature"]);
     p.write(
         "queries/a.sql",
         "-- name: user_ids\nSELECT id FROM users;\n",
     );
-    p.run(Some(&db), &["generate"]).success();
+    p.run(Some(db), &["generate"]).success();
     commit(&p, "ids");
     p.git(&["checkout", "-q", "main"]);
-    // A name next to the feature's: both entries land at the lock's end.
-    p.write(
-        "queries/b.sql",
-        "-- name: user_names\nSELECT email AS name FROM users;\n",
-    );
-    p.run(Some(&db), &["generate"]).success();
-    commit(&p, "names");
+    p.write("queries/b.sql", main_adds);
+    p.run(Some(db), &["generate"]).success();
+    commit(&p, "main's query");
     p.git(&["checkout", "-q", "feature"]);
     let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
+    (p, merge)
+}
+
+#[test]
+fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
+    let db = Db::create("merge_lock");
+    // A name next to the feature's: both entries land at the lock's end.
+    let (p, merge) = queries_added_on_two_branches(
+        "merge-lock",
+        &db,
+        "-- name: user_names\nSELECT email AS name FROM users;\n",
+    );
     assert!(!merge.ok(), "{}", merge.stdout);
     assert!(!p.read("migrations/meta/_journal.json").contains("<<<<<<<"));
     let check = p.run(None, &["check"]).exit(1);
@@ -696,30 +705,12 @@ fn a_lock_two_branches_wrote_is_typed_again_by_generate() {
 /// merged lock is up to date with no command run.
 #[test]
 fn two_branches_adding_queries_merge_cleanly_in_git() {
-    let p = repository("merge-lock-clean");
-    p.write(
-        "queries/users.sql",
-        "-- name: user_emails\nSELECT email FROM users ORDER BY id;\n",
-    );
     let db = Db::create("merge_lock_clean");
-    p.run(Some(&db), &["generate"]).success();
-    commit(&p, "a query");
-    p.git(&["checkout", "-q", "-b", "feature"]);
-    p.write(
-        "queries/a.sql",
-        "-- name: user_ids\nSELECT id FROM users;\n",
-    );
-    p.run(Some(&db), &["generate"]).success();
-    commit(&p, "ids");
-    p.git(&["checkout", "-q", "main"]);
-    p.write(
-        "queries/b.sql",
+    let (p, merge) = queries_added_on_two_branches(
+        "merge-lock-clean",
+        &db,
         "-- name: count_users\nSELECT count(*) AS n FROM users;\n",
     );
-    p.run(Some(&db), &["generate"]).success();
-    commit(&p, "count");
-    p.git(&["checkout", "-q", "feature"]);
-    let merge = p.git_output(&["merge", "-q", "main", "-m", "merge main"]);
     assert!(merge.ok(), "{}{}", merge.stdout, merge.stderr);
     let lock = p.read("queries/queries.lock.json");
     for name in ["count_users", "user_emails", "user_ids"] {

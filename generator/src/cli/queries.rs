@@ -178,12 +178,12 @@ fn throwaway_server() -> std::result::Result<String, String> {
     }
     match schemac_runtime::testing::server() {
         Ok(server) => {
-            match (server.is_throwaway(), schemac_runtime::testing::binaries()) {
-                (true, Some(bin)) => eprintln!(
+            match server.throwaway_from() {
+                Some(bin) => eprintln!(
                     "no database URL set: typing the queries on a throwaway PostgreSQL server ({})",
                     bin.display()
                 ),
-                _ => eprintln!("typing the queries on the server at $DATABASE_URL"),
+                None => eprintln!("typing the queries on the server at $DATABASE_URL"),
             }
             Ok(server.url().to_owned())
         }

@@ -377,6 +377,13 @@ impl Reader<'_> {
         }
     }
 
+    /// Whether the schema's table (pg_schema, name) has `column`.
+    fn has_column(&self, table: &(String, String), column: &str) -> bool {
+        self.schema
+            .table(&table.0, &table.1)
+            .is_some_and(|t| t.column(column).is_some())
+    }
+
     fn table_of(&self, rel: &RangeVar) -> Option<(String, String)> {
         if rel.schemaname.is_empty() && self.ctes.contains_key(&rel.relname) {
             return None;
@@ -527,11 +534,7 @@ impl Reader<'_> {
         let Ok(number) = usize::try_from(p.number) else {
             return;
         };
-        let known = self
-            .schema
-            .table(&table.0, &table.1)
-            .is_some_and(|t| t.column(column).is_some());
-        if !known {
+        if !self.has_column(table, column) {
             return;
         }
         let using = ParamColumn {
@@ -549,11 +552,7 @@ impl Reader<'_> {
     /// The schema table and column a column reference names, when exactly
     /// one can be meant.
     fn resolve(&self, fields: Vec<&str>, scope: &Scope<'_>) -> Option<((String, String), String)> {
-        let has = |t: &(String, String), c: &str| {
-            self.schema
-                .table(&t.0, &t.1)
-                .is_some_and(|t| t.column(c).is_some())
-        };
+        let has = |t: &(String, String), c: &str| self.has_column(t, c);
         match fields.as_slice() {
             [column] => {
                 let mut level = Some(scope);

@@ -21,8 +21,8 @@ pub struct TestServer {
     url: String,
     /// Kept open for the life of the process (see the module's comment).
     _watchdog: Option<Mutex<Child>>,
-    /// Started by this process: from these binaries.
-    started: bool,
+    /// The binaries it was started from; none for `DATABASE_URL`'s.
+    bin: Option<PathBuf>,
 }
 
 /// Why no server could be had.
@@ -57,9 +57,10 @@ impl TestServer {
         with_database(&self.url, database)
     }
 
-    /// Whether this process started the server (no `DATABASE_URL`).
-    pub fn is_throwaway(&self) -> bool {
-        self.started
+    /// The binaries this process started it from; none when it is
+    /// `DATABASE_URL`'s server.
+    pub fn throwaway_from(&self) -> Option<&Path> {
+        self.bin.as_deref()
     }
 }
 
@@ -73,7 +74,7 @@ pub fn server() -> Result<&'static TestServer, &'static ServerError> {
             Ok(url) if !url.trim().is_empty() => Ok(TestServer {
                 url,
                 _watchdog: None,
-                started: false,
+                bin: None,
             }),
             _ => start(),
         })
@@ -235,7 +236,7 @@ rm -rf "$1"
     Ok(TestServer {
         url,
         _watchdog: Some(Mutex::new(watchdog)),
-        started: true,
+        bin: Some(bin),
     })
 }
 
