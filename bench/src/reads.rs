@@ -114,7 +114,7 @@ pub async fn get(s: &Settings) {
 
     let on_pool = |pool: ReadOnlyPool| {
         shared_by_tasks(pool, d, |pool, id| async move {
-            std::hint::black_box(items::get(&pool, &id).await.expect("get"));
+            std::hint::black_box(items::table.get(&pool, &id).await.expect("get"));
         })
     };
     let on_deadpool = |pool: deadpool_postgres::Pool| {
@@ -180,7 +180,7 @@ pub async fn get(s: &Settings) {
                             async move { Arc::new(pool.get().await.expect("checkout")) }
                         },
                         |conn, id| async move {
-                            std::hint::black_box(items::get(&*conn, &id).await.expect("get"));
+                            std::hint::black_box(items::table.get(&*conn, &id).await.expect("get"));
                         },
                     )
                     .await
@@ -239,7 +239,8 @@ pub async fn children(s: &Settings) {
                 Box::pin(async move {
                     latency(iterations, || async {
                         std::hint::black_box(
-                            notes::list_by_item_id_many(&pool, &parents)
+                            notes::by_item_id
+                                .many(&pool, &parents)
                                 .await
                                 .expect("children"),
                         );

@@ -67,7 +67,9 @@ pub async fn insert_many(s: &Settings) {
                 Box::pin(async move {
                     latency(iterations, || async {
                         let tx = pool.begin().await.expect("begin");
-                        std::hint::black_box(items::insert_many(&tx, rows).await.expect("insert"));
+                        std::hint::black_box(
+                            items::table.insert_many(&tx, rows).await.expect("insert"),
+                        );
                         tx.rollback().await.expect("rollback");
                     })
                     .await
@@ -83,7 +85,8 @@ pub async fn insert_many(s: &Settings) {
                     latency(iterations, || async {
                         let tx = pool.begin().await.expect("begin");
                         std::hint::black_box(
-                            items::insert_many_returning(&tx, rows)
+                            items::table
+                                .insert_many_returning(&tx, rows)
                                 .await
                                 .expect("insert"),
                         );
@@ -203,13 +206,16 @@ pub async fn transaction(s: &Settings) {
                             created_at: None,
                             attributes: attributes.clone(),
                         };
-                        let item = items::insert(&tx, &new).await.expect("insert");
+                        let item = items::table.insert(&tx, &new).await.expect("insert");
                         let patch = items::ItemPatch {
                             quantity: Some(2),
                             ..Default::default()
                         };
-                        items::update(&tx, &item.id, &patch).await.expect("update");
-                        std::hint::black_box(items::get(&tx, &item.id).await.expect("get"));
+                        items::table
+                            .update(&tx, &item.id, &patch)
+                            .await
+                            .expect("update");
+                        std::hint::black_box(items::table.get(&tx, &item.id).await.expect("get"));
                         tx.commit().await.expect("commit");
                     })
                     .await

@@ -40,6 +40,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     file_name: String,
     emit_rerun: bool,
+    deserialize: bool,
 }
 
 impl Default for Builder {
@@ -96,6 +97,7 @@ impl Builder {
             out_dir: None,
             file_name: "schema.rs".to_owned(),
             emit_rerun: true,
+            deserialize: false,
         }
     }
 
@@ -126,6 +128,14 @@ impl Builder {
     /// Whether to print `cargo:rerun-if-changed` lines (default: yes).
     pub fn emit_rerun_if_changed(mut self, emit: bool) -> Self {
         self.emit_rerun = emit;
+        self
+    }
+
+    /// Whether rows also derive serde's `Deserialize` (default: no, unless
+    /// the project's `[codegen] deserialize` says so). It is the largest
+    /// part of the generated code's build time.
+    pub fn deserialize(mut self, on: bool) -> Self {
+        self.deserialize = on;
         self
     }
 
@@ -254,7 +264,14 @@ impl Builder {
                 Vec::new()
             }
         };
-        let rendered = rust::render_databases(databases, &compiled.schemas, &locks)
+        let options = rust::RustOptions {
+            deserialize: self.deserialize
+                || compiled
+                    .config
+                    .as_ref()
+                    .is_some_and(|c| c.codegen_deserialize),
+        };
+        let rendered = rust::render_databases(databases, &compiled.schemas, &locks, options)
             .map_err(BuildError::Codegen)?;
         let several = rendered.len() > 1;
         let mut out = String::from(

@@ -52,7 +52,7 @@ fn keywords_camel_case_and_reserved_table_names() {
         "pub r#ref: i32,",
         "#[row(rename = \"CamelCase\")]\n    pub camel_case: ::std::string::String,",
         "#[row(rename = \"self\")]\n    pub self_: ::std::string::String,",
-        r###"pub const TABLE: &str = r#""public"."order""#;"###,
+        r###"const NAME: &'static str = r#""public"."order""#;"###,
     ] {
         assert!(
             order.contains(expected),
@@ -60,7 +60,10 @@ fn keywords_camel_case_and_reserved_table_names() {
         );
     }
     let user = file(&files, "user.rs");
-    assert!(user.contains("pub async fn list_by_order_id("), "{user}");
+    assert!(
+        user.contains("pub const by_order_id: ::schemac_runtime::table::ForeignKey<"),
+        "{user}"
+    );
     assert!(
         user.contains(".field(\"secret\", &\"<redacted>\")"),
         "{user}"
@@ -94,7 +97,9 @@ fn an_insert_struct_is_made_from_its_required_fields_or_is_default() {
     );
     let note = file(&files, "note.rs");
     assert!(
-        note.contains("#[derive(Clone, Default, Debug)]\npub struct NewNote {"),
+        note.contains(
+            "#[derive(::schemac_runtime::Insert, Clone, Default, Debug)]\npub struct NewNote {"
+        ),
         "nothing required: {note}"
     );
     assert!(!note.contains("pub fn new("), "{note}");

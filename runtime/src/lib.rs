@@ -28,6 +28,7 @@ pub mod sensitive;
 mod shared;
 pub mod statement;
 mod stream;
+pub mod table;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
@@ -46,6 +47,7 @@ pub use reader::{Reader, Writer};
 pub use row::{FromRow, column, column_at, group_by_key};
 pub use sensitive::Sensitive;
 pub use stream::RowStream;
+pub use table::{Keyed, Rows, SoftDelete, Table};
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
 
 /// The order of a keyset-paginated list.
@@ -60,7 +62,7 @@ pub enum Order {
 
 #[cfg(feature = "testing")]
 pub use schemac_derive::test;
-pub use schemac_derive::{PgEnum, RichId, Row};
+pub use schemac_derive::{Insert, Patch, PgEnum, RichId, Row};
 
 // The crates whose types generated code names, re-exported so that an
 // application depends on schemac-runtime alone and versions never drift.
@@ -82,6 +84,7 @@ pub mod __private {
     pub use tokio_postgres::types::{FromSql, IsNull, ToSql, Type};
     pub use uuid::Uuid;
     pub type BoxError = Box<dyn std::error::Error + Sync + Send>;
+    pub use crate::row::{Decode, decode_all, decode_one};
 
     /// `ToSql::to_sql_checked` for the derives. tokio-postgres' own
     /// `to_sql_checked!` names `Box` unqualified, which a type of the user's

@@ -9,7 +9,7 @@
 //! ```ignore
 //! async fn get_by_slug(&self, slug: &str, via: Option<Reader<'_>>) -> Result<Option<Tenant>, Error> {
 //!     let via = via.unwrap_or(Reader::from(&self.read_only));
-//!     tenants::get_by_slug(&via, slug).await
+//!     tenants::by_slug.get(&via, slug).await
 //! }
 //! // ...and inside a transaction: service.get_by_slug(slug, Some(Reader::from(&*tx)))
 //! ```

@@ -19,6 +19,47 @@ pub trait FromRow: Sized {
     }
 }
 
+/// A row struct decoded by position: what `#[derive(Row)]` writes for a
+/// struct without flattened fields. Not a public API.
+#[doc(hidden)]
+pub trait Decode: Sized {
+    /// The columns the fields read, in field order.
+    const COLUMNS: &'static [&'static str];
+    /// The fields from the row, `at[i]` the position of `COLUMNS[i]`.
+    fn decode(row: &Row, at: &[usize]) -> Result<Self, Error>;
+}
+
+/// Where each of `T`'s columns is in a result; a missing one is past the
+/// end, so reading it fails with the column named.
+fn positions<T: Decode>(row: &Row) -> Vec<usize> {
+    let columns = row.columns();
+    T::COLUMNS
+        .iter()
+        .map(|name| {
+            columns
+                .iter()
+                .position(|c| c.name() == *name)
+                .unwrap_or(usize::MAX)
+        })
+        .collect()
+}
+
+/// `FromRow::from_row` of a [`Decode`] struct.
+#[doc(hidden)]
+pub fn decode_one<T: Decode>(row: &Row) -> Result<T, Error> {
+    T::decode(row, &positions::<T>(row))
+}
+
+/// `FromRow::from_rows` of a [`Decode`] struct: positions found once.
+#[doc(hidden)]
+pub fn decode_all<T: Decode>(rows: &[Row]) -> Result<Vec<T>, Error> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let at = positions::<T>(first);
+    rows.iter().map(|row| T::decode(row, &at)).collect()
+}
+
 /// One column by name, with the column named in the error.
 pub fn column<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, Error> {
     row.try_get(name).map_err(|source| Error::Decode {
@@ -30,6 +71,10 @@ pub fn column<'a, T: FromSql<'a>>(row: &'a Row, name: &str) -> Result<T, Error> 
 /// One column by position (found by name once per result, see
 /// `#[derive(Row)]`'s `from_rows`), with the column named in the error.
 pub fn column_at<'a, T: FromSql<'a>>(row: &'a Row, index: usize, name: &str) -> Result<T, Error> {
+    if index == usize::MAX {
+        // Not in the result: by name, for tokio-postgres' error naming it.
+        return column(row, name);
+    }
     row.try_get(index).map_err(|source| Error::Decode {
         column: name.to_owned(),
         source,

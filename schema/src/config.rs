@@ -56,6 +56,9 @@ pub struct Config {
     pub databases: Vec<DatabaseConfig>,
     /// `[codegen] out`: where `generate` writes the Rust code.
     pub codegen_out: Option<PathBuf>,
+    /// `[codegen] deserialize`: rows also derive serde's `Deserialize` (off
+    /// by default: it is the largest part of the generated code's build).
+    pub codegen_deserialize: bool,
     /// `[migrations]`.
     pub migrations: MigrationSettings,
 }
@@ -117,6 +120,8 @@ struct RawDatabase {
 #[serde(deny_unknown_fields)]
 struct RawCodegen {
     out: Option<PathBuf>,
+    #[serde(default)]
+    deserialize: bool,
 }
 
 /// `--db` named a database the project does not have.
@@ -168,6 +173,7 @@ impl Config {
                 rust_seeds: Default::default(),
             }],
             codegen_out: None,
+            codegen_deserialize: false,
             migrations: MigrationSettings::default(),
         }
     }
@@ -218,7 +224,7 @@ impl Config {
                 diags.push(
                     Diagnostic::error(format!("invalid {CONFIG_FILE}: {}", e.message()))
                         .at(span, "here")
-                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env, tracking_schema, rust_seeds; [codegen] out; [migrations] safe, lock_timeout, statement_timeout"),
+                        .help("known keys: [database.NAME] schema, migrations, seeds, queries, url_env, tracking_schema, rust_seeds; [codegen] out, deserialize; [migrations] safe, lock_timeout, statement_timeout"),
                 );
                 return None;
             }
@@ -293,6 +299,7 @@ impl Config {
         Some(Config {
             root: root.to_path_buf(),
             databases,
+            codegen_deserialize: raw.codegen.as_ref().is_some_and(|c| c.deserialize),
             codegen_out: raw.codegen.and_then(|c| c.out),
             migrations,
         })

@@ -77,21 +77,22 @@ fn main() {
         let pool =
             ReadWritePool::read_write(PoolConfig::new(url.clone()).ssl_mode(SslMode::Disable))
                 .expect("pool");
-        let tenant = tenants::insert(
-            &pool,
-            &tenants::NewTenant {
-                tenant_id: None,
-                slug: "bench".into(),
-                display_name: "Bench".into(),
-                plan: None,
-                seats: None,
-                settings: None,
-                created_at: None,
-                updated_at: None,
-            },
-        )
-        .await
-        .expect("tenant");
+        let tenant = tenants::table
+            .insert(
+                &pool,
+                &tenants::NewTenant {
+                    tenant_id: None,
+                    slug: "bench".into(),
+                    display_name: "Bench".into(),
+                    plan: None,
+                    seats: None,
+                    settings: None,
+                    created_at: None,
+                    updated_at: None,
+                },
+            )
+            .await
+            .expect("tenant");
         let rows: Vec<users::NewUser> = (0..500)
             .map(|i| users::NewUser {
                 user_id: None,
@@ -106,7 +107,8 @@ fn main() {
                 updated_at: None,
             })
             .collect();
-        let inserted = users::insert_many_returning(&pool, &rows)
+        let inserted = users::table
+            .insert_many_returning(&pool, &rows)
             .await
             .expect("users");
         let id = inserted[250].user_id;
@@ -134,7 +136,7 @@ fn main() {
         for _ in 0..20 {
             samples[0].push(
                 measure(100, || async {
-                    black_box(users::get(&conn, &id).await.expect("get"));
+                    black_box(users::table.get(&conn, &id).await.expect("get"));
                 })
                 .await,
             );
@@ -148,7 +150,8 @@ fn main() {
             samples[2].push(
                 measure(10, || async {
                     black_box(
-                        users::list_by_tenant_id(&conn, &tenant_id)
+                        users::by_tenant_id
+                            .list(&conn, &tenant_id)
                             .await
                             .expect("list"),
                     );

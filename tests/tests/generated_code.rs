@@ -3,7 +3,7 @@
 
 use schemac_generated::multitenant::{enums::TenantPlan, ids::TenantId, tenants, user_tags, users};
 use schemac_generated::saas;
-use schemac_runtime::{Order, PoolConfig, Read, ReadWritePool, StreamExt, Write, chrono};
+use schemac_runtime::{Keyed, Order, PoolConfig, Read, ReadWritePool, StreamExt, Write, chrono};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
 fn database_with(example: &str, label: &str) -> TestDb {
@@ -55,7 +55,8 @@ fn multitenant_repositories_return_what_the_database_holds() {
         let pool = pool(&db);
 
         // insert fills defaults and comes back equal to a fresh read.
-        let acme = tenants::insert(&pool, &new_tenant("acme"))
+        let acme = tenants::table
+            .insert(&pool, &new_tenant("acme"))
             .await
             .expect("insert");
         assert_eq!(acme.plan, TenantPlan::Free);
@@ -63,34 +64,40 @@ fn multitenant_repositories_return_what_the_database_holds() {
         assert_eq!(acme.settings.locale, "en-GB");
         assert!(acme.updated_at.is_none());
         assert_eq!(
-            tenants::get(&pool, &acme.tenant_id).await.expect("get"),
+            tenants::table
+                .get(&pool, &acme.tenant_id)
+                .await
+                .expect("get"),
             Some(acme.clone())
         );
         assert_eq!(
-            tenants::get_by_slug(&pool, "acme")
+            tenants::by_slug
+                .get(&pool, "acme")
                 .await
                 .expect("get_by_slug"),
             Some(acme.clone())
         );
         assert!(
-            tenants::exists(&pool, &acme.tenant_id)
+            tenants::table
+                .exists(&pool, &acme.tenant_id)
                 .await
                 .expect("exists")
         );
 
         // A patch changes exactly its fields, and sets the on_update column.
-        let patched = tenants::update(
-            &pool,
-            &acme.tenant_id,
-            &tenants::TenantPatch {
-                display_name: Some("ACME Corp".into()),
-                plan: Some(TenantPlan::Enterprise),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("update")
-        .expect("the row exists");
+        let patched = tenants::table
+            .update(
+                &pool,
+                &acme.tenant_id,
+                &tenants::TenantPatch {
+                    display_name: Some("ACME Corp".into()),
+                    plan: Some(TenantPlan::Enterprise),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("update")
+            .expect("the row exists");
         assert_eq!(patched.display_name, "ACME Corp");
         assert_eq!(patched.plan, TenantPlan::Enterprise);
         assert!(patched.updated_at.is_some(), "on_update: now");
@@ -110,7 +117,8 @@ fn multitenant_repositories_return_what_the_database_holds() {
         );
         let missing = TenantId::new();
         assert_eq!(
-            tenants::update(&pool, &missing, &Default::default())
+            tenants::table
+                .update(&pool, &missing, &Default::default())
                 .await
                 .expect("update"),
             None
@@ -120,47 +128,51 @@ fn multitenant_repositories_return_what_the_database_holds() {
         let mut again = new_tenant("acme");
         again.tenant_id = Some(acme.tenant_id);
         again.display_name = "Acme again".into();
-        let upserted = tenants::upsert(&pool, &again).await.expect("upsert");
+        let upserted = tenants::table.upsert(&pool, &again).await.expect("upsert");
         assert_eq!(upserted.tenant_id, acme.tenant_id);
         assert_eq!(upserted.display_name, "Acme again");
-        assert_eq!(tenants::count(&pool).await.expect("count"), 1);
+        assert_eq!(tenants::table.count(&pool).await.expect("count"), 1);
 
         // Batched loading groups rows by parent, every key present.
-        let globex = tenants::insert(&pool, &new_tenant("globex"))
+        let globex = tenants::table
+            .insert(&pool, &new_tenant("globex"))
             .await
             .expect("insert");
-        let empty = tenants::insert(&pool, &new_tenant("empty"))
+        let empty = tenants::table
+            .insert(&pool, &new_tenant("empty"))
             .await
             .expect("insert");
         let mut ada = new_user(acme.tenant_id, "ada@acme.test");
         ada.roles = Some(vec!["admin".into()]);
         ada.managers = Some(vec![]);
-        let ada = users::insert(&pool, &ada).await.expect("insert user");
+        let ada = users::table.insert(&pool, &ada).await.expect("insert user");
         assert_eq!(ada.roles, ["admin"]);
-        let bob = users::insert(&pool, &new_user(acme.tenant_id, "bob@acme.test"))
+        let bob = users::table
+            .insert(&pool, &new_user(acme.tenant_id, "bob@acme.test"))
             .await
             .expect("insert user");
         assert_eq!(bob.roles, ["member"], "the column default");
-        let cy = users::insert(&pool, &new_user(globex.tenant_id, "cy@globex.test"))
+        let cy = users::table
+            .insert(&pool, &new_user(globex.tenant_id, "cy@globex.test"))
             .await
             .expect("insert user");
-        let grouped = users::list_by_tenant_id_many(
-            &pool,
-            &[acme.tenant_id, globex.tenant_id, empty.tenant_id],
-        )
-        .await
-        .expect("batched");
+        let grouped = users::by_tenant_id
+            .many(&pool, &[acme.tenant_id, globex.tenant_id, empty.tenant_id])
+            .await
+            .expect("batched");
         assert_eq!(grouped[&acme.tenant_id], [ada.clone(), bob.clone()]);
         assert_eq!(grouped[&globex.tenant_id], [cy]);
         assert!(grouped[&empty.tenant_id].is_empty());
         assert_eq!(
-            users::list_by_tenant_id(&pool, &acme.tenant_id)
+            users::by_tenant_id
+                .list(&pool, &acme.tenant_id)
                 .await
                 .expect("list_by"),
             [ada.clone(), bob.clone()]
         );
         assert_eq!(
-            users::get_by_tenant_id_email(&pool, &acme.tenant_id, "ADA@acme.test")
+            users::by_tenant_id_email
+                .get(&pool, (&acme.tenant_id, "ADA@acme.test"))
                 .await
                 .expect("citext lookup"),
             Some(ada.clone())
@@ -176,12 +188,13 @@ fn multitenant_repositories_return_what_the_database_holds() {
             })
             .collect();
         let counting = Counting::new(&pool);
-        let inserted = user_tags::insert_many(&counting, &rows)
+        let inserted = user_tags::table
+            .insert_many(&counting, &rows)
             .await
             .expect("insert_many");
         assert_eq!(inserted, 10_000);
         assert_eq!(counting.statements(), 1, "insert_many is one COPY");
-        assert_eq!(user_tags::count(&pool).await.expect("count"), 10_000);
+        assert_eq!(user_tags::table.count(&pool).await.expect("count"), 10_000);
         let last = pool
             .query_one(
                 "SELECT value, set_at IS NOT NULL FROM user_tags WHERE key = 'key-09999'",
@@ -197,14 +210,15 @@ fn multitenant_repositories_return_what_the_database_holds() {
             let mut seen = Vec::new();
             let mut cursor: Option<(schemac_generated::multitenant::ids::UserId, String)> = None;
             loop {
-                let page = user_tags::list(
-                    &pool,
-                    cursor.as_ref().map(|(u, k)| (u, k.as_str())),
-                    order,
-                    777,
-                )
-                .await
-                .expect("page");
+                let page = user_tags::table
+                    .list(
+                        &pool,
+                        cursor.as_ref().map(|(u, k)| (u, k.as_str())),
+                        order,
+                        777,
+                    )
+                    .await
+                    .expect("page");
                 let Some(last) = page.last() else { break };
                 cursor = Some((last.user_id, last.key.clone()));
                 seen.extend(page.into_iter().map(|t| (t.user_id, t.key)));
@@ -236,7 +250,8 @@ fn multitenant_repositories_return_what_the_database_holds() {
         }
         let counting = Counting::new(&pool);
         {
-            let inserted = users::insert_many_returning(&counting, &many)
+            let inserted = users::table
+                .insert_many_returning(&counting, &many)
                 .await
                 .expect("insert_many_returning with arrays");
             assert_eq!(
@@ -250,7 +265,8 @@ fn multitenant_repositories_return_what_the_database_holds() {
                 assert_eq!(stored.roles, roles, "row {i}");
                 assert_eq!(Some(&stored.managers), given.managers.as_ref(), "row {i}");
             }
-            let listed = users::list_by_tenant_id(&pool, &empty.tenant_id)
+            let listed = users::by_tenant_id
+                .list(&pool, &empty.tenant_id)
                 .await
                 .expect("list");
             assert_eq!(listed.len(), 300);
@@ -266,11 +282,17 @@ fn multitenant_repositories_return_what_the_database_holds() {
                 "what insert_many_returning returned is what the table holds"
             );
         }
-        for u in users::list_by_tenant_id(&pool, &empty.tenant_id)
+        for u in users::by_tenant_id
+            .list(&pool, &empty.tenant_id)
             .await
             .expect("list")
         {
-            assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+            assert!(
+                users::table
+                    .delete(&pool, &u.user_id)
+                    .await
+                    .expect("delete")
+            );
         }
 
         // insert_many: COPY when every row gives the defaulted arrays (quotes
@@ -291,17 +313,18 @@ fn multitenant_repositories_return_what_the_database_holds() {
                 })
                 .collect();
             let counting = Counting::new(&pool);
-            let written = users::insert_many(&counting, &rows)
+            let written = users::table
+                .insert_many(&counting, &rows)
                 .await
                 .expect("insert_many with arrays");
             assert_eq!(written, 300, "mixed: {mixed}");
-            let stored: std::collections::BTreeMap<String, users::User> =
-                users::list_by_tenant_id(&pool, &empty.tenant_id)
-                    .await
-                    .expect("list")
-                    .into_iter()
-                    .map(|u| (u.email.clone(), u))
-                    .collect();
+            let stored: std::collections::BTreeMap<String, users::User> = users::by_tenant_id
+                .list(&pool, &empty.tenant_id)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|u| (u.email.clone(), u))
+                .collect();
             assert_eq!(stored.len(), 300);
             for given in &rows {
                 let stored = &stored[&given.email];
@@ -310,14 +333,25 @@ fn multitenant_repositories_return_what_the_database_holds() {
                 assert_eq!(Some(&stored.managers), given.managers.as_ref());
             }
             for u in stored.values() {
-                assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+                assert!(
+                    users::table
+                        .delete(&pool, &u.user_id)
+                        .await
+                        .expect("delete")
+                );
             }
         }
-        for u in users::list_by_tenant_id(&pool, &empty.tenant_id)
+        for u in users::by_tenant_id
+            .list(&pool, &empty.tenant_id)
             .await
             .expect("list")
         {
-            assert!(users::delete(&pool, &u.user_id).await.expect("delete"));
+            assert!(
+                users::table
+                    .delete(&pool, &u.user_id)
+                    .await
+                    .expect("delete")
+            );
         }
 
         // An index marked `paginate` that leads with a foreign key,
@@ -327,21 +361,17 @@ fn multitenant_repositories_return_what_the_database_holds() {
             let mut seen = Vec::new();
             let mut cursor: Option<schemac_generated::multitenant::ids::UserId> = None;
             loop {
-                let page = users::list_by_tenant_id_ordered_by_user_id(
-                    &pool,
-                    &tenant.tenant_id,
-                    cursor.as_ref(),
-                    Order::Asc,
-                    2,
-                )
-                .await
-                .expect("page");
+                let page = users::by_tenant_id_ordered_by_user_id
+                    .page(&pool, &tenant.tenant_id, cursor.as_ref(), Order::Asc, 2)
+                    .await
+                    .expect("page");
                 let Some(last) = page.last() else { break };
                 cursor = Some(last.user_id);
                 assert!(page.iter().all(|u| u.tenant_id == tenant.tenant_id));
                 seen.extend(page.into_iter().map(|u| u.user_id));
             }
-            let mut expected: Vec<_> = users::list_by_tenant_id(&pool, &tenant.tenant_id)
+            let mut expected: Vec<_> = users::by_tenant_id
+                .list(&pool, &tenant.tenant_id)
                 .await
                 .expect("list")
                 .into_iter()
@@ -356,43 +386,48 @@ fn multitenant_repositories_return_what_the_database_holds() {
         // upsert on a unique key other than the primary key keeps the row's key.
         let mut renamed = new_tenant("globex");
         renamed.display_name = "Globex Corporation".into();
-        let upserted = tenants::upsert_by_slug(&pool, &renamed)
+        let upserted = tenants::by_slug
+            .upsert(&pool, &renamed)
             .await
             .expect("upsert_by_slug");
         assert_eq!(upserted.tenant_id, globex.tenant_id);
         assert_eq!(upserted.display_name, "Globex Corporation");
 
         // Composite keys: get, update, delete.
-        let tag = user_tags::get(&pool, &ada.user_id, "key-00000")
+        let tag = user_tags::table
+            .get(&pool, (&ada.user_id, "key-00000"))
             .await
             .expect("get")
             .expect("exists");
         assert_eq!(tag.value, "value 0");
-        let tag = user_tags::update(
-            &pool,
-            &ada.user_id,
-            "key-00000",
-            &user_tags::UserTagPatch {
-                value: Some("changed".into()),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("update")
-        .expect("exists");
+        let tag = user_tags::table
+            .update(
+                &pool,
+                (&ada.user_id, "key-00000"),
+                &user_tags::UserTagPatch {
+                    value: Some("changed".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("update")
+            .expect("exists");
         assert_eq!(tag.value, "changed");
         assert!(
-            user_tags::delete(&pool, &ada.user_id, "key-00000")
+            user_tags::table
+                .delete(&pool, (&ada.user_id, "key-00000"))
                 .await
                 .expect("delete")
         );
         assert!(
-            !user_tags::delete(&pool, &ada.user_id, "key-00000")
+            !user_tags::table
+                .delete(&pool, (&ada.user_id, "key-00000"))
                 .await
                 .expect("delete")
         );
         assert_eq!(
-            user_tags::get(&pool, &ada.user_id, "key-00000")
+            user_tags::table
+                .get(&pool, (&ada.user_id, "key-00000"))
                 .await
                 .expect("get"),
             None
@@ -415,34 +450,49 @@ fn soft_deleted_rows_hide_until_restored() {
             created_at: None,
             updated_at: None,
         };
-        let ada = saas::users::insert(&pool, &new("user_ada", "ada@example.test"))
+        let ada = saas::users::table
+            .insert(&pool, &new("user_ada", "ada@example.test"))
             .await
             .expect("insert");
-        let bob = saas::users::insert(&pool, &new("user_bob", "bob@example.test"))
+        let bob = saas::users::table
+            .insert(&pool, &new("user_bob", "bob@example.test"))
             .await
             .expect("insert");
-        assert_eq!(saas::users::count(&pool).await.expect("count"), 2);
+        assert_eq!(saas::users::table.count(&pool).await.expect("count"), 2);
 
         assert!(
-            saas::users::delete(&pool, &ada.id)
+            saas::users::table
+                .delete(&pool, &ada.id)
                 .await
                 .expect("soft delete")
         );
         assert!(
-            !saas::users::delete(&pool, &ada.id)
+            !saas::users::table
+                .delete(&pool, &ada.id)
                 .await
                 .expect("already deleted")
         );
-        assert_eq!(saas::users::get(&pool, &ada.id).await.expect("get"), None);
-        assert!(!saas::users::exists(&pool, &ada.id).await.expect("exists"));
-        assert_eq!(saas::users::count(&pool).await.expect("count"), 1);
         assert_eq!(
-            saas::users::list(&pool, None, Order::Asc, 10)
+            saas::users::table.get(&pool, &ada.id).await.expect("get"),
+            None
+        );
+        assert!(
+            !saas::users::table
+                .exists(&pool, &ada.id)
+                .await
+                .expect("exists")
+        );
+        assert_eq!(saas::users::table.count(&pool).await.expect("count"), 1);
+        assert_eq!(
+            saas::users::table
+                .list(&pool, None, Order::Asc, 10)
                 .await
                 .expect("list"),
             std::slice::from_ref(&bob)
         );
-        let hidden = saas::users::get_with_deleted(&pool, &ada.id)
+        let hidden = saas::users::table
+            .with_deleted()
+            .get(&pool, &ada.id)
             .await
             .expect("get_with_deleted")
             .expect("still in the table");
@@ -451,7 +501,9 @@ fn soft_deleted_rows_hide_until_restored() {
             "flag and timestamp set"
         );
         assert_eq!(
-            saas::users::list_with_deleted(&pool, None, Order::Asc, 10)
+            saas::users::table
+                .with_deleted()
+                .list(&pool, None, Order::Asc, 10)
                 .await
                 .expect("list_with_deleted")
                 .len(),
@@ -463,14 +515,21 @@ fn soft_deleted_rows_hide_until_restored() {
             ..Default::default()
         };
         assert_eq!(
-            saas::users::update(&pool, &ada.id, &patch)
+            saas::users::table
+                .update(&pool, &ada.id, &patch)
                 .await
                 .expect("update"),
             None
         );
 
-        assert!(saas::users::restore(&pool, &ada.id).await.expect("restore"));
-        let back = saas::users::get(&pool, &ada.id)
+        assert!(
+            saas::users::table
+                .restore(&pool, &ada.id)
+                .await
+                .expect("restore")
+        );
+        let back = saas::users::table
+            .get(&pool, &ada.id)
             .await
             .expect("get")
             .expect("restored");
@@ -478,23 +537,30 @@ fn soft_deleted_rows_hide_until_restored() {
 
         // An upsert that meets a soft-deleted row restores it.
         assert!(
-            saas::users::delete(&pool, &ada.id)
+            saas::users::table
+                .delete(&pool, &ada.id)
                 .await
                 .expect("soft delete")
         );
         let mut again = new("user_ada", "ada@example.test");
         again.first_name = "Augusta Ada".into();
-        let upserted = saas::users::upsert(&pool, &again).await.expect("upsert");
+        let upserted = saas::users::table
+            .upsert(&pool, &again)
+            .await
+            .expect("upsert");
         assert_eq!(upserted.first_name, "Augusta Ada");
         assert!(!upserted.deleted && upserted.deleted_at.is_none());
 
         assert!(
-            saas::users::hard_delete(&pool, &bob.id)
+            saas::users::table
+                .hard_delete(&pool, &bob.id)
                 .await
                 .expect("hard delete")
         );
         assert_eq!(
-            saas::users::get_with_deleted(&pool, &bob.id)
+            saas::users::table
+                .with_deleted()
+                .get(&pool, &bob.id)
                 .await
                 .expect("get"),
             None
@@ -520,13 +586,13 @@ fn one_service_method_reads_through_a_pool_or_a_transaction() {
             via: Option<Reader<'_>>,
         ) -> Result<Option<tenants::Tenant>, Error> {
             let via = via.unwrap_or(Reader::from(&self.db_ro));
-            tenants::get_by_slug(&via, slug).await
+            tenants::by_slug.get(&via, slug).await
         }
 
         async fn create(&self, slug: &str) -> Result<tenants::Tenant, Error> {
             self.db
                 .run_in_transaction(async |tx| {
-                    let created = tenants::insert(tx, &new_tenant(slug)).await?;
+                    let created = tenants::table.insert(tx, &new_tenant(slug)).await?;
                     // The transaction sees its own row; the read-only pool not yet.
                     let inside = self.by_slug(slug, Some(Reader::from(&*tx))).await?;
                     assert_eq!(inside.as_ref(), Some(&created));
@@ -550,12 +616,14 @@ fn one_service_method_reads_through_a_pool_or_a_transaction() {
         );
         // A Writer is the read-write pool or a transaction, the same way.
         let writer = Writer::from(&service.db);
-        let globex = tenants::insert(&writer, &new_tenant("globex"))
+        let globex = tenants::table
+            .insert(&writer, &new_tenant("globex"))
             .await
             .expect("insert through a Writer");
         let via_pool = Reader::from(writer);
         assert_eq!(
-            tenants::get(&via_pool, &globex.tenant_id)
+            tenants::table
+                .get(&via_pool, &globex.tenant_id)
                 .await
                 .expect("get"),
             Some(globex)
@@ -570,17 +638,22 @@ fn fetch_a_missing_row_is_not_found() {
     let db = database_with("multitenant", "gen_fetch");
     tokio_runtime().block_on(async {
         let pool = pool(&db);
-        let tenant = tenants::insert(&pool, &new_tenant("acme"))
+        let tenant = tenants::table
+            .insert(&pool, &new_tenant("acme"))
             .await
             .expect("insert");
         assert_eq!(
-            tenants::fetch(&pool, &tenant.tenant_id)
+            tenants::table
+                .fetch(&pool, &tenant.tenant_id)
                 .await
                 .expect("fetch"),
             tenant
         );
         let missing = TenantId::new();
-        let e = tenants::fetch(&pool, &missing).await.expect_err("missing");
+        let e = tenants::table
+            .fetch(&pool, &missing)
+            .await
+            .expect_err("missing");
         assert!(e.is_not_found(), "{e}");
         assert_eq!(
             e.to_string(),
@@ -609,48 +682,57 @@ fn unique_indexes_and_unique_foreign_keys_find_one_row() {
             created_at: None,
             updated_at: None,
         };
-        let old = saas::users::insert(&saas_pool, &new("user_old"))
+        let old = saas::users::table
+            .insert(&saas_pool, &new("user_old"))
             .await
             .expect("insert");
-        saas::users::delete(&saas_pool, &old.id)
+        saas::users::table
+            .delete(&saas_pool, &old.id)
             .await
             .expect("soft delete");
         // The index lets a live row take the email of a deleted one.
-        let live = saas::users::insert(&saas_pool, &new("user_new"))
+        let live = saas::users::table
+            .insert(&saas_pool, &new("user_new"))
             .await
             .expect("insert");
-        let found = saas::users::get_by_email(&saas_pool, "ada@example.test")
+        let found = saas::users::by_email
+            .get(&saas_pool, "ada@example.test")
             .await
             .expect("get_by_email");
         assert_eq!(found, Some(live));
 
         let pool = pool(&campus_db);
-        let college = colleges::insert(
-            &pool,
-            &colleges::NewCollege::new("IIT", "iit.example", "Delhi", "DL"),
-        )
-        .await
-        .expect("college");
+        let college = colleges::table
+            .insert(
+                &pool,
+                &colleges::NewCollege::new("IIT", "iit.example", "Delhi", "DL"),
+            )
+            .await
+            .expect("college");
         let mut ids = Vec::new();
         let mut users = Vec::new();
         for name in ["ada", "bob"] {
-            let login = auth::insert(&pool, &auth::NewAuth::new(format!("{name}@iit.example")))
+            let login = auth::table
+                .insert(&pool, &auth::NewAuth::new(format!("{name}@iit.example")))
                 .await
                 .expect("auth");
-            let user = platform_users::insert(
-                &pool,
-                &platform_users::NewPlatformUser::new(login.id, name, college.id),
-            )
-            .await
-            .expect("user");
+            let user = platform_users::table
+                .insert(
+                    &pool,
+                    &platform_users::NewPlatformUser::new(login.id, name, college.id),
+                )
+                .await
+                .expect("user");
             ids.push(login.id);
             users.push(user);
         }
-        let nobody = auth::insert(&pool, &auth::NewAuth::new("nobody@iit.example"))
+        let nobody = auth::table
+            .insert(&pool, &auth::NewAuth::new("nobody@iit.example"))
             .await
             .expect("auth");
         ids.push(nobody.id);
-        let by_login = platform_users::get_by_auth_id_many(&pool, &ids)
+        let by_login = platform_users::by_auth_id
+            .many(&pool, &ids)
             .await
             .expect("get_by_auth_id_many");
         assert_eq!(by_login.len(), 2, "one row per login that has a user");
@@ -797,15 +879,15 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
 
         // Newest users of a tenant, a keyset page scoped to it.
         let pool = &multitenant_pool;
-        let acme = tenants::insert(pool, &new_tenant("acme")).await.expect("tenant");
-        let other = tenants::insert(pool, &new_tenant("other")).await.expect("tenant");
+        let acme = tenants::table.insert(pool, &new_tenant("acme")).await.expect("tenant");
+        let other = tenants::table.insert(pool, &new_tenant("other")).await.expect("tenant");
         for (tenant, email) in [
             (&acme, "1@acme.test"),
             (&acme, "2@acme.test"),
             (&other, "x@other.test"),
             (&acme, "3@acme.test"),
         ] {
-            users::insert(pool, &new_user(tenant.tenant_id, email))
+            users::table.insert(pool, &new_user(tenant.tenant_id, email))
                 .await
                 .expect("user");
         }
@@ -829,7 +911,7 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
             seen.extend(page.into_iter().map(|u| u.email));
         }
         let mut by_hand: Vec<(chrono::DateTime<chrono::Utc>, String, String)> =
-            users::list_by_tenant_id(pool, &acme.tenant_id)
+            users::by_tenant_id.list(pool, &acme.tenant_id)
                 .await
                 .expect("list")
                 .into_iter()
@@ -844,7 +926,7 @@ fn the_examples_named_queries_return_what_hand_written_sql_returns() {
         assert_eq!(seen.len(), 3, "only acme's users");
         // `user_id = ANY(:user_ids)` takes a slice of the column's ID type.
         let mut wanted: Vec<schemac_generated::multitenant::ids::UserId> =
-            users::list_by_tenant_id(pool, &acme.tenant_id)
+            users::by_tenant_id.list(pool, &acme.tenant_id)
                 .await
                 .expect("list")
                 .into_iter()
@@ -873,7 +955,8 @@ fn named_queries_return_what_they_say() {
     let db = database_with("multitenant", "gen_query_returns");
     tokio_runtime().block_on(async {
         let pool = &pool(&db);
-        let acme = tenants::insert(pool, &new_tenant("acme"))
+        let acme = tenants::table
+            .insert(pool, &new_tenant("acme"))
             .await
             .expect("tenant");
         let one = queries::tenant_by_slug(pool, "acme").await.expect(":one");
@@ -899,27 +982,30 @@ fn named_queries_return_what_they_say() {
             .await
             .expect(":exec");
         assert_eq!(
-            tenants::fetch(pool, &acme.tenant_id)
+            tenants::table
+                .fetch(pool, &acme.tenant_id)
                 .await
                 .expect("fetch")
                 .display_name,
             "Acme Corp"
         );
-        let user = users::insert(pool, &new_user(acme.tenant_id, "t@acme.test"))
+        let user = users::table
+            .insert(pool, &new_user(acme.tenant_id, "t@acme.test"))
             .await
             .expect("user");
         for key in ["a", "b", "c"] {
-            user_tags::insert(
-                pool,
-                &user_tags::NewUserTag {
-                    user_id: user.user_id,
-                    key: key.into(),
-                    value: "v".into(),
-                    set_at: None,
-                },
-            )
-            .await
-            .expect("tag");
+            user_tags::table
+                .insert(
+                    pool,
+                    &user_tags::NewUserTag {
+                        user_id: user.user_id,
+                        key: key.into(),
+                        value: "v".into(),
+                        set_at: None,
+                    },
+                )
+                .await
+                .expect("tag");
         }
         assert_eq!(
             queries::clear_user_tags(pool, &user.user_id)
@@ -937,11 +1023,13 @@ fn named_queries_return_what_they_say() {
         // `:stream`: the rows as they arrive, from the pool and in a
         // transaction, the same as the whole list.
         for i in 0..300 {
-            users::insert(pool, &new_user(acme.tenant_id, &format!("s{i}@acme.test")))
+            users::table
+                .insert(pool, &new_user(acme.tenant_id, &format!("s{i}@acme.test")))
                 .await
                 .expect("user");
         }
-        let listed = users::list_by_tenant_id(pool, &acme.tenant_id)
+        let listed = users::by_tenant_id
+            .list(pool, &acme.tenant_id)
             .await
             .expect("list");
         let mut by_age = listed.clone();
@@ -1016,7 +1104,8 @@ fn sensitive_columns_stay_redacted_on_every_read_path() {
     let db = database_with("multitenant", "gen_sensitive_reads");
     tokio_runtime().block_on(async {
         let pool = &pool(&db);
-        let tenant = tenants::insert(pool, &new_tenant("vault"))
+        let tenant = tenants::table
+            .insert(pool, &new_tenant("vault"))
             .await
             .expect("tenant");
         let secret_info = IdpUserInfo {
@@ -1025,21 +1114,22 @@ fn sensitive_columns_stay_redacted_on_every_read_path() {
         };
         let mut new = new_user(tenant.tenant_id, "s@vault.test");
         new.idp_user_info = Some(secret_info.clone());
-        let user = users::insert(pool, &new).await.expect("user");
-        identity_connectors::insert(
-            pool,
-            &identity_connectors::NewIdentityConnector {
-                connector_id: None,
-                tenant_id: tenant.tenant_id,
-                kind: IdpKind::Oidc,
-                issuer_url: "https://idp.test".into(),
-                state: serde_json::json!({"ip": "10.0.0.1", "token": "state-secret"}),
-                created_at: None,
-                updated_at: None,
-            },
-        )
-        .await
-        .expect("connector");
+        let user = users::table.insert(pool, &new).await.expect("user");
+        identity_connectors::table
+            .insert(
+                pool,
+                &identity_connectors::NewIdentityConnector {
+                    connector_id: None,
+                    tenant_id: tenant.tenant_id,
+                    kind: IdpKind::Oidc,
+                    issuer_url: "https://idp.test".into(),
+                    state: serde_json::json!({"ip": "10.0.0.1", "token": "state-secret"}),
+                    created_at: None,
+                    updated_at: None,
+                },
+            )
+            .await
+            .expect("connector");
 
         let shown = |what: &str, debug: String, json: String| {
             for secret in ["subject-secret", "group-secret", "state-secret", "10.0.0.1"] {
@@ -1057,7 +1147,8 @@ fn sensitive_columns_stay_redacted_on_every_read_path() {
 
         // The table's row, and a loader.
         shown("users row", format!("{user:?}"), json(&user));
-        let loaded = users::list_by_tenant_id_many(pool, &[tenant.tenant_id])
+        let loaded = users::by_tenant_id
+            .many(pool, &[tenant.tenant_id])
             .await
             .expect("loader");
         let loaded = &loaded[&tenant.tenant_id];
@@ -1124,7 +1215,7 @@ fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
         let mut user = auth::NewAuth::new("ada@example.test");
         user.password_hash = Some("argon2-hash-of-secret".into());
         assert!(!format!("{user:?}").contains("argon2"), "{user:?}");
-        let user = auth::insert(&pool, &user).await.expect("insert");
+        let user = auth::table.insert(&pool, &user).await.expect("insert");
         assert_eq!(user.email, "ada@example.test");
         assert!(!user.email_verified, "the rest left to the database");
         assert!(!format!("{user:?}").contains("argon2"), "{user:?}");
@@ -1136,7 +1227,10 @@ fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
                 && !shown.contains("code-1"),
             "{shown}"
         );
-        let stored = two_factors::insert(&pool, &new).await.expect("insert");
+        let stored = two_factors::table
+            .insert(&pool, &new)
+            .await
+            .expect("insert");
         assert_eq!(stored.secret.expose(), "totp-secret");
         // Serialized (to a log, an API), the row keeps its secrets; the
         // clear value is one explicit call away.
@@ -1146,7 +1240,11 @@ fn new_rows_take_their_required_fields_and_debug_redacts_secrets() {
             "{json}"
         );
         assert!(!json.contains("code-1"), "{json}");
-        let read_back = auth::get(&pool, &user.id).await.expect("get").expect("row");
+        let read_back = auth::table
+            .get(&pool, &user.id)
+            .await
+            .expect("get")
+            .expect("row");
         let json = schemac_runtime::serde_json::to_string(&read_back).expect("json");
         assert!(
             json.contains(r#""password_hash":"<redacted>""#) && !json.contains("argon2"),
@@ -1184,7 +1282,10 @@ fn every_write_of_a_row_sets_its_on_update_columns() {
             created_at: None,
             updated_at: None,
         };
-        let ada = saas::users::insert(&pool, &new).await.expect("insert");
+        let ada = saas::users::table
+            .insert(&pool, &new)
+            .await
+            .expect("insert");
         let long_ago = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .expect("date");
@@ -1197,7 +1298,9 @@ fn every_write_of_a_row_sets_its_on_update_columns() {
             .expect("age the row");
         };
         let updated_at = || async {
-            saas::users::get_with_deleted(&pool, &ada.id)
+            saas::users::table
+                .with_deleted()
+                .get(&pool, &ada.id)
                 .await
                 .expect("get")
                 .expect("row")
@@ -1207,22 +1310,38 @@ fn every_write_of_a_row_sets_its_on_update_columns() {
         age().await;
         let mut again = new.clone();
         again.first_name = "Augusta Ada".into();
-        saas::users::upsert(&pool, &again).await.expect("upsert");
+        saas::users::table
+            .upsert(&pool, &again)
+            .await
+            .expect("upsert");
         assert!(updated_at().await > long_ago, "upsert sets updated_at");
 
         age().await;
-        assert!(saas::users::delete(&pool, &ada.id).await.expect("delete"));
+        assert!(
+            saas::users::table
+                .delete(&pool, &ada.id)
+                .await
+                .expect("delete")
+        );
         assert!(updated_at().await > long_ago, "soft delete sets updated_at");
 
         age().await;
-        assert!(saas::users::restore(&pool, &ada.id).await.expect("restore"));
+        assert!(
+            saas::users::table
+                .restore(&pool, &ada.id)
+                .await
+                .expect("restore")
+        );
         assert!(updated_at().await > long_ago, "restore sets updated_at");
 
         // A value the caller gives explicitly is the one written.
         age().await;
         let mut given = new.clone();
         given.updated_at = Some(long_ago);
-        let kept = saas::users::upsert(&pool, &given).await.expect("upsert");
+        let kept = saas::users::table
+            .upsert(&pool, &given)
+            .await
+            .expect("upsert");
         assert_eq!(kept.updated_at, long_ago);
     });
 }
@@ -1251,11 +1370,13 @@ fn other_examples_insert_and_read_back() {
                 code: (i % 2 == 0).then(|| format!("B{i}")),
             })
             .collect();
-        let written = campus::branches::insert_many(&pool, &rows)
+        let written = campus::branches::table
+            .insert_many(&pool, &rows)
             .await
             .expect("insert_many");
         assert_eq!(written, 50);
-        let inserted = campus::branches::list(&pool, None, Order::Asc, 100)
+        let inserted = campus::branches::table
+            .list(&pool, None, Order::Asc, 100)
             .await
             .expect("list");
         let ids: Vec<i32> = inserted.iter().map(|b| b.id).collect();
@@ -1267,33 +1388,35 @@ fn other_examples_insert_and_read_back() {
             "a value given"
         );
         assert_eq!(inserted[49].code, None, "None: NULL");
-        let one = campus::branches::insert(
-            &pool,
-            &campus::branches::NewBranch {
-                id: None,
-                name: "After".into(),
-                code: None,
-            },
-        )
-        .await
-        .expect("insert");
+        let one = campus::branches::table
+            .insert(
+                &pool,
+                &campus::branches::NewBranch {
+                    id: None,
+                    name: "After".into(),
+                    code: None,
+                },
+            )
+            .await
+            .expect("insert");
         assert_eq!(one.id, 51, "insert_many advanced the sequence");
         assert_eq!(
-            campus::branches::get(&pool, &7).await.expect("get"),
+            campus::branches::table.get(&pool, &7).await.expect("get"),
             Some(inserted[6].clone())
         );
 
         let pool = gifting_pool;
-        let root = gifting::gift_categories::insert(
-            &pool,
-            &gifting::gift_categories::NewGiftCategory {
-                id: Some(100),
-                name: "Root".into(),
-                parent_id: None,
-            },
-        )
-        .await
-        .expect("insert with an explicit key");
+        let root = gifting::gift_categories::table
+            .insert(
+                &pool,
+                &gifting::gift_categories::NewGiftCategory {
+                    id: Some(100),
+                    name: "Root".into(),
+                    parent_id: None,
+                },
+            )
+            .await
+            .expect("insert with an explicit key");
         let children: Vec<_> = (0..3)
             .map(|i| gifting::gift_categories::NewGiftCategory {
                 id: None,
@@ -1301,10 +1424,12 @@ fn other_examples_insert_and_read_back() {
                 parent_id: Some(root.id),
             })
             .collect();
-        gifting::gift_categories::insert_many(&pool, &children)
+        gifting::gift_categories::table
+            .insert_many(&pool, &children)
             .await
             .expect("insert_many");
-        let grouped = gifting::gift_categories::list_by_parent_id_many(&pool, &[root.id])
+        let grouped = gifting::gift_categories::by_parent_id
+            .many(&pool, &[root.id])
             .await
             .expect("batched");
         assert_eq!(grouped[&root.id].len(), 3);
@@ -1323,10 +1448,12 @@ fn other_examples_insert_and_read_back() {
                 updated_at: None,
             })
             .collect();
-        let inserted = marketplace::main::groups::insert_many_returning(&pool, &groups)
+        let inserted = marketplace::main::groups::table
+            .insert_many_returning(&pool, &groups)
             .await
             .expect("insert_many_returning");
-        let single = marketplace::main::groups::insert(&pool, &groups[1])
+        let single = marketplace::main::groups::table
+            .insert(&pool, &groups[1])
             .await
             .expect("insert");
         assert_eq!(
@@ -1345,7 +1472,8 @@ fn other_examples_insert_and_read_back() {
         let moment = schemac_runtime::chrono::NaiveDate::from_ymd_opt(2020, 2, 29)
             .and_then(|d| d.and_hms_opt(12, 0, 0));
         stamps[2].created_at = Some(moment);
-        let stored = marketplace::main::groups::insert_many_returning(&pool, &stamps)
+        let stored = marketplace::main::groups::table
+            .insert_many_returning(&pool, &stamps)
             .await
             .expect("insert_many_returning");
         assert!(stored[0].created_at.is_some(), "None: the default, now()");
@@ -1353,7 +1481,8 @@ fn other_examples_insert_and_read_back() {
         assert_eq!(stored[2].created_at, moment, "Some(Some(v)): v");
         assert_eq!(inserted[2].members, Some(vec![1, 2, 3]));
         assert_eq!(
-            marketplace::main::groups::get(&pool, &inserted[2].id)
+            marketplace::main::groups::table
+                .get(&pool, &inserted[2].id)
                 .await
                 .expect("get"),
             Some(inserted[2].clone())
@@ -1462,12 +1591,12 @@ macro_rules! read_every_table {
     ($pool:expr; $g:ident; $($table:ident => $row:ident),+ $(,)?) => {{
         let mut read = 0usize;
         $(
-            let expected = $g::$table::count($pool).await.expect("count");
+            let expected = $g::$table::table.count($pool).await.expect("count");
             for order in [Order::Asc, Order::Desc] {
                 let mut seen = Vec::new();
                 let mut last: Option<$g::$table::$row> = None;
                 loop {
-                    let page = $g::$table::list($pool, last.as_ref().map(|r| r.key()), order, 2)
+                    let page = $g::$table::table.list($pool, last.as_ref().map(|r| r.key()), order, 2)
                         .await
                         .unwrap_or_else(|e| panic!("{}: {e}", stringify!($table)));
                     if page.is_empty() {

@@ -26,308 +26,367 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
 
         // Columns named self, crate and super; an enum named option whose
         // values are Some, None, Ok, Err, Self, crate and super.
-        let option = options::insert(
-            &pool,
-            &options::NewOption {
-                self_: "me".into(),
-                crate_: Some("crate".into()),
-                super_: None,
-                kind: enums_::Option::Self_,
-            },
-        )
-        .await
-        .expect("insert options");
+        let option = options::table
+            .insert(
+                &pool,
+                &options::NewOption {
+                    self_: "me".into(),
+                    crate_: Some("crate".into()),
+                    super_: None,
+                    kind: enums_::Option::Self_,
+                },
+            )
+            .await
+            .expect("insert options");
         assert_eq!(option.super_, 0, "the default");
         assert_eq!(
-            options::get(&pool, &option.id).await.expect("get options"),
+            options::table
+                .get(&pool, &option.id)
+                .await
+                .expect("get options"),
             Some(option.clone())
         );
 
         // An enum named result with ok, err, none, some, self, type, default.
         let all = enums_::Result::ALL.to_vec();
-        let result = results::insert(&pool, &results::NewResult::new(option.id, all.clone()))
+        let result = results::table
+            .insert(&pool, &results::NewResult::new(option.id, all.clone()))
             .await
             .expect("insert results");
         assert_eq!(result.outcome, enums_::Result::Ok, "the default");
         assert_eq!(result.values, all);
-        let by_option = results::list_by_option_id(&pool, &option.id)
+        let by_option = results::by_option_id
+            .list(&pool, &option.id)
             .await
             .expect("list_by_option_id");
         assert_eq!(by_option, vec![result.clone()]);
-        let many = results::list_by_option_id_many(&pool, &[option.id])
+        let many = results::by_option_id
+            .many(&pool, &[option.id])
             .await
             .expect("list_by_option_id_many");
         assert_eq!(many[&option.id], vec![result.clone()]);
-        let page = results::page_by_option_id(&pool, &option.id, None, Order::Asc, 10)
+        let page = results::by_option_id
+            .page(&pool, &option.id, None, Order::Asc, 10)
             .await
             .expect("page_by_option_id");
         assert_eq!(page, vec![result]);
 
-        let string = strings::insert(
-            &pool,
-            &strings::NewString {
-                id: "s1".into(),
-                value: "v".into(),
-                string: Some("s".into()),
-            },
-        )
-        .await
-        .expect("insert strings");
+        let string = strings::table
+            .insert(
+                &pool,
+                &strings::NewString {
+                    id: "s1".into(),
+                    value: "v".into(),
+                    string: Some("s".into()),
+                },
+            )
+            .await
+            .expect("insert strings");
         assert_eq!(
-            strings::fetch(&pool, "s1").await.expect("fetch strings"),
+            strings::table
+                .fetch(&pool, "s1")
+                .await
+                .expect("fetch strings"),
             string
         );
 
-        let vec_row = vecs::insert(
-            &pool,
-            &vecs::NewVec {
-                vec: vec!["a".into(), "b".into()],
-                items: Some(vec![1, 2]),
-            },
-        )
-        .await
-        .expect("insert vecs");
+        let vec_row = vecs::table
+            .insert(
+                &pool,
+                &vecs::NewVec {
+                    vec: vec!["a".into(), "b".into()],
+                    items: Some(vec![1, 2]),
+                },
+            )
+            .await
+            .expect("insert vecs");
         assert_eq!(vec_row.items, Some(vec![1, 2]));
-        let written = vecs::insert_many(
-            &pool,
-            &[vecs::NewVec {
-                vec: vec!["c".into()],
-                items: None,
-            }],
-        )
-        .await
-        .expect("insert_many vecs");
+        let written = vecs::table
+            .insert_many(
+                &pool,
+                &[vecs::NewVec {
+                    vec: vec!["c".into()],
+                    items: None,
+                }],
+            )
+            .await
+            .expect("insert_many vecs");
         assert_eq!(written, 1);
-        assert_eq!(vecs::count(&pool).await.expect("count vecs"), 2);
+        assert_eq!(vecs::table.count(&pool).await.expect("count vecs"), 2);
 
-        let boxed = boxes::insert(
-            &pool,
-            &boxes::NewBox::new(serde_json::json!({"in": "side"})),
-        )
-        .await
-        .expect("insert boxes");
+        let boxed = boxes::table
+            .insert(
+                &pool,
+                &boxes::NewBox::new(serde_json::json!({"in": "side"})),
+            )
+            .await
+            .expect("insert boxes");
         assert!(boxed.id.to_string().starts_with("box_"), "{}", boxed.id);
         assert_eq!(
-            boxes::get(&pool, &boxed.id).await.expect("get boxes"),
+            boxes::table.get(&pool, &boxed.id).await.expect("get boxes"),
             Some(boxed.clone())
         );
-        let returned = boxes::insert_many_returning(
-            &pool,
-            &[boxes::NewBox {
-                id: Some(ids_::Box::new()),
-                contents: serde_json::json!([1]),
-            }],
-        )
-        .await
-        .expect("insert_many_returning boxes");
+        let returned = boxes::table
+            .insert_many_returning(
+                &pool,
+                &[boxes::NewBox {
+                    id: Some(ids_::Box::new()),
+                    contents: serde_json::json!([1]),
+                }],
+            )
+            .await
+            .expect("insert_many_returning boxes");
         assert_eq!(returned[0].contents, serde_json::json!([1]));
 
-        let map = hash_maps::insert(
-            &pool,
-            &hash_maps::NewHashMap::new("k", vec!["a".to_owned()]),
-        )
-        .await
-        .expect("insert hash_maps");
+        let map = hash_maps::table
+            .insert(
+                &pool,
+                &hash_maps::NewHashMap::new("k", vec!["a".to_owned()]),
+            )
+            .await
+            .expect("insert hash_maps");
         assert_eq!(
-            hash_maps::get_by_key(&pool, "k").await.expect("get_by_key"),
+            hash_maps::by_key.get(&pool, "k").await.expect("get_by_key"),
             Some(map.clone())
         );
-        let upserted = hash_maps::upsert_by_key(
-            &pool,
-            &hash_maps::NewHashMap::new("k", vec!["b".to_owned()]),
-        )
-        .await
-        .expect("upsert_by_key");
+        let upserted = hash_maps::by_key
+            .upsert(
+                &pool,
+                &hash_maps::NewHashMap::new("k", vec!["b".to_owned()]),
+            )
+            .await
+            .expect("upsert_by_key");
         assert_eq!((upserted.id, upserted.keys), (map.id, vec!["b".to_owned()]));
 
-        let error = errors::insert(&pool, &errors::NewError::new("boom"))
+        let error = errors::table
+            .insert(&pool, &errors::NewError::new("boom"))
             .await
             .expect("insert errors");
         assert_eq!(
-            errors::fetch(&pool, &error.id).await.expect("fetch errors"),
+            errors::table
+                .fetch(&pool, &error.id)
+                .await
+                .expect("fetch errors"),
             error
         );
 
         // Columns named order, limit and after beside list's parameters.
-        let order = orders::insert(
-            &pool,
-            &orders::NewOrder {
-                id: None,
-                total: rust_decimal::Decimal::new(1999, 2),
-                order: Some(3),
-                limit: Some(4),
-                after: Some("later".into()),
-                placed: None,
-                updated: None,
-            },
-        )
-        .await
-        .expect("insert orders");
+        let order = orders::table
+            .insert(
+                &pool,
+                &orders::NewOrder {
+                    id: None,
+                    total: rust_decimal::Decimal::new(1999, 2),
+                    order: Some(3),
+                    limit: Some(4),
+                    after: Some("later".into()),
+                    placed: None,
+                    updated: None,
+                },
+            )
+            .await
+            .expect("insert orders");
         assert_eq!((order.order, order.limit), (3, Some(4)));
-        let listed = orders::list_ordered_by_placed_id(&pool, None, Order::Desc, 5)
+        let listed = orders::ordered_by_placed_id
+            .list(&pool, None, Order::Desc, 5)
             .await
             .expect("list_ordered_by_placed_id");
         assert_eq!(listed, vec![order.clone()]);
-        let changed = orders::update(
-            &pool,
-            &order.id,
-            &orders::OrderPatch {
-                order: Some(9),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("update orders")
-        .expect("the row");
+        let changed = orders::table
+            .update(
+                &pool,
+                &order.id,
+                &orders::OrderPatch {
+                    order: Some(9),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("update orders")
+            .expect("the row");
         assert_eq!(changed.order, 9);
 
         // A column named db beside the executor.
-        let read = reads::insert(&pool, &reads::NewRead::new(order.id, "main"))
+        let read = reads::table
+            .insert(&pool, &reads::NewRead::new(order.id, "main"))
             .await
             .expect("insert reads");
         assert_eq!(
-            reads::list_by_order_id_ordered_by_id(&pool, &order.id, None, Order::Asc, 10)
+            reads::by_order_id_ordered_by_id
+                .page(&pool, &order.id, None, Order::Asc, 10)
                 .await
                 .expect("list_by_order_id_ordered_by_id"),
             vec![read.clone()]
         );
 
         // A primary key named db, columns named new and patch.
-        let write = writes::insert(
-            &pool,
-            &writes::NewWrite {
-                db: 7,
-                new: "n".into(),
-                patch: None,
-            },
-        )
-        .await
-        .expect("insert writes");
-        let patched = writes::update(
-            &pool,
-            &7,
-            &writes::WritePatch {
-                patch: Some(Some("p".into())),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("update writes")
-        .expect("the row");
+        let write = writes::table
+            .insert(
+                &pool,
+                &writes::NewWrite {
+                    db: 7,
+                    new: "n".into(),
+                    patch: None,
+                },
+            )
+            .await
+            .expect("insert writes");
+        let patched = writes::table
+            .update(
+                &pool,
+                &7,
+                &writes::WritePatch {
+                    patch: Some(Some("p".into())),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("update writes")
+            .expect("the row");
         assert_eq!(patched.patch.as_deref(), Some("p"));
         assert_eq!(patched.new, write.new);
-        assert!(writes::exists(&pool, &7).await.expect("exists writes"));
-        assert!(writes::delete(&pool, &7).await.expect("delete writes"));
+        assert!(
+            writes::table
+                .exists(&pool, &7)
+                .await
+                .expect("exists writes")
+        );
+        assert!(
+            writes::table
+                .delete(&pool, &7)
+                .await
+                .expect("delete writes")
+        );
 
-        let sql = sqls::insert(&pool, &sqls::NewSql::new("SELECT 1"))
+        let sql = sqls::table
+            .insert(&pool, &sqls::NewSql::new("SELECT 1"))
             .await
             .expect("insert sqls");
         assert_eq!(
-            sqls::get(&pool, &sql.id).await.expect("get sqls"),
+            sqls::table.get(&pool, &sql.id).await.expect("get sqls"),
             Some(sql)
         );
 
-        let page_row = pages::insert(&pool, &pages::NewPage::new(1, 2))
+        let page_row = pages::table
+            .insert(&pool, &pages::NewPage::new(1, 2))
             .await
             .expect("insert pages");
         assert_eq!(
-            pages::list(&pool, Some(&0), Order::Asc, 1)
+            pages::table
+                .list(&pool, Some(&0), Order::Asc, 1)
                 .await
                 .expect("list pages"),
             vec![page_row]
         );
 
         // A json column named columns, columns named changed and pairs.
-        let row = rows::insert(
-            &pool,
-            &rows::NewRow {
-                read_id: read.id,
-                columns: serde_json::json!({"a": 1}),
-                changed: true,
-                pairs: None,
-            },
-        )
-        .await
-        .expect("insert rows");
+        let row = rows::table
+            .insert(
+                &pool,
+                &rows::NewRow {
+                    read_id: read.id,
+                    columns: serde_json::json!({"a": 1}),
+                    changed: true,
+                    pairs: None,
+                },
+            )
+            .await
+            .expect("insert rows");
         assert_eq!(row.columns, serde_json::json!({"a": 1}));
         assert_eq!(
-            rows::get_by_read_id(&pool, &read.id)
+            rows::by_read_id
+                .get(&pool, &read.id)
                 .await
                 .expect("get_by_read_id"),
             Some(row.clone())
         );
-        let by_read = rows::get_by_read_id_many(&pool, &[read.id])
+        let by_read = rows::by_read_id
+            .many(&pool, &[read.id])
             .await
             .expect("get_by_read_id_many");
         assert_eq!(by_read[&read.id], row);
-        let upserted = rows::upsert_by_read_id(
-            &pool,
-            &rows::NewRow {
-                read_id: read.id,
-                columns: serde_json::json!({"a": 2}),
-                changed: false,
-                pairs: None,
-            },
-        )
-        .await
-        .expect("upsert_by_read_id");
+        let upserted = rows::by_read_id
+            .upsert(
+                &pool,
+                &rows::NewRow {
+                    read_id: read.id,
+                    columns: serde_json::json!({"a": 2}),
+                    changed: false,
+                    pairs: None,
+                },
+            )
+            .await
+            .expect("upsert_by_read_id");
         assert_eq!((upserted.id, upserted.changed), (row.id, false));
 
-        let to_sql = to_sqls::insert(
-            &pool,
-            &to_sqls::NewToSql {
-                ip: Some("10.0.0.1".parse().expect("ip")),
-            },
-        )
-        .await
-        .expect("insert to_sqls");
+        let to_sql = to_sqls::table
+            .insert(
+                &pool,
+                &to_sqls::NewToSql {
+                    ip: Some("10.0.0.1".parse().expect("ip")),
+                },
+            )
+            .await
+            .expect("insert to_sqls");
         assert_eq!(
-            to_sqls::get(&pool, &to_sql.id).await.expect("get to_sqls"),
+            to_sqls::table
+                .get(&pool, &to_sql.id)
+                .await
+                .expect("get to_sqls"),
             Some(to_sql)
         );
 
-        let from_row = from_rows::insert(&pool, &from_rows::NewFromRow::new("key"))
+        let from_row = from_rows::table
+            .insert(&pool, &from_rows::NewFromRow::new("key"))
             .await
             .expect("insert from_rows");
         assert_eq!(
-            from_rows::get(&pool, "key").await.expect("get from_rows"),
+            from_rows::table
+                .get(&pool, "key")
+                .await
+                .expect("get from_rows"),
             Some(from_row)
         );
 
-        let json = jsons::insert(
-            &pool,
-            &jsons::NewJson {
-                json: serde_json::json!("j"),
-                value: Some(serde_json::json!({"v": true})),
-            },
-        )
-        .await
-        .expect("insert jsons");
+        let json = jsons::table
+            .insert(
+                &pool,
+                &jsons::NewJson {
+                    json: serde_json::json!("j"),
+                    value: Some(serde_json::json!({"v": true})),
+                },
+            )
+            .await
+            .expect("insert jsons");
         assert_eq!(json.value, Some(serde_json::json!({"v": true})));
-        let json_patched = jsons::update(
-            &pool,
-            &json.id,
-            &jsons::JsonPatch {
-                value: Some(None),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("update jsons")
-        .expect("the row");
+        let json_patched = jsons::table
+            .update(
+                &pool,
+                &json.id,
+                &jsons::JsonPatch {
+                    value: Some(None),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("update jsons")
+            .expect("the row");
         assert_eq!(json_patched.value, None);
 
-        let into = intos::insert(&pool, &intos::NewInto::new("x"))
+        let into = intos::table
+            .insert(&pool, &intos::NewInto::new("x"))
             .await
             .expect("insert intos");
         assert_eq!(into.into, "x");
 
-        let default = defaults::insert(&pool, &defaults::NewDefault::default())
+        let default = defaults::table
+            .insert(&pool, &defaults::NewDefault::default())
             .await
             .expect("insert defaults");
         assert_eq!(default.default, "none");
 
-        let formatter = formatters::insert(&pool, &formatters::NewFormatter::new("hunter2"))
+        let formatter = formatters::table
+            .insert(&pool, &formatters::NewFormatter::new("hunter2"))
             .await
             .expect("insert formatters");
         assert_eq!(formatter.secret.expose(), "hunter2");
@@ -336,57 +395,67 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
         let when = chrono::NaiveDate::from_ymd_opt(2026, 12, 6)
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .expect("a time");
-        let naive = naive_date_times::insert(&pool, &naive_date_times::NewNaiveDateTime::new(when))
+        let naive = naive_date_times::table
+            .insert(&pool, &naive_date_times::NewNaiveDateTime::new(when))
             .await
             .expect("insert naive_date_times");
         assert_eq!(naive.when, when);
 
         let id = uuid::Uuid::from_u128(42);
-        let uuid_row = uuids::insert(&pool, &uuids::NewUuid::new(id))
+        let uuid_row = uuids::table
+            .insert(&pool, &uuids::NewUuid::new(id))
             .await
             .expect("insert uuids");
         assert_eq!(
-            uuids::get(&pool, &id).await.expect("get uuids"),
+            uuids::table.get(&pool, &id).await.expect("get uuids"),
             Some(uuid_row)
         );
 
         let amount = rust_decimal::Decimal::new(5, 1);
-        let decimal = decimals::insert(&pool, &decimals::NewDecimal::new(amount))
+        let decimal = decimals::table
+            .insert(&pool, &decimals::NewDecimal::new(amount))
             .await
             .expect("insert decimals");
         assert_eq!(decimal.amount, amount);
 
         // The wrappers and types the generated code names in full.
-        let sensitive = sensitives::insert(
-            &pool,
-            &sensitives::NewSensitive {
-                token: "t0ken".into(),
-                details: Some(serde_json::json!({"ip": "10.0.0.1"})),
-            },
-        )
-        .await
-        .expect("insert sensitives");
+        let sensitive = sensitives::table
+            .insert(
+                &pool,
+                &sensitives::NewSensitive {
+                    token: "t0ken".into(),
+                    details: Some(serde_json::json!({"ip": "10.0.0.1"})),
+                },
+            )
+            .await
+            .expect("insert sensitives");
         assert_eq!(sensitive.token.expose(), "t0ken");
         let shown = format!("{sensitive:?}");
         assert!(
             !shown.contains("t0ken") && !shown.contains("10.0.0.1"),
             "{shown}"
         );
-        let param = params::insert(&pool, &params::NewParam::new("p"))
+        let param = params::table
+            .insert(&pool, &params::NewParam::new("p"))
             .await
             .expect("insert params");
         assert_eq!(
-            params::get(&pool, &param.id).await.expect("get params"),
+            params::table
+                .get(&pool, &param.id)
+                .await
+                .expect("get params"),
             Some(param)
         );
-        let sync = syncs::insert(&pool, &syncs::NewSync::default())
+        let sync = syncs::table
+            .insert(&pool, &syncs::NewSync::default())
             .await
             .expect("insert syncs");
         assert_eq!(
-            syncs::get(&pool, &sync.id).await.expect("get syncs"),
+            syncs::table.get(&pool, &sync.id).await.expect("get syncs"),
             Some(sync)
         );
-        let value = values::insert(&pool, &values::NewValue::new(serde_json::json!(1)))
+        let value = values::table
+            .insert(&pool, &values::NewValue::new(serde_json::json!(1)))
             .await
             .expect("insert values");
         assert_eq!(value.value, serde_json::json!(1));
@@ -395,91 +464,104 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
             days: 2,
             microseconds: 3,
         };
-        let ulid = ulids::insert(
-            &pool,
-            &ulids::NewUlid {
-                id: None,
-                span: Some(span),
-            },
-        )
-        .await
-        .expect("insert ulids");
+        let ulid = ulids::table
+            .insert(
+                &pool,
+                &ulids::NewUlid {
+                    id: None,
+                    span: Some(span),
+                },
+            )
+            .await
+            .expect("insert ulids");
         assert_eq!(
-            ulids::get(&pool, &ulid.id).await.expect("get ulids"),
+            ulids::table.get(&pool, &ulid.id).await.expect("get ulids"),
             Some(ulid)
         );
         let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).expect("a time");
-        let date_time = date_times::insert(&pool, &date_times::NewDateTime::new(now))
+        let date_time = date_times::table
+            .insert(&pool, &date_times::NewDateTime::new(now))
             .await
             .expect("insert date_times");
         assert_eq!(date_time.at, now);
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("a day");
-        let utc = utcs::insert(&pool, &utcs::NewUtc::new(day))
+        let utc = utcs::table
+            .insert(&pool, &utcs::NewUtc::new(day))
             .await
             .expect("insert utcs");
         assert_eq!(utc.day, day);
         let addr: std::net::IpAddr = "::1".parse().expect("ip");
-        let ip = ip_addrs::insert(&pool, &ip_addrs::NewIpAddr::new(addr))
+        let ip = ip_addrs::table
+            .insert(&pool, &ip_addrs::NewIpAddr::new(addr))
             .await
             .expect("insert ip_addrs");
         assert_eq!(ip.addr, addr);
-        let interval = pg_intervals::insert(&pool, &pg_intervals::NewPgInterval::new(span))
+        let interval = pg_intervals::table
+            .insert(&pool, &pg_intervals::NewPgInterval::new(span))
             .await
             .expect("insert pg_intervals");
         assert_eq!(interval.span, span);
-        let me = selves::insert(&pool, &selves::NewSelf::new("me"))
+        let me = selves::table
+            .insert(&pool, &selves::NewSelf::new("me"))
             .await
             .expect("insert selves");
         assert_eq!(
-            selves::update(
-                &pool,
-                &me.id,
-                &selves::SelfPatch {
-                    self_: Some("you".into())
-                }
-            )
-            .await
-            .expect("update selves")
-            .map(|s| s.self_),
+            selves::table
+                .update(
+                    &pool,
+                    &me.id,
+                    &selves::SelfPatch {
+                        self_: Some("you".into())
+                    }
+                )
+                .await
+                .expect("update selves")
+                .map(|s| s.self_),
             Some("you".to_owned())
         );
 
         // Tables named like the modules schemac writes beside them, which
         // give way (`enums_`, `ids_`).
-        let kind = enums::insert(&pool, &enums::NewEnum::new(enums_::Result::Type))
+        let kind = enums::table
+            .insert(&pool, &enums::NewEnum::new(enums_::Result::Type))
             .await
             .expect("insert enums");
         assert_eq!(
-            enums::get(&pool, &kind.id).await.expect("get enums"),
+            enums::table.get(&pool, &kind.id).await.expect("get enums"),
             Some(kind)
         );
-        let id_row = ids::insert(&pool, &ids::NewId::default())
+        let id_row = ids::table
+            .insert(&pool, &ids::NewId::default())
             .await
             .expect("insert ids");
         assert!(id_row.id.to_string().starts_with("ord_"), "{}", id_row.id);
 
         // Tables whose every column the database fills in.
-        let s = statement::insert(&pool, &statement::NewStatement::default())
+        let s = statement::table
+            .insert(&pool, &statement::NewStatement::default())
             .await
             .expect("insert statement");
         assert_eq!(
-            statement::update(&pool, &s.id, &statement::StatementPatch::default())
+            statement::table
+                .update(&pool, &s.id, &statement::StatementPatch::default())
                 .await
                 .expect("update statement"),
             Some(s)
         );
-        let s = std_table::insert(&pool, &std_table::NewStd::default())
+        let s = std_table::table
+            .insert(&pool, &std_table::NewStd::default())
             .await
             .expect("insert std");
         assert_eq!(
-            std_table::get(&pool, &s.id).await.expect("get std"),
+            std_table::table.get(&pool, &s.id).await.expect("get std"),
             Some(s)
         );
-        let s = core_table::insert(&pool, &core_table::NewCore::default())
+        let s = core_table::table
+            .insert(&pool, &core_table::NewCore::default())
             .await
             .expect("insert core");
         assert_eq!(
-            core_table::get(&pool, &s.id).await.expect("get core"),
+            core_table::table.get(&pool, &s.id).await.expect("get core"),
             Some(s)
         );
     });

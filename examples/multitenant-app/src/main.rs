@@ -76,7 +76,7 @@ impl TenantService {
         via: Option<Reader<'_>>,
     ) -> Result<Option<db::tenants::Tenant>, Error> {
         let via = via.unwrap_or(Reader::from(&self.db_ro));
-        db::tenants::get_by_slug(&via, slug).await
+        db::tenants::by_slug.get(&via, slug).await
     }
 
     /// The tenant, its users and a tag for each, in one transaction (a
@@ -92,15 +92,16 @@ impl TenantService {
                 let mut new = db::tenants::NewTenant::new(slug, slug.to_uppercase());
                 new.plan = Some(db::enums::TenantPlan::Team);
                 new.seats = Some(emails.len().max(1) as i32);
-                let tenant = db::tenants::insert(tx, &new).await?;
+                let tenant = db::tenants::table.insert(tx, &new).await?;
                 for email in emails {
-                    let user = db::users::insert(
-                        tx,
-                        &db::users::NewUser::new(tenant.tenant_id, email.as_str()),
-                    )
-                    .await?;
+                    let user = db::users::table
+                        .insert(
+                            tx,
+                            &db::users::NewUser::new(tenant.tenant_id, email.as_str()),
+                        )
+                        .await?;
                     let tag = db::user_tags::NewUserTag::new(user.user_id, "onboarded-with", slug);
-                    db::user_tags::insert(tx, &tag).await?;
+                    db::user_tags::table.insert(tx, &tag).await?;
                 }
                 Ok::<_, Error>(tenant)
             })
@@ -126,9 +127,11 @@ async fn show(slug: &str) -> Result<(), Error> {
         "tenant {} {} plan={} seats={} locale={}",
         tenant.slug, tenant.tenant_id, tenant.plan, tenant.seats, tenant.settings.locale
     );
-    let users = db::users::list_by_tenant_id(pool, &tenant.tenant_id).await?;
+    let users = db::users::by_tenant_id
+        .list(pool, &tenant.tenant_id)
+        .await?;
     let ids: Vec<db::ids::UserId> = users.iter().map(|u| u.user_id).collect();
-    let tags = db::user_tags::list_by_user_id_many(pool, &ids).await?;
+    let tags = db::user_tags::by_user_id.many(pool, &ids).await?;
     for user in &users {
         let user_tags: Vec<String> = tags[&user.user_id]
             .iter()

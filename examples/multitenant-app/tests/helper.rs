@@ -24,7 +24,8 @@ fn new_tenant(slug: &str) -> NewTenant {
 
 #[schemac_runtime::test(migrations = "../../generated/multitenant/migrations")]
 async fn a_tenant_is_found_by_its_slug(db: TestDb) {
-    let acme = tenants::insert(&db, &new_tenant("acme"))
+    let acme = tenants::table
+        .insert(&db, &new_tenant("acme"))
         .await
         .expect("insert");
     let found = db::queries::tenant_by_slug(&db, "acme")
@@ -43,7 +44,8 @@ async fn each_test_starts_from_the_migrations_alone(pool: ReadWritePool) {
             .expect("query")
             .is_none()
     );
-    tenants::insert(&pool, &new_tenant("acme"))
+    tenants::table
+        .insert(&pool, &new_tenant("acme"))
         .await
         .expect("the slug is free in this test's database");
 }

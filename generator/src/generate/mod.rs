@@ -426,9 +426,14 @@ pub(crate) fn rust_files(
             locks[i] = new.lock.clone();
         }
     }
-    for (db, rendered) in
-        crate::rust::render_databases(&config.databases, &compiled.schemas, &locks)?
-    {
+    for (db, rendered) in crate::rust::render_databases(
+        &config.databases,
+        &compiled.schemas,
+        &locks,
+        crate::rust::RustOptions {
+            deserialize: config.codegen_deserialize,
+        },
+    )? {
         let dir = if several { out.join(&db) } else { out.clone() };
         for (name, text) in rendered {
             files.add(dir.join(name), text);

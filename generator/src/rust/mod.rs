@@ -28,6 +28,13 @@ pub struct CodegenError {
     pub message: String,
 }
 
+/// Choices about the generated code that are the application's.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RustOptions {
+    /// Rows derive serde's `Deserialize` as well as `Serialize`.
+    pub deserialize: bool,
+}
+
 /// One generated file: its path under the output directory and its text.
 pub type RustFile = (String, String);
 
@@ -64,7 +71,7 @@ pub fn module_ident(name: &str) -> String {
 }
 
 /// A raw string literal holding `s`, with as many `#` as it needs.
-fn raw_literal(s: String) -> String {
+pub(crate) fn raw_literal(s: String) -> String {
     let mut hashes = String::from("#");
     while s.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -78,6 +85,7 @@ pub fn render_databases(
     databases: &[schemac_schema::DatabaseConfig],
     schemas: &[Schema],
     locks: &[Option<QueryLock>],
+    options: RustOptions,
 ) -> Result<Vec<(String, Vec<RustFile>)>, CodegenError> {
     databases
         .iter()
@@ -86,14 +94,17 @@ pub fn render_databases(
         .map(|(i, (db, schema))| {
             let source = format!("{}/ (database `{}`)", db.schema.display(), db.name);
             let lock = locks.get(i).and_then(Option::as_ref);
-            Ok((db.name.clone(), render_with(schema, &source, lock)?))
+            Ok((
+                db.name.clone(),
+                render_with(schema, &source, lock, options)?,
+            ))
         })
         .collect()
 }
 
 /// The files of one database's code. `source` names the schema in headers.
 pub fn render(schema: &Schema, source: &str) -> Result<Vec<RustFile>, CodegenError> {
-    render_with(schema, source, None)
+    render_with(schema, source, None, RustOptions::default())
 }
 
 /// [`render`], with the named queries of a lock file as `queries.rs`.
@@ -101,6 +112,7 @@ pub fn render_with(
     schema: &Schema,
     source: &str,
     lock: Option<&QueryLock>,
+    options: RustOptions,
 ) -> Result<Vec<RustFile>, CodegenError> {
     let env = environment();
     let header = format!(
@@ -121,7 +133,8 @@ pub fn render_with(
     }
     for (table, module) in schema.tables.iter().zip(&modules) {
         let t = view::table(schema, table, module, &modules, source);
-        let text = own.respell(render_one(&env, "table.rs", context! { t })?);
+        let deserialize = options.deserialize;
+        let text = own.respell(render_one(&env, "table.rs", context! { t, deserialize })?);
         files.push((format!("{}.rs", names::unraw(module)), text));
     }
     let queries = match lock {

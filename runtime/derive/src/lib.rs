@@ -13,6 +13,7 @@ mod pg_enum;
 mod rich_id;
 mod row;
 mod test_attr;
+mod write;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -61,6 +62,31 @@ fn to_sql_checked() -> proc_macro2::TokenStream {
 pub fn derive_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     row::derive(&input).into()
+}
+
+/// A table's new-row struct, for `schemac_runtime::table`: each field is a
+/// column to insert. `Option<T>` fields are written when `Some`,
+/// `Option<Option<T>>` ones too (`Some(None)` is NULL).
+///
+/// Field attributes: `#[new(rename = "column")]`, `#[new(default)]` (`None`
+/// leaves the column to its default, which a COPY can do only for every
+/// row or none), `#[new(id)]` (an `Option` of an ID type: `None` makes a new
+/// one), `#[new(json)]` (a serde type stored as json/jsonb), `#[new(array)]`
+/// (an array column).
+#[proc_macro_derive(Insert, attributes(new))]
+pub fn derive_insert(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    write::derive(&input, write::Kind::Insert).into()
+}
+
+/// A table's patch struct, for `schemac_runtime::table`: each field is an
+/// `Option` of a column's value, written when `Some`.
+///
+/// Field attributes: `#[patch(rename = "column")]`, `#[patch(json)]`.
+#[proc_macro_derive(Patch, attributes(patch))]
+pub fn derive_patch(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    write::derive(&input, write::Kind::Patch).into()
 }
 
 /// Maps a fieldless enum to a Postgres enum type by label: ToSql, FromSql,

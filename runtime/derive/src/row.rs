@@ -28,6 +28,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let name = &input.ident;
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     let compile_errors = errors.into_compile_errors();
+    if let (Some(fields), None) = (&fields, &compile_errors) {
+        if !fields.iter().any(|f| matches!(f.source, Source::Flatten)) {
+            return by_position(input, fields);
+        }
+    }
     let from_rows = match (&fields, &compile_errors) {
         (Some(fields), None) => from_rows(fields),
         _ => TokenStream::new(),
@@ -76,6 +81,50 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 #body
             }
             #from_rows
+        }
+    }
+}
+
+/// A row struct without flattened fields: its fields decoded in one body,
+/// by position, and `from_row`/`from_rows` the runtime's generic code that
+/// finds the positions (once per result for `from_rows`).
+fn by_position(input: &DeriveInput, fields: &[Field<'_>]) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    let rt = quote!(::schemac_runtime::__private);
+    let mut columns = Vec::new();
+    let inits = fields.iter().enumerate().map(|(i, f)| {
+        let ident = f.ident;
+        let ty = f.ty;
+        let (Source::Column(column) | Source::Json(column)) = &f.source else {
+            unreachable!("flattened fields take the by-name path")
+        };
+        columns.push(column.clone());
+        match (&f.source, option_inner(ty)) {
+            (Source::Json(_), Some(inner)) => quote! {
+                #ident: ::schemac_runtime::column_at::<::core::option::Option<::schemac_runtime::Json<#inner>>>(row, at[#i], #column)?
+                    .map(|json| json.0)
+            },
+            (Source::Json(_), None) => quote! {
+                #ident: ::schemac_runtime::column_at::<::schemac_runtime::Json<#ty>>(row, at[#i], #column)?.0
+            },
+            _ => quote! { #ident: ::schemac_runtime::column_at::<#ty>(row, at[#i], #column)? },
+        }
+    }).collect::<Vec<_>>();
+    quote! {
+        impl #impl_generics ::schemac_runtime::FromRow for #name #type_generics #where_clause {
+            fn from_row(row: &::schemac_runtime::PgRow) -> ::core::result::Result<Self, ::schemac_runtime::Error> {
+                #rt::decode_one(row)
+            }
+            fn from_rows(rows: &[::schemac_runtime::PgRow]) -> ::core::result::Result<::std::vec::Vec<Self>, ::schemac_runtime::Error> {
+                #rt::decode_all(rows)
+            }
+        }
+        impl #impl_generics #rt::Decode for #name #type_generics #where_clause {
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            fn decode(row: &::schemac_runtime::PgRow, at: &[usize]) -> ::core::result::Result<Self, ::schemac_runtime::Error> {
+                ::core::result::Result::Ok(Self { #(#inits,)* })
+            }
         }
     }
 }

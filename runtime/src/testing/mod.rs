@@ -11,7 +11,7 @@
 //! ```ignore
 //! #[schemac_runtime::test(migrations = "migrations")]
 //! async fn a_tenant_is_created(db: schemac_runtime::testing::TestDb) {
-//!     tenants::insert(&db, &new_tenant("acme")).await.unwrap();
+//!     tenants::table.insert(&db, &new_tenant("acme")).await.unwrap();
 //! }
 //! ```
 

@@ -4,6 +4,7 @@
 //! `table` builds a table's view; `statements` writes the SQL that needs
 //! more than a line (insert_many, many-to-many loaders).
 
+mod handles;
 mod reads;
 mod statements;
 mod table;
@@ -24,7 +25,9 @@ pub struct EnumView {
     pub name: String,
     pub pg_name: String,
     pub doc: String,
-    pub variants: Vec<(String, String)>,
+    /// Each variant, its label, and whether the label must be spelled out
+    /// (the derive's default is the variant's name in snake_case).
+    pub variants: Vec<(String, String, bool)>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,8 @@ pub struct NewField {
     pub array: bool,
     /// The Rust locals insert_many binds for this field, in parameter order.
     pub many_params: Vec<String>,
+    /// `#[new(...)]` contents, if any.
+    pub attr: String,
 }
 
 #[derive(Serialize)]
@@ -104,6 +109,8 @@ pub struct PatchField {
     pub ty: String,
     pub nullable: bool,
     pub json: bool,
+    /// `#[patch(...)]` contents, if any.
+    pub attr: String,
 }
 
 /// A parameter of a generated function.
@@ -227,6 +234,14 @@ pub struct TableView {
     pub reads: Vec<ReadVariant>,
     /// The keyset-paginated lists.
     pub lists: Vec<ListView>,
+    /// The unique keys', foreign keys' and `paginate` lists' handles.
+    pub handles: Vec<handles::Handle>,
+    /// The primary key as the runtime names it: `fn(&UserId)`.
+    pub key_fn: String,
+    /// `list`'s statements, as a `Pages` value.
+    pub pages: String,
+    /// `list_with_deleted`'s, for a soft-delete table.
+    pub all_pages: String,
     pub deletes: Option<DeleteView>,
     pub relations: Vec<RelationView>,
     /// The names of the functions' own parameters and locals (`db`, `row`,
@@ -265,7 +280,11 @@ pub fn enums(schema: &Schema) -> Vec<EnumView> {
                 .unwrap_or_else(|| format!("The Postgres enum `{}`.", e.sql_name)),
             variants: variant_names(&e.values)
                 .into_iter()
-                .zip(e.values.iter().map(|v| rust_string(v)))
+                .zip(&e.values)
+                .map(|(name, label)| {
+                    let rename = heck::ToSnakeCase::to_snake_case(name.as_str()) != *label;
+                    (name, rust_string(label), rename)
+                })
                 .collect(),
         })
         .collect()
