@@ -232,7 +232,7 @@ pub async fn children(s: &Settings) {
     let iterations = 20;
     let variants = vec![
         Variant {
-            name: "schemac notes::list_by_item_id_many",
+            name: "schemac notes::by_item_id.many",
             side: Side::Schemac,
             run: Box::new(|| {
                 let (pool, parents) = (pool.clone(), parents.clone());

@@ -60,7 +60,7 @@ pub async fn insert_many(s: &Settings) {
     let rows = &rows;
     let variants = vec![
         Variant {
-            name: "schemac items::insert_many (COPY, returns the count)",
+            name: "schemac items::table.insert_many (COPY, the count)",
             side: Side::Schemac,
             run: Box::new(|| {
                 let pool = pool.clone();
@@ -77,7 +77,7 @@ pub async fn insert_many(s: &Settings) {
             }),
         },
         Variant {
-            name: "schemac items::insert_many_returning (the rows)",
+            name: "schemac items::table.insert_many_returning (rows)",
             side: Side::Schemac,
             run: Box::new(|| {
                 let pool = pool.clone();

@@ -384,3 +384,19 @@ fn custom_migrations_are_recorded_and_diff_shows_pending_changes() {
     let out = p.run(&["diff", "0000", "0001_fix_emails"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("no changes"));
 }
+
+#[test]
+fn codegen_deserialize_makes_rows_deserialize() {
+    let p = Project::new("codegen-deserialize", BASE);
+    std::fs::write(
+        p.path("schemac.toml"),
+        "[codegen]\nout = \"src/db\"\ndeserialize = true\n",
+    )
+    .unwrap();
+    p.run(&["generate"]);
+    let users = std::fs::read_to_string(p.path("src/db/users.rs")).unwrap();
+    assert!(
+        users.contains("::schemac_runtime::serde::Deserialize"),
+        "{users}"
+    );
+}

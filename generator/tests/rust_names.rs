@@ -132,3 +132,29 @@ fn output_is_deterministic() {
 fn squeezed(text: &str) -> String {
     text.split_whitespace().collect()
 }
+
+#[test]
+fn rows_derive_deserialize_only_when_asked() {
+    let compiled = compile_sources(
+        vec![("main".into(), vec![("schema/s.yaml".into(), SCHEMA.into())])],
+        SourceMap::new(),
+        Diagnostics::new(),
+    );
+    let order_with = |deserialize| {
+        let options = schemac::rust::RustOptions { deserialize };
+        let files = schemac::rust::render_with(&compiled.schemas[0], "schema/", None, options)
+            .expect("valid Rust");
+        file(&files, "order.rs").to_owned()
+    };
+    let default = order_with(false);
+    assert!(
+        default.contains("::schemac_runtime::serde::Serialize"),
+        "{default}"
+    );
+    assert!(!default.contains("Deserialize"), "{default}");
+    let asked = order_with(true);
+    assert!(
+        asked.contains("::schemac_runtime::serde::Deserialize"),
+        "{asked}"
+    );
+}
