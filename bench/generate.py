@@ -10,7 +10,10 @@ peak memory of each run.
     cargo build --release -p schemac
     python3 bench/generate.py                       # 100, 1,000 and 10,000 tables
     python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle
+    python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle --synthetic
 
+--synthetic uses ../shared/bench/gen_synthetic.js's schema (one enum of its
+own per table; its --modify changes one column) for both tools instead.
 --drizzle also runs drizzle-kit (needs Node.js; the script installs
 drizzle-kit 0.31 and drizzle-orm into a scratch directory with npm, once).
 """
@@ -99,6 +102,25 @@ def drizzle_ts(n, changed):
     }
 
 
+SYNTHETIC = os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_synthetic.js")
+
+
+def synthetic(n, changed, fmt):
+    """The schema of ../shared/bench/gen_synthetic.js (one enum per table),
+    in schemac's YAML or as drizzle-kit's schema.ts."""
+    argv = ["node", SYNTHETIC, str(n), "--format", fmt] + (["--modify"] if changed else [])
+    text = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    if fmt == "schemac":
+        return {
+            "schema/tables.yaml": text,
+            "schemac.toml": '[database.main]\nschema = "schema"\nmigrations = "migrations"\n',
+        }
+    return {
+        "schema.ts": text,
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+    }
+
+
 def write(dir, files):
     for path, text in files.items():
         full = os.path.join(dir, path)
@@ -166,7 +188,10 @@ def main():
     parser.add_argument("--drizzle", action="store_true", help="also run drizzle-kit 0.31")
     parser.add_argument("--keep", help="write the schemas here and keep them")
     parser.add_argument("--baseline", help="another schemac binary (an earlier commit's) to run interleaved with this one")
+    parser.add_argument("--synthetic", action="store_true", help="use ../shared/bench/gen_synthetic.js's schema (one enum per table) instead of this script's")
     args = parser.parse_args()
+    schemac_schema = (lambda n, c: synthetic(n, c, "schemac")) if args.synthetic else schemac_yaml
+    drizzle_schema = (lambda n, c: synthetic(n, c, "drizzle")) if args.synthetic else drizzle_ts
     if not os.path.exists(args.schemac):
         sys.exit(f"{args.schemac} is missing: run `cargo build --release -p schemac` first")
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -185,13 +210,13 @@ def main():
                     project = os.path.join(base, who)
                     shutil.rmtree(project, ignore_errors=True)
                     if who in ("schemac", "baseline"):
-                        write(project, schemac_yaml(n, changed=False))
+                        write(project, schemac_schema(n, False))
                         argv = [args.schemac if who == "schemac" else args.baseline, "generate"]
                     else:
-                        write(project, drizzle_ts(n, changed=False))
+                        write(project, drizzle_schema(n, False))
                         argv = [kit, "generate"]
                     figures.add((n, who, "scratch"), *timed(argv, project))
-                    write(project, drizzle_ts(n, True) if who == "drizzle" else schemac_yaml(n, True))
+                    write(project, drizzle_schema(n, True) if who == "drizzle" else schemac_schema(n, True))
                     figures.add((n, who, "change"), *timed(argv, project))
         print(f"\n## generate, median of {args.rounds} interleaved rounds (min–max), peak memory")
         for n in sizes:

@@ -216,18 +216,31 @@ fn parse_all_then<R, T: Send>(
     alongside: impl FnOnce() -> T + Send,
     then: impl FnOnce(Vec<(ast::FileAst, Diagnostics)>) -> R,
 ) -> (R, T) {
+    let check = |ast: &ast::FileAst, diags: &mut Diagnostics| {
+        if let Some(parser) = parser {
+            expressions::check_file(ast, parser, diags);
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parse_one = |id: FileId| {
         let mut diags = Diagnostics::new();
-        let ast = parse::parse_file(id, &sources.get(id).text, &mut diags);
-        if let Some(parser) = parser {
-            expressions::check_file(&ast, parser, &mut diags);
-        }
+        let text = &sources.get(id).text;
+        // A large file is read in pieces, one per core, and checked there.
+        let ast = match parse::pieces::parse_in_pieces(id, text, cores, &check) {
+            Some((ast, true)) => ast,
+            Some((ast, false)) => {
+                check(&ast, &mut diags);
+                ast
+            }
+            None => {
+                let ast = parse::parse_file(id, text, &mut diags);
+                check(&ast, &mut diags);
+                ast
+            }
+        };
         (ast, diags)
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(ids.len());
+    let threads = cores.min(ids.len());
     if threads <= 1 {
         let parsed = ids.iter().map(|&id| parse_one(id)).collect();
         let extra = alongside();

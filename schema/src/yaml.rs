@@ -172,7 +172,45 @@ enum Open {
         anchor: usize,
         entries: Vec<(Node, Node)>,
         pending_key: Option<Node>,
+        /// Each key's entry, once the mapping is large enough for a linear
+        /// search per key to cost more than the table (a schema's `enums:` or
+        /// `tables:` holds thousands of keys).
+        index: Option<HashMap<String, usize>>,
     },
+}
+
+/// Mappings with fewer entries are searched for a duplicate key in order.
+const INDEXED_FROM: usize = 16;
+
+/// The entry whose key is `text`, if any.
+fn find_key(
+    entries: &[(Node, Node)],
+    index: &Option<HashMap<String, usize>>,
+    text: &str,
+) -> Option<usize> {
+    match index {
+        Some(index) => index.get(text).copied(),
+        None => entries
+            .iter()
+            .position(|(k, _)| k.as_scalar().is_some_and(|s| s.text == text)),
+    }
+}
+
+/// Records the entry just pushed in the index, building it when the mapping
+/// reaches [`INDEXED_FROM`] entries.
+fn index_last(entries: &[(Node, Node)], index: &mut Option<HashMap<String, usize>>) {
+    let from = match index {
+        Some(_) => entries.len() - 1,
+        None if entries.len() >= INDEXED_FROM => 0,
+        None => return,
+    };
+    let index = index.get_or_insert_with(|| HashMap::with_capacity(entries.len() * 2));
+    for (i, (key, _)) in entries.iter().enumerate().skip(from) {
+        if let Some(key) = key.as_scalar() {
+            // The first key written wins, as the linear search finds it.
+            index.entry(key.text.clone()).or_insert(i);
+        }
+    }
 }
 
 struct Builder<'d> {
@@ -300,6 +338,7 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     pending_key: None,
+                    index: None,
                 });
                 true
             }
@@ -377,6 +416,7 @@ impl Builder<'_> {
             Some(Open::Map {
                 entries,
                 pending_key,
+                index,
                 ..
             }) => match pending_key.take() {
                 None => {
@@ -396,11 +436,8 @@ impl Builder<'_> {
                                 .help("use a mixin to share columns between tables"),
                         );
                     }
-                    if let Some((first, _)) = entries
-                        .iter()
-                        .find(|(k, _)| k.as_scalar().map(|s| &s.text) == Some(&key.text))
-                    {
-                        let first_span = first.span;
+                    if let Some(first) = find_key(entries, index, &key.text) {
+                        let first_span = entries[first].0.span;
                         let sp = node.span;
                         let text = key.text.clone();
                         self.diags.push(
@@ -415,9 +452,37 @@ impl Builder<'_> {
                 }
                 Some(key) => {
                     entries.push((key, node));
+                    index_last(entries, index);
                     true
                 }
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repeated key is found in a small mapping (searched in order) and
+    /// in a large one (indexed), pointing at both places.
+    #[test]
+    fn duplicate_keys_are_found_in_mappings_of_any_size() {
+        for size in [3, INDEXED_FROM, 200] {
+            let mut text: String = (0..size).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("k1: again\n");
+            let mut diags = Diagnostics::new();
+            parse(FileId(0), &text, &mut diags);
+            let rendered = format!("{diags:?}");
+            assert_eq!(
+                rendered.matches("duplicate key `k1`").count(),
+                1,
+                "{size}: {rendered}"
+            );
+            assert!(
+                rendered.contains("first written here"),
+                "{size}: {rendered}"
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
 //! YAML node tree -> [`FileAst`], by hand, collecting every error.
 
+pub mod pieces;
 mod reader;
 
 use reader::{boolean, expr, fields, keyword, name, named_entries, string, string_list};

@@ -3,6 +3,8 @@
 //! Each returns `None` after pushing a diagnostic, so the caller can carry on
 //! with the next key and the run collects every error in the file.
 
+use foldhash::{HashSet, HashSetExt};
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::Spanned;
 use crate::suggest;
@@ -93,10 +95,18 @@ pub fn named_entries<'a>(
         return Vec::new();
     };
     // A repeated key was already reported by the YAML reader; only the first counts.
-    let mut out: Vec<(Spanned<String>, &Node)> = Vec::new();
+    // Searched in order while small; hashed when large (thousands of
+    // tables or enums would make the search quadratic).
+    let mut seen: Option<HashSet<&str>> =
+        (entries.len() > 16).then(|| HashSet::with_capacity(entries.len()));
+    let mut out: Vec<(Spanned<String>, &Node)> = Vec::with_capacity(entries.len());
     for (k, v) in entries {
         let Some(s) = k.as_scalar() else { continue };
-        if !out.iter().any(|(n, _)| n.value == s.text) {
+        let first = match &mut seen {
+            Some(seen) => seen.insert(s.text.as_str()),
+            None => !out.iter().any(|(n, _)| n.value == s.text),
+        };
+        if first {
             out.push((Spanned::new(s.text.clone(), k.span), v));
         }
     }

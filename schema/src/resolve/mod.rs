@@ -712,7 +712,7 @@ fn column_type(c: &ColumnDef, db: &Db<'_>, diags: &mut Diagnostics) -> (Option<C
             None
         }
         Err(TypeError::Unknown) => {
-            if db.enums.iter().any(|e| e.name == text) || db.enum_spans.contains_key(text) {
+            if db.enum_spans.contains_key(text) {
                 Some(BaseType::Enum(text.to_string()))
             } else if db.ids.iter().any(|i| i.name == text) {
                 Some(BaseType::Id(text.to_string()))
