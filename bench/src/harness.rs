@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 pub enum Unit {
     OpsPerSecond,
     Millis,
+    Micros,
 }
 
 pub type Run<'a> = Box<dyn FnMut() -> Pin<Box<dyn Future<Output = f64> + 'a>> + 'a>;
@@ -30,10 +31,34 @@ pub enum Side {
     Schemac,
     Raw,
     Sqlx,
+    SeaOrm,
+    Diesel,
+}
+
+impl Side {
+    const PEERS: [(Side, &'static str); 4] = [
+        (Side::Raw, "best raw"),
+        (Side::Sqlx, "best sqlx"),
+        (Side::SeaOrm, "SeaORM"),
+        (Side::Diesel, "diesel-async"),
+    ];
+}
+
+/// What a comparison found: each variant's median, and schemac's best
+/// variant against the fastest of all the others, round by round.
+pub struct Outcome {
+    pub medians: Vec<(&'static str, f64)>,
+    /// The median of the per-round ratios (above 1: schemac is faster).
+    pub against_fastest: Option<f64>,
 }
 
 /// Runs `rounds` rounds of every variant and prints the table.
-pub async fn compare(title: &str, unit: Unit, rounds: usize, mut variants: Vec<Variant<'_>>) {
+pub async fn compare(
+    title: &str,
+    unit: Unit,
+    rounds: usize,
+    mut variants: Vec<Variant<'_>>,
+) -> Outcome {
     let n = variants.len();
     let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); n];
     for round in 0..rounds {
@@ -44,12 +69,30 @@ pub async fn compare(title: &str, unit: Unit, rounds: usize, mut variants: Vec<V
         }
     }
     print_table(title, unit, &variants, &samples);
+    let ours = best_per_round(unit, &variants, &samples, |s| s == Side::Schemac);
+    let theirs = best_per_round(unit, &variants, &samples, |s| s != Side::Schemac);
+    let against_fastest = ours.zip(theirs).map(|(o, t)| {
+        let ratios: Vec<f64> = o
+            .iter()
+            .zip(&t)
+            .map(|(o, t)| speedup(unit, *o, *t))
+            .collect();
+        median(&ratios)
+    });
+    Outcome {
+        medians: variants
+            .iter()
+            .zip(&samples)
+            .map(|(v, s)| (v.name, median(s)))
+            .collect(),
+        against_fastest,
+    }
 }
 
 fn better(unit: Unit, a: f64, b: f64) -> bool {
     match unit {
         Unit::OpsPerSecond => a > b,
-        Unit::Millis => a < b,
+        Unit::Millis | Unit::Micros => a < b,
     }
 }
 
@@ -64,12 +107,12 @@ fn best_per_round(
     unit: Unit,
     variants: &[Variant<'_>],
     samples: &[Vec<f64>],
-    side: Side,
+    side: impl Fn(Side) -> bool,
 ) -> Option<Vec<f64>> {
     let rounds = samples.first()?.len();
     let mut best: Option<Vec<f64>> = None;
     for (v, s) in variants.iter().zip(samples) {
-        if v.side != side {
+        if !side(v.side) {
             continue;
         }
         match &mut best {
@@ -90,7 +133,7 @@ fn best_per_round(
 fn speedup(unit: Unit, ours: f64, theirs: f64) -> f64 {
     match unit {
         Unit::OpsPerSecond => ours / theirs,
-        Unit::Millis => theirs / ours,
+        Unit::Millis | Unit::Micros => theirs / ours,
     }
 }
 
@@ -98,13 +141,18 @@ fn print_table(title: &str, unit: Unit, variants: &[Variant<'_>], samples: &[Vec
     let unit_name = match unit {
         Unit::OpsPerSecond => "ops/s",
         Unit::Millis => "ms",
+        Unit::Micros => "µs",
     };
     println!(
         "\n## {title} ({unit_name}, median of {} rounds, min–max)",
         samples[0].len()
     );
-    let raw = best_per_round(unit, variants, samples, Side::Raw);
-    let sqlx = best_per_round(unit, variants, samples, Side::Sqlx);
+    let peers: Vec<(&str, Vec<f64>)> = Side::PEERS
+        .iter()
+        .filter_map(|&(side, label)| {
+            best_per_round(unit, variants, samples, |s| s == side).map(|best| (label, best))
+        })
+        .collect();
     for (v, s) in variants.iter().zip(samples) {
         let min = s.iter().copied().fold(f64::INFINITY, f64::min);
         let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -118,15 +166,13 @@ fn print_table(title: &str, unit: Unit, variants: &[Variant<'_>], samples: &[Vec
         if v.side == Side::Schemac {
             // Ratios are taken round by round (the same minute of the machine)
             // and their median printed.
-            for (label, best) in [("best raw", &raw), ("best sqlx", &sqlx)] {
-                if let Some(best) = best {
-                    let ratios: Vec<f64> = s
-                        .iter()
-                        .zip(best)
-                        .map(|(o, t)| speedup(unit, *o, *t))
-                        .collect();
-                    line.push_str(&format!("  {:.2}× {label}", median(&ratios)));
-                }
+            for (label, best) in &peers {
+                let ratios: Vec<f64> = s
+                    .iter()
+                    .zip(best)
+                    .map(|(o, t)| speedup(unit, *o, *t))
+                    .collect();
+                line.push_str(&format!("  {:.2}× {label}", median(&ratios)));
             }
         }
         println!("{line}");
@@ -137,6 +183,7 @@ fn format_value(unit: Unit, value: f64) -> String {
     match unit {
         Unit::OpsPerSecond => format!("{value:.0}"),
         Unit::Millis => format!("{value:.2}"),
+        Unit::Micros => format!("{value:.1}"),
     }
 }
 

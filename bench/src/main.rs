@@ -1,13 +1,15 @@
 //! schemac's runtime and generated code against hand-written tokio-postgres
-//! and sqlx, on the same tables and rows, in one run, interleaved.
+//! and sqlx (and, on diesel_bench's shapes, SeaORM and diesel-async), on the
+//! same tables and rows, in one run, interleaved.
 //!
 //! `cargo run --release -p schemac-bench` (PostgreSQL at `DATABASE_URL`;
 //! options: `--rounds N`, `--seconds S` per throughput sample, `--only
-//! get|insert|children|transaction`). The generate step's benchmark is
+//! get|insert|children|transaction|shapes`). The generate step's benchmark is
 //! `bench/generate.py`.
 
 mod harness;
 mod reads;
+mod shapes;
 mod writes;
 
 use std::time::Duration;
@@ -102,6 +104,9 @@ async fn main() {
     }
     if wants("transaction") {
         writes::transaction(&settings).await;
+    }
+    if wants("shapes") {
+        shapes::run(&settings).await;
     }
     admin
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))

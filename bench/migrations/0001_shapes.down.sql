@@ -1,0 +1,5 @@
+DROP TABLE "public"."comments";
+--> statement-breakpoint
+DROP TABLE "public"."posts";
+--> statement-breakpoint
+DROP TABLE "public"."users";
