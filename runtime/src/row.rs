@@ -15,7 +15,11 @@ pub trait FromRow: Sized {
 
     /// Every row, in order.
     fn from_rows(rows: &[Row]) -> Result<Vec<Self>, Error> {
-        rows.iter().map(Self::from_row).collect()
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(Self::from_row(row)?);
+        }
+        Ok(out)
     }
 }
 
@@ -57,7 +61,13 @@ pub fn decode_all<T: Decode>(rows: &[Row]) -> Result<Vec<T>, Error> {
         return Ok(Vec::new());
     };
     let at = positions::<T>(first);
-    rows.iter().map(|row| T::decode(row, &at)).collect()
+    // Sized once: collecting into a `Result` cannot know the length, and
+    // growing a large result by doubling copies it over and over.
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(T::decode(row, &at)?);
+    }
+    Ok(out)
 }
 
 /// One column by name, with the column named in the error.

@@ -194,7 +194,35 @@ fn multitenant_repositories_return_what_the_database_holds() {
             .expect("insert_many");
         assert_eq!(inserted, 10_000);
         assert_eq!(counting.statements(), 1, "insert_many is one COPY");
+        assert_eq!(counting.copies(), 1, "10,000 rows go in by COPY");
         assert_eq!(user_tags::table.count(&pool).await.expect("count"), 10_000);
+        // Fewer rows than COPY_FROM go in as one INSERT of arrays, the
+        // defaulted set_at still left to the database.
+        let few: Vec<user_tags::NewUserTag> = (0..10)
+            .map(|i| user_tags::NewUserTag {
+                user_id: ada.user_id,
+                key: format!("few-{i}"),
+                value: format!("few {i}"),
+                set_at: None,
+            })
+            .collect();
+        let counting = Counting::new(&pool);
+        let inserted = user_tags::table
+            .insert_many(&counting, &few)
+            .await
+            .expect("insert_many of a few");
+        assert_eq!((inserted, counting.statements(), counting.copies()), (10, 1, 0));
+        let few_back = pool
+            .query_one(
+                "SELECT count(*), count(set_at) FROM user_tags WHERE key LIKE 'few-%' AND value LIKE 'few %'",
+                &[],
+            )
+            .await
+            .expect("the few");
+        assert_eq!((few_back.get::<_, i64>(0), few_back.get::<_, i64>(1)), (10, 10));
+        pool.execute("DELETE FROM user_tags WHERE key LIKE 'few-%'", &[])
+            .await
+            .expect("the few removed");
         let last = pool
             .query_one(
                 "SELECT value, set_at IS NOT NULL FROM user_tags WHERE key = 'key-09999'",
@@ -1495,6 +1523,7 @@ fn other_examples_insert_and_read_back() {
 struct Counting<'a> {
     inner: &'a ReadWritePool,
     statements: std::sync::atomic::AtomicUsize,
+    copies: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Counting<'a> {
@@ -1502,11 +1531,17 @@ impl<'a> Counting<'a> {
         Counting {
             inner,
             statements: std::sync::atomic::AtomicUsize::new(0),
+            copies: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
     fn statements(&self) -> usize {
         self.statements.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many of the statements were a `COPY`.
+    fn copies(&self) -> usize {
+        self.copies.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -1540,6 +1575,8 @@ impl schemac_runtime::Write for Counting<'_> {
         values: &schemac_runtime::Params<'_>,
     ) -> Result<u64, schemac_runtime::Error> {
         self.statements
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.copies
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.copy_in(table, columns, values).await
     }

@@ -132,6 +132,7 @@ impl ::schemac_runtime::Table for Auth {
     const COLUMNS: &'static str = r#""id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."auth""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(320)[], $3::boolean[], $4::text[], $5::"public"."auth_role"[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, schemac_row)) INSERT INTO "public"."auth" ("id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, COALESCE(u.c2, false), u.c3, COALESCE(u.c4, 'student'), COALESCE(u.c5, false), u.c6, COALESCE(u.c7, now()), COALESCE(u.c8, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "email_verified", "password_hash", "role", "banned", "ban_expires", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."auth" ("email", "password_hash", "ban_expires") SELECT * FROM UNNEST($1::varchar(320)[], $2::text[], $3::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Auth {

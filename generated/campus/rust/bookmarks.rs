@@ -62,6 +62,7 @@ impl ::schemac_runtime::Table for Bookmark {
     const COLUMNS: &'static str = r#""id", "post_id", "user_id", "created_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."bookmarks""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."bookmarks" ("id", "post_id", "user_id", "created_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "user_id", "created_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."bookmarks" ("post_id", "user_id") SELECT * FROM UNNEST($1::uuid[], $2::uuid[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Bookmark {

@@ -49,6 +49,7 @@ impl ::schemac_runtime::Table for Branch {
     const COLUMNS: &'static str = r#""id", "name", "code""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."branches""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::text[], $3::char(4)[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."branches" ("id", "name", "code") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."branches"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "code""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."branches" ("name", "code") SELECT * FROM UNNEST($1::text[], $2::char(4)[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Branch {

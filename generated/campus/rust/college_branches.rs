@@ -49,6 +49,7 @@ impl ::schemac_runtime::Table for CollegeBranch {
     const COLUMNS: &'static str = r#""college_id", "branch_id", "seats""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."college_branches""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "college_id", "branch_id", "seats""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."college_branches" ("college_id", "branch_id", "seats") SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::smallint[])"#;
 }
 
 impl ::schemac_runtime::Keyed for CollegeBranch {

@@ -68,6 +68,7 @@ impl ::schemac_runtime::Table for College {
     const COLUMNS: &'static str = r#""id", "name", "email_domain", "city", "state", "profile_url""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."colleges""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."colleges" ("id", "name", "email_domain", "city", "state", "profile_url") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "email_domain", "city", "state", "profile_url""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."colleges" ("name", "email_domain", "city", "state", "profile_url") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for College {

@@ -86,6 +86,7 @@ impl ::schemac_runtime::Table for Comment {
     const COLUMNS: &'static str = r#""id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."comments""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::boolean[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."comments" ("id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, false), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "post_id", "commented_by", "parent_comment_id", "content", "is_edited", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."comments" ("post_id", "commented_by", "parent_comment_id", "content") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Comment {

@@ -98,6 +98,7 @@ impl ::schemac_runtime::Table for Session {
     const COLUMNS: &'static str = r#""id", "user_id", "token", "ip_address", "user_agent", "expires_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."sessions""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::inet[], $5::text[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."sessions" ("id", "user_id", "token", "ip_address", "user_agent", "expires_at") SELECT COALESCE(u.c0, gen_random_uuid()), u.c1, u.c2, u.c3, u.c4, u.c5 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "token", "ip_address", "user_agent", "expires_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."sessions" ("user_id", "token", "ip_address", "user_agent", "expires_at") SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::inet[], $4::text[], $5::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Session {

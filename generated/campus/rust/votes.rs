@@ -74,6 +74,7 @@ impl ::schemac_runtime::Table for Vote {
     const COLUMNS: &'static str = r#""id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."votes""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[], $5::real[], $6::timestamptz[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type", "weight", "voted_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, 1.0), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "target_type", "target_id", "vote_type", "weight", "voted_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."votes" ("user_id", "target_type", "target_id", "vote_type") SELECT * FROM UNNEST($1::uuid[], $2::"public"."vote_target"[], $3::uuid[], $4::"public"."vote_type"[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Vote {

@@ -54,6 +54,7 @@ impl ::schemac_runtime::Table for ClassifierQuestion {
     const COLUMNS: &'static str = r#""id", "question", "position", "choices""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."classifier_questions""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::smallint[], $5::bool[], $6::int8[]) AS u(c0, c1, g2, schemac_row)), a2 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($3::text[], $4::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."classifier_questions" ("question", "position", "choices") SELECT u.c0, u.c1, CASE WHEN u.g2 THEN COALESCE(a2.v, '{}') ELSE '{"yes","no","maybe"}'::text[] END FROM u LEFT JOIN a2 ON a2.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "question", "position", "choices""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."classifier_questions" ("question", "position") SELECT * FROM UNNEST($1::text[], $2::smallint[])"#;
 }
 
 impl ::schemac_runtime::Keyed for ClassifierQuestion {

@@ -49,6 +49,7 @@ impl ::schemac_runtime::Table for GiftCategory {
     const COLUMNS: &'static str = r#""id", "name", "parent_id""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."gift_categories""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::varchar(60)[], $3::integer[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."gift_categories" ("id", "name", "parent_id") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."gift_categories"', 'id'))), u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "name", "parent_id""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."gift_categories" ("name", "parent_id") SELECT * FROM UNNEST($1::varchar(60)[], $2::integer[])"#;
 }
 
 impl ::schemac_runtime::Keyed for GiftCategory {

@@ -94,6 +94,7 @@ impl ::schemac_runtime::Table for GiftProcess {
     const COLUMNS: &'static str = r#""id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."gift_processes""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::"public"."process_status"[], $7::numeric(10,2)[], $8::jsonb[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."gift_processes" ("id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 'pending'), u.c6, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "status", "budget", "state", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."gift_processes" ("recipient_id", "occasion_id", "relationship_id", "selected_gift_id", "budget") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::numeric(10,2)[])"#;
 }
 
 impl ::schemac_runtime::Keyed for GiftProcess {

@@ -95,6 +95,7 @@ impl ::schemac_runtime::Table for Gift {
     const COLUMNS: &'static str = r#""id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."gifts""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."gifts" ("name", "description", "price") SELECT * FROM UNNEST($1::text[], $2::text[], $3::numeric(10,2)[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Gift {

@@ -69,6 +69,7 @@ impl ::schemac_runtime::Table for Notification {
     const COLUMNS: &'static str = r#""id", "user_id", "type", "message", "read_at", "created_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."notifications""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::uuid[], $3::"public"."notification_type"[], $4::text[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."notifications" ("id", "user_id", "type", "message", "read_at", "created_at") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."notifications"', 'id'))), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "type", "message", "read_at", "created_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."notifications" ("user_id", "type", "message", "read_at") SELECT * FROM UNNEST($1::uuid[], $2::"public"."notification_type"[], $3::text[], $4::timestamp[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Notification {

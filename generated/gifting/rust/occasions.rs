@@ -81,6 +81,7 @@ impl ::schemac_runtime::Table for Occasion {
     const COLUMNS: &'static str = r#""id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."occasions""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::interval[], $6::smallint[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."occasions" ("id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, 7), COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "title", "occurs_on", "recurs_every", "remind_days_before", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."occasions" ("user_id", "title", "occurs_on", "recurs_every") SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::date[], $4::interval[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Occasion {

@@ -56,6 +56,7 @@ impl ::schemac_runtime::Table for ProcessAnswer {
     const COLUMNS: &'static str = r#""process_id", "question_id", "answer", "answered_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."process_answers""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::timestamp[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer", "answered_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "process_id", "question_id", "answer", "answered_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."process_answers" ("process_id", "question_id", "answer") SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for ProcessAnswer {

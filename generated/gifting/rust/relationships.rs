@@ -72,6 +72,7 @@ impl ::schemac_runtime::Table for Relationship {
     const COLUMNS: &'static str = r#""id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."relationships""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::"public"."relationship_type"[], $5::varchar(80)[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."relationships" ("id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "related_user_id", "relationship_type", "nickname", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."relationships" ("user_id", "related_user_id", "relationship_type", "nickname") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."relationship_type"[], $4::varchar(80)[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Relationship {

@@ -81,6 +81,7 @@ impl ::schemac_runtime::Table for User {
     const COLUMNS: &'static str = r#""id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."users""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::date[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, COALESCE(u.c3, true), COALESCE(u.c4, '{"theme": "light", "notifications": {"email": true, "push": false}}'::jsonb), u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "name", "is_active", "preferences", "birthday", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."users" ("email", "name", "birthday") SELECT * FROM UNNEST($1::text[], $2::text[], $3::date[])"#;
 }
 
 impl ::schemac_runtime::Keyed for User {

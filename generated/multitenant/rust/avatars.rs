@@ -95,6 +95,7 @@ impl ::schemac_runtime::Table for Avatar {
     const COLUMNS: &'static str = r#""file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."avatars""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::varchar(100)[], $4::bigint[], $5::bytea[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, schemac_row)) INSERT INTO "public"."avatars" ("file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'image/png'), u.c3, u.c4, u.c5, u.c6, u.c7, COALESCE(u.c8, now()), u.c9 FROM u ORDER BY u.schemac_row RETURNING "file_id", "user_id", "content_type", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."avatars" ("file_id", "user_id", "size_bytes", "sha256", "tenant_id", "bucket", "object_name", "updated_at") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::bytea[], $5::uuid[], $6::text[], $7::text[], $8::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Avatar {

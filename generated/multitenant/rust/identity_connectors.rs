@@ -108,6 +108,7 @@ impl ::schemac_runtime::Table for IdentityConnector {
     const COLUMNS: &'static str = r#""connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."identity_connectors""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."idp_kind"[], $4::text[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."identity_connectors" ("connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, u.c4, COALESCE(u.c5, now()), u.c6 FROM u ORDER BY u.schemac_row RETURNING "connector_id", "tenant_id", "kind", "issuer_url", "state", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."identity_connectors" ("connector_id", "tenant_id", "kind", "issuer_url", "state", "updated_at") SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::"public"."idp_kind"[], $4::text[], $5::jsonb[], $6::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for IdentityConnector {

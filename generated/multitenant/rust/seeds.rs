@@ -67,6 +67,7 @@ impl ::schemac_runtime::Table for Seed {
     const COLUMNS: &'static str = r#""name", "environment", "sha256", "applied_at", "duration""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "app_meta"."seeds""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::timestamptz[], $5::interval[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "applied_at", "duration") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()), u.c4 FROM u ORDER BY u.schemac_row RETURNING "name", "environment", "sha256", "applied_at", "duration""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "app_meta"."seeds" ("name", "environment", "sha256", "duration") SELECT * FROM UNNEST($1::text[], $2::varchar(20)[], $3::char(64)[], $4::interval[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Seed {

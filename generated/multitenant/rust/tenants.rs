@@ -89,6 +89,7 @@ impl ::schemac_runtime::Table for Tenant {
     const COLUMNS: &'static str = r#""tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."tenants""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(63)[], $3::text[], $4::"public"."tenant_plan"[], $5::integer[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."tenants" ("tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, 'free'), COALESCE(u.c4, 5), COALESCE(u.c5, '{"locale": "en-GB", "features": []}'::jsonb), COALESCE(u.c6, now()), u.c7 FROM u ORDER BY u.schemac_row RETURNING "tenant_id", "slug", "display_name", "plan", "seats", "settings", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."tenants" ("tenant_id", "slug", "display_name", "updated_at") SELECT * FROM UNNEST($1::uuid[], $2::varchar(63)[], $3::text[], $4::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Tenant {

@@ -60,6 +60,7 @@ impl ::schemac_runtime::Table for UserTag {
     const COLUMNS: &'static str = r#""user_id", "key", "value", "set_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."user_tags""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::varchar(100)[], $3::text[], $4::timestamptz[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."user_tags" ("user_id", "key", "value", "set_at") SELECT u.c0, u.c1, u.c2, COALESCE(u.c3, now()) FROM u ORDER BY u.schemac_row RETURNING "user_id", "key", "value", "set_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."user_tags" ("user_id", "key", "value") SELECT * FROM UNNEST($1::uuid[], $2::varchar(100)[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for UserTag {

@@ -47,6 +47,7 @@ impl ::schemac_runtime::Table for Box {
     const COLUMNS: &'static str = r#""id", "contents""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."boxes""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::jsonb[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."boxes" ("id", "contents") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "contents""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."boxes" ("id", "contents") SELECT * FROM UNNEST($1::uuid[], $2::jsonb[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Box {

@@ -45,6 +45,7 @@ impl ::schemac_runtime::Table for DateTime {
     const COLUMNS: &'static str = r#""id", "at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."date_times""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::timestamptz[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."date_times" ("at") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."date_times" ("at") SELECT * FROM UNNEST($1::timestamptz[])"#;
 }
 
 impl ::schemac_runtime::Keyed for DateTime {

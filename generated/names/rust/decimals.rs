@@ -43,6 +43,7 @@ impl ::schemac_runtime::Table for Decimal {
     const COLUMNS: &'static str = r#""id", "amount""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."decimals""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::numeric[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."decimals" ("amount") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "amount""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."decimals" ("amount") SELECT * FROM UNNEST($1::numeric[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Decimal {

@@ -39,6 +39,7 @@ impl ::schemac_runtime::Table for Enum {
     const COLUMNS: &'static str = r#""id", "kind""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."enums""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::"public"."result"[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."enums" ("kind") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "kind""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."enums" ("kind") SELECT * FROM UNNEST($1::"public"."result"[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Enum {

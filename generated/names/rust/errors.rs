@@ -51,6 +51,7 @@ impl ::schemac_runtime::Table for Error {
     const COLUMNS: &'static str = r#""id", "message", "at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."errors""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::timestamptz[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."errors" ("message", "at") SELECT u.c0, COALESCE(u.c1, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "message", "at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."errors" ("message") SELECT * FROM UNNEST($1::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Error {

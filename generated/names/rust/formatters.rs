@@ -55,6 +55,7 @@ impl ::schemac_runtime::Table for Formatter {
     const COLUMNS: &'static str = r#""id", "secret""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."formatters""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."formatters" ("secret") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "secret""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."formatters" ("secret") SELECT * FROM UNNEST($1::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Formatter {

@@ -43,6 +43,7 @@ impl ::schemac_runtime::Table for FromRow {
     const COLUMNS: &'static str = r#""key", "error""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."from_rows""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."from_rows" ("key", "error") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "key", "error""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."from_rows" ("key", "error") SELECT * FROM UNNEST($1::text[], $2::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for FromRow {

@@ -30,6 +30,7 @@ impl ::schemac_runtime::Table for Id {
     const COLUMNS: &'static str = r#""id""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."ids""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."ids" ("id") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."ids" ("id") SELECT * FROM UNNEST($1::uuid[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Id {

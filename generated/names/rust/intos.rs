@@ -39,6 +39,7 @@ impl ::schemac_runtime::Table for Into {
     const COLUMNS: &'static str = r#""id", "into""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."intos""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."intos" ("into") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "into""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."intos" ("into") SELECT * FROM UNNEST($1::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Into {

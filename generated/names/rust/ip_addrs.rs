@@ -39,6 +39,7 @@ impl ::schemac_runtime::Table for IpAddr {
     const COLUMNS: &'static str = r#""id", "addr""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."ip_addrs""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::inet[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."ip_addrs" ("addr") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "addr""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."ip_addrs" ("addr") SELECT * FROM UNNEST($1::inet[])"#;
 }
 
 impl ::schemac_runtime::Keyed for IpAddr {

@@ -49,6 +49,7 @@ impl ::schemac_runtime::Table for Json {
     const COLUMNS: &'static str = r#""id", "json", "value""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."jsons""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::json[], $2::jsonb[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."jsons" ("json", "value") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "json", "value""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."jsons" ("json", "value") SELECT * FROM UNNEST($1::json[], $2::jsonb[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Json {

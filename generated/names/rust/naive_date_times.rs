@@ -43,6 +43,7 @@ impl ::schemac_runtime::Table for NaiveDateTime {
     const COLUMNS: &'static str = r#""id", "when""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."naive_date_times""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::timestamp[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."naive_date_times" ("when") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "when""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."naive_date_times" ("when") SELECT * FROM UNNEST($1::timestamp[])"#;
 }
 
 impl ::schemac_runtime::Keyed for NaiveDateTime {

@@ -66,6 +66,7 @@ impl ::schemac_runtime::Table for Option {
     const COLUMNS: &'static str = r#""id", "self", "crate", "super", "kind""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."options""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::integer[], $4::"public"."option"[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."options" ("self", "crate", "super", "kind") SELECT u.c0, u.c1, COALESCE(u.c2, 0), u.c3 FROM u ORDER BY u.schemac_row RETURNING "id", "self", "crate", "super", "kind""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."options" ("self", "crate", "kind") SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."option"[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Option {

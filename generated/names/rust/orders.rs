@@ -72,6 +72,7 @@ impl ::schemac_runtime::Table for Order {
     const COLUMNS: &'static str = r#""id", "total", "order", "limit", "after", "placed", "updated""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."orders""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::numeric(12,2)[], $3::integer[], $4::integer[], $5::text[], $6::timestamp[], $7::timestamp[], $8::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, schemac_row)) INSERT INTO "public"."orders" ("id", "total", "order", "limit", "after", "placed", "updated") SELECT u.c0, u.c1, COALESCE(u.c2, 0), u.c3, u.c4, COALESCE(u.c5, now()), COALESCE(u.c6, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "total", "order", "limit", "after", "placed", "updated""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."orders" ("id", "total", "limit", "after") SELECT * FROM UNNEST($1::uuid[], $2::numeric(12,2)[], $3::integer[], $4::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Order {

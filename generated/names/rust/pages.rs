@@ -52,6 +52,7 @@ impl ::schemac_runtime::Table for Page {
     const COLUMNS: &'static str = r#""id", "row", "rows", "cursor""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."pages""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::integer[], $3::text[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."pages" ("row", "rows", "cursor") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "row", "rows", "cursor""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."pages" ("row", "rows", "cursor") SELECT * FROM UNNEST($1::integer[], $2::integer[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Page {

@@ -39,6 +39,7 @@ impl ::schemac_runtime::Table for Param {
     const COLUMNS: &'static str = r#""id", "param""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."params""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."params" ("param") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "param""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."params" ("param") SELECT * FROM UNNEST($1::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Param {

@@ -39,6 +39,7 @@ impl ::schemac_runtime::Table for PgInterval {
     const COLUMNS: &'static str = r#""id", "span""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."pg_intervals""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::interval[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."pg_intervals" ("span") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "span""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."pg_intervals" ("span") SELECT * FROM UNNEST($1::interval[])"#;
 }
 
 impl ::schemac_runtime::Keyed for PgInterval {

@@ -48,6 +48,7 @@ impl ::schemac_runtime::Table for Read {
     const COLUMNS: &'static str = r#""id", "order_id", "db""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."reads""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."reads" ("order_id", "db") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "order_id", "db""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."reads" ("order_id", "db") SELECT * FROM UNNEST($1::uuid[], $2::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Read {

@@ -59,6 +59,7 @@ impl ::schemac_runtime::Table for Row {
     const COLUMNS: &'static str = r#""id", "read_id", "columns", "changed", "pairs""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."rows""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::jsonb[], $3::boolean[], $4::interval[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."rows" ("read_id", "columns", "changed", "pairs") SELECT u.c0, u.c1, u.c2, u.c3 FROM u ORDER BY u.schemac_row RETURNING "id", "read_id", "columns", "changed", "pairs""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."rows" ("read_id", "columns", "changed", "pairs") SELECT * FROM UNNEST($1::bigint[], $2::jsonb[], $3::boolean[], $4::interval[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Row {

@@ -42,6 +42,7 @@ impl ::schemac_runtime::Table for Self_ {
     const COLUMNS: &'static str = r#""id", "self""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."selves""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."selves" ("self") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "self""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."selves" ("self") SELECT * FROM UNNEST($1::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Self_ {

@@ -69,6 +69,7 @@ impl ::schemac_runtime::Table for Sensitive {
     const COLUMNS: &'static str = r#""id", "token", "details""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."sensitives""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::jsonb[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."sensitives" ("token", "details") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "token", "details""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."sensitives" ("token", "details") SELECT * FROM UNNEST($1::text[], $2::jsonb[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Sensitive {

@@ -45,6 +45,7 @@ impl ::schemac_runtime::Table for Sql {
     const COLUMNS: &'static str = r#""id", "sql", "statement""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."sqls""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."sqls" ("sql", "statement") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "sql", "statement""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."sqls" ("sql", "statement") SELECT * FROM UNNEST($1::text[], $2::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Sql {

@@ -50,6 +50,7 @@ impl ::schemac_runtime::Table for String {
     const COLUMNS: &'static str = r#""id", "value", "string""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."strings""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."strings" ("id", "value", "string") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "id", "value", "string""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."strings" ("id", "value", "string") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for String {

@@ -32,6 +32,7 @@ impl ::schemac_runtime::Table for ToSql {
     const COLUMNS: &'static str = r#""id", "ip""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."to_sqls""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::inet[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."to_sqls" ("ip") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "ip""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."to_sqls" ("ip") SELECT * FROM UNNEST($1::inet[])"#;
 }
 
 impl ::schemac_runtime::Keyed for ToSql {

@@ -37,6 +37,7 @@ impl ::schemac_runtime::Table for Ulid {
     const COLUMNS: &'static str = r#""id", "span""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."ulids""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::interval[], $3::int8[]) AS u(c0, c1, schemac_row)) INSERT INTO "public"."ulids" ("id", "span") SELECT u.c0, u.c1 FROM u ORDER BY u.schemac_row RETURNING "id", "span""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."ulids" ("id", "span") SELECT * FROM UNNEST($1::uuid[], $2::interval[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Ulid {

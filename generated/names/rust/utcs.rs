@@ -41,6 +41,7 @@ impl ::schemac_runtime::Table for Utc {
     const COLUMNS: &'static str = r#""id", "day""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."utcs""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::date[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."utcs" ("day") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "day""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."utcs" ("day") SELECT * FROM UNNEST($1::date[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Utc {

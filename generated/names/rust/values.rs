@@ -41,6 +41,7 @@ impl ::schemac_runtime::Table for Value {
     const COLUMNS: &'static str = r#""id", "value""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."values""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::jsonb[], $2::int8[]) AS u(c0, schemac_row)) INSERT INTO "public"."values" ("value") SELECT u.c0 FROM u ORDER BY u.schemac_row RETURNING "id", "value""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."values" ("value") SELECT * FROM UNNEST($1::jsonb[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Value {

@@ -50,6 +50,7 @@ impl ::schemac_runtime::Table for Write {
     const COLUMNS: &'static str = r#""db", "new", "patch""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."writes""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::int8[]) AS u(c0, c1, c2, schemac_row)) INSERT INTO "public"."writes" ("db", "new", "patch") SELECT u.c0, u.c1, u.c2 FROM u ORDER BY u.schemac_row RETURNING "db", "new", "patch""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."writes" ("db", "new", "patch") SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Write {

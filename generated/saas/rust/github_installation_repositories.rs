@@ -82,6 +82,7 @@ impl ::schemac_runtime::Table for GithubInstallationRepository {
     const COLUMNS: &'static str = r#""id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."github_installation_repositories" WHERE "deleted_at" IS NULL"#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $8::bool[], $9::timestamp[], $10::timestamp[], $11::int8[]) AS u(c0, c1, c2, c3, c4, g5, c6, c7, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($6::text[], $7::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name", "private", "topics", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, false), CASE WHEN u.g5 THEN COALESCE(a5.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "installation_id", "name", "full_name", "private", "topics", "deleted", "deleted_at", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."github_installation_repositories" ("id", "installation_id", "name", "full_name") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for GithubInstallationRepository {

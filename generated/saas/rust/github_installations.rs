@@ -71,6 +71,7 @@ impl ::schemac_runtime::Table for GithubInstallation {
     const COLUMNS: &'static str = r#""id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."github_installations" WHERE "deleted_at" IS NULL"#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::timestamp[], $7::int8[]) AS u(c0, c1, c2, c3, c4, c5, schemac_row)) INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at", "created_at", "updated_at") SELECT u.c0, u.c1, u.c2, u.c3, COALESCE(u.c4, now()), COALESCE(u.c5, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "organization_id", "account_login", "suspended_at", "deleted", "deleted_at", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."github_installations" ("id", "organization_id", "account_login", "suspended_at") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::timestamp[])"#;
 }
 
 impl ::schemac_runtime::Keyed for GithubInstallation {

@@ -66,6 +66,7 @@ impl ::schemac_runtime::Table for Organization {
     const COLUMNS: &'static str = r#""id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."organizations" WHERE "deleted_at" IS NULL"#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::"public"."plan"[], $4::timestamp[], $5::timestamp[], $6::int8[]) AS u(c0, c1, c2, c3, c4, schemac_row)) INSERT INTO "public"."organizations" ("id", "name", "plan", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, 'FREE'), COALESCE(u.c3, now()), COALESCE(u.c4, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "name", "plan", "deleted", "deleted_at", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."organizations" ("id", "name") SELECT * FROM UNNEST($1::text[], $2::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Organization {

@@ -80,6 +80,7 @@ impl ::schemac_runtime::Table for User {
     const COLUMNS: &'static str = r#""id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."users" WHERE "deleted_at" IS NULL"#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::timestamp[], $8::timestamp[], $9::int8[]) AS u(c0, c1, c2, c3, c4, c5, c6, c7, schemac_row)) INSERT INTO "public"."users" ("id", "email", "is_admin", "first_name", "last_name", "photo_url", "created_at", "updated_at") SELECT u.c0, u.c1, COALESCE(u.c2, false), u.c3, u.c4, u.c5, COALESCE(u.c6, now()), COALESCE(u.c7, now()) FROM u ORDER BY u.schemac_row RETURNING "id", "email", "is_admin", "first_name", "last_name", "photo_url", "deleted", "deleted_at", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."users" ("id", "email", "first_name", "last_name", "photo_url") SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for User {

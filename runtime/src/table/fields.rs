@@ -134,6 +134,25 @@ impl<'a> CopyRows<'a> {
     }
 }
 
+impl<'a> CopyRows<'a> {
+    /// Whether every row left every defaulted field to the database.
+    pub fn gives_no_default(&self) -> bool {
+        self.uniform && self.shape.iter().all(|given| !given)
+    }
+
+    /// The values as one array per column, in the columns' order.
+    pub fn into_arrays(self) -> Vec<Array<'a>> {
+        let width = self.columns.len();
+        let mut arrays: Vec<Array<'a>> = (0..width)
+            .map(|_| Array(Vec::with_capacity(self.row)))
+            .collect();
+        for (i, value) in self.values.into_iter().enumerate() {
+            arrays[i % width].0.push(value);
+        }
+        arrays
+    }
+}
+
 impl<'a> Fields<'a> for CopyRows<'a> {
     fn field(&mut self, spec: Spec, given: bool, value: Value<'a>) {
         let first = self.row == 0;
@@ -271,7 +290,7 @@ impl<'a> Fields<'a> for Columns<'a> {
 /// declares (`$1::uuid[]`): how a column of rows travels to UNNEST without
 /// a typed `Vec` per column.
 #[derive(Debug)]
-struct Array<'a>(Vec<Value<'a>>);
+pub(crate) struct Array<'a>(Vec<Value<'a>>);
 
 impl std::fmt::Debug for Value<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -61,6 +61,7 @@ impl ::schemac_runtime::Table for Token {
     const COLUMNS: &'static str = r#""id", "user_id", "expire_at", "platform_type""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."tokens""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::integer[], $2::integer[], $3::timestamptz[], $4::"public"."platform_types_enum"[], $5::int8[]) AS u(c0, c1, c2, c3, schemac_row)) INSERT INTO "public"."tokens" ("id", "user_id", "expire_at", "platform_type") SELECT COALESCE(u.c0, nextval(pg_get_serial_sequence('"public"."tokens"', 'id'))), u.c1, u.c2, u.c3 FROM u ORDER BY u.schemac_row RETURNING "id", "user_id", "expire_at", "platform_type""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."tokens" ("user_id", "expire_at", "platform_type") SELECT * FROM UNNEST($1::integer[], $2::timestamptz[], $3::"public"."platform_types_enum"[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Token {

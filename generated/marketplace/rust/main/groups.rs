@@ -80,6 +80,7 @@ impl ::schemac_runtime::Table for Group {
     const COLUMNS: &'static str = r#""id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."groups""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::varchar[], $6::bool[], $7::bool[], $8::uuid[], $9::timestamp[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, g3, n3, c4, c5, g5, c6, g6, schemac_row)), a3 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($4::integer[], $5::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."groups" ("id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, CASE WHEN NOT u.g3 THEN '{}'::integer[] WHEN u.n3 THEN NULL ELSE COALESCE(a3.v, '{}') END, u.c4, CASE WHEN u.g5 THEN u.c5 ELSE now() END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a3 ON a3.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "name", "product_id", "members", "last_message_id", "created_at", "updated_at""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."groups" ("name", "product_id", "last_message_id") SELECT * FROM UNNEST($1::text[], $2::varchar[], $3::uuid[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Group {

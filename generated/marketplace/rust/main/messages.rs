@@ -84,6 +84,7 @@ impl ::schemac_runtime::Table for Message {
     const COLUMNS: &'static str = r#""id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."messages""#;
     const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::uuid[], $4::text[], $5::jsonb[], $6::bool[], $9::bool[], $10::bool[], $11::timestamp[], $12::bool[], $13::int8[]) AS u(c0, c1, c2, c3, c4, g4, g5, n5, c6, g6, schemac_row)), a5 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::integer[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."messages" ("id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp") SELECT COALESCE(u.c0, uuid_generate_v4()), u.c1, u.c2, u.c3, CASE WHEN u.g4 THEN u.c4 ELSE '[]'::jsonb END, CASE WHEN NOT u.g5 THEN '{}'::integer[] WHEN u.n5 THEN NULL ELSE COALESCE(a5.v, '{}') END, CASE WHEN u.g6 THEN u.c6 ELSE now() END FROM u LEFT JOIN a5 ON a5.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "sender_id", "group_id", "text", "attachments", "read_by", "timestamp""#;
+    const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."messages" ("sender_id", "group_id", "text") SELECT * FROM UNNEST($1::integer[], $2::uuid[], $3::text[])"#;
 }
 
 impl ::schemac_runtime::Keyed for Message {

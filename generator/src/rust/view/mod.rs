@@ -230,6 +230,8 @@ pub struct TableView {
     pub soft: Option<SoftView>,
     pub insert_many: bool,
     pub insert_many_sql: String,
+    /// `insert_many`'s statement when no defaulted field is given (or empty).
+    pub insert_plain_sql: String,
     /// get, exists and count, for each visibility.
     pub reads: Vec<ReadVariant>,
     /// The keyset-paginated lists.

@@ -8,6 +8,28 @@ use super::{NewField, NewFieldKind, RelationView};
 use crate::rust::names::{snake_ident, struct_name};
 use crate::rust::types::rust_type;
 
+/// `insert_many`'s statement for rows that leave every defaulted column to
+/// the database, as most do: the other columns as one array each, UNNESTed
+/// straight into the table (no row numbers, no RETURNING). Empty when such
+/// a column is an array (UNNEST would flatten it) or there is none.
+pub(super) fn insert_plain_sql(table_sql: &str, fields: &[NewField]) -> String {
+    let plain: Vec<&NewField> = fields.iter().filter(|f| !f.defaulted).collect();
+    if plain.is_empty() || plain.iter().any(|f| f.array) {
+        return String::new();
+    }
+    let columns: Vec<&str> = plain.iter().map(|f| f.sql.as_str()).collect();
+    let arrays: Vec<String> = plain
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("${}::{}", i + 1, f.unnest_cast))
+        .collect();
+    format!(
+        "INSERT INTO {table_sql} ({}) SELECT * FROM UNNEST({})",
+        columns.join(", "),
+        arrays.join(", ")
+    )
+}
+
 /// `insert_many`'s one statement. Scalar values travel as one array per
 /// column through UNNEST, with the row's number (and, for a nullable column
 /// with a default, whether each row gave a value or left it to the default). UNNEST would flatten an

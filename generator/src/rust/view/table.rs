@@ -8,7 +8,7 @@ use schemac_schema::sql::{ident as quoted, qualified, string_literal};
 use schemac_schema::types::BaseType;
 
 use super::reads::{ListSpec, Scope, Source};
-use super::statements::{insert_many_sql, relation};
+use super::statements::{insert_many_sql, insert_plain_sql, relation};
 use super::{
     Field, ForeignKeyView, Key, NewField, NewFieldKind, Param, PatchField, RelationView, SoftView,
     TableView, UniqueView, locals, rust_string,
@@ -84,6 +84,7 @@ pub fn table(
 
     let mut new_fields = new_fields(&ctx);
     let (insert_many_sql, bound) = insert_many_sql(&ctx.table_sql, &select, &new_fields);
+    let insert_plain_sql = insert_plain_sql(&ctx.table_sql, &new_fields);
     for (field, params) in new_fields.iter_mut().zip(bound) {
         field.many_params = params;
     }
@@ -187,6 +188,10 @@ pub fn table(
         uniques,
         fks,
         soft,
+        insert_plain_sql: match insert_many {
+            true => insert_plain_sql,
+            false => String::new(),
+        },
         insert_many_sql: match insert_many {
             true => insert_many_sql,
             false => String::new(),
