@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release -p schemac-bench` (PostgreSQL at `DATABASE_URL`;
 //! options: `--rounds N`, `--seconds S` per throughput sample, `--only
-//! get|insert|children|transaction|shapes`). The generate step's benchmark is
+//! get|insert|children|transaction|shapes[/trivial|medium|associations|insert]`). The generate step's benchmark is
 //! `bench/generate.py`.
 
 mod harness;
@@ -105,8 +105,14 @@ async fn main() {
     if wants("transaction") {
         writes::transaction(&settings).await;
     }
-    if wants("shapes") {
-        shapes::run(&settings).await;
+    // `--only shapes` runs the four, `--only shapes/insert` one of them.
+    match only
+        .as_deref()
+        .map(|o| o.split_once('/').unwrap_or((o, "")))
+    {
+        None => shapes::run(&settings, "").await,
+        Some(("shapes", shape)) => shapes::run(&settings, shape).await,
+        Some(_) => {}
     }
     admin
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
