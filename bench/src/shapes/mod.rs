@@ -29,6 +29,12 @@ const USERS_WITH_POSTS: &str = "SELECT u.id, u.name, u.hair_color, p.id AS post_
      FROM users u LEFT JOIN posts p ON p.user_id = u.id WHERE u.hair_color = $1";
 const POSTS_OF: &str = "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)";
 const COMMENTS_OF: &str = "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)";
+/// The same, in the order schemac's loaders promise (each key's rows in
+/// primary-key order).
+const POSTS_OF_ORDERED: &str =
+    "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1) ORDER BY id";
+const COMMENTS_OF_ORDERED: &str =
+    "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1) ORDER BY id";
 const INSERT_USERS: &str =
     "INSERT INTO users (name, hair_color) SELECT * FROM UNNEST($1::text[], $2::text[])";
 
@@ -111,7 +117,7 @@ pub async fn run(s: &Settings, only: &str) {
             .await,
         );
     }
-    for size in [1, 10, 100, 1_000, 10_000]
+    for size in [1, 10, 100, 1_000, 4_000, 10_000]
         .into_iter()
         .filter(|_| wants("insert"))
     {
@@ -376,6 +382,10 @@ async fn associations(c: &Contenders) -> Vec<(&'static str, Side, Op<'_>)> {
         prepare(&c.raw, POSTS_OF).await,
         prepare(&c.raw, COMMENTS_OF).await,
     );
+    let (posts_ordered, comments_ordered) = (
+        prepare(&c.raw, POSTS_OF_ORDERED).await,
+        prepare(&c.raw, COMMENTS_OF_ORDERED).await,
+    );
     vec![
         (
             "schemac all_users + by_user_id.many + by_post_id.many",
@@ -410,48 +420,12 @@ async fn associations(c: &Contenders) -> Vec<(&'static str, Side, Op<'_>)> {
         (
             "raw: prepared, = ANY($1), grouped",
             Side::Raw,
-            op(move || {
-                let (all, posts_of, comments_of) =
-                    (all.clone(), posts_of.clone(), comments_of.clone());
-                async move {
-                    let users: Vec<sqlx_rows::User> = c
-                        .raw
-                        .query(&all, &[])
-                        .await
-                        .expect("users")
-                        .iter()
-                        .map(raw_user)
-                        .collect();
-                    let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
-                    let posts: Vec<sqlx_rows::Post> = c
-                        .raw
-                        .query(&posts_of, &[&ids])
-                        .await
-                        .expect("posts")
-                        .iter()
-                        .map(|r| sqlx_rows::Post {
-                            id: r.get(0),
-                            user_id: r.get(1),
-                            title: r.get(2),
-                            body: r.get(3),
-                        })
-                        .collect();
-                    let post_ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
-                    let comments: Vec<sqlx_rows::Comment> = c
-                        .raw
-                        .query(&comments_of, &[&post_ids])
-                        .await
-                        .expect("comments")
-                        .iter()
-                        .map(|r| sqlx_rows::Comment {
-                            id: r.get(0),
-                            post_id: r.get(1),
-                            text: r.get(2),
-                        })
-                        .collect();
-                    count_nested(&group(users, posts, comments))
-                }
-            }),
+            raw_associations(c, all.clone(), posts_of, comments_of),
+        ),
+        (
+            "raw: the same, ORDER BY id as schemac's loaders",
+            Side::Raw,
+            raw_associations(c, all, posts_ordered, comments_ordered),
         ),
         (
             "sqlx query_as, = ANY($1), grouped",
@@ -533,6 +507,57 @@ async fn associations(c: &Contenders) -> Vec<(&'static str, Side, Op<'_>)> {
             }),
         ),
     ]
+}
+
+/// Users, their posts and the posts' comments in three prepared statements,
+/// grouped by hand.
+fn raw_associations(
+    c: &Contenders,
+    all: Statement,
+    posts_of: Statement,
+    comments_of: Statement,
+) -> Op<'_> {
+    op(move || {
+        let (all, posts_of, comments_of) = (all.clone(), posts_of.clone(), comments_of.clone());
+        async move {
+            let users: Vec<sqlx_rows::User> = c
+                .raw
+                .query(&all, &[])
+                .await
+                .expect("users")
+                .iter()
+                .map(raw_user)
+                .collect();
+            let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+            let posts: Vec<sqlx_rows::Post> = c
+                .raw
+                .query(&posts_of, &[&ids])
+                .await
+                .expect("posts")
+                .iter()
+                .map(|r| sqlx_rows::Post {
+                    id: r.get(0),
+                    user_id: r.get(1),
+                    title: r.get(2),
+                    body: r.get(3),
+                })
+                .collect();
+            let post_ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+            let comments: Vec<sqlx_rows::Comment> = c
+                .raw
+                .query(&comments_of, &[&post_ids])
+                .await
+                .expect("comments")
+                .iter()
+                .map(|r| sqlx_rows::Comment {
+                    id: r.get(0),
+                    post_id: r.get(1),
+                    text: r.get(2),
+                })
+                .collect();
+            count_nested(&group(users, posts, comments))
+        }
+    })
 }
 
 /// Posts and comments grouped under their user and post by hand.
