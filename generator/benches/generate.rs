@@ -64,7 +64,7 @@ fn main() {
         let compiled = compile_project(&root);
         let render = measure(200, || {
             for s in &compiled.schemas {
-                black_box(schemac::sql::join_statements(&schemac::sql::create_schema(
+                black_box(schemac::ddl::join_statements(&schemac::ddl::create_schema(
                     s,
                 )));
                 black_box(snapshot::to_json(s));
@@ -79,10 +79,10 @@ fn main() {
             ..schema.clone()
         };
         let diff_full = measure(200, || {
-            black_box(schemac::generate::migration_steps(&empty, schema));
+            black_box(schemac::migration::steps::migration_steps(&empty, schema));
         });
         let diff_same = measure(200, || {
-            black_box(schemac::generate::migration_steps(schema, schema));
+            black_box(schemac::migration::steps::migration_steps(schema, schema));
         });
         println!(
             "{name:<28} {compile:>12.2?} {render:>12.2?} {diff_full:>14.2?} {diff_same:>14.2?}"
@@ -110,7 +110,7 @@ fn main() {
     assert!(!compiled.has_errors(), "{}", compiled.render_diagnostics());
     let render = measure(10, || {
         let s = &compiled.schemas[0];
-        black_box(schemac::sql::join_statements(&schemac::sql::create_schema(
+        black_box(schemac::ddl::join_statements(&schemac::ddl::create_schema(
             s,
         )));
         black_box(snapshot::to_json(s));
@@ -122,7 +122,7 @@ fn main() {
         t.columns.retain(|c| c.name != "tags");
     }
     let diff = measure(10, || {
-        black_box(schemac::generate::migration_steps(big, &changed));
+        black_box(schemac::migration::steps::migration_steps(big, &changed));
     });
     println!(
         "{:<28} {compile:>12.2?} {render:>12.2?} {diff:>14.2?} (100 of 1,000 tables changed)",

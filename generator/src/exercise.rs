@@ -28,7 +28,7 @@ pub fn whole_path(bytes: &[u8]) -> usize {
     let mut made = compiled.report().to_string().len();
     for schema in &compiled.schemas {
         made += snapshot::to_json(schema).len();
-        made += crate::sql::create_schema(schema).len();
+        made += crate::ddl::create_schema(schema).len();
         let empty = Schema {
             database: schema.database.clone(),
             extensions: Vec::new(),
@@ -37,9 +37,9 @@ pub fn whole_path(bytes: &[u8]) -> usize {
             enums: Vec::new(),
             tables: Vec::new(),
         };
-        let steps = crate::generate::migration_steps(&empty, schema);
+        let steps = crate::migration::steps::migration_steps(&empty, schema);
         made += steps.steps.len();
-        let back = crate::generate::migration_steps(schema, &empty);
+        let back = crate::migration::steps::migration_steps(schema, &empty);
         made += back.steps.len();
         // A template mistake is a CodegenError, not a panic; either is made.
         made += crate::rust::render(schema, "schema/").map_or(1, |files| files.len());

@@ -1,40 +1,31 @@
 //! schemac: compiles a YAML schema into PostgreSQL migrations and Rust code.
 //!
-//! The library is what a build.rs uses: with `default-features = false` it
-//! pulls in no async runtime and no database driver. The `cli` feature adds
-//! the `schemac` binary.
+//! The library is what a build.rs uses ([`Builder`]) and what every command
+//! of the `schemac` binary runs ([`commands`]); with `default-features =
+//! false` it pulls in no async runtime and no database driver. The `cli`
+//! feature adds the binary.
 
 #![warn(missing_docs)]
 
 pub mod build;
-pub mod check;
+pub mod commands;
+pub mod ddl;
 pub mod diff;
-pub mod discard;
+pub mod error;
 #[doc(hidden)]
 pub mod exercise;
-pub mod generate;
-pub mod history;
-pub mod init;
-pub mod lint;
-pub mod migration_text;
-pub mod migrations;
-pub mod naming;
-pub mod order;
+pub mod migration;
 pub mod output;
 mod parallel;
-pub mod query_typing;
-pub mod rebase;
+pub mod project;
+pub mod queries;
 pub mod rust;
-pub mod show;
-pub mod sql;
 #[cfg(feature = "sql-parser")]
 pub mod sql_tree;
-pub mod steps;
 
 pub use build::{BuildError, Builder};
-pub use generate::{
-    DataLossReport, GenerateError, GenerateOptions, LossFound, Outcome, Report, Usage, generate,
-};
+pub use commands::generate::{GenerateOptions, Outcome, Report, generate};
+pub use error::{DataLossReport, Error, LossFound, Usage};
 pub use schemac_schema as schema;
 
 /// PostgreSQL's parser, when this build has it (the `sql-parser` feature),

@@ -103,7 +103,7 @@ fn every_corpus_schema_that_compiles_applies_to_postgres() {
         if authors_sql.iter().any(|k| text.contains(k)) {
             continue;
         }
-        let sql = schemac::sql::create_schema(schema);
+        let sql = schemac::ddl::create_schema(schema);
         let mut tx = client.transaction().expect("begin");
         for stmt in &sql {
             if let Err(e) = tx.batch_execute(stmt) {

@@ -37,7 +37,7 @@ fn a_dropped_column_of_a_same_named_table_is_placed_in_its_own_pg_schema() {
         ("schema/a.yaml", &items("alpha", false)),
         ("schema/b.yaml", &items("beta", false)),
     ]);
-    let steps = schemac::generate::migration_steps_with(&before, &after, false);
+    let steps = schemac::migration::steps::migration_steps_with(&before, &after, false);
     let diff = &steps.steps[0].up;
     let mut placed = Vec::new();
     for (change, hazards) in diff.changes.iter().zip(&diff.hazards) {

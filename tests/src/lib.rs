@@ -141,8 +141,8 @@ impl TestDb {
 
 /// Runs a migration file the way the runner will (see [`TestDb::apply_migration`]).
 fn apply_migration(client: &mut Client, sql: &str) {
-    if sql.starts_with(schemac::migration_text::NO_TRANSACTION_MARKER) {
-        for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
+    if sql.starts_with(schemac::migration::text::NO_TRANSACTION_MARKER) {
+        for (i, stmt) in sql.split(schemac::ddl::BREAKPOINT).enumerate() {
             client
                 .batch_execute(stmt)
                 .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
@@ -150,7 +150,7 @@ fn apply_migration(client: &mut Client, sql: &str) {
         return;
     }
     let mut tx = client.transaction().expect("begin");
-    for (i, stmt) in sql.split(schemac::sql::BREAKPOINT).enumerate() {
+    for (i, stmt) in sql.split(schemac::ddl::BREAKPOINT).enumerate() {
         if stmt.trim().is_empty() {
             continue;
         }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use postgres::Client;
 use schemac::diff::Part;
-use schemac::generate::{Step, migration_steps_with};
+use schemac::migration::steps::{Step, migration_steps_with};
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified};
 
@@ -58,14 +58,14 @@ impl Lab {
             reset(&mut db.client)?;
         }
         let b_plain = b.without_hints();
-        exec_all(&mut self.migrated.client, &schemac::sql::create_schema(a))
+        exec_all(&mut self.migrated.client, &schemac::ddl::create_schema(a))
             .map_err(|e| format!("creating A: {e}"))?;
         exec_all(
             &mut self.fresh.client,
-            &schemac::sql::create_schema(&b_plain),
+            &schemac::ddl::create_schema(&b_plain),
         )
         .map_err(|e| format!("creating fresh B: {e}"))?;
-        exec_all(&mut self.base.client, &schemac::sql::create_schema(a))
+        exec_all(&mut self.base.client, &schemac::ddl::create_schema(a))
             .map_err(|e| format!("creating fresh A: {e}"))?;
 
         report.rows = fill(&mut self.migrated.client, a);

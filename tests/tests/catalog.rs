@@ -22,7 +22,7 @@ fn every_example_creates_exactly_its_model() {
             compiled.render_diagnostics()
         );
         for schema in &compiled.schemas {
-            let sql = schemac::sql::join_statements(&schemac::sql::create_schema(schema));
+            let sql = schemac::ddl::join_statements(&schemac::ddl::create_schema(schema));
             let mut db = TestDb::create(&format!("cat_{example}"));
             db.apply_migration(&sql);
             let actual = catalog::read(&mut db.client).join("\n") + "\n";

@@ -88,7 +88,7 @@ fn a_conversion_without_a_way_back_is_reported_when_generated() {
     db.apply_migration(&m.up);
     let err = db
         .client
-        .batch_execute(&m.down.replace(schemac::sql::BREAKPOINT, ""))
+        .batch_execute(&m.down.replace(schemac::ddl::BREAKPOINT, ""))
         .expect_err("no cast from interval to smallint");
     assert!(err.to_string().contains("cannot be cast") || format!("{err:?}").contains("cast"));
 }
@@ -158,7 +158,7 @@ fn a_down_that_cannot_run_on_rows_is_named_with_what_would_make_it_work() {
     db.apply_migration(&m.up);
     let err = db
         .client
-        .batch_execute(&m.down.replace(schemac::sql::BREAKPOINT, ""))
+        .batch_execute(&m.down.replace(schemac::ddl::BREAKPOINT, ""))
         .expect_err("the warned down fails on rows");
     assert!(
         format!("{err:?}").contains("contains null values"),

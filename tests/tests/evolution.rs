@@ -195,8 +195,8 @@ fn data_survives(safe: bool) {
     )
     .unwrap();
     let mut fresh = TestDb::create("evolution_fresh");
-    fresh.apply_migration(&schemac::sql::join_statements(
-        &schemac::sql::create_schema(&final_schema),
+    fresh.apply_migration(&schemac::ddl::join_statements(
+        &schemac::ddl::create_schema(&final_schema),
     ));
     let migrated = catalog::without_column_positions(catalog::read(&mut db.client));
     let expected = catalog::without_column_positions(catalog::read(&mut fresh.client));
@@ -258,13 +258,13 @@ fn data_survives(safe: bool) {
 fn history_shows_renames_and_backfills_as_they_happened() {
     let tmp = evolve(false);
     let show = |from: &str, to: &str| {
-        schemac::show::show(
+        schemac::commands::diff::show(
             tmp.path(),
             None,
             Some(from),
             Some(to),
             false,
-            schemac::show::Color::Never,
+            schemac::commands::diff::Color::Never,
         )
         .unwrap_or_else(|e| panic!("diff {from} {to}: {e}"))
     };

@@ -13,7 +13,7 @@ fn compare(example: &str, database: &str) {
         .iter()
         .find(|s| s.database == database)
         .unwrap_or_else(|| panic!("{example} has no database {database}"));
-    let generated = schemac::sql::join_statements(&schemac::sql::create_schema(schema));
+    let generated = schemac::ddl::join_statements(&schemac::ddl::create_schema(schema));
     let fixture = repo_root().join(format!(
         "tests/fixtures/handwritten/{example}_{database}.sql"
     ));

@@ -173,7 +173,7 @@ fn every_literal_schemac_writes_applies_and_reads_back() {
             )));
         }
         let schema = &compiled.schemas[0];
-        let sql = schemac::sql::create_schema(schema).join("\n--> statement-breakpoint\n");
+        let sql = schemac::ddl::create_schema(schema).join("\n--> statement-breakpoint\n");
         let mut db = db.borrow_mut();
         let mut tx = db.client.transaction().expect("begin");
         for stmt in sql.split("--> statement-breakpoint") {
@@ -222,13 +222,13 @@ fn every_literal_schemac_writes_applies_and_reads_back() {
             Diagnostics::new(),
         );
         prop_assert!(!dropped.has_errors(), "{}", dropped.render_diagnostics());
-        let steps = schemac::generate::migration_steps_with(schema, &dropped.schemas[0], false);
+        let steps = schemac::migration::steps::migration_steps_with(schema, &dropped.schemas[0], false);
         prop_assert_eq!(steps.steps.len(), 1);
         let step = &steps.steps[0];
-        let files = schemac::migration_text::step_files(
+        let files = schemac::migration::text::step_files(
             step,
             &Default::default(),
-            &schemac::migration_text::unrestorable(step),
+            &schemac::migration::text::unrestorable(step),
             &|_| None,
         );
         for (what, sql) in [("up", &files[0].up), ("down", &files[0].down)] {

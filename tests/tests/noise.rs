@@ -7,7 +7,7 @@ use schemac_tests::project::{Project, up_and_down_on_rows};
 
 /// Statements of a migration file, without the comments above them.
 fn statements(sql: &str) -> Vec<String> {
-    sql.split(schemac::sql::BREAKPOINT)
+    sql.split(schemac::ddl::BREAKPOINT)
         .map(|s| {
             s.lines()
                 .filter(|l| !l.starts_with("--"))
@@ -176,7 +176,7 @@ fn reordering_tables_columns_and_indexes_writes_nothing() {
         "{:?}",
         report.databases
     );
-    let check = schemac::check::check(p.path(), None).expect("check runs");
+    let check = schemac::commands::check::check(p.path(), None).expect("check runs");
     assert!(check.is_empty(), "check passes: {check:?}");
 
     // A column added in the middle of the YAML goes at the end of the table,

@@ -87,7 +87,7 @@ fn random_schema_pairs_round_trip() {
         // Both modes: plain migrations, and safe mode's online forms.
         for safe in [false, true] {
             let mode = if safe { "safe mode" } else { "plain mode" };
-            let steps = schemac::generate::migration_steps_with(&a, &b, safe);
+            let steps = schemac::migration::steps::migration_steps_with(&a, &b, safe);
             let r = lab.borrow_mut().round_trip(&a, &b, safe).map_err(|e| {
                 let sql: Vec<String> = steps
                     .steps
@@ -146,14 +146,14 @@ fn random_schema_pairs_round_trip() {
 
 /// Writes a pair's safe-mode migrations as `schemac generate` would, for
 /// `.ci/run` to give to squawk.
-fn write_for_squawk(dir: &std::path::Path, pair: usize, steps: &schemac::generate::Steps) {
+fn write_for_squawk(dir: &std::path::Path, pair: usize, steps: &schemac::migration::steps::Steps) {
     std::fs::create_dir_all(dir).expect("squawk directory");
     let settings = schemac::schema::MigrationSettings {
         safe: true,
         ..Default::default()
     };
     for (i, step) in steps.steps.iter().enumerate() {
-        let files = schemac::migration_text::step_files(step, &settings, &[], &|_| None);
+        let files = schemac::migration::text::step_files(step, &settings, &[], &|_| None);
         for (k, file) in files.iter().enumerate() {
             let path = dir.join(format!("pair{pair:04}_{i}_{k}.sql"));
             std::fs::write(path, &file.up).expect("write a migration for squawk");

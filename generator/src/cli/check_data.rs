@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use schemac::lint::Finding;
+use schemac::migration::hazards::Finding;
 use schemac_runtime::{PoolConfig, ReadOnlyPool};
 use serde::Serialize;
 
@@ -39,7 +39,7 @@ pub fn check_data(root: &Path, db: Option<&str>, json: bool, timeout: &str) -> R
                 database.url_env
             ),
         };
-        let findings = schemac::lint::pending(root, &database.name, &tags)?;
+        let findings = schemac::commands::lint::pending(root, &database.name, &tags)?;
         let findings: Vec<Finding> = findings.into_iter().filter(|f| f.query.is_some()).collect();
         if findings.is_empty() {
             continue;

@@ -55,7 +55,7 @@ fn setup_down(
         .is_ok_and(|t| schemac_schema::migration_dir::conflict_marker_line(&t).is_some());
     if conflicted {
         let side = super::TempDir::new("branch-side")?;
-        if schemac::rebase::branch_side(root, &db.migrations, side.path())? {
+        if schemac::commands::rebase::branch_side(root, &db.migrations, side.path())? {
             eprintln!(
                 "{}: the journal is mid-merge; reverting with this branch's migrations as its last commit has them",
                 db.name

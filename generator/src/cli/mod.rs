@@ -1,9 +1,15 @@
-//! The binary's commands that are more than a call into the library: the
-//! runners (which need the database) and the team paths that ask it.
+//! The `schemac` binary: its arguments (`args`), what each library command
+//! did said on the terminal (`generate`, `lint`), and the commands that are
+//! more than a call into the library: the runners, which need the database
+//! (`migrate`, `seed`, `check_data`, `queries` for typing named queries),
+//! and the team paths that ask it (`team`).
 
 #[macro_use]
 pub mod out;
+pub mod args;
 pub mod check_data;
+pub mod generate;
+pub mod lint;
 pub mod migrate;
 pub mod queries;
 pub mod seed;
@@ -12,6 +18,11 @@ pub mod team;
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+
+/// Each line of `text`, indented by two spaces.
+pub fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
 
 /// A directory of this process's own under the system's temporary one,
 /// removed with everything in it when dropped.

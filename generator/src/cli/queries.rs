@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use schemac::generate::{NewLock, Pending};
-use schemac::migrations::MigrationDir;
+use schemac::commands::generate::{NewLock, Pending};
+use schemac::migration::dir::MigrationDir;
 use schemac::rust::queries::{column_type, pg_type};
 use schemac::{GenerateOptions, Report};
 use schemac_runtime::migrate::{MigrationSet, Migrator};
@@ -19,7 +19,7 @@ use schemac_schema::queries::{
     QuerySource, Returns, read_queries,
 };
 
-use schemac::query_typing::row_of;
+use schemac::queries::row_of;
 use schemac::sql_tree;
 use schemac_runtime::testing::with_database;
 
@@ -60,7 +60,8 @@ pub fn generate(
     options: &GenerateOptions,
     migrations: bool,
 ) -> std::result::Result<(Report, Vec<String>), Failure> {
-    let mut pending = schemac::generate::prepare(root, options).map_err(Failure::Generate)?;
+    let mut pending =
+        schemac::commands::generate::prepare(root, options).map_err(Failure::Generate)?;
     if !migrations {
         pending = pending.without_migrations();
     }
@@ -71,7 +72,7 @@ pub fn generate(
 
 /// Why [`generate`] wrote nothing.
 pub enum Failure {
-    Generate(schemac::GenerateError),
+    Generate(schemac::Error),
     /// The named queries could not be typed.
     Typing(anyhow::Error),
 }

@@ -4,15 +4,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use schemac::GenerateError;
-use schemac::check::EditedSql;
-use schemac::discard::Newest;
+use schemac::Error;
+use schemac::commands::check::EditedSql;
+use schemac::commands::discard::Newest;
 
 use super::EXIT_FAILURE;
 use super::migrate::Applied;
 
-pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError> {
-    let newest = schemac::discard::newest(root, db)?;
+pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, Error> {
+    let newest = schemac::commands::discard::newest(root, db)?;
     let Newest {
         database,
         url_env,
@@ -37,7 +37,7 @@ pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError>
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     }
-    let files = schemac::discard::discard(root, &newest)?;
+    let files = schemac::commands::discard::discard(root, &newest)?;
     outln!(
         "{database}: took back {tag}; fix the schema and run `schemac generate` to write it again"
     );
@@ -50,9 +50,9 @@ pub fn discard(root: &Path, db: Option<&str>) -> Result<ExitCode, GenerateError>
 /// `--rehash` makes `check` accept an edited migration; a database that has
 /// applied it still refuses the file. So an edit of an applied migration is
 /// refused, and one that no database could be asked about is warned of.
-pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateError> {
+pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, Error> {
     let mut safe = true;
-    for edit in schemac::check::edited_sql(root, db)? {
+    for edit in schemac::commands::check::edited_sql(root, db)? {
         let EditedSql {
             database,
             url_env,
@@ -105,11 +105,11 @@ pub fn rehash_is_safe(root: &Path, db: Option<&str>) -> Result<bool, GenerateErr
 
 /// The trunk's name when `tag` was in its journal at this branch's branch
 /// point; none when it was not, or when git cannot tell.
-fn trunk_has(root: &Path, migrations: &Path, tag: &str) -> Result<Option<String>, GenerateError> {
-    let Some((trunk, base)) = schemac::rebase::branch_point(root)? else {
+fn trunk_has(root: &Path, migrations: &Path, tag: &str) -> Result<Option<String>, Error> {
+    let Some((trunk, base)) = schemac::commands::rebase::branch_point(root)? else {
         return Ok(None);
     };
-    let listed = schemac::rebase::journal_lists(root, &base, migrations, tag)?;
+    let listed = schemac::commands::rebase::journal_lists(root, &base, migrations, tag)?;
     Ok(listed.then_some(trunk))
 }
 
@@ -118,9 +118,9 @@ pub fn rebase(
     onto: Option<&str>,
     db: Option<&str>,
     allow_data_loss: bool,
-) -> Result<ExitCode, GenerateError> {
-    let onto = schemac::rebase::onto(root, onto)?;
-    let plans = schemac::rebase::plan(root, &onto, db)?;
+) -> Result<ExitCode, Error> {
+    let onto = schemac::commands::rebase::onto(root, onto)?;
+    let plans = schemac::commands::rebase::plan(root, &onto, db)?;
     // Nothing is touched while one of this branch's migrations is applied somewhere.
     let mut refused = false;
     for p in plans.iter().filter(|p| !p.ours.is_empty()) {
@@ -168,7 +168,7 @@ pub fn rebase(
             );
             continue;
         }
-        let done = schemac::rebase::apply(root, p, allow_data_loss)?;
+        let done = schemac::commands::rebase::apply(root, p, allow_data_loss)?;
         if !done.kept.is_empty() {
             outln!(
                 "{}: kept {} from {onto}",

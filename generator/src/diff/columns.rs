@@ -10,7 +10,7 @@ use super::constraints::mentions_word;
 use super::phase::Phase;
 use super::types;
 use super::{Change, CommentTarget, Differ, Fill, Loss, LossPlace, TableRef, norm};
-use crate::sql;
+use crate::ddl;
 
 impl<'a> Differ<'a> {
     pub(super) fn add_column(&mut self, nt: &Table, nc: &Column, tref: &TableRef) {
@@ -48,7 +48,7 @@ impl<'a> Differ<'a> {
             Change::AddColumn {
                 table: tref.clone(),
                 column: nc.name.clone(),
-                definition: sql::column_definition(self.new, nc),
+                definition: ddl::column_definition(self.new, nc),
                 fill,
             },
         );
@@ -86,7 +86,7 @@ impl<'a> Differ<'a> {
         key: &(String, String, String),
     ) -> Option<Fill> {
         if let Some(v) = self.data.backfill.get(key) {
-            let relaxed = sql::column_definition(
+            let relaxed = ddl::column_definition(
                 self.new,
                 &Column {
                     nullable: true,
@@ -193,7 +193,7 @@ impl<'a> Differ<'a> {
             Change::AddColumn {
                 table: tref.clone(),
                 column: nc.name.clone(),
-                definition: sql::column_definition(self.new, nc),
+                definition: ddl::column_definition(self.new, nc),
                 fill: None,
             },
         );
@@ -291,12 +291,12 @@ impl<'a> Differ<'a> {
         let backfill_in_rewrite = backfill.as_ref().filter(|_| rewrites);
         if rewrites {
             retyped.insert(col.clone());
-            let to_sql = sql::sql_type(self.new, &storage(&nc.ty));
+            let to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
             let using = match self.data.using.get(&key) {
                 Some(u) => u.clone(),
                 None => {
                     if !types::has_cast(&old_ty, &nc.ty, self.old, self.new) {
-                        self.no_cast_warning(nt, &col, &sql::sql_type(self.old, &oc.ty), &to_sql);
+                        self.no_cast_warning(nt, &col, &ddl::sql_type(self.old, &oc.ty), &to_sql);
                     }
                     types::default_using(&col, &old_ty, &nc.ty, &to_sql)
                 }
@@ -312,7 +312,7 @@ impl<'a> Differ<'a> {
                     what: format!(
                         "column `{}.{col}` changes from {} to {to_sql}: {lost}",
                         nt.name,
-                        sql::sql_type(self.old, &oc.ty),
+                        ddl::sql_type(self.old, &oc.ty),
                     ),
                     place: place(),
                     hint: Some(

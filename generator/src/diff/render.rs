@@ -8,7 +8,7 @@ use super::{
     Change, CommentTarget, EnumUsage, Fill, IndexBuild, ValuePosition, replacement_index_name,
     retired_enum_name,
 };
-use crate::sql::{create_index, create_index_concurrently, foreign_key_action, ident_list};
+use crate::ddl::{create_index, create_index_concurrently, foreign_key_action, ident_list};
 
 impl Change {
     /// The statements of this change; `ALTER TABLE` actions stay separate
@@ -21,7 +21,7 @@ impl Change {
             Change::DropExtension(e) => stmts![format!("DROP EXTENSION IF EXISTS {}", ident(e))],
             Change::CreateSchema(s) => stmts![format!("CREATE SCHEMA IF NOT EXISTS {}", ident(s))],
             Change::DropSchema(s) => stmts![format!("DROP SCHEMA IF EXISTS {}", ident(s))],
-            Change::CreateEnum(e) => stmts![crate::sql::create_enum(e)],
+            Change::CreateEnum(e) => stmts![crate::ddl::create_enum(e)],
             Change::DropEnum { schema, sql_name } => {
                 stmts![format!("DROP TYPE {}", qualified(schema, sql_name))]
             }
@@ -468,7 +468,7 @@ fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -
     let old_name = retired_enum_name(&new.sql_name);
     let mut v = stmts![
         format!("ALTER TYPE {ty} RENAME TO {}", ident(&old_name)),
-        crate::sql::create_enum(new),
+        crate::ddl::create_enum(new),
     ];
     for u in usages {
         let col = ident(&u.column);

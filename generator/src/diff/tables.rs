@@ -7,7 +7,7 @@ use schemac_schema::model::*;
 use super::constraints::mentions_word;
 use super::phase::Phase;
 use super::{Change, CommentTarget, Differ, IndexBuild, Loss, LossPlace, TableRef, norm};
-use crate::sql;
+use crate::ddl;
 
 impl<'a> Differ<'a> {
     pub(super) fn extensions_and_schemas(&mut self) {
@@ -126,7 +126,7 @@ impl<'a> Differ<'a> {
     }
 
     pub(super) fn create_table(&mut self, nt: &Table) {
-        let create_sql = sql::create_table(self.new, nt);
+        let create_sql = ddl::create_table(self.new, nt);
         self.out.push(
             Phase::CreateTables,
             Change::CreateTable {

@@ -8,9 +8,10 @@ use schemac_schema::{Schema, compile_project, snapshot};
 use crate::diff::{
     self, ConsumedHints, DataHints, Effect, HintsRead, Renames, describe, read_hints,
 };
-use crate::generate::{GenerateError, migration_position, usable};
-use crate::history::Recorded;
-use crate::migrations::MigrationDir;
+use crate::error::Error;
+use crate::migration::dir::MigrationDir;
+use crate::migration::hints::Recorded;
+use crate::project::{migration_position, usable};
 
 /// ANSI colours, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ pub fn show(
     to: Option<&str>,
     verbose: bool,
     color: Color,
-) -> Result<String, GenerateError> {
+) -> Result<String, Error> {
     // A range of history reads only the migrations: a schema that does not
     // compile (half-way through an edit) does not hide what was.
     let compiled = match to {
@@ -73,9 +74,8 @@ pub fn show(
         }
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
         let position = |tag: &str| migration_position(&dir, &db.name, tag);
-        let load = |tag: &str| -> Result<Schema, GenerateError> {
-            Ok(dir.snapshot(position(tag)? as u32)?)
-        };
+        let load =
+            |tag: &str| -> Result<Schema, Error> { Ok(dir.snapshot(position(tag)? as u32)?) };
         let empty = Schema {
             database: db.name.clone(),
             extensions: Vec::new(),
@@ -131,7 +131,7 @@ pub fn show(
             (None, Some(schema)) => {
                 let consumed = ConsumedHints::of(&dir.journal);
                 let HintsRead { renames, data, .. } = read_hints(&old, schema, &consumed);
-                let new = crate::order::next_snapshot(&old, schema, &consumed);
+                let new = crate::migration::order::next_snapshot(&old, schema, &consumed);
                 let section = Section {
                     database: &db.name,
                     old_label: &old_label,

@@ -6,11 +6,13 @@ use std::path::Path;
 
 use schemac_schema::queries::{QueryLock, read_queries};
 
+use crate::commands::generate::rust_files;
+use crate::commands::generate::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
 use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
-use crate::generate::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
-use crate::generate::{GenerateError, rust_files, usable};
-use crate::lint::Finding;
-use crate::migrations::MigrationDir;
+use crate::error::Error;
+use crate::migration::dir::MigrationDir;
+use crate::migration::hazards::Finding;
+use crate::project::usable;
 use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
 /// Something `check` found wrong. Each says what is wrong and, where there
@@ -115,7 +117,7 @@ pub struct EditedSql {
 
 /// The migrations whose up SQL, what the runner applies, was edited: what
 /// `generate --rehash` would re-record and a database that applied them refuses.
-pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>, GenerateError> {
+pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>, Error> {
     let config = schemac_schema::Config::load_alone(root)?;
     let mut out = Vec::new();
     for (_, db) in config.select(database)? {
@@ -156,7 +158,7 @@ impl std::fmt::Display for Found {
 }
 
 /// What `check` found wrong; empty when all is well.
-pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<Found>, GenerateError> {
+pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<Found>, Error> {
     Ok(check_with_hazards(root, database)?.0)
 }
 
@@ -165,12 +167,13 @@ pub fn check(root: &Path, database: Option<&str>) -> Result<Vec<Found>, Generate
 pub fn check_with_hazards(
     root: &Path,
     database: Option<&str>,
-) -> Result<(Vec<Found>, Vec<Finding>), GenerateError> {
+) -> Result<(Vec<Found>, Vec<Finding>), Error> {
     let compiled = schemac_schema::compile_project_alongside(root, crate::sql_parser(), || ()).0;
     let config = usable(&compiled)?;
     // Hazards are shown, not checked: a file they cannot be read from is
     // one of the problems the check itself reports (missing, unreadable).
-    let hazards = crate::lint::findings(root, config, database, None, None).unwrap_or_default();
+    let hazards =
+        crate::commands::lint::findings(root, config, database, None, None).unwrap_or_default();
     let mut problems = Vec::new();
     for (i, db) in config.select(database)? {
         let Some(schema) = compiled.schemas.get(i) else {
@@ -282,14 +285,14 @@ fn coverage(
     dir: &MigrationDir,
     schema: &schemac_schema::Schema,
     problems: &mut Vec<Problem>,
-) -> Result<(), GenerateError> {
+) -> Result<(), Error> {
     let Some(last) = dir.last() else {
         problems.push(Problem::NoMigration);
         return Ok(());
     };
     let previous = dir.snapshot(last.idx)?;
     let consumed = ConsumedHints::of(&dir.journal);
-    let current = crate::order::next_snapshot(&previous, schema, &consumed);
+    let current = crate::migration::order::next_snapshot(&previous, schema, &consumed);
     if previous == current {
         return Ok(());
     }

@@ -4,8 +4,9 @@
 
 use schemac_schema::DatabaseConfig;
 
-use super::{GenerateError, Hashed, NewMigration, Outcome, Plan, Usage, write_plan};
-use crate::migrations::{MigrationDir, idx_text};
+use super::{Hashed, NewMigration, Outcome, Plan, write_plan};
+use crate::error::{Error, Usage};
+use crate::migration::dir::{MigrationDir, idx_text};
 use crate::output::FileSet;
 use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
 
@@ -26,7 +27,7 @@ pub fn filled_in(recorded: &str, template: &str, now: &str) -> bool {
 
 /// Records the hand-written SQL of custom migrations filled in since
 /// `--custom` wrote them; returns their tags.
-pub(super) fn record_filled_in(dir: &mut MigrationDir) -> Result<Vec<String>, GenerateError> {
+pub(super) fn record_filled_in(dir: &mut MigrationDir) -> Result<Vec<String>, Error> {
     let mut recorded = Vec::new();
     let (sql_paths, down_paths): (Vec<_>, Vec<_>) = dir
         .journal
@@ -72,7 +73,7 @@ pub(super) fn custom(
     db: &DatabaseConfig,
     name: &str,
     texts: Option<(String, String)>,
-) -> Result<Plan, GenerateError> {
+) -> Result<Plan, Error> {
     let Some(last) = dir.last() else {
         return Err(Usage::NoMigrationsYet(db.name.clone()).into());
     };
@@ -114,7 +115,7 @@ pub(super) fn mends(dir: &MigrationDir, problems: &[ChainProblem]) -> bool {
 }
 
 /// Re-records the hashes of migrations whose files were edited on purpose.
-pub(super) fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, GenerateError> {
+pub(super) fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, Error> {
     let mut journal = dir.journal.clone();
     let mut changed = Vec::new();
     let mut prev: Option<String> = None;

@@ -41,7 +41,8 @@ pub fn migration_steps(previous: &Schema, current: &Schema) -> Steps {
 pub fn migration_steps_with(previous: &Schema, current: &Schema, safe: bool) -> Steps {
     let (renames, mut data, warnings) = renames_from_hints(previous, current);
     data.safe = safe;
-    let current = crate::order::in_order_of(previous, current.hintless().into_owned(), &renames);
+    let current =
+        crate::migration::order::in_order_of(previous, current.hintless().into_owned(), &renames);
     steps_between(previous, Arc::new(current), renames, data, warnings)
 }
 

@@ -19,39 +19,9 @@ use schemac_schema::migration_dir::{
     Journal, JournalEntry, conflict_sides, migration_files, tag_of_file,
 };
 
-use crate::generate::{GenerateError, GenerateOptions, Outcome, generate};
-use crate::migrations::MigrationDir;
-
-/// Why a rebase cannot start.
-#[derive(Debug, thiserror::Error)]
-pub enum RebaseError {
-    /// No merge in progress, and no `--onto`.
-    #[error(
-        "no merge is in progress: name the branch whose migrations to keep, as in `schemac rebase --onto main`"
-    )]
-    NoMergeInProgress,
-    /// `--onto` names no commit.
-    #[error("`{0}` is not a commit git knows")]
-    UnknownRef(String),
-    /// git could not be run, or the directory is not a repository.
-    #[error("cannot run git in {}: {message}", dir.display())]
-    Git {
-        /// Where git was run.
-        dir: PathBuf,
-        /// What git said.
-        message: String,
-    },
-    /// The other branch's journal could not be read.
-    #[error("{path} in {rev}: {message}")]
-    TheirJournal {
-        /// The other branch's commit.
-        rev: String,
-        /// The journal's path.
-        path: String,
-        /// What is wrong with it.
-        message: String,
-    },
-}
+use crate::commands::generate::{GenerateOptions, Outcome, generate};
+use crate::error::{Error, RebaseError};
+use crate::migration::dir::MigrationDir;
 
 /// One database's rebase, worked out before anything is written.
 #[derive(Debug)]
@@ -112,7 +82,7 @@ pub fn onto(root: &Path, given: Option<&str>) -> Result<String, RebaseError> {
 
 /// Works out, for each chosen database, which migrations are this
 /// branch's and what the other branch's directory holds.
-pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePlan>, GenerateError> {
+pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePlan>, Error> {
     let config = Config::load_alone(root)?;
     let mut plans = Vec::new();
     for (_, db) in config.select(only)? {
@@ -141,7 +111,7 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
         ours.sort_by_key(|e| e.idx);
         let mut tags: Vec<String> = ours.iter().map(|e| e.tag.clone()).collect();
         // Files no journal lists (a merge that kept the other side's journal).
-        let files = migration_files(&dir).map_err(|e| GenerateError::Io {
+        let files = migration_files(&dir).map_err(|e| Error::Io {
             path: dir.clone(),
             source: e,
         })?;
@@ -206,11 +176,7 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
 /// Puts the other branch's migrations in place, removes this branch's and
 /// generates them again. Should generating fail (a schema still holding
 /// conflict markers, a loss not allowed), every file is put back as it was.
-pub fn apply(
-    root: &Path,
-    plan: &RebasePlan,
-    allow_data_loss: bool,
-) -> Result<Rebased, GenerateError> {
+pub fn apply(root: &Path, plan: &RebasePlan, allow_data_loss: bool) -> Result<Rebased, Error> {
     let backup = Backup::take(&plan.dir)?;
     let result = apply_unguarded(root, plan, allow_data_loss);
     if result.is_err() {
@@ -223,18 +189,14 @@ fn apply_unguarded(
     root: &Path,
     plan: &RebasePlan,
     allow_data_loss: bool,
-) -> Result<Rebased, GenerateError> {
+) -> Result<Rebased, Error> {
     let dir = MigrationDir::open_with(&plan.dir, plan.their_journal.clone());
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| GenerateError::Io { path, source }
-    };
     for tag in &plan.ours {
         for path in [dir.sql_path(tag), dir.down_path(tag)] {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io(&path)(e)),
+                Err(e) => return Err(Error::io(&path)(e)),
             }
         }
     }
@@ -242,20 +204,20 @@ fn apply_unguarded(
     let mut idx = plan.their_journal.entries.len() as u32;
     while dir.snapshot_path(idx).exists() {
         let path = dir.snapshot_path(idx);
-        std::fs::remove_file(&path).map_err(io(&path))?;
+        std::fs::remove_file(&path).map_err(Error::io(&path))?;
         idx += 1;
     }
     for (path, text) in &plan.their_files {
-        crate::output::write_if_changed(path, text.as_bytes()).map_err(io(path))?;
+        crate::output::write_if_changed(path, text.as_bytes()).map_err(Error::io(path))?;
     }
     let journal = dir.journal_path();
     if plan.their_journal.entries.is_empty() {
         if journal.exists() {
-            std::fs::remove_file(&journal).map_err(io(&journal))?;
+            std::fs::remove_file(&journal).map_err(Error::io(&journal))?;
         }
     } else {
         crate::output::write_if_changed(&journal, plan.their_journal.to_json().as_bytes())
-            .map_err(io(&journal))?;
+            .map_err(Error::io(&journal))?;
     }
     let mut written = Vec::new();
     let report = generate(
@@ -273,7 +235,7 @@ fn apply_unguarded(
         }
     }
     for (name, up, down) in &plan.custom {
-        written.push(crate::generate::append_custom(
+        written.push(crate::commands::generate::append_custom(
             root,
             &plan.database,
             name,
@@ -303,11 +265,7 @@ fn slashes(path: &Path) -> String {
 
 /// The journals this branch's migrations may be listed in: each side of a
 /// conflicted journal (or the journal itself), and HEAD's.
-fn our_journals(
-    root: &Path,
-    dir: &Path,
-    journal_in_git: &str,
-) -> Result<Vec<Journal>, GenerateError> {
+fn our_journals(root: &Path, dir: &Path, journal_in_git: &str) -> Result<Vec<Journal>, Error> {
     let mut texts = Vec::new();
     if let Ok(text) = std::fs::read_to_string(dir.join("meta/_journal.json")) {
         match conflict_sides(&text) {
@@ -442,7 +400,7 @@ struct Backup {
 }
 
 impl Backup {
-    fn take(dir: &Path) -> Result<Backup, GenerateError> {
+    fn take(dir: &Path) -> Result<Backup, Error> {
         let mut files = Vec::new();
         for sub in [dir.to_path_buf(), dir.join("meta")] {
             let Ok(entries) = std::fs::read_dir(&sub) else {
@@ -451,7 +409,7 @@ impl Backup {
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.is_file() {
-                    let bytes = std::fs::read(&path).map_err(|source| GenerateError::Io {
+                    let bytes = std::fs::read(&path).map_err(|source| Error::Io {
                         path: path.clone(),
                         source,
                     })?;

@@ -5,10 +5,10 @@
 
 use schemac_schema::MigrationSettings;
 
+use crate::ddl;
 use crate::diff::{Diff, HazardPlace, LossPlace, Part};
-use crate::generate::Step;
-use crate::lint;
-use crate::sql;
+use crate::migration::hazards;
+use crate::migration::steps::Step;
 
 pub use schemac_schema::migration_dir::NO_TRANSACTION_MARKER;
 
@@ -59,7 +59,7 @@ pub fn step_files(
                 all.push("RESET lock_timeout".into());
                 (
                     "_concurrently",
-                    format!("{NO_TRANSACTION_MARKER}\n{}", sql::join_statements(&all)),
+                    format!("{NO_TRANSACTION_MARKER}\n{}", ddl::join_statements(&all)),
                 )
             }
             Part::Finish => ("_validate", transactional(settings, statements)),
@@ -83,7 +83,7 @@ pub fn step_files(
 /// under the lock timeout.
 pub fn transactional(settings: &MigrationSettings, statements: Vec<String>) -> String {
     if settings.safe && !statements.is_empty() {
-        sql::join_statements(&with_timeouts(settings, statements))
+        ddl::join_statements(&with_timeouts(settings, statements))
     } else {
         sql_text(&statements)
     }
@@ -120,7 +120,7 @@ fn annotated(
             let mut text = String::new();
             for h in hazards {
                 let at = h.place.as_ref().and_then(locate);
-                text.push_str(&lint::comment(h, at.as_deref()));
+                text.push_str(&hazards::comment(h, at.as_deref()));
                 text.push('\n');
             }
             text.push_str(&sql);
@@ -135,7 +135,7 @@ pub fn sql_text(statements: &[String]) -> String {
     if statements.is_empty() {
         "-- No SQL: this change only touches settings of the generated code.\n".to_string()
     } else {
-        sql::join_statements(statements)
+        ddl::join_statements(statements)
     }
 }
 

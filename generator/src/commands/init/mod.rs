@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::generate::GenerateError;
+use crate::error::{Error, InitError};
 
 const CONFIG: &str = include_str!("schemac.toml");
 const EXAMPLE: &str = include_str!("example.yaml");
@@ -13,21 +13,10 @@ const EXAMPLE: &str = include_str!("example.yaml");
 const GITATTRIBUTES: &str = "migrations/meta/*_snapshot.json linguist-generated=true\n\
                              migrations/meta/_journal.json linguist-generated=true\n";
 
-/// Why `init` wrote nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum InitError {
-    /// The directory is a project already.
-    #[error("{} already exists: this is a schemac project; nothing was written", path.display())]
-    Exists {
-        /// The file that is there.
-        path: PathBuf,
-    },
-}
-
 /// Writes `schemac.toml`, `schema/example.yaml` and the `.gitattributes`
 /// lines (added to a file that exists); returns what it wrote. Refuses,
 /// writing nothing, where a project is already set up.
-pub fn init(root: &Path) -> Result<Vec<PathBuf>, GenerateError> {
+pub fn init(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let config = root.join(schemac_schema::config::CONFIG_FILE);
     let schema = root.join("schema");
     for path in [&config, &schema] {
@@ -35,20 +24,16 @@ pub fn init(root: &Path) -> Result<Vec<PathBuf>, GenerateError> {
             return Err(InitError::Exists { path: path.clone() }.into());
         }
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| GenerateError::Io { path, source }
-    };
     let example = schema.join("example.yaml");
-    std::fs::create_dir_all(&schema).map_err(io(&schema))?;
-    std::fs::write(&config, CONFIG).map_err(io(&config))?;
-    std::fs::write(&example, EXAMPLE).map_err(io(&example))?;
+    std::fs::create_dir_all(&schema).map_err(Error::io(&schema))?;
+    std::fs::write(&config, CONFIG).map_err(Error::io(&config))?;
+    std::fs::write(&example, EXAMPLE).map_err(Error::io(&example))?;
     let mut written = vec![config, example];
     let attributes = root.join(".gitattributes");
     let existing = match std::fs::read_to_string(&attributes) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(io(&attributes)(e)),
+        Err(e) => return Err(Error::io(&attributes)(e)),
     };
     let missing: String = GITATTRIBUTES
         .lines()
@@ -61,7 +46,7 @@ pub fn init(root: &Path) -> Result<Vec<PathBuf>, GenerateError> {
             text.push('\n');
         }
         text.push_str(&missing);
-        std::fs::write(&attributes, text).map_err(io(&attributes))?;
+        std::fs::write(&attributes, text).map_err(Error::io(&attributes))?;
         written.push(attributes);
     }
     Ok(written

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use schemac_schema::Config;
 
-use crate::generate::GenerateError;
-use crate::migrations::MigrationDir;
+use crate::error::{DiscardError, Error};
+use crate::migration::dir::MigrationDir;
 
 /// The newest migration of one database.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,34 +24,9 @@ pub struct Newest {
     pub tag: String,
 }
 
-/// Why there is nothing to take back.
-#[derive(Debug, thiserror::Error)]
-pub enum DiscardError {
-    /// The database has no migrations.
-    #[error("database `{0}` has no migrations to take back")]
-    Empty(String),
-    /// Another migration became the newest since it was read.
-    #[error(
-        "the newest migration of `{database}` is now {found}, not {expected}; run the command again"
-    )]
-    Moved {
-        /// The database's name.
-        database: String,
-        /// The migration that was the newest.
-        expected: String,
-        /// The newest now.
-        found: String,
-    },
-    /// Several databases, and `--db` names none.
-    #[error(
-        "the project has {0} databases: name the one whose newest migration to take back with `--db`"
-    )]
-    WhichDatabase(usize),
-}
-
 /// The newest migration of the chosen database (the only one when `--db`
 /// is not given), once its chain is whole.
-pub fn newest(root: &Path, only: Option<&str>) -> Result<Newest, GenerateError> {
+pub fn newest(root: &Path, only: Option<&str>) -> Result<Newest, Error> {
     let config = Config::load_alone(root)?;
     let chosen = config.select(only)?;
     let [(_, db)] = chosen[..] else {
@@ -60,7 +35,7 @@ pub fn newest(root: &Path, only: Option<&str>) -> Result<Newest, GenerateError> 
     let dir = MigrationDir::open(&root.join(&db.migrations))?;
     let problems = dir.chain_problems()?;
     if !problems.is_empty() {
-        return Err(GenerateError::BrokenChain {
+        return Err(Error::BrokenChain {
             database: db.name.clone(),
             problems,
         });
@@ -78,7 +53,7 @@ pub fn newest(root: &Path, only: Option<&str>) -> Result<Newest, GenerateError> 
 /// Removes the migration `newest` found: its SQL, its down, its snapshot and
 /// its journal entry (the journal file goes with the first migration).
 /// Returns the files removed or rewritten, relative to `root`.
-pub fn discard(root: &Path, newest: &Newest) -> Result<Vec<PathBuf>, GenerateError> {
+pub fn discard(root: &Path, newest: &Newest) -> Result<Vec<PathBuf>, Error> {
     let config = Config::load_alone(root)?;
     let (_, db) = config.select(Some(&newest.database))?[0];
     let mut dir = MigrationDir::open(&root.join(&db.migrations))?;
@@ -93,17 +68,13 @@ pub fn discard(root: &Path, newest: &Newest) -> Result<Vec<PathBuf>, GenerateErr
         }
         .into());
     }
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| GenerateError::Io { path, source }
-    };
     let journal = dir.journal_path();
     // The journal first: should a removal fail after it, the leftover is a
     // stray file that `check` names, not an entry without its files.
     if dir.journal.entries.is_empty() {
-        std::fs::remove_file(&journal).map_err(io(&journal))?;
+        std::fs::remove_file(&journal).map_err(Error::io(&journal))?;
     } else {
-        std::fs::write(&journal, dir.journal.to_json()).map_err(io(&journal))?;
+        std::fs::write(&journal, dir.journal.to_json()).map_err(Error::io(&journal))?;
     }
     let mut touched = vec![journal];
     for path in [
@@ -114,7 +85,7 @@ pub fn discard(root: &Path, newest: &Newest) -> Result<Vec<PathBuf>, GenerateErr
         match std::fs::remove_file(&path) {
             Ok(()) => touched.push(path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&path)(e)),
+            Err(e) => return Err(Error::io(&path)(e)),
         }
     }
     Ok(touched

@@ -18,19 +18,20 @@ use schemac_schema::{
     Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
 };
 
+use crate::ddl;
 use crate::diff::{
     self, ConsumedHints, DataHints, HazardPlace, HintsRead, Loss, LossPlace, Renames, read_hints,
 };
-use crate::history::{Recorded, RecordedHints};
-use crate::lint::{self, Finding};
-use crate::migration_text;
-use crate::migrations::{DirError, MigrationDir, idx_text};
-use crate::naming::migration_name;
+use crate::error::{DataLossReport, Error, LossFound, Usage};
+use crate::migration::dir::{MigrationDir, idx_text};
+use crate::migration::hazards::{self, Finding};
+use crate::migration::hints::{Recorded, RecordedHints};
+use crate::migration::name::migration_name;
+use crate::migration::steps::steps_between;
+use crate::migration::text;
 use crate::output::FileSet;
-use crate::sql;
-use crate::steps::steps_between;
-pub use crate::steps::{Step, Steps, migration_steps, migration_steps_with};
-use schemac_schema::migration_dir::{ChainProblem, JournalEntry, sha256_hex};
+use crate::project::usable;
+use schemac_schema::migration_dir::{JournalEntry, sha256_hex};
 
 /// What `generate` is asked to do (the command line's flags).
 #[derive(Clone, Debug, Default)]
@@ -45,139 +46,6 @@ pub struct GenerateOptions {
     pub custom: Option<String>,
     /// Re-record the hashes of deliberately edited migrations.
     pub rehash: bool,
-}
-
-/// Why a command wrote nothing: each command's failures, said once at the
-/// edge of the binary.
-#[derive(Debug, thiserror::Error)]
-pub enum GenerateError {
-    /// The schema has errors (its report holds them all).
-    #[error(transparent)]
-    Schema(#[from] schemac_schema::diagnostic::SchemaReport),
-    /// The command was called wrongly (a bad name, an unknown migration).
-    #[error(transparent)]
-    Usage(#[from] Usage),
-    /// `--db` names a database the project does not have.
-    #[error(transparent)]
-    UnknownDatabase(#[from] schemac_schema::config::UnknownDatabase),
-    /// The change can lose data and `--allow-data-loss` was not given.
-    #[error(transparent)]
-    DataLoss(#[from] DataLossReport),
-    /// Two branches both added migrations (or files were renamed by hand).
-    #[error(
-        "{database}: the migrations do not form one chain, so nothing was written:\n  - {}",
-        problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  - ")
-    )]
-    BrokenChain {
-        /// The database's name.
-        database: String,
-        /// Each way the migrations are not one chain.
-        problems: Vec<ChainProblem>,
-    },
-    /// `discard` found nothing to take back.
-    #[error(transparent)]
-    Discard(#[from] crate::discard::DiscardError),
-    /// `rebase` could not ask git.
-    #[error(transparent)]
-    Rebase(#[from] crate::rebase::RebaseError),
-    /// `init` in a project already.
-    #[error(transparent)]
-    Init(#[from] crate::init::InitError),
-    /// The named queries or their lock could not be read.
-    #[error(transparent)]
-    Queries(#[from] schemac_schema::queries::QueryError),
-    /// A migration directory could not be read.
-    #[error(transparent)]
-    Migrations(#[from] DirError),
-    /// The generated Rust did not parse (a schemac bug).
-    #[error(transparent)]
-    Codegen(#[from] crate::rust::CodegenError),
-    /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-}
-
-/// A command called wrongly: each says what was wrong and what is allowed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Usage {
-    /// `--name` or `--custom` is not a migration name.
-    #[error("invalid migration name `{0}`: use lower-case letters, digits and `_` (at most 60)")]
-    InvalidName(String),
-    /// A migration asked for by tag or number is not there.
-    #[error("database `{database}` has no migration `{tag}`")]
-    NoSuchMigration {
-        /// The database's name.
-        database: String,
-        /// The tag or number asked for.
-        tag: String,
-    },
-    /// A custom migration needs a first migration to follow.
-    #[error(
-        "database `{0}` has no migrations yet: run `schemac generate` first, then add a custom one"
-    )]
-    NoMigrationsYet(String),
-    /// `--deny` names a rule that does not exist.
-    #[error("unknown rule `{rule}`; the rules are {known}")]
-    UnknownRule {
-        /// The rule named.
-        rule: String,
-        /// The rules there are.
-        known: String,
-    },
-    /// No `schemac.toml` and no `schema/` directory.
-    #[error("no project configuration")]
-    NoConfiguration,
-}
-
-/// Changes that can lose data, refused because `--allow-data-loss` was not given.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataLossReport {
-    /// Each lossy change.
-    pub losses: Vec<LossFound>,
-}
-
-/// One lossy change, where it comes from, and how to avoid it if there is a way.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LossFound {
-    /// The database's name.
-    pub database: String,
-    /// What would be lost.
-    pub what: String,
-    /// `file:line:column` of the schema, or the migration that created a dropped object.
-    pub place: Option<String>,
-    /// What would keep the data (`renamed_from`, `using`, `remap`).
-    pub hint: Option<String>,
-}
-
-impl std::error::Error for DataLossReport {}
-
-impl std::fmt::Display for DataLossReport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "error: these changes can lose data, so nothing was written:"
-        )?;
-        for l in &self.losses {
-            write!(f, "  - {}: {}", l.database, l.what)?;
-            match &l.place {
-                Some(p) => writeln!(f, " ({p})")?,
-                None => writeln!(f)?,
-            }
-            if let Some(h) = &l.hint {
-                writeln!(f, "      hint: {h}")?;
-            }
-        }
-        writeln!(f)?;
-        writeln!(
-            f,
-            "If the loss is intended, run again with `--allow-data-loss`."
-        )
-    }
 }
 
 /// What happened to one database.
@@ -231,7 +99,7 @@ struct Plan {
 }
 
 /// Compiles the project under `root` and writes what changed.
-pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, GenerateError> {
+pub fn generate(root: &Path, options: &GenerateOptions) -> Result<Report, Error> {
     prepare(root, options)?.write(Vec::new())
 }
 
@@ -258,7 +126,7 @@ pub struct NewLock {
 }
 
 /// Compiles the project under `root` and plans what changed, writing nothing.
-pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, GenerateError> {
+pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error> {
     // The last snapshots are read while the schema compiles: for a large
     // schema, reading one takes about as long as resolving the YAML. One that
     // cannot be read is left out, and met again where it is needed.
@@ -308,7 +176,7 @@ impl Pending {
 
     /// Writes the migrations, the `locks` given and the Rust code (rendered
     /// with those locks), after everything has been made in memory.
-    pub fn write(self, locks: Vec<NewLock>) -> Result<Report, GenerateError> {
+    pub fn write(self, locks: Vec<NewLock>) -> Result<Report, Error> {
         let Pending {
             root,
             compiled,
@@ -317,10 +185,6 @@ impl Pending {
             rust,
         } = self;
         let root = root.as_path();
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| GenerateError::Io { path, source }
-        };
         let rust = match locks.is_empty() {
             true => rust,
             false => rust_files(root, &compiled, &locks)?,
@@ -350,10 +214,10 @@ impl Pending {
                         .to_string();
                     report
                         .hazards
-                        .extend(lint::read(text, &p.database, tag, &shown));
+                        .extend(hazards::read(text, &p.database, tag, &shown));
                 }
             }
-            let written = p.files.write().map_err(io(root))?;
+            let written = p.files.write().map_err(Error::io(root))?;
             let outcome = match p.outcome {
                 Outcome::Created { tags, .. } => Outcome::Created {
                     tags,
@@ -381,17 +245,19 @@ impl Pending {
                 match &new.lock {
                     Some(lock) => {
                         crate::output::write_if_changed(&path, lock.to_json().as_bytes())
-                            .map_err(io(&path))?;
+                            .map_err(Error::io(&path))?;
                     }
-                    None if path.is_file() => std::fs::remove_file(&path).map_err(io(&path))?,
+                    None if path.is_file() => {
+                        std::fs::remove_file(&path).map_err(Error::io(&path))?
+                    }
                     None => {}
                 }
             }
         }
         if let Some((files, stale)) = rust {
-            report.rust_files = files.write().map_err(io(root))?;
+            report.rust_files = files.write().map_err(Error::io(root))?;
             for path in stale {
-                std::fs::remove_file(&path).map_err(io(&path))?;
+                std::fs::remove_file(&path).map_err(Error::io(&path))?;
                 report.rust_files.push(path);
             }
             for path in &mut report.rust_files {
@@ -412,7 +278,7 @@ pub(crate) fn rust_files(
     root: &Path,
     compiled: &Compiled,
     new_locks: &[NewLock],
-) -> Result<Option<(FileSet, Vec<PathBuf>)>, GenerateError> {
+) -> Result<Option<(FileSet, Vec<PathBuf>)>, Error> {
     let config = usable(compiled)?;
     let Some(out) = &config.codegen_out else {
         return Ok(None);
@@ -479,7 +345,7 @@ pub(crate) fn rust_files(
 pub(crate) fn query_locks(
     root: &Path,
     config: &schemac_schema::Config,
-) -> Result<Vec<Option<QueryLock>>, GenerateError> {
+) -> Result<Vec<Option<QueryLock>>, Error> {
     config
         .databases
         .iter()
@@ -513,7 +379,7 @@ fn plan(
     schemas: Vec<Schema>,
     options: &GenerateOptions,
     previous: &mut HashMap<PathBuf, (u32, Schema)>,
-) -> Result<Vec<Plan>, GenerateError> {
+) -> Result<Vec<Plan>, Error> {
     let config = usable(compiled)?;
     for name in options.name.iter().chain(&options.custom) {
         validate_name(name)?;
@@ -534,7 +400,7 @@ fn plan(
         let problems = dir.chain_problems()?;
         let mendable = options.rehash && by_hand::mends(&dir, &problems);
         if !problems.is_empty() && !mendable {
-            return Err(GenerateError::BrokenChain {
+            return Err(Error::BrokenChain {
                 database: db.name.clone(),
                 problems,
             });
@@ -596,12 +462,12 @@ pub fn append_custom(
     name: &str,
     up: String,
     down: String,
-) -> Result<String, GenerateError> {
+) -> Result<String, Error> {
     let config = schemac_schema::Config::load_alone(root)?;
     let (_, db) = config.select(Some(database))?[0];
     let dir = MigrationDir::open(&root.join(&db.migrations))?;
     let plan = by_hand::custom(&dir, db, name, Some((up, down)))?;
-    plan.files.write().map_err(|source| GenerateError::Io {
+    plan.files.write().map_err(|source| Error::Io {
         path: dir.dir.clone(),
         source,
     })?;
@@ -611,31 +477,7 @@ pub fn append_custom(
     }
 }
 
-/// The number of the migration `tag` (a tag or a number) of `database`.
-pub(crate) fn migration_position(
-    dir: &MigrationDir,
-    database: &str,
-    tag: &str,
-) -> Result<usize, GenerateError> {
-    let e = dir.entry(tag).ok_or_else(|| Usage::NoSuchMigration {
-        database: database.to_string(),
-        tag: tag.to_string(),
-    })?;
-    Ok(e.idx as usize)
-}
-
-/// The project's configuration, once the schema compiled without errors.
-pub(crate) fn usable(compiled: &Compiled) -> Result<&schemac_schema::Config, GenerateError> {
-    if compiled.has_errors() {
-        return Err(GenerateError::Schema(compiled.report()));
-    }
-    compiled
-        .config
-        .as_ref()
-        .ok_or(GenerateError::Usage(Usage::NoConfiguration))
-}
-
-fn validate_name(name: &str) -> Result<(), GenerateError> {
+fn validate_name(name: &str) -> Result<(), Error> {
     let ok = !name.is_empty()
         && name.len() <= 60
         && name
@@ -703,7 +545,7 @@ fn plan_database(
     options: &GenerateOptions,
     settings: &MigrationSettings,
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
-) -> Result<Planned, GenerateError> {
+) -> Result<Planned, Error> {
     let Some(last) = dir.last() else {
         // The first migration creates everything: the schema's hints have
         // nothing to do, and are recorded as done so they stay quiet.
@@ -714,12 +556,7 @@ fn plan_database(
         // The three texts are independent: two of them are written on a
         // thread of their own (a large schema takes a while for each).
         let (up, (down, snapshot)) = crate::parallel::join(
-            || {
-                Hashed::new(migration_text::transactional(
-                    settings,
-                    sql::create_schema(&schema),
-                ))
-            },
+            || Hashed::new(text::transactional(settings, ddl::create_schema(&schema))),
             || {
                 let down = diff::diff(
                     &current,
@@ -727,7 +564,7 @@ fn plan_database(
                     &Renames::default(),
                     &DataHints::default(),
                 );
-                let down = migration_text::transactional(settings, down.statements());
+                let down = text::transactional(settings, down.statements());
                 (Hashed::new(down), Hashed::snapshot(&schema))
             },
         );
@@ -760,7 +597,9 @@ fn plan_database(
 
     data.safe = settings.safe;
     let current = schema.into_hintless();
-    let current = Arc::new(crate::order::in_order_of(&previous, current, &renames));
+    let current = Arc::new(crate::migration::order::in_order_of(
+        &previous, current, &renames,
+    ));
     if previous == *current {
         let warnings = hint_warnings;
         return Ok(Planned::Ready(Plan {
@@ -804,7 +643,7 @@ fn plan_database(
             (Some(n), true) => n.clone(),
             _ => migration_name(&step.up),
         };
-        let unrestorable = migration_text::unrestorable(&step);
+        let unrestorable = text::unrestorable(&step);
         let tag = format!(
             "{}_{name}",
             idx_text((dir.journal.entries.len() + migrations.len()) as u32)
@@ -818,7 +657,7 @@ fn plan_database(
             Some(written) => written,
             None => Hashed::snapshot(&step.to),
         };
-        let files = migration_text::step_files(&step, settings, &unrestorable, locate);
+        let files = text::step_files(&step, settings, &unrestorable, locate);
         let mut hints = RecordedHints::of(&step.renames, &step.data);
         // A snapshot is megabytes: copied only for a safe-mode migration's companions.
         let snapshots = std::iter::repeat_n(snapshot, files.len());
