@@ -73,11 +73,7 @@ fn main() {
         // The differ (up and down): from an empty database to the whole
         // schema, and the schema against itself (the no-change path).
         let schema = &compiled.schemas[0];
-        let empty = schemac::schema::Schema {
-            tables: Vec::new(),
-            enums: Vec::new(),
-            ..schema.clone()
-        };
+        let empty = schemac::schema::Schema::empty(&schema.database);
         let diff_full = measure(200, || {
             black_box(schemac::migration::steps::migration_steps(&empty, schema));
         });

@@ -29,14 +29,7 @@ pub fn whole_path(bytes: &[u8]) -> usize {
     for schema in &compiled.schemas {
         made += snapshot::to_json(schema).len();
         made += crate::ddl::create_schema(schema).len();
-        let empty = Schema {
-            database: schema.database.clone(),
-            extensions: Vec::new(),
-            pg_schemas: Vec::new(),
-            ids: Vec::new(),
-            enums: Vec::new(),
-            tables: Vec::new(),
-        };
+        let empty = Schema::empty(&schema.database);
         let steps = crate::migration::steps::migration_steps(&empty, schema);
         made += steps.steps.len();
         let back = crate::migration::steps::migration_steps(schema, &empty);

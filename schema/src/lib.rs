@@ -82,7 +82,7 @@ impl Compiled {
 
 /// Reads `schemac.toml` (if any) and every database's schema files under `root`.
 pub fn compile_project(root: &Path) -> Compiled {
-    compile_project_alongside(root, None, || ()).0
+    compile_project_alongside(root, None, |_| ()).0
 }
 
 /// [`compile_project`], running `alongside` meanwhile on a core the
@@ -91,13 +91,16 @@ pub fn compile_project(root: &Path) -> Compiled {
 /// last snapshot) then overlaps the end of the parse and the resolution,
 /// instead of competing with the parse for every core.
 ///
+/// `alongside` is given the configuration the compilation loaded, so that
+/// nothing loads it twice; it does not run (`None`) when there is none.
+///
 /// With `parser`, the SQL the schema carries is checked with it too (see
 /// [`expressions`]).
 pub fn compile_project_alongside<T: Send>(
     root: &Path,
     parser: Option<expressions::SqlParser>,
-    alongside: impl FnOnce() -> T + Send,
-) -> (Compiled, T) {
+    alongside: impl FnOnce(&Config) -> T + Send,
+) -> (Compiled, Option<T>) {
     let mut sources = SourceMap::new();
     let mut diagnostics = Diagnostics::new();
     let Some(config) = Config::load(root, &mut sources, &mut diagnostics) else {
@@ -108,7 +111,7 @@ pub fn compile_project_alongside<T: Send>(
             schemas: Vec::new(),
             origins: Vec::new(),
         };
-        return (compiled, alongside());
+        return (compiled, None);
     };
     let mut inputs = Vec::new();
     for db in &config.databases {
@@ -143,10 +146,13 @@ pub fn compile_project_alongside<T: Send>(
         }
         inputs.push((db.name.clone(), files));
     }
+    let loaded = &config;
     let (mut compiled, extra) =
-        compile_sources_alongside(inputs, sources, diagnostics, parser, alongside);
+        compile_sources_alongside(inputs, sources, diagnostics, parser, move || {
+            alongside(loaded)
+        });
     compiled.config = Some(config);
-    (compiled, extra)
+    (compiled, Some(extra))
 }
 
 /// Compiles in-memory schema files: `(database name, [(path, text)])`.

@@ -33,6 +33,19 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The schema of a database with nothing in it: where the first
+    /// migration starts from, and where the last down ends.
+    pub fn empty(database: &str) -> Schema {
+        Schema {
+            database: database.to_string(),
+            extensions: Vec::new(),
+            pg_schemas: Vec::new(),
+            ids: Vec::new(),
+            enums: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+
     /// The table of that pg_schema and name.
     pub fn table(&self, pg_schema: &str, name: &str) -> Option<&Table> {
         self.tables

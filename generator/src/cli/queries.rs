@@ -24,7 +24,7 @@ use schemac::sql_tree;
 use schemac_runtime::testing::with_database;
 
 use super::TempDir;
-use super::migrate::{databases, load_config, runtime};
+use super::migrate::{databases, runtime};
 
 /// The locks typed again, and a line for each, not yet written.
 #[derive(Default)]
@@ -38,9 +38,8 @@ pub struct Retyped {
 /// migrations `pending` is about to write: nothing is written here, so a
 /// query PostgreSQL refuses leaves the disk as it was.
 pub fn retype(root: &Path, only: Option<&str>, pending: &Pending) -> Result<Retyped> {
-    let config = load_config(root)?;
     let mut retyped = Retyped::default();
-    for db in databases(&config, only)? {
+    for db in databases(pending.config(), only)? {
         if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name))? {
             retyped.locks.push(NewLock {
                 database: db.name.clone(),

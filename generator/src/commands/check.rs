@@ -168,7 +168,7 @@ pub fn check_with_hazards(
     root: &Path,
     database: Option<&str>,
 ) -> Result<(Vec<Found>, Vec<Finding>), Error> {
-    let compiled = schemac_schema::compile_project_alongside(root, crate::sql_parser(), || ()).0;
+    let compiled = schemac_schema::compile_project_alongside(root, crate::sql_parser(), |_| ()).0;
     let config = usable(&compiled)?;
     // Hazards are shown, not checked: a file they cannot be read from is
     // one of the problems the check itself reports (missing, unreadable).

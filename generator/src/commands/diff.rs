@@ -76,14 +76,7 @@ pub fn show(
         let position = |tag: &str| migration_position(&dir, &db.name, tag);
         let load =
             |tag: &str| -> Result<Schema, Error> { Ok(dir.snapshot(position(tag)? as u32)?) };
-        let empty = Schema {
-            database: db.name.clone(),
-            extensions: Vec::new(),
-            pg_schemas: Vec::new(),
-            ids: Vec::new(),
-            enums: Vec::new(),
-            tables: Vec::new(),
-        };
+        let empty = Schema::empty(&db.name);
         let (old, old_label) = match from {
             Some(tag) => (load(tag)?, tag.to_string()),
             None => match dir.last() {

@@ -7,7 +7,7 @@ mod by_hand;
 
 pub use by_hand::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -130,8 +130,10 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
     // The last snapshots are read while the schema compiles: for a large
     // schema, reading one takes about as long as resolving the YAML. One that
     // cannot be read is left out, and met again where it is needed.
-    let (mut compiled, mut previous) =
-        compile_project_alongside(root, crate::sql_parser(), || last_snapshots(root));
+    let (mut compiled, previous) = compile_project_alongside(root, crate::sql_parser(), |config| {
+        last_snapshots(root, config)
+    });
+    let mut previous = previous.unwrap_or_default();
     let config = usable(&compiled)?;
     let rust = rust_files(root, &compiled, &[])?;
     // The Rust code is made from the schemas as written; the migrations may
@@ -156,6 +158,14 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
 }
 
 impl Pending {
+    /// The project's configuration, as the compilation loaded it.
+    pub fn config(&self) -> &schemac_schema::Config {
+        self.compiled
+            .config
+            .as_ref()
+            .expect("a pending generate holds a usable, configured project")
+    }
+
     /// The files the new migrations of `database` add or change (the SQL,
     /// the snapshot, the journal), with their contents; none when its
     /// schema did not change.
@@ -355,12 +365,7 @@ pub(crate) fn query_locks(
 
 /// The last snapshot of each database's migration directory, by directory;
 /// whatever cannot be read is left out, for [`plan`] to meet and report.
-fn last_snapshots(root: &Path) -> HashMap<PathBuf, (u32, Schema)> {
-    let mut sources = schemac_schema::SourceMap::new();
-    let mut diagnostics = schemac_schema::Diagnostics::new();
-    let Some(config) = schemac_schema::Config::load(root, &mut sources, &mut diagnostics) else {
-        return HashMap::new();
-    };
+fn last_snapshots(root: &Path, config: &schemac_schema::Config) -> HashMap<PathBuf, (u32, Schema)> {
     config
         .databases
         .iter()
@@ -526,17 +531,6 @@ impl Hashed {
     }
 }
 
-fn empty_schema(database: &str) -> Schema {
-    Schema {
-        database: database.to_string(),
-        extensions: Vec::new(),
-        pg_schemas: Vec::new(),
-        ids: Vec::new(),
-        enums: Vec::new(),
-        tables: Vec::new(),
-    }
-}
-
 fn plan_database(
     dir: &MigrationDir,
     read: Option<(u32, Schema)>,
@@ -550,7 +544,7 @@ fn plan_database(
         // The first migration creates everything: the schema's hints have
         // nothing to do, and are recorded as done so they stay quiet.
         let consumed_hints =
-            read_hints(&empty_schema(&db.name), &schema, &ConsumedHints::default()).seen;
+            read_hints(&Schema::empty(&db.name), &schema, &ConsumedHints::default()).seen;
         let current = schema.hintless();
         // The first migration creates everything; its reverse drops it again.
         // The three texts are independent: two of them are written on a
@@ -560,7 +554,7 @@ fn plan_database(
             || {
                 let down = diff::diff(
                     &current,
-                    &empty_schema(&db.name),
+                    &Schema::empty(&db.name),
                     &Renames::default(),
                     &DataHints::default(),
                 );
