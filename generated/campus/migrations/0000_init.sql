@@ -163,36 +163,6 @@ CREATE TABLE "public"."bookmarks" (
     CONSTRAINT "bookmarks_user_id_post_id_key" UNIQUE ("user_id", "post_id")
 );
 --> statement-breakpoint
-ALTER TABLE "public"."sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."two_factors" ADD CONSTRAINT "two_factors_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."platform_users" ADD CONSTRAINT "platform_users_auth_id_fkey" FOREIGN KEY ("auth_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."platform_users" ADD CONSTRAINT "platform_users_college_id_fkey" FOREIGN KEY ("college_id") REFERENCES "public"."colleges" ("id") ON DELETE RESTRICT;
---> statement-breakpoint
-ALTER TABLE "public"."platform_users" ADD CONSTRAINT "platform_users_college_id_branch_id_fkey" FOREIGN KEY ("college_id", "branch_id") REFERENCES "public"."college_branches" ("college_id", "branch_id");
---> statement-breakpoint
-ALTER TABLE "public"."college_branches" ADD CONSTRAINT "college_branches_college_id_fkey" FOREIGN KEY ("college_id") REFERENCES "public"."colleges" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."college_branches" ADD CONSTRAINT "college_branches_branch_id_fkey" FOREIGN KEY ("branch_id") REFERENCES "public"."branches" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."posts" ADD CONSTRAINT "posts_posted_by_fkey" FOREIGN KEY ("posted_by") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."posts" ADD CONSTRAINT "posts_pinned_comment_id_fkey" FOREIGN KEY ("pinned_comment_id") REFERENCES "public"."comments" ("id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
---> statement-breakpoint
-ALTER TABLE "public"."comments" ADD CONSTRAINT "comments_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "public"."posts" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."comments" ADD CONSTRAINT "comments_commented_by_fkey" FOREIGN KEY ("commented_by") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."comments" ADD CONSTRAINT "comments_parent_comment_id_fkey" FOREIGN KEY ("parent_comment_id") REFERENCES "public"."comments" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."votes" ADD CONSTRAINT "votes_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."bookmarks" ADD CONSTRAINT "bookmarks_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "public"."posts" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."bookmarks" ADD CONSTRAINT "bookmarks_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
 CREATE INDEX "audit_logs_entity_type_entity_id_idx" ON "audit"."audit_logs" ("entity_type", "entity_id");
 --> statement-breakpoint
 CREATE INDEX "audit_logs_actor_id_occurred_at_idx" ON "audit"."audit_logs" ("actor_id", "occurred_at" DESC NULLS FIRST);
@@ -224,6 +194,34 @@ CREATE INDEX "comments_post_id_created_at_idx" ON "public"."comments" ("post_id"
 CREATE INDEX "comments_parent_comment_id_idx" ON "public"."comments" ("parent_comment_id");
 --> statement-breakpoint
 CREATE INDEX "votes_target_type_target_id_idx" ON "public"."votes" ("target_type", "target_id");
+--> statement-breakpoint
+ALTER TABLE "public"."sessions" ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."two_factors" ADD CONSTRAINT "two_factors_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."platform_users"
+  ADD CONSTRAINT "platform_users_auth_id_fkey" FOREIGN KEY ("auth_id") REFERENCES "public"."auth" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "platform_users_college_id_fkey" FOREIGN KEY ("college_id") REFERENCES "public"."colleges" ("id") ON DELETE RESTRICT,
+  ADD CONSTRAINT "platform_users_college_id_branch_id_fkey" FOREIGN KEY ("college_id", "branch_id") REFERENCES "public"."college_branches" ("college_id", "branch_id");
+--> statement-breakpoint
+ALTER TABLE "public"."college_branches"
+  ADD CONSTRAINT "college_branches_college_id_fkey" FOREIGN KEY ("college_id") REFERENCES "public"."colleges" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "college_branches_branch_id_fkey" FOREIGN KEY ("branch_id") REFERENCES "public"."branches" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."posts"
+  ADD CONSTRAINT "posts_posted_by_fkey" FOREIGN KEY ("posted_by") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "posts_pinned_comment_id_fkey" FOREIGN KEY ("pinned_comment_id") REFERENCES "public"."comments" ("id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED;
+--> statement-breakpoint
+ALTER TABLE "public"."comments"
+  ADD CONSTRAINT "comments_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "public"."posts" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "comments_commented_by_fkey" FOREIGN KEY ("commented_by") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "comments_parent_comment_id_fkey" FOREIGN KEY ("parent_comment_id") REFERENCES "public"."comments" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."votes" ADD CONSTRAINT "votes_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."bookmarks"
+  ADD CONSTRAINT "bookmarks_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "public"."posts" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "bookmarks_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."platform_users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 COMMENT ON TABLE "audit"."audit_logs" IS 'Append-only record of who did what';
 --> statement-breakpoint

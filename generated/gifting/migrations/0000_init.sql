@@ -114,30 +114,6 @@ CREATE TABLE "public"."relationships" (
     CONSTRAINT "relationships_not_self_check" CHECK (user_id <> related_user_id)
 );
 --> statement-breakpoint
-ALTER TABLE "public"."gift_processes" ADD CONSTRAINT "gift_processes_recipient_id_fkey" FOREIGN KEY ("recipient_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."gift_processes" ADD CONSTRAINT "gift_processes_occasion_id_fkey" FOREIGN KEY ("occasion_id") REFERENCES "public"."occasions" ("id") ON DELETE SET NULL;
---> statement-breakpoint
-ALTER TABLE "public"."gift_processes" ADD CONSTRAINT "gift_processes_relationship_id_fkey" FOREIGN KEY ("relationship_id") REFERENCES "public"."relationships" ("id") ON DELETE SET NULL;
---> statement-breakpoint
-ALTER TABLE "public"."gift_processes" ADD CONSTRAINT "gift_processes_selected_gift_id_fkey" FOREIGN KEY ("selected_gift_id") REFERENCES "public"."gifts" ("id");
---> statement-breakpoint
-ALTER TABLE "public"."process_answers" ADD CONSTRAINT "process_answers_process_id_fkey" FOREIGN KEY ("process_id") REFERENCES "public"."gift_processes" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."process_answers" ADD CONSTRAINT "process_answers_question_id_fkey" FOREIGN KEY ("question_id") REFERENCES "public"."classifier_questions" ("id");
---> statement-breakpoint
-ALTER TABLE "public"."notifications" ADD CONSTRAINT "notifications_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."gift_categories" ADD CONSTRAINT "gift_categories_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET NULL;
---> statement-breakpoint
-ALTER TABLE "public"."gifts" ADD CONSTRAINT "gifts_category_id_fkey" FOREIGN KEY ("category_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET DEFAULT;
---> statement-breakpoint
-ALTER TABLE "public"."occasions" ADD CONSTRAINT "occasions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."relationships" ADD CONSTRAINT "relationships_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."relationships" ADD CONSTRAINT "relationships_related_user_id_fkey" FOREIGN KEY ("related_user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
 CREATE INDEX "idx_processes_status_recipient" ON "public"."gift_processes" ("status", "recipient_id", "created_at");
 --> statement-breakpoint
 CREATE INDEX "gift_processes_recipient_id_created_at_idx" ON "public"."gift_processes" ("recipient_id", "created_at");
@@ -157,6 +133,28 @@ CREATE INDEX "occasions_user_id_occurs_on_idx" ON "public"."occasions" ("user_id
 CREATE INDEX "users_preferences_idx" ON "public"."users" USING gin ("preferences");
 --> statement-breakpoint
 CREATE UNIQUE INDEX "users_lower_idx" ON "public"."users" ((lower(email)));
+--> statement-breakpoint
+ALTER TABLE "public"."gift_processes"
+  ADD CONSTRAINT "gift_processes_recipient_id_fkey" FOREIGN KEY ("recipient_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "gift_processes_occasion_id_fkey" FOREIGN KEY ("occasion_id") REFERENCES "public"."occasions" ("id") ON DELETE SET NULL,
+  ADD CONSTRAINT "gift_processes_relationship_id_fkey" FOREIGN KEY ("relationship_id") REFERENCES "public"."relationships" ("id") ON DELETE SET NULL,
+  ADD CONSTRAINT "gift_processes_selected_gift_id_fkey" FOREIGN KEY ("selected_gift_id") REFERENCES "public"."gifts" ("id");
+--> statement-breakpoint
+ALTER TABLE "public"."process_answers"
+  ADD CONSTRAINT "process_answers_process_id_fkey" FOREIGN KEY ("process_id") REFERENCES "public"."gift_processes" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "process_answers_question_id_fkey" FOREIGN KEY ("question_id") REFERENCES "public"."classifier_questions" ("id");
+--> statement-breakpoint
+ALTER TABLE "public"."notifications" ADD CONSTRAINT "notifications_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."gift_categories" ADD CONSTRAINT "gift_categories_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET NULL;
+--> statement-breakpoint
+ALTER TABLE "public"."gifts" ADD CONSTRAINT "gifts_category_id_fkey" FOREIGN KEY ("category_id") REFERENCES "public"."gift_categories" ("id") ON DELETE SET DEFAULT;
+--> statement-breakpoint
+ALTER TABLE "public"."occasions" ADD CONSTRAINT "occasions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."relationships"
+  ADD CONSTRAINT "relationships_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "relationships_related_user_id_fkey" FOREIGN KEY ("related_user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 COMMENT ON TYPE "public"."relationship_type" IS 'How two people on Ivyi know each other';
 --> statement-breakpoint

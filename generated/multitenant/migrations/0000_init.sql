@@ -84,21 +84,21 @@ CREATE TABLE "public"."avatars" (
     CONSTRAINT "avatars_object_name_relative_check" CHECK (object_name NOT LIKE '/%')
 );
 --> statement-breakpoint
+CREATE INDEX "seeds_environment_applied_at_idx" ON "app_meta"."seeds" ("environment", "applied_at" DESC NULLS LAST);
+--> statement-breakpoint
+CREATE INDEX "users_tenant_id_user_id_idx" ON "public"."users" ("tenant_id", "user_id");
+--> statement-breakpoint
+CREATE INDEX "users_roles_idx" ON "public"."users" USING gin ("roles");
+--> statement-breakpoint
 ALTER TABLE "public"."identity_connectors" ADD CONSTRAINT "identity_connectors_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants" ("tenant_id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."users" ADD CONSTRAINT "users_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants" ("tenant_id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."user_tags" ADD CONSTRAINT "user_tags_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("user_id") ON DELETE CASCADE;
 --> statement-breakpoint
-ALTER TABLE "public"."avatars" ADD CONSTRAINT "avatars_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("user_id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."avatars" ADD CONSTRAINT "avatars_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants" ("tenant_id") ON DELETE CASCADE;
---> statement-breakpoint
-CREATE INDEX "seeds_environment_applied_at_idx" ON "app_meta"."seeds" ("environment", "applied_at" DESC NULLS LAST);
---> statement-breakpoint
-CREATE INDEX "users_tenant_id_user_id_idx" ON "public"."users" ("tenant_id", "user_id");
---> statement-breakpoint
-CREATE INDEX "users_roles_idx" ON "public"."users" USING gin ("roles");
+ALTER TABLE "public"."avatars"
+  ADD CONSTRAINT "avatars_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("user_id") ON DELETE CASCADE,
+  ADD CONSTRAINT "avatars_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants" ("tenant_id") ON DELETE CASCADE;
 --> statement-breakpoint
 COMMENT ON TABLE "app_meta"."seeds" IS 'Seed files applied to this database, with their hash so an applied seed cannot change';
 --> statement-breakpoint

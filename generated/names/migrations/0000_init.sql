@@ -245,14 +245,14 @@ CREATE TABLE "public"."ids" (
     CONSTRAINT "ids_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
-ALTER TABLE "public"."results" ADD CONSTRAINT "results_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "public"."options" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."reads" ADD CONSTRAINT "reads_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "public"."orders" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."rows" ADD CONSTRAINT "rows_read_id_fkey" FOREIGN KEY ("read_id") REFERENCES "public"."reads" ("id") ON DELETE CASCADE;
---> statement-breakpoint
 CREATE INDEX "results_option_id_idx" ON "public"."results" ("option_id");
 --> statement-breakpoint
 CREATE INDEX "orders_placed_id_idx" ON "public"."orders" ("placed", "id");
 --> statement-breakpoint
 CREATE INDEX "reads_order_id_id_idx" ON "public"."reads" ("order_id", "id");
+--> statement-breakpoint
+ALTER TABLE "public"."results" ADD CONSTRAINT "results_option_id_fkey" FOREIGN KEY ("option_id") REFERENCES "public"."options" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."reads" ADD CONSTRAINT "reads_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "public"."orders" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."rows" ADD CONSTRAINT "rows_read_id_fkey" FOREIGN KEY ("read_id") REFERENCES "public"."reads" ("id") ON DELETE CASCADE;

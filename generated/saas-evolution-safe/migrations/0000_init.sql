@@ -69,14 +69,6 @@ CREATE TABLE "public"."github_installation_repositories" (
     CONSTRAINT "github_installation_repositories_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
-ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."organization_members" ADD CONSTRAINT "organization_members_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."github_installations" ADD CONSTRAINT "github_installations_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations" ("id") ON DELETE RESTRICT ON UPDATE CASCADE;
---> statement-breakpoint
-ALTER TABLE "public"."github_installation_repositories" ADD CONSTRAINT "github_installation_repositories_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "public"."github_installations" ("id") ON DELETE CASCADE ON UPDATE CASCADE DEFERRABLE;
---> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_live_key" ON "public"."users" ("email") WHERE deleted_at IS NULL;
 --> statement-breakpoint
 CREATE INDEX "organization_members_user_id_role_idx" ON "public"."organization_members" ("user_id") INCLUDE ("role");
@@ -88,6 +80,14 @@ CREATE INDEX "github_installations_organization_id_idx" ON "public"."github_inst
 CREATE UNIQUE INDEX "github_installation_repositories_installation_id_name_idx" ON "public"."github_installation_repositories" ("installation_id", "name") WHERE deleted_at IS NULL;
 --> statement-breakpoint
 CREATE INDEX "github_installation_repositories_full_name_idx" ON "public"."github_installation_repositories" USING hash ("full_name");
+--> statement-breakpoint
+ALTER TABLE "public"."organization_members"
+  ADD CONSTRAINT "organization_members_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations" ("id") ON DELETE CASCADE,
+  ADD CONSTRAINT "organization_members_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."github_installations" ADD CONSTRAINT "github_installations_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations" ("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+--> statement-breakpoint
+ALTER TABLE "public"."github_installation_repositories" ADD CONSTRAINT "github_installation_repositories_installation_id_fkey" FOREIGN KEY ("installation_id") REFERENCES "public"."github_installations" ("id") ON DELETE CASCADE ON UPDATE CASCADE DEFERRABLE;
 --> statement-breakpoint
 COMMENT ON COLUMN "public"."organizations"."name" IS 'Shown as the company name';
 --> statement-breakpoint

@@ -58,8 +58,8 @@ CREATE TABLE "public"."user_verifications" (
     CONSTRAINT "user_verifications_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
+CREATE INDEX "user_verifications_id_user_id_otp_code_idx" ON "public"."user_verifications" ("id", "user_id", "otp_code");
+--> statement-breakpoint
 ALTER TABLE "public"."tokens" ADD CONSTRAINT "tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."user_verifications" ADD CONSTRAINT "user_verifications_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
---> statement-breakpoint
-CREATE INDEX "user_verifications_id_user_id_otp_code_idx" ON "public"."user_verifications" ("id", "user_id", "otp_code");

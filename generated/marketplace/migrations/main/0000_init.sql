@@ -44,12 +44,6 @@ CREATE TABLE "public"."products" (
     CONSTRAINT "products_price_not_above_mrp_check" CHECK (selling_price <= mrp)
 );
 --> statement-breakpoint
-ALTER TABLE "public"."groups" ADD CONSTRAINT "groups_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "public"."products" ("id");
---> statement-breakpoint
-ALTER TABLE "public"."groups" ADD CONSTRAINT "groups_last_message_id_fkey" FOREIGN KEY ("last_message_id") REFERENCES "public"."messages" ("id") ON DELETE SET NULL;
---> statement-breakpoint
-ALTER TABLE "public"."messages" ADD CONSTRAINT "messages_group_id_fkey" FOREIGN KEY ("group_id") REFERENCES "public"."groups" ("id");
---> statement-breakpoint
 CREATE INDEX "groups_product_id_idx" ON "public"."groups" ("product_id");
 --> statement-breakpoint
 CREATE INDEX "groups_members_idx" ON "public"."groups" USING gin ("members");
@@ -67,5 +61,11 @@ CREATE INDEX "products_cause_idx" ON "public"."products" ("cause");
 CREATE INDEX "products_publishing_status_idx" ON "public"."products" ("publishing_status");
 --> statement-breakpoint
 CREATE INDEX "products_created_at_idx" ON "public"."products" ("created_at");
+--> statement-breakpoint
+ALTER TABLE "public"."groups"
+  ADD CONSTRAINT "groups_product_id_fkey" FOREIGN KEY ("product_id") REFERENCES "public"."products" ("id"),
+  ADD CONSTRAINT "groups_last_message_id_fkey" FOREIGN KEY ("last_message_id") REFERENCES "public"."messages" ("id") ON DELETE SET NULL;
+--> statement-breakpoint
+ALTER TABLE "public"."messages" ADD CONSTRAINT "messages_group_id_fkey" FOREIGN KEY ("group_id") REFERENCES "public"."groups" ("id");
 --> statement-breakpoint
 COMMENT ON COLUMN "public"."products"."id" IS 'IM_ followed by a short random ID';

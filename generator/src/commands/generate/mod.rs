@@ -18,9 +18,8 @@ use schemac_schema::{
     Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
 };
 
-use crate::ddl;
 use crate::diff::{
-    self, ConsumedHints, DataHints, HazardPlace, HintsRead, Loss, LossPlace, Renames, read_hints,
+    ConsumedHints, DataHints, HazardPlace, HintsRead, Loss, LossPlace, Renames, read_hints,
 };
 use crate::error::{DataLossReport, Error, LossFound, Usage};
 use crate::migration::dir::{MigrationDir, idx_text};
@@ -540,45 +539,14 @@ fn plan_database(
     settings: &MigrationSettings,
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Result<Planned, Error> {
-    let Some(last) = dir.last() else {
-        // The first migration creates everything: the schema's hints have
-        // nothing to do, and are recorded as done so they stay quiet.
-        let consumed_hints =
-            read_hints(&Schema::empty(&db.name), &schema, &ConsumedHints::default()).seen;
-        let current = schema.hintless();
-        // The first migration creates everything; its reverse drops it again.
-        // The three texts are independent: two of them are written on a
-        // thread of their own (a large schema takes a while for each).
-        let (up, (down, snapshot)) = crate::parallel::join(
-            || Hashed::new(text::transactional(settings, ddl::create_schema(&schema))),
-            || {
-                let down = diff::diff(
-                    &current,
-                    &Schema::empty(&db.name),
-                    &Renames::default(),
-                    &DataHints::default(),
-                );
-                let down = text::transactional(settings, down.statements());
-                (Hashed::new(down), Hashed::snapshot(&schema))
-            },
-        );
-        drop(current);
-        crate::parallel::drop_later(schema);
-        let name = options.name.clone().unwrap_or_else(|| "init".into());
-        let m = NewMigration {
-            name,
-            up,
-            down,
-            snapshot,
-            custom: false,
-            hints: None,
-            consumed_hints,
-        };
-        return Ok(Planned::Ready(write_plan(dir, db, vec![m], Vec::new())));
-    };
-    let previous = match read {
-        Some((idx, previous)) if idx == last.idx => previous,
-        _ => dir.snapshot(last.idx)?,
+    // The first migration is the diff from an empty database, like every
+    // other; the schema's hints have nothing to do there, and are recorded
+    // as done so they stay quiet.
+    let last = dir.last();
+    let previous = match (last, read) {
+        (None, _) => Schema::empty(&db.name),
+        (Some(last), Some((idx, previous))) if idx == last.idx => previous,
+        (Some(last), _) => dir.snapshot(last.idx)?,
     };
     // Hints read and the schema put in the snapshot's order once, for the
     // comparison and the diffs alike.
@@ -588,13 +556,19 @@ fn plan_database(
         stale: hint_warnings,
         seen,
     } = read_hints(&previous, &schema, &ConsumedHints::of(&dir.journal));
-
+    let (renames, hint_warnings) = match last {
+        Some(_) => (renames, hint_warnings),
+        None => {
+            data = DataHints::default();
+            (Renames::default(), Vec::new())
+        }
+    };
     data.safe = settings.safe;
     let current = schema.into_hintless();
     let current = Arc::new(crate::migration::order::in_order_of(
         &previous, current, &renames,
     ));
-    if previous == *current {
+    if let Some(last) = last.filter(|_| previous == *current) {
         let warnings = hint_warnings;
         return Ok(Planned::Ready(Plan {
             database: db.name.clone(),
@@ -635,6 +609,7 @@ fn plan_database(
     for (i, step) in steps.steps.into_iter().enumerate() {
         let name = match (&options.name, i + 1 == count) {
             (Some(n), true) => n.clone(),
+            _ if last.is_none() => "init".to_owned(),
             _ => migration_name(&step.up),
         };
         let unrestorable = text::unrestorable(&step);
