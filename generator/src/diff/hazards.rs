@@ -94,7 +94,14 @@ impl Rule {
     pub fn severity(self) -> Severity {
         match self {
             Rule::DataLoss => Severity::Error,
-            _ => Severity::Warning,
+            Rule::TableRewrite
+            | Rule::SetNotNullScan
+            | Rule::IndexWithoutConcurrently
+            | Rule::ConstraintValidationUnderLock
+            | Rule::FullTableUpdate
+            | Rule::IrreversibleDown
+            | Rule::IndexDropped
+            | Rule::DataDependent => Severity::Warning,
         }
     }
 }
@@ -169,7 +176,47 @@ impl<'a> Differ<'a> {
                 fill: Some(Fill::Backfill { .. }),
                 ..
             } => 1,
-            _ => 0,
+            Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::CreateSchema(_)
+            | Change::DropSchema(_)
+            | Change::CreateEnum(_)
+            | Change::DropEnum { .. }
+            | Change::RenameEnum { .. }
+            | Change::MoveEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::CreateTable { .. }
+            | Change::DropTable(_)
+            | Change::RenameTable { .. }
+            | Change::MoveTable { .. }
+            | Change::AddColumn { .. }
+            | Change::DropColumn { .. }
+            | Change::RenameColumn { .. }
+            | Change::AlterColumnType { .. }
+            | Change::Backfill { .. }
+            | Change::SetNotNull { .. }
+            | Change::DropNotNull { .. }
+            | Change::SetDefault { .. }
+            | Change::DropDefault { .. }
+            | Change::AddIdentity { .. }
+            | Change::SetIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::DropExpression { .. }
+            | Change::AddSerial { .. }
+            | Change::DropSerial { .. }
+            | Change::RenameSequence { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::ValidateConstraint { .. }
+            | Change::DropConstraint { .. }
+            | Change::RenameConstraint { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::Comment { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -387,7 +434,46 @@ impl<'a> Differ<'a> {
                     }
                 }
             }
-            _ => {}
+            Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::CreateSchema(_)
+            | Change::DropSchema(_)
+            | Change::CreateEnum(_)
+            | Change::DropEnum { .. }
+            | Change::RenameEnum { .. }
+            | Change::MoveEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::CreateTable { .. }
+            | Change::DropTable(_)
+            | Change::RenameTable { .. }
+            | Change::MoveTable { .. }
+            | Change::AddColumn { .. }
+            | Change::DropColumn { .. }
+            | Change::RenameColumn { .. }
+            | Change::AlterColumnType { .. }
+            | Change::SetNotNull { .. }
+            | Change::DropNotNull { .. }
+            | Change::SetDefault { .. }
+            | Change::DropDefault { .. }
+            | Change::AddIdentity { .. }
+            | Change::SetIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::DropExpression { .. }
+            | Change::AddSerial { .. }
+            | Change::DropSerial { .. }
+            | Change::RenameSequence { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::ValidateConstraint { .. }
+            | Change::DropConstraint { .. }
+            | Change::RenameConstraint { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::Comment { .. } => {}
         }
         if let Some(check) = self.data_check(change) {
             let place = match change {
@@ -399,7 +485,40 @@ impl<'a> Differ<'a> {
                 | Change::AddCheck { table, .. }
                 | Change::AddForeignKey { table, .. }
                 | Change::ValidateConstraint { table, .. } => table_place(table),
-                _ => None,
+                Change::CreateExtension(_)
+                | Change::DropExtension(_)
+                | Change::CreateSchema(_)
+                | Change::DropSchema(_)
+                | Change::CreateEnum(_)
+                | Change::DropEnum { .. }
+                | Change::RenameEnum { .. }
+                | Change::MoveEnum { .. }
+                | Change::AddEnumValue { .. }
+                | Change::RenameEnumValue { .. }
+                | Change::RecreateEnum { .. }
+                | Change::CreateTable { .. }
+                | Change::DropTable(_)
+                | Change::RenameTable { .. }
+                | Change::MoveTable { .. }
+                | Change::AddColumn { .. }
+                | Change::DropColumn { .. }
+                | Change::RenameColumn { .. }
+                | Change::Backfill { .. }
+                | Change::DropNotNull { .. }
+                | Change::SetDefault { .. }
+                | Change::DropDefault { .. }
+                | Change::AddIdentity { .. }
+                | Change::SetIdentity { .. }
+                | Change::DropIdentity { .. }
+                | Change::DropExpression { .. }
+                | Change::AddSerial { .. }
+                | Change::DropSerial { .. }
+                | Change::RenameSequence { .. }
+                | Change::DropConstraint { .. }
+                | Change::RenameConstraint { .. }
+                | Change::DropIndex { .. }
+                | Change::RenameIndex { .. }
+                | Change::Comment { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -550,7 +669,43 @@ impl<'a> Differ<'a> {
                 LossKey::Column(table.schema.clone(), table.name.clone(), column.clone())
             }
             Change::RecreateEnum { new, .. } => LossKey::Enum(new.name.clone()),
-            _ => return None,
+            Change::CreateExtension(_)
+            | Change::DropExtension(_)
+            | Change::CreateSchema(_)
+            | Change::DropSchema(_)
+            | Change::CreateEnum(_)
+            | Change::DropEnum { .. }
+            | Change::RenameEnum { .. }
+            | Change::MoveEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::CreateTable { .. }
+            | Change::RenameTable { .. }
+            | Change::MoveTable { .. }
+            | Change::RenameColumn { .. }
+            | Change::Backfill { .. }
+            | Change::SetNotNull { .. }
+            | Change::DropNotNull { .. }
+            | Change::SetDefault { .. }
+            | Change::DropDefault { .. }
+            | Change::AddIdentity { .. }
+            | Change::SetIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::DropExpression { .. }
+            | Change::AddSerial { .. }
+            | Change::DropSerial { .. }
+            | Change::RenameSequence { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::ValidateConstraint { .. }
+            | Change::DropConstraint { .. }
+            | Change::RenameConstraint { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::Comment { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }

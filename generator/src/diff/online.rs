@@ -219,7 +219,48 @@ impl<'a> Differ<'a> {
                     };
                     key_over_index(&mut out, table, index, attach);
                 }
-                other => out.push((phase, other)),
+                other @ (Change::Backfill { .. }
+                | Change::ValidateConstraint { .. }
+                | Change::CreateExtension(_)
+                | Change::DropExtension(_)
+                | Change::CreateSchema(_)
+                | Change::DropSchema(_)
+                | Change::CreateEnum(_)
+                | Change::DropEnum { .. }
+                | Change::RenameEnum { .. }
+                | Change::MoveEnum { .. }
+                | Change::AddEnumValue { .. }
+                | Change::RenameEnumValue { .. }
+                | Change::RecreateEnum { .. }
+                | Change::CreateTable { .. }
+                | Change::DropTable(_)
+                | Change::RenameTable { .. }
+                | Change::MoveTable { .. }
+                | Change::AddColumn { .. }
+                | Change::DropColumn { .. }
+                | Change::RenameColumn { .. }
+                | Change::AlterColumnType { .. }
+                | Change::SetNotNull { .. }
+                | Change::DropNotNull { .. }
+                | Change::SetDefault { .. }
+                | Change::DropDefault { .. }
+                | Change::AddIdentity { .. }
+                | Change::SetIdentity { .. }
+                | Change::DropIdentity { .. }
+                | Change::DropExpression { .. }
+                | Change::AddSerial { .. }
+                | Change::DropSerial { .. }
+                | Change::RenameSequence { .. }
+                | Change::AddPrimaryKey { .. }
+                | Change::AddUnique { .. }
+                | Change::AddCheck { .. }
+                | Change::AddForeignKey { .. }
+                | Change::DropConstraint { .. }
+                | Change::RenameConstraint { .. }
+                | Change::CreateIndex { .. }
+                | Change::DropIndex { .. }
+                | Change::RenameIndex { .. }
+                | Change::Comment { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

@@ -58,7 +58,29 @@ impl Phase {
             | Phase::FinishNotNull
             | Phase::FinishAttach
             | Phase::FinishForeignKeys => Part::Finish,
-            _ => Part::Main,
+            Phase::Extensions
+            | Phase::Schemas
+            | Phase::Enums
+            | Phase::DropForeignKeys
+            | Phase::DropConstraints
+            | Phase::DropIndexes
+            | Phase::DropGenerated
+            | Phase::Renames
+            | Phase::RecreateEnums
+            | Phase::CreateTables
+            | Phase::AddColumns
+            | Phase::Backfill
+            | Phase::AlterColumns
+            | Phase::ReAddColumns
+            | Phase::DropColumns
+            | Phase::DropTables
+            | Phase::AddConstraints
+            | Phase::AddIndexes
+            | Phase::AddForeignKeys
+            | Phase::DropEnums
+            | Phase::DropSchemas
+            | Phase::DropExtensions
+            | Phase::Comments => Part::Main,
         }
     }
 }

@@ -110,7 +110,44 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::DropExtension
             | ChangeKind::CreateSchema
             | ChangeKind::DropSchema => 2,
-            _ => 1,
+            ChangeKind::CreateEnum
+            | ChangeKind::DropEnum
+            | ChangeKind::RenameEnum
+            | ChangeKind::MoveEnum
+            | ChangeKind::AddEnumValue
+            | ChangeKind::RenameEnumValue
+            | ChangeKind::RecreateEnum
+            | ChangeKind::CreateTable
+            | ChangeKind::DropTable
+            | ChangeKind::RenameTable
+            | ChangeKind::MoveTable
+            | ChangeKind::AddColumn
+            | ChangeKind::DropColumn
+            | ChangeKind::RenameColumn
+            | ChangeKind::AlterColumnType
+            | ChangeKind::Backfill
+            | ChangeKind::SetNotNull
+            | ChangeKind::DropNotNull
+            | ChangeKind::SetDefault
+            | ChangeKind::DropDefault
+            | ChangeKind::AddIdentity
+            | ChangeKind::SetIdentity
+            | ChangeKind::DropIdentity
+            | ChangeKind::DropExpression
+            | ChangeKind::AddSerial
+            | ChangeKind::DropSerial
+            | ChangeKind::RenameSequence
+            | ChangeKind::AddPrimaryKey
+            | ChangeKind::AddUnique
+            | ChangeKind::AddCheck
+            | ChangeKind::AddForeignKey
+            | ChangeKind::ValidateConstraint
+            | ChangeKind::DropConstraint
+            | ChangeKind::RenameConstraint
+            | ChangeKind::CreateIndex
+            | ChangeKind::DropIndex
+            | ChangeKind::RenameIndex
+            | ChangeKind::Comment => 1,
         };
         let (label, detail): (String, Vec<String>) = match c {
             Change::AddColumn { table, column, .. } | Change::DropColumn { table, column } => {
@@ -140,7 +177,33 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
                 (format!("extension_{e}"), Vec::new())
             }
             Change::CreateSchema(s) | Change::DropSchema(s) => (format!("schema_{s}"), Vec::new()),
-            other => match other.table() {
+            other @ (Change::CreateTable { .. }
+            | Change::DropTable(_)
+            | Change::MoveTable { .. }
+            | Change::AlterColumnType { .. }
+            | Change::Backfill { .. }
+            | Change::SetNotNull { .. }
+            | Change::DropNotNull { .. }
+            | Change::SetDefault { .. }
+            | Change::DropDefault { .. }
+            | Change::AddIdentity { .. }
+            | Change::SetIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::DropExpression { .. }
+            | Change::AddSerial { .. }
+            | Change::DropSerial { .. }
+            | Change::RenameSequence { .. }
+            | Change::AddPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::AddCheck { .. }
+            | Change::AddForeignKey { .. }
+            | Change::ValidateConstraint { .. }
+            | Change::DropConstraint { .. }
+            | Change::RenameConstraint { .. }
+            | Change::CreateIndex { .. }
+            | Change::DropIndex { .. }
+            | Change::RenameIndex { .. }
+            | Change::Comment { .. }) => match other.table() {
                 Some(t) => (t.name, Vec::new()),
                 None => (other.kind().name().to_lowercase(), Vec::new()),
             },
