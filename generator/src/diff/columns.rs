@@ -229,6 +229,9 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A column kept from the old table to the new one: each aspect that
+    /// changed (expression, identity, type, serial, default, nullability,
+    /// comment) in the order PostgreSQL accepts them.
     pub(super) fn alter_column(
         &mut self,
         nt: &Table,
@@ -238,130 +241,168 @@ impl<'a> Differ<'a> {
         nc: &Column,
         retyped: &mut HashSet<String>,
     ) {
-        let col = nc.name.clone();
-        let key = (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone());
-        let place = || LossPlace::Column {
-            schema: nt.pg_schema.clone(),
-            table: nt.name.clone(),
-            column: nc.name.clone(),
+        let c = Altered {
+            nt,
+            old_ref,
+            tref,
+            oc,
+            nc,
+            key: (nt.pg_schema.clone(), nt.name.clone(), nc.name.clone()),
         };
-        // A generated column that stays generated is handled by `rebuild_generated`.
-        // One that stops being generated does so early (under its old names),
-        // before its inputs may change type.
-        if oc.generated.is_some() && nc.generated.is_none() {
+        self.leave_expression_and_identity(&c);
+        let backfill = (oc.nullable && !nc.nullable)
+            .then(|| self.data.backfill.get(&c.key).cloned())
+            .flatten();
+        let retype = self.retype_column(&c, backfill.as_ref());
+        if retype.rewrites {
+            retyped.insert(nc.name.clone());
+        }
+        let serial_set_default = self.serial_change(&c);
+        if !retype.default_handled && !serial_set_default {
+            self.default_change(&c);
+        }
+        self.nullability_change(&c, backfill, retype.rewrites);
+        self.identity_change(&c);
+        if oc.comment != nc.comment {
+            self.out.push(
+                Phase::Comments,
+                Change::Comment {
+                    target: CommentTarget::Column(tref.clone(), nc.name.clone()),
+                    text: nc.comment.clone(),
+                },
+            );
+        }
+    }
+
+    /// A generated column that stays generated is handled by
+    /// `rebuild_generated`; one that stops being generated does so early
+    /// (under its old names), before its inputs may change type. An
+    /// identity goes before anything else changes on its column: Postgres
+    /// refuses DROP NOT NULL or SET DEFAULT on an identity column.
+    fn leave_expression_and_identity(&mut self, c: &Altered<'_>) {
+        if c.oc.generated.is_some() && c.nc.generated.is_none() {
             self.out.push(
                 Phase::DropGenerated,
                 Change::DropExpression {
-                    table: old_ref.clone(),
-                    column: oc.name.clone(),
+                    table: c.old_ref.clone(),
+                    column: c.oc.name.clone(),
                 },
             );
         }
-
-        // An identity goes before anything else changes on its column:
-        // Postgres refuses DROP NOT NULL or SET DEFAULT on an identity column.
-        if oc.identity.is_some() && nc.identity.is_none() {
+        if c.oc.identity.is_some() && c.nc.identity.is_none() {
             self.out.push(
                 Phase::AlterColumns,
                 Change::DropIdentity {
-                    table: tref.clone(),
-                    column: col.clone(),
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
                 },
             );
         }
+    }
+
+    /// A new type that changes how the column is stored: the rewrite, with
+    /// its `USING`, the loss it may cause, and the default dropped and set
+    /// again around it when PostgreSQL cannot cast it.
+    fn retype_column(&mut self, c: &Altered<'_>, backfill: Option<&String>) -> Retype {
+        let (nt, oc, nc, tref) = (c.nt, c.oc, c.nc, c.tref);
+        let col = c.col().to_owned();
         let old_ty = self.translate_type(&oc.ty);
         let recreated_usage = matches!(&nc.ty.base, BaseType::Enum(k) if self.recreated_enums.contains(k))
             && old_ty == nc.ty;
         let type_changes = old_ty != nc.ty;
+        let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
+        let rewrites = type_changes && storage_changes;
+        if !rewrites {
+            return Retype {
+                rewrites,
+                default_handled: recreated_usage,
+            };
+        }
         let storage = |t: &ColumnType| ColumnType {
             base: t.base.referencing(),
             array: t.array,
         };
-        let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
-        let old_default = oc
-            .default
-            .as_ref()
-            .map(|d| norm(&self.relabel_for(nt, d.sql())));
-        let new_default = nc.default.as_ref().map(|d| norm(d.sql()));
-        let mut default_handled = recreated_usage;
-        let backfill = (oc.nullable && !nc.nullable)
-            .then(|| self.data.backfill.get(&key).cloned())
-            .flatten();
-        let rewrites = type_changes && storage_changes;
-        let backfill_in_rewrite = backfill.as_ref().filter(|_| rewrites);
-        if rewrites {
-            retyped.insert(col.clone());
-            let to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
-            let using = match self.data.using.get(&key) {
-                Some(u) => u.clone(),
-                None => {
-                    if !types::has_cast(&old_ty, &nc.ty, self.old, self.new) {
-                        self.no_cast_warning(nt, &col, &ddl::sql_type(self.old, &oc.ty), &to_sql);
-                    }
-                    types::default_using(&col, &old_ty, &nc.ty, &to_sql)
+        let to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
+        let using = match self.data.using.get(&c.key) {
+            Some(u) => u.clone(),
+            None => {
+                if !types::has_cast(&old_ty, &nc.ty, self.old, self.new) {
+                    self.no_cast_warning(nt, &col, &ddl::sql_type(self.old, &oc.ty), &to_sql);
                 }
-            };
-            // A `using:` is the author's own conversion; the plain cast is
-            // refused only where it would cut or round values silently.
-            let lost = match self.data.using.contains_key(&key) {
-                true => None,
-                false => types::cast_loses(&old_ty, &nc.ty, self.old, self.new),
-            };
-            if let Some(lost) = lost {
-                self.losses.push(Loss {
-                    what: format!(
-                        "column `{}.{col}` changes from {} to {to_sql}: {lost}",
-                        nt.name,
-                        ddl::sql_type(self.old, &oc.ty),
-                    ),
-                    place: place(),
-                    hint: Some(
-                        "to keep them, choose a type that holds every value, or say how values convert with `using:` on the column".into(),
-                    ),
-                });
+                types::default_using(&col, &old_ty, &nc.ty, &to_sql)
             }
-            // Postgres converts a default it can cast; only one it cannot is dropped and set again.
-            let default_kept = match (&oc.default, &nc.default) {
-                (Some(a), Some(b)) => types::default_survives(&old_ty, &nc.ty, a.sql(), b.sql()),
-                _ => false,
-            };
-            if oc.default.is_some() && !oc.ty.base.is_serial() && !default_kept {
-                self.out.push(
-                    Phase::AlterColumns,
-                    Change::DropDefault {
-                        table: tref.clone(),
-                        column: col.clone(),
-                    },
-                );
-            }
-            let sequence = (oc.ty.base.is_serial() && nc.ty.base.is_serial())
-                .then(|| (sequence_name(&nt.name, &col), to_sql.clone()));
+        };
+        // A `using:` is the author's own conversion; the plain cast is
+        // refused only where it would cut or round values silently.
+        let lost = match self.data.using.contains_key(&c.key) {
+            true => None,
+            false => types::cast_loses(&old_ty, &nc.ty, self.old, self.new),
+        };
+        if let Some(lost) = lost {
+            self.losses.push(Loss {
+                what: format!(
+                    "column `{}.{col}` changes from {} to {to_sql}: {lost}",
+                    nt.name,
+                    ddl::sql_type(self.old, &oc.ty),
+                ),
+                place: LossPlace::Column {
+                    schema: nt.pg_schema.clone(),
+                    table: nt.name.clone(),
+                    column: nc.name.clone(),
+                },
+                hint: Some(
+                    "to keep them, choose a type that holds every value, or say how values convert with `using:` on the column".into(),
+                ),
+            });
+        }
+        // Postgres converts a default it can cast; only one it cannot is dropped and set again.
+        let default_kept = match (&oc.default, &nc.default) {
+            (Some(a), Some(b)) => types::default_survives(&old_ty, &nc.ty, a.sql(), b.sql()),
+            _ => false,
+        };
+        if oc.default.is_some() && !oc.ty.base.is_serial() && !default_kept {
             self.out.push(
                 Phase::AlterColumns,
-                Change::AlterColumnType {
+                Change::DropDefault {
                     table: tref.clone(),
                     column: col.clone(),
-                    to_sql,
-                    using,
-                    // NULLs that must become a value get it in the same rewrite.
-                    backfill: backfill_in_rewrite.cloned(),
-                    sequence,
                 },
             );
-            if let Some(d) = nc.default.as_ref().filter(|_| !default_kept) {
-                self.out.push(
-                    Phase::AlterColumns,
-                    Change::SetDefault {
-                        table: tref.clone(),
-                        column: col.clone(),
-                        sql: d.sql().to_string(),
-                    },
-                );
-            }
-            default_handled = true;
         }
-        // serial <-> plain integer: the sequence comes or goes.
-        let seq = sequence_name(&nt.name, &col);
+        let sequence = (oc.ty.base.is_serial() && nc.ty.base.is_serial())
+            .then(|| (sequence_name(&nt.name, &col), to_sql.clone()));
+        self.out.push(
+            Phase::AlterColumns,
+            Change::AlterColumnType {
+                table: tref.clone(),
+                column: col.clone(),
+                to_sql,
+                using,
+                // NULLs that must become a value get it in the same rewrite.
+                backfill: backfill.cloned(),
+                sequence,
+            },
+        );
+        if let Some(d) = nc.default.as_ref().filter(|_| !default_kept) {
+            self.out.push(
+                Phase::AlterColumns,
+                Change::SetDefault {
+                    table: tref.clone(),
+                    column: col,
+                    sql: d.sql().to_string(),
+                },
+            );
+        }
+        Retype {
+            rewrites,
+            default_handled: true,
+        }
+    }
+
+    /// serial <-> plain integer: the sequence comes or goes. Whether the
+    /// column's default was set by it.
+    fn serial_change(&mut self, c: &Altered<'_>) -> bool {
+        let (tref, oc, nc) = (c.tref, c.oc, c.nc);
         match (oc.ty.base.is_serial(), nc.ty.base.is_serial()) {
             (true, false) => {
                 // Not renamed with the table (it goes), so it has its old name.
@@ -369,10 +410,11 @@ impl<'a> Differ<'a> {
                     Phase::AlterColumns,
                     Change::DropSerial {
                         table: tref.clone(),
-                        column: col.clone(),
-                        sequence: sequence_name(&old_ref.name, &oc.name),
+                        column: c.col().to_owned(),
+                        sequence: sequence_name(&c.old_ref.name, &oc.name),
                     },
                 );
+                false
             }
             (false, true) => {
                 if oc.default.is_some() {
@@ -380,7 +422,7 @@ impl<'a> Differ<'a> {
                         Phase::AlterColumns,
                         Change::DropDefault {
                             table: tref.clone(),
-                            column: col.clone(),
+                            column: c.col().to_owned(),
                         },
                     );
                 }
@@ -388,49 +430,66 @@ impl<'a> Differ<'a> {
                     Phase::AlterColumns,
                     Change::AddSerial {
                         table: tref.clone(),
-                        column: col.clone(),
-                        sequence: seq.clone(),
+                        column: c.col().to_owned(),
+                        sequence: sequence_name(&c.nt.name, c.col()),
                         big: nc.ty.base == BaseType::BigSerial,
                     },
                 );
-                default_handled = true;
+                true
             }
-            _ => {}
+            (true, true) | (false, false) => false,
         }
-        if !default_handled && !nc.ty.base.is_serial() && old_default != new_default {
-            match &nc.default {
-                Some(d) => self.out.push(
-                    Phase::AlterColumns,
-                    Change::SetDefault {
-                        table: tref.clone(),
-                        column: col.clone(),
-                        sql: d.sql().to_string(),
-                    },
-                ),
-                None if !oc.ty.base.is_serial() => self.out.push(
-                    Phase::AlterColumns,
-                    Change::DropDefault {
-                        table: tref.clone(),
-                        column: col.clone(),
-                    },
-                ),
-                None => {}
-            }
+    }
+
+    /// A default set, changed or dropped (a serial's is its sequence's).
+    fn default_change(&mut self, c: &Altered<'_>) {
+        let (oc, nc) = (c.oc, c.nc);
+        let old_default = oc
+            .default
+            .as_ref()
+            .map(|d| norm(&self.relabel_for(c.nt, d.sql())));
+        let new_default = nc.default.as_ref().map(|d| norm(d.sql()));
+        if nc.ty.base.is_serial() || old_default == new_default {
+            return;
         }
-        match (oc.nullable, nc.nullable) {
+        match &nc.default {
+            Some(d) => self.out.push(
+                Phase::AlterColumns,
+                Change::SetDefault {
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
+                    sql: d.sql().to_string(),
+                },
+            ),
+            None if !oc.ty.base.is_serial() => self.out.push(
+                Phase::AlterColumns,
+                Change::DropDefault {
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
+                },
+            ),
+            None => {}
+        }
+    }
+
+    /// NOT NULL set (with the backfill that gives NULLs a value, unless the
+    /// type's rewrite did) or dropped.
+    fn nullability_change(&mut self, c: &Altered<'_>, backfill: Option<String>, rewrites: bool) {
+        match (c.oc.nullable, c.nc.nullable) {
             (true, false) => {
-                match &backfill {
+                match backfill {
                     None => self.warnings.push(format!(
-                        "column `{}.{col}` becomes NOT NULL: the migration fails if it holds NULLs; add `backfill:` to give them a value",
-                        nt.name
+                        "column `{}.{}` becomes NOT NULL: the migration fails if it holds NULLs; add `backfill:` to give them a value",
+                        c.nt.name,
+                        c.col()
                     )),
                     // Before the table's ALTER, so that stays one statement.
                     Some(value) if !rewrites => self.out.push(
                         Phase::Backfill,
                         Change::Backfill {
-                            table: tref.clone(),
-                            column: col.clone(),
-                            value: value.clone(),
+                            table: c.tref.clone(),
+                            column: c.col().to_owned(),
+                            value,
                         },
                     ),
                     Some(_) => {}
@@ -438,8 +497,8 @@ impl<'a> Differ<'a> {
                 self.out.push(
                     Phase::AlterColumns,
                     Change::SetNotNull {
-                        table: tref.clone(),
-                        column: col.clone(),
+                        table: c.tref.clone(),
+                        column: c.col().to_owned(),
                         via_check: None,
                     },
                 );
@@ -447,41 +506,62 @@ impl<'a> Differ<'a> {
             (false, true) => self.out.push(
                 Phase::AlterColumns,
                 Change::DropNotNull {
-                    table: tref.clone(),
-                    column: col.clone(),
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
                 },
             ),
-            _ => {}
+            (true, true) | (false, false) => {}
         }
-        match (oc.identity, nc.identity) {
+    }
+
+    /// An identity added or changed; one that goes was dropped first, in
+    /// `leave_expression_and_identity`.
+    fn identity_change(&mut self, c: &Altered<'_>) {
+        match (c.oc.identity, c.nc.identity) {
             (None, Some(i)) => self.out.push(
                 Phase::AlterColumns,
                 Change::AddIdentity {
-                    table: tref.clone(),
-                    column: col.clone(),
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
                     identity: i,
                 },
             ),
-            // Dropped first, below.
-            (Some(_), None) => {}
             (Some(a), Some(b)) if a != b => self.out.push(
                 Phase::AlterColumns,
                 Change::SetIdentity {
-                    table: tref.clone(),
-                    column: col.clone(),
+                    table: c.tref.clone(),
+                    column: c.col().to_owned(),
                     identity: b,
                 },
             ),
             _ => {}
         }
-        if oc.comment != nc.comment {
-            self.out.push(
-                Phase::Comments,
-                Change::Comment {
-                    target: CommentTarget::Column(tref.clone(), col.clone()),
-                    text: nc.comment.clone(),
-                },
-            );
-        }
     }
+}
+
+/// A column kept from the old table to the new one, as the aspects of
+/// `alter_column` read it.
+struct Altered<'c> {
+    nt: &'c Table,
+    old_ref: &'c TableRef,
+    tref: &'c TableRef,
+    oc: &'c Column,
+    nc: &'c Column,
+    /// (pg_schema, table, column) of the new column: how hints are keyed.
+    key: (String, String, String),
+}
+
+impl Altered<'_> {
+    fn col(&self) -> &str {
+        &self.nc.name
+    }
+}
+
+/// What a type change did.
+struct Retype {
+    /// The column's storage changed: the table is rewritten.
+    rewrites: bool,
+    /// The default was dropped and set again around the rewrite (or an
+    /// enum's rebuild re-cast it), so it needs nothing more.
+    default_handled: bool,
 }

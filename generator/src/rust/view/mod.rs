@@ -4,7 +4,9 @@
 //! `table` builds a table's view; `statements` writes the SQL that needs
 //! more than a line (insert_many, many-to-many loaders).
 
+mod fields;
 mod handles;
+mod keys;
 mod reads;
 mod statements;
 mod table;

@@ -1,42 +1,42 @@
-//! One table's view: its fields, keys, loaders and statements, each worked
-//! out by a function of its own; `table` puts them together.
+//! One table's view: its fields (`fields`), keys and loaders (`keys`) and
+//! statements (`statements`), each worked out by a function of its own;
+//! `table` puts them together.
 
 use std::collections::BTreeMap;
 
-use schemac_schema::model::{Column, IdBody, Identity, Schema, Table};
-use schemac_schema::sql::{ident as quoted, qualified, string_literal};
+use schemac_schema::model::{Column, IdBody, Schema, Table};
+use schemac_schema::sql::{ident as quoted, qualified};
 use schemac_schema::types::BaseType;
 
-use super::reads::{ListSpec, Scope, Source};
+use super::fields::{field_ident, fields, new_fields, patch_fields};
+use super::keys::{foreign_keys, key, list_specs, unique_sets};
+use super::reads::Source;
 use super::statements::{insert_many_sql, insert_plain_sql, relation};
-use super::{
-    Field, ForeignKeyView, Key, NewField, NewFieldKind, Param, PatchField, RelationView, SoftView,
-    TableView, UniqueView, locals, rust_string,
-};
-use crate::rust::names::{snake_ident, struct_name, unraw};
-use crate::rust::types::{RustType, option, path, rust_type};
+use super::{Param, RelationView, SoftView, TableView, UniqueView, locals};
+use crate::rust::names::{struct_name, unraw};
+use crate::rust::types::{RustType, option, rust_type};
 
 /// A column with its field name and Rust type.
-struct Col<'t> {
-    column: &'t Column,
-    ident: String,
-    rt: RustType,
+pub(super) struct Col<'t> {
+    pub(super) column: &'t Column,
+    pub(super) ident: String,
+    pub(super) rt: RustType,
 }
 
 /// What the table's pieces are worked out from.
-struct Ctx<'t> {
-    schema: &'t Schema,
-    table: &'t Table,
-    table_sql: String,
-    columns: Vec<Col<'t>>,
+pub(super) struct Ctx<'t> {
+    pub(super) schema: &'t Schema,
+    pub(super) table: &'t Table,
+    pub(super) table_sql: String,
+    pub(super) columns: Vec<Col<'t>>,
     /// The soft-delete columns, which a new row and a patch leave alone.
-    soft_columns: Vec<&'t str>,
-    pk_columns: Vec<&'t str>,
-    locals: BTreeMap<&'static str, String>,
+    pub(super) soft_columns: Vec<&'t str>,
+    pub(super) pk_columns: Vec<&'t str>,
+    pub(super) locals: BTreeMap<&'static str, String>,
 }
 
 impl<'t> Ctx<'t> {
-    fn column(&self, name: &str) -> Option<&Col<'t>> {
+    pub(super) fn column(&self, name: &str) -> Option<&Col<'t>> {
         self.columns.iter().find(|c| c.column.name == name)
     }
 }
@@ -203,409 +203,13 @@ pub fn table(
     }
 }
 
-fn is_ulid_id(column: &Column, schema: &Schema) -> bool {
+pub(super) fn is_ulid_id(column: &Column, schema: &Schema) -> bool {
     match &column.ty.base {
         BaseType::Id(name) if !column.ty.array => {
             schema.id_type(name).is_some_and(|i| i.body == IdBody::Ulid)
         }
         _ => false,
     }
-}
-
-fn field_ident(column: &Column) -> (String, String) {
-    let ident = match &column.rust_name {
-        Some(name) => snake_ident(name),
-        None => snake_ident(&column.name),
-    };
-    // The derive reads the column named like the field (raw prefix aside).
-    let rename = if unraw(&ident) == column.name {
-        String::new()
-    } else {
-        format!("rename = \"{}\"", rust_string(&column.name))
-    };
-    (ident, rename)
-}
-
-/// The row struct's fields.
-fn fields(ctx: &Ctx<'_>) -> Vec<Field> {
-    ctx.columns
-        .iter()
-        .map(
-            |Col {
-                 column: c,
-                 ident,
-                 rt,
-             }| {
-                let (_, rename) = field_ident(c);
-                let mut attrs: Vec<String> = Vec::new();
-                if !rename.is_empty() {
-                    attrs.push(rename);
-                }
-                if rt.json {
-                    attrs.push("json".to_owned());
-                }
-                // A sensitive value redacts itself in Debug and serde.
-                let value = if c.sensitive {
-                    format!("{}::Sensitive<{}>", path::RT, rt.value)
-                } else {
-                    rt.value.clone()
-                };
-                Field {
-                    ident: ident.clone(),
-                    sql: quoted(&c.name),
-                    ty: nullable(&value, c.nullable),
-                    row_attr: attrs.join(", "),
-                    sensitive: c.sensitive,
-                    doc: c.comment.clone().unwrap_or_default(),
-                    json: rt.json,
-                }
-            },
-        )
-        .collect()
-}
-
-/// The insert struct's fields: every column a new row may give. A new row is
-/// live: the soft-delete columns keep their defaults.
-fn new_fields(ctx: &Ctx<'_>) -> Vec<NewField> {
-    ctx.columns
-        .iter()
-        .filter(|c| {
-            c.column.generated.is_none()
-                && c.column.identity != Some(Identity::Always)
-                && !ctx.soft_columns.contains(&c.column.name.as_str())
-        })
-        .map(|c| new_field(ctx, c))
-        .collect()
-}
-
-fn new_field(ctx: &Ctx<'_>, col: &Col<'_>) -> NewField {
-    let Col {
-        column: c,
-        ident,
-        rt,
-    } = col;
-    let sequence = c.identity.is_some() || c.ty.base.is_serial();
-    let defaulted = c.default.is_some() || sequence;
-    // Only a table's own single-column key is made here; a key that
-    // points elsewhere (a foreign key) names an existing row.
-    let references = ctx
-        .table
-        .foreign_keys
-        .iter()
-        .any(|fk| fk.columns.contains(&c.name));
-    let ulid = is_ulid_id(c, ctx.schema)
-        && ctx.pk_columns == [c.name.as_str()]
-        && !references
-        && !defaulted;
-    let (kind, ty, doc) = if ulid {
-        (
-            NewFieldKind::Ulid,
-            option(&rt.value),
-            format!("A new `{}` when `None`.", id_name(&rt.value)),
-        )
-    } else if defaulted && c.nullable {
-        (
-            NewFieldKind::NullableDefault,
-            option(&option(&rt.value)),
-            "`None`: the column's default; `Some(None)`: NULL.".to_owned(),
-        )
-    } else if defaulted {
-        let default = if sequence {
-            "the next value of the sequence".to_owned()
-        } else {
-            format!(
-                "the default, `{}`",
-                c.default.as_ref().map(|d| d.sql()).unwrap_or_default()
-            )
-        };
-        (
-            NewFieldKind::Optional,
-            option(&rt.value),
-            format!("`None`: {default}."),
-        )
-    } else if c.nullable {
-        (NewFieldKind::Optional, option(&rt.value), String::new())
-    } else {
-        (NewFieldKind::Required, rt.value.clone(), String::new())
-    };
-    let coalesce = match (&c.default, kind) {
-        (Some(d), NewFieldKind::Optional | NewFieldKind::NullableDefault) => d.sql().to_owned(),
-        // A sequence's next value, as the column's own default would take
-        // it (an identity BY DEFAULT accepts it explicitly).
-        (None, NewFieldKind::Optional) if sequence => format!(
-            "nextval(pg_get_serial_sequence({}, {}))",
-            string_literal(&ctx.table_sql),
-            string_literal(&c.name)
-        ),
-        _ => String::new(),
-    };
-    let stem = unraw(ident).trim_end_matches('_');
-    let defaulted_flag = kind == NewFieldKind::NullableDefault
-        || (kind == NewFieldKind::Optional && !coalesce.is_empty());
-    NewField {
-        local: if stem.is_empty() { unraw(ident) } else { stem }.to_owned(),
-        ident: ident.clone(),
-        sql: quoted(&c.name),
-        ty,
-        doc,
-        kind,
-        sensitive: c.sensitive,
-        required: kind == NewFieldKind::Required,
-        optional: kind == NewFieldKind::Optional,
-        nullable_default: kind == NewFieldKind::NullableDefault,
-        ulid: kind == NewFieldKind::Ulid,
-        defaulted: kind == NewFieldKind::NullableDefault
-            || (kind == NewFieldKind::Optional && !coalesce.is_empty()),
-        json: rt.json,
-        id_type: rt.value.clone(),
-        unnest_cast: rt.unnest_cast.clone(),
-        coalesce,
-        copy: rt.copy,
-        array: rt.array,
-        many_params: Vec::new(),
-        attr: write_attr(
-            c,
-            ident,
-            &[
-                ("default", defaulted_flag),
-                ("id", kind == NewFieldKind::Ulid),
-                ("json", rt.json),
-                ("array", rt.array),
-            ],
-        ),
-    }
-}
-
-/// The patch struct's fields: what `update` may change (not the key, the
-/// soft-delete columns or those the database sets).
-fn patch_fields(ctx: &Ctx<'_>) -> Vec<PatchField> {
-    ctx.columns
-        .iter()
-        .filter(|Col { column: c, .. }| {
-            c.generated.is_none()
-                && c.identity != Some(Identity::Always)
-                && !c.on_update_now
-                && !ctx.pk_columns.contains(&c.name.as_str())
-                && !ctx.soft_columns.contains(&c.name.as_str())
-        })
-        .map(
-            |Col {
-                 column: c,
-                 ident,
-                 rt,
-             }| PatchField {
-                ident: ident.clone(),
-                sensitive: c.sensitive,
-                sql: quoted(&c.name),
-                ty: if c.nullable {
-                    option(&option(&rt.value))
-                } else {
-                    option(&rt.value)
-                },
-                nullable: c.nullable,
-                json: rt.json,
-                attr: write_attr(c, ident, &[("json", rt.json)]),
-            },
-        )
-        .collect()
-}
-
-/// A set of columns a row is found by, as functions take and SQL compares it.
-fn key(ctx: &Ctx<'_>, cols: &[String]) -> Option<Key> {
-    let mut params = Vec::new();
-    let mut wheres = Vec::new();
-    for (i, name) in cols.iter().enumerate() {
-        let col = ctx.column(name)?;
-        params.push(Param {
-            name: col.ident.clone(),
-            ty: col.rt.param.clone(),
-        });
-        wheres.push(format!("{} = ${}", quoted(&col.column.name), 1 + i));
-    }
-    let columns_sql: Vec<String> = cols.iter().map(|c| quoted(c)).collect();
-    let args: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
-    let types: Vec<&str> = params.iter().map(|p| p.ty.as_str()).collect();
-    let one = cols.len() == 1;
-    let ordered = |dir: &str| {
-        columns_sql
-            .iter()
-            .map(|c| format!("{c} {dir}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    Some(Key {
-        suffix: args.iter().map(|a| unraw(a)).collect::<Vec<_>>().join("_"),
-        where_sql: wheres.join(" AND "),
-        key_ty: if one {
-            types[0].to_owned()
-        } else {
-            format!("({})", types.join(", "))
-        },
-        cursor_ty: if one {
-            option(types[0])
-        } else {
-            option(&format!("({})", types.join(", ")))
-        },
-        cursor_bind: if one {
-            vec![ctx.locals["cursor"].clone()]
-        } else {
-            let cursor = &ctx.locals["cursor"];
-            (0..cols.len()).map(|i| format!("{cursor}.{i}")).collect()
-        },
-        cursor_sql: if one {
-            "$2".to_owned()
-        } else {
-            let numbers: Vec<String> = (0..cols.len()).map(|i| format!("${}", i + 2)).collect();
-            format!("({})", numbers.join(", "))
-        },
-        tuple_sql: if one {
-            columns_sql[0].clone()
-        } else {
-            format!("({})", columns_sql.join(", "))
-        },
-        order_asc: ordered("ASC"),
-        order_desc: ordered("DESC"),
-        key_fields: args.clone(),
-        args,
-        params,
-        columns_sql,
-    })
-}
-
-/// The column sets a row can be found by besides the primary key: unique
-/// constraints, then unique indexes on plain columns (with the predicate of
-/// a partial one), each set once.
-fn unique_sets(t: &Table) -> Vec<(Vec<String>, Option<&str>)> {
-    let mut sets: Vec<(Vec<String>, Option<&str>)> = Vec::new();
-    let pk = t.primary_key.as_ref().map(|p| p.columns.as_slice());
-    let taken = |sets: &[(Vec<String>, Option<&str>)], cols: &[String]| {
-        pk == Some(cols) || sets.iter().any(|(c, _)| c.as_slice() == cols)
-    };
-    for u in &t.uniques {
-        if !taken(&sets, &u.columns) {
-            sets.push((u.columns.clone(), None));
-        }
-    }
-    for ix in t.indexes.iter().filter(|ix| ix.unique) {
-        // An expression key (lower(email)) is not a column a function can take.
-        let Some(cols) = ix
-            .keys
-            .iter()
-            .map(|k| k.column.clone())
-            .collect::<Option<Vec<String>>>()
-        else {
-            continue;
-        };
-        if !taken(&sets, &cols) {
-            sets.push((cols, ix.predicate.as_deref()));
-        }
-    }
-    sets
-}
-
-/// The lists besides `list`: in the order of each index marked `paginate:
-/// true` (the primary key appended as the tie-breaker), scoped to one parent
-/// when the index leads with a foreign key (what such an index is for), and
-/// one parent's rows in primary-key order for each foreign key.
-fn list_specs(ctx: &Ctx<'_>, fks: &[ForeignKeyView]) -> Vec<ListSpec> {
-    let t = ctx.table;
-    let scope_of = |column: &str| -> Option<Scope> {
-        let col = ctx.column(column)?;
-        let fk = fks
-            .iter()
-            .find(|fk| fk.column == column && fk.unique.is_none())?;
-        Some(Scope {
-            param: Param {
-                name: col.ident.clone(),
-                ty: col.rt.param.clone(),
-            },
-            sql: fk.sql.clone(),
-            parent: fk.parent.clone(),
-        })
-    };
-    let mut specs = Vec::new();
-    for ix in t.indexes.iter().filter(|ix| ix.paginate) {
-        let Some(mut cols) = ix
-            .keys
-            .iter()
-            .map(|k| k.column.clone())
-            .collect::<Option<Vec<_>>>()
-        else {
-            continue;
-        };
-        // NULLs have no place in a keyset comparison.
-        if cols.iter().any(|c| t.column(c).is_none_or(|c| c.nullable)) {
-            continue;
-        }
-        let scope = match cols.len() > 1 {
-            true => scope_of(&cols[0]),
-            false => None,
-        };
-        if scope.is_some() {
-            cols.remove(0);
-        }
-        for p in &ctx.pk_columns {
-            if !cols.iter().any(|c| c == p) {
-                cols.push((*p).to_owned());
-            }
-        }
-        let Some(k) = key(ctx, &cols) else { continue };
-        let fn_name = match &scope {
-            Some(s) => format!("list_by_{}_ordered_by_{}", unraw(&s.param.name), k.suffix),
-            None => format!("list_ordered_by_{}", k.suffix),
-        };
-        specs.push(ListSpec {
-            fn_name,
-            order: format!(
-                "ordered by ({}), the order of an index marked `paginate`",
-                cols.join(", ")
-            ),
-            key: k,
-            scope,
-        });
-    }
-    let pk: Vec<String> = ctx.pk_columns.iter().map(|c| (*c).to_owned()).collect();
-    if let Some(pk_key) = key(ctx, &pk).filter(|_| !pk.is_empty()) {
-        // Every foreign key's handle pages its rows, even where an index
-        // marked `paginate` gives the same order.
-        for fk in fks.iter().filter(|fk| fk.unique.is_none()) {
-            if let Some(scope) = scope_of(&fk.column) {
-                specs.push(ListSpec {
-                    fn_name: format!("page_by_{}", unraw(&fk.ident)),
-                    order: "in primary-key order".into(),
-                    key: pk_key.clone(),
-                    scope: Some(scope),
-                });
-            }
-        }
-    }
-    specs
-}
-
-/// The single-column foreign keys, each with its loaders (their statements
-/// are filled in by the caller, which knows the visibilities).
-fn foreign_keys(ctx: &Ctx<'_>) -> Vec<ForeignKeyView> {
-    ctx.table
-        .foreign_keys
-        .iter()
-        .filter(|fk| fk.columns.len() == 1)
-        .filter_map(|fk| {
-            let col = ctx.column(&fk.columns[0])?;
-            Some(ForeignKeyView {
-                ident: col.ident.clone(),
-                column: col.column.name.clone(),
-                fn_name: format!("list_by_{}", unraw(&col.ident)),
-                param_ty: col.rt.param.clone(),
-                elem_ty: col.rt.value.clone(),
-                sql: quoted(&col.column.name),
-                parent: fk.ref_table.clone(),
-                nullable: col.column.nullable,
-                copy: col.rt.copy,
-                reads: Vec::new(),
-                unique: None,
-            })
-        })
-        .collect()
 }
 
 /// The soft delete's conditions and changes; deleting and restoring a row
@@ -636,27 +240,11 @@ fn soft_view(t: &Table, soft_columns: &[&str]) -> Option<SoftView> {
     })
 }
 
-/// `#[new(...)]` / `#[patch(...)]` contents: the column when the field is
-/// named otherwise, and the flags that hold.
-fn write_attr(column: &Column, ident: &str, flags: &[(&str, bool)]) -> String {
-    let mut parts = Vec::new();
-    if unraw(ident) != column.name {
-        parts.push(format!("rename = \"{}\"", rust_string(&column.name)));
-    }
-    parts.extend(
-        flags
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(f, _)| (*f).to_owned()),
-    );
-    parts.join(", ")
-}
-
-fn nullable(ty: &str, nullable: bool) -> String {
+pub(super) fn nullable(ty: &str, nullable: bool) -> String {
     if nullable { option(ty) } else { ty.to_owned() }
 }
 
 /// `UserId` of `super::ids::UserId`.
-fn id_name(ty: &str) -> String {
+pub(super) fn id_name(ty: &str) -> String {
     ty.rsplit("::").next().unwrap_or(ty).to_owned()
 }

@@ -1,0 +1,367 @@
+//! Pass 3: a collected database becomes a [`Schema`].
+
+use foldhash::HashMap;
+
+use super::literal::{self, LiteralCtx};
+use super::{Db, DbTypes, WorkColumn, WorkTable, check_identifier, pg_schemas};
+use crate::ast::{ColumnDef, ForeignKeyDef, IndexDef, ReferenceDef, Sp};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::naming::{IndexKeyLabel, NameKind, derive_name, index_key_names};
+use crate::source::Span;
+use crate::sql;
+use crate::suggest;
+
+mod column;
+mod indexes;
+mod keys;
+mod references;
+
+use column::build_column;
+use indexes::indexes;
+use keys::{checks, primary_key, same_set, unique_sets, uniques};
+use references::foreign_keys;
+
+/// Names of tables, types, sequences, indexes and constraints per pg_schema.
+/// Postgres keeps relations (tables, indexes, sequences) and types in one
+/// namespace per schema; schemac puts constraint names there too, so a name
+/// always points at exactly one object.
+#[derive(Default)]
+struct Namespace {
+    names: HashMap<(String, String), (Span, String)>,
+}
+
+impl Namespace {
+    fn claim(
+        &mut self,
+        pg_schema: &str,
+        name: &str,
+        span: Span,
+        what: String,
+        diags: &mut Diagnostics,
+    ) {
+        let key = (pg_schema.to_string(), name.to_string());
+        if let Some((first_span, first_what)) = self.names.get(&key) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{what} and {first_what} would both be named `{name}` in schema `{pg_schema}`"
+                ))
+                .at(span, format!("{what} gets this name"))
+                .also(*first_span, format!("{first_what} gets it first"))
+                .help("give one of them an explicit `name:`"),
+            );
+            return;
+        }
+        self.names.insert(key, (span, what));
+    }
+}
+
+pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> Schema {
+    let mut ns = Namespace::default();
+    for e in &db.enums {
+        let span = db
+            .enum_spans
+            .get(&e.name)
+            .copied()
+            .unwrap_or_else(|| Span::file_start(crate::source::FileId(0)));
+        ns.claim(
+            &e.pg_schema,
+            &e.sql_name,
+            span,
+            format!("enum `{}`", e.name),
+            diags,
+        );
+    }
+    let mut tables: Vec<Table> = db
+        .tables
+        .iter()
+        .map(|t| finish_table(db, t, all, &mut ns, diags))
+        .collect();
+    check_relations(db, &mut tables, diags);
+    let mut extensions: Vec<String> = db.extensions.iter().map(|(e, _)| e.clone()).collect();
+    extensions.sort();
+    check_extension_use(db, diags);
+    check_renamed_labels(db, diags);
+    Schema {
+        database: db.name.to_string(),
+        extensions,
+        pg_schemas: pg_schemas(&tables, &db.enums),
+        ids: db.ids.clone(),
+        enums: db.enums.clone(),
+        tables,
+    }
+}
+
+fn check_extension_use(db: &Db<'_>, diags: &mut Diagnostics) {
+    if db.extensions.iter().any(|(e, _)| e == "citext") {
+        return;
+    }
+    for t in &db.tables {
+        for c in &t.columns {
+            if matches!(c.ty.as_ref().map(|t| &t.base), Some(BaseType::Citext)) {
+                let span = c.def.ty.as_ref().map_or(c.def.name.span, |t| t.span);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "column `{}` uses citext, which needs the citext extension",
+                        c.def.name.value
+                    ))
+                    .at(span, "citext")
+                    .help("add `extensions: [citext]` to a schema file of this database"),
+                );
+            }
+        }
+    }
+}
+
+/// After `renamed_from` on an enum value, the old label no longer exists:
+/// an expression still naming it would fail when the migration runs.
+fn check_renamed_labels(db: &Db<'_>, diags: &mut Diagnostics) {
+    let renames: Vec<(&str, &str, &str)> = db
+        .enums
+        .iter()
+        .flat_map(|e| {
+            e.hints
+                .value_renames
+                .iter()
+                .map(move |(new, old)| (e.name.as_str(), new.as_str(), old.as_str()))
+        })
+        .collect();
+    if renames.is_empty() {
+        return;
+    }
+    for t in &db.tables {
+        let mut exprs: Vec<&Sp<String>> = Vec::new();
+        for c in &t.columns {
+            exprs.extend(
+                c.def
+                    .default_sql
+                    .iter()
+                    .chain(&c.def.generated)
+                    .chain(&c.def.check)
+                    .map(|b| &**b),
+            );
+        }
+        exprs.extend(t.checks.iter().map(|c| &c.expr));
+        for i in &t.indexes {
+            exprs.extend(i.predicate.iter().chain(&i.expression));
+        }
+        for e in exprs {
+            for (enum_name, new, old) in &renames {
+                if e.value.contains(&sql::string_literal(old)) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "this expression names `{old}`, which enum `{enum_name}` renamed to `{new}`"
+                        ))
+                        .at(e.span, "uses the old label")
+                        .help(format!("write {} instead", sql::string_literal(new))),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn finish_table(
+    db: &Db<'_>,
+    t: &WorkTable<'_>,
+    all: &[DbTypes],
+    ns: &mut Namespace,
+    diags: &mut Diagnostics,
+) -> Table {
+    let name = &t.def.name.value;
+    let schema = t.pg_schema.as_str();
+    ns.claim(
+        schema,
+        name,
+        t.def.name.span,
+        format!("table `{name}`"),
+        diags,
+    );
+
+    if t.columns.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("table `{name}` has no columns"))
+                .at(t.def.name.span, "no columns")
+                .help("add `columns:`, or `mixins:` that bring columns"),
+        );
+    }
+
+    let ctx_enums = &db.enums;
+    let mut columns = Vec::new();
+    for wc in &t.columns {
+        if let Some(c) = build_column(db, t, wc, ctx_enums, ns, diags) {
+            columns.push(c);
+        }
+    }
+
+    let primary_key = primary_key(t, &mut columns, ns, diags);
+    let uniques = uniques(t, ns, diags);
+    let checks = checks(t, ns, diags);
+    let foreign_keys = foreign_keys(db, t, all, &mut columns, ns, diags);
+    let indexes = indexes(t, ns, diags);
+    let soft_delete = soft_delete(t, diags);
+
+    Table {
+        pg_schema: t.pg_schema.clone(),
+        name: name.clone(),
+        rust_name: t.def.rust_name.as_ref().map(|r| r.value.clone()),
+        comment: t.def.comment.as_ref().map(|c| c.value.clone()),
+        columns,
+        primary_key,
+        uniques,
+        checks,
+        foreign_keys,
+        indexes,
+        soft_delete,
+        relations: t
+            .def
+            .relations
+            .iter()
+            .map(|r| Relation {
+                name: r.name.value.clone(),
+                many_to_many: r.many_to_many.value.clone(),
+                through: r.through.value.clone(),
+            })
+            .collect(),
+        hints: TableHints {
+            renamed_from: t.def.renamed_from.as_ref().map(|r| r.value.clone()),
+        },
+    }
+}
+
+/// Reports a column name that is not in the table, with a suggestion.
+fn missing_column(t: &WorkTable<'_>, col: &Sp<String>, what: &str, diags: &mut Diagnostics) {
+    let names: Vec<&str> = t
+        .columns
+        .iter()
+        .map(|c| c.def.name.value.as_str())
+        .collect();
+    diags.push(
+        Diagnostic::error(format!(
+            "{what} `{}` is not a column of table `{}`",
+            col.value, t.def.name.value
+        ))
+        .at(col.span, "no such column")
+        .maybe_help(suggest::did_you_mean(&col.value, &names, "columns")),
+    );
+}
+
+fn has_column(t: &WorkTable<'_>, name: &str) -> bool {
+    t.columns.iter().any(|c| c.def.name.value == name)
+}
+
+/// An explicit constraint or index name: checked for length.
+fn explicit_name(n: &Sp<String>, diags: &mut Diagnostics) -> String {
+    check_identifier(&n.value, n.span, "name", diags);
+    n.value.clone()
+}
+
+fn soft_delete(t: &WorkTable<'_>, diags: &mut Diagnostics) -> Option<SoftDelete> {
+    let table = &t.def.name.value;
+    let def = match t.soft_delete.as_slice() {
+        [] => return None,
+        [one] => *one,
+        [a, b, ..] => {
+            diags.push(
+                Diagnostic::error(format!("table `{table}` gets `soft_delete` twice"))
+                    .at(b.span, "second")
+                    .also(a.span, "first")
+                    .help("a table has one soft-delete mark; keep it in one place"),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    match t.columns.iter().find(|c| c.def.name.value == def.at.value) {
+        None => {
+            missing_column(t, &def.at, "soft-delete column", diags);
+            ok = false;
+        }
+        Some(c) => {
+            let is_ts = matches!(
+                c.ty.as_ref().map(|t| (&t.base, t.array)),
+                Some((BaseType::Timestamp | BaseType::Timestamptz, false))
+            );
+            if !is_ts || !c.nullable {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "soft-delete column `{}` must be a nullable timestamp",
+                        def.at.value
+                    ))
+                    .at(def.at.span, "soft_delete")
+                    .also(c.def.name.span, "column defined here")
+                    .help("declare it `timestamptz?`: NULL means not deleted"),
+                );
+                ok = false;
+            }
+        }
+    }
+    if let Some(flag) = &def.flag {
+        match t.columns.iter().find(|c| c.def.name.value == flag.value) {
+            None => {
+                missing_column(t, flag, "soft-delete flag column", diags);
+                ok = false;
+            }
+            Some(c)
+                if !matches!(
+                    c.ty.as_ref().map(|t| (&t.base, t.array)),
+                    Some((BaseType::Boolean, false))
+                ) =>
+            {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "soft-delete flag `{}` must be a boolean column",
+                        flag.value
+                    ))
+                    .at(flag.span, "flag")
+                    .help("declare it `{ type: boolean, default: false }`"),
+                );
+                ok = false;
+            }
+            Some(_) => {}
+        }
+    }
+    ok.then(|| SoftDelete {
+        at: def.at.value.clone(),
+        flag: def.flag.as_ref().map(|f| f.value.clone()),
+    })
+}
+
+fn check_relations(db: &Db<'_>, tables: &mut [Table], diags: &mut Diagnostics) {
+    let names = db.table_names();
+    for (wt, table) in db.tables.iter().zip(tables.iter()) {
+        for r in &wt.def.relations {
+            let unknown = |name: &Sp<String>, what: &str| {
+                Diagnostic::error(format!(
+                    "relation `{}` of `{}` {what} table `{}`, which does not exist",
+                    r.name.value, table.name, name.value
+                ))
+                .at(name.span, "unknown table")
+                .maybe_help(suggest::did_you_mean(&name.value, &names, "tables"))
+            };
+            if !tables.iter().any(|t| t.name == r.many_to_many.value) {
+                diags.push(unknown(&r.many_to_many, "names"));
+                continue;
+            }
+            let Some(through) = tables.iter().find(|t| t.name == r.through.value) else {
+                diags.push(unknown(&r.through, "goes through"));
+                continue;
+            };
+            for end in [&table.name, &r.many_to_many.value] {
+                if !through.foreign_keys.iter().any(|f| &f.ref_table == end) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "junction table `{}` has no foreign key to `{end}`",
+                            through.name
+                        ))
+                        .at(r.through.span, "used as the junction here")
+                        .help(format!(
+                            "add a column to `{}` with `references: {end}`",
+                            through.name
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
