@@ -230,12 +230,11 @@ impl Builder {
         };
         // Named queries come typed from their lock file: no database here.
         let locks: Vec<Option<schemac_schema::queries::QueryLock>> = match &self.root() {
-            Some(root) => databases
-                .iter()
-                .map(|db| {
+            Some(root) => {
+                let locks = schemac_schema::queries::QueryLock::read_all(root, databases)
+                    .map_err(|e| BuildError::Setup(e.to_string()))?;
+                for (db, lock) in databases.iter().zip(&locks) {
                     let dir = root.join(&db.queries);
-                    let lock = schemac_schema::queries::QueryLock::read(&dir)
-                        .map_err(|e| BuildError::Setup(e.to_string()))?;
                     // Without its lock, the queries would be left out, and the
                     // application would find no `queries` module.
                     if lock.is_none() && has_queries(&dir)? {
@@ -245,9 +244,9 @@ impl Builder {
                             schemac_schema::queries::LOCK_FILE
                         )));
                     }
-                    Ok(lock)
-                })
-                .collect::<Result<_, _>>()?,
+                }
+                locks
+            }
             None => {
                 // A schema directory alone has no queries; those beside it
                 // would be left out without a word.

@@ -92,6 +92,20 @@ impl Returns {
     }
 }
 
+/// A database's query lock against its queries and its last snapshot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockStatus {
+    /// Typed from exactly these queries against this snapshot.
+    Fresh,
+    /// Missing, or typed from other queries or another snapshot: the
+    /// queries must be typed again.
+    Stale,
+    /// A lock with no queries left: it goes.
+    Orphaned,
+    /// Neither queries nor a lock.
+    NoQueries,
+}
+
 /// One named query as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QuerySource {
@@ -616,6 +630,35 @@ impl QueryLock {
         }
     }
 
+    /// Each database's lock, in the configuration's order; `None` where a
+    /// database has none. The one reader of locks for the generator, its
+    /// build.rs API and `check`.
+    pub fn read_all(
+        root: &Path,
+        databases: &[crate::config::DatabaseConfig],
+    ) -> Result<Vec<Option<QueryLock>>, QueryError> {
+        databases
+            .iter()
+            .map(|db| QueryLock::read(&root.join(&db.queries)))
+            .collect()
+    }
+
+    /// Whether `lock` (a database's, if it has one) is what its queries
+    /// and its last snapshot give: the one rule `check` and `generate` ask.
+    pub fn status(
+        lock: Option<&QueryLock>,
+        sources: &[QuerySource],
+        snapshot_sha256: Option<&str>,
+    ) -> LockStatus {
+        match (lock, sources.is_empty()) {
+            (None, true) => LockStatus::NoQueries,
+            (Some(_), true) => LockStatus::Orphaned,
+            (None, false) => LockStatus::Stale,
+            (Some(l), false) if l.is_fresh(sources, snapshot_sha256) => LockStatus::Fresh,
+            (Some(_), false) => LockStatus::Stale,
+        }
+    }
+
     /// Whether it was made from exactly these queries and this snapshot.
     pub fn is_fresh(&self, sources: &[QuerySource], snapshot_sha256: Option<&str>) -> bool {
         self.version == LOCK_VERSION
@@ -688,6 +731,14 @@ mod tests {
         };
         assert!(lock.is_fresh(&sources, Some("s")));
         assert!(!lock.is_fresh(&sources, Some("t")), "another snapshot");
+        let status = |lock: Option<&QueryLock>, sources: &[QuerySource], snapshot| {
+            QueryLock::status(lock, sources, snapshot)
+        };
+        assert_eq!(status(Some(&lock), &sources, Some("s")), LockStatus::Fresh);
+        assert_eq!(status(Some(&lock), &sources, Some("t")), LockStatus::Stale);
+        assert_eq!(status(None, &sources, Some("s")), LockStatus::Stale);
+        assert_eq!(status(Some(&lock), &[], Some("s")), LockStatus::Orphaned);
+        assert_eq!(status(None, &[], None), LockStatus::NoQueries);
         // Version 1 did not record sensitive columns.
         lock.version = 1;
         assert!(!lock.is_fresh(&sources, Some("s")));

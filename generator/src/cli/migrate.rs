@@ -51,8 +51,9 @@ fn setup_down(
     db: &DatabaseConfig,
 ) -> Result<(MigrationSet, Migrator, Option<super::TempDir>)> {
     let dir = root.join(&db.migrations);
-    let conflicted = std::fs::read_to_string(dir.join("meta").join("_journal.json"))
-        .is_ok_and(|t| schemac_schema::migration_dir::conflict_marker_line(&t).is_some());
+    let conflicted =
+        std::fs::read_to_string(dir.join(schemac_schema::migration_dir::layout::JOURNAL))
+            .is_ok_and(|t| schemac_schema::migration_dir::conflict_marker_line(&t).is_some());
     if conflicted {
         let side = super::TempDir::new("branch-side")?;
         if schemac::commands::rebase::branch_side(root, &db.migrations, side.path())? {

@@ -15,8 +15,8 @@ use schemac_runtime::{Pool, PoolConfig, ReadWrite, lines_before_error};
 use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
-    LOCK_FILE, LOCK_VERSION, LockedColumn, LockedParam, LockedQuery, QueryError, QueryLock,
-    QuerySource, Returns, read_queries,
+    LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, QueryError,
+    QueryLock, QuerySource, Returns, read_queries,
 };
 
 use schemac::queries::row_of;
@@ -90,6 +90,7 @@ fn retype_one(
         other => other?,
     };
     if sources.is_empty() {
+        // A conflicted lock reads as none, and goes all the same.
         if !dir.join(LOCK_FILE).is_file() {
             return Ok(None);
         }
@@ -105,10 +106,7 @@ fn retype_one(
     let overlay = Overlay::new(&root.join(&db.migrations), &new_files)?;
     let migrations = MigrationDir::open(overlay.dir())?;
     let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
-    if lock
-        .as_ref()
-        .is_some_and(|l| l.is_fresh(&sources, snapshot.as_deref()))
-    {
+    if QueryLock::status(lock.as_ref(), &sources, snapshot.as_deref()) == LockStatus::Fresh {
         return Ok(None);
     }
     let Some(last) = migrations.last() else {

@@ -4,16 +4,15 @@
 
 use std::path::Path;
 
-use schemac_schema::queries::{QueryLock, read_queries};
+use schemac_schema::queries::{LockStatus, QueryLock, read_queries};
 
 use crate::commands::generate::rust_files;
-use crate::commands::generate::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
 use crate::diff::{self, ConsumedHints, HintsRead, describe, read_hints};
 use crate::error::Error;
-use crate::migration::dir::MigrationDir;
+use crate::migration::dir::{FileState, MigrationDir};
 use crate::migration::hazards::Finding;
 use crate::project::usable;
-use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
+use schemac_schema::migration_dir::{ChainProblem, layout};
 
 /// Something `check` found wrong. Each says what is wrong and, where there
 /// is one, the way out.
@@ -122,9 +121,11 @@ pub fn edited_sql(root: &Path, database: Option<&str>) -> Result<Vec<EditedSql>,
     let mut out = Vec::new();
     for (_, db) in config.select(database)? {
         let dir = MigrationDir::open(&root.join(&db.migrations))?;
-        for e in &dir.journal.entries {
-            let edited = std::fs::read_to_string(dir.sql_path(&e.tag))
-                .is_ok_and(|text| sha256_hex(&text) != e.sql_sha256);
+        for (e, state) in dir.journal.entries.iter().zip(dir.file_states()) {
+            let edited = matches!(
+                state.up,
+                FileState::Edited { .. } | FileState::FilledIn { .. }
+            );
             if edited {
                 out.push(EditedSql {
                     database: db.name.clone(),
@@ -193,11 +194,8 @@ pub fn check_with_hazards(
         let sources = read_queries(&queries, &db.queries)?;
         let lock = QueryLock::read(&queries)?;
         let snapshot = dir.last().map(|e| e.snapshot_sha256.as_str());
-        let stale = match &lock {
-            None => !sources.is_empty(),
-            Some(lock) => !lock.is_fresh(&sources, snapshot),
-        };
-        if stale {
+        let status = QueryLock::status(lock.as_ref(), &sources, snapshot);
+        if matches!(status, LockStatus::Stale | LockStatus::Orphaned) {
             p.push(Problem::QueriesStale {
                 dir: db.queries.display().to_string(),
             });
@@ -234,47 +232,31 @@ pub fn check_with_hazards(
 
 /// Every file hashes as the journal recorded it.
 fn hashes(dir: &MigrationDir, skip: &[&str], problems: &mut Vec<Problem>) {
-    for e in &dir.journal.entries {
+    for (e, state) in dir.journal.entries.iter().zip(dir.file_states()) {
         if skip.contains(&e.tag.as_str()) {
             continue;
         }
-        let files = [
-            (
-                dir.sql_path(&e.tag),
-                &e.sql_sha256,
-                true,
-                Some(CUSTOM_UP_TEMPLATE),
-            ),
-            (
-                dir.down_path(&e.tag),
-                &e.down_sha256,
-                false,
-                Some(CUSTOM_DOWN_TEMPLATE),
-            ),
-            (dir.snapshot_path(e.idx), &e.snapshot_sha256, false, None),
-        ];
-        for (path, recorded, runs, template) in files {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match std::fs::read_to_string(&path) {
-                Err(_) => problems.push(Problem::Missing {
-                    file: name,
+        for (file, name, runs) in [
+            (state.up, layout::up(&e.tag), true),
+            (state.down, layout::down(&e.tag), false),
+            (state.snapshot, layout::snapshot(e.idx), false),
+        ] {
+            // Problems name the file as it is called, not its path.
+            let file_name = name.rsplit('/').next().unwrap_or(&name).to_owned();
+            match file {
+                FileState::Matches => {}
+                FileState::Missing => problems.push(Problem::Missing {
+                    file: file_name,
                     tag: e.tag.clone(),
                 }),
-                Ok(text)
-                    if e.custom
-                        && template.is_some_and(|t| filled_in(recorded, t, &sha256_hex(&text))) =>
-                {
-                    problems.push(Problem::NotRecorded { file: name })
+                FileState::FilledIn { .. } => {
+                    problems.push(Problem::NotRecorded { file: file_name })
                 }
-                Ok(text) if &sha256_hex(&text) != recorded => problems.push(Problem::Edited {
-                    file: name,
+                FileState::Edited { .. } => problems.push(Problem::Edited {
+                    file: file_name,
                     tag: e.tag.clone(),
                     runs,
                 }),
-                Ok(_) => {}
             }
         }
     }

@@ -16,7 +16,7 @@ use std::process::Command;
 
 use schemac_schema::Config;
 use schemac_schema::migration_dir::{
-    Journal, JournalEntry, conflict_sides, migration_files, tag_of_file,
+    Journal, JournalEntry, conflict_sides, layout, migration_files, tag_of_file,
 };
 
 use crate::commands::generate::{GenerateOptions, Outcome, generate};
@@ -88,7 +88,7 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
     for (_, db) in config.select(only)? {
         let dir = root.join(&db.migrations);
         let in_git = |file: &str| format!("./{}/{file}", slashes(&db.migrations));
-        let journal_file = in_git("meta/_journal.json");
+        let journal_file = in_git(layout::JOURNAL);
         let theirs = match git_show(root, onto, &journal_file)? {
             None => Journal::default(),
             Some(text) => Journal::from_json(&text).map_err(|e| RebaseError::TheirJournal {
@@ -128,11 +128,10 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
             .unwrap_or(theirs.entries.len());
         let mut their_files = Vec::new();
         for e in theirs.entries.iter().skip(parted) {
-            let snapshot = format!("meta/{:04}_snapshot.json", e.idx);
             for file in [
-                format!("{}.sql", e.tag),
-                format!("{}.down.sql", e.tag),
-                snapshot,
+                layout::up(&e.tag),
+                layout::down(&e.tag),
+                layout::snapshot(e.idx),
             ] {
                 if let Some(text) = git_show(root, onto, &in_git(&file))? {
                     their_files.push((dir.join(&file), text));
@@ -144,8 +143,8 @@ pub fn plan(root: &Path, onto: &str, only: Option<&str>) -> Result<Vec<RebasePla
             let read = |p: PathBuf| std::fs::read_to_string(&p).unwrap_or_default();
             custom.push((
                 name_of(&e.tag).to_string(),
-                read(dir.join(format!("{}.sql", e.tag))),
-                read(dir.join(format!("{}.down.sql", e.tag))),
+                read(dir.join(layout::up(&e.tag))),
+                read(dir.join(layout::down(&e.tag))),
             ));
         }
         let generated: Vec<&JournalEntry> = ours.iter().filter(|e| !e.custom).collect();
@@ -267,7 +266,7 @@ fn slashes(path: &Path) -> String {
 /// conflicted journal (or the journal itself), and HEAD's.
 fn our_journals(root: &Path, dir: &Path, journal_in_git: &str) -> Result<Vec<Journal>, Error> {
     let mut texts = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(dir.join("meta/_journal.json")) {
+    if let Ok(text) = std::fs::read_to_string(dir.join(layout::JOURNAL)) {
         match conflict_sides(&text) {
             Some((ours, theirs)) => texts.extend([ours, theirs]),
             None => texts.push(text),
@@ -358,7 +357,7 @@ pub fn journal_lists(
     migrations: &Path,
     tag: &str,
 ) -> Result<bool, RebaseError> {
-    let path = format!("./{}/meta/_journal.json", migrations.to_string_lossy());
+    let path = format!("./{}/{}", slashes(migrations), layout::JOURNAL);
     Ok(git_show(root, rev, &path)?
         .and_then(|text| Journal::from_json(&text).ok())
         .is_some_and(|j| j.entries.iter().any(|e| e.tag == tag)))
@@ -402,7 +401,7 @@ struct Backup {
 impl Backup {
     fn take(dir: &Path) -> Result<Backup, Error> {
         let mut files = Vec::new();
-        for sub in [dir.to_path_buf(), dir.join("meta")] {
+        for sub in [dir.to_path_buf(), dir.join(layout::META)] {
             let Ok(entries) = std::fs::read_dir(&sub) else {
                 continue;
             };
@@ -425,7 +424,7 @@ impl Backup {
 
     /// Best effort: the directory as it was, files added since removed.
     fn restore(self) {
-        for sub in [self.dir.clone(), self.dir.join("meta")] {
+        for sub in [self.dir.clone(), self.dir.join(layout::META)] {
             if let Ok(entries) = std::fs::read_dir(&sub) {
                 for entry in entries.flatten() {
                     let path = entry.path();

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 pub use schemac_schema::migration_dir::{BREAKPOINT, NO_TRANSACTION_MARKER, Statement};
 use schemac_schema::migration_dir::{
-    Journal, chain_problems, migration_files, runs_without_transaction, sha256_hex, statements,
+    Journal, chain_problems, layout, migration_files, runs_without_transaction, sha256_hex,
+    statements,
 };
 
 use super::MigrateError;
@@ -72,7 +73,7 @@ impl MigrationSet {
     /// without a journal holds no migrations yet.
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, MigrateError> {
         let dir = dir.as_ref().to_path_buf();
-        let journal_path = dir.join("meta").join("_journal.json");
+        let journal_path = dir.join(layout::JOURNAL);
         let text = match std::fs::read_to_string(&journal_path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -104,14 +105,14 @@ impl MigrationSet {
         }
         let mut migrations = Vec::with_capacity(journal.entries.len());
         for entry in journal.entries {
-            let up_path = dir.join(format!("{}.sql", entry.tag));
+            let up_path = dir.join(layout::up(&entry.tag));
             if !up_path.is_file() {
                 return Err(MigrateError::MissingFile {
                     tag: entry.tag,
                     path: up_path,
                 });
             }
-            let down_path = dir.join(format!("{}.down.sql", entry.tag));
+            let down_path = dir.join(layout::down(&entry.tag));
             let down = if down_path.is_file() {
                 Some(SqlFile::read(down_path)?)
             } else {

@@ -17,6 +17,31 @@ pub use chain::{
 };
 pub use hint_key::{HintKey, RecordedHint};
 
+/// Where a migration directory keeps its files, relative to it: the one
+/// place the layout is spelled (the generator, `schemac rebase` reading
+/// the other branch through git, and the runtime's runner all ask here).
+pub mod layout {
+    /// The journal.
+    pub const JOURNAL: &str = "meta/_journal.json";
+    /// The directory of the journal and the snapshots.
+    pub const META: &str = "meta";
+
+    /// A migration's up file: `NNNN_name.sql`.
+    pub fn up(tag: &str) -> String {
+        format!("{tag}.sql")
+    }
+
+    /// A migration's down file: `NNNN_name.down.sql`.
+    pub fn down(tag: &str) -> String {
+        format!("{tag}.down.sql")
+    }
+
+    /// The schema after migration `idx`: `meta/NNNN_snapshot.json`.
+    pub fn snapshot(idx: u32) -> String {
+        format!("{META}/{idx:04}_snapshot.json")
+    }
+}
+
 /// What separates statements in a migration file.
 pub const BREAKPOINT: &str = "--> statement-breakpoint";
 

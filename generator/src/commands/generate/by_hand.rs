@@ -6,55 +6,22 @@ use schemac_schema::DatabaseConfig;
 
 use super::{Hashed, NewMigration, Outcome, Plan, write_plan};
 use crate::error::{Error, Usage};
-use crate::migration::dir::{MigrationDir, idx_text};
+use crate::migration::dir::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, FileState, MigrationDir};
 use crate::output::FileSet;
-use schemac_schema::migration_dir::{ChainProblem, sha256_hex};
-
-/// What `--custom` writes, to be filled in.
-pub const CUSTOM_UP_TEMPLATE: &str = "-- Custom migration: write the SQL to run here. Separate statements the way\n\
-     -- generated migrations do, with a statement-breakpoint marker line.\n\
-     -- The schema snapshot does not change. Once it is written, `schemac generate`\n\
-     -- records it in the journal.\n";
-/// What a custom migration's down file holds until it is written.
-pub const CUSTOM_DOWN_TEMPLATE: &str = "-- The reverse of the custom migration, if it has one.\n";
-
-/// Whether a custom migration's file is the template as `--custom` wrote it
-/// according to the journal, filled in since: hand-written SQL that is
-/// expected, not an edit, and is recorded by the next `generate`.
-pub fn filled_in(recorded: &str, template: &str, now: &str) -> bool {
-    recorded == sha256_hex(template) && now != recorded
-}
+use schemac_schema::migration_dir::{ChainProblem, layout};
 
 /// Records the hand-written SQL of custom migrations filled in since
 /// `--custom` wrote them; returns their tags.
 pub(super) fn record_filled_in(dir: &mut MigrationDir) -> Result<Vec<String>, Error> {
+    let states = dir.file_states();
     let mut recorded = Vec::new();
-    let (sql_paths, down_paths): (Vec<_>, Vec<_>) = dir
-        .journal
-        .entries
-        .iter()
-        .map(|e| (dir.sql_path(&e.tag), dir.down_path(&e.tag)))
-        .unzip();
-    for ((e, up), down) in dir
-        .journal
-        .entries
-        .iter_mut()
-        .zip(sql_paths)
-        .zip(down_paths)
-    {
-        if !e.custom {
-            continue;
-        }
+    for (e, state) in dir.journal.entries.iter_mut().zip(states) {
         let mut changed = false;
-        for (path, hash, template) in [
-            (up, &mut e.sql_sha256, CUSTOM_UP_TEMPLATE),
-            (down, &mut e.down_sha256, CUSTOM_DOWN_TEMPLATE),
+        for (hash, file) in [
+            (&mut e.sql_sha256, state.up),
+            (&mut e.down_sha256, state.down),
         ] {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let now = sha256_hex(&text);
-            if filled_in(hash, template, &now) {
+            if let FileState::FilledIn { now } = file {
                 *hash = now;
                 changed = true;
             }
@@ -101,15 +68,13 @@ pub(super) fn custom(
 /// collision or a stray file is two branches' work, which re-recording
 /// hashes would hide; `schemac rebase` is the way out of those.
 pub(super) fn mends(dir: &MigrationDir, problems: &[ChainProblem]) -> bool {
+    let states = dir.file_states();
     problems.iter().all(|p| {
         let ChainProblem::NotChained { previous, .. } = p else {
             return false;
         };
-        dir.journal.entries.iter().any(|e| {
-            &e.tag == previous
-                && dir
-                    .read(&dir.snapshot_path(e.idx))
-                    .is_ok_and(|text| sha256_hex(&text) != e.snapshot_sha256)
+        dir.journal.entries.iter().zip(&states).any(|(e, state)| {
+            &e.tag == previous && matches!(state.snapshot, FileState::Edited { .. })
         })
     })
 }
@@ -119,22 +84,28 @@ pub(super) fn rehash(dir: &MigrationDir, db: &DatabaseConfig) -> Result<Plan, Er
     let mut journal = dir.journal.clone();
     let mut changed = Vec::new();
     let mut prev: Option<String> = None;
-    for e in &mut journal.entries {
+    for (e, state) in journal.entries.iter_mut().zip(dir.file_states()) {
         let mut what = Vec::new();
-        let up = sha256_hex(&dir.read(&dir.sql_path(&e.tag))?);
-        let down = sha256_hex(&dir.read(&dir.down_path(&e.tag))?);
-        let snap = sha256_hex(&dir.read(&dir.snapshot_path(e.idx))?);
-        if up != e.sql_sha256 {
-            what.push(format!("{}.sql", e.tag));
-            e.sql_sha256 = up;
-        }
-        if down != e.down_sha256 {
-            what.push(format!("{}.down.sql", e.tag));
-            e.down_sha256 = down;
-        }
-        if snap != e.snapshot_sha256 {
-            what.push(format!("meta/{}_snapshot.json", idx_text(e.idx)));
-            e.snapshot_sha256 = snap;
+        for (file, hash, name) in [
+            (state.up, &mut e.sql_sha256, layout::up(&e.tag)),
+            (state.down, &mut e.down_sha256, layout::down(&e.tag)),
+            (
+                state.snapshot,
+                &mut e.snapshot_sha256,
+                layout::snapshot(e.idx),
+            ),
+        ] {
+            match file {
+                FileState::Matches => {}
+                FileState::Edited { now } | FileState::FilledIn { now } => {
+                    what.push(name);
+                    *hash = now;
+                }
+                // Said with the file's path and why it cannot be read.
+                FileState::Missing => {
+                    dir.read(&dir.dir.join(&name))?;
+                }
+            }
         }
         if e.prev_snapshot_sha256 != prev {
             what.push("the link to the previous snapshot".into());

@@ -5,8 +5,6 @@
 
 mod by_hand;
 
-pub use by_hand::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, filled_in};
-
 use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -355,11 +353,7 @@ pub(crate) fn query_locks(
     root: &Path,
     config: &schemac_schema::Config,
 ) -> Result<Vec<Option<QueryLock>>, Error> {
-    config
-        .databases
-        .iter()
-        .map(|db| Ok(QueryLock::read(&root.join(&db.queries))?))
-        .collect()
+    Ok(QueryLock::read_all(root, &config.databases)?)
 }
 
 /// The last snapshot of each database's migration directory, by directory;
