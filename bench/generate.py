@@ -11,6 +11,7 @@ peak memory of each run.
     python3 bench/generate.py                       # 100, 1,000 and 10,000 tables
     python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle
     python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle --synthetic
+    python3 bench/generate.py --sizes 1000 --rounds 5 --views
 
 --synthetic uses ../shared/bench/gen_synthetic.js's schema (one enum of its
 own per table; its --modify changes one column) for both tools instead.
@@ -64,6 +65,21 @@ def schemac_yaml(n, changed):
             ]
         files[f"schema/tables_{start // 100:03}.yaml"] = "\n".join(out) + "\n"
     files["schemac.toml"] = '[database.main]\nschema = "schema"\nmigrations = "migrations"\n'
+    return files
+
+
+def with_views(files, n):
+    """One view per ten tables, over a table and the view before it; the
+    one-column change reshapes table_0, so the views over it are created
+    again (drizzle-kit's schema is left without them)."""
+    out = ["views:"]
+    for i in range(0, n, 10):
+        out.append(f"  active_{i}: SELECT id, name, status, parent_id FROM table_{i} WHERE active")
+        if i > 0:
+            out.append(f"  recent_{i}:")
+            out.append(f"    sql: SELECT a.id, a.name FROM active_{i} a JOIN active_{i - 10} b ON b.id = a.parent_id")
+            out.append(f"    comment: \"tables {i - 10} and {i}\"")
+    files["schema/views.yaml"] = "\n".join(out) + "\n"
     return files
 
 
@@ -189,8 +205,13 @@ def main():
     parser.add_argument("--keep", help="write the schemas here and keep them")
     parser.add_argument("--baseline", help="another schemac binary (an earlier commit's) to run interleaved with this one")
     parser.add_argument("--synthetic", action="store_true", help="use ../shared/bench/gen_synthetic.js's schema (one enum per table) instead of this script's")
+    parser.add_argument("--views", action="store_true", help="add a view per ten tables and one over two of them to this script's schema (schemac only)")
     args = parser.parse_args()
+    if args.views and args.synthetic:
+        sys.exit("--views adds to this script's own schema, not to --synthetic's")
     schemac_schema = (lambda n, c: synthetic(n, c, "schemac")) if args.synthetic else schemac_yaml
+    if args.views:
+        schemac_schema = lambda n, c: with_views(schemac_yaml(n, c), n)
     drizzle_schema = (lambda n, c: synthetic(n, c, "drizzle")) if args.synthetic else drizzle_ts
     if not os.path.exists(args.schemac):
         sys.exit(f"{args.schemac} is missing: run `cargo build --release -p schemac` first")

@@ -46,6 +46,87 @@ pub fn create_schema(schema: &Schema) -> Vec<String> {
     for t in &schema.tables {
         out.extend(table_comments(t));
     }
+    for v in view_order(&schema.views.iter().collect::<Vec<_>>()) {
+        out.extend(create_view(v));
+    }
+    out
+}
+
+/// `CREATE [MATERIALIZED] VIEW`, then a materialized view's indexes and
+/// the comment.
+pub fn create_view(v: &View) -> Vec<String> {
+    let name = qualified(&v.pg_schema, &v.name);
+    let kind = if v.materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    let with = if v.security_barrier {
+        " WITH (security_barrier = true)"
+    } else {
+        ""
+    };
+    let check = match v.check_option {
+        None => "",
+        Some(CheckOption::Local) => "\n  WITH LOCAL CHECK OPTION",
+        Some(CheckOption::Cascaded) => "\n  WITH CASCADED CHECK OPTION",
+    };
+    let mut out = vec![format!("CREATE {kind} {name}{with} AS\n{}{check}", v.sql)];
+    for i in &v.indexes {
+        out.push(create_index(&v.pg_schema, &v.name, i));
+    }
+    if let Some(c) = &v.comment {
+        out.push(format!("COMMENT ON {kind} {name} IS {}", string_literal(c)));
+    }
+    out
+}
+
+/// `DROP [MATERIALIZED] VIEW`: its indexes go with it.
+pub fn drop_view(pg_schema: &str, name: &str, materialized: bool) -> String {
+    let kind = if materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    format!("DROP {kind} {}", qualified(pg_schema, name))
+}
+
+/// Views in an order they can be created in: each after the views it
+/// reads, otherwise as given. (A circle, which the schema refuses, keeps
+/// the given order.)
+pub fn view_order<'v>(views: &[&'v View]) -> Vec<&'v View> {
+    let at: std::collections::HashMap<String, usize> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key(), i))
+        .collect();
+    let mut done = vec![false; views.len()];
+    let mut on_path = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
+    fn visit<'v>(
+        i: usize,
+        views: &[&'v View],
+        at: &std::collections::HashMap<String, usize>,
+        done: &mut [bool],
+        on_path: &mut [bool],
+        out: &mut Vec<&'v View>,
+    ) {
+        if done[i] || on_path[i] {
+            return;
+        }
+        on_path[i] = true;
+        for d in &views[i].depends_on {
+            if let Some(&j) = at.get(d) {
+                visit(j, views, at, done, on_path, out);
+            }
+        }
+        on_path[i] = false;
+        done[i] = true;
+        out.push(views[i]);
+    }
+    for i in 0..views.len() {
+        visit(i, views, &at, &mut done, &mut on_path, &mut out);
+    }
     out
 }
 

@@ -96,7 +96,7 @@ fn a_schema_error_exits_1_and_writes_nothing() {
 /// and nothing is written; `check` says the same.
 #[test]
 fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
-    let bad = "tables:\n  users:\n    columns:\n      id: { type: serial, primary_key: true }\n      email: text\n      age: { type: integer, check: \"age > 0) OR (age < 5\" }\n      code: { type: text, default_sql: \"'abc\" }\n      upper_email: { type: text, generated: \"upper(email)) STORED, x int GENERATED ALWAYS AS (1\" }\n    indexes:\n      - expression: \"lower(email\"\n      - { columns: [email], where: \"age > 0; DROP TABLE users\" }\n    checks:\n      adult: \"age >= 18 AND\"\n";
+    let bad = "tables:\n  users:\n    columns:\n      id: { type: serial, primary_key: true }\n      email: text\n      age: { type: integer, check: \"age > 0) OR (age < 5\" }\n      code: { type: text, default_sql: \"'abc\" }\n      upper_email: { type: text, generated: \"upper(email)) STORED, x int GENERATED ALWAYS AS (1\" }\n    indexes:\n      - expression: \"lower(email\"\n      - { columns: [email], where: \"age > 0; DROP TABLE users\" }\n    checks:\n      adult: \"age >= 18 AND\"\nviews:\n  adults: SELECT id FROM users WHERE age >= 18; DROP TABLE users\n  names: \"SELECT email FROM users WHERE (\"\n";
     let p = Project::new("bad-sql", &[("schema/users.yaml", bad)]);
     let out = p.run(&["generate"]);
     assert_eq!(out.status.code(), Some(1));
@@ -126,6 +126,14 @@ fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
             "schema/users.yaml:13:",
             "this check is not a valid SQL expression: syntax error at end of input",
         ),
+        (
+            "schema/users.yaml:15:",
+            "the query of view `adults` is not one valid query: it holds more than one statement",
+        ),
+        (
+            "schema/users.yaml:16:",
+            "the query of view `names` is not one valid query: syntax error at end of input",
+        ),
     ] {
         let at = err
             .find(what)
@@ -136,7 +144,7 @@ fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
         );
     }
     assert!(
-        err.contains("6 errors found in the schema; nothing was written"),
+        err.contains("8 errors found in the schema; nothing was written"),
         "{err}"
     );
     assert!(!p.exists("migrations"), "nothing may be written");

@@ -27,6 +27,29 @@ pub struct FileAst {
     pub mixins: Vec<MixinDef>,
     /// The tables.
     pub tables: Vec<TableDef>,
+    /// The views.
+    pub views: Vec<ViewDef>,
+}
+
+#[derive(Debug)]
+/// A view as written (`views:`).
+pub struct ViewDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// Its query.
+    pub sql: Sp<String>,
+    /// A materialized view.
+    pub materialized: bool,
+    /// `security_barrier: true`.
+    pub security_barrier: bool,
+    /// `check_option: local | cascaded`.
+    pub check_option: Option<crate::model::CheckOption>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
+    /// Tables and views it reads that its query does not name.
+    pub depends_on: Vec<Sp<String>>,
+    /// A materialized view's indexes.
+    pub indexes: Vec<IndexDef>,
 }
 
 #[derive(Debug)]

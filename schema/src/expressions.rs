@@ -1,5 +1,5 @@
 //! The SQL a schema carries (checks, defaults, generated columns, index
-//! keys and predicates, conversions, backfills) checked as the migration
+//! keys and predicates, conversions, backfills, views' queries) checked as the migration
 //! will hold it, so that an unbalanced quote or a stray parenthesis is an
 //! error at its line in the YAML, not at `migrate`.
 //!
@@ -130,5 +130,27 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
         .chain(file.tables.iter().flat_map(|t| &t.checks))
     {
         one(SqlPlace::Check, &check.expr);
+    }
+    for v in &file.views {
+        // The query alone, then where the migration puts it: `SELECT 1; DROP
+        // TABLE t` or text that closes the CREATE VIEW early is refused.
+        let query = v.sql.value.trim_end().trim_end_matches(';');
+        let fault = [query.to_owned(), format!("CREATE VIEW v AS {query}")]
+            .iter()
+            .find_map(|statement| match parse(statement) {
+                Ok(1) => None,
+                Ok(_) => Some("it holds more than one statement".to_owned()),
+                Err(message) => Some(message),
+            });
+        if let Some(message) = fault {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the query of view `{}` is not one valid query: {message}",
+                    v.name.value
+                ))
+                .at(v.sql.span, "PostgreSQL's parser rejects this")
+                .help("a view is one SELECT (or VALUES, or a WITH ... SELECT), without a trailing `;`"),
+            );
+        }
     }
 }

@@ -30,6 +30,9 @@ pub struct Schema {
     pub enums: Vec<Enum>,
     /// The tables.
     pub tables: Vec<Table>,
+    /// The views and materialized views, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
 }
 
 impl Schema {
@@ -43,7 +46,15 @@ impl Schema {
             ids: Vec::new(),
             enums: Vec::new(),
             tables: Vec::new(),
+            views: Vec::new(),
         }
+    }
+
+    /// The view of that pg_schema and name.
+    pub fn view(&self, pg_schema: &str, name: &str) -> Option<&View> {
+        self.views
+            .iter()
+            .find(|v| v.pg_schema == pg_schema && v.name == name)
     }
 
     /// The table of that pg_schema and name.
@@ -100,6 +111,57 @@ impl Schema {
         }
         s
     }
+}
+
+/// A view (`views:`): a named `SELECT`, run each time it is read, or a
+/// materialized one, whose rows are stored until it is refreshed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// Its pg_schema.
+    pub pg_schema: String,
+    /// Its name.
+    pub name: String,
+    /// The query, as written (without a trailing `;`).
+    pub sql: String,
+    /// A materialized view.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub materialized: bool,
+    /// `security_barrier`: the view's own conditions run before any a
+    /// query adds (for row-level filtering views).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub security_barrier: bool,
+    /// `WITH CHECK OPTION` of an updatable view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_option: Option<CheckOption>,
+    /// Its comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The tables and views it reads, `pg_schema.name`, sorted: those its
+    /// query names, and those `depends_on` adds where the query cannot
+    /// tell (a function that reads a table).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// A materialized view's indexes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+}
+
+impl View {
+    /// `pg_schema.name`, as `depends_on` lists it.
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.pg_schema, self.name)
+    }
+}
+
+/// `WITH [LOCAL | CASCADED] CHECK OPTION`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckOption {
+    /// Only this view's condition is checked.
+    Local,
+    /// The conditions of the views it reads are checked too.
+    Cascaded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,8 @@ struct SnapshotIn {
     #[serde(default)]
     enums: Vec<crate::model::Enum>,
     tables: Vec<crate::model::Table>,
+    #[serde(default)]
+    views: Vec<crate::model::View>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +108,7 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         ids: raw.ids,
         enums: raw.enums,
         tables: raw.tables,
+        views: raw.views,
     })
 }
 
@@ -121,6 +124,7 @@ mod tests {
             ids: Vec::new(),
             enums: Vec::new(),
             tables: Vec::new(),
+            views: Vec::new(),
         }
     }
 

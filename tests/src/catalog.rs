@@ -79,23 +79,68 @@ pub fn read(client: &mut Client) -> Vec<String> {
          FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass \
          JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {user_ns}"
     )));
+    lines.extend(q(
+        client,
+        &format!(
+            "SELECT {VIEW_LINE} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('v', 'm') AND {user_ns}"
+        ),
+    ));
+    lines.extend(q(
+        client,
+        &format!(
+            "SELECT {VIEW_COLUMN_LINE} FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND {user_ns}"
+        ),
+    ));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment view ' || n.nspname || '.' || c.relname || ': ' || d.description \
+         FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE d.objsubid = 0 AND c.relkind IN ('v', 'm') AND {user_ns}"
+    )));
     lines.sort();
     lines
 }
 
+/// A view as one line: kind, options and the query as PostgreSQL prints it.
+const VIEW_LINE: &str = "CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END \
+     || n.nspname || '.' || c.relname \
+     || coalesce(' WITH (' || array_to_string(c.reloptions, ', ') || ')', '') \
+     || ': ' || pg_get_viewdef(c.oid)";
+
+/// A view's column, its type as PostgreSQL binds it.
+const VIEW_COLUMN_LINE: &str = "'view column ' || n.nspname || '.' || c.relname || ' #' || a.attnum \
+     || ' ' || a.attname || ': ' || format_type(a.atttypid, a.atttypmod)";
+
 /// Catalog lines without column positions, sorted: a column added back (a
 /// re-created generated column) lands at the end, which is not a difference
-/// that matters when comparing a migrated database with a fresh one.
+/// that matters when comparing a migrated database with a fresh one (nor
+/// in the order a view over the table lists it).
 pub fn without_column_positions(lines: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = lines
         .into_iter()
-        .map(|l| match (l.starts_with("column "), l.find(" #")) {
-            (true, Some(i)) => {
-                let rest = &l[i + 2..];
-                let skip = rest.find(' ').unwrap_or(rest.len());
-                format!("{}{}", &l[..i], &rest[skip..])
+        .map(|l| {
+            match (
+                l.starts_with("column ") || l.starts_with("view column "),
+                l.find(" #"),
+            ) {
+                (true, Some(i)) => {
+                    let rest = &l[i + 2..];
+                    let skip = rest.find(' ').unwrap_or(rest.len());
+                    format!("{}{}", &l[..i], &rest[skip..])
+                }
+                // A view over `SELECT *` lists its table's columns in their
+                // order: its query's lines, sorted, say the same without it.
+                _ if l.starts_with("view ") || l.starts_with("materialized view ") => {
+                    let mut parts: Vec<&str> =
+                        l.lines().map(|p| p.trim().trim_end_matches(',')).collect();
+                    parts.sort_unstable();
+                    parts.join("\n")
+                }
+                _ => l,
             }
-            _ => l,
         })
         .collect();
     out.sort();
@@ -221,6 +266,14 @@ pub fn expected(client: &mut Client, schema: &Schema) -> Vec<String> {
     for s in &scratch_schemas {
         exec(client, &format!("DROP SCHEMA {s} CASCADE"));
     }
+    exec(
+        client,
+        "DROP SCHEMA IF EXISTS scratch_views CASCADE; CREATE SCHEMA scratch_views",
+    );
+    for v in &schema.views {
+        view_lines(client, v, &mut lines);
+    }
+    exec(client, "DROP SCHEMA scratch_views CASCADE");
     lines.sort();
     lines
 }
@@ -245,6 +298,98 @@ fn column_expr(client: &mut Client, scratch_table: &str, definition: &str) -> St
         &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_probe"),
     );
     e
+}
+
+/// A view's lines: the model's query created under another schema, read
+/// back with the catalog's functions (so as PostgreSQL prints it), and
+/// named as the real view.
+fn view_lines(client: &mut Client, v: &View, lines: &mut Vec<String>) {
+    let scratch = format!("scratch_views.{}", quote(&v.name));
+    let kind = if v.materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
+    let mut options = Vec::new();
+    if v.security_barrier {
+        options.push("security_barrier = true".to_string());
+    }
+    match v.check_option {
+        Some(CheckOption::Local) => options.push("check_option = local".into()),
+        Some(CheckOption::Cascaded) => options.push("check_option = cascaded".into()),
+        None => {}
+    }
+    let with = match options.is_empty() {
+        true => String::new(),
+        false => format!(" WITH ({})", options.join(", ")),
+    };
+    // A materialized view's rows are not part of its definition.
+    let no_data = if v.materialized { " WITH NO DATA" } else { "" };
+    exec(
+        client,
+        &format!("CREATE {kind} {scratch}{with} AS {}{no_data}", v.sql),
+    );
+    let real = format!("{}.{}", v.pg_schema, v.name);
+    let rename = |line: String| line.replacen(&format!("scratch_views.{}", v.name), &real, 1);
+    let of_scratch = format!(
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = '{scratch}'::regclass"
+    );
+    lines.push(rename(one(
+        client,
+        &format!("SELECT {VIEW_LINE} {of_scratch}"),
+    )));
+    let columns: Vec<String> = client
+        .query(
+            &format!(
+                "SELECT {VIEW_COLUMN_LINE} FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE c.oid = '{scratch}'::regclass AND a.attnum > 0"
+            ),
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("view columns: {e}"))
+        .iter()
+        .map(|r| rename(r.get(0)))
+        .collect();
+    lines.extend(columns);
+    for i in &v.indexes {
+        let keys: Vec<String> = i
+            .keys
+            .iter()
+            .map(|k| match (&k.column, &k.expression) {
+                (Some(c), _) => quote(c),
+                (None, Some(e)) => format!("({e})"),
+                (None, None) => String::new(),
+            })
+            .collect();
+        let unique = if i.unique { "UNIQUE " } else { "" };
+        exec(
+            client,
+            &format!(
+                "CREATE {unique}INDEX {} ON {scratch} USING {} ({})",
+                quote(&i.name),
+                i.method,
+                keys.join(", ")
+            ),
+        );
+        let def = one(
+            client,
+            &format!(
+                "SELECT pg_get_indexdef(i.oid) FROM pg_class i JOIN pg_namespace n ON n.oid = i.relnamespace \
+                 WHERE n.nspname = 'scratch_views' AND i.relname = '{}'",
+                i.name.replace('\'', "''")
+            ),
+        );
+        lines.push(format!(
+            "index {}.{}: {}",
+            v.pg_schema,
+            i.name,
+            def.replacen(&format!("scratch_views.{}", v.name), &real, 1)
+        ));
+    }
+    if let Some(c) = &v.comment {
+        lines.push(format!("comment view {real}: {c}"));
+    }
 }
 
 fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<String>) {

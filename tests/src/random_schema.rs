@@ -159,11 +159,26 @@ pub struct TableSpec {
     pub comment: Option<String>,
 }
 
+/// A view over one table or one earlier view, all its columns (`SELECT *`
+/// binds the columns there are when the view is created, the hardest case
+/// for a migrated database to equal a fresh one).
+#[derive(Clone, Debug)]
+pub struct ViewSpec {
+    pub name: String,
+    /// The table or view it reads, by name.
+    pub reads: String,
+    pub materialized: bool,
+    /// A condition that changes the query's text.
+    pub filter: bool,
+    pub comment: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Spec {
     pub trgm: bool,
     pub enums: Vec<EnumSpec>,
     pub tables: Vec<TableSpec>,
+    pub views: Vec<ViewSpec>,
     /// Counter for fresh names, so a new object never reuses a dropped one's name.
     pub fresh: usize,
 }
@@ -239,6 +254,7 @@ pub fn base(seed: u64) -> Spec {
         trgm: rng.chance(30),
         enums: Vec::new(),
         tables: Vec::new(),
+        views: Vec::new(),
         fresh: 0,
     };
     for _ in 0..rng.below(3) + 1 {
@@ -268,7 +284,68 @@ pub fn base(seed: u64) -> Spec {
         let t = random_table(&mut spec, &mut rng, true);
         spec.tables.push(t);
     }
+    for _ in 0..rng.below(3) {
+        add_view(&mut spec, &mut rng);
+    }
     spec
+}
+
+/// A new view over a table or, now and then, over a view.
+fn add_view(s: &mut Spec, rng: &mut Rng) {
+    let over_view = !s.views.is_empty() && rng.chance(30);
+    let reads = match over_view {
+        true => s.views[rng.below(s.views.len())].name.clone(),
+        false if !s.tables.is_empty() => s.tables[rng.below(s.tables.len())].name.clone(),
+        false => return,
+    };
+    let name = s.fresh("view");
+    s.views.push(ViewSpec {
+        name,
+        reads,
+        materialized: rng.chance(30),
+        filter: rng.chance(30),
+        comment: rng.chance(30).then(|| "a view".to_string()),
+    });
+}
+
+/// The views' share of a pair's changes: added, dropped, redefined, or
+/// commented; those reading what is gone go with it.
+fn edit_views(s: &mut Spec, rng: &mut Rng) {
+    loop {
+        let gone: Vec<String> = s
+            .views
+            .iter()
+            .filter(|v| {
+                !s.tables.iter().any(|t| t.name == v.reads)
+                    && !s.views.iter().any(|o| o.name == v.reads)
+            })
+            .map(|v| v.name.clone())
+            .collect();
+        if gone.is_empty() {
+            break;
+        }
+        s.views.retain(|v| !gone.contains(&v.name));
+    }
+    match rng.below(6) {
+        0 | 1 => add_view(s, rng),
+        2 if !s.views.is_empty() => {
+            let i = rng.below(s.views.len());
+            let name = s.views[i].name.clone();
+            if !s.views.iter().any(|v| v.reads == name) {
+                s.views.remove(i);
+            }
+        }
+        3 if !s.views.is_empty() => {
+            let i = rng.below(s.views.len());
+            let v = &mut s.views[i];
+            match rng.below(3) {
+                0 => v.filter = !v.filter,
+                1 => v.materialized = !v.materialized,
+                _ => v.comment = v.comment.take().xor(Some("a view, edited".into())),
+            }
+        }
+        _ => {}
+    }
 }
 
 fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
@@ -484,6 +561,7 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
     for &(kind, a, b) in ops {
         apply_op(&mut s, &mut rng, kind % 28, a as usize, b as usize);
     }
+    edit_views(&mut s, &mut rng);
     give_new_columns_a_value(&mut s);
     s
 }
@@ -549,6 +627,11 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
                     {
                         *r = new.clone();
                     }
+                }
+            }
+            for v in &mut s.views {
+                if v.reads == old {
+                    v.reads = new.clone();
                 }
             }
         }
@@ -991,7 +1074,30 @@ pub fn yaml(s: &Spec) -> String {
     for t in s.tables.iter().filter(|t| !t.other_schema) {
         table_yaml(&mut y, t, s);
     }
+    if !s.views.is_empty() {
+        y.push_str("views:\n");
+        for v in &s.views {
+            view_yaml(&mut y, v, s);
+        }
+    }
     y
+}
+
+fn view_yaml(y: &mut String, v: &ViewSpec, s: &Spec) {
+    // A table of the other pg_schema is named with it.
+    let from = match s.tables.iter().find(|t| t.name == v.reads) {
+        Some(t) if t.other_schema => format!("other.{}", v.reads),
+        _ => v.reads.clone(),
+    };
+    let filter = if v.filter { " WHERE 1 = 1" } else { "" };
+    let _ = writeln!(y, "  {}:", v.name);
+    let _ = writeln!(y, "    sql: SELECT * FROM {from}{filter}");
+    if v.materialized {
+        y.push_str("    materialized: true\n");
+    }
+    if let Some(c) = &v.comment {
+        let _ = writeln!(y, "    comment: \"{c}\"");
+    }
 }
 
 fn enums_yaml(y: &mut String, s: &Spec, other: bool) {

@@ -121,3 +121,72 @@ fn the_books_summary_lists_every_page_of_the_guide() {
         );
     }
 }
+
+/// Every YAML snippet of the guide and the README that is a whole schema
+/// file (it opens with a top-level section) compiles without an error, with
+/// PostgreSQL's parser checking the SQL it carries.
+#[test]
+fn every_whole_schema_snippet_of_the_docs_compiles() {
+    const SECTIONS: &[&str] = &[
+        "pg_schema:",
+        "extensions:",
+        "ids:",
+        "enums:",
+        "mixins:",
+        "tables:",
+        "views:",
+    ];
+    let root = repo_root();
+    let mut pages = vec![root.join("README.md")];
+    pages.extend(
+        std::fs::read_dir(root.join("docs"))
+            .expect("docs/")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md")),
+    );
+    pages.sort();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).expect("a page");
+        for (i, block) in text.split("```yaml\n").skip(1).enumerate() {
+            let Some((yaml, _)) = block.split_once("```") else {
+                continue;
+            };
+            let first = yaml
+                .lines()
+                .find(|l| !l.trim().is_empty() && !l.starts_with('#'));
+            if !first.is_some_and(|l| SECTIONS.iter().any(|s| l.starts_with(s))) {
+                continue;
+            }
+            checked += 1;
+            let name = format!("{}#{}.yaml", page.display(), i + 1);
+            let compiled = schemac_schema::compile_sources(
+                vec![("main".into(), vec![(name.clone().into(), yaml.to_string())])],
+                schemac_schema::SourceMap::new(),
+                schemac_schema::Diagnostics::new(),
+            );
+            let mut errors = if compiled.has_errors() {
+                compiled.render_diagnostics()
+            } else {
+                String::new()
+            };
+            let mut diagnostics = schemac_schema::Diagnostics::new();
+            let mut sources = schemac_schema::SourceMap::new();
+            let file = sources.add(name.clone(), yaml.to_string());
+            let ast = schemac_schema::parse::parse_file(file, yaml, &mut diagnostics);
+            if let Some(parser) = schemac::sql_parser() {
+                schemac_schema::expressions::check_file(&ast, parser, &mut diagnostics);
+            }
+            if diagnostics.has_errors() {
+                errors.push_str(&diagnostics.render(&sources));
+            }
+            if !errors.is_empty() {
+                failures.push(format!("{name}:\n{errors}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 3, "the docs' schema snippets were not found");
+}

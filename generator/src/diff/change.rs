@@ -108,6 +108,13 @@ pub enum CommentTarget {
         /// Its name.
         name: String,
     },
+    /// A view.
+    View {
+        /// The view.
+        view: TableRef,
+        /// A materialized view.
+        materialized: bool,
+    },
 }
 
 /// One schema change, with everything its SQL needs.
@@ -441,6 +448,25 @@ pub enum Change {
         target: CommentTarget,
         /// The comment; none removes it.
         text: Option<String>,
+    },
+    /// `CREATE [MATERIALIZED] VIEW`, with a materialized view's indexes and
+    /// the comment.
+    CreateView {
+        /// The view.
+        view: View,
+        /// Created again, as it was, after what it reads changed: the
+        /// migration is not about it.
+        again: bool,
+    },
+    /// `DROP [MATERIALIZED] VIEW`.
+    DropView {
+        /// The view.
+        view: TableRef,
+        /// A materialized view.
+        materialized: bool,
+        /// Dropped to be created again below, and why: what it reads
+        /// changes in a way PostgreSQL refuses under a view.
+        again: Option<String>,
     },
 }
 

@@ -171,6 +171,7 @@ pub fn describe(change: &Change) -> (String, String) {
                 CommentTarget::Table(r) => format!("table {}", t(r)),
                 CommentTarget::Column(r, c) => format!("column {}.{c}", t(r)),
                 CommentTarget::Type { name, .. } => format!("enum {name}"),
+                CommentTarget::View { view, .. } => format!("view {}", t(view)),
             };
             (
                 if text.is_some() {
@@ -182,5 +183,30 @@ pub fn describe(change: &Change) -> (String, String) {
                 what,
             )
         }
+        Change::CreateView { view, again } => (
+            if *again { "recreate" } else { "add" }.into(),
+            format!("{} {}", view_word(view.materialized), view.name),
+        ),
+        Change::DropView {
+            view,
+            materialized,
+            again,
+        } => (
+            if again.is_some() {
+                "drop to recreate"
+            } else {
+                "drop"
+            }
+            .into(),
+            format!("{} {}", view_word(*materialized), t(view)),
+        ),
+    }
+}
+
+fn view_word(materialized: bool) -> &'static str {
+    if materialized {
+        "materialized view"
+    } else {
+        "view"
     }
 }

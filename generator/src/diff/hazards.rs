@@ -216,7 +216,9 @@ impl<'a> Differ<'a> {
             | Change::CreateIndex { .. }
             | Change::DropIndex { .. }
             | Change::RenameIndex { .. }
-            | Change::Comment { .. } => 0,
+            | Change::Comment { .. }
+            | Change::CreateView { .. }
+            | Change::DropView { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -473,7 +475,9 @@ impl<'a> Differ<'a> {
             | Change::CreateIndex { .. }
             | Change::DropIndex { .. }
             | Change::RenameIndex { .. }
-            | Change::Comment { .. } => {}
+            | Change::Comment { .. }
+            | Change::CreateView { .. }
+            | Change::DropView { .. } => {}
         }
         if let Some(check) = self.data_check(change) {
             let place = match change {
@@ -518,7 +522,9 @@ impl<'a> Differ<'a> {
                 | Change::RenameConstraint { .. }
                 | Change::DropIndex { .. }
                 | Change::RenameIndex { .. }
-                | Change::Comment { .. } => None,
+                | Change::Comment { .. }
+                | Change::CreateView { .. }
+                | Change::DropView { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -705,7 +711,9 @@ impl<'a> Differ<'a> {
             | Change::CreateIndex { .. }
             | Change::DropIndex { .. }
             | Change::RenameIndex { .. }
-            | Change::Comment { .. } => return None,
+            | Change::Comment { .. }
+            | Change::CreateView { .. }
+            | Change::DropView { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }

@@ -88,6 +88,8 @@ change_kinds!(
     DropIndex,
     RenameIndex,
     Comment,
+    CreateView,
+    DropView,
 );
 
 impl ChangeKind {
@@ -96,11 +98,10 @@ impl ChangeKind {
         use ChangeKind::*;
         match self {
             CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
-            | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex => {
-                Effect::Create
-            }
+            | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex
+            | CreateView => Effect::Create,
             DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
-            | DropIndex => Effect::Drop,
+            | DropIndex | DropView => Effect::Drop,
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
             | RenameConstraint | RenameIndex => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
@@ -124,12 +125,23 @@ impl ChangeKind {
             | RenameColumn | AlterColumnType | Backfill | SetNotNull | DropNotNull | SetDefault
             | DropDefault | AddIdentity | SetIdentity | DropIdentity | DropExpression
             | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
-            | DropConstraint | CreateIndex | DropIndex => false,
+            | DropConstraint | CreateIndex | DropIndex | CreateView | DropView => false,
         }
     }
 }
 
 impl Change {
+    /// A change that never names a migration: one of an incidental kind,
+    /// or a view dropped and created again only because what it reads
+    /// changes.
+    pub fn is_incidental(&self) -> bool {
+        match self {
+            Change::CreateView { again, .. } => *again,
+            Change::DropView { again, .. } => again.is_some(),
+            other => other.kind().is_incidental(),
+        }
+    }
+
     /// What kind of change it is.
     pub fn kind(&self) -> ChangeKind {
         match self {
@@ -175,6 +187,8 @@ impl Change {
             Change::DropIndex { .. } => ChangeKind::DropIndex,
             Change::RenameIndex { .. } => ChangeKind::RenameIndex,
             Change::Comment { .. } => ChangeKind::Comment,
+            Change::CreateView { .. } => ChangeKind::CreateView,
+            Change::DropView { .. } => ChangeKind::DropView,
         }
     }
 
@@ -222,9 +236,11 @@ impl Change {
                 ..
             } => Some(table.clone()),
             Change::Comment {
-                target: CommentTarget::Type { .. },
+                target: CommentTarget::Type { .. } | CommentTarget::View { .. },
                 ..
             }
+            | Change::CreateView { .. }
+            | Change::DropView { .. }
             | Change::CreateExtension(_)
             | Change::DropExtension(_)
             | Change::CreateSchema(_)

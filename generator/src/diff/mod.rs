@@ -22,6 +22,7 @@ mod render;
 mod statement;
 mod tables;
 mod types;
+mod views;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
@@ -208,6 +209,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.enums();
     d.match_tables();
     d.tables();
+    d.views();
     let enums_using_added_values = d.enums_using_added_values();
     if data.safe {
         d.make_online();

@@ -260,7 +260,9 @@ impl<'a> Differ<'a> {
                 | Change::CreateIndex { .. }
                 | Change::DropIndex { .. }
                 | Change::RenameIndex { .. }
-                | Change::Comment { .. }) => out.push((phase, other)),
+                | Change::Comment { .. }
+                | Change::CreateView { .. }
+                | Change::DropView { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

@@ -8,6 +8,8 @@ pub(super) enum Phase {
     Extensions,
     Schemas,
     Enums,
+    // Views go before anything they read changes, and come back after.
+    DropViews,
     DropForeignKeys,
     DropConstraints,
     DropIndexes,
@@ -24,6 +26,7 @@ pub(super) enum Phase {
     AddConstraints,
     AddIndexes,
     AddForeignKeys,
+    CreateViews,
     DropEnums,
     DropSchemas,
     DropExtensions,
@@ -61,6 +64,7 @@ impl Phase {
             Phase::Extensions
             | Phase::Schemas
             | Phase::Enums
+            | Phase::DropViews
             | Phase::DropForeignKeys
             | Phase::DropConstraints
             | Phase::DropIndexes
@@ -77,6 +81,7 @@ impl Phase {
             | Phase::AddConstraints
             | Phase::AddIndexes
             | Phase::AddForeignKeys
+            | Phase::CreateViews
             | Phase::DropEnums
             | Phase::DropSchemas
             | Phase::DropExtensions

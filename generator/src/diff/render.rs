@@ -8,7 +8,7 @@ use super::{
     Change, CommentTarget, EnumUsage, Fill, IndexBuild, ValuePosition, replacement_index_name,
     retired_enum_name,
 };
-use crate::ddl::{create_index, create_index_concurrently, foreign_key_action, ident_list};
+use crate::ddl::{self, create_index, create_index_concurrently, foreign_key_action, ident_list};
 
 impl Change {
     /// The statements of this change; `ALTER TABLE` actions stay separate
@@ -442,11 +442,39 @@ impl Change {
                     CommentTarget::Type { schema, name } => {
                         format!("TYPE {}", qualified(schema, name))
                     }
+                    CommentTarget::View {
+                        view,
+                        materialized: true,
+                    } => format!("MATERIALIZED VIEW {}", view.sql()),
+                    CommentTarget::View {
+                        view,
+                        materialized: false,
+                    } => format!("VIEW {}", view.sql()),
                 };
                 let value = text
                     .as_deref()
                     .map_or_else(|| "NULL".to_string(), string_literal);
                 stmts![format!("COMMENT ON {what} IS {value}")]
+            }
+            Change::CreateView { view, .. } => ddl::create_view(view)
+                .into_iter()
+                .map(Statement::Sql)
+                .collect(),
+            Change::DropView {
+                view,
+                materialized,
+                again,
+            } => {
+                let drop = ddl::drop_view(&view.schema, &view.name, *materialized);
+                match again {
+                    // The reader of the migration learns why a view it did not touch goes.
+                    Some(why) => stmts![format!(
+                        "-- {} is created again below: {}\n{drop}",
+                        view.name,
+                        schemac_schema::sql::comment_safe(why)
+                    )],
+                    None => stmts![drop],
+                }
             }
         }
     }

@@ -117,6 +117,8 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::AddEnumValue
             | ChangeKind::RenameEnumValue
             | ChangeKind::RecreateEnum
+            | ChangeKind::CreateView
+            | ChangeKind::DropView
             | ChangeKind::CreateTable
             | ChangeKind::DropTable
             | ChangeKind::RenameTable
@@ -177,6 +179,8 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
                 (format!("extension_{e}"), Vec::new())
             }
             Change::CreateSchema(s) | Change::DropSchema(s) => (format!("schema_{s}"), Vec::new()),
+            Change::CreateView { view, .. } => (view.name.clone(), Vec::new()),
+            Change::DropView { view, .. } => (view.name.clone(), Vec::new()),
             other @ (Change::CreateTable { .. }
             | Change::DropTable(_)
             | Change::MoveTable { .. }
@@ -256,11 +260,7 @@ fn name_of(phrases: &[(Verb, String)], k: usize) -> String {
 pub fn migration_name(diff: &Diff) -> String {
     // Renames of keys, indexes and sequences follow from a table or column
     // rename; comments are incidental. Neither names a migration.
-    let main: Vec<&Change> = diff
-        .changes
-        .iter()
-        .filter(|c| !c.kind().is_incidental())
-        .collect();
+    let main: Vec<&Change> = diff.changes.iter().filter(|c| !c.is_incidental()).collect();
     if main.is_empty() {
         return if diff.changes.is_empty() {
             "settings".into()

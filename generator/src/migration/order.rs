@@ -11,7 +11,7 @@ use foldhash::HashMap;
 use std::hash::Hash;
 
 use schemac_schema::Schema;
-use schemac_schema::model::Table;
+use schemac_schema::model::{Table, View};
 
 use crate::diff::{ConsumedHints, Renames, TableId};
 
@@ -24,6 +24,17 @@ pub fn next_snapshot(previous: &Schema, schema: &Schema, consumed: &ConsumedHint
 
 /// `new` in the order of `old`, following the renames.
 pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
+    // Every kind of object by name: a new one is a compile error here until
+    // it says how it is ordered.
+    let Schema {
+        database: _,
+        extensions: _,
+        pg_schemas: _,
+        ids: _,
+        enums: _,
+        tables: _,
+        views: _,
+    } = &new;
     let mut out = new;
     out.ids = align_str(
         &old.ids,
@@ -53,6 +64,22 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         if let Some(ot) = old_tables.get(&old_id(t)) {
             let id = TableId::of(t);
             align_table(ot, t, &id, renames);
+        }
+    }
+    out.views = align(
+        &old.views,
+        std::mem::take(&mut out.views),
+        View::key,
+        View::key,
+    );
+    for v in &mut out.views {
+        if let Some(ov) = old.view(&v.pg_schema, &v.name) {
+            v.indexes = align_str(
+                &ov.indexes,
+                std::mem::take(&mut v.indexes),
+                |i| &i.name,
+                |_| None,
+            );
         }
     }
     out

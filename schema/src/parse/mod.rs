@@ -18,6 +18,7 @@ const FILE_KEYS: &[&str] = &[
     "enums",
     "mixins",
     "tables",
+    "views",
 ];
 const ID_KEYS: &[&str] = &["prefix", "separator", "storage", "body"];
 const ENUM_KEYS: &[&str] = &["sql_name", "values", "remap", "renamed_from", "comment"];
@@ -78,6 +79,15 @@ const INDEX_KEYS: &[&str] = &[
     "include",
     "paginate",
 ];
+const VIEW_KEYS: &[&str] = &[
+    "sql",
+    "materialized",
+    "security_barrier",
+    "check_option",
+    "comment",
+    "depends_on",
+    "indexes",
+];
 const UNIQUE_KEYS: &[&str] = &["columns", "name"];
 const FK_KEYS: &[&str] = &[
     "columns",
@@ -125,7 +135,97 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
     ast.enums = sections(f.get("enums"), "`enums`", enum_def, diags);
     ast.mixins = sections(f.get("mixins"), "`mixins`", mixin_def, diags);
     ast.tables = sections(f.get("tables"), "`tables`", table_def, diags);
+    ast.views = sections(f.get("views"), "`views`", view_def, diags);
     ast
+}
+
+/// A view: its query alone (`name: SELECT ...`), or a mapping with `sql:`.
+fn view_def(view_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<ViewDef> {
+    let what = format!("view `{}`", view_name.value);
+    if node.as_scalar().is_some() {
+        let sql = expr(node, &format!("the query of {what}"), diags)?;
+        return Some(ViewDef {
+            name: view_name,
+            sql,
+            materialized: false,
+            security_barrier: false,
+            check_option: None,
+            comment: None,
+            depends_on: Vec::new(),
+            indexes: Vec::new(),
+        });
+    }
+    let f = fields(node, &what, VIEW_KEYS, diags)?;
+    let sql = f.required(
+        "sql",
+        |n, d| expr(n, "`sql`", d),
+        || {
+            Diagnostic::error(format!("{what} has no `sql`"))
+                .at(view_name.span, "defined here")
+                .help("give its query: `sql: SELECT ...`")
+        },
+        diags,
+    )?;
+    let flag = |key: &str, diags: &mut Diagnostics| {
+        f.get(key)
+            .and_then(|n| boolean(n, &format!("`{key}`"), diags))
+            .is_some_and(|b| b.value)
+    };
+    let materialized = flag("materialized", diags);
+    let security_barrier = flag("security_barrier", diags);
+    let check_option = f
+        .get("check_option")
+        .and_then(|n| {
+            keyword(
+                n,
+                "check option",
+                &[
+                    ("local", crate::model::CheckOption::Local),
+                    ("cascaded", crate::model::CheckOption::Cascaded),
+                ],
+                diags,
+            )
+        })
+        .map(|k| k.value);
+    if materialized && (security_barrier || check_option.is_some()) {
+        let key = if security_barrier {
+            "security_barrier"
+        } else {
+            "check_option"
+        };
+        let at = f.get(key).map_or(view_name.span, |n| n.span);
+        diags.push(
+            Diagnostic::error(format!("{what} is materialized, and `{key}` is for plain views"))
+                .at(at, "not for a materialized view")
+                .help("a materialized view is read as stored rows: remove the option, or `materialized: true`"),
+        );
+        return None;
+    }
+    let indexes = f
+        .get("indexes")
+        .map(|n| indexes(n, diags))
+        .unwrap_or_default();
+    if let (false, Some(n)) = (materialized, f.get("indexes")) {
+        diags.push(
+            Diagnostic::error(format!("{what} has indexes but is not materialized"))
+                .at(n.span, "indexes here")
+                .help("PostgreSQL indexes the rows a materialized view stores: add `materialized: true`, or index the tables the view reads"),
+        );
+        return None;
+    }
+    Some(ViewDef {
+        name: view_name,
+        sql,
+        materialized,
+        security_barrier,
+        check_option,
+        comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        depends_on: f
+            .get("depends_on")
+            .map(|n| string_list(n, "a table or view it reads", diags))
+            .unwrap_or_default(),
+        indexes,
+    })
 }
 
 /// The definitions of one top-level section (`ids`, `enums`, ...), each read by `read`.

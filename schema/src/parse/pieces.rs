@@ -66,12 +66,25 @@ pub fn parse_in_pieces(
     };
     let clean = asts.iter().all(|(_, clean)| *clean);
     for (ast, _) in asts {
-        whole.pg_schema = whole.pg_schema.or(ast.pg_schema);
-        whole.extensions.extend(ast.extensions);
-        whole.ids.extend(ast.ids);
-        whole.enums.extend(ast.enums);
-        whole.mixins.extend(ast.mixins);
-        whole.tables.extend(ast.tables);
+        // Every section by name: a new one is a compile error here until
+        // its pieces are put back together.
+        let FileAst {
+            file: _,
+            pg_schema,
+            extensions,
+            ids,
+            enums,
+            mixins,
+            tables,
+            views,
+        } = ast;
+        whole.pg_schema = whole.pg_schema.or(pg_schema);
+        whole.extensions.extend(extensions);
+        whole.ids.extend(ids);
+        whole.enums.extend(enums);
+        whole.mixins.extend(mixins);
+        whole.tables.extend(tables);
+        whole.views.extend(views);
     }
     Some((whole, clean))
 }

@@ -11,6 +11,7 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
         extensions: Vec::new(),
         tables: Vec::new(),
         table_positions: HashMap::new(),
+        views: Vec::new(),
     };
 
     // Names defined twice, within or across files, are errors naming both places.
@@ -104,6 +105,24 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
             }
             table_spans.insert(key, t.name.span);
             table_files.push((t, pg_schema.clone()));
+        }
+        // A view named like a table is met by the namespace check, which
+        // names both.
+        for v in &file.views {
+            check_identifier(&v.name.value, v.name.span, "view name", diags);
+            let twice = db.views.iter().find(|(d, s): &&(&ViewDef, String)| {
+                *s == pg_schema && d.name.value == v.name.value
+            });
+            if let Some((first, _)) = twice {
+                diags.push(duplicate(
+                    "view",
+                    &v.name.value,
+                    v.name.span,
+                    first.name.span,
+                ));
+                continue;
+            }
+            db.views.push((v, pg_schema.clone()));
         }
     }
 

@@ -143,6 +143,8 @@ pub(crate) struct Db<'a> {
     pub tables: Vec<WorkTable<'a>>,
     /// Table name -> positions in `tables` (one per pg_schema holding it).
     pub table_positions: HashMap<String, Vec<usize>>,
+    /// The views, each with its pg_schema, in declaration order.
+    pub views: Vec<(&'a ViewDef, String)>,
 }
 
 impl Db<'_> {

@@ -61,7 +61,7 @@ pub(super) fn indexes(
     let table = &t.def.name.value;
     let mut out = Vec::new();
     for def in &t.indexes {
-        if let Some(i) = build_index(t, def, diags) {
+        if let Some(i) = build_index(table, Some(t), def, diags) {
             ns.claim(
                 &t.pg_schema,
                 &i.name,
@@ -75,15 +75,21 @@ pub(super) fn indexes(
     out
 }
 
-fn build_index(t: &WorkTable<'_>, def: &IndexDef, diags: &mut Diagnostics) -> Option<Index> {
-    let table = &t.def.name.value;
+/// An index of `table`; its columns are checked against `t`'s when the
+/// relation is a table (a materialized view's are PostgreSQL's to check).
+pub(super) fn build_index(
+    table: &str,
+    t: Option<&WorkTable<'_>>,
+    def: &IndexDef,
+    diags: &mut Diagnostics,
+) -> Option<Index> {
     let mut ok = true;
     let mut keys = Vec::new();
     for entry in &def.columns {
         match index_key(&entry.value) {
             Ok(k) => {
                 let col = k.column.clone().unwrap_or_default();
-                if !has_column(t, &col) {
+                if let Some(t) = t.filter(|t| !has_column(t, &col)) {
                     missing_column(t, &Sp::new(col, entry.span), "index column", diags);
                     ok = false;
                 }
@@ -116,7 +122,7 @@ fn build_index(t: &WorkTable<'_>, def: &IndexDef, diags: &mut Diagnostics) -> Op
         return None;
     }
     for c in &def.include {
-        if !has_column(t, &c.value) {
+        if let Some(t) = t.filter(|t| !has_column(t, &c.value)) {
             missing_column(t, c, "included column", diags);
             ok = false;
         }

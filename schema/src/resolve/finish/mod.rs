@@ -16,6 +16,7 @@ mod column;
 mod indexes;
 mod keys;
 mod references;
+mod views;
 
 use column::build_column;
 use indexes::indexes;
@@ -48,7 +49,13 @@ impl Namespace {
                 ))
                 .at(span, format!("{what} gets this name"))
                 .also(*first_span, format!("{first_what} gets it first"))
-                .help("give one of them an explicit `name:`"),
+                .help(
+                    match (what.starts_with("view "), first_what.starts_with("index ")) {
+                        // A view's name is its key in `views:`; an index's may be given.
+                        (true, false) => "rename one of them",
+                        _ => "give one of them an explicit `name:`",
+                    },
+                ),
             );
             return;
         }
@@ -82,13 +89,22 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
     extensions.sort();
     check_extension_use(db, diags);
     check_renamed_labels(db, diags);
+    let views = views::views(db, &tables, &mut ns, diags);
+    let mut pg_schemas = pg_schemas(&tables, &db.enums);
+    for v in &views {
+        if v.pg_schema != "public" && !pg_schemas.contains(&v.pg_schema) {
+            pg_schemas.push(v.pg_schema.clone());
+        }
+    }
+    pg_schemas.sort();
     Schema {
         database: db.name.to_string(),
         extensions,
-        pg_schemas: pg_schemas(&tables, &db.enums),
+        pg_schemas,
         ids: db.ids.clone(),
         enums: db.enums.clone(),
         tables,
+        views,
     }
 }
 

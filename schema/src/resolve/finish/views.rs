@@ -1,0 +1,286 @@
+//! Views: their names claimed beside the tables', the tables and views each
+//! one reads, a materialized view's indexes.
+
+use std::collections::BTreeSet;
+
+use super::indexes::build_index;
+use super::*;
+
+pub(super) fn views(
+    db: &Db<'_>,
+    tables: &[Table],
+    ns: &mut Namespace,
+    diags: &mut Diagnostics,
+) -> Vec<View> {
+    let mut out = Vec::new();
+    for (def, pg_schema) in &db.views {
+        let name = &def.name.value;
+        ns.claim(
+            pg_schema,
+            name,
+            def.name.span,
+            format!("view `{name}`"),
+            diags,
+        );
+        let mut indexes = Vec::new();
+        for i in &def.indexes {
+            if let Some(index) = build_index(name, None, i, diags) {
+                let at = i.name.as_ref().map_or(i.span, |n| n.span);
+                ns.claim(
+                    pg_schema,
+                    &index.name,
+                    at,
+                    format!("index on `{name}`"),
+                    diags,
+                );
+                indexes.push(index);
+            }
+        }
+        out.push(View {
+            pg_schema: pg_schema.clone(),
+            name: name.clone(),
+            sql: query_text(&def.sql.value),
+            materialized: def.materialized,
+            security_barrier: def.security_barrier,
+            check_option: def.check_option,
+            comment: def.comment.as_ref().map(|c| c.value.clone()),
+            depends_on: Vec::new(),
+            indexes,
+        });
+    }
+    let relations: Vec<(String, String)> = tables
+        .iter()
+        .map(|t| (t.pg_schema.clone(), t.name.clone()))
+        .chain(out.iter().map(|v| (v.pg_schema.clone(), v.name.clone())))
+        .collect();
+    for (i, (def, pg_schema)) in db.views.iter().enumerate() {
+        let own = (pg_schema.clone(), def.name.value.clone());
+        let words = identifiers(&out[i].sql);
+        let mut reads: BTreeSet<String> = relations
+            .iter()
+            .filter(|r| **r != own && words.contains(r.1.as_str()))
+            .map(|(s, n)| format!("{s}.{n}"))
+            .collect();
+        for named in &def.depends_on {
+            match find_relation(&relations, pg_schema, &named.value) {
+                Some((s, n)) if (s.clone(), n.clone()) != own => {
+                    reads.insert(format!("{s}.{n}"));
+                }
+                Some(_) => diags.push(
+                    Diagnostic::error(format!("view `{}` cannot depend on itself", own.1))
+                        .at(named.span, "its own name"),
+                ),
+                None => {
+                    let names: Vec<&str> = relations.iter().map(|r| r.1.as_str()).collect();
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "view `{}` depends on `{}`, which is no table or view of this database",
+                            own.1, named.value
+                        ))
+                        .at(named.span, "unknown table or view")
+                        .maybe_help(suggest::did_you_mean(
+                            &named.value,
+                            &names,
+                            "tables and views",
+                        )),
+                    );
+                }
+            }
+        }
+        out[i].depends_on = reads.into_iter().collect();
+    }
+    check_cycles(db, &out, diags);
+    out
+}
+
+/// The query as the migration holds it: without the blank space around it
+/// and a trailing `;`.
+fn query_text(sql: &str) -> String {
+    sql.trim().trim_end_matches(';').trim_end().to_string()
+}
+
+/// `name` or `pg_schema.name` among the relations, in the view's own
+/// pg_schema first.
+fn find_relation<'r>(
+    relations: &'r [(String, String)],
+    pg_schema: &str,
+    named: &str,
+) -> Option<&'r (String, String)> {
+    if let Some((s, n)) = named.split_once('.') {
+        return relations.iter().find(|r| r.0 == s && r.1 == n);
+    }
+    let all: Vec<&(String, String)> = relations.iter().filter(|r| r.1 == named).collect();
+    all.iter()
+        .find(|r| r.0 == pg_schema)
+        .or_else(|| all.first().filter(|_| all.len() == 1))
+        .copied()
+}
+
+/// Two views that each read the other cannot be created in any order.
+fn check_cycles(db: &Db<'_>, views: &[View], diags: &mut Diagnostics) {
+    let index: HashMap<String, usize> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.key(), i))
+        .collect();
+    // 0: not seen, 1: on the path, 2: done.
+    let mut state = vec![0u8; views.len()];
+    fn visit(
+        i: usize,
+        views: &[View],
+        index: &HashMap<String, usize>,
+        state: &mut [u8],
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        state[i] = 1;
+        path.push(i);
+        for d in &views[i].depends_on {
+            let Some(&j) = index.get(d) else { continue };
+            match state[j] {
+                1 => {
+                    let from = path.iter().position(|&k| k == j).unwrap_or(0);
+                    return Some(path[from..].to_vec());
+                }
+                0 => {
+                    if let Some(cycle) = visit(j, views, index, state, path) {
+                        return Some(cycle);
+                    }
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        state[i] = 2;
+        None
+    }
+    for i in 0..views.len() {
+        if state[i] != 0 {
+            continue;
+        }
+        if let Some(cycle) = visit(i, views, &index, &mut state, &mut Vec::new()) {
+            let names: Vec<&str> = cycle.iter().map(|&k| views[k].name.as_str()).collect();
+            let first = &db.views[cycle[0]].0;
+            diags.push(
+                Diagnostic::error(format!(
+                    "views {} read each other, so none can be created first",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .at(first.sql.span, "this query names the next view")
+                .help("a view reads the tables and views its query names; rename a column that shares a view's name, or break the circle"),
+            );
+            return;
+        }
+    }
+}
+
+/// The identifiers of a query: unquoted ones folded to lower case, as
+/// PostgreSQL folds them, quoted ones as written; literals and comments
+/// left out. What a view reads is among them.
+pub(crate) fn identifiers(sql: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\'' => {
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'\'' {
+                        if b.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() {
+                    if b[i] == b'"' {
+                        if b.get(i + 1) == Some(&b'"') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                out.insert(sql[start..i.min(b.len())].replace("\"\"", "\""));
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'$' => {
+                // A dollar-quoted string: `$tag$ ... $tag$`.
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&x| !(x.is_ascii_alphanumeric() || x == b'_'))
+                    .map(|k| i + 1 + k);
+                match tag_end {
+                    Some(e) if b[e] == b'$' => {
+                        let tag = &sql[i..=e];
+                        i = match sql[e + 1..].find(tag) {
+                            Some(k) => e + 1 + k + tag.len(),
+                            None => b.len(),
+                        };
+                    }
+                    _ => i += 1,
+                }
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let start = i;
+                while i < b.len()
+                    && (b[i].is_ascii_alphanumeric()
+                        || b[i] == b'_'
+                        || b[i] == b'$'
+                        || b[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                out.insert(sql[start..i].to_lowercase());
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifiers;
+
+    #[test]
+    fn identifiers_leave_out_literals_and_comments() {
+        let words = identifiers(
+            "SELECT u.id, 'orders' AS \"Posts\", $$ comments $$ -- tags\n/* likes */ FROM Users u JOIN app.events e ON true",
+        );
+        for w in [
+            "select", "u", "id", "as", "Posts", "from", "users", "join", "app", "events", "e",
+            "on", "true",
+        ] {
+            assert!(words.contains(w), "{w} in {words:?}");
+        }
+        for w in ["orders", "comments", "tags", "likes", "Users", "posts"] {
+            assert!(!words.contains(w), "{w} in {words:?}");
+        }
+    }
+}

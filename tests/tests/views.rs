@@ -1,0 +1,195 @@
+//! Views and materialized views through migrations, on filled tables: what
+//! PostgreSQL refuses under a view (a column it reads retyped or dropped, an
+//! enum it reads rebuilt) is done with the view dropped first and created
+//! again after, and every migration's down brings back the database before.
+
+use schemac_tests::project::{Project, up_and_down_on_rows};
+
+const TABLES: &str = "
+enums:
+  status: [active, banned, left]
+tables:
+  users:
+    columns:
+      id: { type: bigint, primary_key: true }
+      email: text
+      status: { type: status, default: active }
+      score: integer
+      bio: { type: text, nullable: true }
+";
+
+const ROWS: &str = "INSERT INTO users (id, email, status, score, bio) VALUES \
+    (1, 'a@example.com', 'active', 20, 'hi'), (2, 'b@example.com', 'banned', 5, NULL), \
+    (3, 'c@example.com', 'left', 12, NULL)";
+
+const VIEWS: &str = "
+views:
+  active_users:
+    sql: SELECT id, email, score, status FROM users WHERE status = 'active'
+    comment: Users who may sign in
+  top_users: SELECT * FROM active_users WHERE score > 10
+  user_counts:
+    materialized: true
+    sql: |
+      SELECT status, count(*) AS n
+      FROM users
+      GROUP BY status
+    indexes:
+      - { columns: [status], unique: true }
+";
+
+fn schema(tables: &str, views: &str) -> String {
+    format!("{tables}{views}")
+}
+
+fn rows_of(db: &mut schemac_tests::TestDb, sql: &str) -> Vec<String> {
+    db.client
+        .query(sql, &[])
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect()
+}
+
+#[test]
+fn a_view_over_a_column_whose_type_changes_is_created_again_around_it() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.replace("score: integer", "score: bigint");
+    let (mut db, m) = up_and_down_on_rows("view_retype", &before, &after, ROWS, false);
+    // Every view reads `users` or a view that does: all go first, come back last.
+    let drops: Vec<usize> = ["user_counts", "top_users", "active_users"]
+        .iter()
+        .map(|v| m.up.find(&format!("VIEW \"public\".\"{v}\";")).expect(v))
+        .collect();
+    let alter = m.up.find("ALTER TABLE").expect("the retype");
+    let create = m.up.find("CREATE VIEW").expect("views come back");
+    assert!(
+        drops.windows(2).all(|w| w[0] < w[1]),
+        "dependents first:\n{}",
+        m.up
+    );
+    assert!(drops[2] < alter && alter < create, "{}", m.up);
+    assert!(
+        m.up.contains("-- top_users is created again below: it reads active_users"),
+        "the file says why a view it did not touch goes:\n{}",
+        m.up
+    );
+    assert!(
+        m.tag.ends_with("_alter_users"),
+        "named after the change, not the views: {}",
+        m.tag
+    );
+    // The down left the rows; the views read them again.
+    let top = rows_of(&mut db, "SELECT email FROM top_users ORDER BY id");
+    assert_eq!(top, ["a@example.com"]);
+}
+
+#[test]
+fn a_column_a_view_stops_reading_can_be_dropped() {
+    let before = schema(
+        TABLES,
+        &VIEWS.replace("email, score, status", "email, score, status, bio"),
+    );
+    let after = schema(
+        &TABLES.replace("      bio: { type: text, nullable: true }\n", ""),
+        VIEWS,
+    );
+    let (_db, m) = up_and_down_on_rows("view_drop_column", &before, &after, ROWS, true);
+    let drop_view =
+        m.up.find("DROP VIEW \"public\".\"active_users\"")
+            .expect("view goes");
+    let drop_column = m.up.find("DROP COLUMN \"bio\"").expect("column goes");
+    assert!(drop_view < drop_column, "{}", m.up);
+}
+
+#[test]
+fn a_view_over_an_enum_that_is_rebuilt_is_created_again() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.replace(
+        "  status: [active, banned, left]",
+        "  status:\n    values: [active, banned]\n    remap: { left: banned }",
+    );
+    let (mut db, m) = up_and_down_on_rows("view_enum", &before, &after, ROWS, true);
+    assert!(m.up.contains("DROP MATERIALIZED VIEW"), "{}", m.up);
+    assert!(m.up.contains("CREATE MATERIALIZED VIEW"), "{}", m.up);
+    // Recomputed over the rows as the up left them: `left` became `banned`.
+    let counts = rows_of(
+        &mut db,
+        "SELECT status::text || ' ' || n FROM user_counts ORDER BY 1",
+    );
+    assert_eq!(counts, ["active 1", "banned 2"]);
+}
+
+#[test]
+fn a_comment_or_an_index_of_a_kept_view_changes_alone() {
+    let before = schema(TABLES, VIEWS);
+    let after = before
+        .replace(
+            "comment: Users who may sign in",
+            "comment: Users allowed in",
+        )
+        .replace("{ columns: [status], unique: true }", "{ columns: [n] }");
+    let (_db, m) = up_and_down_on_rows("view_comment", &before, &after, ROWS, false);
+    assert!(
+        !m.up.contains("DROP VIEW"),
+        "nothing it reads changed:\n{}",
+        m.up
+    );
+    assert!(m.up.contains("COMMENT ON VIEW \"public\".\"active_users\" IS 'Users allowed in'"));
+    assert!(
+        m.up.contains("DROP INDEX \"public\".\"user_counts_status_idx\""),
+        "{}",
+        m.up
+    );
+    assert!(
+        m.up.contains("CREATE INDEX \"user_counts_n_idx\""),
+        "{}",
+        m.up
+    );
+}
+
+#[test]
+fn a_redefined_view_names_the_migration_and_takes_its_readers_along() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.replace("WHERE status = 'active'", "WHERE status <> 'banned'");
+    let (mut db, m) = up_and_down_on_rows("view_redefine", &before, &after, ROWS, false);
+    assert!(m.tag.ends_with("active_users"), "{}", m.tag);
+    assert!(!m.up.contains("ALTER TABLE"), "{}", m.up);
+    assert!(
+        m.up.contains("DROP VIEW \"public\".\"top_users\""),
+        "{}",
+        m.up
+    );
+    let top = rows_of(&mut db, "SELECT email FROM top_users ORDER BY id");
+    assert_eq!(top, ["a@example.com"], "back to the first definition");
+}
+
+#[test]
+fn a_table_and_the_views_over_it_go_together() {
+    let before = schema(TABLES, VIEWS);
+    let after = "tables:\n  other:\n    columns:\n      id: bigint\n".to_string();
+    let (_db, m) = up_and_down_on_rows("view_drop_table", &before, &after, ROWS, true);
+    let drop_view =
+        m.up.find("DROP VIEW \"public\".\"active_users\"")
+            .expect("{m.up}");
+    let drop_table =
+        m.up.find("DROP TABLE \"public\".\"users\"")
+            .expect("table goes");
+    assert!(drop_view < drop_table, "{}", m.up);
+}
+
+#[test]
+fn moving_views_around_in_the_file_writes_nothing() {
+    let p = Project::new("view_order");
+    p.step(&schema(TABLES, VIEWS));
+    let moved = VIEWS.replace(
+        "  top_users: SELECT * FROM active_users WHERE score > 10\n",
+        "",
+    ) + "  top_users: SELECT * FROM active_users WHERE score > 10\n";
+    let report = p.generate(&schema(TABLES, &moved), false);
+    assert!(
+        matches!(report.databases[0].1, schemac::Outcome::Unchanged { .. }),
+        "{:?}",
+        report.databases
+    );
+}
