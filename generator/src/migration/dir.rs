@@ -161,10 +161,21 @@ impl MigrationDir {
         snapshot::from_json(&text).map_err(|source| DirError::Snapshot { path, source })
     }
 
-    /// Every entry's files hashed against the journal, in its order: the
-    /// one walk `check`, `generate --rehash`, the recording of filled-in
-    /// custom migrations and the mending of a chain all read.
+    /// Every entry's files hashed against the journal, in its order: what
+    /// `check` and `generate --rehash` read.
     pub fn file_states(&self) -> Vec<EntryState> {
+        self.journal
+            .entries
+            .iter()
+            .map(|e| self.entry_state(e))
+            .collect()
+    }
+
+    /// One entry's files hashed against what the journal recorded: the one
+    /// place a file is told matched, edited, filled in or missing (the
+    /// recording of filled-in custom migrations and the mending of a chain
+    /// ask it of the entries they are about, not of every snapshot).
+    pub fn entry_state(&self, e: &JournalEntry) -> EntryState {
         let state = |path: PathBuf, recorded: &str, template: Option<&str>| {
             let Ok(text) = std::fs::read_to_string(path) else {
                 return FileState::Missing;
@@ -176,21 +187,15 @@ impl MigrationDir {
                 _ => FileState::Edited { now },
             }
         };
-        self.journal
-            .entries
-            .iter()
-            .map(|e| {
-                let (up, down) = match e.custom {
-                    true => (Some(CUSTOM_UP_TEMPLATE), Some(CUSTOM_DOWN_TEMPLATE)),
-                    false => (None, None),
-                };
-                EntryState {
-                    up: state(self.sql_path(&e.tag), &e.sql_sha256, up),
-                    down: state(self.down_path(&e.tag), &e.down_sha256, down),
-                    snapshot: state(self.snapshot_path(e.idx), &e.snapshot_sha256, None),
-                }
-            })
-            .collect()
+        let (up, down) = match e.custom {
+            true => (Some(CUSTOM_UP_TEMPLATE), Some(CUSTOM_DOWN_TEMPLATE)),
+            false => (None, None),
+        };
+        EntryState {
+            up: state(self.sql_path(&e.tag), &e.sql_sha256, up),
+            down: state(self.down_path(&e.tag), &e.down_sha256, down),
+            snapshot: state(self.snapshot_path(e.idx), &e.snapshot_sha256, None),
+        }
     }
 
     /// The newest migration's entry.

@@ -31,14 +31,20 @@ pub fn step_files(
     unrestorable: &[String],
     locate: &dyn Fn(&HazardPlace) -> Option<String>,
 ) -> Vec<StepFile> {
-    let down_statements = step.down.statements();
-    let full_down = format!(
-        "{}{}",
-        down_header(unrestorable),
-        transactional(settings, down_statements)
+    // The down is written on a thread of its own while the up's parts are
+    // (a first migration's two texts are megabytes each at a thousand tables).
+    let (full_down, ups) = crate::parallel::join(
+        || {
+            let down_statements = step.down.statements();
+            format!(
+                "{}{}",
+                down_header(unrestorable),
+                transactional(settings, down_statements)
+            )
+        },
+        || up_texts(step, settings, locate),
     );
-    let parts = step.up.parts_used();
-    if parts.is_empty() {
+    if ups.is_empty() {
         return vec![StepFile {
             suffix: "",
             up: sql_text(&[]),
@@ -46,7 +52,31 @@ pub fn step_files(
         }];
     }
     let mut files: Vec<StepFile> = Vec::new();
-    for part in parts {
+    for (suffix, up) in ups {
+        let down = if files.is_empty() {
+            full_down.clone()
+        } else {
+            "-- Nothing to undo here: the down of the migration this one completes reverts it too.\n"
+                .to_string()
+        };
+        files.push(StepFile {
+            suffix: if files.is_empty() { "" } else { suffix },
+            up,
+            down,
+        });
+    }
+    files
+}
+
+/// The up text of each part of a step that has statements, with the
+/// suffix its file's name gets.
+fn up_texts(
+    step: &Step,
+    settings: &MigrationSettings,
+    locate: &dyn Fn(&HazardPlace) -> Option<String>,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for part in step.up.parts_used() {
         let statements = annotated(&step.up, part, locate);
         let (suffix, up) = match part {
             Part::Main => ("", transactional(settings, statements)),
@@ -64,19 +94,9 @@ pub fn step_files(
             }
             Part::Finish => ("_validate", transactional(settings, statements)),
         };
-        let down = if files.is_empty() {
-            full_down.clone()
-        } else {
-            "-- Nothing to undo here: the down of the migration this one completes reverts it too.\n"
-                .to_string()
-        };
-        files.push(StepFile {
-            suffix: if files.is_empty() { "" } else { suffix },
-            up,
-            down,
-        });
+        out.push((suffix, up));
     }
-    files
+    out
 }
 
 /// The text of a transactional migration: in safe mode, its statements
@@ -117,6 +137,9 @@ fn annotated(
     diff.annotated_part(part)
         .into_iter()
         .map(|(sql, hazards)| {
+            if hazards.is_empty() {
+                return sql;
+            }
             let mut text = String::new();
             for h in hazards {
                 let at = h.place.as_ref().and_then(locate);

@@ -6,16 +6,26 @@ use schemac_schema::DatabaseConfig;
 
 use super::{Hashed, NewMigration, Outcome, Plan, write_plan};
 use crate::error::{Error, Usage};
-use crate::migration::dir::{CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, FileState, MigrationDir};
+use crate::migration::dir::{
+    CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, EntryState, FileState, MigrationDir,
+};
 use crate::output::FileSet;
 use schemac_schema::migration_dir::{ChainProblem, layout};
 
 /// Records the hand-written SQL of custom migrations filled in since
 /// `--custom` wrote them; returns their tags.
 pub(super) fn record_filled_in(dir: &mut MigrationDir) -> Result<Vec<String>, Error> {
-    let states = dir.file_states();
+    // Only custom migrations can be filled in: the others' files (and the
+    // snapshots, megabytes each) are not read on every generate.
+    let states: Vec<Option<EntryState>> = dir
+        .journal
+        .entries
+        .iter()
+        .map(|e| e.custom.then(|| dir.entry_state(e)))
+        .collect();
     let mut recorded = Vec::new();
     for (e, state) in dir.journal.entries.iter_mut().zip(states) {
+        let Some(state) = state else { continue };
         let mut changed = false;
         for (hash, file) in [
             (&mut e.sql_sha256, state.up),
@@ -68,13 +78,12 @@ pub(super) fn custom(
 /// collision or a stray file is two branches' work, which re-recording
 /// hashes would hide; `schemac rebase` is the way out of those.
 pub(super) fn mends(dir: &MigrationDir, problems: &[ChainProblem]) -> bool {
-    let states = dir.file_states();
     problems.iter().all(|p| {
         let ChainProblem::NotChained { previous, .. } = p else {
             return false;
         };
-        dir.journal.entries.iter().zip(&states).any(|(e, state)| {
-            &e.tag == previous && matches!(state.snapshot, FileState::Edited { .. })
+        dir.journal.entries.iter().any(|e| {
+            &e.tag == previous && matches!(dir.entry_state(e).snapshot, FileState::Edited { .. })
         })
     })
 }
