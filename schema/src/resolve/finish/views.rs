@@ -53,12 +53,19 @@ pub(super) fn views(
         .map(|t| (t.pg_schema.clone(), t.name.clone()))
         .chain(out.iter().map(|v| (v.pg_schema.clone(), v.name.clone())))
         .collect();
+    // By name: a query names a few of a schema's thousand relations.
+    let mut by_name: HashMap<&str, Vec<&(String, String)>> = HashMap::default();
+    for r in &relations {
+        by_name.entry(r.1.as_str()).or_default().push(r);
+    }
     for (i, (def, pg_schema)) in db.views.iter().enumerate() {
         let own = (pg_schema.clone(), def.name.value.clone());
         let words = identifiers(&out[i].sql);
-        let mut reads: BTreeSet<String> = relations
+        let mut reads: BTreeSet<String> = words
             .iter()
-            .filter(|r| **r != own && words.contains(r.1.as_str()))
+            .filter_map(|w| by_name.get(w.as_str()))
+            .flatten()
+            .filter(|r| ***r != own)
             .map(|(s, n)| format!("{s}.{n}"))
             .collect();
         for named in &def.depends_on {
