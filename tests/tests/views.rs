@@ -64,6 +64,14 @@ fn a_view_over_a_column_whose_type_changes_is_created_again_around_it() {
     let alter = m.up.find("ALTER TABLE").expect("the retype");
     let create = m.up.find("CREATE VIEW").expect("views come back");
     assert!(
+        m.up.contains(
+            "-- hazard materialized_view_computed: creating materialized view user_counts \
+             runs its query over the rows of users"
+        ),
+        "{}",
+        m.up
+    );
+    assert!(
         drops.windows(2).all(|w| w[0] < w[1]),
         "dependents first:\n{}",
         m.up

@@ -35,6 +35,9 @@ pub enum Rule {
     /// The change fails on some existing rows (a narrower type, NOT NULL, a
     /// new unique key, a check or foreign key validated against the rows).
     DataDependent,
+    /// A materialized view is computed in the migration: its query reads
+    /// the rows of tables that hold them, in the migration's transaction.
+    MaterializedViewComputed,
 }
 
 /// How bad a hazard is.
@@ -68,6 +71,7 @@ impl Rule {
         Rule::IrreversibleDown,
         Rule::IndexDropped,
         Rule::DataDependent,
+        Rule::MaterializedViewComputed,
     ];
 
     /// The rule's id, as the comments and `--deny` spell it.
@@ -82,6 +86,7 @@ impl Rule {
             Rule::IrreversibleDown => "irreversible_down",
             Rule::IndexDropped => "index_dropped",
             Rule::DataDependent => "data_dependent",
+            Rule::MaterializedViewComputed => "materialized_view_computed",
         }
     }
 
@@ -101,7 +106,8 @@ impl Rule {
             | Rule::FullTableUpdate
             | Rule::IrreversibleDown
             | Rule::IndexDropped
-            | Rule::DataDependent => Severity::Warning,
+            | Rule::DataDependent
+            | Rule::MaterializedViewComputed => Severity::Warning,
         }
     }
 }
@@ -419,6 +425,32 @@ impl<'a> Differ<'a> {
                             table.name
                         ),
                         table_place(table),
+                    );
+                }
+            }
+            Change::CreateView { view, .. } if view.materialized => {
+                // The tables it reads that hold rows already.
+                let filled: Vec<&str> = view
+                    .depends_on
+                    .iter()
+                    .filter_map(|d| {
+                        let (schema, name) = d.split_once('.')?;
+                        let t = TableRef {
+                            schema: schema.to_owned(),
+                            name: name.to_owned(),
+                        };
+                        self.existed(&t).then_some(name)
+                    })
+                    .collect();
+                if !filled.is_empty() {
+                    push(
+                        Rule::MaterializedViewComputed,
+                        format!(
+                            "creating materialized view {} runs its query over the rows of {} in the migration's transaction",
+                            view.name,
+                            filled.join(", ")
+                        ),
+                        None,
                     );
                 }
             }
