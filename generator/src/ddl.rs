@@ -71,7 +71,13 @@ pub fn create_view(v: &View) -> Vec<String> {
         Some(CheckOption::Local) => "\n  WITH LOCAL CHECK OPTION",
         Some(CheckOption::Cascaded) => "\n  WITH CASCADED CHECK OPTION",
     };
-    let mut out = vec![format!("CREATE {kind} {name}{with} AS\n{}{check}", v.sql)];
+    // A query that ends in a `--` comment would swallow what follows it.
+    let ends_in_comment = v.sql.lines().last().is_some_and(|l| l.contains("--"));
+    let end = if ends_in_comment { "\n" } else { "" };
+    let mut out = vec![format!(
+        "CREATE {kind} {name}{with} AS\n{}{end}{check}",
+        v.sql
+    )];
     for i in &v.indexes {
         out.push(create_index(&v.pg_schema, &v.name, i));
     }

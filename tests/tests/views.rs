@@ -201,3 +201,21 @@ fn moving_views_around_in_the_file_writes_nothing() {
         report.databases
     );
 }
+
+#[test]
+fn a_query_that_ends_in_a_comment_and_a_check_option_apply() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.clone()
+        + "  scores:\n    sql: |\n      SELECT id, score FROM users\n      WHERE score > 0 -- positive only\n    check_option: local\n    security_barrier: true\n";
+    let (_db, m) = up_and_down_on_rows("view_comment_end", &before, &after, ROWS, false);
+    assert!(
+        m.up.contains("WHERE score > 0 -- positive only\n\n  WITH LOCAL CHECK OPTION;"),
+        "{}",
+        m.up
+    );
+    assert!(
+        m.up.contains("WITH (security_barrier = true) AS"),
+        "{}",
+        m.up
+    );
+}
