@@ -37,16 +37,6 @@ pub struct DatabaseConfig {
     pub rust_seeds: std::collections::BTreeMap<String, Vec<String>>,
 }
 
-impl DatabaseConfig {
-    /// The environment variable of the read-only URL: `<url_env>` with `_RO` before `_URL`.
-    pub fn ro_url_env(&self) -> String {
-        match self.url_env.strip_suffix("_URL") {
-            Some(base) => format!("{base}_RO_URL"),
-            None => format!("{}_RO", self.url_env),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 /// A project's `schemac.toml`, defaults filled in.
 pub struct Config {

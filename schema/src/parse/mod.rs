@@ -905,8 +905,3 @@ fn soft_delete(node: &Node, diags: &mut Diagnostics) -> Option<SoftDeleteDef> {
             .and_then(|n| name(n, "`soft_delete.flag`", diags)),
     })
 }
-
-/// A span for "this file" when nothing more precise exists.
-pub fn file_span(file: FileId) -> Span {
-    Span::file_start(file)
-}

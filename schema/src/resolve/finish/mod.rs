@@ -66,11 +66,11 @@ impl Namespace {
 pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> Schema {
     let mut ns = Namespace::default();
     for e in &db.enums {
-        let span = db
+        // Each enum was collected with the span of its name.
+        let span = *db
             .enum_spans
             .get(&e.name)
-            .copied()
-            .unwrap_or_else(|| Span::file_start(crate::source::FileId(0)));
+            .expect("a collected enum has its name's span");
         ns.claim(
             &e.pg_schema,
             &e.sql_name,
