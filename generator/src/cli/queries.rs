@@ -308,187 +308,245 @@ async fn typed_in(
     let client = conn.client();
     let mut out = Vec::with_capacity(sources.len());
     for q in sources {
-        let statement = client.prepare(&q.sql).await.map_err(|e| {
-            let (line, message) = match e.as_db_error() {
-                Some(db) => (
-                    q.sql_line + lines_before_error(&e, &q.sql),
-                    db.message().to_string(),
-                ),
-                None => (q.sql_line, e.to_string()),
-            };
-            anyhow!("{}:{line}: query `{}`: {message}", q.file.display(), q.name)
-        })?;
-        let at = |message: String| {
-            anyhow!(
-                "{}:{}: query `{}`: {message}",
-                q.file.display(),
-                q.line,
-                q.name
-            )
-        };
-        // What the text says: the columns parameters stand for, what an
-        // outer join extends with NULLs, whether it writes.
-        let reading = sql_tree::read(&q.sql, schema).map_err(&at)?;
-        let names: Vec<String> = match q.params.is_empty() {
-            // Positional parameters, written `$1`, `$2`, …
-            true => (1..=statement.params().len())
-                .map(|i| format!("p{i}"))
-                .collect(),
-            false => q.params.clone(),
-        };
-        let mut params = Vec::new();
-        for (number, (name, ty)) in names.iter().zip(statement.params()).enumerate() {
-            // A parameter compared with, inserted into or assigned to a
-            // column takes the column's type (its ID, its enum); a json
-            // column's Rust type is bound through its json wrapper, which a
-            // parameter does not have, so it keeps the plain type.
-            let of_column = reading
-                .params
-                .get(&(number + 1))
-                .and_then(|p| {
-                    let col = schema.table(&p.pg_schema, &p.table)?.column(&p.column)?;
-                    Some((column_type(col, schema), p.array))
-                })
-                .filter(|((_, json), _)| !json)
-                .map(|((rust, _), array)| match array {
-                    true => format!("Vec<{rust}>"),
-                    false => rust,
-                });
-            let given = q.param_types.iter().find(|(n, _)| n == name);
-            let rust = match (given, of_column) {
-                (Some((_, given)), _) => given.clone(),
-                (None, Some(of_column)) => of_column,
-                (None, None) => pg_type(ty.name(), schema).ok_or_else(|| {
-                    at(format!(
-                        "parameter `:{name}` is {}, which schemac does not map: cast it, or give its Rust type with `-- param {name}: Type`",
-                        ty.name()
-                    ))
-                })?,
-            };
-            params.push(LockedParam {
-                name: name.clone(),
-                pg_type: ty.name().to_string(),
-                rust,
-            });
-        }
-        let mut columns = Vec::new();
-        let mut origins = Vec::new();
-        for c in statement.columns() {
-            let origin = match (c.table_oid(), c.column_id()) {
-                (Some(oid), Some(attnum)) if oid != 0 && attnum > 0 => {
-                    let row = client
-                        .query_opt(
-                            "SELECT n.nspname, c.relname, a.attname FROM pg_attribute a \
-                             JOIN pg_class c ON c.oid = a.attrelid \
-                             JOIN pg_namespace n ON n.oid = c.relnamespace \
-                             WHERE a.attrelid = $1 AND a.attnum = $2",
-                            &[&oid, &attnum],
-                        )
-                        .await?;
-                    row.map(|r| {
-                        (
-                            r.get::<_, String>(0),
-                            r.get::<_, String>(1),
-                            r.get::<_, String>(2),
-                        )
-                    })
-                }
-                _ => None,
-            };
-            let column = origin
-                .as_ref()
-                .and_then(|(s, t, c)| schema.table(s, t).and_then(|t| t.column(c)));
-            let sensitive = column.is_some_and(|col| col.sensitive);
-            let (rust, json, nullable) = match column {
-                // A column of the schema: its ID, enum or json type; NULL
-                // where it is nullable, or where an outer join may extend
-                // its table with NULLs (the preserved side keeps its own).
-                Some(col) => {
-                    let (rust, json) = column_type(col, schema);
-                    let extended = origin.as_ref().is_some_and(|(s, t, _)| {
-                        reading.null_extended.contains(&(s.clone(), t.clone()))
-                    });
-                    (rust, json, col.nullable || extended)
-                }
-                None => {
-                    let rust = pg_type(c.type_().name(), schema).ok_or_else(|| {
-                        at(format!(
-                            "column `{}` is {}, which schemac does not map: cast it (`::text`)",
-                            c.name(),
-                            c.type_().name()
-                        ))
-                    })?;
-                    (rust, false, true)
-                }
-            };
-            origins.push(origin);
-            let name = c.name().to_string();
-            let (rust, json) = match q.column_types.iter().find(|(n, _)| *n == name) {
-                Some((_, given)) => (given.clone(), matches!(c.type_().name(), "json" | "jsonb")),
-                None => (rust, json),
-            };
-            let nullable = if q.not_null.contains(&name) {
-                false
-            } else {
-                nullable || q.nullable.contains(&name)
-            };
-            columns.push(LockedColumn {
-                pg_type: c.type_().name().to_string(),
-                name,
-                rust,
-                nullable,
-                json,
-                sensitive,
-            });
-        }
-        let annotated = q.column_types.iter().map(|(n, _)| n);
-        for named in q.not_null.iter().chain(&q.nullable).chain(annotated) {
-            if !columns.iter().any(|c| &c.name == named) {
-                return Err(at(format!(
-                    "the annotation names `{named}`, which the query does not return"
-                )));
-            }
-        }
-        let returns = match q.returns {
-            Some(r) if r.reads_rows() && columns.is_empty() => {
-                return Err(at(
-                    "it says it returns rows, but returns none: give it a RETURNING clause, or say `:exec` or `:execrows`".to_owned(),
-                ));
-            }
-            Some(r) => r,
-            None if columns.is_empty() => Returns::ExecRows,
-            None => Returns::Many,
-        };
-        let (writes, stateless) = (reading.writes, reading.stateless);
-        // A type given by hand is the query's own: no table's struct.
-        let row_of = match q.column_types.is_empty() {
-            true => {
-                let extended = origins
-                    .first()
-                    .and_then(Option::as_ref)
-                    .is_some_and(|(s, t, _)| {
-                        reading.null_extended.contains(&(s.clone(), t.clone()))
-                    });
-                row_of(schema, &columns, &origins, extended)
-            }
-            false => None,
-        };
-        out.push(LockedQuery {
-            name: q.name.clone(),
-            source_sha256: q.source_sha256.clone(),
-            typed_against: None,
-            doc: q.doc.clone(),
-            sql: q.sql.clone(),
-            params,
-            row_of: row_of.as_ref().map(|(_, t)| t.clone()),
-            row_of_schema: row_of.map(|(s, _)| s),
-            returns,
-            columns,
-            writes,
-            stateless,
-        });
+        out.push(type_one(client, schema, q).await?);
     }
     drop(conn);
     pool.close();
     Ok(out)
+}
+
+/// One query, in stages: prepared by PostgreSQL, its text read, its
+/// parameters and columns typed, its annotations checked, what it returns.
+async fn type_one(
+    client: &schemac_runtime::tokio_postgres::Client,
+    schema: &Schema,
+    q: &QuerySource,
+) -> Result<LockedQuery> {
+    let statement = client.prepare(&q.sql).await.map_err(|e| {
+        let (line, message) = match e.as_db_error() {
+            Some(db) => (
+                q.sql_line + lines_before_error(&e, &q.sql),
+                db.message().to_string(),
+            ),
+            None => (q.sql_line, e.to_string()),
+        };
+        anyhow!("{}:{line}: query `{}`: {message}", q.file.display(), q.name)
+    })?;
+    let at = |message: String| {
+        anyhow!(
+            "{}:{}: query `{}`: {message}",
+            q.file.display(),
+            q.line,
+            q.name
+        )
+    };
+    // What the text says: the columns parameters stand for, what an
+    // outer join extends with NULLs, whether it writes.
+    let reading = sql_tree::read(&q.sql, schema).map_err(&at)?;
+    let params = params(q, &statement, &reading, schema, &at)?;
+    let origins = origins(client, &statement).await?;
+    let columns = columns(q, &statement, &reading, &origins, schema, &at)?;
+    check_annotations(q, &columns, &at)?;
+    let returns = match q.returns {
+        Some(r) if r.reads_rows() && columns.is_empty() => {
+            return Err(at(
+                "it says it returns rows, but returns none: give it a RETURNING clause, or say `:exec` or `:execrows`".to_owned(),
+            ));
+        }
+        Some(r) => r,
+        None if columns.is_empty() => Returns::ExecRows,
+        None => Returns::Many,
+    };
+    // A type given by hand is the query's own: no table's struct.
+    let row_of = match q.column_types.is_empty() {
+        true => {
+            let extended = origins
+                .first()
+                .and_then(Option::as_ref)
+                .is_some_and(|(s, t, _)| reading.null_extended.contains(&(s.clone(), t.clone())));
+            row_of(schema, &columns, &origins, extended)
+        }
+        false => None,
+    };
+    Ok(LockedQuery {
+        name: q.name.clone(),
+        source_sha256: q.source_sha256.clone(),
+        typed_against: None,
+        doc: q.doc.clone(),
+        sql: q.sql.clone(),
+        params,
+        row_of: row_of.as_ref().map(|(_, t)| t.clone()),
+        row_of_schema: row_of.map(|(s, _)| s),
+        returns,
+        columns,
+        writes: reading.writes,
+        stateless: reading.stateless,
+    })
+}
+
+/// The parameters' names and Rust types: a type given by hand, else the
+/// column's a parameter is compared with, inserted into or assigned to
+/// (its ID, its enum), else the one of its PostgreSQL type.
+fn params(
+    q: &QuerySource,
+    statement: &schemac_runtime::tokio_postgres::Statement,
+    reading: &sql_tree::Reading,
+    schema: &Schema,
+    at: &dyn Fn(String) -> anyhow::Error,
+) -> Result<Vec<LockedParam>> {
+    let names: Vec<String> = match q.params.is_empty() {
+        // Positional parameters, written `$1`, `$2`, …
+        true => (1..=statement.params().len())
+            .map(|i| format!("p{i}"))
+            .collect(),
+        false => q.params.clone(),
+    };
+    let mut params = Vec::new();
+    for (number, (name, ty)) in names.iter().zip(statement.params()).enumerate() {
+        // A json column's Rust type is bound through its json wrapper,
+        // which a parameter does not have, so it keeps the plain type.
+        let of_column = reading
+            .params
+            .get(&(number + 1))
+            .and_then(|p| {
+                let col = schema.table(&p.pg_schema, &p.table)?.column(&p.column)?;
+                Some((column_type(col, schema), p.array))
+            })
+            .filter(|((_, json), _)| !json)
+            .map(|((rust, _), array)| match array {
+                true => format!("Vec<{rust}>"),
+                false => rust,
+            });
+        let given = q.param_types.iter().find(|(n, _)| n == name);
+        let rust = match (given, of_column) {
+            (Some((_, given)), _) => given.clone(),
+            (None, Some(of_column)) => of_column,
+            (None, None) => pg_type(ty.name(), schema).ok_or_else(|| {
+                at(format!(
+                    "parameter `:{name}` is {}, which schemac does not map: cast it, or give its Rust type with `-- param {name}: Type`",
+                    ty.name()
+                ))
+            })?,
+        };
+        params.push(LockedParam {
+            name: name.clone(),
+            pg_type: ty.name().to_string(),
+            rust,
+        });
+    }
+    Ok(params)
+}
+
+/// Where each result column comes from, (pg_schema, table, column) when it
+/// is a table's: one catalog query for the whole statement.
+async fn origins(
+    client: &schemac_runtime::tokio_postgres::Client,
+    statement: &schemac_runtime::tokio_postgres::Statement,
+) -> Result<Vec<Option<(String, String, String)>>> {
+    let (oids, attnums): (Vec<u32>, Vec<i16>) = statement
+        .columns()
+        .iter()
+        .map(|c| match (c.table_oid(), c.column_id()) {
+            (Some(oid), Some(attnum)) if oid != 0 && attnum > 0 => (oid, attnum),
+            _ => (0, 0),
+        })
+        .unzip();
+    let mut out = vec![None; oids.len()];
+    if oids.iter().all(|&o| o == 0) {
+        return Ok(out);
+    }
+    let rows = client
+        .query(
+            "SELECT k.i::int8, n.nspname, c.relname, a.attname \
+             FROM unnest($1::oid[], $2::int2[]) WITH ORDINALITY AS k(oid, attnum, i) \
+             JOIN pg_attribute a ON a.attrelid = k.oid AND a.attnum = k.attnum \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace",
+            &[&oids as &(dyn schemac_runtime::ToSql + Sync), &attnums],
+        )
+        .await?;
+    for r in rows {
+        let i = usize::try_from(r.get::<_, i64>(0) - 1).unwrap_or(usize::MAX);
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some((r.get(1), r.get(2), r.get(3)));
+        }
+    }
+    Ok(out)
+}
+
+/// The result columns: a column of the schema keeps its ID, enum or json
+/// type, its sensitivity, and is NULL where it is nullable or where an
+/// outer join may extend its table with NULLs (the preserved side keeps
+/// its own); any other takes its PostgreSQL type's Rust type. Annotations
+/// (`-- not_null:`, `-- nullable:`, `-- column x: Type`) have the last word.
+fn columns(
+    q: &QuerySource,
+    statement: &schemac_runtime::tokio_postgres::Statement,
+    reading: &sql_tree::Reading,
+    origins: &[Option<(String, String, String)>],
+    schema: &Schema,
+    at: &dyn Fn(String) -> anyhow::Error,
+) -> Result<Vec<LockedColumn>> {
+    let mut columns = Vec::new();
+    for (c, origin) in statement.columns().iter().zip(origins) {
+        let column = origin
+            .as_ref()
+            .and_then(|(s, t, c)| schema.table(s, t).and_then(|t| t.column(c)));
+        let sensitive = column.is_some_and(|col| col.sensitive);
+        let (rust, json, nullable) = match column {
+            Some(col) => {
+                let (rust, json) = column_type(col, schema);
+                let extended = origin.as_ref().is_some_and(|(s, t, _)| {
+                    reading.null_extended.contains(&(s.clone(), t.clone()))
+                });
+                (rust, json, col.nullable || extended)
+            }
+            None => {
+                let rust = pg_type(c.type_().name(), schema).ok_or_else(|| {
+                    at(format!(
+                        "column `{}` is {}, which schemac does not map: cast it (`::text`)",
+                        c.name(),
+                        c.type_().name()
+                    ))
+                })?;
+                (rust, false, true)
+            }
+        };
+        let name = c.name().to_string();
+        let (rust, json) = match q.column_types.iter().find(|(n, _)| *n == name) {
+            Some((_, given)) => (given.clone(), matches!(c.type_().name(), "json" | "jsonb")),
+            None => (rust, json),
+        };
+        let nullable = if q.not_null.contains(&name) {
+            false
+        } else {
+            nullable || q.nullable.contains(&name)
+        };
+        columns.push(LockedColumn {
+            pg_type: c.type_().name().to_string(),
+            name,
+            rust,
+            nullable,
+            json,
+            sensitive,
+        });
+    }
+    Ok(columns)
+}
+
+/// Every column an annotation names is one the query returns.
+fn check_annotations(
+    q: &QuerySource,
+    columns: &[LockedColumn],
+    at: &dyn Fn(String) -> anyhow::Error,
+) -> Result<()> {
+    let annotated = q.column_types.iter().map(|(n, _)| n);
+    for named in q.not_null.iter().chain(&q.nullable).chain(annotated) {
+        if !columns.iter().any(|c| &c.name == named) {
+            return Err(at(format!(
+                "the annotation names `{named}`, which the query does not return"
+            )));
+        }
+    }
+    Ok(())
 }
