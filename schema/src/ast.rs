@@ -127,6 +127,8 @@ pub struct TableDef {
     pub columns_span: Span,
     /// `primary_key:`, its columns.
     pub primary_key: Option<Sp<Vec<Sp<String>>>>,
+    /// `primary_key: { name: … }`: the key's own name.
+    pub primary_key_name: Option<Sp<String>>,
     /// `unique:`, its unique constraints.
     pub unique: Vec<UniqueDef>,
     /// Its indexes.

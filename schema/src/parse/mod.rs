@@ -89,6 +89,7 @@ const VIEW_KEYS: &[&str] = &[
     "indexes",
 ];
 const UNIQUE_KEYS: &[&str] = &["columns", "name"];
+const PRIMARY_KEY_KEYS: &[&str] = &["columns", "name"];
 const FK_KEYS: &[&str] = &[
     "columns",
     "references",
@@ -409,9 +410,27 @@ fn table_def(
 ) -> Option<TableDef> {
     let what = format!("table `{}`", table_name.value);
     let f = fields(node, &what, TABLE_KEYS, diags)?;
-    let primary_key = f
-        .get("primary_key")
-        .map(|n| Spanned::new(string_list(n, "a primary key column", diags), n.span));
+    // A list of columns, or `{ columns: [...], name: ... }` (the name alone
+    // for a key marked on its column).
+    let (primary_key, primary_key_name) = match f.get("primary_key") {
+        None => (None, None),
+        Some(n) if n.as_map().is_none() => (
+            Some(Spanned::new(
+                string_list(n, "a primary key column", diags),
+                n.span,
+            )),
+            None,
+        ),
+        Some(n) => match fields(n, "the primary key", PRIMARY_KEY_KEYS, diags) {
+            None => (None, None),
+            Some(pk) => (
+                pk.get("columns")
+                    .map(|c| Spanned::new(string_list(c, "a primary key column", diags), c.span)),
+                pk.get("name")
+                    .and_then(|c| name(c, "a constraint name", diags)),
+            ),
+        },
+    };
     let unique = match f.get("unique") {
         None => Vec::new(),
         Some(n) => match n.as_seq() {
@@ -487,6 +506,7 @@ fn table_def(
             .unwrap_or_default(),
         columns_span: f.get("columns").map_or(table_name.span, |n| n.span),
         primary_key,
+        primary_key_name,
         unique,
         indexes: f
             .get("indexes")

@@ -37,7 +37,18 @@ pub(super) fn primary_key(
             return None;
         }
         (None, [one]) => (vec![one.def.name.value.clone()], one.def.name.span),
-        (None, []) => return None,
+        (None, []) => {
+            if let Some(n) = &t.def.primary_key_name {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the primary key of `{table}` is named, but it has none"
+                    ))
+                    .at(n.span, "a name for no key")
+                    .help("list its columns (`primary_key: { columns: [id], name: ... }`) or mark one column `primary_key: true`"),
+                );
+            }
+            return None;
+        }
         (Some(pk), []) => {
             if pk.value.is_empty() {
                 diags.push(
@@ -78,7 +89,10 @@ pub(super) fn primary_key(
             c.nullable = false;
         }
     }
-    let pk_name = derive_name(table, &[], NameKind::PrimaryKey);
+    let pk_name = match &t.def.primary_key_name {
+        Some(n) => explicit_name(n, diags),
+        None => derive_name(table, &[], NameKind::PrimaryKey),
+    };
     ns.claim(
         &t.pg_schema,
         &pk_name,
