@@ -51,6 +51,16 @@ pub(super) fn column_type(
                 Some(BaseType::Enum(text.to_string()))
             } else if db.ids.iter().any(|i| i.name == text) {
                 Some(BaseType::Id(text.to_string()))
+            } else if let Some(holds) = types::unmapped_postgres_type(text) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "column `{}` is of PostgreSQL's type `{text}` ({holds}), which schemac has no Rust type for yet",
+                        c.name.value
+                    ))
+                    .at(ty.span, "not supported yet")
+                    .help("keep the column out of the schema for now (a hand-written migration, `schemac generate --custom`, can add it), or store it as a supported type"),
+                );
+                None
             } else {
                 let mut candidates: Vec<&str> = types::BUILTIN_TYPES.to_vec();
                 candidates.extend(db.enums.iter().map(|e| e.name.as_str()));
