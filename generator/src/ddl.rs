@@ -213,8 +213,9 @@ pub fn create_table(schema: &Schema, t: &Table) -> String {
     }
     for u in &t.uniques {
         lines.push(format!(
-            "    CONSTRAINT {} UNIQUE ({})",
+            "    CONSTRAINT {} UNIQUE {}({})",
             ident(&u.name),
+            nulls_not_distinct(u.nulls_not_distinct),
             ident_list(&u.columns)
         ));
     }
@@ -330,10 +331,18 @@ fn index_statement(schema: &str, table: &str, i: &Index, how: &str) -> String {
     if !i.include.is_empty() {
         s.push_str(&format!(" INCLUDE ({})", ident_list(&i.include)));
     }
+    if i.nulls_not_distinct {
+        s.push_str(" NULLS NOT DISTINCT");
+    }
     if let Some(p) = &i.predicate {
         s.push_str(&format!(" WHERE {p}"));
     }
     s
+}
+
+/// `NULLS NOT DISTINCT ` of a unique constraint that has it.
+pub fn nulls_not_distinct(on: bool) -> &'static str {
+    if on { "NULLS NOT DISTINCT " } else { "" }
 }
 
 /// `COMMENT ON` the table and its columns, a statement each.

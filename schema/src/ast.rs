@@ -240,6 +240,8 @@ pub struct IndexDef {
     pub include: Vec<Sp<String>>,
     /// Keyset pagination is generated over it.
     pub paginate: bool,
+    /// `nulls_not_distinct: true` on a unique index.
+    pub nulls_not_distinct: Option<Sp<bool>>,
 }
 
 #[derive(Debug)]
@@ -251,6 +253,8 @@ pub struct UniqueDef {
     pub columns: Vec<Sp<String>>,
     /// Its name.
     pub name: Option<Sp<String>>,
+    /// `nulls_not_distinct: true`.
+    pub nulls_not_distinct: bool,
 }
 
 #[derive(Debug)]

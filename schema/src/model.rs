@@ -409,6 +409,10 @@ pub struct Unique {
     pub name: String,
     /// Its columns, in order.
     pub columns: Vec<String>,
+    /// `NULLS NOT DISTINCT`: two rows with NULL in the same key columns
+    /// collide (PostgreSQL 15 and later).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -547,6 +551,9 @@ pub struct Index {
     #[serde(default, skip_serializing_if = "is_false")]
     /// Keyset pagination is generated over it.
     pub paginate: bool,
+    /// A unique index's `NULLS NOT DISTINCT`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -474,7 +474,15 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
     }
     for u in &t.uniques {
         let cols = idents(client, &u.columns);
-        lines.push(format!("constraint {full} {}: UNIQUE ({cols})", u.name));
+        let nnd = if u.nulls_not_distinct {
+            "NULLS NOT DISTINCT "
+        } else {
+            ""
+        };
+        lines.push(format!(
+            "constraint {full} {}: UNIQUE {nnd}({cols})",
+            u.name
+        ));
     }
     for fk in &t.foreign_keys {
         let cols = idents(client, &fk.columns);
@@ -545,6 +553,9 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
         if !ix.include.is_empty() {
             let inc: Vec<String> = ix.include.iter().map(|c| quote(c)).collect();
             ddl += &format!(" INCLUDE ({})", inc.join(", "));
+        }
+        if ix.nulls_not_distinct {
+            ddl += " NULLS NOT DISTINCT";
         }
         if let Some(p) = &ix.predicate {
             ddl += &format!(" WHERE ({p})");

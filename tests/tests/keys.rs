@@ -52,3 +52,71 @@ fn a_named_primary_key_keeps_its_name_and_is_renamed_in_place() {
         .get(0);
     assert_eq!(count, 2);
 }
+
+#[test]
+fn nulls_not_distinct_keys_and_indexes_are_made_and_changed_on_rows() {
+    let before = "
+tables:
+  slots:
+    columns:
+      id: { type: bigint, primary_key: true }
+      room: text?
+      day: date?
+    unique:
+      - { columns: [room, day], nulls_not_distinct: true }
+    indexes:
+      - { columns: [day], unique: true }
+";
+    // The key stops, and the index starts, treating NULLs as equal.
+    let after = before
+        .replace(", nulls_not_distinct: true }", " }")
+        .replace("unique: true }", "unique: true, nulls_not_distinct: true }");
+    let rows = "INSERT INTO slots (id, room, day) VALUES (1, NULL, '2026-01-01'), (2, 'a', NULL)";
+    let (mut db, m) = up_and_down_on_rows("nulls_not_distinct", before, &after, rows, false);
+    assert!(m.up.contains("NULLS NOT DISTINCT"), "{}", m.up);
+    assert!(
+        m.down
+            .contains("UNIQUE NULLS NOT DISTINCT (\"room\", \"day\")"),
+        "{}",
+        m.down
+    );
+    // Back at `before`: a second (NULL, NULL) room and day collides.
+    db.client
+        .batch_execute("INSERT INTO slots (id, room, day) VALUES (3, NULL, NULL)")
+        .expect("the first NULL pair goes in");
+    let second = db
+        .client
+        .batch_execute("INSERT INTO slots (id, room, day) VALUES (4, NULL, NULL)");
+    assert!(second.is_err(), "NULLs are not distinct in the key");
+}
+
+#[test]
+fn the_data_check_of_a_nulls_not_distinct_key_counts_null_pairs() {
+    let before = "
+tables:
+  slots:
+    columns:
+      id: { type: bigint, primary_key: true }
+      room: text?
+      day: date?
+";
+    let after = format!(
+        "{before}    unique:\n      - {{ columns: [room, day], nulls_not_distinct: true }}\n"
+    );
+    let p = schemac_tests::project::Project::new("nnd_check");
+    let init = p.step(before);
+    let m = p.step(&after);
+    let query =
+        m.up.lines()
+            .find_map(|l| l.strip_prefix("--   rows it fails on: "))
+            .unwrap_or_else(|| panic!("a data check:\n{}", m.up));
+    let mut db = schemac_tests::TestDb::create("nnd_check");
+    db.apply_migration(&init.up);
+    db.client
+        .batch_execute(
+            "INSERT INTO slots (id, room, day) VALUES (1, NULL, NULL), (2, NULL, NULL), (3, 'a', NULL)",
+        )
+        .expect("rows");
+    let failing: i64 = db.client.query_one(query, &[]).expect(query).get(0);
+    assert_eq!(failing, 2, "the two (NULL, NULL) rows collide: {query}");
+}

@@ -93,10 +93,13 @@ impl<'a> Differ<'a> {
 
         // Uniques, checks, foreign keys and indexes: each kind paired by
         // definition under new names, then emitted by one loop.
-        let old_uniques: Vec<Option<Vec<String>>> = ot
+        let old_uniques: Vec<Option<(Vec<String>, bool)>> = ot
             .uniques
             .iter()
-            .map(|u| self.translate_columns(oi, &u.columns))
+            .map(|u| {
+                self.translate_columns(oi, &u.columns)
+                    .map(|c| (c, u.nulls_not_distinct))
+            })
             .collect();
         let old_fks: Vec<Option<ForeignKey>> = ot
             .foreign_keys
@@ -111,8 +114,10 @@ impl<'a> Differ<'a> {
         let kinds = [
             KindPairs {
                 kind: Kind::Unique,
-                pairs: pair(&old_uniques, &nt.uniques, |cols, n| {
-                    cols.as_ref() == Some(&n.columns) && !mentions(&n.columns, &[])
+                pairs: pair(&old_uniques, &nt.uniques, |old, n| {
+                    old.as_ref().is_some_and(|(cols, nnd)| {
+                        *cols == n.columns && *nnd == n.nulls_not_distinct
+                    }) && !mentions(&n.columns, &[])
                 }),
                 old_names: ot.uniques.iter().map(|x| x.name.clone()).collect(),
                 new_names: nt.uniques.iter().map(|x| x.name.clone()).collect(),
@@ -375,6 +380,7 @@ pub(super) fn same_index(a: &Index, b: &Index) -> bool {
             .collect()
     };
     a.unique == b.unique
+        && a.nulls_not_distinct == b.nulls_not_distinct
         && a.method == b.method
         && keys(a) == keys(b)
         && a.include == b.include

@@ -47,14 +47,27 @@ impl<'a> Differ<'a> {
             } if index.unique => {
                 // A changed index is built beside the old one and replaces it.
                 let replaced = *build == IndexBuild::ConcurrentReplace;
-                self.unique_check(table, &index.name, &index.keys, index.predicate.as_deref())
-                    .filter(|_| replaced || !self.had_same_unique_index(table, index))
+                let nulls_equal = index.nulls_not_distinct;
+                self.unique_check(
+                    table,
+                    &index.name,
+                    &index.keys,
+                    index.predicate.as_deref(),
+                    nulls_equal,
+                )
+                .filter(|_| replaced || !self.had_same_unique_index(table, index))
             }
             Change::AddUnique {
                 table,
                 unique,
                 using_index: false,
-            } => self.unique_check(table, &unique.name, &column_keys(&unique.columns), None),
+            } => self.unique_check(
+                table,
+                &unique.name,
+                &column_keys(&unique.columns),
+                None,
+                unique.nulls_not_distinct,
+            ),
             Change::AddPrimaryKey {
                 table,
                 pk,
@@ -174,9 +187,10 @@ impl<'a> Differ<'a> {
         name: &str,
         keys: &[IndexKey],
         predicate: Option<&str>,
+        nulls_equal: bool,
     ) -> Option<DataCheck> {
         let b = self.before(table)?;
-        let query = self.duplicates(&b, keys, predicate);
+        let query = self.duplicates(&b, keys, predicate, nulls_equal);
         Some(DataCheck {
             message: format!(
                 "the unique key {name} on {} fails on rows that share its values",
@@ -186,12 +200,14 @@ impl<'a> Differ<'a> {
         })
     }
 
-    /// The rows whose key values another row shares (NULLs are distinct).
+    /// The rows whose key values another row shares: NULLs are distinct,
+    /// unless the key says `NULLS NOT DISTINCT` (`nulls_equal`).
     fn duplicates(
         &self,
         b: &Before<'_>,
         keys: &[IndexKey],
         predicate: Option<&str>,
+        nulls_equal: bool,
     ) -> Option<String> {
         let mut terms = Vec::new();
         for k in keys {
@@ -201,15 +217,20 @@ impl<'a> Differ<'a> {
                 (None, None) => return None,
             }
         }
-        let mut conditions: Vec<String> =
-            terms.iter().map(|t| format!("{t} IS NOT NULL")).collect();
+        let mut conditions: Vec<String> = match nulls_equal {
+            true => Vec::new(),
+            false => terms.iter().map(|t| format!("{t} IS NOT NULL")).collect(),
+        };
         if let Some(p) = predicate {
             conditions.push(format!("({})", self.expression_before(b, p)?));
         }
+        let filter = match conditions.is_empty() {
+            true => String::new(),
+            false => format!(" WHERE {}", conditions.join(" AND ")),
+        };
         Some(format!(
-            "SELECT coalesce(sum(n), 0)::bigint FROM (SELECT count(*) AS n FROM {} WHERE {} GROUP BY {} HAVING count(*) > 1) AS duplicates",
+            "SELECT coalesce(sum(n), 0)::bigint FROM (SELECT count(*) AS n FROM {}{filter} GROUP BY {} HAVING count(*) > 1) AS duplicates",
             b.sql,
-            conditions.join(" AND "),
             terms.join(", ")
         ))
     }
@@ -217,7 +238,7 @@ impl<'a> Differ<'a> {
     fn primary_key_check(&self, table: &TableRef, pk: &PrimaryKey) -> Option<DataCheck> {
         let b = self.before(table)?;
         let query = (|| {
-            let duplicates = self.duplicates(&b, &column_keys(&pk.columns), None)?;
+            let duplicates = self.duplicates(&b, &column_keys(&pk.columns), None, false)?;
             let nulls = pk
                 .columns
                 .iter()

@@ -202,7 +202,8 @@ impl<'a> Differ<'a> {
                     self.not_null_through_check(&mut out, table, column);
                 }
                 Change::AddUnique { table, unique, .. } if self.existed(&table) => {
-                    let index = key_index(&unique.name, &unique.columns);
+                    let mut index = key_index(&unique.name, &unique.columns);
+                    index.nulls_not_distinct = unique.nulls_not_distinct;
                     let attach = Change::AddUnique {
                         table: table.clone(),
                         unique,
@@ -518,5 +519,6 @@ fn key_index(name: &str, columns: &[String]) -> Index {
         include: Vec::new(),
         predicate: None,
         paginate: false,
+        nulls_not_distinct: false,
     }
 }

@@ -333,8 +333,9 @@ impl Change {
                     )
                 } else {
                     format!(
-                        "ADD CONSTRAINT {} UNIQUE ({})",
+                        "ADD CONSTRAINT {} UNIQUE {}({})",
                         ident(&unique.name),
+                        crate::ddl::nulls_not_distinct(unique.nulls_not_distinct),
                         ident_list(&unique.columns)
                     )
                 }

@@ -78,6 +78,7 @@ const INDEX_KEYS: &[&str] = &[
     "using",
     "include",
     "paginate",
+    "nulls_not_distinct",
 ];
 const VIEW_KEYS: &[&str] = &[
     "sql",
@@ -88,7 +89,7 @@ const VIEW_KEYS: &[&str] = &[
     "depends_on",
     "indexes",
 ];
-const UNIQUE_KEYS: &[&str] = &["columns", "name"];
+const UNIQUE_KEYS: &[&str] = &["columns", "name", "nulls_not_distinct"];
 const PRIMARY_KEY_KEYS: &[&str] = &["columns", "name"];
 const FK_KEYS: &[&str] = &[
     "columns",
@@ -776,6 +777,7 @@ fn index_def(node: &Node, diags: &mut Diagnostics) -> Option<IndexDef> {
         using: None,
         include: Vec::new(),
         paginate: false,
+        nulls_not_distinct: None,
     };
     if node.as_seq().is_some() || node.as_scalar().is_some() {
         def.columns = string_list(node, "an index column", diags);
@@ -804,6 +806,9 @@ fn index_def(node: &Node, diags: &mut Diagnostics) -> Option<IndexDef> {
         .get("paginate")
         .and_then(|n| boolean(n, "`paginate`", diags))
         .is_some_and(|b| b.value);
+    def.nulls_not_distinct = f
+        .get("nulls_not_distinct")
+        .and_then(|n| boolean(n, "`nulls_not_distinct`", diags));
     if def.columns.is_empty()
         && def.expression.is_none()
         && !f.has("columns")
@@ -825,6 +830,7 @@ fn unique_def(node: &Node, diags: &mut Diagnostics) -> Option<UniqueDef> {
             span: node.span,
             columns: string_list(node, "a unique column", diags),
             name: None,
+            nulls_not_distinct: false,
         });
     }
     let f = fields(node, "a unique set", UNIQUE_KEYS, diags)?;
@@ -837,6 +843,10 @@ fn unique_def(node: &Node, diags: &mut Diagnostics) -> Option<UniqueDef> {
         name: f
             .get("name")
             .and_then(|n| name(n, "a constraint name", diags)),
+        nulls_not_distinct: f
+            .get("nulls_not_distinct")
+            .and_then(|n| boolean(n, "`nulls_not_distinct`", diags))
+            .is_some_and(|b| b.value),
     })
 }
 

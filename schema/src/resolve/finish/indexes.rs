@@ -148,6 +148,18 @@ pub(super) fn build_index(
         );
         ok = false;
     }
+    if let Some(n) = def
+        .nulls_not_distinct
+        .as_ref()
+        .filter(|n| n.value && !def.unique)
+    {
+        diags.push(
+            Diagnostic::error("`nulls_not_distinct` is for unique indexes")
+                .at(n.span, "this index is not unique")
+                .help("add `unique: true`, or remove `nulls_not_distinct`"),
+        );
+        ok = false;
+    }
     if !ok {
         return None;
     }
@@ -177,5 +189,6 @@ pub(super) fn build_index(
         include: def.include.iter().map(|c| c.value.clone()).collect(),
         predicate: def.predicate.as_ref().map(|p| p.value.trim().to_string()),
         paginate: def.paginate,
+        nulls_not_distinct: def.nulls_not_distinct.as_ref().is_some_and(|n| n.value),
     })
 }

@@ -126,6 +126,7 @@ pub(super) fn uniques(
             out.push(Unique {
                 name,
                 columns: vec![c.def.name.value.clone()],
+                nulls_not_distinct: false,
             });
         }
     }
@@ -162,6 +163,7 @@ pub(super) fn uniques(
         out.push(Unique {
             name,
             columns: cols.iter().map(|s| s.to_string()).collect(),
+            nulls_not_distinct: u.nulls_not_distinct,
         });
     }
     out
