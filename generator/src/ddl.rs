@@ -56,11 +56,7 @@ pub fn create_schema(schema: &Schema) -> Vec<String> {
 /// the comment.
 pub fn create_view(v: &View) -> Vec<String> {
     let name = qualified(&v.pg_schema, &v.name);
-    let kind = if v.materialized {
-        "MATERIALIZED VIEW"
-    } else {
-        "VIEW"
-    };
+    let kind = view_kind(v.materialized);
     let with = if v.security_barrier {
         " WITH (security_barrier = true)"
     } else {
@@ -89,12 +85,20 @@ pub fn create_view(v: &View) -> Vec<String> {
 
 /// `DROP [MATERIALIZED] VIEW`: its indexes go with it.
 pub fn drop_view(pg_schema: &str, name: &str, materialized: bool) -> String {
-    let kind = if materialized {
+    format!(
+        "DROP {} {}",
+        view_kind(materialized),
+        qualified(pg_schema, name)
+    )
+}
+
+/// `MATERIALIZED VIEW` or `VIEW`, as CREATE, DROP and COMMENT ON name it.
+pub fn view_kind(materialized: bool) -> &'static str {
+    if materialized {
         "MATERIALIZED VIEW"
     } else {
         "VIEW"
-    };
-    format!("DROP {kind} {}", qualified(pg_schema, name))
+    }
 }
 
 /// Views in an order they can be created in: each after the views it

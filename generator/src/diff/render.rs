@@ -443,14 +443,9 @@ impl Change {
                     CommentTarget::Type { schema, name } => {
                         format!("TYPE {}", qualified(schema, name))
                     }
-                    CommentTarget::View {
-                        view,
-                        materialized: true,
-                    } => format!("MATERIALIZED VIEW {}", view.sql()),
-                    CommentTarget::View {
-                        view,
-                        materialized: false,
-                    } => format!("VIEW {}", view.sql()),
+                    CommentTarget::View { view, materialized } => {
+                        format!("{} {}", ddl::view_kind(*materialized), view.sql())
+                    }
                 };
                 let value = text
                     .as_deref()
