@@ -7,6 +7,10 @@
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified, string_literal};
 
+mod routines;
+
+pub use routines::*;
+
 pub use schemac_schema::migration_dir::{BREAKPOINT, join_statements};
 
 /// Every statement that creates `schema` in an empty database, in order.
@@ -105,37 +109,46 @@ pub fn view_kind(materialized: bool) -> &'static str {
 /// reads, otherwise as given. (A circle, which the schema refuses, keeps
 /// the given order.)
 pub fn view_order<'v>(views: &[&'v View]) -> Vec<&'v View> {
-    let at: std::collections::HashMap<String, usize> = views
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.key(), i))
-        .collect();
-    let mut done = vec![false; views.len()];
-    let mut on_path = vec![false; views.len()];
-    let mut out = Vec::with_capacity(views.len());
-    fn visit<'v>(
-        i: usize,
-        views: &[&'v View],
-        at: &std::collections::HashMap<String, usize>,
-        done: &mut [bool],
-        on_path: &mut [bool],
-        out: &mut Vec<&'v View>,
-    ) {
-        if done[i] || on_path[i] {
-            return;
+    dependency_order(views, View::key, |v| &v.depends_on)
+}
+
+/// Objects in an order they can be created in: each after those of them it
+/// depends on, otherwise as given. A circle keeps the given order.
+pub fn dependency_order<'v, T>(
+    items: &[&'v T],
+    key: impl Fn(&T) -> String,
+    depends_on: impl Fn(&T) -> &[String],
+) -> Vec<&'v T> {
+    let at: std::collections::HashMap<String, usize> =
+        items.iter().enumerate().map(|(i, v)| (key(v), i)).collect();
+    let mut done = vec![false; items.len()];
+    let mut on_path = vec![false; items.len()];
+    let mut out = Vec::with_capacity(items.len());
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
         }
-        on_path[i] = true;
-        for d in &views[i].depends_on {
-            if let Some(&j) = at.get(d) {
-                visit(j, views, at, done, on_path, out);
+        // Depth first without recursion: (item, next dependency to visit).
+        stack.push((start, 0));
+        on_path[start] = true;
+        while let Some(&mut (i, ref mut next)) = stack.last_mut() {
+            let deps = depends_on(items[i]);
+            if let Some(d) = deps.get(*next) {
+                *next += 1;
+                if let Some(&j) = at.get(d) {
+                    if !done[j] && !on_path[j] {
+                        on_path[j] = true;
+                        stack.push((j, 0));
+                    }
+                }
+                continue;
             }
+            stack.pop();
+            on_path[i] = false;
+            done[i] = true;
+            out.push(items[i]);
         }
-        on_path[i] = false;
-        done[i] = true;
-        out.push(views[i]);
-    }
-    for i in 0..views.len() {
-        visit(i, views, &at, &mut done, &mut on_path, &mut out);
     }
     out
 }

@@ -29,6 +29,77 @@ pub struct FileAst {
     pub tables: Vec<TableDef>,
     /// The views.
     pub views: Vec<ViewDef>,
+    /// The functions.
+    pub functions: Vec<FunctionDef>,
+    /// The aggregates.
+    pub aggregates: Vec<AggregateDef>,
+}
+
+#[derive(Debug)]
+/// A function as written (`functions:`).
+pub struct FunctionDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// Its parameters, as SQL writes each.
+    pub args: Vec<Sp<String>>,
+    /// What it returns.
+    pub returns: Sp<String>,
+    /// Its language.
+    pub language: Sp<String>,
+    /// Its body.
+    pub body: Sp<String>,
+    /// `volatility:`.
+    pub volatility: crate::model::Volatility,
+    /// `strict: true`.
+    pub strict: bool,
+    /// `security: definer`.
+    pub security_definer: bool,
+    /// `search_path:`.
+    pub search_path: Option<Sp<String>>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
+}
+
+#[derive(Debug)]
+/// An aggregate as written (`aggregates:`).
+pub struct AggregateDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// The types it aggregates.
+    pub args: Vec<Sp<String>>,
+    /// The state transition function.
+    pub sfunc: Sp<String>,
+    /// The state's type.
+    pub stype: Sp<String>,
+    /// The final function.
+    pub finalfunc: Option<Sp<String>>,
+    /// The state's starting value.
+    pub initcond: Option<Sp<String>>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
+}
+
+#[derive(Debug)]
+/// A trigger as written (a table's `triggers:`).
+pub struct TriggerDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// `before:`, `after:` or `instead_of:`.
+    pub timing: crate::model::TriggerTiming,
+    /// The events under the timing key.
+    pub events: Vec<Sp<crate::model::TriggerEvent>>,
+    /// `update_of:`.
+    pub update_of: Vec<Sp<String>>,
+    /// `for_each: row | statement`.
+    pub for_each_row: bool,
+    /// `when:`.
+    pub when: Option<Sp<String>>,
+    /// `function:`.
+    pub function: Sp<String>,
+    /// `args:`.
+    pub args: Vec<Sp<String>>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
 }
 
 #[derive(Debug)]
@@ -141,6 +212,8 @@ pub struct TableDef {
     pub soft_delete: Option<SoftDeleteDef>,
     /// The relations the generated code loads.
     pub relations: Vec<RelationDef>,
+    /// Its triggers.
+    pub triggers: Vec<TriggerDef>,
     /// Its comment (`COMMENT ON`).
     pub comment: Option<Sp<String>>,
     /// The name it had before (`renamed_from`).
@@ -172,6 +245,8 @@ pub struct ColumnDef {
     pub generated: Option<Box<Sp<String>>>,
     /// `on_update: now`: set to now() by every update the generated code makes.
     pub on_update_now: Option<Span>,
+    /// `on_update: { now: trigger }`: and by a trigger, for every other writer.
+    pub on_update_trigger: bool,
     /// `references:`, a foreign key.
     pub references: Option<Box<ReferenceDef>>,
     /// `ON DELETE`.

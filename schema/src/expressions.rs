@@ -29,6 +29,8 @@ pub enum SqlPlace {
     Conversion,
     /// A `backfill_sql`.
     Backfill,
+    /// A trigger's `when`.
+    TriggerWhen,
 }
 
 impl SqlPlace {
@@ -45,6 +47,9 @@ impl SqlPlace {
             SqlPlace::IndexPredicate => format!("CREATE INDEX i ON t (c) WHERE {sql}"),
             SqlPlace::Conversion => format!("ALTER TABLE t ALTER COLUMN c TYPE int USING {sql}"),
             SqlPlace::Backfill => format!("UPDATE t SET c = {sql}"),
+            SqlPlace::TriggerWhen => format!(
+                "CREATE TRIGGER g BEFORE UPDATE ON t FOR EACH ROW WHEN ({sql}) EXECUTE FUNCTION f()"
+            ),
         }
     }
 
@@ -57,6 +62,7 @@ impl SqlPlace {
             SqlPlace::IndexPredicate => "index predicate (`where`)",
             SqlPlace::Conversion => "conversion (`using`)",
             SqlPlace::Backfill => "`backfill_sql`",
+            SqlPlace::TriggerWhen => "trigger condition (`when`)",
         }
     }
 }
@@ -123,6 +129,14 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
     for t in &file.tables {
         columns_and_indexes(&t.columns, &t.indexes);
     }
+    for w in file
+        .tables
+        .iter()
+        .flat_map(|t| &t.triggers)
+        .filter_map(|t| t.when.as_ref())
+    {
+        one(SqlPlace::TriggerWhen, w);
+    }
     for check in file
         .mixins
         .iter()
@@ -150,6 +164,76 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
                 ))
                 .at(v.sql.span, "PostgreSQL's parser rejects this")
                 .help("a view is one SELECT (or VALUES, or a WITH ... SELECT), without a trailing `;`"),
+            );
+        }
+    }
+    for f in &file.functions {
+        check_function(f, parse, diagnostics);
+    }
+    for a in &file.aggregates {
+        let args: Vec<&str> = a.args.iter().map(|x| x.value.as_str()).collect();
+        let statement = format!(
+            "CREATE AGGREGATE a({}) (SFUNC = {}, STYPE = {})",
+            args.join(", "),
+            a.sfunc.value,
+            a.stype.value
+        );
+        if let Err(message) | Ok(Err(message)) = parse(&statement).map(one_statement) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "aggregate `{}` is not a valid aggregate: {message}",
+                    a.name.value
+                ))
+                .at(
+                    a.name.span,
+                    "PostgreSQL's parser rejects its arguments, `sfunc` or `stype`",
+                )
+                .help("`args` are types (`[text]`), `sfunc` a function's name, `stype` a type"),
+            );
+        }
+    }
+}
+
+fn one_statement(count: usize) -> Result<(), String> {
+    match count {
+        1 => Ok(()),
+        _ => Err("it ends the statement and starts another".to_owned()),
+    }
+}
+
+/// A function's signature as `CREATE FUNCTION` holds it, and a `sql`
+/// body on its own: statements, one or more.
+fn check_function(f: &crate::ast::FunctionDef, parse: SqlParser, diagnostics: &mut Diagnostics) {
+    let args: Vec<&str> = f.args.iter().map(|a| a.value.as_str()).collect();
+    let statement = format!(
+        "CREATE FUNCTION f({}) RETURNS {} LANGUAGE {} AS {}",
+        args.join(", "),
+        f.returns.value,
+        f.language.value,
+        crate::sql::dollar_quoted(&f.body.value)
+    );
+    if let Err(message) | Ok(Err(message)) = parse(&statement).map(one_statement) {
+        let at = f.args.first().map_or(f.returns.span, |a| a.span);
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the signature of function `{}` is not valid SQL: {message}",
+                f.name.value
+            ))
+            .at(at, "PostgreSQL's parser rejects its parameters or what it returns")
+            .also(f.returns.span, "returns")
+            .help("write each parameter as SQL does (`p_id integer`, `OUT total numeric`, `text`), and `returns:` as a type (`SETOF orders`, `TABLE (id int)`, `trigger`)"),
+        );
+        return;
+    }
+    if f.language.value.eq_ignore_ascii_case("sql") {
+        if let Err(message) = parse(&f.body.value) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the body of function `{}` is not valid SQL: {message}",
+                    f.name.value
+                ))
+                .at(f.body.span, "PostgreSQL's parser rejects this")
+                .help("a `language: sql` body is one or more SQL statements"),
             );
         }
     }

@@ -43,6 +43,10 @@ struct SnapshotIn {
     tables: Vec<crate::model::Table>,
     #[serde(default)]
     views: Vec<crate::model::View>,
+    #[serde(default)]
+    functions: Vec<crate::model::Function>,
+    #[serde(default)]
+    aggregates: Vec<crate::model::Aggregate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +113,8 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         enums: raw.enums,
         tables: raw.tables,
         views: raw.views,
+        functions: raw.functions,
+        aggregates: raw.aggregates,
     })
 }
 
@@ -125,6 +131,8 @@ mod tests {
             enums: Vec::new(),
             tables: Vec::new(),
             views: Vec::new(),
+            functions: Vec::new(),
+            aggregates: Vec::new(),
         }
     }
 

@@ -115,6 +115,20 @@ pub enum CommentTarget {
         /// A materialized view.
         materialized: bool,
     },
+    /// A function or an aggregate.
+    Routine {
+        /// `FUNCTION` or `AGGREGATE`.
+        kind: &'static str,
+        /// `"schema"."name"(input types)`.
+        signature: String,
+    },
+    /// A trigger.
+    Trigger {
+        /// Its table.
+        table: TableRef,
+        /// Its name.
+        name: String,
+    },
 }
 
 /// One schema change, with everything its SQL needs.
@@ -457,6 +471,55 @@ pub enum Change {
         /// Created again, as it was, after what it reads changed: the
         /// migration is not about it.
         again: bool,
+    },
+    /// `CREATE FUNCTION`, or `CREATE OR REPLACE FUNCTION` for a function
+    /// whose signature stays.
+    CreateFunction {
+        /// The function.
+        function: Function,
+        /// Replaces the function of that signature in place.
+        replace: bool,
+        /// Created again, as it was: the migration is not about it.
+        again: bool,
+    },
+    /// `DROP FUNCTION`.
+    DropFunction {
+        /// The function, as it was.
+        function: Function,
+        /// Dropped to be created again below, and why.
+        again: Option<String>,
+    },
+    /// `CREATE AGGREGATE`.
+    CreateAggregate {
+        /// The aggregate.
+        aggregate: Aggregate,
+        /// Created again, as it was.
+        again: bool,
+    },
+    /// `DROP AGGREGATE`.
+    DropAggregate {
+        /// The aggregate, as it was.
+        aggregate: Aggregate,
+        /// Dropped to be created again below, and why.
+        again: Option<String>,
+    },
+    /// `CREATE TRIGGER`.
+    CreateTrigger {
+        /// Its table.
+        table: TableRef,
+        /// The trigger.
+        trigger: Trigger,
+        /// Created again, as it was.
+        again: bool,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        /// Its table.
+        table: TableRef,
+        /// Its name.
+        name: String,
+        /// Dropped to be created again below, and why.
+        again: Option<String>,
     },
     /// `DROP [MATERIALIZED] VIEW`.
     DropView {

@@ -172,6 +172,12 @@ pub fn describe(change: &Change) -> (String, String) {
                 CommentTarget::Column(r, c) => format!("column {}.{c}", t(r)),
                 CommentTarget::Type { name, .. } => format!("enum {name}"),
                 CommentTarget::View { view, .. } => format!("view {}", t(view)),
+                CommentTarget::Routine { kind, signature } => {
+                    format!("{} {signature}", kind.to_lowercase())
+                }
+                CommentTarget::Trigger { table, name } => {
+                    format!("trigger {name} on {}", t(table))
+                }
             };
             (
                 if text.is_some() {
@@ -200,6 +206,51 @@ pub fn describe(change: &Change) -> (String, String) {
             .into(),
             format!("{} {}", view_word(*materialized), t(view)),
         ),
+        Change::CreateFunction {
+            function,
+            replace,
+            again,
+        } => (
+            match (replace, again) {
+                (true, _) => "replace",
+                (false, true) => "recreate",
+                (false, false) => "add",
+            }
+            .into(),
+            format!("function {}", function.name),
+        ),
+        Change::DropFunction { function, again } => (
+            drop_verb(again).into(),
+            format!("function {}", function.name),
+        ),
+        Change::CreateAggregate { aggregate, again } => (
+            if *again { "recreate" } else { "add" }.into(),
+            format!("aggregate {}", aggregate.name),
+        ),
+        Change::DropAggregate { aggregate, again } => (
+            drop_verb(again).into(),
+            format!("aggregate {}", aggregate.name),
+        ),
+        Change::CreateTrigger {
+            table,
+            trigger,
+            again,
+        } => (
+            if *again { "recreate" } else { "add" }.into(),
+            format!("trigger {} on {}", trigger.name, t(table)),
+        ),
+        Change::DropTrigger { table, name, again } => (
+            drop_verb(again).into(),
+            format!("trigger {name} on {}", t(table)),
+        ),
+    }
+}
+
+fn drop_verb(again: &Option<String>) -> &'static str {
+    if again.is_some() {
+        "drop to recreate"
+    } else {
+        "drop"
     }
 }
 

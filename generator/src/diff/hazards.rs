@@ -38,6 +38,10 @@ pub enum Rule {
     /// A materialized view is computed in the migration: its query reads
     /// the rows of tables that hold them, in the migration's transaction.
     MaterializedViewComputed,
+    /// A table or column is dropped or renamed that a function's body
+    /// names: PostgreSQL does not track what a body uses, so the function
+    /// fails when it next runs, not when the migration does.
+    FunctionBodyDependency,
 }
 
 /// How bad a hazard is.
@@ -72,6 +76,7 @@ impl Rule {
         Rule::IndexDropped,
         Rule::DataDependent,
         Rule::MaterializedViewComputed,
+        Rule::FunctionBodyDependency,
     ];
 
     /// The rule's id, as the comments and `--deny` spell it.
@@ -87,6 +92,7 @@ impl Rule {
             Rule::IndexDropped => "index_dropped",
             Rule::DataDependent => "data_dependent",
             Rule::MaterializedViewComputed => "materialized_view_computed",
+            Rule::FunctionBodyDependency => "function_body_dependency",
         }
     }
 
@@ -107,7 +113,8 @@ impl Rule {
             | Rule::IrreversibleDown
             | Rule::IndexDropped
             | Rule::DataDependent
-            | Rule::MaterializedViewComputed => Severity::Warning,
+            | Rule::MaterializedViewComputed
+            | Rule::FunctionBodyDependency => Severity::Warning,
         }
     }
 }
@@ -224,7 +231,13 @@ impl<'a> Differ<'a> {
             | Change::RenameIndex { .. }
             | Change::Comment { .. }
             | Change::CreateView { .. }
-            | Change::DropView { .. } => 0,
+            | Change::DropView { .. }
+            | Change::CreateFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateAggregate { .. }
+            | Change::DropAggregate { .. }
+            | Change::CreateTrigger { .. }
+            | Change::DropTrigger { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -509,7 +522,24 @@ impl<'a> Differ<'a> {
             | Change::RenameIndex { .. }
             | Change::Comment { .. }
             | Change::CreateView { .. }
-            | Change::DropView { .. } => {}
+            | Change::DropView { .. }
+            | Change::CreateFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateAggregate { .. }
+            | Change::DropAggregate { .. }
+            | Change::CreateTrigger { .. }
+            | Change::DropTrigger { .. } => {}
+        }
+        if let Some((what, name)) = body_dependency(change) {
+            for f in self.functions_naming(&name) {
+                push(
+                    Rule::FunctionBodyDependency,
+                    format!(
+                        "function {f} names {name} in its body, and this migration {what} it: PostgreSQL does not track what a body uses, so {f} fails when it next runs"
+                    ),
+                    None,
+                );
+            }
         }
         if let Some(check) = self.data_check(change) {
             let place = match change {
@@ -556,7 +586,13 @@ impl<'a> Differ<'a> {
                 | Change::RenameIndex { .. }
                 | Change::Comment { .. }
                 | Change::CreateView { .. }
-                | Change::DropView { .. } => None,
+                | Change::DropView { .. }
+                | Change::CreateFunction { .. }
+                | Change::DropFunction { .. }
+                | Change::CreateAggregate { .. }
+                | Change::DropAggregate { .. }
+                | Change::CreateTrigger { .. }
+                | Change::DropTrigger { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -745,9 +781,25 @@ impl<'a> Differ<'a> {
             | Change::RenameIndex { .. }
             | Change::Comment { .. }
             | Change::CreateView { .. }
-            | Change::DropView { .. } => return None,
+            | Change::DropView { .. }
+            | Change::CreateFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateAggregate { .. }
+            | Change::DropAggregate { .. }
+            | Change::CreateTrigger { .. }
+            | Change::DropTrigger { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
+    }
+
+    /// The functions of the new schema whose body names `name`.
+    fn functions_naming(&self, name: &str) -> Vec<&str> {
+        self.new
+            .functions
+            .iter()
+            .filter(|f| schemac_schema::sql::identifiers(&f.body).contains(name))
+            .map(|f| f.name.as_str())
+            .collect()
     }
 
     /// Where an old table is after this diff: its pg_schema and name.
@@ -769,4 +821,16 @@ pub(super) enum LossKey {
     /// A column still there whose values change for good.
     Column(String, String, String),
     Enum(String),
+}
+
+/// A name a function body may use that this change takes away: what the
+/// change does to it, and the name.
+fn body_dependency(change: &Change) -> Option<(&'static str, String)> {
+    match change {
+        Change::DropTable(t) => Some(("drops", t.name.clone())),
+        Change::RenameTable { table, .. } => Some(("renames", table.name.clone())),
+        Change::DropColumn { column, .. } => Some(("drops", column.clone())),
+        Change::RenameColumn { from, .. } => Some(("renames", from.clone())),
+        _ => None,
+    }
 }

@@ -90,6 +90,13 @@ change_kinds!(
     Comment,
     CreateView,
     DropView,
+    CreateFunction,
+    ReplaceFunction,
+    DropFunction,
+    CreateAggregate,
+    DropAggregate,
+    CreateTrigger,
+    DropTrigger,
 );
 
 impl ChangeKind {
@@ -99,16 +106,15 @@ impl ChangeKind {
         match self {
             CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
             | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex
-            | CreateView => Effect::Create,
+            | CreateView | CreateFunction | CreateAggregate | CreateTrigger => Effect::Create,
             DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
-            | DropIndex | DropView => Effect::Drop,
+            | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger => Effect::Drop,
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
             | RenameConstraint | RenameIndex => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
             | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
-            | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment => {
-                Effect::Alter
-            }
+            | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment
+            | ReplaceFunction => Effect::Alter,
         }
     }
 
@@ -125,7 +131,9 @@ impl ChangeKind {
             | RenameColumn | AlterColumnType | Backfill | SetNotNull | DropNotNull | SetDefault
             | DropDefault | AddIdentity | SetIdentity | DropIdentity | DropExpression
             | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
-            | DropConstraint | CreateIndex | DropIndex | CreateView | DropView => false,
+            | DropConstraint | CreateIndex | DropIndex | CreateView | DropView | CreateFunction
+            | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
+            | DropTrigger => false,
         }
     }
 }
@@ -136,8 +144,14 @@ impl Change {
     /// changes.
     pub fn is_incidental(&self) -> bool {
         match self {
-            Change::CreateView { again, .. } => *again,
-            Change::DropView { again, .. } => again.is_some(),
+            Change::CreateView { again, .. }
+            | Change::CreateFunction { again, .. }
+            | Change::CreateAggregate { again, .. }
+            | Change::CreateTrigger { again, .. } => *again,
+            Change::DropView { again, .. }
+            | Change::DropFunction { again, .. }
+            | Change::DropAggregate { again, .. }
+            | Change::DropTrigger { again, .. } => again.is_some(),
             other => other.kind().is_incidental(),
         }
     }
@@ -189,6 +203,13 @@ impl Change {
             Change::Comment { .. } => ChangeKind::Comment,
             Change::CreateView { .. } => ChangeKind::CreateView,
             Change::DropView { .. } => ChangeKind::DropView,
+            Change::CreateFunction { replace: false, .. } => ChangeKind::CreateFunction,
+            Change::CreateFunction { replace: true, .. } => ChangeKind::ReplaceFunction,
+            Change::DropFunction { .. } => ChangeKind::DropFunction,
+            Change::CreateAggregate { .. } => ChangeKind::CreateAggregate,
+            Change::DropAggregate { .. } => ChangeKind::DropAggregate,
+            Change::CreateTrigger { .. } => ChangeKind::CreateTrigger,
+            Change::DropTrigger { .. } => ChangeKind::DropTrigger,
         }
     }
 
@@ -231,15 +252,27 @@ impl Change {
             | Change::RenameConstraint { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
+            | Change::CreateTrigger { table, .. }
+            | Change::DropTrigger { table, .. }
             | Change::Comment {
-                target: CommentTarget::Table(table) | CommentTarget::Column(table, _),
+                target:
+                    CommentTarget::Table(table)
+                    | CommentTarget::Column(table, _)
+                    | CommentTarget::Trigger { table, .. },
                 ..
             } => Some(table.clone()),
             Change::Comment {
-                target: CommentTarget::Type { .. } | CommentTarget::View { .. },
+                target:
+                    CommentTarget::Type { .. }
+                    | CommentTarget::View { .. }
+                    | CommentTarget::Routine { .. },
                 ..
             }
             | Change::CreateView { .. }
+            | Change::CreateFunction { .. }
+            | Change::DropFunction { .. }
+            | Change::CreateAggregate { .. }
+            | Change::DropAggregate { .. }
             | Change::DropView { .. }
             | Change::CreateExtension(_)
             | Change::DropExtension(_)

@@ -19,6 +19,7 @@ mod online;
 mod pairing;
 mod phase;
 mod render;
+mod routines;
 mod statement;
 mod tables;
 mod types;
@@ -204,12 +205,15 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         old_by_id: HashMap::new(),
         new_by_id: HashMap::new(),
         loss_index: HashMap::new(),
+        recreated_functions: HashSet::new(),
     };
     d.extensions_and_schemas();
     d.enums();
     d.match_tables();
     d.tables();
+    d.routines();
     d.views();
+    d.triggers();
     let enums_using_added_values = d.enums_using_added_values();
     if data.safe {
         d.make_online();
@@ -255,6 +259,9 @@ struct Differ<'a> {
     new_by_id: HashMap<TableId, usize>,
     /// Each loss by the key of the change that causes it.
     loss_index: HashMap<hazards::LossKey, usize>,
+    /// Keys (`pg_schema.name`) of the old functions dropped, to go again
+    /// or for good: what uses them goes first.
+    recreated_functions: HashSet<String>,
 }
 
 /// Expressions compare with whitespace normalised: reformatting is not a change.

@@ -263,7 +263,13 @@ impl<'a> Differ<'a> {
                 | Change::RenameIndex { .. }
                 | Change::Comment { .. }
                 | Change::CreateView { .. }
-                | Change::DropView { .. }) => out.push((phase, other)),
+                | Change::DropView { .. }
+                | Change::CreateFunction { .. }
+                | Change::DropFunction { .. }
+                | Change::CreateAggregate { .. }
+                | Change::DropAggregate { .. }
+                | Change::CreateTrigger { .. }
+                | Change::DropTrigger { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

@@ -10,12 +10,19 @@ pub(super) enum Phase {
     Enums,
     // Views go before anything they read changes, and come back after.
     DropViews,
+    // Triggers and aggregates before the functions they call.
+    DropTriggers,
+    DropAggregates,
+    // Functions whose signature names a table's row type: before the table.
+    DropFunctionsOfRows,
     DropForeignKeys,
     DropConstraints,
     DropIndexes,
     DropGenerated,
     Renames,
     RecreateEnums,
+    // New functions that read no table: a default may call them.
+    CreateFunctions,
     CreateTables,
     AddColumns,
     Backfill,
@@ -23,10 +30,15 @@ pub(super) enum Phase {
     ReAddColumns,
     DropColumns,
     DropTables,
+    // After the tables, whose defaults may have called them.
+    DropFunctions,
+    CreateFunctionsLate,
+    CreateAggregates,
     AddConstraints,
     AddIndexes,
     AddForeignKeys,
     CreateViews,
+    CreateTriggers,
     DropEnums,
     DropSchemas,
     DropExtensions,
@@ -65,12 +77,16 @@ impl Phase {
             | Phase::Schemas
             | Phase::Enums
             | Phase::DropViews
+            | Phase::DropTriggers
+            | Phase::DropAggregates
+            | Phase::DropFunctionsOfRows
             | Phase::DropForeignKeys
             | Phase::DropConstraints
             | Phase::DropIndexes
             | Phase::DropGenerated
             | Phase::Renames
             | Phase::RecreateEnums
+            | Phase::CreateFunctions
             | Phase::CreateTables
             | Phase::AddColumns
             | Phase::Backfill
@@ -78,10 +94,14 @@ impl Phase {
             | Phase::ReAddColumns
             | Phase::DropColumns
             | Phase::DropTables
+            | Phase::DropFunctions
+            | Phase::CreateFunctionsLate
+            | Phase::CreateAggregates
             | Phase::AddConstraints
             | Phase::AddIndexes
             | Phase::AddForeignKeys
             | Phase::CreateViews
+            | Phase::CreateTriggers
             | Phase::DropEnums
             | Phase::DropSchemas
             | Phase::DropExtensions

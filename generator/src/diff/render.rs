@@ -446,6 +446,10 @@ impl Change {
                     CommentTarget::View { view, materialized } => {
                         format!("{} {}", ddl::view_kind(*materialized), view.sql())
                     }
+                    CommentTarget::Routine { kind, signature } => format!("{kind} {signature}"),
+                    CommentTarget::Trigger { table, name } => {
+                        format!("TRIGGER {} ON {}", ident(name), table.sql())
+                    }
                 };
                 let value = text
                     .as_deref()
@@ -462,17 +466,48 @@ impl Change {
                 again,
             } => {
                 let drop = ddl::drop_view(&view.schema, &view.name, *materialized);
-                match again {
-                    // The reader of the migration learns why a view it did not touch goes.
-                    Some(why) => stmts![format!(
-                        "-- {} is created again below: {}\n{drop}",
-                        view.name,
-                        schemac_schema::sql::comment_safe(why)
-                    )],
-                    None => stmts![drop],
-                }
+                dropped_to_come_back(&view.name, again, drop)
             }
+            Change::CreateFunction {
+                function, replace, ..
+            } => ddl::create_function(function, *replace)
+                .into_iter()
+                .map(Statement::Sql)
+                .collect(),
+            Change::DropFunction { function, again } => {
+                dropped_to_come_back(&function.name, again, ddl::drop_function(function))
+            }
+            Change::CreateAggregate { aggregate, .. } => ddl::create_aggregate(aggregate)
+                .into_iter()
+                .map(Statement::Sql)
+                .collect(),
+            Change::DropAggregate { aggregate, again } => {
+                dropped_to_come_back(&aggregate.name, again, ddl::drop_aggregate(aggregate))
+            }
+            Change::CreateTrigger { table, trigger, .. } => {
+                ddl::create_trigger(&table.schema, &table.name, trigger)
+                    .into_iter()
+                    .map(Statement::Sql)
+                    .collect()
+            }
+            Change::DropTrigger { table, name, again } => dropped_to_come_back(
+                name,
+                again,
+                ddl::drop_trigger(&table.schema, &table.name, name),
+            ),
         }
+    }
+}
+
+/// A drop, with the reason above it when the object comes back below: the
+/// reader of the migration learns why something it did not touch goes.
+fn dropped_to_come_back(name: &str, again: &Option<String>, drop: String) -> Vec<Statement> {
+    match again {
+        Some(why) => stmts![format!(
+            "-- {name} is created again below: {}\n{drop}",
+            schemac_schema::sql::comment_safe(why)
+        )],
+        None => stmts![drop],
     }
 }
 

@@ -40,6 +40,16 @@ impl Differ<'_> {
                 .is_none_or(|n| !same_definition(v, n));
             if redefined {
                 going.insert(v.key(), None);
+            } else if let Some(f) = v
+                .depends_on
+                .iter()
+                .find(|d| self.recreated_functions.contains(*d))
+            {
+                let name = f.rsplit_once('.').map_or(f.as_str(), |(_, n)| n);
+                going.insert(
+                    v.key(),
+                    Some(format!("it calls {name}, which is created again")),
+                );
             } else if let Some(t) = v.depends_on.iter().find(|d| reshaped.contains(*d)) {
                 let table = t.rsplit_once('.').map_or(t.as_str(), |(_, n)| n);
                 going.insert(
@@ -158,7 +168,7 @@ impl Differ<'_> {
 
     /// `pg_schema.name` of every table (under its old name) whose rows
     /// change shape in this diff: what a view reading it cannot stay over.
-    fn reshaped_tables(&self) -> HashSet<String> {
+    pub(super) fn reshaped_tables(&self) -> HashSet<String> {
         let mut touched: Vec<TableRef> = Vec::new();
         for (_, _, c) in &self.out.items {
             if let Change::RecreateEnum { usages, .. } = c {
@@ -201,7 +211,9 @@ fn reshapes_rows(kind: ChangeKind) -> bool {
         | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
         | AddSerial | DropSerial | RenameSequence | AddPrimaryKey | AddUnique | AddCheck
         | AddForeignKey | ValidateConstraint | DropConstraint | RenameConstraint | CreateIndex
-        | DropIndex | RenameIndex | Comment | CreateView | DropView => false,
+        | DropIndex | RenameIndex | Comment | CreateView | DropView | CreateFunction
+        | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
+        | DropTrigger => false,
     }
 }
 

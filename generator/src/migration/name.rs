@@ -119,6 +119,13 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::RecreateEnum
             | ChangeKind::CreateView
             | ChangeKind::DropView
+            | ChangeKind::CreateFunction
+            | ChangeKind::ReplaceFunction
+            | ChangeKind::DropFunction
+            | ChangeKind::CreateAggregate
+            | ChangeKind::DropAggregate
+            | ChangeKind::CreateTrigger
+            | ChangeKind::DropTrigger
             | ChangeKind::CreateTable
             | ChangeKind::DropTable
             | ChangeKind::RenameTable
@@ -181,6 +188,14 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             Change::CreateSchema(s) | Change::DropSchema(s) => (format!("schema_{s}"), Vec::new()),
             Change::CreateView { view, .. } => (view.name.clone(), Vec::new()),
             Change::DropView { view, .. } => (view.name.clone(), Vec::new()),
+            Change::CreateFunction { function, .. } | Change::DropFunction { function, .. } => {
+                (function.name.clone(), Vec::new())
+            }
+            Change::CreateAggregate { aggregate, .. } | Change::DropAggregate { aggregate, .. } => {
+                (aggregate.name.clone(), Vec::new())
+            }
+            Change::CreateTrigger { trigger, .. } => (trigger.name.clone(), Vec::new()),
+            Change::DropTrigger { name, .. } => (name.clone(), Vec::new()),
             other @ (Change::CreateTable { .. }
             | Change::DropTable(_)
             | Change::MoveTable { .. }

@@ -11,7 +11,7 @@ use foldhash::HashMap;
 use std::hash::Hash;
 
 use schemac_schema::Schema;
-use schemac_schema::model::{Table, View};
+use schemac_schema::model::{Aggregate, Function, Table, View};
 
 use crate::diff::{ConsumedHints, Renames, TableId};
 
@@ -34,6 +34,8 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         enums: _,
         tables: _,
         views: _,
+        functions: _,
+        aggregates: _,
     } = &new;
     let mut out = new;
     out.ids = align_str(
@@ -82,10 +84,40 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
             );
         }
     }
+    out.functions = align(
+        &old.functions,
+        std::mem::take(&mut out.functions),
+        Function::key,
+        Function::key,
+    );
+    out.aggregates = align(
+        &old.aggregates,
+        std::mem::take(&mut out.aggregates),
+        Aggregate::key,
+        Aggregate::key,
+    );
     out
 }
 
 fn align_table(ot: &Table, t: &mut Table, id: &TableId, renames: &Renames) {
+    // Every part of a table by name: a new one is a compile error here
+    // until it says how it is ordered.
+    let Table {
+        pg_schema: _,
+        name: _,
+        rust_name: _,
+        comment: _,
+        columns: _,
+        primary_key: _,
+        uniques: _,
+        checks: _,
+        foreign_keys: _,
+        indexes: _,
+        soft_delete: _,
+        relations: _,
+        triggers: _,
+        hints: _,
+    } = t;
     t.columns = align_str(
         &ot.columns,
         std::mem::take(&mut t.columns),
@@ -120,6 +152,12 @@ fn align_table(ot: &Table, t: &mut Table, id: &TableId, renames: &Renames) {
     t.relations = align_str(
         &ot.relations,
         std::mem::take(&mut t.relations),
+        |r| &r.name,
+        |_| None,
+    );
+    t.triggers = align_str(
+        &ot.triggers,
+        std::mem::take(&mut t.triggers),
         |r| &r.name,
         |_| None,
     );

@@ -2,6 +2,8 @@
 
 pub mod pieces;
 mod reader;
+mod routines;
+mod views;
 
 use reader::{boolean, expr, fields, keyword, name, named_entries, string, string_list};
 
@@ -19,6 +21,8 @@ const FILE_KEYS: &[&str] = &[
     "mixins",
     "tables",
     "views",
+    "functions",
+    "aggregates",
 ];
 const ID_KEYS: &[&str] = &["prefix", "separator", "storage", "body"];
 const ENUM_KEYS: &[&str] = &["sql_name", "values", "remap", "renamed_from", "comment"];
@@ -37,6 +41,7 @@ const TABLE_KEYS: &[&str] = &[
     "comment",
     "renamed_from",
     "rust_name",
+    "triggers",
 ];
 const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -79,15 +84,6 @@ const INDEX_KEYS: &[&str] = &[
     "include",
     "paginate",
     "nulls_not_distinct",
-];
-const VIEW_KEYS: &[&str] = &[
-    "sql",
-    "materialized",
-    "security_barrier",
-    "check_option",
-    "comment",
-    "depends_on",
-    "indexes",
 ];
 const UNIQUE_KEYS: &[&str] = &["columns", "name", "nulls_not_distinct"];
 const PRIMARY_KEY_KEYS: &[&str] = &["columns", "name"];
@@ -137,97 +133,20 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
     ast.enums = sections(f.get("enums"), "`enums`", enum_def, diags);
     ast.mixins = sections(f.get("mixins"), "`mixins`", mixin_def, diags);
     ast.tables = sections(f.get("tables"), "`tables`", table_def, diags);
-    ast.views = sections(f.get("views"), "`views`", view_def, diags);
-    ast
-}
-
-/// A view: its query alone (`name: SELECT ...`), or a mapping with `sql:`.
-fn view_def(view_name: Spanned<String>, node: &Node, diags: &mut Diagnostics) -> Option<ViewDef> {
-    let what = format!("view `{}`", view_name.value);
-    if node.as_scalar().is_some() {
-        let sql = expr(node, &format!("the query of {what}"), diags)?;
-        return Some(ViewDef {
-            name: view_name,
-            sql,
-            materialized: false,
-            security_barrier: false,
-            check_option: None,
-            comment: None,
-            depends_on: Vec::new(),
-            indexes: Vec::new(),
-        });
-    }
-    let f = fields(node, &what, VIEW_KEYS, diags)?;
-    let sql = f.required(
-        "sql",
-        |n, d| expr(n, "`sql`", d),
-        || {
-            Diagnostic::error(format!("{what} has no `sql`"))
-                .at(view_name.span, "defined here")
-                .help("give its query: `sql: SELECT ...`")
-        },
+    ast.views = sections(f.get("views"), "`views`", views::view_def, diags);
+    ast.functions = sections(
+        f.get("functions"),
+        "`functions`",
+        routines::function_def,
         diags,
-    )?;
-    let flag = |key: &str, diags: &mut Diagnostics| {
-        f.get(key)
-            .and_then(|n| boolean(n, &format!("`{key}`"), diags))
-            .is_some_and(|b| b.value)
-    };
-    let materialized = flag("materialized", diags);
-    let security_barrier = flag("security_barrier", diags);
-    let check_option = f
-        .get("check_option")
-        .and_then(|n| {
-            keyword(
-                n,
-                "check option",
-                &[
-                    ("local", crate::model::CheckOption::Local),
-                    ("cascaded", crate::model::CheckOption::Cascaded),
-                ],
-                diags,
-            )
-        })
-        .map(|k| k.value);
-    if materialized && (security_barrier || check_option.is_some()) {
-        let key = if security_barrier {
-            "security_barrier"
-        } else {
-            "check_option"
-        };
-        let at = f.get(key).map_or(view_name.span, |n| n.span);
-        diags.push(
-            Diagnostic::error(format!("{what} is materialized, and `{key}` is for plain views"))
-                .at(at, "not for a materialized view")
-                .help("a materialized view is read as stored rows: remove the option, or `materialized: true`"),
-        );
-        return None;
-    }
-    let indexes = f
-        .get("indexes")
-        .map(|n| indexes(n, diags))
-        .unwrap_or_default();
-    if let (false, Some(n)) = (materialized, f.get("indexes")) {
-        diags.push(
-            Diagnostic::error(format!("{what} has indexes but is not materialized"))
-                .at(n.span, "indexes here")
-                .help("PostgreSQL indexes the rows a materialized view stores: add `materialized: true`, or index the tables the view reads"),
-        );
-        return None;
-    }
-    Some(ViewDef {
-        name: view_name,
-        sql,
-        materialized,
-        security_barrier,
-        check_option,
-        comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
-        depends_on: f
-            .get("depends_on")
-            .map(|n| string_list(n, "a table or view it reads", diags))
-            .unwrap_or_default(),
-        indexes,
-    })
+    );
+    ast.aggregates = sections(
+        f.get("aggregates"),
+        "`aggregates`",
+        routines::aggregate_def,
+        diags,
+    );
+    ast
 }
 
 /// The definitions of one top-level section (`ids`, `enums`, ...), each read by `read`.
@@ -520,6 +439,10 @@ fn table_def(
         foreign_keys,
         soft_delete: f.get("soft_delete").and_then(|n| soft_delete(n, diags)),
         relations,
+        triggers: f
+            .get("triggers")
+            .map(|n| routines::triggers(n, diags))
+            .unwrap_or_default(),
         comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
         renamed_from: f
             .get("renamed_from")
@@ -550,6 +473,7 @@ fn empty_column(name: Spanned<String>) -> ColumnDef {
         identity: None,
         generated: None,
         on_update_now: None,
+        on_update_trigger: false,
         references: None,
         on_delete: None,
         check: None,
@@ -605,7 +529,9 @@ fn column_def(
         .get("generated")
         .and_then(|n| expr(n, "`generated`", diags))
         .map(Box::new);
-    c.on_update_now = f.get("on_update").and_then(|n| on_update_now(n, diags));
+    if let Some((at, trigger)) = f.get("on_update").and_then(|n| on_update_now(n, diags)) {
+        (c.on_update_now, c.on_update_trigger) = (Some(at), trigger);
+    }
     c.on_delete = f
         .get("on_delete")
         .and_then(|n| keyword(n, "`on_delete` action", FK_ACTIONS, diags));
@@ -672,9 +598,23 @@ fn using_def(node: &Node, diags: &mut Diagnostics) -> (Option<Sp<String>>, Optio
     )
 }
 
-/// The column option `on_update: now`. A foreign-key action here is a common
-/// slip, so it gets its own hint.
-fn on_update_now(node: &Node, diags: &mut Diagnostics) -> Option<Span> {
+/// The column option `on_update: now`, or `on_update: { now: trigger }` for
+/// a trigger that keeps it too. A foreign-key action here is a common slip,
+/// so it gets its own hint.
+fn on_update_now(node: &Node, diags: &mut Diagnostics) -> Option<(Span, bool)> {
+    if node.as_map().is_some() {
+        let f = fields(node, "`on_update`", &["now"], diags)?;
+        let Some(how) = f.get("now") else {
+            diags.push(
+                Diagnostic::error("`on_update` says nothing")
+                    .at(node.span, "empty")
+                    .help("write `on_update: now`, or `on_update: { now: trigger }`"),
+            );
+            return None;
+        };
+        keyword(how, "way to keep `now`", &[("trigger", ())], diags)?;
+        return Some((node.span, true));
+    }
     if let Some(s) = node.as_scalar() {
         if FK_ACTIONS.iter().any(|(k, _)| *k == s.text) {
             diags.push(
@@ -685,7 +625,7 @@ fn on_update_now(node: &Node, diags: &mut Diagnostics) -> Option<Span> {
             return None;
         }
     }
-    keyword(node, "`on_update` value", &[("now", ())], diags).map(|s| s.span)
+    keyword(node, "`on_update` value", &[("now", ())], diags).map(|s| (s.span, false))
 }
 
 fn deferrable(node: &Node, diags: &mut Diagnostics) -> Option<Deferrable> {
@@ -753,7 +693,7 @@ fn reference_def(node: &Node, diags: &mut Diagnostics) -> Option<ReferenceDef> {
     })
 }
 
-fn indexes(node: &Node, diags: &mut Diagnostics) -> Vec<IndexDef> {
+pub(super) fn indexes(node: &Node, diags: &mut Diagnostics) -> Vec<IndexDef> {
     let Some(items) = node.as_seq() else {
         if !node.is_null() {
             diags.push(

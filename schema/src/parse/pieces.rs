@@ -77,6 +77,8 @@ pub fn parse_in_pieces(
             mixins,
             tables,
             views,
+            functions,
+            aggregates,
         } = ast;
         whole.pg_schema = whole.pg_schema.or(pg_schema);
         whole.extensions.extend(extensions);
@@ -85,6 +87,8 @@ pub fn parse_in_pieces(
         whole.mixins.extend(mixins);
         whole.tables.extend(tables);
         whole.views.extend(views);
+        whole.functions.extend(functions);
+        whole.aggregates.extend(aggregates);
     }
     Some((whole, clean))
 }

@@ -12,6 +12,7 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
         tables: Vec::new(),
         table_positions: HashMap::new(),
         views: Vec::new(),
+        routines: Vec::new(),
     };
 
     // Names defined twice, within or across files, are errors naming both places.
@@ -123,6 +124,31 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
                 continue;
             }
             db.views.push((v, pg_schema.clone()));
+        }
+        let routines = file
+            .functions
+            .iter()
+            .map(Routine::Function)
+            .chain(file.aggregates.iter().map(Routine::Aggregate));
+        for r in routines {
+            let name = r.name();
+            check_identifier(&name.value, name.span, "function name", diags);
+            let twice = db
+                .routines
+                .iter()
+                .find(|(d, s)| *s == pg_schema && d.name().value == name.value);
+            if let Some((first, _)) = twice {
+                // Overloads (one name, other parameter types) are not
+                // supported: a function is found by its name.
+                diags.push(duplicate(
+                    "function",
+                    &name.value,
+                    name.span,
+                    first.name().span,
+                ));
+                continue;
+            }
+            db.routines.push((r, pg_schema.clone()));
         }
     }
 

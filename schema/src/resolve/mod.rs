@@ -145,6 +145,25 @@ pub(crate) struct Db<'a> {
     pub table_positions: HashMap<String, Vec<usize>>,
     /// The views, each with its pg_schema, in declaration order.
     pub views: Vec<(&'a ViewDef, String)>,
+    /// The functions and aggregates, each with its pg_schema, in
+    /// declaration order.
+    pub routines: Vec<(Routine<'a>, String)>,
+}
+
+/// A function or an aggregate: PostgreSQL keeps both in one namespace.
+#[derive(Clone, Copy)]
+pub(crate) enum Routine<'a> {
+    Function(&'a FunctionDef),
+    Aggregate(&'a AggregateDef),
+}
+
+impl Routine<'_> {
+    pub fn name(&self) -> &Sp<String> {
+        match self {
+            Routine::Function(f) => &f.name,
+            Routine::Aggregate(a) => &a.name,
+        }
+    }
 }
 
 impl Db<'_> {

@@ -16,6 +16,7 @@ mod column;
 mod indexes;
 mod keys;
 mod references;
+mod routines;
 mod views;
 
 use column::build_column;
@@ -89,11 +90,26 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
     extensions.sort();
     check_extension_use(db, diags);
     check_renamed_labels(db, diags);
-    let views = views::views(db, &tables, &mut ns, diags);
+    let (functions, aggregates) = routines::routines(db, &mut tables, diags);
+    let callables: Vec<(String, String)> = functions
+        .iter()
+        .map(|f| (f.pg_schema.clone(), f.name.clone()))
+        .chain(
+            aggregates
+                .iter()
+                .map(|a| (a.pg_schema.clone(), a.name.clone())),
+        )
+        .collect();
+    let views = views::views(db, &tables, &callables, &mut ns, diags);
     let mut pg_schemas = pg_schemas(&tables, &db.enums);
-    for v in &views {
-        if v.pg_schema != "public" && !pg_schemas.contains(&v.pg_schema) {
-            pg_schemas.push(v.pg_schema.clone());
+    let others = views
+        .iter()
+        .map(|v| &v.pg_schema)
+        .chain(functions.iter().map(|f| &f.pg_schema))
+        .chain(aggregates.iter().map(|a| &a.pg_schema));
+    for s in others {
+        if s != "public" && !pg_schemas.contains(s) {
+            pg_schemas.push(s.clone());
         }
     }
     pg_schemas.sort();
@@ -105,6 +121,8 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         enums: db.enums.clone(),
         tables,
         views,
+        functions,
+        aggregates,
     }
 }
 
@@ -239,6 +257,8 @@ fn finish_table(
                 through: r.through.value.clone(),
             })
             .collect(),
+        // Put on by `routines`, which needs every table's columns.
+        triggers: Vec::new(),
         hints: TableHints {
             renamed_from: t.def.renamed_from.as_ref().map(|r| r.value.clone()),
         },

@@ -9,6 +9,7 @@ use super::*;
 pub(super) fn views(
     db: &Db<'_>,
     tables: &[Table],
+    callables: &[(String, String)],
     ns: &mut Namespace,
     diags: &mut Diagnostics,
 ) -> Vec<View> {
@@ -55,12 +56,13 @@ pub(super) fn views(
         .collect();
     // By name: a query names a few of a schema's thousand relations.
     let mut by_name: HashMap<&str, Vec<&(String, String)>> = HashMap::default();
-    for r in &relations {
+    // The functions it calls too: one changed under it takes it along.
+    for r in relations.iter().chain(callables) {
         by_name.entry(r.1.as_str()).or_default().push(r);
     }
     for (i, (def, pg_schema)) in db.views.iter().enumerate() {
         let own = (pg_schema.clone(), def.name.value.clone());
-        let words = identifiers(&out[i].sql);
+        let words = crate::sql::identifiers(&out[i].sql);
         let mut reads: BTreeSet<String> = words
             .iter()
             .filter_map(|w| by_name.get(w.as_str()))
@@ -180,114 +182,6 @@ fn check_cycles(db: &Db<'_>, views: &[View], diags: &mut Diagnostics) {
                 .help("a view reads the tables and views its query names; rename a column that shares a view's name, or break the circle"),
             );
             return;
-        }
-    }
-}
-
-/// The identifiers of a query: unquoted ones folded to lower case, as
-/// PostgreSQL folds them, quoted ones as written; literals and comments
-/// left out. What a view reads is among them.
-pub(crate) fn identifiers(sql: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let b = sql.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        match c {
-            b'\'' => {
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'\'' {
-                        if b.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'"' {
-                        if b.get(i + 1) == Some(&b'"') {
-                            i += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    i += 1;
-                }
-                out.insert(sql[start..i.min(b.len())].replace("\"\"", "\""));
-                i += 1;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'$' => {
-                // A dollar-quoted string: `$tag$ ... $tag$`.
-                let tag_end = b[i + 1..]
-                    .iter()
-                    .position(|&x| !(x.is_ascii_alphanumeric() || x == b'_'))
-                    .map(|k| i + 1 + k);
-                match tag_end {
-                    Some(e) if b[e] == b'$' => {
-                        let tag = &sql[i..=e];
-                        i = match sql[e + 1..].find(tag) {
-                            Some(k) => e + 1 + k + tag.len(),
-                            None => b.len(),
-                        };
-                    }
-                    _ => i += 1,
-                }
-            }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
-                let start = i;
-                while i < b.len()
-                    && (b[i].is_ascii_alphanumeric()
-                        || b[i] == b'_'
-                        || b[i] == b'$'
-                        || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                out.insert(sql[start..i].to_lowercase());
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::identifiers;
-
-    #[test]
-    fn identifiers_leave_out_literals_and_comments() {
-        let words = identifiers(
-            "SELECT u.id, 'orders' AS \"Posts\", $$ comments $$ -- tags\n/* likes */ FROM Users u JOIN app.events e ON true",
-        );
-        for w in [
-            "select", "u", "id", "as", "Posts", "from", "users", "join", "app", "events", "e",
-            "on", "true",
-        ] {
-            assert!(words.contains(w), "{w} in {words:?}");
-        }
-        for w in ["orders", "comments", "tags", "likes", "Users", "posts"] {
-            assert!(!words.contains(w), "{w} in {words:?}");
         }
     }
 }

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::types::{BaseType, ColumnType};
 
+mod routines;
+
+pub use routines::{
+    Aggregate, Function, Trigger, TriggerEvent, TriggerTiming, Volatility, input_types,
+};
+
 /// One database of a project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +39,12 @@ pub struct Schema {
     /// The views and materialized views, in declaration order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// The functions, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+    /// The aggregates, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aggregates: Vec<Aggregate>,
 }
 
 impl Schema {
@@ -47,6 +59,8 @@ impl Schema {
             enums: Vec::new(),
             tables: Vec::new(),
             views: Vec::new(),
+            functions: Vec::new(),
+            aggregates: Vec::new(),
         }
     }
 
@@ -268,6 +282,9 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     /// The relations the generated code loads.
     pub relations: Vec<Relation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its triggers.
+    pub triggers: Vec<Trigger>,
     #[serde(skip)]
     /// Hints for the next migration (not kept in snapshots).
     pub hints: TableHints,
