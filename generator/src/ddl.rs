@@ -1,8 +1,5 @@
-//! SQL emission for a whole schema: the statements that create it from nothing.
-//!
-//! The order makes the file apply in one pass: extensions, namespaces, enum
-//! types, tables (with their keys and checks), then foreign keys (so cycles
-//! and self-references need no special case), indexes and comments.
+//! The SQL of each object: created, dropped, commented on. The differ
+//! decides what to emit and in which order; this says how each reads.
 
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified, string_literal};
@@ -13,47 +10,17 @@ pub use routines::*;
 
 pub use schemac_schema::migration_dir::{BREAKPOINT, join_statements};
 
-/// Every statement that creates `schema` in an empty database, in order.
+/// Every statement that creates `schema` in an empty database, in order:
+/// the diff from an empty database, as the first migration writes it.
 pub fn create_schema(schema: &Schema) -> Vec<String> {
-    let mut out = Vec::new();
-    for e in &schema.extensions {
-        out.push(format!("CREATE EXTENSION IF NOT EXISTS {}", ident(e)));
-    }
-    for s in &schema.pg_schemas {
-        out.push(format!("CREATE SCHEMA IF NOT EXISTS {}", ident(s)));
-    }
-    for e in &schema.enums {
-        out.push(create_enum(e));
-    }
-    for t in &schema.tables {
-        out.push(create_table(schema, t));
-    }
-    for t in &schema.tables {
-        for fk in &t.foreign_keys {
-            out.push(add_foreign_key(&t.pg_schema, &t.name, fk));
-        }
-    }
-    for t in &schema.tables {
-        for i in &t.indexes {
-            out.push(create_index(&t.pg_schema, &t.name, i));
-        }
-    }
-    for e in &schema.enums {
-        if let Some(c) = &e.comment {
-            out.push(format!(
-                "COMMENT ON TYPE {} IS {}",
-                qualified(&e.pg_schema, &e.sql_name),
-                string_literal(c)
-            ));
-        }
-    }
-    for t in &schema.tables {
-        out.extend(table_comments(t));
-    }
-    for v in view_order(&schema.views.iter().collect::<Vec<_>>()) {
-        out.extend(create_view(v));
-    }
-    out
+    let empty = Schema::empty(&schema.database);
+    crate::diff::diff(
+        &empty,
+        schema,
+        &crate::diff::Renames::default(),
+        &crate::diff::DataHints::default(),
+    )
+    .statements()
 }
 
 /// `CREATE [MATERIALIZED] VIEW`, then a materialized view's indexes and

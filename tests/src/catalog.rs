@@ -100,9 +100,51 @@ pub fn read(client: &mut Client) -> Vec<String> {
          JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE d.objsubid = 0 AND c.relkind IN ('v', 'm') AND {user_ns}"
     )));
+    lines.extend(q(
+        client,
+        &format!("SELECT {FUNCTION_LINE} {FUNCTIONS} WHERE {user_ns} {NOT_EXTENSION}"),
+    ));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment function ' || n.nspname || '.' || p.proname || ': ' || d.description \
+         FROM pg_description d JOIN pg_proc p ON p.oid = d.objoid AND d.classoid = 'pg_proc'::regclass \
+         JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {user_ns} {NOT_EXTENSION}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'trigger ' || n.nspname || '.' || c.relname || ': ' || pg_get_triggerdef(t.oid) \
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE NOT t.tgisinternal AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment trigger ' || n.nspname || '.' || c.relname || '.' || t.tgname || ': ' || d.description \
+         FROM pg_description d JOIN pg_trigger t ON t.oid = d.objoid AND d.classoid = 'pg_trigger'::regclass \
+         JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_ns}"
+    )));
     lines.sort();
     lines
 }
+
+/// A function or an aggregate as one line: its signature as PostgreSQL
+/// prints it, its options, and its body with blank space collapsed.
+const FUNCTION_LINE: &str = "'function ' || n.nspname || '.' || p.proname \
+     || '(' || pg_get_function_arguments(p.oid) || ') ' \
+     || CASE WHEN p.prokind = 'a' THEN 'aggregate sfunc ' || g.aggtransfn::regproc::text \
+             || ' stype ' || format_type(g.aggtranstype, NULL) \
+             || coalesce(' final ' || nullif(g.aggfinalfn::regproc::text, '-'), '') \
+             || coalesce(' init ' || g.agginitval, '') \
+        ELSE 'returns ' || pg_get_function_result(p.oid) || ' language ' || l.lanname \
+             || ' volatility ' || p.provolatile::text \
+             || CASE WHEN p.proisstrict THEN ' strict' ELSE '' END \
+             || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END \
+             || coalesce(' set ' || array_to_string(p.proconfig, ', '), '') \
+             || ' body ' || regexp_replace(btrim(p.prosrc, E' \\n\\r\\t'), '\\s+', ' ', 'g') END";
+
+/// The functions and aggregates with what their line reads.
+const FUNCTIONS: &str = "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+     JOIN pg_language l ON l.oid = p.prolang LEFT JOIN pg_aggregate g ON g.aggfnoid = p.oid";
+
+/// An extension's functions are the extension's, not the schema's.
+const NOT_EXTENSION: &str = "AND NOT EXISTS (SELECT 1 FROM pg_depend e \
+     WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')";
 
 /// A view as one line: kind, options and the query as PostgreSQL prints it.
 const VIEW_LINE: &str = "CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END \

@@ -154,8 +154,10 @@ fn apply_migration(client: &mut Client, sql: &str) {
         if stmt.trim().is_empty() {
             continue;
         }
-        tx.batch_execute(stmt)
-            .unwrap_or_else(|e| panic!("statement {} failed: {e}\n{stmt}", i + 1));
+        tx.batch_execute(stmt).unwrap_or_else(|e| {
+            let why = e.as_db_error().map_or(e.to_string(), |d| d.to_string());
+            panic!("statement {} failed: {why}\n{stmt}", i + 1)
+        });
     }
     tx.commit().expect("commit");
 }

@@ -13,8 +13,9 @@ pub(super) enum Phase {
     // Triggers and aggregates before the functions they call.
     DropTriggers,
     DropAggregates,
-    // Functions whose signature names a table's row type: before the table.
-    DropFunctionsOfRows,
+    // Functions whose signature names a table's row type (before the
+    // table), or that come back under a new signature (before they do).
+    DropFunctionsFirst,
     DropForeignKeys,
     DropConstraints,
     DropIndexes,
@@ -79,7 +80,7 @@ impl Phase {
             | Phase::DropViews
             | Phase::DropTriggers
             | Phase::DropAggregates
-            | Phase::DropFunctionsOfRows
+            | Phase::DropFunctionsFirst
             | Phase::DropForeignKeys
             | Phase::DropConstraints
             | Phase::DropIndexes

@@ -54,9 +54,11 @@ impl Differ<'_> {
             .rev()
         {
             // One whose signature names a table's row type goes before the
-            // table can; others after the tables, whose defaults may call them.
-            let phase = if names_row_type(f, &old_tables) {
-                Phase::DropFunctionsOfRows
+            // table can, one created again under a new signature before its
+            // new version is; others after the tables, whose defaults may
+            // call them.
+            let phase = if names_row_type(f, &old_tables) || new_by_key.contains_key(&f.key()) {
+                Phase::DropFunctionsFirst
             } else {
                 Phase::DropFunctions
             };
