@@ -157,6 +157,7 @@ pub struct TableSpec {
     /// (key, expression)
     pub checks: Vec<(String, String)>,
     pub comment: Option<String>,
+    pub triggers: Vec<crate::random_routines::TrigSpec>,
 }
 
 /// A view over one table or one earlier view, all its columns (`SELECT *`
@@ -171,6 +172,8 @@ pub struct ViewSpec {
     /// A condition that changes the query's text.
     pub filter: bool,
     pub comment: Option<String>,
+    /// A scalar function it calls, as one more column.
+    pub calls: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -179,12 +182,14 @@ pub struct Spec {
     pub enums: Vec<EnumSpec>,
     pub tables: Vec<TableSpec>,
     pub views: Vec<ViewSpec>,
+    pub functions: Vec<crate::random_routines::FnSpec>,
+    pub aggregates: Vec<crate::random_routines::AggSpec>,
     /// Counter for fresh names, so a new object never reuses a dropped one's name.
     pub fresh: usize,
 }
 
 impl Spec {
-    fn fresh(&mut self, prefix: &str) -> String {
+    pub(crate) fn fresh(&mut self, prefix: &str) -> String {
         self.fresh += 1;
         format!("{prefix}{}", self.fresh)
     }
@@ -255,6 +260,8 @@ pub fn base(seed: u64) -> Spec {
         enums: Vec::new(),
         tables: Vec::new(),
         views: Vec::new(),
+        functions: Vec::new(),
+        aggregates: Vec::new(),
         fresh: 0,
     };
     for _ in 0..rng.below(3) + 1 {
@@ -287,6 +294,7 @@ pub fn base(seed: u64) -> Spec {
     for _ in 0..rng.below(3) {
         add_view(&mut spec, &mut rng);
     }
+    crate::random_routines::base_routines(&mut spec, &mut rng);
     spec
 }
 
@@ -305,6 +313,7 @@ fn add_view(s: &mut Spec, rng: &mut Rng) {
         materialized: rng.chance(30),
         filter: rng.chance(30),
         comment: rng.chance(30).then(|| "a view".to_string()),
+        calls: None,
     });
 }
 
@@ -371,6 +380,7 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         indexes: Vec::new(),
         checks: Vec::new(),
         comment: rng.chance(30).then(|| "it's a table".to_string()),
+        triggers: Vec::new(),
     };
     for _ in 0..rng.below(4) + 1 {
         let c = random_column(spec, rng, in_base, !in_base);
@@ -562,6 +572,7 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
         apply_op(&mut s, &mut rng, kind % 28, a as usize, b as usize);
     }
     edit_views(&mut s, &mut rng);
+    crate::random_routines::edit_routines(&mut s, &mut rng);
     give_new_columns_a_value(&mut s);
     s
 }
@@ -1069,6 +1080,7 @@ pub fn yaml(s: &Spec) -> String {
         y.push_str("extensions: [pg_trgm]\n");
     }
     enums_yaml(&mut y, s, false);
+    crate::random_routines::functions_yaml(&mut y, s);
     // Tables of the other pg_schema go into a file of their own (see `files`).
     y.push_str("tables:\n");
     for t in s.tables.iter().filter(|t| !t.other_schema) {
@@ -1090,8 +1102,12 @@ fn view_yaml(y: &mut String, v: &ViewSpec, s: &Spec) {
         _ => v.reads.clone(),
     };
     let filter = if v.filter { " WHERE 1 = 1" } else { "" };
+    let call = match &v.calls {
+        Some(f) => format!(", {f}(1) AS calc_{}", v.name),
+        None => String::new(),
+    };
     let _ = writeln!(y, "  {}:", v.name);
-    let _ = writeln!(y, "    sql: SELECT * FROM {from}{filter}");
+    let _ = writeln!(y, "    sql: SELECT *{call} FROM {from}{filter}");
     if v.materialized {
         y.push_str("    materialized: true\n");
     }
@@ -1268,4 +1284,5 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
             let _ = writeln!(y, "      {k}: '{e}'");
         }
     }
+    crate::random_routines::triggers_yaml(y, t);
 }

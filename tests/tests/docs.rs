@@ -135,6 +135,8 @@ fn every_whole_schema_snippet_of_the_docs_compiles() {
         "mixins:",
         "tables:",
         "views:",
+        "functions:",
+        "aggregates:",
     ];
     let root = repo_root();
     let mut pages = vec![root.join("README.md")];
