@@ -5,8 +5,10 @@ use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified, string_literal};
 
 mod routines;
+mod sequences;
 
 pub use routines::*;
+pub use sequences::*;
 
 pub use schemac_schema::migration_dir::{BREAKPOINT, join_statements};
 

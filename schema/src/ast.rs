@@ -33,6 +33,33 @@ pub struct FileAst {
     pub functions: Vec<FunctionDef>,
     /// The aggregates.
     pub aggregates: Vec<AggregateDef>,
+    /// The standalone sequences.
+    pub sequences: Vec<SequenceDef>,
+}
+
+#[derive(Debug)]
+/// A sequence as written (`sequences:`).
+pub struct SequenceDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// `type:`.
+    pub data_type: Option<Sp<String>>,
+    /// `start`, `increment`, `min`, `max`, `cache`.
+    pub start: Option<i64>,
+    /// `increment:`.
+    pub increment: Option<Sp<i64>>,
+    /// `min:`.
+    pub min_value: Option<i64>,
+    /// `max:`.
+    pub max_value: Option<i64>,
+    /// `cache:`.
+    pub cache: Option<Sp<i64>>,
+    /// `cycle: true`.
+    pub cycle: bool,
+    /// `owned_by: table.column`.
+    pub owned_by: Option<Sp<String>>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
 }
 
 #[derive(Debug)]

@@ -47,6 +47,8 @@ struct SnapshotIn {
     functions: Vec<crate::model::Function>,
     #[serde(default)]
     aggregates: Vec<crate::model::Aggregate>,
+    #[serde(default)]
+    sequences: Vec<crate::model::Sequence>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +117,7 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         views: raw.views,
         functions: raw.functions,
         aggregates: raw.aggregates,
+        sequences: raw.sequences,
     })
 }
 
@@ -133,6 +136,7 @@ mod tests {
             views: Vec::new(),
             functions: Vec::new(),
             aggregates: Vec::new(),
+            sequences: Vec::new(),
         }
     }
 

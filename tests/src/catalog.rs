@@ -38,6 +38,23 @@ pub fn read(client: &mut Client) -> Vec<String> {
          FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_ns}"
     )));
     lines.extend(q(client, &format!(
+        "SELECT 'sequence options ' || n.nspname || '.' || c.relname || ': start ' || s.seqstart \
+                || ' increment ' || s.seqincrement || ' min ' || s.seqmin || ' max ' || s.seqmax \
+                || ' cache ' || s.seqcache || CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END \
+                || coalesce((SELECT ' owned by ' || tn.nspname || '.' || tc.relname || '.' || a.attname \
+                    FROM pg_depend d JOIN pg_class tc ON tc.oid = d.refobjid \
+                    JOIN pg_namespace tn ON tn.oid = tc.relnamespace \
+                    JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
+                    WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
+                      AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')), '') \
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
+        "SELECT 'comment sequence ' || n.nspname || '.' || c.relname || ': ' || d.description \
+         FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+         JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.objsubid = 0 AND c.relkind = 'S' AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
         "SELECT 'column ' || n.nspname || '.' || c.relname || ' #' || a.attnum || ' ' || a.attname || ': ' \
                 || format_type(a.atttypid, a.atttypmod) \
                 || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
@@ -484,6 +501,15 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
             lines.push(format!(
                 "sequence {}.{}_{}_seq: {seq_type}",
                 t.pg_schema, t.name, c.name
+            ));
+            let max = match seq_type {
+                "smallint" => i64::from(i16::MAX),
+                "integer" => i64::from(i32::MAX),
+                _ => i64::MAX,
+            };
+            lines.push(format!(
+                "sequence options {}.{}_{}_seq: start 1 increment 1 min 1 max {max} cache 1 owned by {}.{}.{}",
+                t.pg_schema, t.name, c.name, t.pg_schema, t.name, c.name
             ));
         }
         match c.identity {

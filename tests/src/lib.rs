@@ -6,6 +6,7 @@ pub mod pools;
 pub mod project;
 pub mod random_routines;
 pub mod random_schema;
+pub mod random_sequences;
 pub mod roundtrip;
 
 use std::path::{Path, PathBuf};

@@ -184,6 +184,7 @@ pub struct Spec {
     pub views: Vec<ViewSpec>,
     pub functions: Vec<crate::random_routines::FnSpec>,
     pub aggregates: Vec<crate::random_routines::AggSpec>,
+    pub sequences: Vec<crate::random_sequences::SeqSpec>,
     /// Counter for fresh names, so a new object never reuses a dropped one's name.
     pub fresh: usize,
 }
@@ -262,6 +263,7 @@ pub fn base(seed: u64) -> Spec {
         views: Vec::new(),
         functions: Vec::new(),
         aggregates: Vec::new(),
+        sequences: Vec::new(),
         fresh: 0,
     };
     for _ in 0..rng.below(3) + 1 {
@@ -295,6 +297,7 @@ pub fn base(seed: u64) -> Spec {
         add_view(&mut spec, &mut rng);
     }
     crate::random_routines::base_routines(&mut spec, &mut rng);
+    crate::random_sequences::base_sequences(&mut spec, &mut rng);
     spec
 }
 
@@ -573,6 +576,7 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
     }
     edit_views(&mut s, &mut rng);
     crate::random_routines::edit_routines(&mut s, &mut rng);
+    crate::random_sequences::edit_sequences(&mut s, &mut rng);
     give_new_columns_a_value(&mut s);
     s
 }
@@ -643,6 +647,11 @@ fn apply_op(s: &mut Spec, rng: &mut Rng, kind: u8, a: usize, b: usize) {
             for v in &mut s.views {
                 if v.reads == old {
                     v.reads = new.clone();
+                }
+            }
+            for q in &mut s.sequences {
+                if q.owner.as_ref() == Some(&old) {
+                    q.owner = Some(new.clone());
                 }
             }
         }
@@ -1081,6 +1090,7 @@ pub fn yaml(s: &Spec) -> String {
     }
     enums_yaml(&mut y, s, false);
     crate::random_routines::functions_yaml(&mut y, s);
+    crate::random_sequences::sequences_yaml(&mut y, s);
     // Tables of the other pg_schema go into a file of their own (see `files`).
     y.push_str("tables:\n");
     for t in s.tables.iter().filter(|t| !t.other_schema) {

@@ -137,6 +137,7 @@ fn every_whole_schema_snippet_of_the_docs_compiles() {
         "views:",
         "functions:",
         "aggregates:",
+        "sequences:",
     ];
     let root = repo_root();
     let mut pages = vec![root.join("README.md")];

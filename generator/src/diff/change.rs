@@ -122,6 +122,13 @@ pub enum CommentTarget {
         /// `"schema"."name"(input types)`.
         signature: String,
     },
+    /// A standalone sequence.
+    Sequence {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
+    },
     /// A trigger.
     Trigger {
         /// Its table.
@@ -520,6 +527,33 @@ pub enum Change {
         name: String,
         /// Dropped to be created again below, and why.
         again: Option<String>,
+    },
+    /// `CREATE SEQUENCE`.
+    CreateSequence(Sequence),
+    /// `ALTER SEQUENCE` with the options that change.
+    AlterSequence {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
+        /// The options, as SQL.
+        options: Vec<String>,
+    },
+    /// `ALTER SEQUENCE … OWNED BY`.
+    SetSequenceOwner {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
+        /// The column; none makes it stand alone.
+        owner: Option<OwnedBy>,
+    },
+    /// `DROP SEQUENCE`.
+    DropSequence {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
     },
     /// `DROP [MATERIALIZED] VIEW`.
     DropView {

@@ -175,6 +175,7 @@ pub fn describe(change: &Change) -> (String, String) {
                 CommentTarget::Routine { kind, signature } => {
                     format!("{} {signature}", kind.to_lowercase())
                 }
+                CommentTarget::Sequence { name, .. } => format!("sequence {name}"),
                 CommentTarget::Trigger { table, name } => {
                     format!("trigger {name} on {}", t(table))
                 }
@@ -243,6 +244,16 @@ pub fn describe(change: &Change) -> (String, String) {
             drop_verb(again).into(),
             format!("trigger {name} on {}", t(table)),
         ),
+        Change::CreateSequence(q) => ("add".into(), format!("sequence {}", q.name)),
+        Change::AlterSequence { name, .. } => ("alter".into(), format!("sequence {name}")),
+        Change::SetSequenceOwner { name, owner, .. } => (
+            "alter".into(),
+            match owner {
+                Some(o) => format!("sequence {name} owned by {}.{}", o.table, o.column),
+                None => format!("sequence {name} owned by none"),
+            },
+        ),
+        Change::DropSequence { name, .. } => ("drop".into(), format!("sequence {name}")),
     }
 }
 

@@ -237,7 +237,11 @@ impl<'a> Differ<'a> {
             | Change::CreateAggregate { .. }
             | Change::DropAggregate { .. }
             | Change::CreateTrigger { .. }
-            | Change::DropTrigger { .. } => 0,
+            | Change::DropTrigger { .. }
+            | Change::CreateSequence(_)
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -528,7 +532,11 @@ impl<'a> Differ<'a> {
             | Change::CreateAggregate { .. }
             | Change::DropAggregate { .. }
             | Change::CreateTrigger { .. }
-            | Change::DropTrigger { .. } => {}
+            | Change::DropTrigger { .. }
+            | Change::CreateSequence(_)
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. } => {}
         }
         if let Some((what, name)) = body_dependency(change) {
             for f in self.functions_naming(&name) {
@@ -592,7 +600,11 @@ impl<'a> Differ<'a> {
                 | Change::CreateAggregate { .. }
                 | Change::DropAggregate { .. }
                 | Change::CreateTrigger { .. }
-                | Change::DropTrigger { .. } => None,
+                | Change::DropTrigger { .. }
+                | Change::CreateSequence(_)
+                | Change::AlterSequence { .. }
+                | Change::SetSequenceOwner { .. }
+                | Change::DropSequence { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -787,7 +799,11 @@ impl<'a> Differ<'a> {
             | Change::CreateAggregate { .. }
             | Change::DropAggregate { .. }
             | Change::CreateTrigger { .. }
-            | Change::DropTrigger { .. } => return None,
+            | Change::DropTrigger { .. }
+            | Change::CreateSequence(_)
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }

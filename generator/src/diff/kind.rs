@@ -97,6 +97,10 @@ change_kinds!(
     DropAggregate,
     CreateTrigger,
     DropTrigger,
+    CreateSequence,
+    AlterSequence,
+    SetSequenceOwner,
+    DropSequence,
 );
 
 impl ChangeKind {
@@ -106,15 +110,19 @@ impl ChangeKind {
         match self {
             CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
             | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex
-            | CreateView | CreateFunction | CreateAggregate | CreateTrigger => Effect::Create,
+            | CreateView | CreateFunction | CreateAggregate | CreateTrigger | CreateSequence => {
+                Effect::Create
+            }
             DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
-            | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger => Effect::Drop,
+            | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger | DropSequence => {
+                Effect::Drop
+            }
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
             | RenameConstraint | RenameIndex => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
             | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
             | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment
-            | ReplaceFunction => Effect::Alter,
+            | ReplaceFunction | AlterSequence | SetSequenceOwner => Effect::Alter,
         }
     }
 
@@ -133,7 +141,8 @@ impl ChangeKind {
             | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
             | DropConstraint | CreateIndex | DropIndex | CreateView | DropView | CreateFunction
             | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
-            | DropTrigger => false,
+            | DropTrigger | CreateSequence | AlterSequence | DropSequence => false,
+            SetSequenceOwner => true,
         }
     }
 }
@@ -210,6 +219,10 @@ impl Change {
             Change::DropAggregate { .. } => ChangeKind::DropAggregate,
             Change::CreateTrigger { .. } => ChangeKind::CreateTrigger,
             Change::DropTrigger { .. } => ChangeKind::DropTrigger,
+            Change::CreateSequence(_) => ChangeKind::CreateSequence,
+            Change::AlterSequence { .. } => ChangeKind::AlterSequence,
+            Change::SetSequenceOwner { .. } => ChangeKind::SetSequenceOwner,
+            Change::DropSequence { .. } => ChangeKind::DropSequence,
         }
     }
 
@@ -265,9 +278,14 @@ impl Change {
                 target:
                     CommentTarget::Type { .. }
                     | CommentTarget::View { .. }
-                    | CommentTarget::Routine { .. },
+                    | CommentTarget::Routine { .. }
+                    | CommentTarget::Sequence { .. },
                 ..
             }
+            | Change::CreateSequence(_)
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. }
             | Change::CreateView { .. }
             | Change::CreateFunction { .. }
             | Change::DropFunction { .. }

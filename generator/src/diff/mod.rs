@@ -20,6 +20,7 @@ mod pairing;
 mod phase;
 mod render;
 mod routines;
+mod sequences;
 mod statement;
 mod tables;
 mod types;
@@ -211,6 +212,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.enums();
     d.match_tables();
     d.tables();
+    d.sequences();
     d.routines();
     d.views();
     d.triggers();

@@ -269,7 +269,11 @@ impl<'a> Differ<'a> {
                 | Change::CreateAggregate { .. }
                 | Change::DropAggregate { .. }
                 | Change::CreateTrigger { .. }
-                | Change::DropTrigger { .. }) => out.push((phase, other)),
+                | Change::DropTrigger { .. }
+                | Change::CreateSequence(_)
+                | Change::AlterSequence { .. }
+                | Change::SetSequenceOwner { .. }
+                | Change::DropSequence { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

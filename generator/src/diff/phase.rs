@@ -16,12 +16,16 @@ pub(super) enum Phase {
     // Functions whose signature names a table's row type (before the
     // table), or that come back under a new signature (before they do).
     DropFunctionsFirst,
+    // A sequence that outlives the column owning it is let go first.
+    DisownSequences,
     DropForeignKeys,
     DropConstraints,
     DropIndexes,
     DropGenerated,
     Renames,
     RecreateEnums,
+    // Before the functions and defaults that call nextval on them.
+    CreateSequences,
     // New functions that read no table: a default may call them.
     CreateFunctions,
     CreateTables,
@@ -31,10 +35,12 @@ pub(super) enum Phase {
     ReAddColumns,
     DropColumns,
     DropTables,
+    DropSequences,
     // After the tables, whose defaults may have called them.
     DropFunctions,
     CreateFunctionsLate,
     CreateAggregates,
+    OwnSequences,
     AddConstraints,
     AddIndexes,
     AddForeignKeys,
@@ -81,12 +87,14 @@ impl Phase {
             | Phase::DropTriggers
             | Phase::DropAggregates
             | Phase::DropFunctionsFirst
+            | Phase::DisownSequences
             | Phase::DropForeignKeys
             | Phase::DropConstraints
             | Phase::DropIndexes
             | Phase::DropGenerated
             | Phase::Renames
             | Phase::RecreateEnums
+            | Phase::CreateSequences
             | Phase::CreateFunctions
             | Phase::CreateTables
             | Phase::AddColumns
@@ -95,9 +103,11 @@ impl Phase {
             | Phase::ReAddColumns
             | Phase::DropColumns
             | Phase::DropTables
+            | Phase::DropSequences
             | Phase::DropFunctions
             | Phase::CreateFunctionsLate
             | Phase::CreateAggregates
+            | Phase::OwnSequences
             | Phase::AddConstraints
             | Phase::AddIndexes
             | Phase::AddForeignKeys

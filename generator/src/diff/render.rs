@@ -450,6 +450,9 @@ impl Change {
                     CommentTarget::Trigger { table, name } => {
                         format!("TRIGGER {} ON {}", ident(name), table.sql())
                     }
+                    CommentTarget::Sequence { schema, name } => {
+                        format!("SEQUENCE {}", qualified(schema, name))
+                    }
                 };
                 let value = text
                     .as_deref()
@@ -490,6 +493,25 @@ impl Change {
                     .map(Statement::Sql)
                     .collect()
             }
+            Change::CreateSequence(q) => ddl::create_sequence(q)
+                .into_iter()
+                .map(Statement::Sql)
+                .collect(),
+            Change::AlterSequence {
+                schema,
+                name,
+                options,
+            } => stmts![format!(
+                "ALTER SEQUENCE {} {}",
+                qualified(schema, name),
+                options.join(" ")
+            )],
+            Change::SetSequenceOwner {
+                schema,
+                name,
+                owner,
+            } => stmts![ddl::set_sequence_owner(schema, name, owner.as_ref())],
+            Change::DropSequence { schema, name } => stmts![ddl::drop_sequence(schema, name)],
             Change::DropTrigger { table, name, again } => dropped_to_come_back(
                 name,
                 again,

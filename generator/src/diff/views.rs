@@ -213,7 +213,7 @@ fn reshapes_rows(kind: ChangeKind) -> bool {
         | AddForeignKey | ValidateConstraint | DropConstraint | RenameConstraint | CreateIndex
         | DropIndex | RenameIndex | Comment | CreateView | DropView | CreateFunction
         | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
-        | DropTrigger => false,
+        | DropTrigger | CreateSequence | AlterSequence | SetSequenceOwner | DropSequence => false,
     }
 }
 

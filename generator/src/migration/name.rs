@@ -126,6 +126,10 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::DropAggregate
             | ChangeKind::CreateTrigger
             | ChangeKind::DropTrigger
+            | ChangeKind::CreateSequence
+            | ChangeKind::AlterSequence
+            | ChangeKind::SetSequenceOwner
+            | ChangeKind::DropSequence
             | ChangeKind::CreateTable
             | ChangeKind::DropTable
             | ChangeKind::RenameTable
@@ -196,6 +200,10 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             }
             Change::CreateTrigger { trigger, .. } => (trigger.name.clone(), Vec::new()),
             Change::DropTrigger { name, .. } => (name.clone(), Vec::new()),
+            Change::CreateSequence(q) => (q.name.clone(), Vec::new()),
+            Change::AlterSequence { name, .. }
+            | Change::SetSequenceOwner { name, .. }
+            | Change::DropSequence { name, .. } => (name.clone(), Vec::new()),
             other @ (Change::CreateTable { .. }
             | Change::DropTable(_)
             | Change::MoveTable { .. }

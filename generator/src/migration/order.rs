@@ -11,7 +11,7 @@ use foldhash::HashMap;
 use std::hash::Hash;
 
 use schemac_schema::Schema;
-use schemac_schema::model::{Aggregate, Function, Table, View};
+use schemac_schema::model::{Aggregate, Function, Sequence, Table, View};
 
 use crate::diff::{ConsumedHints, Renames, TableId};
 
@@ -36,6 +36,7 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         views: _,
         functions: _,
         aggregates: _,
+        sequences: _,
     } = &new;
     let mut out = new;
     out.ids = align_str(
@@ -95,6 +96,12 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         std::mem::take(&mut out.aggregates),
         Aggregate::key,
         Aggregate::key,
+    );
+    out.sequences = align(
+        &old.sequences,
+        std::mem::take(&mut out.sequences),
+        Sequence::key,
+        Sequence::key,
     );
     out
 }

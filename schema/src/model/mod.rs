@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 pub use crate::types::{BaseType, ColumnType};
 
 mod routines;
+mod sequences;
 
 pub use routines::{
     Aggregate, Function, Trigger, TriggerEvent, TriggerTiming, Volatility, input_types,
 };
+pub use sequences::{OwnedBy, Sequence};
 
 /// One database of a project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +47,9 @@ pub struct Schema {
     /// The aggregates, in declaration order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aggregates: Vec<Aggregate>,
+    /// The standalone sequences, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
 }
 
 impl Schema {
@@ -61,6 +66,7 @@ impl Schema {
             views: Vec::new(),
             functions: Vec::new(),
             aggregates: Vec::new(),
+            sequences: Vec::new(),
         }
     }
 

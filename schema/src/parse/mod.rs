@@ -3,6 +3,7 @@
 pub mod pieces;
 mod reader;
 mod routines;
+mod sequences;
 mod views;
 
 use reader::{boolean, expr, fields, keyword, name, named_entries, string, string_list};
@@ -23,6 +24,7 @@ const FILE_KEYS: &[&str] = &[
     "views",
     "functions",
     "aggregates",
+    "sequences",
 ];
 const ID_KEYS: &[&str] = &["prefix", "separator", "storage", "body"];
 const ENUM_KEYS: &[&str] = &["sql_name", "values", "remap", "renamed_from", "comment"];
@@ -138,6 +140,12 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
         f.get("functions"),
         "`functions`",
         routines::function_def,
+        diags,
+    );
+    ast.sequences = sections(
+        f.get("sequences"),
+        "`sequences`",
+        sequences::sequence_def,
         diags,
     );
     ast.aggregates = sections(

@@ -79,6 +79,7 @@ pub fn parse_in_pieces(
             views,
             functions,
             aggregates,
+            sequences,
         } = ast;
         whole.pg_schema = whole.pg_schema.or(pg_schema);
         whole.extensions.extend(extensions);
@@ -89,6 +90,7 @@ pub fn parse_in_pieces(
         whole.views.extend(views);
         whole.functions.extend(functions);
         whole.aggregates.extend(aggregates);
+        whole.sequences.extend(sequences);
     }
     Some((whole, clean))
 }

@@ -13,6 +13,7 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
         table_positions: HashMap::new(),
         views: Vec::new(),
         routines: Vec::new(),
+        sequences: Vec::new(),
     };
 
     // Names defined twice, within or across files, are errors naming both places.
@@ -149,6 +150,24 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
                 continue;
             }
             db.routines.push((r, pg_schema.clone()));
+        }
+        for q in &file.sequences {
+            check_identifier(&q.name.value, q.name.span, "sequence name", diags);
+            // A sequence named like a table is met by the namespace check.
+            let twice = db
+                .sequences
+                .iter()
+                .find(|(d, s)| *s == pg_schema && d.name.value == q.name.value);
+            if let Some((first, _)) = twice {
+                diags.push(duplicate(
+                    "sequence",
+                    &q.name.value,
+                    q.name.span,
+                    first.name.span,
+                ));
+                continue;
+            }
+            db.sequences.push((q, pg_schema.clone()));
         }
     }
 

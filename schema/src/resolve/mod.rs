@@ -148,6 +148,8 @@ pub(crate) struct Db<'a> {
     /// The functions and aggregates, each with its pg_schema, in
     /// declaration order.
     pub routines: Vec<(Routine<'a>, String)>,
+    /// The standalone sequences, each with its pg_schema.
+    pub sequences: Vec<(&'a SequenceDef, String)>,
 }
 
 /// A function or an aggregate: PostgreSQL keeps both in one namespace.

@@ -17,6 +17,7 @@ mod indexes;
 mod keys;
 mod references;
 mod routines;
+mod sequences;
 mod views;
 
 use column::build_column;
@@ -51,8 +52,11 @@ impl Namespace {
                 .at(span, format!("{what} gets this name"))
                 .also(*first_span, format!("{first_what} gets it first"))
                 .help(
-                    match (what.starts_with("view "), first_what.starts_with("index ")) {
-                        // A view's name is its key in `views:`; an index's may be given.
+                    match (
+                        what.starts_with("view ") || what.starts_with("sequence "),
+                        first_what.starts_with("index "),
+                    ) {
+                        // A view's or a sequence's name is its key; an index's may be given.
                         (true, false) => "rename one of them",
                         _ => "give one of them an explicit `name:`",
                     },
@@ -101,12 +105,14 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         )
         .collect();
     let views = views::views(db, &tables, &callables, &mut ns, diags);
+    let sequences = sequences::sequences(db, &tables, &mut ns, diags);
     let mut pg_schemas = pg_schemas(&tables, &db.enums);
     let others = views
         .iter()
         .map(|v| &v.pg_schema)
         .chain(functions.iter().map(|f| &f.pg_schema))
-        .chain(aggregates.iter().map(|a| &a.pg_schema));
+        .chain(aggregates.iter().map(|a| &a.pg_schema))
+        .chain(sequences.iter().map(|q| &q.pg_schema));
     for s in others {
         if s != "public" && !pg_schemas.contains(s) {
             pg_schemas.push(s.clone());
@@ -123,6 +129,7 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         views,
         functions,
         aggregates,
+        sequences,
     }
 }
 
