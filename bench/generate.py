@@ -12,6 +12,7 @@ peak memory of each run.
     python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle
     python3 bench/generate.py --sizes 1000 --rounds 5 --drizzle --synthetic
     python3 bench/generate.py --sizes 1000 --rounds 5 --views
+    python3 bench/generate.py --sizes 1000 --rounds 5 --functions
 
 --synthetic uses ../shared/bench/gen_synthetic.js's schema (one enum of its
 own per table; its --modify changes one column) for both tools instead.
@@ -80,6 +81,47 @@ def with_views(files, n):
             out.append(f"    sql: SELECT a.id, a.name FROM active_{i} a JOIN active_{i - 10} b ON b.id = a.parent_id")
             out.append(f"    comment: \"tables {i - 10} and {i}\"")
     files["schema/views.yaml"] = "\n".join(out) + "\n"
+    return files
+
+
+def with_functions(files, n):
+    """The views, and per ten tables a sql function reading the table
+    (which its view calls) and a trigger running one shared plpgsql
+    function."""
+    files = with_views(files, n)
+    out = [
+        "functions:",
+        "  touch:",
+        "    returns: trigger",
+        "    language: plpgsql",
+        "    body: BEGIN RETURN NEW; END",
+    ]
+    for i in range(0, n, 10):
+        out += [
+            f"  count_{i}:",
+            "    args: [p_status status]",
+            "    returns: bigint",
+            "    language: sql",
+            "    volatility: stable",
+            f"    body: SELECT count(*) FROM table_{i} WHERE status = p_status",
+        ]
+    files["schema/functions.yaml"] = "\n".join(out) + "\n"
+    views = files["schema/views.yaml"]
+    for i in range(0, n, 10):
+        views = views.replace(
+            f"SELECT id, name, status, parent_id FROM table_{i} WHERE active",
+            f"SELECT id, name, status, parent_id, count_{i}(status) AS same FROM table_{i} WHERE active",
+        )
+    files["schema/views.yaml"] = views
+    for name, text in list(files.items()):
+        if not name.startswith("schema/tables_"):
+            continue
+        for i in range(0, n, 10):
+            text = text.replace(
+                f"  table_{i}:\n",
+                f"  table_{i}:\n    triggers:\n      touch_{i}: {{ before: update, function: touch }}\n",
+            )
+        files[name] = text
     return files
 
 
@@ -206,12 +248,15 @@ def main():
     parser.add_argument("--baseline", help="another schemac binary (an earlier commit's) to run interleaved with this one")
     parser.add_argument("--synthetic", action="store_true", help="use ../shared/bench/gen_synthetic.js's schema (one enum per table) instead of this script's")
     parser.add_argument("--views", action="store_true", help="add a view per ten tables and one over two of them to this script's schema (schemac only)")
+    parser.add_argument("--functions", action="store_true", help="--views, and a function per ten tables that its view calls, and a trigger on each of those tables (schemac only)")
     args = parser.parse_args()
-    if args.views and args.synthetic:
-        sys.exit("--views adds to this script's own schema, not to --synthetic's")
+    if (args.views or args.functions) and args.synthetic:
+        sys.exit("--views and --functions add to this script's own schema, not to --synthetic's")
     schemac_schema = (lambda n, c: synthetic(n, c, "schemac")) if args.synthetic else schemac_yaml
     if args.views:
         schemac_schema = lambda n, c: with_views(schemac_yaml(n, c), n)
+    if args.functions:
+        schemac_schema = lambda n, c: with_functions(schemac_yaml(n, c), n)
     drizzle_schema = (lambda n, c: synthetic(n, c, "drizzle")) if args.synthetic else drizzle_ts
     if not os.path.exists(args.schemac):
         sys.exit(f"{args.schemac} is missing: run `cargo build --release -p schemac` first")

@@ -253,3 +253,27 @@ fn dropping_a_column_a_body_names_is_a_hazard() {
         m.up
     );
 }
+
+#[test]
+fn a_view_over_an_aggregate_created_again_goes_with_it() {
+    let after = SCHEMA
+        .replace("args: [text, text]", "args: [a text, b text]")
+        .replace(
+            "$1 IS NULL THEN $2 ELSE $1 || ', ' || $2",
+            "a IS NULL THEN b ELSE a || ', ' || b",
+        );
+    let (mut db, m) = up_and_down_on_rows("fn_aggregate_view", SCHEMA, &after, ROWS, false);
+    let drop_view = m
+        .up
+        .find("-- board is created again below: it calls joined, which is created again\nDROP VIEW")
+        .unwrap_or_else(|| panic!("{}", m.up));
+    let drop_aggregate = m.up.find("DROP AGGREGATE").expect("aggregate goes");
+    let create_view = m.up.find("CREATE VIEW").expect("view comes back");
+    let create_aggregate = m.up.find("CREATE AGGREGATE").expect("aggregate comes back");
+    assert!(
+        drop_view < drop_aggregate && create_aggregate < create_view,
+        "{}",
+        m.up
+    );
+    assert_eq!(text(&mut db, "SELECT names FROM board"), "ada, bob");
+}

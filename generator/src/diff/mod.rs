@@ -261,8 +261,8 @@ struct Differ<'a> {
     new_by_id: HashMap<TableId, usize>,
     /// Each loss by the key of the change that causes it.
     loss_index: HashMap<hazards::LossKey, usize>,
-    /// Keys (`pg_schema.name`) of the old functions dropped, to go again
-    /// or for good: what uses them goes first.
+    /// Keys (`pg_schema.name`) of the old functions and aggregates
+    /// dropped, to go again or for good: what uses them goes first.
     recreated_functions: HashSet<String>,
 }
 

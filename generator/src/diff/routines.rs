@@ -123,8 +123,9 @@ impl Differ<'_> {
                 );
             }
         }
-        self.aggregates(&going);
-        self.recreated_functions = going;
+        let aggregates_going = self.aggregates(&going);
+        // A view calling an aggregate that goes goes before it, too.
+        self.recreated_functions = going.into_iter().chain(aggregates_going).collect();
     }
 
     /// The new functions created after the tables: those whose signature or
@@ -160,7 +161,7 @@ impl Differ<'_> {
 
     /// Aggregates: any change is a drop and a create (their options cannot
     /// all be altered), and one over a function created again goes too.
-    fn aggregates(&mut self, functions_going: &HashSet<String>) {
+    fn aggregates(&mut self, functions_going: &HashSet<String>) -> Vec<String> {
         let new_by_key: HashMap<String, &Aggregate> =
             self.new.aggregates.iter().map(|a| (a.key(), a)).collect();
         let old_by_key: HashMap<String, &Aggregate> =
@@ -224,6 +225,7 @@ impl Differ<'_> {
                 },
             );
         }
+        going.into_keys().collect()
     }
 
     /// Each table's triggers: those of a new table created, those of a kept
