@@ -12,6 +12,7 @@ mod constraints;
 mod data_checks;
 mod describe;
 mod enums;
+mod hazard_rules;
 mod hazards;
 mod hints;
 mod kind;
@@ -33,7 +34,7 @@ pub use change::{
     ValuePosition, replacement_index_name, retired_enum_name,
 };
 pub use describe::describe;
-pub use hazards::{Hazard, HazardPlace, Rule, Severity};
+pub use hazard_rules::{Hazard, HazardPlace, Rule, Severity};
 pub use hints::{
     ConsumedHints, DataHints, HintsRead, Renames, TableId, read_hints, renames_from_hints,
 };
