@@ -4,9 +4,11 @@
 use schemac_schema::model::*;
 use schemac_schema::sql::{column_type, ident, qualified, string_literal};
 
+mod domains;
 mod routines;
 mod sequences;
 
+pub use domains::*;
 pub use routines::*;
 pub use sequences::*;
 

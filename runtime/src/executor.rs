@@ -214,6 +214,11 @@ pub(crate) async fn query_on(
     let sql = sql.text();
     let run = async {
         let statement = client.prepare_cached(sql).await?;
+        if crate::domain::any_domain(statement.params()) {
+            let wrapped = crate::domain::as_base(params);
+            let params: Vec<Param<'_>> = wrapped.iter().map(|p| p as Param<'_>).collect();
+            return client.query(&statement, &params).await;
+        }
         client.query(&statement, params).await
     };
     logged(sql, "query", |rows: &Vec<Row>| rows.len() as u64, run).await
@@ -227,6 +232,11 @@ pub(crate) async fn execute_on(
     let sql = sql.text();
     let run = async {
         let statement = client.prepare_cached(sql).await?;
+        if crate::domain::any_domain(statement.params()) {
+            let wrapped = crate::domain::as_base(params);
+            let params: Vec<Param<'_>> = wrapped.iter().map(|p| p as Param<'_>).collect();
+            return client.execute(&statement, &params).await;
+        }
         client.execute(&statement, params).await
     };
     logged(sql, "execute", |changed: &u64| *changed, run).await

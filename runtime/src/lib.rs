@@ -12,6 +12,7 @@
 
 mod config;
 mod copy;
+mod domain;
 mod error;
 mod executor;
 pub mod id;

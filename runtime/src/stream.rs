@@ -86,6 +86,10 @@ async fn start(
 ) -> Result<tokio_postgres::RowStream, Error> {
     let statement = client.prepare_cached(sql.text()).await?;
     tracing::debug!(target: "schemac_runtime::query", sql = sql.text(), "stream");
+    if crate::domain::any_domain(statement.params()) {
+        let wrapped = crate::domain::as_base(params);
+        return Ok(client.query_raw(&statement, wrapped.iter()).await?);
+    }
     Ok(client.query_raw(&statement, params.iter().copied()).await?)
 }
 

@@ -35,6 +35,25 @@ pub struct FileAst {
     pub aggregates: Vec<AggregateDef>,
     /// The standalone sequences.
     pub sequences: Vec<SequenceDef>,
+    /// The domains.
+    pub domains: Vec<DomainDef>,
+}
+
+#[derive(Debug)]
+/// A domain as written (`domains:`).
+pub struct DomainDef {
+    /// Its name.
+    pub name: Sp<String>,
+    /// `type:`, its base type.
+    pub base: Sp<String>,
+    /// `not_null: true`.
+    pub not_null: bool,
+    /// `default_sql:`.
+    pub default: Option<Sp<String>>,
+    /// `checks:`, by name.
+    pub checks: Vec<CheckDef>,
+    /// Its comment.
+    pub comment: Option<Sp<String>>,
 }
 
 #[derive(Debug)]

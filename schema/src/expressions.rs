@@ -31,6 +31,8 @@ pub enum SqlPlace {
     Backfill,
     /// A trigger's `when`.
     TriggerWhen,
+    /// A domain's check.
+    DomainCheck,
 }
 
 impl SqlPlace {
@@ -47,6 +49,7 @@ impl SqlPlace {
             SqlPlace::IndexPredicate => format!("CREATE INDEX i ON t (c) WHERE {sql}"),
             SqlPlace::Conversion => format!("ALTER TABLE t ALTER COLUMN c TYPE int USING {sql}"),
             SqlPlace::Backfill => format!("UPDATE t SET c = {sql}"),
+            SqlPlace::DomainCheck => format!("CREATE DOMAIN d AS int CHECK ({sql})"),
             SqlPlace::TriggerWhen => format!(
                 "CREATE TRIGGER g BEFORE UPDATE ON t FOR EACH ROW WHEN ({sql}) EXECUTE FUNCTION f()"
             ),
@@ -63,6 +66,7 @@ impl SqlPlace {
             SqlPlace::Conversion => "conversion (`using`)",
             SqlPlace::Backfill => "`backfill_sql`",
             SqlPlace::TriggerWhen => "trigger condition (`when`)",
+            SqlPlace::DomainCheck => "domain check",
         }
     }
 }
@@ -128,6 +132,14 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
     }
     for t in &file.tables {
         columns_and_indexes(&t.columns, &t.indexes);
+    }
+    for d in &file.domains {
+        for c in &d.checks {
+            one(SqlPlace::DomainCheck, &c.expr);
+        }
+        if let Some(e) = &d.default {
+            one(SqlPlace::Default, e);
+        }
     }
     for w in file
         .tables

@@ -49,6 +49,8 @@ struct SnapshotIn {
     aggregates: Vec<crate::model::Aggregate>,
     #[serde(default)]
     sequences: Vec<crate::model::Sequence>,
+    #[serde(default)]
+    domains: Vec<crate::model::Domain>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +120,7 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         functions: raw.functions,
         aggregates: raw.aggregates,
         sequences: raw.sequences,
+        domains: raw.domains,
     })
 }
 
@@ -137,6 +140,7 @@ mod tests {
             functions: Vec::new(),
             aggregates: Vec::new(),
             sequences: Vec::new(),
+            domains: Vec::new(),
         }
     }
 

@@ -75,7 +75,13 @@ pub fn comment_safe(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The Postgres type of a column, as written in DDL.
 pub fn column_type(ty: &ColumnType, enums: &[Enum], ids: &[IdType]) -> String {
+    // A domain is named by its key, `pg_schema.name`.
+    let domain = ty.domain.as_deref().map(|key| match key.split_once('.') {
+        Some((s, n)) => qualified(s, n),
+        None => ident(key),
+    });
     let base = match &ty.base {
+        _ if domain.is_some() => domain.unwrap_or_default(),
         BaseType::Enum(name) => match enums.iter().find(|e| &e.name == name) {
             Some(e) => qualified(&e.pg_schema, &e.sql_name),
             None => ident(name),

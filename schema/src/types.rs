@@ -60,10 +60,24 @@ pub enum BaseType {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 /// A column's type: a base type, maybe an array of it.
 pub struct ColumnType {
-    /// The base type.
+    /// The base type (a domain's own base type, for a column of a domain).
     pub base: BaseType,
     /// An array of it (`[]`).
     pub array: bool,
+    /// The domain the column is of, `pg_schema.name`: its values are the
+    /// base type's, and the SQL names the domain.
+    pub domain: Option<String>,
+}
+
+impl ColumnType {
+    /// A type of no domain.
+    pub fn plain(base: BaseType, array: bool) -> ColumnType {
+        ColumnType {
+            base,
+            array,
+            domain: None,
+        }
+    }
 }
 
 /// The built-in type names, for suggestions and the reference.
@@ -311,6 +325,9 @@ impl fmt::Display for BaseType {
 
 impl fmt::Display for ColumnType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = &self.domain {
+            write!(f, "domain:{d}=")?;
+        }
         write!(f, "{}{}", self.base, if self.array { "[]" } else { "" })
     }
 }
@@ -324,6 +341,14 @@ impl std::str::FromStr for ColumnType {
             Some(b) => (b, true),
             None => (s, false),
         };
+        // `domain:pg_schema.name=base`.
+        let (domain, body) = match body.strip_prefix("domain:") {
+            Some(rest) => match rest.rsplit_once('=') {
+                Some((d, b)) if !b.is_empty() => (Some(d.to_string()), b),
+                _ => return Err(format!("unknown column type `{s}`")),
+            },
+            None => (None, body),
+        };
         let base = if let Some(n) = body.strip_prefix("enum:") {
             BaseType::Enum(n.to_string())
         } else if let Some(n) = body.strip_prefix("id:") {
@@ -331,7 +356,11 @@ impl std::str::FromStr for ColumnType {
         } else {
             parse_builtin(body).map_err(|_| format!("unknown column type `{s}`"))?
         };
-        Ok(ColumnType { base, array })
+        Ok(ColumnType {
+            base,
+            array,
+            domain,
+        })
     }
 }
 
@@ -369,6 +398,8 @@ mod tests {
             "id:TenantId",
             "integer[]",
             "enum:cause[]",
+            "domain:public.year=integer",
+            "domain:app.rating=enum:cause[]",
         ] {
             let parsed: ColumnType = t.parse().unwrap();
             assert_eq!(parsed.to_string(), t);

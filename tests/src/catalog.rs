@@ -127,6 +127,14 @@ pub fn read(client: &mut Client) -> Vec<String> {
          JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {user_ns} {NOT_EXTENSION}"
     )));
     lines.extend(q(client, &format!(
+        "SELECT 'domain ' || n.nspname || '.' || t.typname || ': ' || format_type(t.typbasetype, t.typtypmod) \
+                || CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END \
+                || coalesce(' DEFAULT ' || t.typdefault, '') \
+                || coalesce((SELECT ' ' || string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), ', ' ORDER BY k.conname) \
+                    FROM pg_constraint k WHERE k.contypid = t.oid), '') \
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype = 'd' AND {user_ns}"
+    )));
+    lines.extend(q(client, &format!(
         "SELECT 'trigger ' || n.nspname || '.' || c.relname || ': ' || pg_get_triggerdef(t.oid) \
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
          WHERE NOT t.tgisinternal AND {user_ns}"

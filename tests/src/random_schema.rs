@@ -185,6 +185,7 @@ pub struct Spec {
     pub functions: Vec<crate::random_routines::FnSpec>,
     pub aggregates: Vec<crate::random_routines::AggSpec>,
     pub sequences: Vec<crate::random_sequences::SeqSpec>,
+    pub domains: Vec<crate::random_domains::DomSpec>,
     /// Counter for fresh names, so a new object never reuses a dropped one's name.
     pub fresh: usize,
 }
@@ -264,6 +265,7 @@ pub fn base(seed: u64) -> Spec {
         functions: Vec::new(),
         aggregates: Vec::new(),
         sequences: Vec::new(),
+        domains: Vec::new(),
         fresh: 0,
     };
     for _ in 0..rng.below(3) + 1 {
@@ -298,6 +300,7 @@ pub fn base(seed: u64) -> Spec {
     }
     crate::random_routines::base_routines(&mut spec, &mut rng);
     crate::random_sequences::base_sequences(&mut spec, &mut rng);
+    crate::random_domains::base_domains(&mut spec, &mut rng);
     spec
 }
 
@@ -577,6 +580,7 @@ pub fn edit(base: &Spec, ops: &[(u8, u16, u16)], seed: u64) -> Spec {
     edit_views(&mut s, &mut rng);
     crate::random_routines::edit_routines(&mut s, &mut rng);
     crate::random_sequences::edit_sequences(&mut s, &mut rng);
+    crate::random_domains::edit_domains(&mut s, &mut rng);
     give_new_columns_a_value(&mut s);
     s
 }
@@ -1091,6 +1095,7 @@ pub fn yaml(s: &Spec) -> String {
     enums_yaml(&mut y, s, false);
     crate::random_routines::functions_yaml(&mut y, s);
     crate::random_sequences::sequences_yaml(&mut y, s);
+    crate::random_domains::domains_yaml(&mut y, s);
     // Tables of the other pg_schema go into a file of their own (see `files`).
     y.push_str("tables:\n");
     for t in s.tables.iter().filter(|t| !t.other_schema) {

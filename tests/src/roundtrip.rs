@@ -243,6 +243,7 @@ fn value(s: &Schema, ty: &ColumnType, k: usize, nullable: bool) -> String {
         let elem = ColumnType {
             base: ty.base.clone(),
             array: false,
+            domain: ty.domain.clone(),
         };
         if k == 0 {
             return format!("'{{}}'::{sql_ty}");

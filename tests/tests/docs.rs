@@ -138,6 +138,7 @@ fn every_whole_schema_snippet_of_the_docs_compiles() {
         "functions:",
         "aggregates:",
         "sequences:",
+        "domains:",
     ];
     let root = repo_root();
     let mut pages = vec![root.join("README.md")];

@@ -122,6 +122,13 @@ pub enum CommentTarget {
         /// `"schema"."name"(input types)`.
         signature: String,
     },
+    /// A domain.
+    Domain {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
+    },
     /// A standalone sequence.
     Sequence {
         /// Its pg_schema.
@@ -527,6 +534,27 @@ pub enum Change {
         name: String,
         /// Dropped to be created again below, and why.
         again: Option<String>,
+    },
+    /// `CREATE DOMAIN`.
+    CreateDomain {
+        /// The domain.
+        domain: Domain,
+        /// Its base type as SQL.
+        base: String,
+    },
+    /// `ALTER DOMAIN`, one statement per action.
+    AlterDomain {
+        /// Its name.
+        name: String,
+        /// The statements.
+        statements: Vec<String>,
+    },
+    /// `DROP DOMAIN`.
+    DropDomain {
+        /// Its pg_schema.
+        schema: String,
+        /// Its name.
+        name: String,
     },
     /// `CREATE SEQUENCE`.
     CreateSequence(Sequence),

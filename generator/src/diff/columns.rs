@@ -222,6 +222,7 @@ impl<'a> Differ<'a> {
                 &ColumnType {
                     base: other.referencing(),
                     array: ty.array,
+                    domain: ty.domain.clone(),
                 },
                 &schema.enums,
                 &schema.ids,
@@ -321,6 +322,7 @@ impl<'a> Differ<'a> {
         let storage = |t: &ColumnType| ColumnType {
             base: t.base.referencing(),
             array: t.array,
+            domain: t.domain.clone(),
         };
         let to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
         let using = match self.data.using.get(&c.key) {

@@ -176,6 +176,7 @@ pub fn describe(change: &Change) -> (String, String) {
                     format!("{} {signature}", kind.to_lowercase())
                 }
                 CommentTarget::Sequence { name, .. } => format!("sequence {name}"),
+                CommentTarget::Domain { name, .. } => format!("domain {name}"),
                 CommentTarget::Trigger { table, name } => {
                     format!("trigger {name} on {}", t(table))
                 }
@@ -254,6 +255,9 @@ pub fn describe(change: &Change) -> (String, String) {
             },
         ),
         Change::DropSequence { name, .. } => ("drop".into(), format!("sequence {name}")),
+        Change::CreateDomain { domain, .. } => ("add".into(), format!("domain {}", domain.name)),
+        Change::AlterDomain { name, .. } => ("alter".into(), format!("domain {name}")),
+        Change::DropDomain { name, .. } => ("drop".into(), format!("domain {name}")),
     }
 }
 

@@ -93,7 +93,10 @@ impl<'a> Differ<'a> {
             | Change::CreateSequence(_)
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
-            | Change::DropSequence { .. } => 0,
+            | Change::DropSequence { .. }
+            | Change::CreateDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::DropDomain { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -388,7 +391,10 @@ impl<'a> Differ<'a> {
             | Change::CreateSequence(_)
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
-            | Change::DropSequence { .. } => {}
+            | Change::DropSequence { .. }
+            | Change::CreateDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::DropDomain { .. } => {}
         }
         if let Some((what, name)) = body_dependency(change) {
             for f in self.functions_naming(&name) {
@@ -456,7 +462,10 @@ impl<'a> Differ<'a> {
                 | Change::CreateSequence(_)
                 | Change::AlterSequence { .. }
                 | Change::SetSequenceOwner { .. }
-                | Change::DropSequence { .. } => None,
+                | Change::DropSequence { .. }
+                | Change::CreateDomain { .. }
+                | Change::AlterDomain { .. }
+                | Change::DropDomain { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -544,6 +553,7 @@ impl<'a> Differ<'a> {
             &ColumnType {
                 base: nc.ty.base.referencing(),
                 array: nc.ty.array,
+                domain: nc.ty.domain.clone(),
             },
             &self.new.enums,
             &self.new.ids,
@@ -655,7 +665,10 @@ impl<'a> Differ<'a> {
             | Change::CreateSequence(_)
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
-            | Change::DropSequence { .. } => return None,
+            | Change::DropSequence { .. }
+            | Change::CreateDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::DropDomain { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }

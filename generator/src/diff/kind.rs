@@ -101,6 +101,9 @@ change_kinds!(
     AlterSequence,
     SetSequenceOwner,
     DropSequence,
+    CreateDomain,
+    AlterDomain,
+    DropDomain,
 );
 
 impl ChangeKind {
@@ -110,19 +113,17 @@ impl ChangeKind {
         match self {
             CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
             | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex
-            | CreateView | CreateFunction | CreateAggregate | CreateTrigger | CreateSequence => {
-                Effect::Create
-            }
+            | CreateView | CreateFunction | CreateAggregate | CreateTrigger | CreateSequence
+            | CreateDomain => Effect::Create,
             DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
-            | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger | DropSequence => {
-                Effect::Drop
-            }
+            | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger | DropSequence
+            | DropDomain => Effect::Drop,
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
             | RenameConstraint | RenameIndex => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
             | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
             | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment
-            | ReplaceFunction | AlterSequence | SetSequenceOwner => Effect::Alter,
+            | ReplaceFunction | AlterSequence | SetSequenceOwner | AlterDomain => Effect::Alter,
         }
     }
 
@@ -141,7 +142,8 @@ impl ChangeKind {
             | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
             | DropConstraint | CreateIndex | DropIndex | CreateView | DropView | CreateFunction
             | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
-            | DropTrigger | CreateSequence | AlterSequence | DropSequence => false,
+            | DropTrigger | CreateSequence | AlterSequence | DropSequence | CreateDomain
+            | AlterDomain | DropDomain => false,
             SetSequenceOwner => true,
         }
     }
@@ -223,6 +225,9 @@ impl Change {
             Change::AlterSequence { .. } => ChangeKind::AlterSequence,
             Change::SetSequenceOwner { .. } => ChangeKind::SetSequenceOwner,
             Change::DropSequence { .. } => ChangeKind::DropSequence,
+            Change::CreateDomain { .. } => ChangeKind::CreateDomain,
+            Change::AlterDomain { .. } => ChangeKind::AlterDomain,
+            Change::DropDomain { .. } => ChangeKind::DropDomain,
         }
     }
 
@@ -279,9 +284,13 @@ impl Change {
                     CommentTarget::Type { .. }
                     | CommentTarget::View { .. }
                     | CommentTarget::Routine { .. }
-                    | CommentTarget::Sequence { .. },
+                    | CommentTarget::Sequence { .. }
+                    | CommentTarget::Domain { .. },
                 ..
             }
+            | Change::CreateDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::DropDomain { .. }
             | Change::CreateSequence(_)
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }

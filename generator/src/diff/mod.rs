@@ -11,6 +11,7 @@ mod columns;
 mod constraints;
 mod data_checks;
 mod describe;
+mod domains;
 mod enums;
 mod hazard_rules;
 mod hazards;
@@ -211,6 +212,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     };
     d.extensions_and_schemas();
     d.enums();
+    d.domains();
     d.match_tables();
     d.tables();
     d.sequences();

@@ -273,7 +273,10 @@ impl<'a> Differ<'a> {
                 | Change::CreateSequence(_)
                 | Change::AlterSequence { .. }
                 | Change::SetSequenceOwner { .. }
-                | Change::DropSequence { .. }) => out.push((phase, other)),
+                | Change::DropSequence { .. }
+                | Change::CreateDomain { .. }
+                | Change::AlterDomain { .. }
+                | Change::DropDomain { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

@@ -159,6 +159,7 @@ impl<'a> Differ<'a> {
             BaseType::Enum(k) => ColumnType {
                 base: BaseType::Enum(self.enum_map.get(k).cloned().unwrap_or_else(|| k.clone())),
                 array: ty.array,
+                domain: ty.domain.clone(),
             },
             _ => ty.clone(),
         }

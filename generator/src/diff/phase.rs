@@ -8,6 +8,8 @@ pub(super) enum Phase {
     Extensions,
     Schemas,
     Enums,
+    // After the enums they may be over, before the columns of them.
+    CreateDomains,
     // Views go before anything they read changes, and come back after.
     DropViews,
     // Triggers and aggregates before the functions they call.
@@ -36,6 +38,8 @@ pub(super) enum Phase {
     DropColumns,
     DropTables,
     DropSequences,
+    DropDomains,
+    AlterDomains,
     // After the tables, whose defaults may have called them.
     DropFunctions,
     CreateFunctionsLate,
@@ -83,6 +87,7 @@ impl Phase {
             Phase::Extensions
             | Phase::Schemas
             | Phase::Enums
+            | Phase::CreateDomains
             | Phase::DropViews
             | Phase::DropTriggers
             | Phase::DropAggregates
@@ -104,6 +109,8 @@ impl Phase {
             | Phase::DropColumns
             | Phase::DropTables
             | Phase::DropSequences
+            | Phase::DropDomains
+            | Phase::AlterDomains
             | Phase::DropFunctions
             | Phase::CreateFunctionsLate
             | Phase::CreateAggregates

@@ -453,6 +453,9 @@ impl Change {
                     CommentTarget::Sequence { schema, name } => {
                         format!("SEQUENCE {}", qualified(schema, name))
                     }
+                    CommentTarget::Domain { schema, name } => {
+                        format!("DOMAIN {}", qualified(schema, name))
+                    }
                 };
                 let value = text
                     .as_deref()
@@ -512,6 +515,16 @@ impl Change {
                 owner,
             } => stmts![ddl::set_sequence_owner(schema, name, owner.as_ref())],
             Change::DropSequence { schema, name } => stmts![ddl::drop_sequence(schema, name)],
+            Change::CreateDomain { domain, base } => ddl::create_domain(domain, base)
+                .into_iter()
+                .map(Statement::Sql)
+                .collect(),
+            Change::AlterDomain { statements, .. } => {
+                statements.iter().cloned().map(Statement::Sql).collect()
+            }
+            Change::DropDomain { schema, name } => {
+                stmts![format!("DROP DOMAIN {}", qualified(schema, name))]
+            }
             Change::DropTrigger { table, name, again } => dropped_to_come_back(
                 name,
                 again,

@@ -213,7 +213,8 @@ fn reshapes_rows(kind: ChangeKind) -> bool {
         | AddForeignKey | ValidateConstraint | DropConstraint | RenameConstraint | CreateIndex
         | DropIndex | RenameIndex | Comment | CreateView | DropView | CreateFunction
         | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
-        | DropTrigger | CreateSequence | AlterSequence | SetSequenceOwner | DropSequence => false,
+        | DropTrigger | CreateSequence | AlterSequence | SetSequenceOwner | DropSequence
+        | CreateDomain | AlterDomain | DropDomain => false,
     }
 }
 

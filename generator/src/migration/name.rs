@@ -130,6 +130,9 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::AlterSequence
             | ChangeKind::SetSequenceOwner
             | ChangeKind::DropSequence
+            | ChangeKind::CreateDomain
+            | ChangeKind::AlterDomain
+            | ChangeKind::DropDomain
             | ChangeKind::CreateTable
             | ChangeKind::DropTable
             | ChangeKind::RenameTable
@@ -203,7 +206,10 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             Change::CreateSequence(q) => (q.name.clone(), Vec::new()),
             Change::AlterSequence { name, .. }
             | Change::SetSequenceOwner { name, .. }
-            | Change::DropSequence { name, .. } => (name.clone(), Vec::new()),
+            | Change::DropSequence { name, .. }
+            | Change::AlterDomain { name, .. }
+            | Change::DropDomain { name, .. } => (name.clone(), Vec::new()),
+            Change::CreateDomain { domain, .. } => (domain.name.clone(), Vec::new()),
             other @ (Change::CreateTable { .. }
             | Change::DropTable(_)
             | Change::MoveTable { .. }

@@ -11,7 +11,7 @@ use foldhash::HashMap;
 use std::hash::Hash;
 
 use schemac_schema::Schema;
-use schemac_schema::model::{Aggregate, Function, Sequence, Table, View};
+use schemac_schema::model::{Aggregate, Domain, Function, Sequence, Table, View};
 
 use crate::diff::{ConsumedHints, Renames, TableId};
 
@@ -37,6 +37,7 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         functions: _,
         aggregates: _,
         sequences: _,
+        domains: _,
     } = &new;
     let mut out = new;
     out.ids = align_str(
@@ -96,6 +97,12 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         std::mem::take(&mut out.aggregates),
         Aggregate::key,
         Aggregate::key,
+    );
+    out.domains = align(
+        &old.domains,
+        std::mem::take(&mut out.domains),
+        Domain::key,
+        Domain::key,
     );
     out.sequences = align(
         &old.sequences,

@@ -84,7 +84,12 @@ fn base(ty: &BaseType, column: &Column, schema: &Schema) -> (String, bool) {
 }
 
 pub fn rust_type(column: &Column, schema: &Schema) -> RustType {
-    let ColumnType { base: b, array } = &column.ty;
+    // A domain's values are its base type's.
+    let ColumnType {
+        base: b,
+        array,
+        domain: _,
+    } = &column.ty;
     let (element, json) = base(b, column, schema);
     let copy = !*array
         && !json
@@ -116,10 +121,7 @@ pub fn rust_type(column: &Column, schema: &Schema) -> RustType {
         format!("&{element}")
     };
     let unnest_cast = {
-        let element = ColumnType {
-            base: b.clone(),
-            array: false,
-        };
+        let element = ColumnType::plain(b.clone(), false);
         let pg = match b {
             // The sequence's default belongs to the column, not the type.
             BaseType::Serial => "integer".to_owned(),

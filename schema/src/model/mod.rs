@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::types::{BaseType, ColumnType};
 
+mod domains;
 mod routines;
 mod sequences;
 
+pub use domains::Domain;
 pub use routines::{
     Aggregate, Function, Trigger, TriggerEvent, TriggerTiming, Volatility, input_types,
 };
@@ -50,6 +52,9 @@ pub struct Schema {
     /// The standalone sequences, in declaration order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sequences: Vec<Sequence>,
+    /// The domains, in declaration order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
 }
 
 impl Schema {
@@ -67,6 +72,7 @@ impl Schema {
             functions: Vec::new(),
             aggregates: Vec::new(),
             sequences: Vec::new(),
+            domains: Vec::new(),
         }
     }
 

@@ -25,6 +25,7 @@ const FILE_KEYS: &[&str] = &[
     "functions",
     "aggregates",
     "sequences",
+    "domains",
 ];
 const ID_KEYS: &[&str] = &["prefix", "separator", "storage", "body"];
 const ENUM_KEYS: &[&str] = &["sql_name", "values", "remap", "renamed_from", "comment"];
@@ -142,6 +143,7 @@ pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> FileAst 
         routines::function_def,
         diags,
     );
+    ast.domains = sections(f.get("domains"), "`domains`", domain_def, diags);
     ast.sequences = sections(
         f.get("sequences"),
         "`sequences`",
@@ -795,6 +797,57 @@ fn unique_def(node: &Node, diags: &mut Diagnostics) -> Option<UniqueDef> {
             .get("nulls_not_distinct")
             .and_then(|n| boolean(n, "`nulls_not_distinct`", diags))
             .is_some_and(|b| b.value),
+    })
+}
+
+/// A domain: its base type alone (`name: integer`), or a mapping with `type:`.
+fn domain_def(
+    domain_name: Spanned<String>,
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> Option<DomainDef> {
+    let what = format!("domain `{}`", domain_name.value);
+    if node.as_scalar().is_some() {
+        return Some(DomainDef {
+            base: name(node, "a domain's base type", diags)?,
+            name: domain_name,
+            not_null: false,
+            default: None,
+            checks: Vec::new(),
+            comment: None,
+        });
+    }
+    let f = fields(
+        node,
+        &what,
+        &["type", "not_null", "default_sql", "checks", "comment"],
+        diags,
+    )?;
+    let base = f.required(
+        "type",
+        |n, d| name(n, "a domain's base type", d),
+        || {
+            Diagnostic::error(format!("{what} has no `type`"))
+                .at(domain_name.span, "defined here")
+                .help("give its base type: `type: integer`")
+        },
+        diags,
+    )?;
+    Some(DomainDef {
+        base,
+        not_null: f
+            .get("not_null")
+            .and_then(|n| boolean(n, "`not_null`", diags))
+            .is_some_and(|b| b.value),
+        default: f
+            .get("default_sql")
+            .and_then(|n| expr(n, "`default_sql`", diags)),
+        checks: f
+            .get("checks")
+            .map(|n| checks(n, diags))
+            .unwrap_or_default(),
+        comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        name: domain_name,
     })
 }
 

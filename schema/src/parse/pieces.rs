@@ -80,6 +80,7 @@ pub fn parse_in_pieces(
             functions,
             aggregates,
             sequences,
+            domains,
         } = ast;
         whole.pg_schema = whole.pg_schema.or(pg_schema);
         whole.extensions.extend(extensions);
@@ -91,6 +92,7 @@ pub fn parse_in_pieces(
         whole.functions.extend(functions);
         whole.aggregates.extend(aggregates);
         whole.sequences.extend(sequences);
+        whole.domains.extend(domains);
     }
     Some((whole, clean))
 }

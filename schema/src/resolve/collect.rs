@@ -14,7 +14,10 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
         views: Vec::new(),
         routines: Vec::new(),
         sequences: Vec::new(),
+        domains: Vec::new(),
+        domain_spans: HashMap::new(),
     };
+    let mut domain_defs: Vec<(&DomainDef, String)> = Vec::new();
 
     // Names defined twice, within or across files, are errors naming both places.
     let mut id_spans: HashMap<&str, Span> = HashMap::new();
@@ -151,6 +154,22 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
             }
             db.routines.push((r, pg_schema.clone()));
         }
+        for d in &file.domains {
+            check_identifier(&d.name.value, d.name.span, "domain name", diags);
+            let twice = domain_defs
+                .iter()
+                .find(|(o, s)| *s == pg_schema && o.name.value == d.name.value);
+            if let Some((first, _)) = twice {
+                diags.push(duplicate(
+                    "domain",
+                    &d.name.value,
+                    d.name.span,
+                    first.name.span,
+                ));
+                continue;
+            }
+            domain_defs.push((d, pg_schema.clone()));
+        }
         for q in &file.sequences {
             check_identifier(&q.name.value, q.name.span, "sequence name", diags);
             // A sequence named like a table is met by the namespace check.
@@ -174,6 +193,13 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
     for (e, pg_schema) in enum_defs {
         if let Some(built) = build_enum(e, pg_schema, diags) {
             db.enums.push(built);
+        }
+    }
+    // After the enums, which a domain may be over; before the columns.
+    for (d, pg_schema) in domain_defs {
+        if let Some(built) = build_domain(d, pg_schema, &db, diags) {
+            db.domain_spans.insert(built.key(), d.name.span);
+            db.domains.push(built);
         }
     }
 

@@ -36,6 +36,7 @@ pub(super) fn column_type(
         );
         return (None, optional || explicit_nullable);
     }
+    let mut domain = None;
     let base = match types::parse_builtin(text) {
         Ok(b) => Some(b),
         Err(TypeError::BadParams(msg)) => {
@@ -47,7 +48,24 @@ pub(super) fn column_type(
             None
         }
         Err(TypeError::Unknown) => {
-            if db.enum_spans.contains_key(text) {
+            if let Some(d) = db.domains.iter().find(|d| d.name == text) {
+                if array {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "column `{}` is an array of domain `{text}`, which schemac does not support yet",
+                            c.name.value
+                        ))
+                        .at(ty.span, "an array of a domain")
+                        .help(format!(
+                            "use an array of its base type, `{}[]`, with a check on the column",
+                            d.base
+                        )),
+                    );
+                    return (None, optional || explicit_nullable);
+                }
+                domain = Some(d.key());
+                Some(d.base.base.clone())
+            } else if db.enum_spans.contains_key(text) {
                 Some(BaseType::Enum(text.to_string()))
             } else if db.ids.iter().any(|i| i.name == text) {
                 Some(BaseType::Id(text.to_string()))
@@ -116,7 +134,11 @@ pub(super) fn column_type(
         );
     }
     (
-        base.map(|base| ColumnType { base, array }),
+        base.map(|base| ColumnType {
+            base,
+            array,
+            domain,
+        }),
         optional || explicit_nullable,
     )
 }
@@ -163,6 +185,7 @@ pub(super) fn infer_reference_types(dbs: &mut [Db<'_>]) {
                         let ty = ColumnType {
                             base: ty.base.referencing(),
                             array: ty.array,
+                            domain: ty.domain.clone(),
                         };
                         updates.push((di, ti, ci, ty));
                     }

@@ -1,4 +1,4 @@
-//! The types a schema defines: rich IDs and enums.
+//! The types a schema defines: rich IDs, enums and domains.
 
 use super::*;
 
@@ -156,5 +156,47 @@ pub(super) fn build_enum(
             value_renames,
             remap,
         },
+    })
+}
+
+/// A domain: its base type read like a column's (a built-in type or an
+/// enum of this database, not an array), its default, NOT NULL and checks.
+pub(super) fn build_domain(
+    d: &DomainDef,
+    pg_schema: String,
+    db: &Db<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Domain> {
+    let text = d.base.value.trim();
+    let base = match types::parse_builtin(text) {
+        Ok(b) if !text.ends_with("[]") && !b.is_serial() => b,
+        _ if db.enum_spans.contains_key(text) => BaseType::Enum(text.to_string()),
+        _ => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "domain `{}` is over `{text}`, which is no built-in type or enum of this database",
+                    d.name.value
+                ))
+                .at(d.base.span, "not a base type")
+                .help("a domain is over a built-in type (`integer`, `text`, `numeric(10,2)`) or an enum; not an array, a serial or another domain"),
+            );
+            return None;
+        }
+    };
+    Some(Domain {
+        pg_schema,
+        name: d.name.value.clone(),
+        base: ColumnType::plain(base, false),
+        not_null: d.not_null,
+        default: d.default.as_ref().map(|v| v.value.trim().to_string()),
+        checks: d
+            .checks
+            .iter()
+            .map(|c| Check {
+                name: c.key.value.clone(),
+                expr: c.expr.value.trim().to_string(),
+            })
+            .collect(),
+        comment: d.comment.as_ref().map(|c| c.value.clone()),
     })
 }

@@ -16,7 +16,7 @@ pub mod literal;
 
 use collect::collect;
 use column_types::{column_type, infer_reference_types};
-use defined_types::{build_enum, build_id};
+use defined_types::{build_domain, build_enum, build_id};
 
 use std::collections::BTreeSet;
 
@@ -150,6 +150,10 @@ pub(crate) struct Db<'a> {
     pub routines: Vec<(Routine<'a>, String)>,
     /// The standalone sequences, each with its pg_schema.
     pub sequences: Vec<(&'a SequenceDef, String)>,
+    /// The domains, resolved before the columns that use them.
+    pub domains: Vec<Domain>,
+    /// Where each domain is named, by key.
+    pub domain_spans: HashMap<String, Span>,
 }
 
 /// A function or an aggregate: PostgreSQL keeps both in one namespace.

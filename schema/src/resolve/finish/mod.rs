@@ -52,13 +52,11 @@ impl Namespace {
                 .at(span, format!("{what} gets this name"))
                 .also(*first_span, format!("{first_what} gets it first"))
                 .help(
-                    match (
-                        what.starts_with("view ") || what.starts_with("sequence "),
-                        first_what.starts_with("index "),
-                    ) {
-                        // A view's or a sequence's name is its key; an index's may be given.
-                        (true, false) => "rename one of them",
-                        _ => "give one of them an explicit `name:`",
+                    // Objects named by their key take no `name:`; an index's
+                    // or a constraint's name may be given.
+                    match (keyed(&what), keyed(first_what)) {
+                        (true, true) => "rename one of them",
+                        (false, _) | (_, false) => "give one of them an explicit `name:`",
                     },
                 ),
             );
@@ -66,6 +64,14 @@ impl Namespace {
         }
         self.names.insert(key, (span, what));
     }
+}
+
+/// Whether an object is named by its key in the schema (and so takes no
+/// `name:`).
+fn keyed(what: &str) -> bool {
+    ["table ", "view ", "sequence ", "domain ", "enum "]
+        .iter()
+        .any(|k| what.starts_with(k))
 }
 
 pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> Schema {
@@ -81,6 +87,20 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
             &e.sql_name,
             span,
             format!("enum `{}`", e.name),
+            diags,
+        );
+    }
+    for d in &db.domains {
+        // Each collected domain was recorded with the span of its name.
+        let span = *db
+            .domain_spans
+            .get(&d.key())
+            .expect("a collected domain has its name's span");
+        ns.claim(
+            &d.pg_schema,
+            &d.name,
+            span,
+            format!("domain `{}`", d.name),
             diags,
         );
     }
@@ -112,7 +132,8 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         .map(|v| &v.pg_schema)
         .chain(functions.iter().map(|f| &f.pg_schema))
         .chain(aggregates.iter().map(|a| &a.pg_schema))
-        .chain(sequences.iter().map(|q| &q.pg_schema));
+        .chain(sequences.iter().map(|q| &q.pg_schema))
+        .chain(db.domains.iter().map(|d| &d.pg_schema));
     for s in others {
         if s != "public" && !pg_schemas.contains(s) {
             pg_schemas.push(s.clone());
@@ -130,6 +151,7 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         functions,
         aggregates,
         sequences,
+        domains: db.domains.clone(),
     }
 }
 

@@ -6,10 +6,8 @@ use super::*;
 /// counting the string types as one family.
 fn compatible(a: &ColumnType, b: &ColumnType, db: &Db<'_>) -> bool {
     let norm = |t: &ColumnType| {
-        let t = ColumnType {
-            base: t.base.referencing(),
-            array: t.array,
-        };
+        // A domain's values compare as its base type's.
+        let t = ColumnType::plain(t.base.referencing(), t.array);
         if t.base.is_stringy() && !t.array {
             "text".to_string()
         } else {
