@@ -34,6 +34,7 @@ pub mod table;
 pub mod testing;
 mod tls;
 mod transaction;
+mod tsvector;
 
 pub use config::{PoolConfig, SslMode};
 pub use error::{Error, Result, Retryable, Secret, lines_before_error};
@@ -50,6 +51,7 @@ pub use sensitive::Sensitive;
 pub use stream::RowStream;
 pub use table::{Keyed, Rows, SoftDelete, Table};
 pub use transaction::{BoxFuture, IsolationLevel, RetryPolicy, Savepoint, Transaction, TxOptions};
+pub use tsvector::{Lexeme, TsVector};
 
 /// The order of a keyset-paginated list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

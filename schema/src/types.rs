@@ -51,6 +51,8 @@ pub enum BaseType {
     Inet,
     /// `citext` (the extension).
     Citext,
+    /// `tsvector`: a full-text search document.
+    TsVector,
     /// A schema enum, by its key in `enums:`.
     Enum(String),
     /// A rich ID type, by its key in `ids:`.
@@ -106,6 +108,7 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "bytea",
     "inet",
     "citext",
+    "tsvector",
 ];
 
 /// Names Postgres users reach for that schemac spells differently.
@@ -136,7 +139,7 @@ pub fn unmapped_postgres_type(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let base = lower.split('(').next().unwrap_or("").trim();
     Some(match base {
-        "tsvector" | "tsquery" => "full-text search documents and queries",
+        "tsquery" => "full-text search queries",
         "cidr" | "macaddr" | "macaddr8" => "network addresses",
         "money" => "currency amounts",
         "xml" => "XML documents",
@@ -244,6 +247,7 @@ pub fn parse_builtin(text: &str) -> Result<BaseType, TypeError> {
         "jsonb" => no_params(BaseType::Jsonb),
         "bytea" => no_params(BaseType::Bytea),
         "inet" => no_params(BaseType::Inet),
+        "tsvector" => no_params(BaseType::TsVector),
         "citext" => no_params(BaseType::Citext),
         _ => Err(TypeError::Unknown),
     }
@@ -317,6 +321,7 @@ impl fmt::Display for BaseType {
             BaseType::Bytea => f.write_str("bytea"),
             BaseType::Inet => f.write_str("inet"),
             BaseType::Citext => f.write_str("citext"),
+            BaseType::TsVector => f.write_str("tsvector"),
             BaseType::Enum(n) => write!(f, "enum:{n}"),
             BaseType::Id(n) => write!(f, "id:{n}"),
         }

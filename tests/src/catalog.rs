@@ -216,7 +216,12 @@ pub fn without_column_positions(lines: Vec<String>) -> Vec<String> {
 
 /// The Postgres type name `format_type` reports for a model type.
 fn format_type(schema: &Schema, ty: &ColumnType, client: &mut Client) -> String {
+    let domain = ty.domain.as_ref().and_then(|k| k.split_once('.'));
     let base = match &ty.base {
+        _ if domain.is_some() => {
+            let (s, n) = domain.unwrap_or_default();
+            visible_name(client, s, n)
+        }
         BaseType::Text => "text".to_string(),
         BaseType::Varchar(None) => "character varying".into(),
         BaseType::Varchar(Some(n)) => format!("character varying({n})"),
@@ -240,6 +245,7 @@ fn format_type(schema: &Schema, ty: &ColumnType, client: &mut Client) -> String 
         BaseType::Bytea => "bytea".into(),
         BaseType::Inet => "inet".into(),
         BaseType::Citext => "citext".into(),
+        BaseType::TsVector => "tsvector".into(),
         BaseType::Enum(name) => {
             let e = schema.enum_type(name).expect("enum in model");
             visible_name(client, &e.pg_schema, &e.sql_name)

@@ -326,6 +326,7 @@ fn value(s: &Schema, ty: &ColumnType, k: usize, nullable: bool) -> String {
         }
         BaseType::Bytea => lit(format!("\\x00ff{k:02x}")),
         BaseType::Inet => lit(format!("10.0.0.{}", k % 250)),
+        BaseType::TsVector => lit(format!("'w{k}':1 'x':2A")),
         BaseType::Enum(name) => {
             let e = s.enum_type(name).expect("enum");
             lit(e.values[k % e.values.len()].clone())

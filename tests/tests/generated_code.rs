@@ -1719,3 +1719,57 @@ fn every_table_of_every_example_reads_back() {
         assert!(read > 0, "{example}/{database}: rows read back");
     }
 }
+
+/// A generated tsvector column reads back as the runtime's `TsVector`,
+/// through one insert and through `insert_many`.
+#[test]
+fn a_tsvector_column_reads_back_as_its_lexemes() {
+    use schemac_generated::gifting::{gift_categories, gifts};
+    let db = database_with("gifting", "tsvector_reads");
+    tokio_runtime().block_on(async {
+        let pool = pool(&db);
+        gift_categories::table
+            .insert(
+                &pool,
+                &gift_categories::NewGiftCategory::new("Uncategorised"),
+            )
+            .await
+            .expect("category 1");
+        let mut teapot = gifts::NewGift::new("Silver teapot", rust_decimal_of(40));
+        teapot.description = Some("for slow mornings".to_owned());
+        let gift = gifts::table.insert(&pool, &teapot).await.expect("gift");
+        assert_eq!(
+            gift.search.to_string(),
+            "'morn':5 'silver':1 'slow':4 'teapot':2",
+            "{:?}",
+            gift.search
+        );
+        let many = gifts::table
+            .insert_many(
+                &pool,
+                &[
+                    gifts::NewGift::new("Kettle", rust_decimal_of(20)),
+                    gifts::NewGift::new("Tea towels", rust_decimal_of(9)),
+                ],
+            )
+            .await
+            .expect("gifts");
+        assert_eq!(many, 2);
+        let rows = pool
+            .query(
+                "SELECT search FROM gifts WHERE name <> 'Silver teapot' ORDER BY name",
+                &[],
+            )
+            .await
+            .expect("rows");
+        let words: Vec<String> = rows
+            .iter()
+            .map(|r| r.get::<_, schemac_runtime::TsVector>(0).to_string())
+            .collect();
+        assert_eq!(words, ["'kettl':1", "'tea':1 'towel':2"]);
+    });
+}
+
+fn rust_decimal_of(n: i64) -> schemac_runtime::rust_decimal::Decimal {
+    schemac_runtime::rust_decimal::Decimal::from(n)
+}

@@ -69,6 +69,7 @@ CREATE TABLE "public"."gifts" (
     "currency"    char(3)       NOT NULL DEFAULT 'EUR',
     "tags"        text[]        NOT NULL DEFAULT '{}'::text[],
     "metadata"    jsonb         NOT NULL DEFAULT '{}'::jsonb,
+    "search"      tsvector      NOT NULL GENERATED ALWAYS AS (to_tsvector('english', name || ' ' || coalesce(description, ''))) STORED,
     "created_at"  timestamp     NOT NULL DEFAULT now(),
     "updated_at"  timestamp     NOT NULL DEFAULT now(),
     CONSTRAINT "gifts_pkey" PRIMARY KEY ("id"),
@@ -125,6 +126,8 @@ CREATE INDEX "idx_gifts_name_fts" ON "public"."gifts" USING gin ((to_tsvector('e
 CREATE INDEX "gifts_name_idx" ON "public"."gifts" USING gin ("name" gin_trgm_ops);
 --> statement-breakpoint
 CREATE INDEX "gifts_tags_idx" ON "public"."gifts" USING gin ("tags");
+--> statement-breakpoint
+CREATE INDEX "gifts_search_idx" ON "public"."gifts" USING gin ("search");
 --> statement-breakpoint
 CREATE INDEX "gifts_category_id_price_idx" ON "public"."gifts" ("category_id", "price" DESC);
 --> statement-breakpoint

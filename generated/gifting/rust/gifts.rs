@@ -16,6 +16,7 @@ pub struct Gift {
     pub tags: ::std::vec::Vec<::std::string::String>,
     #[row(json)]
     pub metadata: crate::gifts::GiftMetadata,
+    pub search: ::schemac_runtime::TsVector,
     pub created_at: ::schemac_runtime::chrono::NaiveDateTime,
     pub updated_at: ::schemac_runtime::chrono::NaiveDateTime,
 }
@@ -92,9 +93,9 @@ pub const table: ::schemac_runtime::Rows<Gift> = ::schemac_runtime::Rows::new();
 impl ::schemac_runtime::Table for Gift {
     type New = NewGift;
     const NAME: &'static str = r#""public"."gifts""#;
-    const COLUMNS: &'static str = r#""id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#;
+    const COLUMNS: &'static str = r#""id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at""#;
     const COUNT: &'static str = r#"SELECT count(*) FROM "public"."gifts""#;
-    const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at""#;
+    const INSERT_MANY: &'static str = r#"WITH u AS (SELECT * FROM UNNEST($1::uuid[], $2::integer[], $3::text[], $4::text[], $5::numeric(10,2)[], $6::char(3)[], $9::bool[], $10::jsonb[], $11::timestamp[], $12::timestamp[], $13::int8[]) AS u(c0, c1, c2, c3, c4, c5, g6, c7, c8, c9, schemac_row)), a6 AS (SELECT f.r, array_agg(f.e ORDER BY f.o) AS v FROM UNNEST($7::text[], $8::int8[]) WITH ORDINALITY AS f(e, r, o) GROUP BY f.r) INSERT INTO "public"."gifts" ("id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at") SELECT COALESCE(u.c0, uuid_generate_v4()), COALESCE(u.c1, 1), u.c2, u.c3, u.c4, COALESCE(u.c5, 'EUR'), CASE WHEN u.g6 THEN COALESCE(a6.v, '{}') ELSE '{}'::text[] END, COALESCE(u.c7, '{}'::jsonb), COALESCE(u.c8, now()), COALESCE(u.c9, now()) FROM u LEFT JOIN a6 ON a6.r = u.schemac_row ORDER BY u.schemac_row RETURNING "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at""#;
     const INSERT_PLAIN: &'static str = r#"INSERT INTO "public"."gifts" ("name", "description", "price") SELECT * FROM UNNEST($1::text[], $2::text[], $3::numeric(10,2)[])"#;
 }
 
@@ -102,13 +103,13 @@ impl ::schemac_runtime::Keyed for Gift {
     type Key = fn(&::schemac_runtime::uuid::Uuid);
     type Patch = GiftPatch;
     const KEY_COLUMNS: &'static [&'static str] = &[r#""id""#];
-    const GET: &'static str = r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" = $1"#;
+    const GET: &'static str = r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" = $1"#;
     const EXISTS: &'static str = r#"SELECT EXISTS (SELECT 1 FROM "public"."gifts" WHERE "id" = $1)"#;
     const PAGES: ::schemac_runtime::statement::Pages = ::schemac_runtime::statement::Pages {
-        first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" ASC LIMIT $1"#,
-        first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" DESC LIMIT $1"#,
-        after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
-        after_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
+        first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 ORDER BY "id" DESC LIMIT $1"#,
     };
     const DELETE: &'static str = r#"DELETE FROM "public"."gifts" WHERE "id" = $1"#;
     const ON_UPDATE: &'static [&'static str] = &[r#""updated_at""#];
@@ -119,13 +120,13 @@ impl ::schemac_runtime::Keyed for Gift {
 
 /// The rows whose `category_id` is this gift_categories key: `list`, `many` for many keys in one query, `page` in primary-key order.
 pub const by_category_id: ::schemac_runtime::table::ForeignKey<Gift, fn(&i32)> = ::schemac_runtime::table::ForeignKey::new(
-    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
-    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = ANY($1) ORDER BY "id" ASC"#,
+    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $1 ORDER BY "id" ASC"#,
+    r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = ANY($1) ORDER BY "id" ASC"#,
     ::schemac_runtime::statement::Pages {
-        first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
-        first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
-        after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 AND "category_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
-        after_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 AND "category_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
+        first_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" ASC LIMIT $1"#,
+        first_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "category_id" = $2 ORDER BY "id" DESC LIMIT $1"#,
+        after_asc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" > $2 AND "category_id" = $3 ORDER BY "id" ASC LIMIT $1"#,
+        after_desc: r#"SELECT "id", "category_id", "name", "description", "price", "currency", "tags", "metadata", "search", "created_at", "updated_at" FROM "public"."gifts" WHERE "id" < $2 AND "category_id" = $3 ORDER BY "id" DESC LIMIT $1"#,
     },
     |row: &Gift| ::core::option::Option::Some(&row.category_id),
 );

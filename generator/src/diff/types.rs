@@ -336,7 +336,8 @@ pub fn placeholder(ty: &ColumnType, schema: &Schema) -> Option<String> {
             | BaseType::Varchar(_)
             | BaseType::Char(_)
             | BaseType::Citext
-            | BaseType::Bytea => "''",
+            | BaseType::Bytea
+            | BaseType::TsVector => "''",
             BaseType::Boolean => "false",
             BaseType::SmallInt
             | BaseType::Integer

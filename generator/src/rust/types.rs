@@ -72,6 +72,7 @@ fn base(ty: &BaseType, column: &Column, schema: &Schema) -> (String, bool) {
         },
         BaseType::Bytea => (vec("u8"), false),
         BaseType::Inet => s("::std::net::IpAddr"),
+        BaseType::TsVector => s("::schemac_runtime::TsVector"),
         BaseType::Enum(name) => s(&format!(
             "super::enums::{}",
             schema

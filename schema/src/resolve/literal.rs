@@ -237,6 +237,9 @@ fn scalar_value(node: &Node, base: &BaseType, ctx: &LiteralCtx<'_>) -> Result<Va
             }
         }
         BaseType::Json | BaseType::Jsonb => Ok(Value::Quoted(json_text(node))),
+        BaseType::TsVector => Err(
+            "a tsvector has no literal default here: use `default_sql` (`to_tsvector('english', '')`)".into(),
+        ),
         BaseType::Enum(name) => {
             let Some(e) = ctx.enums.iter().find(|e| &e.name == name) else {
                 return Err(format!("enum `{name}` is not defined"));
