@@ -142,6 +142,9 @@ pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
 /// What follows a column's type: NOT NULL, DEFAULT, identity or generation.
 pub fn column_attributes(c: &Column) -> String {
     let mut parts: Vec<String> = Vec::new();
+    if let Some(coll) = &c.collation {
+        parts.push(format!("COLLATE {}", ident(coll)));
+    }
     if !c.nullable {
         parts.push("NOT NULL".into());
     }

@@ -293,6 +293,8 @@ pub struct ColumnDef {
     pub on_update_now: Option<Span>,
     /// `on_update: { now: trigger }`: and by a trigger, for every other writer.
     pub on_update_trigger: bool,
+    /// `collation:`, how its text sorts and compares.
+    pub collation: Option<Box<Sp<String>>>,
     /// `references:`, a foreign key.
     pub references: Option<Box<ReferenceDef>>,
     /// `ON DELETE`.

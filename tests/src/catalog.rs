@@ -57,6 +57,8 @@ pub fn read(client: &mut Client) -> Vec<String> {
     lines.extend(q(client, &format!(
         "SELECT 'column ' || n.nspname || '.' || c.relname || ' #' || a.attnum || ' ' || a.attname || ': ' \
                 || format_type(a.atttypid, a.atttypmod) \
+                || coalesce((SELECT ' COLLATE ' || co.collname FROM pg_collation co JOIN pg_type ty ON ty.oid = a.atttypid \
+                    WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation), '') \
                 || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
                 || CASE WHEN a.attgenerated = 's' THEN ' GENERATED AS ' || pg_get_expr(d.adbin, d.adrelid) \
                         WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid) ELSE '' END \
@@ -484,6 +486,9 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
     for (i, c) in t.columns.iter().enumerate() {
         let ty = format_type(schema, &c.ty, client);
         let mut line = format!("column {full} #{} {}: {ty}", i + 1, c.name);
+        if let Some(coll) = &c.collation {
+            line.push_str(&format!(" COLLATE {coll}"));
+        }
         if !c.nullable || pk_cols.contains(&&c.name) {
             line.push_str(" NOT NULL");
         }

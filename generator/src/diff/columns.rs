@@ -313,7 +313,10 @@ impl<'a> Differ<'a> {
         let type_changes = old_ty != nc.ty;
         let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
         let rewrites = type_changes && storage_changes;
-        if !rewrites {
+        // A new collation is a new type to PostgreSQL too (its values stay
+        // as they are; indexes on the column are built again).
+        let collation_changes = oc.collation != nc.collation;
+        if !rewrites && !collation_changes {
             return Retype {
                 rewrites,
                 default_handled: recreated_usage,
@@ -324,9 +327,17 @@ impl<'a> Differ<'a> {
             array: t.array,
             domain: t.domain.clone(),
         };
-        let to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
+        let mut to_sql = ddl::sql_type(self.new, &storage(&nc.ty));
+        if collation_changes {
+            let collation = nc.collation.as_deref().unwrap_or("default");
+            to_sql.push_str(&format!(
+                " COLLATE {}",
+                schemac_schema::sql::ident(collation)
+            ));
+        }
         let using = match self.data.using.get(&c.key) {
             Some(u) => u.clone(),
+            None if !rewrites => schemac_schema::sql::ident(&col),
             None => {
                 if !types::has_cast(&old_ty, &nc.ty, self.old, self.new) {
                     self.no_cast_warning(nt, &col, &ddl::sql_type(self.old, &oc.ty), &to_sql);

@@ -549,6 +549,10 @@ impl<'a> Differ<'a> {
             return true;
         };
         let old_ty = self.translate_type(&oc.ty);
+        // A new collation alone keeps the values (the indexes are built again).
+        if old_ty == nc.ty && using == schemac_schema::sql::ident(column) {
+            return false;
+        }
         let to_sql = schemac_schema::sql::column_type(
             &ColumnType {
                 base: nc.ty.base.referencing(),

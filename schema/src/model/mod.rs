@@ -341,6 +341,9 @@ pub struct Column {
     /// `on_update: now`: set to now() by every update the generated code makes.
     pub on_update_now: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `COLLATE`: how its text sorts and compares (its type's default when none).
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The Rust name given in the schema, if any.
     pub rust_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

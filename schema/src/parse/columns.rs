@@ -26,6 +26,7 @@ const COLUMN_KEYS: &[&str] = &[
     "rust_name",
     "sensitive",
     "comment",
+    "collation",
     "renamed_from",
     "using",
     "backfill",
@@ -65,6 +66,7 @@ fn empty_column(name: Spanned<String>) -> ColumnDef {
         generated: None,
         on_update_now: None,
         on_update_trigger: false,
+        collation: None,
         references: None,
         on_delete: None,
         check: None,
@@ -149,6 +151,10 @@ fn column_def(
     c.comment = f
         .get("comment")
         .and_then(|n| string(n, "`comment`", diags))
+        .map(Box::new);
+    c.collation = f
+        .get("collation")
+        .and_then(|n| name(n, "`collation`", diags))
         .map(Box::new);
     c.renamed_from = f
         .get("renamed_from")

@@ -165,6 +165,19 @@ pub(super) fn build_column(
             diags,
         );
     }
+    if let Some(coll) = &c.collation {
+        if !ty.base.is_stringy() {
+            diags.push(
+                Diagnostic::error(format!(
+                    "column `{col}` of type {} has a collation, which only text types have",
+                    ty.base
+                ))
+                .at(coll.span, "a collation")
+                .help("a collation says how text sorts and compares: give it to a text, varchar, char or citext column"),
+            );
+            return None;
+        }
+    }
     if !ok {
         return None;
     }
@@ -176,6 +189,7 @@ pub(super) fn build_column(
         identity: c.identity.as_ref().map(|i| i.value),
         generated: c.generated.as_ref().map(|g| g.value.trim().to_string()),
         on_update_now: c.on_update_now.is_some(),
+        collation: c.collation.as_ref().map(|c| c.value.clone()),
         rust_name: c.rust_name.as_ref().map(|r| r.value.clone()),
         rust_type: c.rust_type.as_ref().map(|r| r.value.clone()),
         sensitive: c.sensitive,
