@@ -287,6 +287,8 @@ pub struct ColumnDef {
     pub default_sql: Option<Box<Sp<String>>>,
     /// Identity (always or by default), if any.
     pub identity: Option<Sp<Identity>>,
+    /// `identity: { generated: ..., start: ..., ... }`: its sequence's options.
+    pub identity_options: Option<Box<crate::model::IdentityOptions>>,
     /// `generated:`, a stored generated column's expression.
     pub generated: Option<Box<Sp<String>>>,
     /// `on_update: now`: set to now() by every update the generated code makes.

@@ -526,9 +526,22 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
                 "integer" => i64::from(i32::MAX),
                 _ => i64::MAX,
             };
+            // An ascending identity's defaults; the schema's options over them.
+            let o = c.identity_options.as_deref().cloned().unwrap_or_default();
+            let min = o.min_value.unwrap_or(1);
             lines.push(format!(
-                "sequence options {}.{}_{}_seq: start 1 increment 1 min 1 max {max} cache 1 owned by {}.{}.{}",
-                t.pg_schema, t.name, c.name, t.pg_schema, t.name, c.name
+                "sequence options {}.{}_{}_seq: start {} increment {} min {min} max {} cache {}{} owned by {}.{}.{}",
+                t.pg_schema,
+                t.name,
+                c.name,
+                o.start.unwrap_or(min),
+                o.increment.unwrap_or(1),
+                o.max_value.unwrap_or(max),
+                o.cache.unwrap_or(1),
+                if o.cycle { " cycle" } else { "" },
+                t.pg_schema,
+                t.name,
+                c.name
             ));
         }
         match c.identity {

@@ -158,6 +158,8 @@ pub struct TableSpec {
     pub checks: Vec<(String, String)>,
     pub comment: Option<String>,
     pub triggers: Vec<crate::random_routines::TrigSpec>,
+    /// An identity key's sequence starts at 1000 and counts by 2.
+    pub identity_options: bool,
 }
 
 /// A view over one table or one earlier view, all its columns (`SELECT *`
@@ -387,6 +389,7 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         checks: Vec::new(),
         comment: rng.chance(30).then(|| "it's a table".to_string()),
         triggers: Vec::new(),
+        identity_options: rng.chance(30),
     };
     for _ in 0..rng.below(4) + 1 {
         let c = random_column(spec, rng, in_base, !in_base);
@@ -1208,6 +1211,12 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
     match &t.pk {
         Pk::Serial => y.push_str("      id: serial\n"),
         Pk::BigSerial => y.push_str("      id: bigserial\n"),
+        Pk::Identity(kind) if t.identity_options => {
+            let _ = writeln!(
+                y,
+                "      id: {{ type: bigint, identity: {{ generated: {kind}, start: 1000, increment: 2 }} }}"
+            );
+        }
         Pk::Identity(kind) => {
             let _ = writeln!(y, "      id: {{ type: bigint, identity: {kind} }}");
         }

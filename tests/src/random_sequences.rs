@@ -32,15 +32,20 @@ fn add_sequence(s: &mut Spec, rng: &mut Rng) {
 }
 
 /// A table of the sequence's own pg_schema, which PostgreSQL requires of
-/// its owner.
+/// its owner, whose `id` has no sequence of its own.
 fn own_schema_table(s: &Spec, rng: &mut Rng) -> Option<String> {
     let tables: Vec<&str> = s
         .tables
         .iter()
-        .filter(|t| !t.other_schema)
+        .filter(|t| may_own(t))
         .map(|t| t.name.as_str())
         .collect();
     (!tables.is_empty() && rng.chance(40)).then(|| tables[rng.below(tables.len())].to_string())
+}
+
+fn may_own(t: &crate::random_schema::TableSpec) -> bool {
+    use crate::random_schema::Pk;
+    !t.other_schema && matches!(t.pk, Pk::Plain | Pk::PlainInt)
 }
 
 pub fn base_sequences(s: &mut Spec, rng: &mut Rng) {
@@ -68,14 +73,18 @@ pub fn edit_sequences(s: &mut Spec, rng: &mut Rng) {
                 _ => q.comment = q.comment.take().xor(Some("a sequence, edited".into())),
             }
         }
+        5 if !s.tables.is_empty() => {
+            let i = rng.below(s.tables.len());
+            s.tables[i].identity_options = !s.tables[i].identity_options;
+        }
         _ => {}
     }
-    // An owner that is gone, or moved to the other pg_schema, takes
-    // nothing: the sequence stands alone.
+    // An owner that is gone, moved to the other pg_schema or whose key now
+    // has a sequence of its own, takes nothing: the sequence stands alone.
     let tables: Vec<String> = s
         .tables
         .iter()
-        .filter(|t| !t.other_schema)
+        .filter(|t| may_own(t))
         .map(|t| t.name.clone())
         .collect();
     for q in &mut s.sequences {

@@ -1,6 +1,6 @@
 //! Standalone sequences as SQL.
 
-use schemac_schema::model::{OwnedBy, Sequence};
+use schemac_schema::model::{IdentityOptions, OwnedBy, Sequence};
 use schemac_schema::sql::{ident, qualified, string_literal};
 
 /// `CREATE SEQUENCE` with its options, then its comment. Its owner is set
@@ -113,4 +113,87 @@ pub fn set_sequence_owner(pg_schema: &str, name: &str, owner: Option<&OwnedBy>) 
 /// `DROP SEQUENCE`.
 pub fn drop_sequence(pg_schema: &str, name: &str) -> String {
     format!("DROP SEQUENCE {}", qualified(pg_schema, name))
+}
+
+/// An identity's sequence options as its column definition writes them,
+/// ` (START WITH 1000 INCREMENT BY 5)`; empty when it has none.
+pub fn identity_options_sql(o: Option<&IdentityOptions>) -> String {
+    let Some(o) = o else {
+        return String::new();
+    };
+    let mut out = Vec::new();
+    if let Some(v) = o.start {
+        out.push(format!("START WITH {v}"));
+    }
+    if let Some(v) = o.increment {
+        out.push(format!("INCREMENT BY {v}"));
+    }
+    if let Some(v) = o.min_value {
+        out.push(format!("MINVALUE {v}"));
+    }
+    if let Some(v) = o.max_value {
+        out.push(format!("MAXVALUE {v}"));
+    }
+    if let Some(v) = o.cache {
+        out.push(format!("CACHE {v}"));
+    }
+    if o.cycle {
+        out.push("CYCLE".to_string());
+    }
+    match out.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", out.join(" ")),
+    }
+}
+
+/// The `SET …` actions of `ALTER COLUMN` that take an identity's sequence
+/// from `old` options to `new`: one left out goes back to PostgreSQL's
+/// default.
+pub fn alter_identity_options(
+    old: Option<&IdentityOptions>,
+    new: Option<&IdentityOptions>,
+) -> Vec<String> {
+    let none = IdentityOptions::default();
+    let (old, new) = (old.unwrap_or(&none), new.unwrap_or(&none));
+    let mut out = Vec::new();
+    if old.increment != new.increment {
+        out.push(format!("SET INCREMENT BY {}", new.increment.unwrap_or(1)));
+    }
+    let turned = (old.increment.unwrap_or(1) > 0) != (new.increment.unwrap_or(1) > 0);
+    if old.min_value != new.min_value || (turned && new.min_value.is_none()) {
+        out.push(
+            new.min_value
+                .map_or("SET NO MINVALUE".into(), |m| format!("SET MINVALUE {m}")),
+        );
+    }
+    if old.max_value != new.max_value || (turned && new.max_value.is_none()) {
+        out.push(
+            new.max_value
+                .map_or("SET NO MAXVALUE".into(), |m| format!("SET MAXVALUE {m}")),
+        );
+    }
+    if old.start != new.start || (turned && new.start.is_none()) {
+        let start = new.start.unwrap_or_else(|| {
+            if new.increment.unwrap_or(1) > 0 {
+                new.min_value.unwrap_or(1)
+            } else {
+                new.max_value.unwrap_or(-1)
+            }
+        });
+        out.push(format!("SET START WITH {start}"));
+    }
+    if old.cache != new.cache {
+        out.push(format!("SET CACHE {}", new.cache.unwrap_or(1)));
+    }
+    if old.cycle != new.cycle {
+        out.push(
+            if new.cycle {
+                "SET CYCLE"
+            } else {
+                "SET NO CYCLE"
+            }
+            .to_string(),
+        );
+    }
+    out
 }

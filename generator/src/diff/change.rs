@@ -331,15 +331,22 @@ pub enum Change {
         column: String,
         /// Always or by default.
         identity: Identity,
+        /// Its sequence's options, ` (START WITH …)`, or empty.
+        options: String,
+        /// Where its numbers start (1 by default).
+        start: i64,
     },
-    /// `ALTER COLUMN … SET GENERATED …` (always or by default).
+    /// `ALTER COLUMN … SET GENERATED …` (always or by default), and the
+    /// sequence options that change.
     SetIdentity {
         /// The table.
         table: TableRef,
         /// The column.
         column: String,
-        /// Always or by default.
-        identity: Identity,
+        /// Always or by default, when that changes.
+        identity: Option<Identity>,
+        /// `SET INCREMENT BY …` and the like.
+        options: Vec<String>,
     },
     /// `ALTER COLUMN … DROP IDENTITY`.
     DropIdentity {

@@ -530,6 +530,7 @@ impl<'a> Differ<'a> {
     /// An identity added or changed; one that goes was dropped first, in
     /// `leave_expression_and_identity`.
     fn identity_change(&mut self, c: &Altered<'_>) {
+        let options = c.nc.identity_options.as_deref();
         match (c.oc.identity, c.nc.identity) {
             (None, Some(i)) => self.out.push(
                 Phase::AlterColumns,
@@ -537,17 +538,26 @@ impl<'a> Differ<'a> {
                     table: c.tref.clone(),
                     column: c.col().to_owned(),
                     identity: i,
+                    options: ddl::identity_options_sql(options),
+                    start: options.and_then(|o| o.start).unwrap_or(1),
                 },
             ),
-            (Some(a), Some(b)) if a != b => self.out.push(
-                Phase::AlterColumns,
-                Change::SetIdentity {
-                    table: c.tref.clone(),
-                    column: c.col().to_owned(),
-                    identity: b,
-                },
-            ),
-            _ => {}
+            (Some(a), Some(b)) => {
+                let changed =
+                    ddl::alter_identity_options(c.oc.identity_options.as_deref(), options);
+                if a != b || !changed.is_empty() {
+                    self.out.push(
+                        Phase::AlterColumns,
+                        Change::SetIdentity {
+                            table: c.tref.clone(),
+                            column: c.col().to_owned(),
+                            identity: (a != b).then_some(b),
+                            options: changed,
+                        },
+                    );
+                }
+            }
+            (Some(_), None) | (None, None) => {}
         }
     }
 }

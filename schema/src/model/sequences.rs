@@ -60,3 +60,28 @@ pub struct OwnedBy {
     /// The column.
     pub column: String,
 }
+
+/// The options of an identity column's sequence; each left out is
+/// PostgreSQL's default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityOptions {
+    /// `START WITH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    /// `INCREMENT BY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    /// `MINVALUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// `MAXVALUE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// `CACHE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<i64>,
+    /// `CYCLE`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cycle: bool,
+}

@@ -63,6 +63,7 @@ fn empty_column(name: Spanned<String>) -> ColumnDef {
         default: None,
         default_sql: None,
         identity: None,
+        identity_options: None,
         generated: None,
         on_update_now: None,
         on_update_trigger: false,
@@ -107,17 +108,9 @@ fn column_def(
         .get("default_sql")
         .and_then(|n| expr(n, "`default_sql`", diags))
         .map(Box::new);
-    c.identity = f.get("identity").and_then(|n| {
-        keyword(
-            n,
-            "identity",
-            &[
-                ("always", Identity::Always),
-                ("by_default", Identity::ByDefault),
-            ],
-            diags,
-        )
-    });
+    if let Some(n) = f.get("identity") {
+        (c.identity, c.identity_options) = identity(n, diags);
+    }
     c.generated = f
         .get("generated")
         .and_then(|n| expr(n, "`generated`", diags))
@@ -288,4 +281,66 @@ fn reference_def(node: &Node, diags: &mut Diagnostics) -> Option<ReferenceDef> {
             .and_then(|n| keyword(n, "`on_update` action", FK_ACTIONS, diags)),
         deferrable: f.get("deferrable").and_then(|n| deferrable(n, diags)),
     })
+}
+
+/// `identity: always | by_default`, or `identity: { generated: always,
+/// start: 1000, increment: 1, min, max, cache, cycle }`.
+fn identity(
+    node: &Node,
+    diags: &mut Diagnostics,
+) -> (
+    Option<Sp<Identity>>,
+    Option<Box<crate::model::IdentityOptions>>,
+) {
+    const KINDS: &[(&str, Identity)] = &[
+        ("always", Identity::Always),
+        ("by_default", Identity::ByDefault),
+    ];
+    if node.as_map().is_none() {
+        return (keyword(node, "identity", KINDS, diags), None);
+    }
+    let Some(f) = fields(
+        node,
+        "`identity`",
+        &[
+            "generated",
+            "start",
+            "increment",
+            "min",
+            "max",
+            "cache",
+            "cycle",
+        ],
+        diags,
+    ) else {
+        return (None, None);
+    };
+    let kind = f.required(
+        "generated",
+        |n, d| keyword(n, "identity", KINDS, d),
+        || {
+            Diagnostic::error("`identity` says how its values are generated")
+                .at(node.span, "no `generated`")
+                .help("add `generated: always` (or `by_default`)")
+        },
+        diags,
+    );
+    let number = |key: &str, diags: &mut Diagnostics| {
+        f.get(key)
+            .and_then(|n| super::sequences::integer(n, key, diags))
+            .map(|v| v.value)
+    };
+    let options = crate::model::IdentityOptions {
+        start: number("start", diags),
+        increment: number("increment", diags),
+        min_value: number("min", diags),
+        max_value: number("max", diags),
+        cache: number("cache", diags),
+        cycle: f
+            .get("cycle")
+            .and_then(|n| boolean(n, "`cycle`", diags))
+            .is_some_and(|b| b.value),
+    };
+    let options = (options != crate::model::IdentityOptions::default()).then(|| Box::new(options));
+    (kind, options)
 }

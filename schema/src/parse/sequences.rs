@@ -123,7 +123,7 @@ pub(super) fn sequence_def(
 }
 
 /// A whole number that fits a bigint.
-fn integer(node: &Node, key: &str, diags: &mut Diagnostics) -> Option<Spanned<i64>> {
+pub(super) fn integer(node: &Node, key: &str, diags: &mut Diagnostics) -> Option<Spanned<i64>> {
     let s = string(node, &format!("`{key}`"), diags)?;
     match s.value.trim().parse::<i64>() {
         Ok(v) => Some(Spanned::new(v, s.span)),

@@ -187,6 +187,7 @@ pub(super) fn build_column(
         nullable: wc.nullable,
         default,
         identity: c.identity.as_ref().map(|i| i.value),
+        identity_options: c.identity_options.clone(),
         generated: c.generated.as_ref().map(|g| g.value.trim().to_string()),
         on_update_now: c.on_update_now.is_some(),
         collation: c.collation.as_ref().map(|c| c.value.clone()),

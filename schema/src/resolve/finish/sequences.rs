@@ -71,8 +71,13 @@ fn owner(db: &Db<'_>, tables: &[Table], pg_schema: &str, named: &str) -> Result<
             t.pg_schema
         ));
     }
-    if t.column(column).is_none() {
+    let Some(c) = t.column(column) else {
         return Err(format!("table `{table}` has no column `{column}`"));
+    };
+    if c.identity.is_some() || c.ty.base.is_serial() {
+        return Err(format!(
+            "column `{table}.{column}` has a sequence of its own (it is an identity or a serial)"
+        ));
     }
     Ok(OwnedBy {
         pg_schema: t.pg_schema.clone(),
