@@ -357,3 +357,18 @@ pub fn table_comments(t: &Table) -> Vec<String> {
     }
     out
 }
+
+/// The `ADD CONSTRAINT … EXCLUDE` action of an `ALTER TABLE`.
+pub fn add_exclusion(x: &Exclusion) -> String {
+    let predicate = x
+        .predicate
+        .as_ref()
+        .map(|p| format!(" WHERE ({p})"))
+        .unwrap_or_default();
+    format!(
+        "ADD CONSTRAINT {} EXCLUDE USING {} ({}){predicate}",
+        ident(&x.name),
+        x.using,
+        x.elements.join(", ")
+    )
+}

@@ -150,6 +150,52 @@ fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
     assert!(!p.exists("migrations"), "nothing may be written");
 }
 
+/// The SQL of functions, triggers, domains and exclusion constraints is
+/// checked by PostgreSQL's parser too, each at its line.
+#[test]
+fn sql_of_functions_triggers_domains_and_exclusions_is_checked_at_its_line() {
+    let bad = "domains:\n  year:\n    type: integer\n    checks:\n      range: \"VALUE >= 1901 AND\"\nfunctions:\n  broken_args:\n    args: [\"p_id integer,\"]\n    returns: integer\n    language: sql\n    body: SELECT 1\n  broken_body:\n    returns: integer\n    language: sql\n    body: SELECT (1\n  touch:\n    returns: trigger\n    language: plpgsql\n    body: BEGIN RETURN NEW; END\ntables:\n  rooms:\n    columns:\n      id: { type: bigint, primary_key: true }\n    triggers:\n      touched:\n        before: update\n        when: \"OLD.id <>\"\n        function: touch\n    exclude:\n      one:\n        elements: [\"id WITH\"]\n";
+    let p = Project::new("bad-routines", &[("schema/app.yaml", bad)]);
+    let out = p.run(&["generate"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    for (place, what) in [
+        (
+            "schema/app.yaml:5:",
+            "this domain check is not a valid SQL expression",
+        ),
+        (
+            "schema/app.yaml:8:",
+            "the signature of function `broken_args` is not valid SQL",
+        ),
+        (
+            "schema/app.yaml:15:",
+            "the body of function `broken_body` is not valid SQL",
+        ),
+        (
+            "schema/app.yaml:27:",
+            "this trigger condition (`when`) is not a valid SQL expression",
+        ),
+        (
+            "schema/app.yaml:31:",
+            "this exclusion element (`expression WITH operator`) is not valid SQL",
+        ),
+    ] {
+        let at = err
+            .find(what)
+            .unwrap_or_else(|| panic!("no {what:?} in {err}"));
+        assert!(
+            err[at..].lines().nth(1).is_some_and(|l| l.contains(place)),
+            "{what:?} is not at {place}: {err}"
+        );
+    }
+    assert!(
+        err.contains("5 errors found in the schema; nothing was written"),
+        "{err}"
+    );
+    assert!(!p.exists("migrations"), "nothing may be written");
+}
+
 /// Every command that takes `--db` says the same about a database the
 /// project does not have, and exits 2 without doing anything.
 #[test]

@@ -126,6 +126,19 @@ pub struct AggregateDef {
 }
 
 #[derive(Debug)]
+/// An exclusion constraint as written (a table's `exclude:`).
+pub struct ExclusionDef {
+    /// Its key, which names it `<table>_<key>_excl`.
+    pub key: Sp<String>,
+    /// `using:`, the index method (`gist` by default).
+    pub using: Option<Sp<String>>,
+    /// `elements:`, each `expression WITH operator`.
+    pub elements: Vec<Sp<String>>,
+    /// `where:`.
+    pub predicate: Option<Sp<String>>,
+}
+
+#[derive(Debug)]
 /// A trigger as written (a table's `triggers:`).
 pub struct TriggerDef {
     /// Its name.
@@ -260,6 +273,8 @@ pub struct TableDef {
     pub relations: Vec<RelationDef>,
     /// Its triggers.
     pub triggers: Vec<TriggerDef>,
+    /// Its exclusion constraints, by key.
+    pub exclusions: Vec<ExclusionDef>,
     /// Its comment (`COMMENT ON`).
     pub comment: Option<Sp<String>>,
     /// The name it had before (`renamed_from`).

@@ -33,6 +33,8 @@ pub enum SqlPlace {
     TriggerWhen,
     /// A domain's check.
     DomainCheck,
+    /// An exclusion constraint's element, `expression WITH operator`.
+    ExclusionElement,
 }
 
 impl SqlPlace {
@@ -50,6 +52,7 @@ impl SqlPlace {
             SqlPlace::Conversion => format!("ALTER TABLE t ALTER COLUMN c TYPE int USING {sql}"),
             SqlPlace::Backfill => format!("UPDATE t SET c = {sql}"),
             SqlPlace::DomainCheck => format!("CREATE DOMAIN d AS int CHECK ({sql})"),
+            SqlPlace::ExclusionElement => format!("ALTER TABLE t ADD EXCLUDE USING gist ({sql})"),
             SqlPlace::TriggerWhen => format!(
                 "CREATE TRIGGER g BEFORE UPDATE ON t FOR EACH ROW WHEN ({sql}) EXECUTE FUNCTION f()"
             ),
@@ -67,6 +70,7 @@ impl SqlPlace {
             SqlPlace::Backfill => "`backfill_sql`",
             SqlPlace::TriggerWhen => "trigger condition (`when`)",
             SqlPlace::DomainCheck => "domain check",
+            SqlPlace::ExclusionElement => "exclusion element (`expression WITH operator`)",
         }
     }
 }
@@ -132,6 +136,13 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
     }
     for t in &file.tables {
         columns_and_indexes(&t.columns, &t.indexes);
+    }
+    for t in &file.tables {
+        for x in &t.exclusions {
+            if let Some(p) = &x.predicate {
+                one(SqlPlace::IndexPredicate, p);
+            }
+        }
     }
     for d in &file.domains {
         for c in &d.checks {
@@ -201,6 +212,25 @@ pub fn check_file(file: &FileAst, parse: SqlParser, diagnostics: &mut Diagnostic
                     "PostgreSQL's parser rejects its arguments, `sfunc` or `stype`",
                 )
                 .help("`args` are types (`[text]`), `sfunc` a function's name, `stype` a type"),
+            );
+        }
+    }
+    // An exclusion element is no expression alone: only its place can tell.
+    for e in file
+        .tables
+        .iter()
+        .flat_map(|t| &t.exclusions)
+        .flat_map(|x| &x.elements)
+    {
+        let statement = SqlPlace::ExclusionElement.statement(&e.value);
+        if let Err(message) | Ok(Err(message)) = parse(&statement).map(one_statement) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "this {} is not valid SQL: {message}",
+                    SqlPlace::ExclusionElement.what()
+                ))
+                .at(e.span, "PostgreSQL's parser rejects this")
+                .help("write `expression WITH operator`, e.g. `room_id WITH =`"),
             );
         }
     }

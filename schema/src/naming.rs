@@ -27,6 +27,8 @@ pub enum NameKind {
     Check,
     /// The temporary `CHECK (col IS NOT NULL)` of safe mode.
     NotNull,
+    /// `_excl`.
+    Exclusion,
 }
 
 impl NameKind {
@@ -39,6 +41,7 @@ impl NameKind {
             NameKind::Index => "idx",
             NameKind::Check => "check",
             NameKind::NotNull => "not_null",
+            NameKind::Exclusion => "excl",
         }
     }
 }

@@ -70,7 +70,7 @@ pub fn read(client: &mut Client) -> Vec<String> {
     lines.extend(q(client, &format!(
         "SELECT 'constraint ' || n.nspname || '.' || c.relname || ' ' || k.conname || ': ' || pg_get_constraintdef(k.oid) \
          FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
-         WHERE k.contype IN ('p', 'u', 'f', 'c') AND {user_ns}"
+         WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {user_ns}"
     )));
     lines.extend(q(client, &format!(
         "SELECT 'index ' || n.nspname || '.' || i.relname || ': ' || pg_get_indexdef(i.oid) \

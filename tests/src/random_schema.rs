@@ -160,6 +160,8 @@ pub struct TableSpec {
     pub triggers: Vec<crate::random_routines::TrigSpec>,
     /// An identity key's sequence starts at 1000 and counts by 2.
     pub identity_options: bool,
+    /// An exclusion constraint over the key (`id WITH =`).
+    pub exclude_id: bool,
 }
 
 /// A view over one table or one earlier view, all its columns (`SELECT *`
@@ -390,6 +392,7 @@ fn random_table(spec: &mut Spec, rng: &mut Rng, in_base: bool) -> TableSpec {
         comment: rng.chance(30).then(|| "it's a table".to_string()),
         triggers: Vec::new(),
         identity_options: rng.chance(30),
+        exclude_id: rng.chance(20),
     };
     for _ in 0..rng.below(4) + 1 {
         let c = random_column(spec, rng, in_base, !in_base);
@@ -1309,4 +1312,9 @@ fn table_yaml(y: &mut String, t: &TableSpec, s: &Spec) {
         }
     }
     crate::random_routines::triggers_yaml(y, t);
+    if t.exclude_id {
+        y.push_str(
+            "    exclude:\n      id_distinct: { using: btree, elements: [\"id WITH =\"] }\n",
+        );
+    }
 }

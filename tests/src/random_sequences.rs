@@ -1,5 +1,6 @@
 //! Random standalone sequences for the round trip, and each change to them:
-//! options altered, an owner given, moved or taken away, a comment.
+//! options altered, an owner given, moved or taken away, a comment; and a
+//! table's key's own options: an identity's sequence, an exclusion on it.
 
 use std::fmt::Write as _;
 
@@ -75,7 +76,10 @@ pub fn edit_sequences(s: &mut Spec, rng: &mut Rng) {
         }
         5 if !s.tables.is_empty() => {
             let i = rng.below(s.tables.len());
-            s.tables[i].identity_options = !s.tables[i].identity_options;
+            match rng.below(2) {
+                0 => s.tables[i].identity_options = !s.tables[i].identity_options,
+                _ => s.tables[i].exclude_id = !s.tables[i].exclude_id,
+            }
         }
         _ => {}
     }

@@ -120,3 +120,45 @@ tables:
     let failing: i64 = db.client.query_one(query, &[]).expect(query).get(0);
     assert_eq!(failing, 2, "the two (NULL, NULL) rows collide: {query}");
 }
+
+const BOOKINGS: &str = "
+tables:
+  bookings:
+    columns:
+      id: { type: bigint, primary_key: true }
+      room: integer
+      starts_at: timestamptz
+      ends_at: timestamptz
+      cancelled: { type: boolean, default: false }
+";
+
+const BOOKING_ROWS: &str = "INSERT INTO bookings (id, room, starts_at, ends_at) VALUES \
+    (1, 1, '2026-01-01 10:00Z', '2026-01-01 11:00Z'), \
+    (2, 1, '2026-01-01 11:00Z', '2026-01-01 12:00Z'), \
+    (3, 2, '2026-01-01 12:30Z', '2026-01-01 13:30Z')";
+
+#[test]
+fn an_exclusion_constraint_keeps_rows_from_overlapping() {
+    let after = format!(
+        "{BOOKINGS}    exclude:\n      no_double_booking:\n        using: gist\n        elements: [\"tstzrange(starts_at, ends_at) WITH &&\"]\n        where: NOT cancelled\n"
+    );
+    let (mut db, m) = up_and_down_on_rows("exclusion", BOOKINGS, &after, BOOKING_ROWS, false);
+    assert!(
+        m.up.contains(
+            "ADD CONSTRAINT \"bookings_no_double_booking_excl\" EXCLUDE USING gist (tstzrange(starts_at, ends_at) WITH &&) WHERE (NOT cancelled)"
+        ),
+        "{}",
+        m.up
+    );
+    assert!(
+        m.up.contains("-- hazard constraint_validation_under_lock"),
+        "{}",
+        m.up
+    );
+    // The down took it away: an overlapping booking goes in.
+    db.client
+        .batch_execute(
+            "INSERT INTO bookings (id, room, starts_at, ends_at) VALUES (4, 1, '2026-01-01 10:15Z', '2026-01-01 10:45Z')",
+        )
+        .expect("no constraint after the down");
+}

@@ -542,6 +542,13 @@ pub enum Change {
         /// Dropped to be created again below, and why.
         again: Option<String>,
     },
+    /// `ADD CONSTRAINT … EXCLUDE`.
+    AddExclusion {
+        /// The table.
+        table: TableRef,
+        /// The constraint.
+        exclusion: Exclusion,
+    },
     /// `CREATE DOMAIN`.
     CreateDomain {
         /// The domain.

@@ -250,6 +250,59 @@ impl<'a> Differ<'a> {
 
     /// A foreign key must be dropped and re-added when a column on either
     /// side changes type, or the key it references is rebuilt.
+    /// A matched table's exclusion constraints, by name: one that changes
+    /// is dropped and added again (PostgreSQL rebuilds one over a retyped
+    /// column itself, and drops one over a dropped column).
+    pub(super) fn exclusions(&mut self, oi: usize, ni: usize, old_ref: &TableRef, tref: &TableRef) {
+        let (ot, nt) = (&self.old.tables[oi], &self.new.tables[ni]);
+        // The same definition under another name (its table renamed): renamed.
+        let same = |a: &Exclusion, b: &Exclusion| {
+            a.using == b.using && a.elements == b.elements && a.predicate == b.predicate
+        };
+        let mut renamed: Vec<&str> = Vec::new();
+        for ox in &ot.exclusions {
+            if nt.exclusions.contains(ox) {
+                continue;
+            }
+            let twin = nt
+                .exclusions
+                .iter()
+                .find(|nx| same(ox, nx) && !ot.exclusions.iter().any(|o| o.name == nx.name));
+            if let Some(nx) = twin {
+                renamed.push(&nx.name);
+                self.out.push(
+                    Phase::Renames,
+                    Change::RenameConstraint {
+                        table: tref.clone(),
+                        from: ox.name.clone(),
+                        to: nx.name.clone(),
+                    },
+                );
+                continue;
+            }
+            {
+                self.out.push(
+                    Phase::DropConstraints,
+                    Change::DropConstraint {
+                        table: old_ref.clone(),
+                        name: ox.name.clone(),
+                    },
+                );
+            }
+        }
+        for nx in &nt.exclusions {
+            if !ot.exclusions.contains(nx) && !renamed.contains(&nx.name.as_str()) {
+                self.out.push(
+                    Phase::AddConstraints,
+                    Change::AddExclusion {
+                        table: tref.clone(),
+                        exclusion: nx.clone(),
+                    },
+                );
+            }
+        }
+    }
+
     pub(super) fn fk_must_be_rebuilt(
         &self,
         fk: &ForeignKey,

@@ -258,6 +258,10 @@ pub fn describe(change: &Change) -> (String, String) {
         Change::CreateDomain { domain, .. } => ("add".into(), format!("domain {}", domain.name)),
         Change::AlterDomain { name, .. } => ("alter".into(), format!("domain {name}")),
         Change::DropDomain { name, .. } => ("drop".into(), format!("domain {name}")),
+        Change::AddExclusion { table, exclusion } => (
+            "add".into(),
+            format!("exclusion constraint {} on {}", exclusion.name, t(table)),
+        ),
     }
 }
 

@@ -96,7 +96,8 @@ impl<'a> Differ<'a> {
             | Change::DropSequence { .. }
             | Change::CreateDomain { .. }
             | Change::AlterDomain { .. }
-            | Change::DropDomain { .. } => 0,
+            | Change::DropDomain { .. }
+            | Change::AddExclusion { .. } => 0,
         };
         let mut push = |rule: Rule, message: String, place: Option<HazardPlace>| {
             out.push(Hazard {
@@ -326,6 +327,14 @@ impl<'a> Differ<'a> {
                     );
                 }
             }
+            Change::AddExclusion { table, exclusion } if self.existed(table) => push(
+                Rule::ConstraintValidationUnderLock,
+                format!(
+                    "adding exclusion constraint {} builds its index and checks every row of {} while the table is locked (it cannot be added NOT VALID)",
+                    exclusion.name, table.name
+                ),
+                table_place(table),
+            ),
             Change::DropConstraint { table, name } if self.existed(table) => {
                 if let Some(kind) = self.key_kind(table, name) {
                     if !self.index_survives(table, name) {
@@ -394,7 +403,8 @@ impl<'a> Differ<'a> {
             | Change::DropSequence { .. }
             | Change::CreateDomain { .. }
             | Change::AlterDomain { .. }
-            | Change::DropDomain { .. } => {}
+            | Change::DropDomain { .. }
+            | Change::AddExclusion { .. } => {}
         }
         if let Some((what, name)) = body_dependency(change) {
             for f in self.functions_naming(&name) {
@@ -465,7 +475,8 @@ impl<'a> Differ<'a> {
                 | Change::DropSequence { .. }
                 | Change::CreateDomain { .. }
                 | Change::AlterDomain { .. }
-                | Change::DropDomain { .. } => None,
+                | Change::DropDomain { .. }
+                | Change::AddExclusion { .. } => None,
             };
             out.push(Hazard {
                 rule: Rule::DataDependent,
@@ -672,7 +683,8 @@ impl<'a> Differ<'a> {
             | Change::DropSequence { .. }
             | Change::CreateDomain { .. }
             | Change::AlterDomain { .. }
-            | Change::DropDomain { .. } => return None,
+            | Change::DropDomain { .. }
+            | Change::AddExclusion { .. } => return None,
         };
         self.loss_index.get(&key).map(|&i| &self.losses[i])
     }

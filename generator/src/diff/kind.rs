@@ -104,6 +104,7 @@ change_kinds!(
     CreateDomain,
     AlterDomain,
     DropDomain,
+    AddExclusion,
 );
 
 impl ChangeKind {
@@ -114,7 +115,7 @@ impl ChangeKind {
             CreateExtension | CreateSchema | CreateEnum | AddEnumValue | CreateTable
             | AddColumn | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey | CreateIndex
             | CreateView | CreateFunction | CreateAggregate | CreateTrigger | CreateSequence
-            | CreateDomain => Effect::Create,
+            | CreateDomain | AddExclusion => Effect::Create,
             DropExtension | DropSchema | DropEnum | DropTable | DropColumn | DropConstraint
             | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger | DropSequence
             | DropDomain => Effect::Drop,
@@ -143,7 +144,7 @@ impl ChangeKind {
             | DropConstraint | CreateIndex | DropIndex | CreateView | DropView | CreateFunction
             | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
             | DropTrigger | CreateSequence | AlterSequence | DropSequence | CreateDomain
-            | AlterDomain | DropDomain => false,
+            | AlterDomain | DropDomain | AddExclusion => false,
             SetSequenceOwner => true,
         }
     }
@@ -228,6 +229,7 @@ impl Change {
             Change::CreateDomain { .. } => ChangeKind::CreateDomain,
             Change::AlterDomain { .. } => ChangeKind::AlterDomain,
             Change::DropDomain { .. } => ChangeKind::DropDomain,
+            Change::AddExclusion { .. } => ChangeKind::AddExclusion,
         }
     }
 
@@ -271,6 +273,7 @@ impl Change {
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
             | Change::CreateTrigger { table, .. }
+            | Change::AddExclusion { table, .. }
             | Change::DropTrigger { table, .. }
             | Change::Comment {
                 target:

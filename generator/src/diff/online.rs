@@ -276,7 +276,8 @@ impl<'a> Differ<'a> {
                 | Change::DropSequence { .. }
                 | Change::CreateDomain { .. }
                 | Change::AlterDomain { .. }
-                | Change::DropDomain { .. }) => out.push((phase, other)),
+                | Change::DropDomain { .. }
+                | Change::AddExclusion { .. }) => out.push((phase, other)),
             }
         }
         // An identity needs its column NOT NULL first, which now comes at the end.

@@ -521,6 +521,9 @@ impl Change {
                 owner,
             } => stmts![ddl::set_sequence_owner(schema, name, owner.as_ref())],
             Change::DropSequence { schema, name } => stmts![ddl::drop_sequence(schema, name)],
+            Change::AddExclusion { table, exclusion } => {
+                stmts![alter(table, ddl::add_exclusion(exclusion))]
+            }
             Change::CreateDomain { domain, base } => ddl::create_domain(domain, base)
                 .into_iter()
                 .map(Statement::Sql)

@@ -135,6 +135,15 @@ impl<'a> Differ<'a> {
             },
         );
         let tref = TableRef::of(nt);
+        for x in &nt.exclusions {
+            self.out.push(
+                Phase::AddConstraints,
+                Change::AddExclusion {
+                    table: tref.clone(),
+                    exclusion: x.clone(),
+                },
+            );
+        }
         for fk in &nt.foreign_keys {
             self.out.push(
                 Phase::AddForeignKeys,
@@ -316,6 +325,7 @@ impl<'a> Differ<'a> {
             }
         }
         self.constraints(oi, ni, &old_ref, &tref, &rebuilt_columns, &retyped_columns);
+        self.exclusions(oi, ni, &old_ref, &tref);
     }
 }
 

@@ -153,6 +153,7 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::AddSerial
             | ChangeKind::DropSerial
             | ChangeKind::RenameSequence
+            | ChangeKind::AddExclusion
             | ChangeKind::AddPrimaryKey
             | ChangeKind::AddUnique
             | ChangeKind::AddCheck
@@ -226,6 +227,7 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | Change::AddSerial { .. }
             | Change::DropSerial { .. }
             | Change::RenameSequence { .. }
+            | Change::AddExclusion { .. }
             | Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }

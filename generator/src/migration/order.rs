@@ -130,6 +130,7 @@ fn align_table(ot: &Table, t: &mut Table, id: &TableId, renames: &Renames) {
         soft_delete: _,
         relations: _,
         triggers: _,
+        exclusions: _,
         hints: _,
     } = t;
     t.columns = align_str(
@@ -173,6 +174,12 @@ fn align_table(ot: &Table, t: &mut Table, id: &TableId, renames: &Renames) {
         &ot.triggers,
         std::mem::take(&mut t.triggers),
         |r| &r.name,
+        |_| None,
+    );
+    t.exclusions = align_str(
+        &ot.exclusions,
+        std::mem::take(&mut t.exclusions),
+        |x| &x.name,
         |_| None,
     );
 }

@@ -297,6 +297,9 @@ pub struct Table {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     /// Its triggers.
     pub triggers: Vec<Trigger>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Its exclusion constraints.
+    pub exclusions: Vec<Exclusion>,
     #[serde(skip)]
     /// Hints for the next migration (not kept in snapshots).
     pub hints: TableHints,
@@ -458,6 +461,22 @@ pub struct Check {
     pub name: String,
     /// The SQL expression.
     pub expr: String,
+}
+
+/// An exclusion constraint: no two rows whose elements all compare true
+/// with their operators (`EXCLUDE USING gist (room WITH =, during WITH &&)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Its name.
+    pub name: String,
+    /// The index method.
+    pub using: String,
+    /// Each `expression WITH operator`, as written.
+    pub elements: Vec<String>,
+    /// `WHERE`: only the rows it holds for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

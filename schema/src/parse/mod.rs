@@ -48,6 +48,7 @@ const TABLE_KEYS: &[&str] = &[
     "renamed_from",
     "rust_name",
     "triggers",
+    "exclude",
 ];
 const INDEX_KEYS: &[&str] = &[
     "columns",
@@ -421,6 +422,10 @@ fn table_def(
         foreign_keys,
         soft_delete: f.get("soft_delete").and_then(|n| soft_delete(n, diags)),
         relations,
+        exclusions: f
+            .get("exclude")
+            .map(|n| exclusions(n, diags))
+            .unwrap_or_default(),
         triggers: f
             .get("triggers")
             .map(|n| routines::triggers(n, diags))
@@ -528,6 +533,35 @@ fn unique_def(node: &Node, diags: &mut Diagnostics) -> Option<UniqueDef> {
             .and_then(|n| boolean(n, "`nulls_not_distinct`", diags))
             .is_some_and(|b| b.value),
     })
+}
+
+/// A table's `exclude:`: `key: { using, elements: [expr WITH op, ...], where }`.
+fn exclusions(node: &Node, diags: &mut Diagnostics) -> Vec<ExclusionDef> {
+    named_entries(node, "`exclude`", diags)
+        .into_iter()
+        .filter_map(|(key, n)| {
+            let what = format!("exclusion constraint `{}`", key.value);
+            let f = fields(n, &what, &["using", "elements", "where"], diags)?;
+            let elements = f
+                .get("elements")
+                .map(|e| string_list(e, "an element (`expression WITH operator`)", diags))
+                .unwrap_or_default();
+            if elements.is_empty() {
+                diags.push(
+                    Diagnostic::error(format!("{what} excludes nothing"))
+                        .at(key.span, "no `elements`")
+                        .help("list what no two rows may share: `elements: [\"room_id WITH =\", \"tstzrange(starts_at, ends_at) WITH &&\"]`"),
+                );
+                return None;
+            }
+            Some(ExclusionDef {
+                using: f.get("using").and_then(|u| name(u, "`using`", diags)),
+                elements,
+                predicate: f.get("where").and_then(|w| expr(w, "`where`", diags)),
+                key,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn checks(node: &Node, diags: &mut Diagnostics) -> Vec<CheckDef> {

@@ -238,3 +238,39 @@ pub(super) fn same_set(a: &[String], b: &[String]) -> bool {
     b.sort();
     a == b
 }
+
+/// A table's exclusion constraints, each named `<table>_<key>_excl`.
+pub(super) fn exclusions(
+    t: &WorkTable<'_>,
+    ns: &mut Namespace,
+    diags: &mut Diagnostics,
+) -> Vec<Exclusion> {
+    let table = &t.def.name.value;
+    t.def
+        .exclusions
+        .iter()
+        .map(|e| {
+            let name = derive_name(table, &[&e.key.value], NameKind::Exclusion);
+            ns.claim(
+                &t.pg_schema,
+                &name,
+                e.key.span,
+                format!("exclusion constraint `{}` of `{table}`", e.key.value),
+                diags,
+            );
+            Exclusion {
+                name,
+                using: e
+                    .using
+                    .as_ref()
+                    .map_or_else(|| "gist".to_string(), |u| u.value.trim().to_string()),
+                elements: e
+                    .elements
+                    .iter()
+                    .map(|x| x.value.trim().to_string())
+                    .collect(),
+                predicate: e.predicate.as_ref().map(|p| p.value.trim().to_string()),
+            }
+        })
+        .collect()
+}

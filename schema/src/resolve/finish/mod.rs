@@ -22,7 +22,7 @@ mod views;
 
 use column::build_column;
 use indexes::indexes;
-use keys::{checks, primary_key, same_set, unique_sets, uniques};
+use keys::{checks, exclusions, primary_key, same_set, unique_sets, uniques};
 use references::foreign_keys;
 
 /// Names of tables, types, sequences, indexes and constraints per pg_schema.
@@ -260,6 +260,7 @@ fn finish_table(
     let primary_key = primary_key(t, &mut columns, ns, diags);
     let uniques = uniques(t, ns, diags);
     let checks = checks(t, ns, diags);
+    let exclusions = exclusions(t, ns, diags);
     let foreign_keys = foreign_keys(db, t, all, &mut columns, ns, diags);
     let indexes = indexes(t, ns, diags);
     let soft_delete = soft_delete(t, diags);
@@ -288,6 +289,7 @@ fn finish_table(
             .collect(),
         // Put on by `routines`, which needs every table's columns.
         triggers: Vec::new(),
+        exclusions,
         hints: TableHints {
             renamed_from: t.def.renamed_from.as_ref().map(|r| r.value.clone()),
         },
