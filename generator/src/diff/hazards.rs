@@ -327,6 +327,19 @@ impl<'a> Differ<'a> {
                     );
                 }
             }
+            Change::AlterDomain { name, statements }
+                if statements
+                    .iter()
+                    .any(|s| s.contains(" ADD CONSTRAINT ") || s.ends_with(" SET NOT NULL")) =>
+            {
+                push(
+                    Rule::ConstraintValidationUnderLock,
+                    format!(
+                        "a constraint added to domain {name} is checked against every value of the columns of it while their tables are locked"
+                    ),
+                    None,
+                )
+            }
             Change::AddExclusion { table, exclusion } if self.existed(table) => push(
                 Rule::ConstraintValidationUnderLock,
                 format!(
