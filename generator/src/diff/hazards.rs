@@ -741,6 +741,59 @@ fn body_dependency(change: &Change) -> Option<(&'static str, String)> {
         Change::RenameTable { table, .. } => Some(("renames", table.name.clone())),
         Change::DropColumn { column, .. } => Some(("drops", column.clone())),
         Change::RenameColumn { from, .. } => Some(("renames", from.clone())),
-        _ => None,
+        Change::CreateExtension(_)
+        | Change::DropExtension(_)
+        | Change::CreateSchema(_)
+        | Change::DropSchema(_)
+        | Change::CreateEnum(_)
+        | Change::DropEnum { .. }
+        | Change::RenameEnum { .. }
+        | Change::MoveEnum { .. }
+        | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
+        | Change::RecreateEnum { .. }
+        | Change::CreateTable { .. }
+        | Change::MoveTable { .. }
+        | Change::AddColumn { .. }
+        | Change::AlterColumnType { .. }
+        | Change::Backfill { .. }
+        | Change::SetNotNull { .. }
+        | Change::DropNotNull { .. }
+        | Change::SetDefault { .. }
+        | Change::DropDefault { .. }
+        | Change::AddIdentity { .. }
+        | Change::SetIdentity { .. }
+        | Change::DropIdentity { .. }
+        | Change::DropExpression { .. }
+        | Change::AddSerial { .. }
+        | Change::DropSerial { .. }
+        | Change::RenameSequence { .. }
+        | Change::AddPrimaryKey { .. }
+        | Change::AddUnique { .. }
+        | Change::AddCheck { .. }
+        | Change::AddForeignKey { .. }
+        | Change::ValidateConstraint { .. }
+        | Change::DropConstraint { .. }
+        | Change::RenameConstraint { .. }
+        | Change::CreateIndex { .. }
+        | Change::DropIndex { .. }
+        | Change::RenameIndex { .. }
+        | Change::Comment { .. }
+        | Change::CreateView { .. }
+        | Change::DropView { .. }
+        | Change::CreateFunction { .. }
+        | Change::DropFunction { .. }
+        | Change::CreateAggregate { .. }
+        | Change::DropAggregate { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::CreateSequence(_)
+        | Change::AlterSequence { .. }
+        | Change::SetSequenceOwner { .. }
+        | Change::DropSequence { .. }
+        | Change::CreateDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AddExclusion { .. } => None,
     }
 }
