@@ -101,40 +101,53 @@ fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
     let out = p.run(&["generate"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    for (place, what) in [
-        (
-            "schema/users.yaml:6:",
-            "this check is not a valid SQL expression: syntax error at or near \")\"",
-        ),
-        (
-            "schema/users.yaml:7:",
-            "this `default_sql` is not a valid SQL expression: unterminated quoted string",
-        ),
-        (
-            "schema/users.yaml:8:",
-            "this generated expression is not a valid SQL expression",
-        ),
-        (
-            "schema/users.yaml:10:",
-            "this index expression is not a valid SQL expression: syntax error at end of input",
-        ),
-        (
-            "schema/users.yaml:11:",
-            "this index predicate (`where`) is not a valid SQL expression",
-        ),
-        (
-            "schema/users.yaml:13:",
-            "this check is not a valid SQL expression: syntax error at end of input",
-        ),
-        (
-            "schema/users.yaml:15:",
-            "the query of view `adults` is not one valid query: it holds more than one statement",
-        ),
-        (
-            "schema/users.yaml:16:",
-            "the query of view `names` is not one valid query: syntax error at end of input",
-        ),
-    ] {
+    errors_at(
+        &err,
+        &[
+            (
+                "schema/users.yaml:6:",
+                "this check is not a valid SQL expression: syntax error at or near \")\"",
+            ),
+            (
+                "schema/users.yaml:7:",
+                "this `default_sql` is not a valid SQL expression: unterminated quoted string",
+            ),
+            (
+                "schema/users.yaml:8:",
+                "this generated expression is not a valid SQL expression",
+            ),
+            (
+                "schema/users.yaml:10:",
+                "this index expression is not a valid SQL expression: syntax error at end of input",
+            ),
+            (
+                "schema/users.yaml:11:",
+                "this index predicate (`where`) is not a valid SQL expression",
+            ),
+            (
+                "schema/users.yaml:13:",
+                "this check is not a valid SQL expression: syntax error at end of input",
+            ),
+            (
+                "schema/users.yaml:15:",
+                "the query of view `adults` is not one valid query: it holds more than one statement",
+            ),
+            (
+                "schema/users.yaml:16:",
+                "the query of view `names` is not one valid query: syntax error at end of input",
+            ),
+        ],
+    );
+    assert!(
+        err.contains("8 errors found in the schema; nothing was written"),
+        "{err}"
+    );
+    assert!(!p.exists("migrations"), "nothing may be written");
+}
+
+/// Each message is in `err`, with the place on the line after it.
+fn errors_at(err: &str, expected: &[(&str, &str)]) {
+    for (place, what) in expected {
         let at = err
             .find(what)
             .unwrap_or_else(|| panic!("no {what:?} in {err}"));
@@ -143,11 +156,6 @@ fn sql_in_the_schema_that_does_not_parse_is_an_error_at_its_line() {
             "{what:?} is not at {place}: {err}"
         );
     }
-    assert!(
-        err.contains("8 errors found in the schema; nothing was written"),
-        "{err}"
-    );
-    assert!(!p.exists("migrations"), "nothing may be written");
 }
 
 /// The SQL of functions, triggers, domains and exclusion constraints is
@@ -159,36 +167,31 @@ fn sql_of_functions_triggers_domains_and_exclusions_is_checked_at_its_line() {
     let out = p.run(&["generate"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    for (place, what) in [
-        (
-            "schema/app.yaml:5:",
-            "this domain check is not a valid SQL expression",
-        ),
-        (
-            "schema/app.yaml:8:",
-            "the signature of function `broken_args` is not valid SQL",
-        ),
-        (
-            "schema/app.yaml:15:",
-            "the body of function `broken_body` is not valid SQL",
-        ),
-        (
-            "schema/app.yaml:27:",
-            "this trigger condition (`when`) is not a valid SQL expression",
-        ),
-        (
-            "schema/app.yaml:31:",
-            "this exclusion element (`expression WITH operator`) is not valid SQL",
-        ),
-    ] {
-        let at = err
-            .find(what)
-            .unwrap_or_else(|| panic!("no {what:?} in {err}"));
-        assert!(
-            err[at..].lines().nth(1).is_some_and(|l| l.contains(place)),
-            "{what:?} is not at {place}: {err}"
-        );
-    }
+    errors_at(
+        &err,
+        &[
+            (
+                "schema/app.yaml:5:",
+                "this domain check is not a valid SQL expression",
+            ),
+            (
+                "schema/app.yaml:8:",
+                "the signature of function `broken_args` is not valid SQL",
+            ),
+            (
+                "schema/app.yaml:15:",
+                "the body of function `broken_body` is not valid SQL",
+            ),
+            (
+                "schema/app.yaml:27:",
+                "this trigger condition (`when`) is not a valid SQL expression",
+            ),
+            (
+                "schema/app.yaml:31:",
+                "this exclusion element (`expression WITH operator`) is not valid SQL",
+            ),
+        ],
+    );
     assert!(
         err.contains("5 errors found in the schema; nothing was written"),
         "{err}"

@@ -215,10 +215,13 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
     d.domains();
     d.match_tables();
     d.tables();
+    // What the tables' changes reshape, which views and triggers over them
+    // cannot stay across.
+    let reshaped = d.reshaped_tables();
     d.sequences();
     d.routines();
-    d.views();
-    d.triggers();
+    d.views(&reshaped);
+    d.triggers(&reshaped);
     let enums_using_added_values = d.enums_using_added_values();
     if data.safe {
         d.make_online();

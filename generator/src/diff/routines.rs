@@ -230,8 +230,7 @@ impl Differ<'_> {
 
     /// Each table's triggers: those of a new table created, those of a kept
     /// one compared by name. A dropped table takes its triggers with it.
-    pub(super) fn triggers(&mut self) {
-        let reshaped = self.reshaped_tables();
+    pub(super) fn triggers(&mut self, reshaped: &HashSet<String>) {
         for (ni, new) in self.new.tables.iter().enumerate() {
             let new_ref = TableRef::of(new);
             let Some(oi) = self.old_index_of_new(ni) else {

@@ -23,8 +23,7 @@ use crate::ddl::view_order;
 
 impl Differ<'_> {
     /// The views' changes; after the tables', whose changes they follow.
-    pub(super) fn views(&mut self) {
-        let reshaped = self.reshaped_tables();
+    pub(super) fn views(&mut self, reshaped: &HashSet<String>) {
         let new_by_key: HashMap<String, &View> =
             self.new.views.iter().map(|v| (v.key(), v)).collect();
         let old_by_key: HashMap<String, &View> =

@@ -53,12 +53,6 @@ impl Function {
     pub fn key(&self) -> String {
         format!("{}.{}", self.pg_schema, self.name)
     }
-
-    /// Its identity to PostgreSQL, which `DROP FUNCTION` and `COMMENT ON`
-    /// name: its name and the types of its input parameters.
-    pub fn signature(&self) -> String {
-        format!("{}({})", self.name, input_types(&self.args).join(", "))
-    }
 }
 
 /// `IMMUTABLE`, `STABLE` or `VOLATILE`.
@@ -120,11 +114,6 @@ impl Aggregate {
     /// `pg_schema.name`.
     pub fn key(&self) -> String {
         format!("{}.{}", self.pg_schema, self.name)
-    }
-
-    /// Its name and argument types, as `DROP AGGREGATE` names it.
-    pub fn signature(&self) -> String {
-        format!("{}({})", self.name, self.args.join(", "))
     }
 }
 

@@ -66,6 +66,24 @@ impl Namespace {
     }
 }
 
+/// `name` or `pg_schema.name` among `items` (each with its pg_schema and
+/// name): in `pg_schema` first, else the only one of that name.
+fn find_named<'a, T>(
+    items: &'a [T],
+    names: impl Fn(&T) -> (&str, &str),
+    pg_schema: &str,
+    named: &str,
+) -> Option<&'a T> {
+    if let Some((s, n)) = named.split_once('.') {
+        return items.iter().find(|i| names(i) == (s, n));
+    }
+    let all: Vec<&T> = items.iter().filter(|i| names(i).1 == named).collect();
+    all.iter()
+        .find(|i| names(i).0 == pg_schema)
+        .or_else(|| all.first().filter(|_| all.len() == 1))
+        .copied()
+}
+
 /// Whether an object is named by its key in the schema (and so takes no
 /// `name:`).
 fn keyed(what: &str) -> bool {

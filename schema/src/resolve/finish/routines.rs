@@ -207,21 +207,13 @@ fn now_function(pg_schema: &str, name: &str, column: &str) -> Function {
     }
 }
 
-/// The schema's function a trigger or an aggregate names: `name` in the
-/// caller's pg_schema or the only one of that name, or `schema.name`.
+/// The schema's function a trigger or an aggregate names.
 fn find_function<'f>(
     functions: &'f [Function],
     pg_schema: &str,
     named: &str,
 ) -> Option<&'f Function> {
-    if let Some((s, n)) = named.split_once('.') {
-        return functions.iter().find(|f| f.pg_schema == s && f.name == n);
-    }
-    let all: Vec<&Function> = functions.iter().filter(|f| f.name == named).collect();
-    all.iter()
-        .find(|f| f.pg_schema == pg_schema)
-        .or_else(|| all.first().filter(|_| all.len() == 1))
-        .copied()
+    find_named(functions, |f| (&f.pg_schema, &f.name), pg_schema, named)
 }
 
 /// A name a trigger or an aggregate calls: the schema's function,

@@ -71,7 +71,7 @@ pub(super) fn views(
             .map(|(s, n)| format!("{s}.{n}"))
             .collect();
         for named in &def.depends_on {
-            match find_relation(&relations, pg_schema, &named.value) {
+            match find_named(&relations, |r| (&r.0, &r.1), pg_schema, &named.value) {
                 Some((s, n)) if (s.clone(), n.clone()) != own => {
                     reads.insert(format!("{s}.{n}"));
                 }
@@ -106,23 +106,6 @@ pub(super) fn views(
 /// and a trailing `;`.
 fn query_text(sql: &str) -> String {
     sql.trim().trim_end_matches(';').trim_end().to_string()
-}
-
-/// `name` or `pg_schema.name` among the relations, in the view's own
-/// pg_schema first.
-fn find_relation<'r>(
-    relations: &'r [(String, String)],
-    pg_schema: &str,
-    named: &str,
-) -> Option<&'r (String, String)> {
-    if let Some((s, n)) = named.split_once('.') {
-        return relations.iter().find(|r| r.0 == s && r.1 == n);
-    }
-    let all: Vec<&(String, String)> = relations.iter().filter(|r| r.1 == named).collect();
-    all.iter()
-        .find(|r| r.0 == pg_schema)
-        .or_else(|| all.first().filter(|_| all.len() == 1))
-        .copied()
 }
 
 /// Two views that each read the other cannot be created in any order.
