@@ -303,7 +303,7 @@ pub struct ColumnDef {
     /// Identity (always or by default), if any.
     pub identity: Option<Sp<Identity>>,
     /// `identity: { generated: ..., start: ..., ... }`: its sequence's options.
-    pub identity_options: Option<Box<crate::model::IdentityOptions>>,
+    pub identity_options: Option<Box<crate::model::SequenceOptions>>,
     /// `generated:`, a stored generated column's expression.
     pub generated: Option<Box<Sp<String>>>,
     /// `on_update: now`: set to now() by every update the generated code makes.

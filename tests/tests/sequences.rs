@@ -175,3 +175,33 @@ fn an_identity_added_to_a_filled_column_starts_past_its_rows_and_its_start() {
     );
     assert!(m.up.contains("GREATEST(max(\"no\"), 1000)"), "{}", m.up);
 }
+
+#[test]
+fn an_identity_turned_to_count_the_other_way_restarts_within_its_new_bounds() {
+    let down = IDENTITY.replace(
+        "identity: { generated: always, start: 1000, increment: 10 }",
+        "identity: { generated: by_default, increment: -1 }",
+    );
+    let up = IDENTITY.replace(
+        "identity: { generated: always, start: 1000, increment: 10 }",
+        "identity: by_default",
+    );
+    let rows = "INSERT INTO invoice (total) VALUES (7), (9)";
+    let (mut db, m) = up_and_down_on_rows("identity_turned", &down, &up, rows, false);
+    assert!(
+        m.up.contains(
+            "ALTER COLUMN \"no\" SET INCREMENT BY 1 SET NO MINVALUE SET NO MAXVALUE SET START WITH 1 RESTART"
+        ),
+        "{}",
+        m.up
+    );
+    // After the down it counts down again, restarted at its start: the
+    // numbers it handed out are outside the bounds it had in between.
+    assert_eq!(
+        number(
+            &mut db,
+            "SELECT nextval(pg_get_serial_sequence('invoice', 'no'))"
+        ),
+        -1
+    );
+}

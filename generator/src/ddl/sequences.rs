@@ -1,33 +1,17 @@
 //! Standalone sequences as SQL.
 
-use schemac_schema::model::{IdentityOptions, OwnedBy, Sequence};
+use schemac_schema::model::{OwnedBy, Sequence, SequenceOptions};
 use schemac_schema::sql::{ident, qualified, string_literal};
 
 /// `CREATE SEQUENCE` with its options, then its comment. Its owner is set
 /// once the table is there ([`set_sequence_owner`]).
 pub fn create_sequence(q: &Sequence) -> Vec<String> {
-    let mut options = Vec::new();
-    if let Some(t) = &q.data_type {
-        options.push(format!("AS {t}"));
-    }
-    if let Some(i) = q.increment {
-        options.push(format!("INCREMENT BY {i}"));
-    }
-    if let Some(m) = q.min_value {
-        options.push(format!("MINVALUE {m}"));
-    }
-    if let Some(m) = q.max_value {
-        options.push(format!("MAXVALUE {m}"));
-    }
-    if let Some(s) = q.start {
-        options.push(format!("START WITH {s}"));
-    }
-    if let Some(c) = q.cache {
-        options.push(format!("CACHE {c}"));
-    }
-    if q.cycle {
-        options.push("CYCLE".to_string());
-    }
+    let options: Vec<String> = q
+        .data_type
+        .iter()
+        .map(|t| format!("AS {t}"))
+        .chain(option_words(&q.options()))
+        .collect();
     let options = match options.is_empty() {
         true => String::new(),
         false => format!("\n  {}", options.join("\n  ")),
@@ -56,23 +40,56 @@ pub fn alter_sequence_options(old: &Sequence, new: &Sequence) -> Vec<String> {
             new.data_type.as_deref().unwrap_or("bigint")
         ));
     }
+    out.extend(changed_option_words(&old.options(), &new.options(), ""));
+    out
+}
+
+/// The options as `CREATE SEQUENCE` and `AS IDENTITY (…)` write them.
+fn option_words(o: &SequenceOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(v) = o.start {
+        out.push(format!("START WITH {v}"));
+    }
+    if let Some(v) = o.increment {
+        out.push(format!("INCREMENT BY {v}"));
+    }
+    if let Some(v) = o.min_value {
+        out.push(format!("MINVALUE {v}"));
+    }
+    if let Some(v) = o.max_value {
+        out.push(format!("MAXVALUE {v}"));
+    }
+    if let Some(v) = o.cache {
+        out.push(format!("CACHE {v}"));
+    }
+    if o.cycle {
+        out.push("CYCLE".to_string());
+    }
+    out
+}
+
+/// The options that take `old` to `new`, each after `set` (`ALTER
+/// SEQUENCE` takes them bare, `ALTER COLUMN` after `SET `): one left out
+/// goes back to PostgreSQL's default.
+fn changed_option_words(old: &SequenceOptions, new: &SequenceOptions, set: &str) -> Vec<String> {
+    let mut out = Vec::new();
     if old.increment != new.increment {
-        out.push(format!("INCREMENT BY {}", new.increment.unwrap_or(1)));
+        out.push(format!("{set}INCREMENT BY {}", new.increment.unwrap_or(1)));
     }
     // A default bound or start follows the direction: counting the other
     // way, PostgreSQL's defaults are others, and only `NO …` resets them.
     let turned = (old.increment.unwrap_or(1) > 0) != (new.increment.unwrap_or(1) > 0);
     if old.min_value != new.min_value || (turned && new.min_value.is_none()) {
-        out.push(
-            new.min_value
-                .map_or("NO MINVALUE".into(), |m| format!("MINVALUE {m}")),
-        );
+        out.push(match new.min_value {
+            Some(m) => format!("{set}MINVALUE {m}"),
+            None => format!("{set}NO MINVALUE"),
+        });
     }
     if old.max_value != new.max_value || (turned && new.max_value.is_none()) {
-        out.push(
-            new.max_value
-                .map_or("NO MAXVALUE".into(), |m| format!("MAXVALUE {m}")),
-        );
+        out.push(match new.max_value {
+            Some(m) => format!("{set}MAXVALUE {m}"),
+            None => format!("{set}NO MAXVALUE"),
+        });
     }
     if old.start != new.start || (turned && new.start.is_none()) {
         // PostgreSQL's default start: the minimum counting up, the maximum down.
@@ -83,17 +100,18 @@ pub fn alter_sequence_options(old: &Sequence, new: &Sequence) -> Vec<String> {
                 new.max_value.unwrap_or(-1)
             }
         });
-        out.push(format!("START WITH {start}"));
+        out.push(format!("{set}START WITH {start}"));
     }
     if turned && (new.min_value.is_none() || new.max_value.is_none()) {
         // The numbers handed out so far lie outside the new default bounds.
         out.push("RESTART".to_string());
     }
     if old.cache != new.cache {
-        out.push(format!("CACHE {}", new.cache.unwrap_or(1)));
+        out.push(format!("{set}CACHE {}", new.cache.unwrap_or(1)));
     }
     if old.cycle != new.cycle {
-        out.push(if new.cycle { "CYCLE" } else { "NO CYCLE" }.to_string());
+        let cycle = if new.cycle { "CYCLE" } else { "NO CYCLE" };
+        out.push(format!("{set}{cycle}"));
     }
     out
 }
@@ -117,83 +135,19 @@ pub fn drop_sequence(pg_schema: &str, name: &str) -> String {
 
 /// An identity's sequence options as its column definition writes them,
 /// ` (START WITH 1000 INCREMENT BY 5)`; empty when it has none.
-pub fn identity_options_sql(o: Option<&IdentityOptions>) -> String {
-    let Some(o) = o else {
-        return String::new();
-    };
-    let mut out = Vec::new();
-    if let Some(v) = o.start {
-        out.push(format!("START WITH {v}"));
-    }
-    if let Some(v) = o.increment {
-        out.push(format!("INCREMENT BY {v}"));
-    }
-    if let Some(v) = o.min_value {
-        out.push(format!("MINVALUE {v}"));
-    }
-    if let Some(v) = o.max_value {
-        out.push(format!("MAXVALUE {v}"));
-    }
-    if let Some(v) = o.cache {
-        out.push(format!("CACHE {v}"));
-    }
-    if o.cycle {
-        out.push("CYCLE".to_string());
-    }
-    match out.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", out.join(" ")),
+pub fn identity_options_sql(o: Option<&SequenceOptions>) -> String {
+    match o.map(option_words) {
+        Some(words) if !words.is_empty() => format!(" ({})", words.join(" ")),
+        _ => String::new(),
     }
 }
 
-/// The `SET …` actions of `ALTER COLUMN` that take an identity's sequence
-/// from `old` options to `new`: one left out goes back to PostgreSQL's
-/// default.
+/// The actions of `ALTER COLUMN` that take an identity's sequence from
+/// `old` options to `new`: one left out goes back to PostgreSQL's default.
 pub fn alter_identity_options(
-    old: Option<&IdentityOptions>,
-    new: Option<&IdentityOptions>,
+    old: Option<&SequenceOptions>,
+    new: Option<&SequenceOptions>,
 ) -> Vec<String> {
-    let none = IdentityOptions::default();
-    let (old, new) = (old.unwrap_or(&none), new.unwrap_or(&none));
-    let mut out = Vec::new();
-    if old.increment != new.increment {
-        out.push(format!("SET INCREMENT BY {}", new.increment.unwrap_or(1)));
-    }
-    let turned = (old.increment.unwrap_or(1) > 0) != (new.increment.unwrap_or(1) > 0);
-    if old.min_value != new.min_value || (turned && new.min_value.is_none()) {
-        out.push(
-            new.min_value
-                .map_or("SET NO MINVALUE".into(), |m| format!("SET MINVALUE {m}")),
-        );
-    }
-    if old.max_value != new.max_value || (turned && new.max_value.is_none()) {
-        out.push(
-            new.max_value
-                .map_or("SET NO MAXVALUE".into(), |m| format!("SET MAXVALUE {m}")),
-        );
-    }
-    if old.start != new.start || (turned && new.start.is_none()) {
-        let start = new.start.unwrap_or_else(|| {
-            if new.increment.unwrap_or(1) > 0 {
-                new.min_value.unwrap_or(1)
-            } else {
-                new.max_value.unwrap_or(-1)
-            }
-        });
-        out.push(format!("SET START WITH {start}"));
-    }
-    if old.cache != new.cache {
-        out.push(format!("SET CACHE {}", new.cache.unwrap_or(1)));
-    }
-    if old.cycle != new.cycle {
-        out.push(
-            if new.cycle {
-                "SET CYCLE"
-            } else {
-                "SET NO CYCLE"
-            }
-            .to_string(),
-        );
-    }
-    out
+    let none = SequenceOptions::default();
+    changed_option_words(old.unwrap_or(&none), new.unwrap_or(&none), "SET ")
 }

@@ -18,7 +18,7 @@ pub use domains::Domain;
 pub use routines::{
     Aggregate, Function, Trigger, TriggerEvent, TriggerTiming, Volatility, input_types,
 };
-pub use sequences::{IdentityOptions, OwnedBy, Sequence};
+pub use sequences::{OwnedBy, Sequence, SequenceOptions};
 
 /// One database of a project.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -339,7 +339,7 @@ pub struct Column {
     pub identity: Option<Identity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The options of an identity's sequence, when any is given.
-    pub identity_options: Option<Box<IdentityOptions>>,
+    pub identity_options: Option<Box<SequenceOptions>>,
     /// The expression of a `GENERATED ALWAYS AS (...) STORED` column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,

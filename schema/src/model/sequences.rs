@@ -47,6 +47,18 @@ impl Sequence {
     pub fn key(&self) -> String {
         format!("{}.{}", self.pg_schema, self.name)
     }
+
+    /// Its options, as an identity column holds them.
+    pub fn options(&self) -> SequenceOptions {
+        SequenceOptions {
+            start: self.start,
+            increment: self.increment,
+            min_value: self.min_value,
+            max_value: self.max_value,
+            cache: self.cache,
+            cycle: self.cycle,
+        }
+    }
 }
 
 /// The column a sequence belongs to.
@@ -61,11 +73,11 @@ pub struct OwnedBy {
     pub column: String,
 }
 
-/// The options of an identity column's sequence; each left out is
-/// PostgreSQL's default.
+/// A sequence's options (an identity column's, or those of a standalone
+/// sequence); each left out is PostgreSQL's default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IdentityOptions {
+pub struct SequenceOptions {
     /// `START WITH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

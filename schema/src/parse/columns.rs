@@ -290,7 +290,7 @@ fn identity(
     diags: &mut Diagnostics,
 ) -> (
     Option<Sp<Identity>>,
-    Option<Box<crate::model::IdentityOptions>>,
+    Option<Box<crate::model::SequenceOptions>>,
 ) {
     const KINDS: &[(&str, Identity)] = &[
         ("always", Identity::Always),
@@ -330,7 +330,7 @@ fn identity(
             .and_then(|n| super::sequences::integer(n, key, diags))
             .map(|v| v.value)
     };
-    let options = crate::model::IdentityOptions {
+    let options = crate::model::SequenceOptions {
         start: number("start", diags),
         increment: number("increment", diags),
         min_value: number("min", diags),
@@ -341,6 +341,6 @@ fn identity(
             .and_then(|n| boolean(n, "`cycle`", diags))
             .is_some_and(|b| b.value),
     };
-    let options = (options != crate::model::IdentityOptions::default()).then(|| Box::new(options));
+    let options = (options != crate::model::SequenceOptions::default()).then(|| Box::new(options));
     (kind, options)
 }
