@@ -180,6 +180,10 @@ pub struct ViewDef {
     pub depends_on: Vec<Sp<String>>,
     /// A materialized view's indexes.
     pub indexes: Vec<IndexDef>,
+    /// `key:` the columns that find one row, for the generated code.
+    pub key: Vec<Sp<String>>,
+    /// `not_null:` columns PostgreSQL cannot tell are never NULL.
+    pub not_null: Vec<Sp<String>>,
 }
 
 #[derive(Debug)]

@@ -1,3 +1,7 @@
+DROP MATERIALIZED VIEW "public"."category_prices";
+--> statement-breakpoint
+DROP VIEW "public"."gift_listings";
+--> statement-breakpoint
 DROP TABLE "public"."notifications";
 --> statement-breakpoint
 DROP TABLE "public"."process_answers";

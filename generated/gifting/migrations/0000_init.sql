@@ -159,6 +159,22 @@ ALTER TABLE "public"."relationships"
   ADD CONSTRAINT "relationships_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE,
   ADD CONSTRAINT "relationships_related_user_id_fkey" FOREIGN KEY ("related_user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
+CREATE VIEW "public"."gift_listings" AS
+SELECT g.id, g.name, g.price, g.currency, c.name AS category
+FROM gifts g JOIN gift_categories c ON c.id = g.category_id;
+--> statement-breakpoint
+COMMENT ON VIEW "public"."gift_listings" IS 'Each gift with its category''s name, as the catalogue pages show it.';
+--> statement-breakpoint
+CREATE MATERIALIZED VIEW "public"."category_prices" AS
+SELECT c.id AS category_id, c.name AS category, count(g.id) AS gifts,
+       min(g.price) AS lowest, max(g.price) AS highest
+FROM gift_categories c LEFT JOIN gifts g ON g.category_id = c.id
+GROUP BY c.id, c.name;
+--> statement-breakpoint
+CREATE UNIQUE INDEX "category_prices_category_id_idx" ON "public"."category_prices" ("category_id");
+--> statement-breakpoint
+COMMENT ON MATERIALIZED VIEW "public"."category_prices" IS 'The number of gifts of each category and their price range.';
+--> statement-breakpoint
 COMMENT ON TYPE "public"."relationship_type" IS 'How two people on Ivyi know each other';
 --> statement-breakpoint
 COMMENT ON COLUMN "public"."occasions"."recurs_every" IS 'NULL for a one-off occasion';

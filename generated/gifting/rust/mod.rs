@@ -10,4 +10,6 @@ pub mod gifts;
 pub mod occasions;
 pub mod users;
 pub mod relationships;
+pub mod gift_listings;
+pub mod category_prices;
 pub mod queries;

@@ -14,6 +14,7 @@ pub mod migrate;
 pub mod queries;
 pub mod seed;
 pub mod team;
+mod views;
 
 /// Exit codes: 0 success, 1 the schema or migrations are wrong, 2 usage error.
 pub const EXIT_FAILURE: u8 = 1;

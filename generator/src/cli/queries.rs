@@ -15,8 +15,8 @@ use schemac_runtime::{Pool, PoolConfig, ReadWrite, lines_before_error};
 use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
-    LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, QueryError,
-    QueryLock, QuerySource, Returns, read_queries,
+    LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, LockedView,
+    QueryError, QueryLock, QuerySource, Returns, read_queries,
 };
 
 use schemac::queries::row_of;
@@ -40,7 +40,9 @@ pub struct Retyped {
 pub fn retype(root: &Path, only: Option<&str>, pending: &Pending) -> Result<Retyped> {
     let mut retyped = Retyped::default();
     for db in databases(pending.config(), only)? {
-        if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name))? {
+        let views = pending.view_keys(&db.name);
+        if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name), views)?
+        {
             retyped.locks.push(NewLock {
                 database: db.name.clone(),
                 lock,
@@ -80,6 +82,7 @@ fn retype_one(
     root: &Path,
     db: &DatabaseConfig,
     new_files: Vec<(&Path, &str)>,
+    views: &[String],
 ) -> Result<Option<(Option<QueryLock>, String)>> {
     let dir = root.join(&db.queries);
     let sources = read_queries(&dir, &db.queries)?;
@@ -89,13 +92,13 @@ fn retype_one(
         Err(QueryError::Conflicted { .. }) => None,
         other => other?,
     };
-    if sources.is_empty() {
+    if sources.is_empty() && views.is_empty() {
         // A conflicted lock reads as none, and goes all the same.
         if !dir.join(LOCK_FILE).is_file() {
             return Ok(None);
         }
         let line = format!(
-            "{}: no queries any more; removed {}",
+            "{}: no queries or views any more; removed {}",
             db.name,
             db.queries.join(LOCK_FILE).display()
         );
@@ -106,7 +109,7 @@ fn retype_one(
     let overlay = Overlay::new(&root.join(&db.migrations), &new_files)?;
     let migrations = MigrationDir::open(overlay.dir())?;
     let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
-    if QueryLock::status(lock.as_ref(), &sources, snapshot.as_deref()) == LockStatus::Fresh {
+    if QueryLock::status(lock.as_ref(), &sources, views, snapshot.as_deref()) == LockStatus::Fresh {
         return Ok(None);
     }
     let Some(last) = migrations.last() else {
@@ -124,8 +127,11 @@ fn retype_one(
         Ok(url) => url,
         Err(_) => throwaway_server().map_err(|why| {
             let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
-            let what = match queries_changed {
+            let what = match queries_changed && !sources.is_empty() {
                 true => format!("the queries in {} changed", db.queries.display()),
+                false if sources.is_empty() => {
+                    "the schema's views changed, so their rows must be typed again".to_owned()
+                }
                 false => "the schema changed, so the queries must be typed again".to_owned(),
             };
             anyhow!(
@@ -138,7 +144,7 @@ fn retype_one(
             )
         })?,
     };
-    let queries = runtime()?.block_on(type_queries(
+    let (queries, views) = runtime()?.block_on(type_queries(
         &url,
         &db.name,
         &migrations.dir,
@@ -154,15 +160,33 @@ fn retype_one(
         .collect();
     // By name, so that what two branches add lands apart.
     queries.sort_by(|a, b| a.name.cmp(&b.name));
+    let views = views
+        .into_iter()
+        .map(|v| LockedView {
+            typed_against: snapshot.clone(),
+            ..v
+        })
+        .collect();
     let lock = QueryLock {
         version: LOCK_VERSION,
         queries,
+        views,
     };
+    let mut typed = Vec::new();
+    for (n, one, many) in [
+        (lock.queries.len(), "query", "queries"),
+        (lock.views.len(), "view", "views"),
+    ] {
+        match n {
+            0 => {}
+            1 => typed.push(format!("1 {one}")),
+            n => typed.push(format!("{n} {many}")),
+        }
+    }
     let line = format!(
-        "{}: typed {} quer{} with PostgreSQL: {}",
+        "{}: typed {} with PostgreSQL: {}",
         db.name,
-        lock.queries.len(),
-        if lock.queries.len() == 1 { "y" } else { "ies" },
+        typed.join(" and "),
         db.queries.join(LOCK_FILE).display()
     );
     Ok(Some((Some(lock), line)))
@@ -256,7 +280,7 @@ async fn type_queries(
     migrations: &Path,
     schema: &Schema,
     sources: &[QuerySource],
-) -> Result<Vec<LockedQuery>> {
+) -> Result<(Vec<LockedQuery>, Vec<LockedView>)> {
     let admin: Pool<ReadWrite> =
         Pool::read_write(PoolConfig::new(url).application_name("schemac_queries"))?;
     let conn = admin.get().await?;
@@ -296,7 +320,7 @@ async fn typed_in(
     migrations: &Path,
     schema: &Schema,
     sources: &[QuerySource],
-) -> Result<Vec<LockedQuery>> {
+) -> Result<(Vec<LockedQuery>, Vec<LockedView>)> {
     let set = MigrationSet::load(migrations)?;
     Migrator::new(PoolConfig::new(url))
         .database(database)
@@ -310,9 +334,10 @@ async fn typed_in(
     for q in sources {
         out.push(type_one(client, schema, q).await?);
     }
+    let views = super::views::type_views(client, schema).await?;
     drop(conn);
     pool.close();
-    Ok(out)
+    Ok((out, views))
 }
 
 /// One query, in stages: prepared by PostgreSQL, its text read, its
@@ -439,7 +464,7 @@ fn params(
 
 /// Where each result column comes from, (pg_schema, table, column) when it
 /// is a table's: one catalog query for the whole statement.
-async fn origins(
+pub(super) async fn origins(
     client: &schemac_runtime::tokio_postgres::Client,
     statement: &schemac_runtime::tokio_postgres::Statement,
 ) -> Result<Vec<Option<(String, String, String)>>> {
@@ -479,7 +504,7 @@ async fn origins(
 /// outer join may extend its table with NULLs (the preserved side keeps
 /// its own); any other takes its PostgreSQL type's Rust type. Annotations
 /// (`-- not_null:`, `-- nullable:`, `-- column x: Type`) have the last word.
-fn columns(
+pub(super) fn columns(
     q: &QuerySource,
     statement: &schemac_runtime::tokio_postgres::Statement,
     reading: &sql_tree::Reading,
@@ -535,7 +560,7 @@ fn columns(
 }
 
 /// Every column an annotation names is one the query returns.
-fn check_annotations(
+pub(super) fn check_annotations(
     q: &QuerySource,
     columns: &[LockedColumn],
     at: &dyn Fn(String) -> anyhow::Error,

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use schemac_schema::Schema;
 use schemac_schema::model::Column;
-use schemac_schema::queries::QueryLock;
+use schemac_schema::queries::{LockedColumn, QueryLock};
 
 use super::CodegenError;
 use super::names::{camel_ident, snake_ident, struct_name, unraw};
@@ -75,35 +75,12 @@ pub fn views(
                 ty: full_paths(&param_type(&p.rust)),
             })
             .collect();
-        let mut columns = Vec::new();
-        for c in &q.columns {
-            let ident = snake_ident(&c.name);
-            if columns.iter().any(|o: &QueryColumn| o.ident == ident) {
-                return Err(error(format!(
-                    "query `{}` returns two columns named `{}`: give one an alias (`AS ...`)",
-                    q.name, c.name
-                )));
-            }
-            let mut attrs = Vec::new();
-            if unraw(&ident) != c.name {
-                attrs.push(format!("rename = \"{}\"", c.name.escape_default()));
-            }
-            if c.json {
-                attrs.push("json".to_owned());
-            }
-            let mut ty = full_paths(&c.rust);
-            if c.sensitive {
-                ty = format!("{}::Sensitive<{ty}>", path::RT);
-            }
-            if c.nullable {
-                ty = option(&ty);
-            }
-            columns.push(QueryColumn {
-                attr: attrs.join(", "),
-                ty,
-                ident,
-            });
-        }
+        let columns = row_fields(&q.columns).map_err(|c| {
+            error(format!(
+                "query `{}` returns two columns named `{c}`: give one an alias (`AS ...`)",
+                q.name
+            ))
+        })?;
         let reused = q.row_of.as_ref().and_then(|table| {
             // A lock without the pg_schema (written before it was recorded)
             // names a table that is alone with its name.
@@ -138,9 +115,41 @@ pub fn views(
     Ok(out)
 }
 
+/// The fields of a row struct for these columns; the name of a column
+/// that two share.
+pub(super) fn row_fields(locked: &[LockedColumn]) -> Result<Vec<QueryColumn>, String> {
+    let mut columns: Vec<QueryColumn> = Vec::with_capacity(locked.len());
+    for c in locked {
+        let ident = snake_ident(&c.name);
+        if columns.iter().any(|o| o.ident == ident) {
+            return Err(c.name.clone());
+        }
+        let mut attrs = Vec::new();
+        if unraw(&ident) != c.name {
+            attrs.push(format!("rename = \"{}\"", c.name.escape_default()));
+        }
+        if c.json {
+            attrs.push("json".to_owned());
+        }
+        let mut ty = full_paths(&c.rust);
+        if c.sensitive {
+            ty = format!("{}::Sensitive<{ty}>", path::RT);
+        }
+        if c.nullable {
+            ty = option(&ty);
+        }
+        columns.push(QueryColumn {
+            attr: attrs.join(", "),
+            ty,
+            ident,
+        });
+    }
+    Ok(columns)
+}
+
 /// How a function takes a value of this type: by reference, a string as
 /// `&str` and a vector as a slice.
-fn param_type(rust: &str) -> String {
+pub(super) fn param_type(rust: &str) -> String {
     match rust {
         "String" => "&str".into(),
         _ => match rust.strip_prefix("Vec<").and_then(|r| r.strip_suffix('>')) {
@@ -202,7 +211,7 @@ fn lock_spelling(ty: &str) -> String {
 
 /// A type of the lock file (or of an annotation) with every path the user
 /// did not write spelled from the crate root, as the table files spell it.
-fn full_paths(ty: &str) -> String {
+pub(super) fn full_paths(ty: &str) -> String {
     let full = |word: &str| -> Option<&'static str> {
         Some(match word {
             "String" => path::STRING,

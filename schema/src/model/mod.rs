@@ -90,6 +90,14 @@ impl Schema {
             .find(|t| t.pg_schema == pg_schema && t.name == name)
     }
 
+    /// Every view's `pg_schema.name`, sorted: what the query lock types
+    /// besides the named queries.
+    pub fn view_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.views.iter().map(View::key).collect();
+        keys.sort_unstable();
+        keys
+    }
+
     /// The enum of that key.
     pub fn enum_type(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
@@ -171,6 +179,14 @@ pub struct View {
     /// A materialized view's indexes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indexes: Vec<Index>,
+    /// The columns that find one row (`key:`): the generated code's `get`
+    /// and keyset pages. The database knows nothing of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key: Vec<String>,
+    /// Columns read as never NULL although PostgreSQL cannot tell (an
+    /// aggregate, an expression): the generated row has no `Option` there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_null: Vec<String>,
 }
 
 impl View {

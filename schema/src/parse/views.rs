@@ -15,6 +15,8 @@ const VIEW_KEYS: &[&str] = &[
     "comment",
     "depends_on",
     "indexes",
+    "key",
+    "not_null",
 ];
 
 /// A view: its query alone (`name: SELECT ...`), or a mapping with `sql:`.
@@ -35,6 +37,8 @@ pub(super) fn view_def(
             comment: None,
             depends_on: Vec::new(),
             indexes: Vec::new(),
+            key: Vec::new(),
+            not_null: Vec::new(),
         });
     }
     let f = fields(node, &what, VIEW_KEYS, diags)?;
@@ -107,5 +111,13 @@ pub(super) fn view_def(
             .map(|n| string_list(n, "a table or view it reads", diags))
             .unwrap_or_default(),
         indexes,
+        key: f
+            .get("key")
+            .map(|n| string_list(n, "a column of the view", diags))
+            .unwrap_or_default(),
+        not_null: f
+            .get("not_null")
+            .map(|n| string_list(n, "a column of the view", diags))
+            .unwrap_or_default(),
     })
 }

@@ -38,6 +38,22 @@ pub struct QueryLock {
     pub version: u32,
     /// Each query, by name.
     pub queries: Vec<LockedQuery>,
+    /// Each view's columns, by `pg_schema.name`: a view's rows are typed
+    /// the way a query's are, by PostgreSQL, from its own `SELECT`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<LockedView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+/// A view's row as PostgreSQL typed it.
+pub struct LockedView {
+    /// `pg_schema.name`.
+    pub name: String,
+    /// The hash of the snapshot it was typed against (which holds its query).
+    pub typed_against: Option<String>,
+    /// Its columns, in order.
+    pub columns: Vec<LockedColumn>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,30 +163,49 @@ impl QueryLock {
             .collect()
     }
 
-    /// Whether `lock` (a database's, if it has one) is what its queries
-    /// and its last snapshot give: the one rule `check` and `generate` ask.
+    /// Whether `lock` (a database's, if it has one) is what its queries,
+    /// its views (`pg_schema.name`, sorted) and its last snapshot give: the
+    /// one rule `check` and `generate` ask.
     pub fn status(
         lock: Option<&QueryLock>,
         sources: &[QuerySource],
+        views: &[String],
         snapshot_sha256: Option<&str>,
     ) -> LockStatus {
-        match (lock, sources.is_empty()) {
+        let nothing = sources.is_empty() && views.is_empty();
+        match (lock, nothing) {
             (None, true) => LockStatus::NoQueries,
             (Some(_), true) => LockStatus::Orphaned,
             (None, false) => LockStatus::Stale,
-            (Some(l), false) if l.is_fresh(sources, snapshot_sha256) => LockStatus::Fresh,
+            (Some(l), false) if l.is_fresh(sources, views, snapshot_sha256) => LockStatus::Fresh,
             (Some(_), false) => LockStatus::Stale,
         }
     }
 
-    /// Whether it was made from exactly these queries and this snapshot.
-    pub fn is_fresh(&self, sources: &[QuerySource], snapshot_sha256: Option<&str>) -> bool {
+    /// Whether it was made from exactly these queries and views (by
+    /// `pg_schema.name`, sorted) and this snapshot.
+    pub fn is_fresh(
+        &self,
+        sources: &[QuerySource],
+        views: &[String],
+        snapshot_sha256: Option<&str>,
+    ) -> bool {
         self.version == LOCK_VERSION
             && self
                 .queries
                 .iter()
                 .all(|q| q.typed_against.as_deref() == snapshot_sha256)
+            && self
+                .views
+                .iter()
+                .all(|v| v.typed_against.as_deref() == snapshot_sha256)
+            && self.views.iter().map(|v| &v.name).eq(views.iter())
             && self.same_queries(sources)
+    }
+
+    /// The view typed as `pg_schema.name`, if the lock has it.
+    pub fn view(&self, key: &str) -> Option<&LockedView> {
+        self.views.iter().find(|v| v.name == key)
     }
 
     /// Whether the lock was typed from these queries (whatever the schema).
@@ -200,6 +235,7 @@ mod tests {
         let sources = parse("-- name: one\nSELECT 1 AS one\n", Path::new("q.sql")).unwrap();
         let mut lock = QueryLock {
             version: LOCK_VERSION,
+            views: Vec::new(),
             queries: vec![LockedQuery {
                 name: "one".into(),
                 source_sha256: sources[0].source_sha256.clone(),
@@ -215,10 +251,10 @@ mod tests {
                 returns: Returns::Many,
             }],
         };
-        assert!(lock.is_fresh(&sources, Some("s")));
-        assert!(!lock.is_fresh(&sources, Some("t")), "another snapshot");
+        assert!(lock.is_fresh(&sources, &[], Some("s")));
+        assert!(!lock.is_fresh(&sources, &[], Some("t")), "another snapshot");
         let status = |lock: Option<&QueryLock>, sources: &[QuerySource], snapshot| {
-            QueryLock::status(lock, sources, snapshot)
+            QueryLock::status(lock, sources, &[], snapshot)
         };
         assert_eq!(status(Some(&lock), &sources, Some("s")), LockStatus::Fresh);
         assert_eq!(status(Some(&lock), &sources, Some("t")), LockStatus::Stale);
@@ -227,7 +263,33 @@ mod tests {
         assert_eq!(status(None, &[], None), LockStatus::NoQueries);
         // Version 1 did not record sensitive columns.
         lock.version = 1;
-        assert!(!lock.is_fresh(&sources, Some("s")));
+        assert!(!lock.is_fresh(&sources, &[], Some("s")));
+        lock.version = LOCK_VERSION;
+        // A view is typed too: one the lock lacks, or typed against
+        // another snapshot, makes it stale; a lock of views alone is one.
+        let views = ["public.v".to_owned()];
+        assert_eq!(
+            QueryLock::status(Some(&lock), &sources, &views, Some("s")),
+            LockStatus::Stale
+        );
+        lock.views.push(LockedView {
+            name: "public.v".into(),
+            typed_against: Some("t".into()),
+            columns: Vec::new(),
+        });
+        assert!(!lock.is_fresh(&sources, &views, Some("s")));
+        lock.views[0].typed_against = Some("s".into());
+        assert!(lock.is_fresh(&sources, &views, Some("s")));
+        assert!(!lock.is_fresh(&sources, &[], Some("s")), "a view gone");
+        lock.queries.clear();
+        assert_eq!(
+            QueryLock::status(Some(&lock), &[], &views, Some("s")),
+            LockStatus::Fresh
+        );
+        assert_eq!(
+            QueryLock::status(Some(&lock), &[], &[], Some("s")),
+            LockStatus::Orphaned
+        );
         // Version 2's lock, with the snapshot's hash at the top, is read.
         let v2 = r#"{"version": 2, "snapshot_sha256": "s", "queries": []}"#;
         let old: QueryLock = serde_json::from_str(v2).expect("version 2 reads");

@@ -29,7 +29,8 @@ use crate::migration_dir::sha256_hex;
 mod lock;
 
 pub use lock::{
-    LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, QueryLock,
+    LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, LockedView,
+    QueryLock,
 };
 
 /// What a query's function returns, said after its name

@@ -110,6 +110,8 @@ pub struct Pending {
     previous: HashMap<PathBuf, (u32, Schema)>,
     /// The Rust code with the locks on disk.
     rust: Option<(FileSet, Vec<PathBuf>)>,
+    /// Each database's views, `pg_schema.name`, sorted.
+    views: Vec<(String, Vec<String>)>,
 }
 
 /// A database's query lock, typed again by the caller: written beside the
@@ -137,10 +139,18 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
     // put them in the last snapshot's order, in place. With named queries,
     // a caller may type them again and the Rust be rendered again: from a
     // copy of the schemas as written.
-    let has_queries = config
+    let views: Vec<(String, Vec<String>)> = config
         .databases
         .iter()
-        .any(|db| root.join(&db.queries).is_dir());
+        .zip(&compiled.schemas)
+        .map(|(db, s)| (db.name.clone(), s.view_keys()))
+        .collect();
+    // Views' rows are typed like the queries', into the same lock.
+    let has_queries = views.iter().any(|(_, v)| !v.is_empty())
+        || config
+            .databases
+            .iter()
+            .any(|db| root.join(&db.queries).is_dir());
     let schemas = std::mem::take(&mut compiled.schemas);
     let as_written = has_queries.then(|| schemas.clone());
     let plans = plan(root, &compiled, schemas, options, &mut previous)?;
@@ -151,6 +161,7 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
         plans,
         previous,
         rust,
+        views,
     })
 }
 
@@ -174,6 +185,15 @@ impl Pending {
             .collect()
     }
 
+    /// The views of `database`'s schema as written (`pg_schema.name`,
+    /// sorted): the query lock types their rows too.
+    pub fn view_keys(&self, database: &str) -> &[String] {
+        self.views
+            .iter()
+            .find(|(db, _)| db == database)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
+
     /// Leaves the migrations out: only the locks and the Rust code are
     /// written (a rebase has written the migrations itself).
     pub fn without_migrations(mut self) -> Pending {
@@ -190,6 +210,7 @@ impl Pending {
             plans,
             previous,
             rust,
+            views: _,
         } = self;
         let root = root.as_path();
         let rust = match locks.is_empty() {

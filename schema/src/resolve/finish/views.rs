@@ -47,6 +47,8 @@ pub(super) fn views(
             comment: def.comment.as_ref().map(|c| c.value.clone()),
             depends_on: Vec::new(),
             indexes,
+            key: def.key.iter().map(|k| k.value.clone()).collect(),
+            not_null: def.not_null.iter().map(|k| k.value.clone()).collect(),
         });
     }
     let relations: Vec<(String, String)> = tables
