@@ -29,9 +29,10 @@ pub fn create_schema(schema: &Schema) -> Vec<String> {
 
 /// `CREATE [MATERIALIZED] VIEW`, then a materialized view's indexes and
 /// the comment.
-pub fn create_view(v: &View) -> Vec<String> {
+pub fn create_view(v: &View, replace: bool) -> Vec<String> {
     let name = qualified(&v.pg_schema, &v.name);
     let kind = view_kind(v.materialized);
+    let or_replace = if replace { "OR REPLACE " } else { "" };
     let with = if v.security_barrier {
         " WITH (security_barrier = true)"
     } else {
@@ -46,9 +47,13 @@ pub fn create_view(v: &View) -> Vec<String> {
     let ends_in_comment = v.sql.lines().last().is_some_and(|l| l.contains("--"));
     let end = if ends_in_comment { "\n" } else { "" };
     let mut out = vec![format!(
-        "CREATE {kind} {name}{with} AS\n{}{end}{check}",
+        "CREATE {or_replace}{kind} {name}{with} AS\n{}{end}{check}",
         v.sql
     )];
+    if replace {
+        // The view stays: its comment is its own change.
+        return out;
+    }
     for i in &v.indexes {
         out.push(create_index(&v.pg_schema, &v.name, i));
     }

@@ -157,12 +157,73 @@ fn a_comment_or_an_index_of_a_kept_view_changes_alone() {
 }
 
 #[test]
-fn a_redefined_view_names_the_migration_and_takes_its_readers_along() {
+fn a_redefined_view_that_keeps_its_columns_is_replaced_in_place() {
     let before = schema(TABLES, VIEWS);
     let after = before.replace("WHERE status = 'active'", "WHERE status <> 'banned'");
+    let (mut db, m) = up_and_down_on_rows("view_replace", &before, &after, ROWS, false);
+    assert!(m.tag.ends_with("active_users"), "{}", m.tag);
+    // Both ways: the same columns over the same table, another filter.
+    for sql in [&m.up, &m.down] {
+        assert!(
+            sql.contains("CREATE OR REPLACE VIEW \"public\".\"active_users\" AS"),
+            "{sql}"
+        );
+        assert!(!sql.contains("DROP VIEW"), "what reads it stays:\n{sql}");
+        assert!(!sql.contains("COMMENT ON"), "its comment stays:\n{sql}");
+    }
+    let top = rows_of(&mut db, "SELECT email FROM top_users ORDER BY id");
+    assert_eq!(top, ["a@example.com"], "back to the first definition");
+}
+
+#[test]
+fn a_view_given_a_column_at_the_end_is_replaced_and_its_down_recreates() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.replace(
+        "SELECT id, email, score, status FROM users",
+        "SELECT id, email, score, status, bio FROM users",
+    );
+    let (_db, m) = up_and_down_on_rows("view_append", &before, &after, ROWS, false);
+    assert!(
+        m.up.contains("CREATE OR REPLACE VIEW \"public\".\"active_users\" AS"),
+        "{}",
+        m.up
+    );
+    assert!(
+        !m.up.contains("DROP VIEW \"public\".\"active_users\""),
+        "{}",
+        m.up
+    );
+    // A view reading it with `*` keeps the columns it had when created:
+    // created again, it sees the new one (the catalog equals a fresh one's).
+    assert!(
+        m.up.contains(
+            "-- top_users is created again below: it reads active_users, which gains columns"
+        ),
+        "{}",
+        m.up
+    );
+    // PostgreSQL replaces no view with fewer columns: the down drops it,
+    // and the view over it, and creates both.
+    for drop in [
+        "DROP VIEW \"public\".\"top_users\"",
+        "DROP VIEW \"public\".\"active_users\"",
+    ] {
+        assert!(m.down.contains(drop), "{}", m.down);
+    }
+    assert!(!m.down.contains("OR REPLACE"), "{}", m.down);
+}
+
+#[test]
+fn a_redefined_view_with_other_columns_takes_its_readers_along() {
+    let before = schema(TABLES, VIEWS);
+    let after = before.replace(
+        "SELECT id, email, score, status FROM users",
+        "SELECT id, lower(email) AS email, score, status FROM users",
+    );
     let (mut db, m) = up_and_down_on_rows("view_redefine", &before, &after, ROWS, false);
     assert!(m.tag.ends_with("active_users"), "{}", m.tag);
     assert!(!m.up.contains("ALTER TABLE"), "{}", m.up);
+    assert!(!m.up.contains("OR REPLACE"), "{}", m.up);
     assert!(
         m.up.contains("DROP VIEW \"public\".\"top_users\""),
         "{}",

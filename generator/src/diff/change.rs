@@ -492,6 +492,9 @@ pub enum Change {
         /// Created again, as it was, after what it reads changed: the
         /// migration is not about it.
         again: bool,
+        /// `CREATE OR REPLACE VIEW`: a plain view whose new query keeps
+        /// its columns (more may follow them); what reads it stays.
+        replace: bool,
     },
     /// `CREATE FUNCTION`, or `CREATE OR REPLACE FUNCTION` for a function
     /// whose signature stays.

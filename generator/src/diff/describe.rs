@@ -191,8 +191,17 @@ pub fn describe(change: &Change) -> (String, String) {
                 what,
             )
         }
-        Change::CreateView { view, again } => (
-            if *again { "recreate" } else { "add" }.into(),
+        Change::CreateView {
+            view,
+            again,
+            replace,
+        } => (
+            match (again, replace) {
+                (true, _) => "recreate",
+                (false, true) => "replace",
+                (false, false) => "add",
+            }
+            .into(),
             format!("{} {}", view_word(view.materialized), view.name),
         ),
         Change::DropView {

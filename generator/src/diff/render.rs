@@ -468,7 +468,7 @@ impl Change {
                     .map_or_else(|| "NULL".to_string(), string_literal);
                 stmts![format!("COMMENT ON {what} IS {value}")]
             }
-            Change::CreateView { view, .. } => ddl::create_view(view)
+            Change::CreateView { view, replace, .. } => ddl::create_view(view, *replace)
                 .into_iter()
                 .map(Statement::Sql)
                 .collect(),

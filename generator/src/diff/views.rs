@@ -8,10 +8,13 @@
 //! shape (columns added, dropped, renamed or retyped, an enum it reads
 //! rebuilt, a table dropped, renamed or moved) and created again after,
 //! from its query as the schema now writes it; so are the views that read
-//! it, in turn. A view whose query or options change is dropped and created
-//! too (a materialized view has no `CREATE OR REPLACE`, and a plain one's
-//! replacement is refused as soon as a column changes type or place, which
-//! only the database could tell).
+//! it, in turn. A plain view whose new query keeps its columns (PostgreSQL's
+//! parser reads the same select list over the same `FROM`, perhaps with
+//! more columns after) is replaced in place, and what reads it stays (but
+//! for columns added, which a reader's `*` sees only once created again).
+//! Any other view whose query or options change is dropped and created (a
+//! materialized view has no `CREATE OR REPLACE`, and PostgreSQL refuses a
+//! replacement whose columns differ).
 
 use foldhash::{HashMap, HashSet};
 
@@ -33,11 +36,27 @@ impl Differ<'_> {
         // theirs), or reading something that changes shape; then, in turn,
         // those reading them.
         let mut going: HashMap<String, Option<String>> = HashMap::default();
+        // Views replaced in place: their new query keeps their columns.
+        let mut replaced: HashSet<String> = HashSet::default();
+        // Those of them given more columns: what reads them with `*` would
+        // not see those until created again, so what reads them is.
+        let mut widened: Vec<String> = Vec::new();
         for v in &self.old.views {
-            let redefined = new_by_key
-                .get(&v.key())
-                .is_none_or(|n| !same_definition(v, n));
-            if redefined {
+            let new = new_by_key.get(&v.key());
+            let redefined = new.is_none_or(|n| !same_definition(v, n));
+            let under_change = v
+                .depends_on
+                .iter()
+                .any(|d| self.recreated_functions.contains(d) || reshaped.contains(d));
+            let replace = new
+                .filter(|_| redefined && !under_change)
+                .and_then(|n| replaceable(v, n));
+            if let Some(appended) = replace {
+                replaced.insert(v.key());
+                if appended {
+                    widened.push(v.key());
+                }
+            } else if redefined {
                 going.insert(v.key(), None);
             } else if let Some(f) = v
                 .depends_on
@@ -55,6 +74,14 @@ impl Differ<'_> {
                     v.key(),
                     Some(format!("it reads {table}, whose columns change")),
                 );
+            }
+        }
+        for v in &self.old.views {
+            if let Some(w) = v.depends_on.iter().find(|d| widened.contains(*d)) {
+                let name = w.rsplit_once('.').map_or(w.as_str(), |(_, n)| n);
+                going
+                    .entry(v.key())
+                    .or_insert_with(|| Some(format!("it reads {name}, which gains columns")));
             }
         }
         loop {
@@ -77,6 +104,8 @@ impl Differ<'_> {
                 going.insert(key, Some(why));
             }
         }
+        // One that reads a view dropped here goes with it after all.
+        replaced.retain(|k| !going.contains_key(k));
         let dropped: Vec<&View> = self
             .old
             .views
@@ -99,8 +128,14 @@ impl Differ<'_> {
             .new
             .views
             .iter()
-            .filter(|v| !old_by_key.contains_key(&v.key()) || going.contains_key(&v.key()))
+            .filter(|v| {
+                !old_by_key.contains_key(&v.key())
+                    || going.contains_key(&v.key())
+                    || replaced.contains(&v.key())
+            })
             .collect();
+        // Replaced in the order of creation too: a new query may read a
+        // view created in this migration.
         for v in view_order(&created) {
             let again = going.get(&v.key()).is_some_and(Option::is_some);
             self.out.push(
@@ -108,6 +143,7 @@ impl Differ<'_> {
                 Change::CreateView {
                     view: v.clone(),
                     again,
+                    replace: replaced.contains(&v.key()),
                 },
             );
         }
@@ -215,6 +251,27 @@ fn reshapes_rows(kind: ChangeKind) -> bool {
         | DropTrigger | CreateSequence | AlterSequence | SetSequenceOwner | DropSequence
         | CreateDomain | AlterDomain | DropDomain | AddExclusion => false,
     }
+}
+
+/// Whether a plain view's new definition can replace its old one in place
+/// (`CREATE OR REPLACE VIEW`): the same options, and a query PostgreSQL's
+/// parser reads as keeping the old columns. Without the parser (a build
+/// without the `sql-parser` feature) a changed view is always dropped and
+/// created.
+/// `Some(appended)`: columns were added after the kept ones.
+fn replaceable(old: &View, new: &View) -> Option<bool> {
+    let same_options = !old.materialized
+        && !new.materialized
+        && old.security_barrier == new.security_barrier
+        && old.check_option == new.check_option;
+    if !same_options {
+        return None;
+    }
+    #[cfg(feature = "sql-parser")]
+    return crate::sql_tree::kept_columns(&old.sql, &new.sql)
+        .map(|k| k == crate::sql_tree::Kept::Appended);
+    #[cfg(not(feature = "sql-parser"))]
+    return None;
 }
 
 /// The same query and options: the view as PostgreSQL holds it is the same.

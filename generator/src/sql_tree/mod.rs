@@ -609,3 +609,6 @@ fn column_ref(node: &Node) -> Option<Vec<&str>> {
 
 #[cfg(test)]
 mod tests;
+mod view_columns;
+
+pub use view_columns::{Kept, kept_columns};
