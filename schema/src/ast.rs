@@ -104,6 +104,8 @@ pub struct FunctionDef {
     pub search_path: Option<Sp<String>>,
     /// Its comment.
     pub comment: Option<Sp<String>>,
+    /// `rust: true`: the generated code calls it.
+    pub rust: Option<Sp<bool>>,
 }
 
 #[derive(Debug)]

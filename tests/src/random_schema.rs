@@ -178,6 +178,10 @@ pub struct ViewSpec {
     pub comment: Option<String>,
     /// A scalar function it calls, as one more column.
     pub calls: Option<String>,
+    /// Its columns listed instead of `*`: a changed filter replaces it in
+    /// place, and so does a column added at the end (`extra`).
+    pub listed: bool,
+    pub extra: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -324,6 +328,8 @@ fn add_view(s: &mut Spec, rng: &mut Rng) {
         filter: rng.chance(30),
         comment: rng.chance(30).then(|| "a view".to_string()),
         calls: None,
+        listed: rng.chance(40),
+        extra: false,
     });
 }
 
@@ -357,9 +363,11 @@ fn edit_views(s: &mut Spec, rng: &mut Rng) {
         3 if !s.views.is_empty() => {
             let i = rng.below(s.views.len());
             let v = &mut s.views[i];
-            match rng.below(3) {
+            match rng.below(4) {
                 0 => v.filter = !v.filter,
                 1 => v.materialized = !v.materialized,
+                2 if v.listed => v.extra = !v.extra,
+                2 => v.listed = true,
                 _ => v.comment = v.comment.take().xor(Some("a view, edited".into())),
             }
         }
@@ -1128,7 +1136,12 @@ fn view_yaml(y: &mut String, v: &ViewSpec, s: &Spec) {
         None => String::new(),
     };
     let _ = writeln!(y, "  {}:", v.name);
-    let _ = writeln!(y, "    sql: SELECT *{call} FROM {from}{filter}");
+    let columns = match (v.listed, v.extra) {
+        (false, _) => "*",
+        (true, false) => "1 AS one, 'two'::text AS two",
+        (true, true) => "1 AS one, 'two'::text AS two, 3.0 AS three",
+    };
+    let _ = writeln!(y, "    sql: SELECT {columns}{call} FROM {from}{filter}");
     if v.materialized {
         y.push_str("    materialized: true\n");
     }

@@ -61,6 +61,7 @@ fn random_schema_pairs_round_trip() {
     let rows = std::cell::Cell::new(0usize);
     let pairs = std::cell::Cell::new(0usize);
     let warned_downs = std::cell::Cell::new(0usize);
+    let replaced_views = std::cell::Cell::new(0usize);
     let kinds = std::cell::RefCell::new(std::collections::BTreeMap::<
         schemac::diff::ChangeKind,
         usize,
@@ -111,6 +112,9 @@ fn random_schema_pairs_round_trip() {
             for step in &steps.steps {
                 for c in step.up.changes.iter().chain(&step.down.changes) {
                     *kinds.borrow_mut().entry(c.kind()).or_default() += 1;
+                    if matches!(c, schemac::diff::Change::CreateView { replace: true, .. }) {
+                        replaced_views.set(replaced_views.get() + 1);
+                    }
                 }
             }
             let squawk_dir = std::env::var_os("SCHEMAC_SQUAWK_DIR").filter(|_| safe);
@@ -123,8 +127,9 @@ fn random_schema_pairs_round_trip() {
     });
     let (pairs, rows, warned_downs) = (pairs.get(), rows.get(), warned_downs.get());
     let kinds = kinds.into_inner();
+    let replaced_views = replaced_views.get();
     eprintln!(
-        "round trip: {pairs} passing pairs, {rows} rows inserted, {warned_downs} downs run on emptied tables after generate warned they cannot run on rows; changes exercised: {kinds:?}"
+        "round trip: {pairs} passing pairs, {rows} rows inserted, {warned_downs} downs run on emptied tables after generate warned they cannot run on rows; changes exercised: {kinds:?}, of which views replaced in place: {replaced_views}"
     );
     if let Err(e) = result {
         panic!("{e}");
@@ -141,6 +146,7 @@ fn random_schema_pairs_round_trip() {
             missing.is_empty(),
             "change kinds never exercised: {missing:?}"
         );
+        assert!(replaced_views > 0, "no view was replaced in place");
     }
 }
 

@@ -2,6 +2,8 @@ DROP MATERIALIZED VIEW "public"."category_prices";
 --> statement-breakpoint
 DROP VIEW "public"."gift_listings";
 --> statement-breakpoint
+DROP FUNCTION "public"."gifts_between"(numeric, numeric);
+--> statement-breakpoint
 DROP TABLE "public"."notifications";
 --> statement-breakpoint
 DROP TABLE "public"."process_answers";
@@ -19,6 +21,8 @@ DROP TABLE "public"."occasions";
 DROP TABLE "public"."users";
 --> statement-breakpoint
 DROP TABLE "public"."classifier_questions";
+--> statement-breakpoint
+DROP FUNCTION "public"."category_gift_count"(integer);
 --> statement-breakpoint
 DROP TYPE "public"."process_status";
 --> statement-breakpoint

@@ -115,6 +115,16 @@ CREATE TABLE "public"."relationships" (
     CONSTRAINT "relationships_not_self_check" CHECK (user_id <> related_user_id)
 );
 --> statement-breakpoint
+CREATE FUNCTION "public"."gifts_between"(low numeric, high numeric) RETURNS SETOF gifts
+  LANGUAGE sql STABLE
+  AS $$SELECT * FROM gifts WHERE price BETWEEN low AND high ORDER BY price, id$$;
+--> statement-breakpoint
+COMMENT ON FUNCTION "public"."gifts_between"(numeric, numeric) IS 'The gifts priced from `low` to `high`, cheapest first.';
+--> statement-breakpoint
+CREATE FUNCTION "public"."category_gift_count"(category integer) RETURNS bigint
+  LANGUAGE sql STABLE
+  AS $$SELECT count(*) FROM gifts WHERE category_id = category$$;
+--> statement-breakpoint
 CREATE INDEX "idx_processes_status_recipient" ON "public"."gift_processes" ("status", "recipient_id", "created_at");
 --> statement-breakpoint
 CREATE INDEX "gift_processes_recipient_id_created_at_idx" ON "public"."gift_processes" ("recipient_id", "created_at");

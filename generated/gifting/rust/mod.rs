@@ -13,3 +13,4 @@ pub mod relationships;
 pub mod gift_listings;
 pub mod category_prices;
 pub mod queries;
+pub mod functions;

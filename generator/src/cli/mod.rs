@@ -8,6 +8,7 @@
 pub mod out;
 pub mod args;
 pub mod check_data;
+mod functions;
 pub mod generate;
 pub mod lint;
 pub mod migrate;

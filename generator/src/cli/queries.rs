@@ -16,7 +16,7 @@ use schemac_schema::Schema;
 use schemac_schema::config::DatabaseConfig;
 use schemac_schema::queries::{
     LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, LockedView,
-    QueryError, QueryLock, QuerySource, Returns, read_queries,
+    QueryError, QueryLock, QuerySource, Returns, Typed, read_queries,
 };
 
 use schemac::queries::row_of;
@@ -40,8 +40,8 @@ pub struct Retyped {
 pub fn retype(root: &Path, only: Option<&str>, pending: &Pending) -> Result<Retyped> {
     let mut retyped = Retyped::default();
     for db in databases(pending.config(), only)? {
-        let views = pending.view_keys(&db.name);
-        if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name), views)?
+        let typed = pending.typed(&db.name);
+        if let Some((lock, line)) = retype_one(root, db, pending.migration_files(&db.name), &typed)?
         {
             retyped.locks.push(NewLock {
                 database: db.name.clone(),
@@ -82,7 +82,7 @@ fn retype_one(
     root: &Path,
     db: &DatabaseConfig,
     new_files: Vec<(&Path, &str)>,
-    views: &[String],
+    typed: &Typed,
 ) -> Result<Option<(Option<QueryLock>, String)>> {
     let dir = root.join(&db.queries);
     let sources = read_queries(&dir, &db.queries)?;
@@ -92,13 +92,13 @@ fn retype_one(
         Err(QueryError::Conflicted { .. }) => None,
         other => other?,
     };
-    if sources.is_empty() && views.is_empty() {
+    if sources.is_empty() && typed.is_empty() {
         // A conflicted lock reads as none, and goes all the same.
         if !dir.join(LOCK_FILE).is_file() {
             return Ok(None);
         }
         let line = format!(
-            "{}: no queries or views any more; removed {}",
+            "{}: no queries, views or typed functions any more; removed {}",
             db.name,
             db.queries.join(LOCK_FILE).display()
         );
@@ -109,7 +109,7 @@ fn retype_one(
     let overlay = Overlay::new(&root.join(&db.migrations), &new_files)?;
     let migrations = MigrationDir::open(overlay.dir())?;
     let snapshot = migrations.last().map(|e| e.snapshot_sha256.clone());
-    if QueryLock::status(lock.as_ref(), &sources, views, snapshot.as_deref()) == LockStatus::Fresh {
+    if QueryLock::status(lock.as_ref(), &sources, typed, snapshot.as_deref()) == LockStatus::Fresh {
         return Ok(None);
     }
     let Some(last) = migrations.last() else {
@@ -130,7 +130,7 @@ fn retype_one(
             let what = match queries_changed && !sources.is_empty() {
                 true => format!("the queries in {} changed", db.queries.display()),
                 false if sources.is_empty() => {
-                    "the schema's views changed, so their rows must be typed again".to_owned()
+                    "the schema changed, so its views and functions must be typed again".to_owned()
                 }
                 false => "the schema changed, so the queries must be typed again".to_owned(),
             };
@@ -144,38 +144,40 @@ fn retype_one(
             )
         })?,
     };
-    let (queries, views) = runtime()?.block_on(type_queries(
+    let all = runtime()?.block_on(type_queries(
         &url,
         &db.name,
         &migrations.dir,
         &schema,
         &sources,
     ))?;
-    let mut queries: Vec<LockedQuery> = queries
-        .into_iter()
-        .map(|q| LockedQuery {
-            typed_against: snapshot.clone(),
-            ..q
-        })
-        .collect();
+    let against = |q: LockedQuery| LockedQuery {
+        typed_against: snapshot.clone(),
+        ..q
+    };
+    let mut queries: Vec<LockedQuery> = all.queries.into_iter().map(against).collect();
     // By name, so that what two branches add lands apart.
     queries.sort_by(|a, b| a.name.cmp(&b.name));
-    let views = views
+    let views = all
+        .views
         .into_iter()
         .map(|v| LockedView {
             typed_against: snapshot.clone(),
             ..v
         })
         .collect();
+    let functions = all.functions.into_iter().map(against).collect();
     let lock = QueryLock {
         version: LOCK_VERSION,
         queries,
         views,
+        functions,
     };
     let mut typed = Vec::new();
     for (n, one, many) in [
         (lock.queries.len(), "query", "queries"),
         (lock.views.len(), "view", "views"),
+        (lock.functions.len(), "function", "functions"),
     ] {
         match n {
             0 => {}
@@ -183,10 +185,14 @@ fn retype_one(
             n => typed.push(format!("{n} {many}")),
         }
     }
+    let last = typed.pop().unwrap_or_default();
+    let typed = match typed.is_empty() {
+        true => last,
+        false => format!("{} and {last}", typed.join(", ")),
+    };
     let line = format!(
-        "{}: typed {} with PostgreSQL: {}",
+        "{}: typed {typed} with PostgreSQL: {}",
         db.name,
-        typed.join(" and "),
         db.queries.join(LOCK_FILE).display()
     );
     Ok(Some((Some(lock), line)))
@@ -272,6 +278,13 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What a scratch database typed.
+struct TypedAll {
+    queries: Vec<LockedQuery>,
+    views: Vec<LockedView>,
+    functions: Vec<LockedQuery>,
+}
+
 /// Prepares every query in a scratch database made from the migrations,
 /// dropped again whatever happens.
 async fn type_queries(
@@ -280,7 +293,7 @@ async fn type_queries(
     migrations: &Path,
     schema: &Schema,
     sources: &[QuerySource],
-) -> Result<(Vec<LockedQuery>, Vec<LockedView>)> {
+) -> Result<TypedAll> {
     let admin: Pool<ReadWrite> =
         Pool::read_write(PoolConfig::new(url).application_name("schemac_queries"))?;
     let conn = admin.get().await?;
@@ -320,7 +333,7 @@ async fn typed_in(
     migrations: &Path,
     schema: &Schema,
     sources: &[QuerySource],
-) -> Result<(Vec<LockedQuery>, Vec<LockedView>)> {
+) -> Result<TypedAll> {
     let set = MigrationSet::load(migrations)?;
     Migrator::new(PoolConfig::new(url))
         .database(database)
@@ -335,9 +348,14 @@ async fn typed_in(
         out.push(type_one(client, schema, q).await?);
     }
     let views = super::views::type_views(client, schema).await?;
+    let functions = super::functions::type_functions(client, schema).await?;
     drop(conn);
     pool.close();
-    Ok((out, views))
+    Ok(TypedAll {
+        queries: out,
+        views,
+        functions,
+    })
 }
 
 /// One query, in stages: prepared by PostgreSQL, its text read, its

@@ -32,7 +32,7 @@ pub(super) async fn type_views(
         })?;
         let reading = sql_tree::read(&v.sql, schema).map_err(&at)?;
         let origins = origins(client, &statement).await?;
-        let source = as_query(v);
+        let source = as_query(&v.name, &v.sql, &v.not_null);
         let mut columns = columns(&source, &statement, &reading, &origins, schema, &at)?;
         for (c, origin) in columns.iter_mut().zip(&origins) {
             let Some((s, t, name)) = origin else {
@@ -80,19 +80,19 @@ pub(super) async fn type_views(
     Ok(typed)
 }
 
-/// A view's query as a named query without parameters, its `not_null`
-/// the query's annotation.
-fn as_query(v: &View) -> QuerySource {
+/// A statement the schema holds (a view's query, a function's call) as a
+/// named query, its `not_null` the query's annotation.
+pub(super) fn as_query(name: &str, sql: &str, not_null: &[String]) -> QuerySource {
     QuerySource {
-        name: v.name.clone(),
+        name: name.to_owned(),
         file: PathBuf::new(),
         line: 0,
         sql_line: 0,
         doc: Vec::new(),
-        sql: v.sql.clone(),
+        sql: sql.to_owned(),
         params: Vec::new(),
         nullable: Vec::new(),
-        not_null: v.not_null.clone(),
+        not_null: not_null.to_vec(),
         param_types: Vec::new(),
         column_types: Vec::new(),
         returns: None,

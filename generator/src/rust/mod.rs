@@ -179,6 +179,24 @@ pub fn render_with(
     let has_queries = files
         .iter()
         .any(|(n, _)| *n == format!("{}.rs", own.queries));
+    let functions = match lock {
+        Some(lock) if !lock.functions.is_empty() => {
+            queries::function_views(lock, schema, &modules)?
+        }
+        _ => Vec::new(),
+    };
+    let has_functions = !functions.is_empty();
+    if has_functions {
+        let reads = functions.iter().any(|q| !q.writes);
+        let writes = functions.iter().any(|q| q.writes);
+        let queries = functions;
+        let text = own.respell(render_one(
+            &env,
+            "queries.rs",
+            context! { header, queries, reads, writes },
+        )?);
+        files.push((format!("{}.rs", own.functions), text));
+    }
     let text = render_one(
         &env,
         "mod.rs",
@@ -187,6 +205,8 @@ pub fn render_with(
             has_enums => !enums.is_empty(),
             has_ids => !ids.is_empty(),
             has_queries,
+            has_functions,
+            functions_module => own.functions,
             modules => relations,
             enums_module => own.enums,
             ids_module => own.ids,
@@ -199,12 +219,13 @@ pub fn render_with(
 }
 
 /// The names of the modules schemac writes beside the tables': `enums`,
-/// `ids` and `queries`, or, where a table has the name (a table `ids`),
+/// `ids`, `queries` and `functions`, or, where a table has the name (a table `ids`),
 /// the same with an `_` (the table's module keeps the user's name).
 struct OwnModules {
     enums: String,
     ids: String,
     queries: String,
+    functions: String,
 }
 
 impl OwnModules {
@@ -214,6 +235,7 @@ impl OwnModules {
             enums: free("enums"),
             ids: free("ids"),
             queries: free("queries"),
+            functions: free("functions"),
         }
     }
 

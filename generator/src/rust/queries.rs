@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use schemac_schema::Schema;
 use schemac_schema::model::Column;
-use schemac_schema::queries::{LockedColumn, QueryLock};
+use schemac_schema::queries::{LockedColumn, LockedQuery, QueryLock, Returns};
 
 use super::CodegenError;
 use super::names::{camel_ident, snake_ident, struct_name, unraw};
@@ -61,12 +61,54 @@ pub fn views(
     schema: &Schema,
     modules: &[String],
 ) -> Result<Vec<QueryView>, CodegenError> {
+    let named: Vec<(String, &LockedQuery)> =
+        lock.queries.iter().map(|q| (q.name.clone(), q)).collect();
+    typed_calls(&named, "queries.rs", schema, modules)
+}
+
+/// The Rust calls of the database functions a lock typed (`rust: true`):
+/// each named after its function, with its pg_schema before the name where
+/// two pg_schemas have a function of that name.
+pub fn function_views(
+    lock: &QueryLock,
+    schema: &Schema,
+    modules: &[String],
+) -> Result<Vec<QueryView>, CodegenError> {
+    let base = |key: &str| key.split_once('.').map_or(key, |(_, n)| n).to_owned();
+    let named: Vec<(String, &LockedQuery)> = lock
+        .functions
+        .iter()
+        .map(|f| {
+            let name = base(&f.name);
+            let clash = lock
+                .functions
+                .iter()
+                .filter(|o| base(&o.name) == name)
+                .count()
+                > 1;
+            let name = match clash {
+                true => f.name.replace('.', "_"),
+                false => name,
+            };
+            (name, f)
+        })
+        .collect();
+    typed_calls(&named, "functions.rs", schema, modules)
+}
+
+/// A function each for locked statements, by the names given.
+fn typed_calls(
+    named: &[(String, &LockedQuery)],
+    file: &str,
+    schema: &Schema,
+    modules: &[String],
+) -> Result<Vec<QueryView>, CodegenError> {
     let error = |message: String| CodegenError {
-        file: "queries.rs".into(),
+        file: file.into(),
         message,
     };
     let mut out = Vec::new();
-    for q in &lock.queries {
+    for (name, q) in named {
         let params: Vec<Param> = q
             .params
             .iter()
@@ -94,13 +136,17 @@ pub fn views(
                 struct_name(&t.name, t.rust_name.as_deref())
             ))
         });
-        let reads = q.returns.reads_rows() && !columns.is_empty();
+        let value = q.returns == Returns::Value;
+        let reads = q.returns.reads_rows() && !columns.is_empty() && !value;
         let reused = reused.filter(|_| reads);
-        let row_struct =
-            (reused.is_none() && reads).then(|| format!("{}Row", camel_ident(&q.name)));
+        let row_struct = (reused.is_none() && reads).then(|| format!("{}Row", camel_ident(name)));
+        let reused = match value {
+            true => columns.first().map(|c| c.ty.clone()),
+            false => reused,
+        };
         out.push(QueryView {
             locals: locals(params.iter().map(|p| p.name.as_str())),
-            name: snake_ident(&q.name),
+            name: snake_ident(name),
             doc: q.doc.clone(),
             writes: q.writes,
             stateless: q.stateless,
@@ -184,6 +230,7 @@ pub fn pg_type(name: &str, schema: &Schema) -> Option<String> {
         "json" | "jsonb" => "schemac_runtime::serde_json::Value",
         "bytea" => "Vec<u8>",
         "inet" => "std::net::IpAddr",
+        "tsvector" => "schemac_runtime::TsVector",
         _ => {
             let e = schema.enums.iter().find(|e| e.sql_name == name)?;
             return Some(format!("super::enums::{}", camel_ident(&e.name)));

@@ -90,12 +90,19 @@ impl Schema {
             .find(|t| t.pg_schema == pg_schema && t.name == name)
     }
 
-    /// Every view's `pg_schema.name`, sorted: what the query lock types
-    /// besides the named queries.
-    pub fn view_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.views.iter().map(View::key).collect();
-        keys.sort_unstable();
-        keys
+    /// What the query lock types besides the named queries: every view,
+    /// and the functions the code calls (`rust: true`), by `pg_schema.name`.
+    pub fn typed(&self) -> crate::queries::Typed {
+        let mut views: Vec<String> = self.views.iter().map(View::key).collect();
+        views.sort_unstable();
+        let mut functions: Vec<String> = self
+            .functions
+            .iter()
+            .filter(|f| f.rust)
+            .map(Function::key)
+            .collect();
+        functions.sort_unstable();
+        crate::queries::Typed { views, functions }
     }
 
     /// The enum of that key.

@@ -46,6 +46,10 @@ pub struct Function {
     /// the function is created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// `rust: true`: the generated code has a typed function that calls it.
+    /// The database knows nothing of it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub rust: bool,
 }
 
 impl Function {

@@ -17,6 +17,7 @@ const FUNCTION_KEYS: &[&str] = &[
     "security",
     "search_path",
     "comment",
+    "rust",
 ];
 const AGGREGATE_KEYS: &[&str] = &["args", "sfunc", "stype", "finalfunc", "initcond", "comment"];
 const TRIGGER_KEYS: &[&str] = &[
@@ -121,6 +122,7 @@ pub(super) fn function_def(
             .get("search_path")
             .and_then(|n| name(n, "`search_path`", diags)),
         comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        rust: f.get("rust").and_then(|n| boolean(n, "`rust`", diags)),
         name: fn_name,
     })
 }

@@ -27,6 +27,23 @@ pub enum LockStatus {
     NoQueries,
 }
 
+/// What a schema has the lock type besides the named queries, each by
+/// `pg_schema.name`, sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Typed {
+    /// Every view.
+    pub views: Vec<String>,
+    /// The functions the generated code calls (`rust: true`).
+    pub functions: Vec<String>,
+}
+
+impl Typed {
+    /// Nothing to type.
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty() && self.functions.is_empty()
+    }
+}
+
 /// The lock file: each query as PostgreSQL typed it, by name. Nothing in
 /// it is shared by all the queries (version 2 had the snapshot's hash at
 /// the top, which every branch rewrote), so two branches that add queries
@@ -42,6 +59,10 @@ pub struct QueryLock {
     /// the way a query's are, by PostgreSQL, from its own `SELECT`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<LockedView>,
+    /// Each function the code calls (`rust: true`), named `pg_schema.name`:
+    /// its call typed as a query is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<LockedQuery>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,42 +185,46 @@ impl QueryLock {
     }
 
     /// Whether `lock` (a database's, if it has one) is what its queries,
-    /// its views (`pg_schema.name`, sorted) and its last snapshot give: the
-    /// one rule `check` and `generate` ask.
+    /// what its schema has typed and its last snapshot give: the one rule
+    /// `check` and `generate` ask.
     pub fn status(
         lock: Option<&QueryLock>,
         sources: &[QuerySource],
-        views: &[String],
+        typed: &Typed,
         snapshot_sha256: Option<&str>,
     ) -> LockStatus {
-        let nothing = sources.is_empty() && views.is_empty();
+        let nothing = sources.is_empty() && typed.is_empty();
         match (lock, nothing) {
             (None, true) => LockStatus::NoQueries,
             (Some(_), true) => LockStatus::Orphaned,
             (None, false) => LockStatus::Stale,
-            (Some(l), false) if l.is_fresh(sources, views, snapshot_sha256) => LockStatus::Fresh,
+            (Some(l), false) if l.is_fresh(sources, typed, snapshot_sha256) => LockStatus::Fresh,
             (Some(_), false) => LockStatus::Stale,
         }
     }
 
-    /// Whether it was made from exactly these queries and views (by
-    /// `pg_schema.name`, sorted) and this snapshot.
+    /// Whether it was made from exactly these queries, views and functions
+    /// and this snapshot.
     pub fn is_fresh(
         &self,
         sources: &[QuerySource],
-        views: &[String],
+        typed: &Typed,
         snapshot_sha256: Option<&str>,
     ) -> bool {
+        let against = |t: &Option<String>| t.as_deref() == snapshot_sha256;
         self.version == LOCK_VERSION
             && self
                 .queries
                 .iter()
-                .all(|q| q.typed_against.as_deref() == snapshot_sha256)
+                .chain(&self.functions)
+                .all(|q| against(&q.typed_against))
+            && self.views.iter().all(|v| against(&v.typed_against))
+            && self.views.iter().map(|v| &v.name).eq(typed.views.iter())
             && self
-                .views
+                .functions
                 .iter()
-                .all(|v| v.typed_against.as_deref() == snapshot_sha256)
-            && self.views.iter().map(|v| &v.name).eq(views.iter())
+                .map(|f| &f.name)
+                .eq(typed.functions.iter())
             && self.same_queries(sources)
     }
 
@@ -236,6 +261,7 @@ mod tests {
         let mut lock = QueryLock {
             version: LOCK_VERSION,
             views: Vec::new(),
+            functions: Vec::new(),
             queries: vec![LockedQuery {
                 name: "one".into(),
                 source_sha256: sources[0].source_sha256.clone(),
@@ -251,10 +277,13 @@ mod tests {
                 returns: Returns::Many,
             }],
         };
-        assert!(lock.is_fresh(&sources, &[], Some("s")));
-        assert!(!lock.is_fresh(&sources, &[], Some("t")), "another snapshot");
+        assert!(lock.is_fresh(&sources, &Typed::default(), Some("s")));
+        assert!(
+            !lock.is_fresh(&sources, &Typed::default(), Some("t")),
+            "another snapshot"
+        );
         let status = |lock: Option<&QueryLock>, sources: &[QuerySource], snapshot| {
-            QueryLock::status(lock, sources, &[], snapshot)
+            QueryLock::status(lock, sources, &Typed::default(), snapshot)
         };
         assert_eq!(status(Some(&lock), &sources, Some("s")), LockStatus::Fresh);
         assert_eq!(status(Some(&lock), &sources, Some("t")), LockStatus::Stale);
@@ -263,11 +292,14 @@ mod tests {
         assert_eq!(status(None, &[], None), LockStatus::NoQueries);
         // Version 1 did not record sensitive columns.
         lock.version = 1;
-        assert!(!lock.is_fresh(&sources, &[], Some("s")));
+        assert!(!lock.is_fresh(&sources, &Typed::default(), Some("s")));
         lock.version = LOCK_VERSION;
         // A view is typed too: one the lock lacks, or typed against
         // another snapshot, makes it stale; a lock of views alone is one.
-        let views = ["public.v".to_owned()];
+        let views = Typed {
+            views: vec!["public.v".to_owned()],
+            functions: Vec::new(),
+        };
         assert_eq!(
             QueryLock::status(Some(&lock), &sources, &views, Some("s")),
             LockStatus::Stale
@@ -280,14 +312,17 @@ mod tests {
         assert!(!lock.is_fresh(&sources, &views, Some("s")));
         lock.views[0].typed_against = Some("s".into());
         assert!(lock.is_fresh(&sources, &views, Some("s")));
-        assert!(!lock.is_fresh(&sources, &[], Some("s")), "a view gone");
+        assert!(
+            !lock.is_fresh(&sources, &Typed::default(), Some("s")),
+            "a view gone"
+        );
         lock.queries.clear();
         assert_eq!(
             QueryLock::status(Some(&lock), &[], &views, Some("s")),
             LockStatus::Fresh
         );
         assert_eq!(
-            QueryLock::status(Some(&lock), &[], &[], Some("s")),
+            QueryLock::status(Some(&lock), &[], &Typed::default(), Some("s")),
             LockStatus::Orphaned
         );
         // Version 2's lock, with the snapshot's hash at the top, is read.

@@ -30,7 +30,7 @@ mod lock;
 
 pub use lock::{
     LOCK_FILE, LOCK_VERSION, LockStatus, LockedColumn, LockedParam, LockedQuery, LockedView,
-    QueryLock,
+    QueryLock, Typed,
 };
 
 /// What a query's function returns, said after its name
@@ -54,10 +54,14 @@ pub enum Returns {
     /// The number of rows the statement changed (the default for one that
     /// returns no rows).
     ExecRows,
+    /// The one column of its one row, as an `Option`: a function's scalar
+    /// result (`rust: true`). Not written after a query's name.
+    Value,
 }
 
 impl Returns {
-    /// Every kind, in the order the messages list them.
+    /// Every kind a query's name line may say, in the order the messages
+    /// list them.
     pub const ALL: [Returns; 6] = [
         Returns::One,
         Returns::Opt,
@@ -76,6 +80,7 @@ impl Returns {
             Returns::Stream => "stream",
             Returns::Exec => "exec",
             Returns::ExecRows => "execrows",
+            Returns::Value => "value",
         }
     }
 
@@ -83,7 +88,7 @@ impl Returns {
     pub fn reads_rows(self) -> bool {
         matches!(
             self,
-            Returns::One | Returns::Opt | Returns::Many | Returns::Stream
+            Returns::One | Returns::Opt | Returns::Many | Returns::Stream | Returns::Value
         )
     }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use schemac_schema::migration_dir::{HintKey, RecordedHint};
-use schemac_schema::queries::QueryLock;
+use schemac_schema::queries::{QueryLock, Typed};
 use schemac_schema::resolve::Origins;
 use schemac_schema::{
     Compiled, DatabaseConfig, MigrationSettings, Schema, compile_project_alongside, snapshot,
@@ -110,8 +110,8 @@ pub struct Pending {
     previous: HashMap<PathBuf, (u32, Schema)>,
     /// The Rust code with the locks on disk.
     rust: Option<(FileSet, Vec<PathBuf>)>,
-    /// Each database's views, `pg_schema.name`, sorted.
-    views: Vec<(String, Vec<String>)>,
+    /// What each database's schema has typed besides its queries.
+    typed: Vec<(String, Typed)>,
 }
 
 /// A database's query lock, typed again by the caller: written beside the
@@ -139,14 +139,15 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
     // put them in the last snapshot's order, in place. With named queries,
     // a caller may type them again and the Rust be rendered again: from a
     // copy of the schemas as written.
-    let views: Vec<(String, Vec<String>)> = config
+    let typed: Vec<(String, Typed)> = config
         .databases
         .iter()
         .zip(&compiled.schemas)
-        .map(|(db, s)| (db.name.clone(), s.view_keys()))
+        .map(|(db, s)| (db.name.clone(), s.typed()))
         .collect();
-    // Views' rows are typed like the queries', into the same lock.
-    let has_queries = views.iter().any(|(_, v)| !v.is_empty())
+    // Views' rows and functions' calls are typed like the queries, into
+    // the same lock.
+    let has_queries = typed.iter().any(|(_, t)| !t.is_empty())
         || config
             .databases
             .iter()
@@ -161,7 +162,7 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
         plans,
         previous,
         rust,
-        views,
+        typed,
     })
 }
 
@@ -185,13 +186,14 @@ impl Pending {
             .collect()
     }
 
-    /// The views of `database`'s schema as written (`pg_schema.name`,
-    /// sorted): the query lock types their rows too.
-    pub fn view_keys(&self, database: &str) -> &[String] {
-        self.views
+    /// What `database`'s schema as written has the query lock type: its
+    /// views' rows, its functions' calls.
+    pub fn typed(&self, database: &str) -> Typed {
+        self.typed
             .iter()
             .find(|(db, _)| db == database)
-            .map_or(&[], |(_, v)| v.as_slice())
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
     }
 
     /// Leaves the migrations out: only the locks and the Rust code are
@@ -210,7 +212,7 @@ impl Pending {
             plans,
             previous,
             rust,
-            views: _,
+            typed: _,
         } = self;
         let root = root.as_path();
         let rust = match locks.is_empty() {

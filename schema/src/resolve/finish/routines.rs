@@ -46,6 +46,22 @@ pub(super) fn routines(
             Routine::Aggregate(_) => None,
         })
         .collect();
+    for (r, _) in &db.routines {
+        let Routine::Function(f) = r else { continue };
+        let returns = f.returns.value.trim().to_ascii_lowercase();
+        if let Some(rust) = f.rust.as_ref().filter(|r| r.value)
+            && matches!(returns.as_str(), "trigger" | "event_trigger")
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "function `{}` returns {returns}: PostgreSQL calls it, not the code",
+                    f.name.value
+                ))
+                .at(rust.span, "a trigger function has no Rust call")
+                .help("remove `rust: true`"),
+            );
+        }
+    }
     let mut kept_now: Vec<(usize, String)> = Vec::new();
     for (ti, t) in db.tables.iter().enumerate() {
         for c in &t.columns {
@@ -162,6 +178,7 @@ fn function(
         search_path: def.search_path.as_ref().map(|s| s.value.clone()),
         comment: def.comment.as_ref().map(|c| c.value.clone()),
         depends_on: needs.into_iter().collect(),
+        rust: def.rust.as_ref().is_some_and(|r| r.value),
     }
 }
 
@@ -204,6 +221,7 @@ fn now_function(pg_schema: &str, name: &str, column: &str) -> Function {
         search_path: None,
         comment: Some(format!("Sets {column} to now() on every update.")),
         depends_on: Vec::new(),
+        rust: false,
     }
 }
 

@@ -124,7 +124,8 @@ fn views_are_typed_by_postgres_locked_and_get_a_module_each() {
     p.write("schema/app.yaml", without);
     let out = p.run(Some(&db), &["generate"]).success();
     assert!(
-        out.stdout.contains("no queries or views any more"),
+        out.stdout
+            .contains("no queries, views or typed functions any more"),
         "{}",
         out.stdout
     );
@@ -148,4 +149,112 @@ fn a_key_the_view_does_not_return_is_refused_and_nothing_is_written() {
     );
     assert!(!p.path("migrations").exists(), "nothing is written");
     assert!(!p.path("src/db").exists(), "nothing is written");
+}
+
+const FUNCTIONS: &str = "\
+functions:
+  org_count:
+    returns: bigint
+    language: sql
+    volatility: stable
+    body: SELECT count(*) FROM orgs
+    rust: true
+  orgs_named:
+    args: [pattern text]
+    returns: SETOF orgs
+    language: sql
+    volatility: stable
+    body: SELECT * FROM orgs WHERE name LIKE pattern ORDER BY name
+    rust: true
+  member_stats:
+    args: [org OrgIdPlaceholder, OUT members bigint, OUT admins bigint]
+    returns: record
+    language: sql
+    volatility: stable
+    body: SELECT count(*), count(*) FILTER (WHERE role = 'admin') FROM members WHERE org_id = org
+    rust: true
+  roles:
+    returns: TABLE (role role, n bigint)
+    language: sql
+    volatility: stable
+    body: SELECT role, count(*) FROM members GROUP BY role ORDER BY role
+    rust: true
+  forget:
+    args: [p_email text]
+    returns: void
+    language: sql
+    body: DELETE FROM members WHERE email = p_email
+    rust: true
+  untyped:
+    returns: integer
+    language: sql
+    body: SELECT 1
+";
+
+#[test]
+fn functions_marked_rust_are_typed_by_their_shape() {
+    let schema = format!(
+        "{}{}",
+        &SCHEMA[..SCHEMA.find("views:").expect("views")],
+        FUNCTIONS.replace("OrgIdPlaceholder", "uuid")
+    );
+    let p = project("functions-typed", &schema);
+    let db = Db::create("functions_typed");
+    let out = p.run(Some(&db), &["generate"]).success();
+    assert!(
+        out.stdout
+            .contains("main: typed 5 functions with PostgreSQL: queries/queries.lock.json"),
+        "{}",
+        out.stdout
+    );
+    let code = squeezed(&p.read("src/db/functions.rs"));
+    for expected in [
+        // A value, which a function may return NULL for; STABLE only reads.
+        "pub async fn org_count(db: &impl ::schemac_runtime::Read,) -> ::core::result::Result<::core::option::Option<i64>, ::schemac_runtime::Error>",
+        // SETOF a table: the table's struct.
+        "pub async fn orgs_named(db: &impl ::schemac_runtime::Read, pattern: &str,) -> ::core::result::Result<::std::vec::Vec<super::orgs::Org>,",
+        // OUT parameters: one row of them.
+        "pub struct MemberStatsRow { pub members: ::core::option::Option<i64>, pub admins: ::core::option::Option<i64>, }",
+        "pub async fn member_stats(db: &impl ::schemac_runtime::Read, org: &::schemac_runtime::uuid::Uuid,) -> ::core::result::Result<MemberStatsRow,",
+        // RETURNS TABLE: rows, the enum read as the schema's enum.
+        "pub role: ::core::option::Option<super::enums::Role>,",
+        "-> ::core::result::Result<::std::vec::Vec<RolesRow>,",
+        // void, and VOLATILE: it may write.
+        "pub async fn forget(db: &impl ::schemac_runtime::Write, p_email: &str,) -> ::core::result::Result<(), ::schemac_runtime::Error>",
+    ] {
+        assert!(
+            code.contains(&squeezed(expected)),
+            "functions.rs lacks {expected:?}:\n{code}"
+        );
+    }
+    assert!(
+        !code.contains("untyped"),
+        "a function without `rust: true` has no call"
+    );
+    assert!(p.read("src/db/mod.rs").contains("pub mod functions;"));
+    p.run(Some(&db), &["check"]).success();
+    // Taken off: its call goes, the lock with it.
+    let off = schema.replace("    rust: true\n", "");
+    p.write("schema/app.yaml", &off);
+    p.run(Some(&db), &["generate"]).success();
+    assert!(!p.path("src/db/functions.rs").exists());
+    assert!(!p.path("queries/queries.lock.json").exists());
+}
+
+#[test]
+fn a_function_postgresql_cannot_type_a_call_of_is_refused() {
+    let schema = format!(
+        "{}functions:\n  first_of:\n    args: [a anyelement]\n    returns: anyelement\n    language: sql\n    body: SELECT a\n    rust: true\n",
+        &SCHEMA[..SCHEMA.find("views:").expect("views")],
+    );
+    let p = project("functions-polymorphic", &schema);
+    let db = Db::create("functions_polymorphic");
+    let out = p.run(Some(&db), &["generate"]);
+    assert!(!out.ok(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("function `public.first_of`: "),
+        "{}",
+        out.stderr
+    );
+    assert!(!p.path("migrations").exists(), "nothing is written");
 }

@@ -1,11 +1,15 @@
-//! The generated code of the gifting example's views, run against
-//! PostgreSQL on filled tables: a view's row as PostgreSQL typed it, `list`,
-//! `get` and keyset pages by its `key:`, and a materialized view's stored
-//! rows changed only by `refresh`, plainly and concurrently.
+//! The generated code of the gifting example's views and functions, run
+//! against PostgreSQL on filled tables: a view's row as PostgreSQL typed
+//! it, `list`, `get` and keyset pages by its `key:`, a materialized view's
+//! stored rows changed only by `refresh`, plainly and concurrently; and the
+//! functions marked `rust: true`, called with typed arguments.
 
-use schemac_generated::gifting::{category_prices, gift_listings};
+use schemac_generated::gifting::{category_prices, functions, gift_listings};
 use schemac_runtime::{PoolConfig, Read, ReadWritePool, Write};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
+
+/// A category's row of the price summary, its prices as text.
+type Summary = (i32, String, i64, Option<String>, Option<String>);
 
 fn gifting_db(label: &str) -> TestDb {
     TestDb::with_init(&repo_root().join("generated/gifting/migrations"), label)
@@ -34,7 +38,7 @@ async fn fill(pool: &ReadWritePool) {
 
 #[test]
 fn a_view_is_listed_found_by_its_key_and_paged_in_key_order() {
-    let db = gifting_db("view_code_listings");
+    let db = gifting_db("objects_code_listings");
     tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(PoolConfig::new(db.url.clone())).expect("pool");
         fill(&pool).await;
@@ -82,14 +86,16 @@ fn a_view_is_listed_found_by_its_key_and_paged_in_key_order() {
 
 #[test]
 fn a_materialized_view_shows_what_its_last_refresh_stored() {
-    let db = gifting_db("view_code_refresh");
+    let db = gifting_db("objects_code_refresh");
     tokio_runtime().block_on(async {
         let pool = ReadWritePool::read_write(PoolConfig::new(db.url.clone())).expect("pool");
         // Filled after the migration: the view holds what it held then.
         fill(&pool).await;
         assert_eq!(category_prices::list(&pool).await.expect("list"), []);
-        category_prices::refresh(&pool, false).await.expect("refresh");
-        let shown = |rows: Vec<category_prices::CategoryPrice>| -> Vec<(i32, String, i64, Option<String>, Option<String>)> {
+        category_prices::refresh(&pool, false)
+            .await
+            .expect("refresh");
+        let shown = |rows: Vec<category_prices::CategoryPrice>| -> Vec<Summary> {
             rows.into_iter()
                 .map(|r| {
                     (
@@ -124,8 +130,44 @@ fn a_materialized_view_shows_what_its_last_refresh_stored() {
             .await
             .expect("refresh concurrently");
         let after = category_prices::get(&pool, &1).await.expect("get");
-        assert_eq!(after.map(|r| (r.gifts, r.lowest.map(|p| p.to_string()))), Some((1, some("5.00"))));
-        let page = category_prices::page(&pool, Some(&1), 1).await.expect("page");
+        assert_eq!(
+            after.map(|r| (r.gifts, r.lowest.map(|p| p.to_string()))),
+            Some((1, some("5.00")))
+        );
+        let page = category_prices::page(&pool, Some(&1), 1)
+            .await
+            .expect("page");
         assert_eq!(page.iter().map(|r| r.category_id).collect::<Vec<_>>(), [2]);
+    });
+}
+
+#[test]
+fn a_function_marked_rust_is_called_with_typed_arguments() {
+    let db = gifting_db("objects_code_functions");
+    tokio_runtime().block_on(async {
+        let pool = ReadWritePool::read_write(PoolConfig::new(db.url.clone())).expect("pool");
+        fill(&pool).await;
+        let decimal = |s: &str| {
+            s.parse::<schemac_runtime::rust_decimal::Decimal>()
+                .expect("decimal")
+        };
+        // `RETURNS SETOF gifts`: the table's own struct, in the function's order.
+        let found = functions::gifts_between(&pool, &decimal("12"), &decimal("25"))
+            .await
+            .expect("gifts_between");
+        assert_eq!(
+            found.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+            ["Plush teddy", "A book about bears"]
+        );
+        assert_eq!(found[0].price, decimal("12.50"));
+        // A value: what the function returns, which may be NULL.
+        let toys = functions::category_gift_count(&pool, &2)
+            .await
+            .expect("count");
+        assert_eq!(toys, Some(2));
+        let none = functions::category_gift_count(&pool, &99)
+            .await
+            .expect("count");
+        assert_eq!(none, Some(0));
     });
 }
