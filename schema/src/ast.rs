@@ -44,6 +44,8 @@ pub struct FileAst {
 pub struct DomainDef {
     /// Its name.
     pub name: Sp<String>,
+    /// `renamed_from:` its name before the next migration.
+    pub renamed_from: Option<Sp<String>>,
     /// `type:`, its base type.
     pub base: Sp<String>,
     /// `not_null: true`.
@@ -61,6 +63,8 @@ pub struct DomainDef {
 pub struct SequenceDef {
     /// Its name.
     pub name: Sp<String>,
+    /// `renamed_from:` its name before the next migration.
+    pub renamed_from: Option<Sp<String>>,
     /// `type:`.
     pub data_type: Option<Sp<String>>,
     /// `start`, `increment`, `min`, `max`, `cache`.
@@ -86,6 +90,8 @@ pub struct SequenceDef {
 pub struct FunctionDef {
     /// Its name.
     pub name: Sp<String>,
+    /// `renamed_from:` its name before the next migration.
+    pub renamed_from: Option<Sp<String>>,
     /// Its parameters, as SQL writes each.
     pub args: Vec<Sp<String>>,
     /// What it returns.
@@ -145,6 +151,8 @@ pub struct ExclusionDef {
 pub struct TriggerDef {
     /// Its name.
     pub name: Sp<String>,
+    /// `renamed_from:` its name before the next migration.
+    pub renamed_from: Option<Sp<String>>,
     /// `before:`, `after:` or `instead_of:`.
     pub timing: crate::model::TriggerTiming,
     /// The events under the timing key.
@@ -168,6 +176,8 @@ pub struct TriggerDef {
 pub struct ViewDef {
     /// Its name.
     pub name: Sp<String>,
+    /// `renamed_from:` its name before the next migration.
+    pub renamed_from: Option<Sp<String>>,
     /// Its query.
     pub sql: Sp<String>,
     /// A materialized view.

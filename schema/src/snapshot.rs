@@ -110,6 +110,7 @@ pub fn from_json(text: &str) -> Result<Schema, SnapshotError> {
         return Err(SnapshotError::Version { found: raw.version });
     }
     Ok(Schema {
+        renamed: Vec::new(),
         database: raw.database,
         extensions: raw.extensions,
         pg_schemas: raw.pg_schemas,
@@ -141,6 +142,7 @@ mod tests {
             aggregates: Vec::new(),
             sequences: Vec::new(),
             domains: Vec::new(),
+            renamed: Vec::new(),
         }
     }
 

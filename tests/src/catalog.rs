@@ -349,6 +349,14 @@ pub fn expected(client: &mut Client, schema: &Schema) -> Vec<String> {
         view_lines(client, v, &mut lines);
     }
     exec(client, "DROP SCHEMA scratch_views CASCADE");
+    exec(
+        client,
+        "DROP SCHEMA IF EXISTS scratch_functions CASCADE; CREATE SCHEMA scratch_functions",
+    );
+    for f in &schema.functions {
+        function_lines(client, f, &mut lines);
+    }
+    exec(client, "DROP SCHEMA scratch_functions CASCADE");
     lines.sort();
     lines
 }
@@ -373,6 +381,37 @@ fn column_expr(client: &mut Client, scratch_table: &str, definition: &str) -> St
         &format!("ALTER TABLE {scratch_table} DROP COLUMN zz_probe"),
     );
     e
+}
+
+/// A function's lines: the model's function created under another schema
+/// by the generator's DDL, read back with the catalog's functions, and
+/// named as the real function.
+fn function_lines(
+    client: &mut Client,
+    f: &schemac_schema::model::Function,
+    lines: &mut Vec<String>,
+) {
+    let mut scratch = f.clone();
+    scratch.pg_schema = "scratch_functions".into();
+    scratch.comment = None;
+    for statement in schemac::ddl::create_function(&scratch, false) {
+        exec(client, &statement);
+    }
+    let line = one(
+        client,
+        &format!(
+            "SELECT {FUNCTION_LINE} {FUNCTIONS} WHERE n.nspname = 'scratch_functions' AND p.proname = '{}'",
+            f.name.replace('\'', "''")
+        ),
+    );
+    lines.push(line.replacen(
+        "function scratch_functions.",
+        &format!("function {}.", f.pg_schema),
+        1,
+    ));
+    if let Some(c) = &f.comment {
+        lines.push(format!("comment function {}.{}: {c}", f.pg_schema, f.name));
+    }
 }
 
 /// A view's lines: the model's query created under another schema, read

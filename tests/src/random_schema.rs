@@ -182,6 +182,9 @@ pub struct ViewSpec {
     /// place, and so does a column added at the end (`extra`).
     pub listed: bool,
     pub extra: bool,
+    /// Its name in the base schema, if it was there: another name now is
+    /// a `renamed_from`.
+    pub origin: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -306,6 +309,9 @@ pub fn base(seed: u64) -> Spec {
     for _ in 0..rng.below(3) {
         add_view(&mut spec, &mut rng);
     }
+    for v in &mut spec.views {
+        v.origin = Some(v.name.clone());
+    }
     crate::random_routines::base_routines(&mut spec, &mut rng);
     crate::random_sequences::base_sequences(&mut spec, &mut rng);
     crate::random_domains::base_domains(&mut spec, &mut rng);
@@ -330,6 +336,7 @@ fn add_view(s: &mut Spec, rng: &mut Rng) {
         calls: None,
         listed: rng.chance(40),
         extra: false,
+        origin: None,
     });
 }
 
@@ -369,6 +376,17 @@ fn edit_views(s: &mut Spec, rng: &mut Rng) {
                 2 if v.listed => v.extra = !v.extra,
                 2 => v.listed = true,
                 _ => v.comment = v.comment.take().xor(Some("a view, edited".into())),
+            }
+        }
+        // Renamed, with what reads it following.
+        4 if !s.views.is_empty() => {
+            let i = rng.below(s.views.len());
+            let new = s.fresh("renamed_view");
+            let old = std::mem::replace(&mut s.views[i].name, new.clone());
+            for v in &mut s.views {
+                if v.reads == old {
+                    v.reads = new.clone();
+                }
             }
         }
         _ => {}
@@ -1136,6 +1154,9 @@ fn view_yaml(y: &mut String, v: &ViewSpec, s: &Spec) {
         None => String::new(),
     };
     let _ = writeln!(y, "  {}:", v.name);
+    if let Some(o) = v.origin.as_ref().filter(|o| **o != v.name) {
+        let _ = writeln!(y, "    renamed_from: {o}");
+    }
     let columns = match (v.listed, v.extra) {
         (false, _) => "*",
         (true, false) => "1 AS one, 'two'::text AS two",

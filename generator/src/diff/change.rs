@@ -484,6 +484,15 @@ pub enum Change {
         /// The comment; none removes it.
         text: Option<String>,
     },
+    /// `ALTER … RENAME TO` of a view, function, trigger, sequence or domain
+    /// (`renamed_from`), first in the migration.
+    RenameObject {
+        /// The rename.
+        rename: super::object_renames::ObjectRename,
+        /// What is renamed, as `ALTER` names it: `VIEW "public"."a"`,
+        /// `FUNCTION "public"."f"(integer)`, `TRIGGER "t" ON "public"."x"`.
+        target: String,
+    },
     /// `CREATE [MATERIALIZED] VIEW`, with a materialized view's indexes and
     /// the comment.
     CreateView {

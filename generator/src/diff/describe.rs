@@ -136,6 +136,10 @@ pub fn describe(change: &Change) -> (String, String) {
         Change::RenameSequence { from, to, .. } => {
             ("rename".into(), format!("sequence {from} to {to}"))
         }
+        Change::RenameObject { rename, .. } => (
+            "rename".into(),
+            format!("{} {} to {}", rename.kind.word(), rename.from, rename.name),
+        ),
         Change::AddPrimaryKey { table, pk, .. } => (
             "add".into(),
             format!("primary key {} on {}", pk.name, t(table)),

@@ -71,6 +71,7 @@ impl<'a> Differ<'a> {
             | Change::AddSerial { .. }
             | Change::DropSerial { .. }
             | Change::RenameSequence { .. }
+            | Change::RenameObject { .. }
             | Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
@@ -391,6 +392,7 @@ impl<'a> Differ<'a> {
             | Change::AddSerial { .. }
             | Change::DropSerial { .. }
             | Change::RenameSequence { .. }
+            | Change::RenameObject { .. }
             | Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
@@ -469,6 +471,7 @@ impl<'a> Differ<'a> {
                 | Change::AddSerial { .. }
                 | Change::DropSerial { .. }
                 | Change::RenameSequence { .. }
+                | Change::RenameObject { .. }
                 | Change::DropConstraint { .. }
                 | Change::RenameConstraint { .. }
                 | Change::DropIndex { .. }
@@ -671,6 +674,7 @@ impl<'a> Differ<'a> {
             | Change::AddSerial { .. }
             | Change::DropSerial { .. }
             | Change::RenameSequence { .. }
+            | Change::RenameObject { .. }
             | Change::AddPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::AddCheck { .. }
@@ -741,6 +745,8 @@ fn body_dependency(change: &Change) -> Option<(&'static str, String)> {
         Change::RenameTable { table, .. } => Some(("renames", table.name.clone())),
         Change::DropColumn { column, .. } => Some(("drops", column.clone())),
         Change::RenameColumn { from, .. } => Some(("renames", from.clone())),
+        // A body that names it by its old name stops working.
+        Change::RenameObject { rename, .. } => Some(("renames", rename.from.clone())),
         Change::CreateExtension(_)
         | Change::DropExtension(_)
         | Change::CreateSchema(_)

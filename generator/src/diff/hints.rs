@@ -38,6 +38,8 @@ pub struct Renames {
     pub enums: Vec<(String, String)>,
     /// (new enum key, new value, old value)
     pub values: Vec<(String, String, String)>,
+    /// Views, functions, triggers, sequences and domains under new names.
+    pub objects: Vec<super::object_renames::ObjectRename>,
 }
 
 impl Renames {
@@ -47,6 +49,7 @@ impl Renames {
             && self.columns.is_empty()
             && self.enums.is_empty()
             && self.values.is_empty()
+            && self.objects.is_empty()
     }
 
     /// The old id of a renamed table.
@@ -115,6 +118,7 @@ impl Renames {
                 .iter()
                 .map(|(e, n, o)| (enum_back(e), o.clone(), n.clone()))
                 .collect(),
+            objects: super::object_renames::inverse(self),
         }
     }
 
@@ -330,6 +334,7 @@ pub fn read_hints(old: &Schema, new: &Schema, consumed: &ConsumedHints) -> Hints
             data.remap.insert(ne.name.clone(), remaps);
         }
     }
+    super::object_renames::read(old, new, &mut fresh, &mut r, &mut stale);
     // Column hints are rare: a schema without any is not walked column by column.
     let hinted: Vec<&Table> = new
         .tables

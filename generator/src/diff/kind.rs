@@ -105,6 +105,7 @@ change_kinds!(
     AlterDomain,
     DropDomain,
     AddExclusion,
+    RenameObject,
 );
 
 impl ChangeKind {
@@ -120,7 +121,7 @@ impl ChangeKind {
             | DropIndex | DropView | DropFunction | DropAggregate | DropTrigger | DropSequence
             | DropDomain => Effect::Drop,
             RenameEnum | RenameEnumValue | RenameTable | RenameColumn | RenameSequence
-            | RenameConstraint | RenameIndex => Effect::Rename,
+            | RenameConstraint | RenameIndex | RenameObject => Effect::Rename,
             MoveEnum | RecreateEnum | MoveTable | AlterColumnType | Backfill | SetNotNull
             | DropNotNull | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
             | DropExpression | AddSerial | DropSerial | ValidateConstraint | Comment
@@ -137,14 +138,14 @@ impl ChangeKind {
             RenameConstraint | RenameIndex | RenameSequence | ValidateConstraint | Comment => true,
             CreateExtension | DropExtension | CreateSchema | DropSchema | CreateEnum | DropEnum
             | RenameEnum | MoveEnum | AddEnumValue | RenameEnumValue | RecreateEnum
-            | CreateTable | DropTable | RenameTable | MoveTable | AddColumn | DropColumn
-            | RenameColumn | AlterColumnType | Backfill | SetNotNull | DropNotNull | SetDefault
-            | DropDefault | AddIdentity | SetIdentity | DropIdentity | DropExpression
-            | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck | AddForeignKey
-            | DropConstraint | CreateIndex | DropIndex | CreateView | DropView | CreateFunction
-            | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
-            | DropTrigger | CreateSequence | AlterSequence | DropSequence | CreateDomain
-            | AlterDomain | DropDomain | AddExclusion => false,
+            | RenameObject | CreateTable | DropTable | RenameTable | MoveTable | AddColumn
+            | DropColumn | RenameColumn | AlterColumnType | Backfill | SetNotNull | DropNotNull
+            | SetDefault | DropDefault | AddIdentity | SetIdentity | DropIdentity
+            | DropExpression | AddSerial | DropSerial | AddPrimaryKey | AddUnique | AddCheck
+            | AddForeignKey | DropConstraint | CreateIndex | DropIndex | CreateView | DropView
+            | CreateFunction | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate
+            | CreateTrigger | DropTrigger | CreateSequence | AlterSequence | DropSequence
+            | CreateDomain | AlterDomain | DropDomain | AddExclusion => false,
             SetSequenceOwner => true,
         }
     }
@@ -202,6 +203,7 @@ impl Change {
             Change::AddSerial { .. } => ChangeKind::AddSerial,
             Change::DropSerial { .. } => ChangeKind::DropSerial,
             Change::RenameSequence { .. } => ChangeKind::RenameSequence,
+            Change::RenameObject { .. } => ChangeKind::RenameObject,
             Change::AddPrimaryKey { .. } => ChangeKind::AddPrimaryKey,
             Change::AddUnique { .. } => ChangeKind::AddUnique,
             Change::AddCheck { .. } => ChangeKind::AddCheck,
@@ -316,6 +318,7 @@ impl Change {
             | Change::RenameEnumValue { .. }
             | Change::RecreateEnum { .. }
             | Change::RenameSequence { .. }
+            | Change::RenameObject { .. }
             | Change::RenameIndex { .. } => None,
         }
     }

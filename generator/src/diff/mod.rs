@@ -17,6 +17,7 @@ mod hazard_rules;
 mod hazards;
 mod hints;
 mod kind;
+mod object_renames;
 mod online;
 mod pairing;
 mod phase;
@@ -40,6 +41,7 @@ pub use hints::{
     ConsumedHints, DataHints, HintsRead, Renames, TableId, read_hints, renames_from_hints,
 };
 pub use kind::{ChangeKind, Effect};
+pub use object_renames::ObjectRename;
 use phase::Out;
 pub use phase::Part;
 use schemac_schema::model::*;
@@ -190,6 +192,17 @@ impl Diff {
 /// Compares `old` with `new`. `renames` says which new objects are old ones
 /// under another name; `data` carries the hints for existing rows.
 pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> Diff {
+    // Objects renamed by `renamed_from`: renamed first, and the old schema
+    // seen under their new names by everything after.
+    let renamed_old;
+    let (old, object_renames) = match renames.objects.is_empty() {
+        true => (old, Vec::new()),
+        false => {
+            let (statements, s) = object_renames::apply(old, renames);
+            renamed_old = s;
+            (&renamed_old, statements)
+        }
+    };
     let mut d = Differ {
         old,
         new,
@@ -211,6 +224,12 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         recreated_functions: HashSet::new(),
     };
     d.extensions_and_schemas();
+    for (target, rename) in object_renames {
+        d.out.push(
+            phase::Phase::RenameObjects,
+            Change::RenameObject { rename, target },
+        );
+    }
     d.enums();
     d.domains();
     d.match_tables();

@@ -252,6 +252,7 @@ impl<'a> Differ<'a> {
                 | Change::AddSerial { .. }
                 | Change::DropSerial { .. }
                 | Change::RenameSequence { .. }
+                | Change::RenameObject { .. }
                 | Change::AddPrimaryKey { .. }
                 | Change::AddUnique { .. }
                 | Change::AddCheck { .. }

@@ -7,6 +7,8 @@ use super::Change;
 pub(super) enum Phase {
     Extensions,
     Schemas,
+    // Renamed first: the rest of the migration names them as they will be.
+    RenameObjects,
     Enums,
     // After the enums they may be over, before the columns of them.
     CreateDomains,
@@ -86,6 +88,7 @@ impl Phase {
             | Phase::FinishForeignKeys => Part::Finish,
             Phase::Extensions
             | Phase::Schemas
+            | Phase::RenameObjects
             | Phase::Enums
             | Phase::CreateDomains
             | Phase::DropViews

@@ -298,6 +298,9 @@ impl Change {
                 ),
                 format!("DROP SEQUENCE {}", qualified(&table.schema, sequence)),
             ],
+            Change::RenameObject { rename, target } => {
+                stmts![format!("ALTER {target} RENAME TO {}", ident(&rename.name))]
+            }
             Change::RenameSequence { schema, from, to } => {
                 stmts![format!(
                     "ALTER SEQUENCE {} RENAME TO {}",

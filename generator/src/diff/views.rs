@@ -249,7 +249,7 @@ fn reshapes_rows(kind: ChangeKind) -> bool {
         | DropIndex | RenameIndex | Comment | CreateView | DropView | CreateFunction
         | ReplaceFunction | DropFunction | CreateAggregate | DropAggregate | CreateTrigger
         | DropTrigger | CreateSequence | AlterSequence | SetSequenceOwner | DropSequence
-        | CreateDomain | AlterDomain | DropDomain | AddExclusion => false,
+        | CreateDomain | AlterDomain | DropDomain | AddExclusion | RenameObject => false,
     }
 }
 

@@ -6,7 +6,7 @@
 //! the one migration that used them, which is where they are kept.
 
 pub use schemac_schema::migration_dir::{
-    ColumnRename, ColumnSql, RecordedHints, Rename, TableRename, ValueRename,
+    ColumnRename, ColumnSql, ObjectRenameRecord, RecordedHints, Rename, TableRename, ValueRename,
 };
 
 use crate::diff::{DataHints, Renames, TableId};
@@ -89,6 +89,17 @@ impl Recorded for RecordedHints {
             using_down: column_sql(&data.using_down),
             backfill: column_sql(&data.backfill),
             remap,
+            object_renames: renames
+                .objects
+                .iter()
+                .map(|o| ObjectRenameRecord {
+                    kind: o.kind,
+                    schema: o.schema.clone(),
+                    table: o.table.clone(),
+                    from: o.from.clone(),
+                    to: o.name.clone(),
+                })
+                .collect(),
         };
         h.table_renames.sort();
         h.column_renames.sort();
@@ -122,6 +133,17 @@ impl Recorded for RecordedHints {
                 .value_renames
                 .iter()
                 .map(|r| (r.enum_key.clone(), r.to.clone(), r.from.clone()))
+                .collect(),
+            objects: self
+                .object_renames
+                .iter()
+                .map(|r| crate::diff::ObjectRename {
+                    kind: r.kind,
+                    schema: r.schema.clone(),
+                    table: r.table.clone(),
+                    name: r.to.clone(),
+                    from: r.from.clone(),
+                })
                 .collect(),
         };
         let map = |v: &[ColumnSql]| {

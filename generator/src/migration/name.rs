@@ -117,6 +117,7 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | ChangeKind::AddEnumValue
             | ChangeKind::RenameEnumValue
             | ChangeKind::RecreateEnum
+            | ChangeKind::RenameObject
             | ChangeKind::CreateView
             | ChangeKind::DropView
             | ChangeKind::CreateFunction
@@ -211,6 +212,7 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
             | Change::AlterDomain { name, .. }
             | Change::DropDomain { name, .. } => (name.clone(), Vec::new()),
             Change::CreateDomain { domain, .. } => (domain.name.clone(), Vec::new()),
+            Change::RenameObject { rename, .. } => (rename.name.clone(), vec![rename.from.clone()]),
             other @ (Change::CreateTable { .. }
             | Change::DropTable(_)
             | Change::MoveTable { .. }

@@ -38,6 +38,7 @@ pub fn in_order_of(old: &Schema, new: Schema, renames: &Renames) -> Schema {
         aggregates: _,
         sequences: _,
         domains: _,
+        renamed: _,
     } = &new;
     let mut out = new;
     out.ids = align_str(

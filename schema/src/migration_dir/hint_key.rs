@@ -70,6 +70,21 @@ pub enum HintKey {
         /// The conversion down.
         down: Option<String>,
     },
+    /// A view's, function's, trigger's, sequence's or domain's
+    /// `renamed_from`.
+    ObjectRenamedFrom {
+        /// What it is.
+        kind: crate::model::ObjectKind,
+        /// The pg_schema.
+        schema: String,
+        /// A trigger's table.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table: Option<String>,
+        /// Its name.
+        name: String,
+        /// The old name.
+        from: String,
+    },
     /// A column's `backfill`.
     ColumnBackfill {
         /// The pg_schema.

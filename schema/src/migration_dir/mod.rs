@@ -278,6 +278,26 @@ pub struct RecordedHints {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     /// Enum values removed, and the value their rows became.
     pub remap: Vec<ValueRename>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Views, functions, triggers, sequences and domains renamed.
+    pub object_renames: Vec<ObjectRenameRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+/// A view, function, trigger, sequence or domain renamed (`renamed_from`).
+pub struct ObjectRenameRecord {
+    /// What it is.
+    pub kind: crate::model::ObjectKind,
+    /// Its pg_schema.
+    pub schema: String,
+    /// A trigger's table, as the new schema names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// The old name.
+    pub from: String,
+    /// The new name.
+    pub to: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -11,10 +11,12 @@ use serde::{Deserialize, Serialize};
 pub use crate::types::{BaseType, ColumnType};
 
 mod domains;
+mod renames;
 mod routines;
 mod sequences;
 
 pub use domains::Domain;
+pub use renames::{ObjectKind, ObjectRenamed};
 pub use routines::{
     Aggregate, Function, Trigger, TriggerEvent, TriggerTiming, Volatility, input_types,
 };
@@ -55,6 +57,10 @@ pub struct Schema {
     /// The domains, in declaration order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
+    /// `renamed_from` of views, functions, triggers, sequences and domains:
+    /// hints for the next migration (not kept in snapshots).
+    #[serde(skip)]
+    pub renamed: Vec<ObjectRenamed>,
 }
 
 impl Schema {
@@ -73,6 +79,7 @@ impl Schema {
             aggregates: Vec::new(),
             sequences: Vec::new(),
             domains: Vec::new(),
+            renamed: Vec::new(),
         }
     }
 
@@ -117,7 +124,8 @@ impl Schema {
 
     /// Whether any enum, table or column carries a change hint.
     pub fn has_hints(&self) -> bool {
-        self.enums.iter().any(|e| e.hints != EnumHints::default())
+        !self.renamed.is_empty()
+            || self.enums.iter().any(|e| e.hints != EnumHints::default())
             || self.tables.iter().any(|t| {
                 t.hints != TableHints::default() || t.columns.iter().any(|c| c.hints.is_some())
             })
@@ -141,6 +149,7 @@ impl Schema {
     /// [`Schema::without_hints`], in place.
     pub fn into_hintless(self) -> Schema {
         let mut s = self;
+        s.renamed.clear();
         for e in &mut s.enums {
             e.hints = EnumHints::default();
         }

@@ -22,12 +22,20 @@ pub(super) fn domain_def(
             default: None,
             checks: Vec::new(),
             comment: None,
+            renamed_from: None,
         });
     }
     let f = fields(
         node,
         &what,
-        &["type", "not_null", "default_sql", "checks", "comment"],
+        &[
+            "type",
+            "not_null",
+            "default_sql",
+            "checks",
+            "comment",
+            "renamed_from",
+        ],
         diags,
     )?;
     let base = f.required(
@@ -54,6 +62,9 @@ pub(super) fn domain_def(
             .map(|n| checks(n, diags))
             .unwrap_or_default(),
         comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
         name: domain_name,
     })
 }

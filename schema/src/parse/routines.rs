@@ -18,6 +18,7 @@ const FUNCTION_KEYS: &[&str] = &[
     "search_path",
     "comment",
     "rust",
+    "renamed_from",
 ];
 const AGGREGATE_KEYS: &[&str] = &["args", "sfunc", "stype", "finalfunc", "initcond", "comment"];
 const TRIGGER_KEYS: &[&str] = &[
@@ -30,6 +31,7 @@ const TRIGGER_KEYS: &[&str] = &[
     "function",
     "args",
     "comment",
+    "renamed_from",
 ];
 const TIMINGS: &[(&str, TriggerTiming)] = &[
     ("before", TriggerTiming::Before),
@@ -123,6 +125,9 @@ pub(super) fn function_def(
             .and_then(|n| name(n, "`search_path`", diags)),
         comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
         rust: f.get("rust").and_then(|n| boolean(n, "`rust`", diags)),
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
         name: fn_name,
     })
 }
@@ -259,6 +264,9 @@ fn trigger_def(
         return None;
     }
     Some(TriggerDef {
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
         timing,
         events,
         update_of,

@@ -16,6 +16,7 @@ const SEQUENCE_KEYS: &[&str] = &[
     "cycle",
     "owned_by",
     "comment",
+    "renamed_from",
 ];
 
 pub(super) fn sequence_def(
@@ -36,6 +37,7 @@ pub(super) fn sequence_def(
             cycle: false,
             owned_by: None,
             comment: None,
+            renamed_from: None,
         });
     }
     let f = fields(node, &what, SEQUENCE_KEYS, diags)?;
@@ -118,6 +120,9 @@ pub(super) fn sequence_def(
             .get("owned_by")
             .and_then(|n| name(n, "`owned_by` (table.column)", diags)),
         comment: f.get("comment").and_then(|n| string(n, "`comment`", diags)),
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
         name: seq_name,
     })
 }

@@ -1,7 +1,7 @@
 //! `views:`.
 
 use super::indexes;
-use super::reader::{boolean, expr, fields, keyword, string, string_list};
+use super::reader::{boolean, expr, fields, keyword, name, string, string_list};
 use crate::ast::ViewDef;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::Spanned;
@@ -17,6 +17,7 @@ const VIEW_KEYS: &[&str] = &[
     "indexes",
     "key",
     "not_null",
+    "renamed_from",
 ];
 
 /// A view: its query alone (`name: SELECT ...`), or a mapping with `sql:`.
@@ -39,6 +40,7 @@ pub(super) fn view_def(
             indexes: Vec::new(),
             key: Vec::new(),
             not_null: Vec::new(),
+            renamed_from: None,
         });
     }
     let f = fields(node, &what, VIEW_KEYS, diags)?;
@@ -119,5 +121,8 @@ pub(super) fn view_def(
             .get("not_null")
             .map(|n| string_list(n, "a column of the view", diags))
             .unwrap_or_default(),
+        renamed_from: f
+            .get("renamed_from")
+            .and_then(|n| name(n, "`renamed_from`", diags)),
     })
 }

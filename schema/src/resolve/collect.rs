@@ -16,6 +16,7 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
         sequences: Vec::new(),
         domains: Vec::new(),
         domain_spans: HashMap::new(),
+        domain_renames: Vec::new(),
     };
     let mut domain_defs: Vec<(&DomainDef, String)> = Vec::new();
 
@@ -198,6 +199,15 @@ pub(super) fn collect<'a>(source: &'a DatabaseSource, diags: &mut Diagnostics) -
     // After the enums, which a domain may be over; before the columns.
     for (d, pg_schema) in domain_defs {
         if let Some(built) = build_domain(d, pg_schema, &db, diags) {
+            if let Some(from) = &d.renamed_from {
+                db.domain_renames.push(crate::model::ObjectRenamed {
+                    kind: crate::model::ObjectKind::Domain,
+                    pg_schema: built.pg_schema.clone(),
+                    table: None,
+                    name: built.name.clone(),
+                    from: from.value.clone(),
+                });
+            }
             db.domain_spans.insert(built.key(), d.name.span);
             db.domains.push(built);
         }

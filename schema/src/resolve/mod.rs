@@ -154,6 +154,8 @@ pub(crate) struct Db<'a> {
     pub domains: Vec<Domain>,
     /// Where each domain is named, by key.
     pub domain_spans: HashMap<String, Span>,
+    /// The domains' `renamed_from`.
+    pub domain_renames: Vec<crate::model::ObjectRenamed>,
 }
 
 /// A function or an aggregate: PostgreSQL keeps both in one namespace.

@@ -170,7 +170,65 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
         aggregates,
         sequences,
         domains: db.domains.clone(),
+        renamed: renamed(db),
     }
+}
+
+/// Every `renamed_from` on a view, function, trigger, sequence or domain.
+fn renamed(db: &Db<'_>) -> Vec<ObjectRenamed> {
+    let one =
+        |kind, pg_schema: &str, table: Option<&str>, name: &str, from: &Option<Sp<String>>| {
+            from.as_ref().map(|f| ObjectRenamed {
+                kind,
+                pg_schema: pg_schema.to_owned(),
+                table: table.map(str::to_owned),
+                name: name.to_owned(),
+                from: f.value.clone(),
+            })
+        };
+    let mut out: Vec<ObjectRenamed> = Vec::new();
+    for (v, s) in &db.views {
+        out.extend(one(
+            ObjectKind::View,
+            s,
+            None,
+            &v.name.value,
+            &v.renamed_from,
+        ));
+    }
+    for (r, s) in &db.routines {
+        if let crate::resolve::Routine::Function(f) = r {
+            out.extend(one(
+                ObjectKind::Function,
+                s,
+                None,
+                &f.name.value,
+                &f.renamed_from,
+            ));
+        }
+    }
+    for t in &db.tables {
+        for tr in &t.def.triggers {
+            out.extend(one(
+                ObjectKind::Trigger,
+                &t.pg_schema,
+                Some(&t.def.name.value),
+                &tr.name.value,
+                &tr.renamed_from,
+            ));
+        }
+    }
+    for (q, s) in &db.sequences {
+        out.extend(one(
+            ObjectKind::Sequence,
+            s,
+            None,
+            &q.name.value,
+            &q.renamed_from,
+        ));
+    }
+    out.extend(db.domain_renames.iter().cloned());
+    out
 }
 
 fn check_extension_use(db: &Db<'_>, diags: &mut Diagnostics) {
