@@ -258,3 +258,14 @@ fn a_function_postgresql_cannot_type_a_call_of_is_refused() {
     );
     assert!(!p.path("migrations").exists(), "nothing is written");
 }
+
+#[test]
+fn without_rust_code_views_need_no_server() {
+    // No `[codegen]`: the project has no Rust code, so nothing is typed
+    // and `generate` needs no database (SCHEMAC_NO_THROWAWAY: none at all).
+    let p = Project::with_schema("views-no-codegen", SCHEMA);
+    let out = p.run_without_server(&["generate"]).success();
+    assert!(!out.stdout.contains("typed"), "{}", out.stdout);
+    assert!(!p.path("queries/queries.lock.json").exists());
+    p.run_without_server(&["check"]).success();
+}

@@ -46,6 +46,9 @@ pub struct Config {
     pub databases: Vec<DatabaseConfig>,
     /// `[codegen] out`: where `generate` writes the Rust code.
     pub codegen_out: Option<PathBuf>,
+    /// A `[codegen]` section: the project has Rust code (written by
+    /// `generate`, or by a build.rs), so `generate` types its views' rows.
+    pub codegen: bool,
     /// `[codegen] deserialize`: rows also derive serde's `Deserialize` (off
     /// by default: it is the largest part of the generated code's build).
     pub codegen_deserialize: bool,
@@ -163,6 +166,7 @@ impl Config {
                 rust_seeds: Default::default(),
             }],
             codegen_out: None,
+            codegen: false,
             codegen_deserialize: false,
             migrations: MigrationSettings::default(),
         }
@@ -290,6 +294,7 @@ impl Config {
             root: root.to_path_buf(),
             databases,
             codegen_deserialize: raw.codegen.as_ref().is_some_and(|c| c.deserialize),
+            codegen: raw.codegen.is_some(),
             codegen_out: raw.codegen.and_then(|c| c.out),
             migrations,
         })

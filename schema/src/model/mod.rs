@@ -97,10 +97,15 @@ impl Schema {
             .find(|t| t.pg_schema == pg_schema && t.name == name)
     }
 
-    /// What the query lock types besides the named queries: every view,
-    /// and the functions the code calls (`rust: true`), by `pg_schema.name`.
-    pub fn typed(&self) -> crate::queries::Typed {
-        let mut views: Vec<String> = self.views.iter().map(View::key).collect();
+    /// What the query lock types besides the named queries, by
+    /// `pg_schema.name`: every view when the project has Rust code
+    /// (`with_views`, its `[codegen]`), and the functions the code calls
+    /// (`rust: true`).
+    pub fn typed(&self, with_views: bool) -> crate::queries::Typed {
+        let mut views: Vec<String> = match with_views {
+            true => self.views.iter().map(View::key).collect(),
+            false => Vec::new(),
+        };
         views.sort_unstable();
         let mut functions: Vec<String> = self
             .functions

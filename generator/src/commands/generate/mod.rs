@@ -143,7 +143,7 @@ pub fn prepare(root: &Path, options: &GenerateOptions) -> Result<Pending, Error>
         .databases
         .iter()
         .zip(&compiled.schemas)
-        .map(|(db, s)| (db.name.clone(), s.typed()))
+        .map(|(db, s)| (db.name.clone(), s.typed(config.codegen)))
         .collect();
     // Views' rows and functions' calls are typed like the queries, into
     // the same lock.
