@@ -196,6 +196,8 @@ pub struct ViewDef {
     pub key: Vec<Sp<String>>,
     /// `not_null:` columns PostgreSQL cannot tell are never NULL.
     pub not_null: Vec<Sp<String>>,
+    /// Its `INSTEAD OF` triggers.
+    pub triggers: Vec<TriggerDef>,
 }
 
 #[derive(Debug)]

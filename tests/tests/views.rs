@@ -280,3 +280,69 @@ fn a_query_that_ends_in_a_comment_and_a_check_option_apply() {
         m.up
     );
 }
+
+const WRITE_THROUGH: &str = "
+functions:
+  add_active_user:
+    returns: trigger
+    language: plpgsql
+    body: |
+      BEGIN
+        INSERT INTO users (id, email, status, score) VALUES (NEW.id, NEW.email, 'active', NEW.score);
+        RETURN NEW;
+      END
+";
+
+/// `VIEWS` with an `INSTEAD OF INSERT` trigger on `active_users`.
+fn with_trigger(views: &str) -> String {
+    views.replace(
+        "    comment: Users who may sign in\n",
+        "    comment: Users who may sign in\n    triggers:\n      add_through:\n        instead_of: insert\n        function: add_active_user\n",
+    )
+}
+
+fn insert_through_view(db: &mut schemac_tests::TestDb, id: i64) {
+    db.client
+        .execute(
+            "INSERT INTO active_users (id, email, score, status) VALUES ($1, 'new@example.com', 30, 'active')",
+            &[&id],
+        )
+        .unwrap_or_else(|e| panic!("insert through the view: {e}"));
+    let email: String = db
+        .client
+        .query_one("SELECT email FROM users WHERE id = $1", &[&id])
+        .expect("the row reached the table")
+        .get(0);
+    assert_eq!(email, "new@example.com");
+}
+
+#[test]
+fn a_views_instead_of_trigger_writes_through_it() {
+    let before = schema(TABLES, VIEWS);
+    let after = format!("{WRITE_THROUGH}{}", schema(TABLES, &with_trigger(VIEWS)));
+    let (_db, m) = up_and_down_on_rows("view_trigger", &before, &after, ROWS, false);
+    assert!(
+        m.up.contains("CREATE TRIGGER \"add_through\" INSTEAD OF INSERT ON \"public\".\"active_users\"\n  FOR EACH ROW"),
+        "{}",
+        m.up
+    );
+    assert!(
+        m.down
+            .contains("DROP TRIGGER \"add_through\" ON \"public\".\"active_users\""),
+        "{}",
+        m.down
+    );
+    // Migrated up again, a write to the view lands in the table.
+    let before = format!("{WRITE_THROUGH}{}", schema(TABLES, &with_trigger(VIEWS)));
+    let after = before.replace("score: integer", "score: bigint");
+    let (mut db, m) = up_and_down_on_rows("view_trigger_again", &before, &after, ROWS, false);
+    // The view goes before the column changes and comes back with its trigger.
+    let view =
+        m.up.find("CREATE VIEW \"public\".\"active_users\"")
+            .expect("view back");
+    let trigger =
+        m.up.find("CREATE TRIGGER \"add_through\"")
+            .expect("trigger back");
+    assert!(view < trigger, "{}", m.up);
+    insert_through_view(&mut db, 10);
+}

@@ -194,7 +194,12 @@ pub fn check_with_hazards(
         let sources = read_queries(&queries, &db.queries)?;
         let lock = QueryLock::read(&queries)?;
         let snapshot = dir.last().map(|e| e.snapshot_sha256.as_str());
-        let status = QueryLock::status(lock.as_ref(), &sources, &schema.typed(config.codegen), snapshot);
+        let status = QueryLock::status(
+            lock.as_ref(),
+            &sources,
+            &schema.typed(config.codegen),
+            snapshot,
+        );
         if matches!(status, LockStatus::Stale | LockStatus::Orphaned) {
             p.push(Problem::QueriesStale {
                 dir: db.queries.display().to_string(),

@@ -233,87 +233,114 @@ impl Differ<'_> {
     pub(super) fn triggers(&mut self, reshaped: &HashSet<String>) {
         for (ni, new) in self.new.tables.iter().enumerate() {
             let new_ref = TableRef::of(new);
-            let Some(oi) = self.old_index_of_new(ni) else {
-                for t in &new.triggers {
-                    self.out.push(
-                        Phase::CreateTriggers,
-                        Change::CreateTrigger {
-                            table: new_ref.clone(),
-                            trigger: t.clone(),
-                            again: false,
-                        },
-                    );
+            let old = self.old_index_of_new(ni).map(|oi| {
+                let old: &Table = &self.old.tables[oi];
+                let reads_reshaped = reshaped.contains(&format!("{}.{}", old.pg_schema, old.name));
+                Kept {
+                    on: TableRef::of(old),
+                    triggers: &old.triggers,
+                    reshaped: reads_reshaped,
                 }
-                continue;
-            };
-            let old: &Table = &self.old.tables[oi];
-            let old_ref = TableRef::of(old);
-            let reads_reshaped = reshaped.contains(&format!("{}.{}", old.pg_schema, old.name));
-            for ot in &old.triggers {
-                let kept = new.triggers.iter().find(|t| t.name == ot.name);
-                let again = match kept {
-                    Some(nt) if same_trigger(ot, nt) => {
-                        if self.recreated_functions.contains(&ot.function) {
-                            let f = ot
-                                .function
-                                .rsplit_once('.')
-                                .map_or(ot.function.as_str(), |(_, n)| n);
-                            Some(format!("it runs {f}, which is created again"))
-                        } else if reads_reshaped && (!ot.update_of.is_empty() || ot.when.is_some())
-                        {
-                            Some(format!("it reads columns of {}, which change", old.name))
-                        } else {
-                            if ot.comment != nt.comment {
-                                self.out.push(
-                                    Phase::Comments,
-                                    Change::Comment {
-                                        target: CommentTarget::Trigger {
-                                            table: new_ref.clone(),
-                                            name: nt.name.clone(),
-                                        },
-                                        text: nt.comment.clone(),
-                                    },
-                                );
-                            }
-                            continue;
-                        }
-                    }
-                    Some(_) | None => None,
-                };
-                let comes_back = again.is_some();
+            });
+            self.relation_triggers(old, &new_ref, &new.triggers);
+        }
+    }
+
+    /// The triggers of one table or view: all of `new` created when it has
+    /// no `old` (new, or created again), else compared by name; one whose
+    /// function is created again, or that reads columns that change, is
+    /// dropped and created around them.
+    pub(super) fn relation_triggers(
+        &mut self,
+        old: Option<Kept<'_>>,
+        new_ref: &TableRef,
+        new: &[Trigger],
+    ) {
+        let Some(old) = old else {
+            for t in new {
                 self.out.push(
-                    Phase::DropTriggers,
-                    Change::DropTrigger {
-                        table: old_ref.clone(),
-                        name: ot.name.clone(),
-                        again,
+                    Phase::CreateTriggers,
+                    Change::CreateTrigger {
+                        table: new_ref.clone(),
+                        trigger: t.clone(),
+                        again: false,
                     },
                 );
-                if let Some(nt) = kept {
-                    self.out.push(
-                        Phase::CreateTriggers,
-                        Change::CreateTrigger {
-                            table: new_ref.clone(),
-                            trigger: nt.clone(),
-                            again: comes_back,
-                        },
-                    );
-                }
             }
-            for nt in &new.triggers {
-                if !old.triggers.iter().any(|t| t.name == nt.name) {
-                    self.out.push(
-                        Phase::CreateTriggers,
-                        Change::CreateTrigger {
-                            table: new_ref.clone(),
-                            trigger: nt.clone(),
-                            again: false,
-                        },
-                    );
+            return;
+        };
+        for ot in old.triggers {
+            let kept = new.iter().find(|t| t.name == ot.name);
+            let again = match kept {
+                Some(nt) if same_trigger(ot, nt) => {
+                    if self.recreated_functions.contains(&ot.function) {
+                        let f = ot
+                            .function
+                            .rsplit_once('.')
+                            .map_or(ot.function.as_str(), |(_, n)| n);
+                        Some(format!("it runs {f}, which is created again"))
+                    } else if old.reshaped && (!ot.update_of.is_empty() || ot.when.is_some()) {
+                        Some(format!("it reads columns of {}, which change", old.on.name))
+                    } else {
+                        if ot.comment != nt.comment {
+                            self.out.push(
+                                Phase::Comments,
+                                Change::Comment {
+                                    target: CommentTarget::Trigger {
+                                        table: new_ref.clone(),
+                                        name: nt.name.clone(),
+                                    },
+                                    text: nt.comment.clone(),
+                                },
+                            );
+                        }
+                        continue;
+                    }
                 }
+                Some(_) | None => None,
+            };
+            let comes_back = again.is_some();
+            self.out.push(
+                Phase::DropTriggers,
+                Change::DropTrigger {
+                    table: old.on.clone(),
+                    name: ot.name.clone(),
+                    again,
+                },
+            );
+            if let Some(nt) = kept {
+                self.out.push(
+                    Phase::CreateTriggers,
+                    Change::CreateTrigger {
+                        table: new_ref.clone(),
+                        trigger: nt.clone(),
+                        again: comes_back,
+                    },
+                );
+            }
+        }
+        for nt in new {
+            if !old.triggers.iter().any(|t| t.name == nt.name) {
+                self.out.push(
+                    Phase::CreateTriggers,
+                    Change::CreateTrigger {
+                        table: new_ref.clone(),
+                        trigger: nt.clone(),
+                        again: false,
+                    },
+                );
             }
         }
     }
+}
+
+/// A table or view that stays, with its triggers as they were.
+pub(super) struct Kept<'a> {
+    /// It, as the old schema names it.
+    pub on: TableRef,
+    pub triggers: &'a [Trigger],
+    /// Its columns change in this migration.
+    pub reshaped: bool,
 }
 
 /// The same identity and result: `CREATE OR REPLACE` keeps the function

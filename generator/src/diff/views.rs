@@ -147,6 +147,20 @@ impl Differ<'_> {
                 },
             );
         }
+        // Their triggers: a view dropped takes its own along, so one
+        // created again has them all created again.
+        for new in &self.new.views {
+            let key = new.key();
+            let kept = old_by_key
+                .get(&key)
+                .filter(|_| !going.contains_key(&key))
+                .map(|o| super::routines::Kept {
+                    on: view_ref(o),
+                    triggers: &o.triggers,
+                    reshaped: false,
+                });
+            self.relation_triggers(kept, &view_ref(new), &new.triggers);
+        }
         // The views that stay: their comments and a materialized view's indexes.
         for new in &self.new.views {
             let Some(old) = old_by_key

@@ -208,6 +208,9 @@ pub struct View {
     /// aggregate, an expression): the generated row has no `Option` there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_null: Vec<String>,
+    /// Its `INSTEAD OF` triggers: what a write to the view does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
 }
 
 impl View {

@@ -18,6 +18,7 @@ const VIEW_KEYS: &[&str] = &[
     "key",
     "not_null",
     "renamed_from",
+    "triggers",
 ];
 
 /// A view: its query alone (`name: SELECT ...`), or a mapping with `sql:`.
@@ -41,6 +42,7 @@ pub(super) fn view_def(
             key: Vec::new(),
             not_null: Vec::new(),
             renamed_from: None,
+            triggers: Vec::new(),
         });
     }
     let f = fields(node, &what, VIEW_KEYS, diags)?;
@@ -124,5 +126,9 @@ pub(super) fn view_def(
         renamed_from: f
             .get("renamed_from")
             .and_then(|n| name(n, "`renamed_from`", diags)),
+        triggers: f
+            .get("triggers")
+            .map(|n| super::routines::triggers(n, diags))
+            .unwrap_or_default(),
     })
 }

@@ -142,7 +142,8 @@ pub(super) fn finish(db: &Db<'_>, all: &[DbTypes], diags: &mut Diagnostics) -> S
                 .map(|a| (a.pg_schema.clone(), a.name.clone())),
         )
         .collect();
-    let views = views::views(db, &tables, &callables, &mut ns, diags);
+    let mut views = views::views(db, &tables, &callables, &mut ns, diags);
+    routines::view_triggers(db, &mut views, &functions, diags);
     let sequences = sequences::sequences(db, &tables, &mut ns, diags);
     let mut pg_schemas = pg_schemas(&tables, &db.enums);
     let others = views

@@ -107,7 +107,7 @@ pub(super) fn routines(
             .def
             .triggers
             .iter()
-            .filter_map(|def| trigger(&tables[ti], def, &functions, diags))
+            .filter_map(|def| trigger(&On::table(&tables[ti]), def, &functions, diags))
             .collect();
         for (_, column) in kept_now.iter().filter(|(t, _)| *t == ti) {
             let name = format!("set_{column}");
@@ -295,15 +295,92 @@ fn aggregate(def: &AggregateDef, pg_schema: &str, functions: &[Function]) -> Agg
     }
 }
 
+/// What a trigger is on: a table (with its columns) or a view.
+struct On<'a> {
+    pg_schema: &'a str,
+    name: &'a str,
+    /// A table's columns; none for a view.
+    columns: Option<Vec<&'a str>>,
+}
+
+impl<'a> On<'a> {
+    fn table(t: &'a Table) -> On<'a> {
+        On {
+            pg_schema: &t.pg_schema,
+            name: &t.name,
+            columns: Some(t.columns.iter().map(|c| c.name.as_str()).collect()),
+        }
+    }
+}
+
+/// Each view's `INSTEAD OF` triggers, resolved as a table's are.
+pub(super) fn view_triggers(
+    db: &Db<'_>,
+    views: &mut [View],
+    functions: &[Function],
+    diags: &mut Diagnostics,
+) {
+    for (def, pg_schema) in &db.views {
+        let Some(v) = views
+            .iter_mut()
+            .find(|v| &v.pg_schema == pg_schema && v.name == def.name.value)
+        else {
+            continue;
+        };
+        let on = On {
+            pg_schema,
+            name: &def.name.value,
+            columns: None,
+        };
+        let triggers: Vec<Trigger> = def
+            .triggers
+            .iter()
+            .filter_map(|t| trigger(&on, t, functions, diags))
+            .collect();
+        v.triggers = triggers;
+    }
+}
+
 fn trigger(
-    table: &Table,
+    on: &On<'_>,
     def: &TriggerDef,
     functions: &[Function],
     diags: &mut Diagnostics,
 ) -> Option<Trigger> {
-    let what = format!("trigger `{}` on `{}`", def.name.value, table.name);
+    let what = format!("trigger `{}` on `{}`", def.name.value, on.name);
     check_identifier(&def.name.value, def.name.span, "trigger name", diags);
-    if def.timing == TriggerTiming::InsteadOf {
+    if on.columns.is_none() {
+        // PostgreSQL's rules for a view's row triggers.
+        let wrong = match () {
+            _ if def.timing != TriggerTiming::InsteadOf => Some((
+                "fires before or after the event",
+                "use `instead_of:` on a view: the trigger does the write",
+            )),
+            _ if !def.for_each_row => Some((
+                "fires for each statement",
+                "a view's `instead_of` trigger fires for each row: remove `for_each`",
+            )),
+            _ if !def.update_of.is_empty() => Some((
+                "watches columns",
+                "an `instead_of` trigger fires on every update: remove `update_of`",
+            )),
+            _ if def.when.is_some() => Some((
+                "has a condition",
+                "an `instead_of` trigger has no `when`: test in its function",
+            )),
+            _ => None,
+        };
+        if let Some((what_wrong, help)) = wrong {
+            diags.push(
+                Diagnostic::error(format!(
+                    "{what} {what_wrong}, which a view's trigger cannot"
+                ))
+                .at(def.name.span, "a view's trigger")
+                .help(help),
+            );
+            return None;
+        }
+    } else if def.timing == TriggerTiming::InsteadOf {
         diags.push(
             Diagnostic::error(format!(
                 "{what} fires instead of the event, which only a view's trigger can"
@@ -324,29 +401,29 @@ fn trigger(
         return None;
     }
     let mut ok = true;
+    let names: &[&str] = on.columns.as_deref().unwrap_or_default();
     for c in &def.update_of {
-        if table.column(&c.value).is_none() {
+        if !names.contains(&c.value.as_str()) {
             ok = false;
-            let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
             diags.push(
                 Diagnostic::error(format!(
                     "{what} watches `{}`, which is no column of `{}`",
-                    c.value, table.name
+                    c.value, on.name
                 ))
                 .at(c.span, "unknown column")
-                .maybe_help(suggest::did_you_mean(&c.value, &names, "columns")),
+                .maybe_help(suggest::did_you_mean(&c.value, names, "columns")),
             );
         }
     }
     let function = called(
         functions,
-        &table.pg_schema,
+        on.pg_schema,
         &def.function,
         BUILT_IN_TRIGGER_FUNCTIONS,
         &what,
         diags,
     )?;
-    if let Some(f) = find_function(functions, &table.pg_schema, &def.function.value) {
+    if let Some(f) = find_function(functions, on.pg_schema, &def.function.value) {
         if !f.returns.eq_ignore_ascii_case("trigger") {
             diags.push(
                 Diagnostic::error(format!(

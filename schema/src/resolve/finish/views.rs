@@ -49,6 +49,7 @@ pub(super) fn views(
             indexes,
             key: def.key.iter().map(|k| k.value.clone()).collect(),
             not_null: def.not_null.iter().map(|k| k.value.clone()).collect(),
+            triggers: Vec::new(),
         });
     }
     let relations: Vec<(String, String)> = tables
