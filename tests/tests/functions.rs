@@ -277,3 +277,34 @@ fn a_view_over_an_aggregate_created_again_goes_with_it() {
     );
     assert_eq!(text(&mut db, "SELECT names FROM board"), "ada, bob");
 }
+
+#[test]
+fn a_sql_function_reading_a_new_view_comes_after_it() {
+    let after = SCHEMA.replace(
+        "aggregates:\n",
+        "  top_name:\n    returns: text\n    language: sql\n    volatility: stable\n    body: SELECT name FROM leaders LIMIT 1\naggregates:\n",
+    ) + "  leaders: SELECT name FROM players ORDER BY score DESC\n";
+    let (mut db, m) = up_and_down_on_rows("function_after_view", SCHEMA, &after, ROWS, false);
+    let view =
+        m.up.find("CREATE VIEW \"public\".\"leaders\"")
+            .expect("view");
+    let function =
+        m.up.find("CREATE FUNCTION \"public\".\"top_name\"")
+            .expect("function");
+    assert!(
+        view < function,
+        "PostgreSQL checks the body when it is created:\n{}",
+        m.up
+    );
+    // The down drops both (PostgreSQL keeps no dependency of a body on
+    // what it reads, so either order runs, as the down just did).
+    assert!(
+        m.down.contains("DROP FUNCTION \"public\".\"top_name\""),
+        "{}",
+        m.down
+    );
+    assert_eq!(
+        text(&mut db, "SELECT name FROM players WHERE id = 1"),
+        "ada"
+    );
+}

@@ -51,6 +51,9 @@ pub(super) enum Phase {
     AddIndexes,
     AddForeignKeys,
     CreateViews,
+    // A `sql` function whose body reads a view: PostgreSQL checks the body
+    // when it is created.
+    CreateFunctionsAfterViews,
     CreateTriggers,
     DropEnums,
     DropSchemas,
@@ -122,6 +125,7 @@ impl Phase {
             | Phase::AddIndexes
             | Phase::AddForeignKeys
             | Phase::CreateViews
+            | Phase::CreateFunctionsAfterViews
             | Phase::CreateTriggers
             | Phase::DropEnums
             | Phase::DropSchemas

@@ -71,6 +71,7 @@ impl Differ<'_> {
             );
         }
         let late = self.late_functions();
+        let after_views = self.functions_after_views();
         let created: Vec<&Function> = self
             .new
             .functions
@@ -78,7 +79,9 @@ impl Differ<'_> {
             .filter(|f| !old_by_key.contains_key(&f.key()) || going.contains(&f.key()))
             .collect();
         for f in dependency_order(&created, Function::key, |f| &f.depends_on) {
-            let phase = if late.contains(&f.key()) {
+            let phase = if after_views.contains(&f.key()) {
+                Phase::CreateFunctionsAfterViews
+            } else if late.contains(&f.key()) {
                 Phase::CreateFunctionsLate
             } else {
                 Phase::CreateFunctions
@@ -100,9 +103,14 @@ impl Differ<'_> {
                 continue;
             };
             if !same_code(old, new) {
-                // After the columns a `sql` body may now read are there.
+                // After the columns (and views) a `sql` body may now read
+                // are there.
+                let phase = match after_views.contains(&new.key()) {
+                    true => Phase::CreateFunctionsAfterViews,
+                    false => Phase::CreateFunctionsLate,
+                };
                 self.out.push(
-                    Phase::CreateFunctionsLate,
+                    phase,
                     Change::CreateFunction {
                         function: new.clone(),
                         replace: true,
@@ -156,6 +164,31 @@ impl Differ<'_> {
                 return late;
             }
             late.extend(more);
+        }
+    }
+
+    /// The new functions whose `sql` body reads a view, or that need one
+    /// of those: created after the views.
+    fn functions_after_views(&self) -> HashSet<String> {
+        let views: HashSet<String> = self.new.views.iter().map(|v| v.key()).collect();
+        let mut after: HashSet<String> = HashSet::default();
+        loop {
+            let more: Vec<String> = self
+                .new
+                .functions
+                .iter()
+                .filter(|f| !after.contains(&f.key()))
+                .filter(|f| {
+                    f.depends_on
+                        .iter()
+                        .any(|d| views.contains(d) || after.contains(d))
+                })
+                .map(Function::key)
+                .collect();
+            if more.is_empty() {
+                return after;
+            }
+            after.extend(more);
         }
     }
 
