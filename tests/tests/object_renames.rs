@@ -180,3 +180,38 @@ fn a_domain_renamed_keeps_its_columns() {
         "ALTER DOMAIN \"public\".\"positive\" RENAME TO \"seat_count\";"
     );
 }
+
+#[test]
+fn a_rename_is_consumed_by_its_migration_and_a_wrong_one_is_stale() {
+    let p = schemac_tests::project::Project::new("rename_consumed");
+    p.step(BEFORE);
+    let after = renamed(&[(
+        "  ticket_totals:\n",
+        "  totals:\n    renamed_from: ticket_totals\n",
+    )]);
+    p.step(&after);
+    // The same schema again: the hint did its work and says nothing.
+    let again = p.generate(&after, false);
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    assert!(matches!(
+        again.databases[0].1,
+        schemac::Outcome::Unchanged { .. }
+    ));
+    // A name the last snapshot never had is stale, and ignored.
+    let wrong = renamed(&[(
+        "  open_tickets:\n",
+        "  open_ones:\n    renamed_from: no_such_view\n",
+    )])
+    .replace("FROM open_tickets", "FROM open_ones")
+    .replace(
+        "  ticket_totals:\n",
+        "  totals:\n    renamed_from: ticket_totals\n",
+    );
+    let report = p.generate(&wrong, false);
+    assert!(
+        report.warnings.iter().any(|w| w
+            == "`renamed_from: no_such_view` on view `open_ones` is stale (the last snapshot has no such object); it is ignored and can be removed"),
+        "{:?}",
+        report.warnings
+    );
+}
