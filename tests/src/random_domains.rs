@@ -1,5 +1,6 @@
 //! Random domains for the round trip, and each change to them: a check
-//! added, changed or dropped, NOT NULL, a default, a comment. Columns of
+//! added, changed or dropped, NOT NULL, a default, a comment, a wider base
+//! type (the domain rebuilt). Columns of
 //! domains are tried on rows by `tests/tests/domains.rs`.
 
 use std::fmt::Write as _;
@@ -10,6 +11,8 @@ use crate::random_schema::{Rng, Spec};
 pub struct DomSpec {
     pub name: String,
     pub text: bool,
+    /// `bigint` instead of `integer`.
+    pub wide: bool,
     /// Which check it has, if any.
     pub check: Option<u8>,
     pub not_null: bool,
@@ -22,6 +25,7 @@ fn add_domain(s: &mut Spec, rng: &mut Rng) {
     s.domains.push(DomSpec {
         name,
         text: rng.chance(50),
+        wide: false,
         check: rng.chance(50).then(|| rng.below(2) as u8),
         not_null: rng.chance(30),
         default: rng.chance(30),
@@ -54,6 +58,7 @@ pub fn edit_domains(s: &mut Spec, rng: &mut Rng) {
                     }
                 }
                 1 => d.not_null = !d.not_null,
+                2 if !d.text && rng.chance(50) => d.wide = !d.wide,
                 2 => d.default = !d.default,
                 _ => d.comment = d.comment.take().xor(Some("a domain, edited".into())),
             }
@@ -69,7 +74,12 @@ pub fn domains_yaml(y: &mut String, s: &Spec) {
     y.push_str("domains:\n");
     for d in &s.domains {
         let _ = writeln!(y, "  {}:", d.name);
-        let _ = writeln!(y, "    type: {}", if d.text { "text" } else { "integer" });
+        let base = match (d.text, d.wide) {
+            (true, _) => "text",
+            (false, false) => "integer",
+            (false, true) => "bigint",
+        };
+        let _ = writeln!(y, "    type: {base}");
         if let Some(k) = d.check {
             let check = match (d.text, k) {
                 (true, 0) => "VALUE <> ''",

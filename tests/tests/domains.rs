@@ -113,3 +113,40 @@ fn values_bound_to_domain_columns_are_written_as_the_base_type() {
         assert!(message.contains("year_check"), "{message}");
     });
 }
+
+#[test]
+fn a_domain_whose_base_type_changes_is_rebuilt_under_its_columns() {
+    // A view over a column of it goes along, as over any retyped column.
+    let before = format!("{SCHEMA}views:\n  releases: SELECT id, release_year FROM film\n");
+    let after = before.replace("    type: integer\n", "    type: bigint\n");
+    let (mut db, m) = up_and_down_on_rows("domain_rebase", &before, &after, ROWS, false);
+    let order = [
+        "ALTER DOMAIN \"public\".\"year\" RENAME TO \"year__schemac_old\"",
+        "CREATE DOMAIN \"public\".\"year\" AS bigint",
+        "ALTER COLUMN \"release_year\" TYPE \"public\".\"year\"",
+        "DROP DOMAIN \"public\".\"year__schemac_old\"",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|s| {
+            m.up.find(s)
+                .unwrap_or_else(|| panic!("{s} not in:\n{}", m.up))
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{}", m.up);
+    // The down rebuilds it over integer again, the rows kept.
+    assert!(
+        m.down
+            .contains("CREATE DOMAIN \"public\".\"year\" AS integer"),
+        "{}",
+        m.down
+    );
+    let years: Vec<Option<i32>> = db
+        .client
+        .query("SELECT release_year FROM film ORDER BY id", &[])
+        .expect("read")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(years, [Some(1979), None]);
+}

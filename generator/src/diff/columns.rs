@@ -311,7 +311,14 @@ impl<'a> Differ<'a> {
         let recreated_usage = matches!(&nc.ty.base, BaseType::Enum(k) if self.recreated_enums.contains(k))
             && old_ty == nc.ty;
         let type_changes = old_ty != nc.ty;
-        let storage_changes = self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
+        // A column of a domain rebuilt over a new base type moves to it.
+        let rebuilt = nc
+            .ty
+            .domain
+            .as_ref()
+            .is_some_and(|d| self.rebuilt_domains.contains(d));
+        let storage_changes =
+            rebuilt || self.storage_key(&oc.ty, true) != self.storage_key(&nc.ty, false);
         let rewrites = type_changes && storage_changes;
         // A new collation is a new type to PostgreSQL too (its values stay
         // as they are; indexes on the column are built again).

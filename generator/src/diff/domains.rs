@@ -1,9 +1,20 @@
 //! Domains: created before the tables whose columns are of them, altered
 //! in place (default, NOT NULL, checks), and dropped after those columns.
+//!
+//! PostgreSQL cannot change a domain's base type. A domain whose base type
+//! changes is rebuilt as an enum is: the old one steps aside under a
+//! retired name first, the new one is created under the name, the columns
+//! of it are retyped to it (their own type change, with its `using:` and
+//! its hazards, and the views over them taken along), and the old one is
+//! dropped after them.
 
 use foldhash::HashMap;
 
-use schemac_schema::model::Domain;
+use schemac_schema::model::{Domain, ObjectKind};
+use schemac_schema::sql::qualified;
+
+use super::change::retired_enum_name;
+use super::object_renames::ObjectRename;
 
 use super::phase::Phase;
 use super::{Change, CommentTarget, Differ};
@@ -17,28 +28,36 @@ impl Differ<'_> {
             self.old.domains.iter().map(|d| (d.key(), d)).collect();
         for old in &self.old.domains {
             let kept = new_by_key.get(&old.key()).filter(|n| n.base == old.base);
-            if kept.is_none() {
-                let again = new_by_key.contains_key(&old.key());
-                if again {
-                    self.warnings.push(format!(
-                        "domain {} changes its base type: PostgreSQL cannot change it under the columns of it, so the migration drops it and creates it again, which fails while a column is of it; move its columns to a new domain instead",
-                        old.name
-                    ));
-                }
-                // Dropped just before its new version when it comes back.
-                let phase = if again {
-                    Phase::CreateDomains
-                } else {
-                    Phase::DropDomains
-                };
+            if kept.is_some() {
+                continue;
+            }
+            let mut name = old.name.clone();
+            if new_by_key.contains_key(&old.key()) {
+                // Rebuilt: the old one steps aside for the new one, and
+                // goes once its columns are off it.
+                name = retired_enum_name(&old.name);
+                self.rebuilt_domains.insert(old.key());
                 self.out.push(
-                    phase,
-                    Change::DropDomain {
-                        schema: old.pg_schema.clone(),
-                        name: old.name.clone(),
+                    Phase::RenameObjects,
+                    Change::RenameObject {
+                        rename: ObjectRename {
+                            kind: ObjectKind::Domain,
+                            schema: old.pg_schema.clone(),
+                            table: None,
+                            name: name.clone(),
+                            from: old.name.clone(),
+                        },
+                        target: format!("DOMAIN {}", qualified(&old.pg_schema, &old.name)),
                     },
                 );
             }
+            self.out.push(
+                Phase::DropDomains,
+                Change::DropDomain {
+                    schema: old.pg_schema.clone(),
+                    name,
+                },
+            );
         }
         for new in &self.new.domains {
             match old_by_key.get(&new.key()).filter(|o| o.base == new.base) {

@@ -222,6 +222,7 @@ pub fn diff(old: &Schema, new: &Schema, renames: &Renames, data: &DataHints) -> 
         new_by_id: HashMap::new(),
         loss_index: HashMap::new(),
         recreated_functions: HashSet::new(),
+        rebuilt_domains: HashSet::new(),
     };
     d.extensions_and_schemas();
     for (target, rename) in object_renames {
@@ -289,6 +290,9 @@ struct Differ<'a> {
     /// Keys (`pg_schema.name`) of the old functions and aggregates
     /// dropped, to go again or for good: what uses them goes first.
     recreated_functions: HashSet<String>,
+    /// Domains (`pg_schema.name`) rebuilt over a new base type: their
+    /// columns are retyped to the new one.
+    rebuilt_domains: HashSet<String>,
 }
 
 /// Expressions compare with whitespace normalised: reformatting is not a change.
