@@ -4,7 +4,8 @@
 
 use schemac_schema::DatabaseConfig;
 
-use super::{Hashed, NewMigration, Outcome, Plan, write_plan};
+use super::planning::{Hashed, NewMigration, write_plan};
+use super::{Outcome, Plan};
 use crate::error::{Error, Usage};
 use crate::migration::dir::{
     CUSTOM_DOWN_TEMPLATE, CUSTOM_UP_TEMPLATE, EntryState, FileState, MigrationDir,
