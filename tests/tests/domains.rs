@@ -120,6 +120,9 @@ fn a_domain_whose_base_type_changes_is_rebuilt_under_its_columns() {
     let before = format!("{SCHEMA}views:\n  releases: SELECT id, release_year FROM film\n");
     let after = before.replace("    type: integer\n", "    type: bigint\n");
     let (mut db, m) = up_and_down_on_rows("domain_rebase", &before, &after, ROWS, false);
+    // Named by what it is about: the table and the domain, not the name
+    // the old domain steps aside to.
+    assert!(m.tag.ends_with("_film_and_year"), "{}", m.tag);
     let order = [
         "ALTER DOMAIN \"public\".\"year\" RENAME TO \"year__schemac_old\"",
         "CREATE DOMAIN \"public\".\"year\" AS bigint",

@@ -187,6 +187,12 @@ fn subjects(changes: &[&Change]) -> Vec<Subject> {
                 continue;
             }
             Change::DropEnum { sql_name, .. } => (format!("enum_{sql_name}"), Vec::new()),
+            // A domain rebuilt over a new base type: the old one stepping
+            // aside and going are part of the rebuild, named by the domain.
+            Change::RenameObject { rename, .. } if rename.name.ends_with(RETIRED_ENUM_SUFFIX) => {
+                (rename.from.clone(), Vec::new())
+            }
+            Change::DropDomain { name, .. } if name.ends_with(RETIRED_ENUM_SUFFIX) => continue,
             Change::MoveEnum { sql_name, .. } | Change::RenameEnumValue { sql_name, .. } => {
                 (format!("enum_{sql_name}"), Vec::new())
             }
