@@ -216,6 +216,7 @@ fn functions_marked_rust_are_typed_by_their_shape() {
         // OUT parameters: one row of them.
         "pub struct MemberStatsRow { pub members: ::core::option::Option<i64>, pub admins: ::core::option::Option<i64>, }",
         "pub async fn member_stats(db: &impl ::schemac_runtime::Read, org: &::schemac_runtime::uuid::Uuid,) -> ::core::result::Result<MemberStatsRow,",
+        "table: \"function public.member_stats\",",
         // RETURNS TABLE: rows, the enum read as the schema's enum.
         "pub role: ::core::option::Option<super::enums::Role>,",
         "-> ::core::result::Result<::std::vec::Vec<RolesRow>,",

@@ -621,11 +621,12 @@ pub enum Change {
     },
 }
 
-/// What [`retired_enum_name`] appends.
+/// What [`retired_name`] appends.
 pub const RETIRED_ENUM_SUFFIX: &str = "__schemac_old";
 
-/// The name an enum's old type steps aside to while it is rebuilt.
-pub fn retired_enum_name(sql_name: &str) -> String {
+/// The name an enum's or a domain's old type steps aside to while it is
+/// rebuilt.
+pub fn retired_name(sql_name: &str) -> String {
     let suffix = RETIRED_ENUM_SUFFIX;
     format!(
         "{}{suffix}",

@@ -13,7 +13,7 @@ use foldhash::HashMap;
 use schemac_schema::model::{Domain, ObjectKind};
 use schemac_schema::sql::qualified;
 
-use super::change::retired_enum_name;
+use super::change::retired_name;
 use super::object_renames::ObjectRename;
 
 use super::phase::Phase;
@@ -35,7 +35,7 @@ impl Differ<'_> {
             if new_by_key.contains_key(&old.key()) {
                 // Rebuilt: the old one steps aside for the new one, and
                 // goes once its columns are off it.
-                name = retired_enum_name(&old.name);
+                name = retired_name(&old.name);
                 self.rebuilt_domains.insert(old.key());
                 self.out.push(
                     Phase::RenameObjects,

@@ -8,7 +8,7 @@ use schemac_schema::sql::string_literal;
 use super::phase::Phase;
 use super::{
     Change, CommentTarget, Differ, EnumUsage, Loss, LossPlace, TableRef, ValuePosition,
-    retired_enum_name,
+    retired_name,
 };
 
 impl<'a> Differ<'a> {
@@ -241,7 +241,7 @@ impl<'a> Differ<'a> {
             Phase::DropEnums,
             Change::DropEnum {
                 schema: ne.pg_schema.clone(),
-                sql_name: retired_enum_name(&ne.sql_name),
+                sql_name: retired_name(&ne.sql_name),
             },
         );
     }

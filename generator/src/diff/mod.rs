@@ -33,7 +33,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub use change::{
     Change, CommentTarget, EnumUsage, Fill, IndexBuild, RETIRED_ENUM_SUFFIX, TableRef,
-    ValuePosition, replacement_index_name, retired_enum_name,
+    ValuePosition, replacement_index_name, retired_name,
 };
 pub use describe::describe;
 pub use hazard_rules::{Hazard, HazardPlace, Rule, Severity};

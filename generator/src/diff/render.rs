@@ -6,7 +6,7 @@ use schemac_schema::sql::{ident, qualified, string_literal};
 use super::statement::{Statement, alter, stmts};
 use super::{
     Change, CommentTarget, EnumUsage, Fill, IndexBuild, ValuePosition, replacement_index_name,
-    retired_enum_name,
+    retired_name,
 };
 use crate::ddl::{self, create_index, create_index_concurrently, foreign_key_action, ident_list};
 
@@ -571,7 +571,7 @@ fn identity_sql(identity: Identity) -> &'static str {
 /// go in the same migration no longer use it.
 fn recreate_enum(new: &Enum, remap: &[(String, String)], usages: &[EnumUsage]) -> Vec<Statement> {
     let ty = qualified(&new.pg_schema, &new.sql_name);
-    let old_name = retired_enum_name(&new.sql_name);
+    let old_name = retired_name(&new.sql_name);
     let mut v = stmts![
         format!("ALTER TYPE {ty} RENAME TO {}", ident(&old_name)),
         crate::ddl::create_enum(new),

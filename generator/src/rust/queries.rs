@@ -21,6 +21,8 @@ use super::view::{Param, locals};
 pub struct QueryView {
     /// The function's name.
     pub name: String,
+    /// What `Error::NotFound` names: `query name`, `function pg_schema.name`.
+    pub label: String,
     /// Its doc comment, a line each.
     pub doc: Vec<String>,
     /// Takes `&impl Write` (not known to only read).
@@ -63,7 +65,7 @@ pub fn views(
 ) -> Result<Vec<QueryView>, CodegenError> {
     let named: Vec<(String, &LockedQuery)> =
         lock.queries.iter().map(|q| (q.name.clone(), q)).collect();
-    typed_calls(&named, "queries.rs", schema, modules)
+    typed_calls(&named, "queries.rs", "query", schema, modules)
 }
 
 /// The Rust calls of the database functions a lock typed (`rust: true`):
@@ -93,13 +95,14 @@ pub fn function_views(
             (name, f)
         })
         .collect();
-    typed_calls(&named, "functions.rs", schema, modules)
+    typed_calls(&named, "functions.rs", "function", schema, modules)
 }
 
 /// A function each for locked statements, by the names given.
 fn typed_calls(
     named: &[(String, &LockedQuery)],
     file: &str,
+    what: &str,
     schema: &Schema,
     modules: &[String],
 ) -> Result<Vec<QueryView>, CodegenError> {
@@ -146,6 +149,7 @@ fn typed_calls(
         };
         out.push(QueryView {
             locals: locals(params.iter().map(|p| p.name.as_str())),
+            label: format!("{what} {}", q.name),
             name: snake_ident(name),
             doc: q.doc.clone(),
             writes: q.writes,
