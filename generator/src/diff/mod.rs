@@ -17,6 +17,7 @@ mod hazard_rules;
 mod hazards;
 mod hints;
 mod kind;
+mod loss_index;
 mod object_renames;
 mod online;
 mod pairing;
@@ -286,7 +287,7 @@ struct Differ<'a> {
     old_by_id: HashMap<TableId, usize>,
     new_by_id: HashMap<TableId, usize>,
     /// Each loss by the key of the change that causes it.
-    loss_index: HashMap<hazards::LossKey, usize>,
+    loss_index: HashMap<loss_index::LossKey, usize>,
     /// Keys (`pg_schema.name`) of the old functions and aggregates
     /// dropped, to go again or for good: what uses them goes first.
     recreated_functions: HashSet<String>,
