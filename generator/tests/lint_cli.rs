@@ -359,3 +359,40 @@ fn check_reports_a_missing_migration_file_though_its_hazards_cannot_be_read() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is missing (the journal lists 0001_"), "{err}");
 }
+
+#[test]
+fn github_format_annotates_each_hazard_on_its_migration_line() {
+    let p = Project::new("github");
+    p.generate(BASE);
+    p.generate(&BASE.replace("age: integer", "age: bigint"));
+    let tag = std::fs::read_dir(p.0.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("0001_") && !n.ends_with(".down.sql"))
+        .expect("the migration");
+    let sql = std::fs::read_to_string(p.0.join("migrations").join(&tag)).unwrap();
+    let line = sql
+        .lines()
+        .position(|l| l.starts_with("ALTER TABLE"))
+        .expect("the statement")
+        + 1;
+    // Run from the directory above, as a workflow runs `schemac -C <project>`
+    // from the repository's root: the path is the repository's.
+    let project = p.0.file_name().unwrap().to_string_lossy().into_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_schemac"))
+        .args(["-C", &project, "lint", "--format", "github"])
+        .current_dir(p.0.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "::warning file={project}/migrations/{tag},line={line},title=schemac table_rewrite::changing the type of users.age rewrites users and its indexes under an ACCESS EXCLUSIVE lock (from schema/app.yaml:7)\n"
+    );
+    assert!(text.contains(&expected), "{text}\nwanted {expected}");
+}

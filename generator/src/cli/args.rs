@@ -68,7 +68,7 @@ pub enum Command {
         /// Only this database (default: all of them).
         #[arg(long)]
         db: Option<String>,
-        /// `text` (one line per hazard) or `json` (an array of objects).
+        /// `text` (one line per hazard), `json` (an array of objects) or `github` (GitHub Actions annotations on the migrations' lines).
         #[arg(long, value_enum, default_value_t = LintFormat::Text)]
         format: LintFormat,
         /// Exit 1 when a hazard of one of these rules is found (comma-separated rule ids).
@@ -138,4 +138,5 @@ pub enum Command {
 pub enum LintFormat {
     Text,
     Json,
+    Github,
 }

@@ -27,6 +27,10 @@ pub fn run_lint(
                 return Ok(ExitCode::from(EXIT_FAILURE));
             }
         },
+        LintFormat::Github => out!(
+            "{}",
+            schemac::commands::lint::render_github(&findings, root)
+        ),
         LintFormat::Text if findings.is_empty() => outln!("no hazards"),
         LintFormat::Text => out!("{}", schemac::commands::lint::render_text(&findings)),
     }

@@ -103,6 +103,52 @@ pub fn render_text(findings: &[Finding]) -> String {
     out
 }
 
+/// One GitHub Actions workflow command per finding (`::warning file=…,
+/// line=…,title=…::…`), so that each hazard shows on its line of the
+/// migration in a pull request's diff. `root` is the project as the
+/// command line named it: GitHub wants paths from the repository's root,
+/// where a workflow runs `schemac -C <project>`.
+pub fn render_github(findings: &[Finding], root: &Path) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let path = root.join(&f.migration_file);
+        let path = path
+            .strip_prefix(".")
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let place = match (&f.file, f.line) {
+            (Some(file), Some(line)) => format!(" (from {file}:{line})"),
+            _ => String::new(),
+        };
+        let level = match f.severity {
+            "error" => "error",
+            _ => "warning",
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={},title={}::{}\n",
+            github_property(&path),
+            f.statement_line,
+            github_property(&format!("schemac {}", f.rule)),
+            github_data(&format!("{}{place}", f.message)),
+        ));
+    }
+    out
+}
+
+/// A workflow command's message, escaped as GitHub's toolkit does.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: its message escaping, and the
+/// separators of the properties.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// The rules named in `--deny a,b`, or a usage error naming the unknown one.
 pub fn parse_rules(list: &str) -> Result<Vec<Rule>, Error> {
     list.split(',')
@@ -123,6 +169,30 @@ pub fn parse_rules(list: &str) -> Result<Vec<Rule>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_annotations_escape_what_would_end_them() {
+        let f = Finding {
+            rule: "table_rewrite",
+            severity: "warning",
+            database: "main".into(),
+            migration: "0001_x".into(),
+            migration_file: "migrations/0001_x.sql".into(),
+            statement_line: 7,
+            file: Some("schema/app.yaml".into()),
+            line: Some(3),
+            message: "100% of rows, a\nline".into(),
+            query: None,
+        };
+        assert_eq!(
+            render_github(std::slice::from_ref(&f), Path::new("examples/shop")),
+            "::warning file=examples/shop/migrations/0001_x.sql,line=7,title=schemac table_rewrite::100%25 of rows, a%0Aline (from schema/app.yaml:3)\n"
+        );
+        assert!(
+            render_github(&[f], Path::new("."))
+                .starts_with("::warning file=migrations/0001_x.sql,")
+        );
+    }
 
     #[test]
     fn unknown_rules_are_a_usage_error() {
