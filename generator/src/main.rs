@@ -6,11 +6,11 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::args::{Cli, Command, LintFormat};
+use cli::args::{Cli, Command, DiffFormat, LintFormat};
 use cli::generate::{run_generate, run_init};
 use cli::lint::{run_check, run_lint};
 use cli::{EXIT_FAILURE, EXIT_USAGE};
-use schemac::commands::diff::Color;
+use schemac::commands::diff::{Color, Format};
 use schemac::{Error, GenerateOptions};
 use schemac_schema::config::UnknownDatabase;
 
@@ -111,13 +111,17 @@ fn main() -> ExitCode {
             to,
             db,
             verbose,
+            format,
         } => schemac::commands::diff::show(
             root,
             db.as_deref(),
             from.as_deref(),
             to.as_deref(),
             verbose,
-            Color::detect(),
+            match format {
+                DiffFormat::Text => Format::Text(Color::detect()),
+                DiffFormat::Markdown => Format::Markdown,
+            },
         )
         .map(|text| {
             out!("{text}");

@@ -396,3 +396,38 @@ fn github_format_annotates_each_hazard_on_its_migration_line() {
     );
     assert!(text.contains(&expected), "{text}\nwanted {expected}");
 }
+
+#[test]
+fn diff_as_markdown_summarises_a_branchs_migrations_for_its_pull_request() {
+    let p = Project::new("diff-markdown");
+    p.generate(BASE);
+    p.generate(&BASE.replace("age: integer", "age: bigint"));
+    p.generate(
+        &BASE
+            .replace("age: integer", "age: bigint")
+            .replace("      nick: text?\n", ""),
+    );
+    let out = p.run(&["diff", "0", "2", "--format", "markdown"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "### `main`: 0000_init → 0001_",
+        "- alter column `users.age` type to bigint",
+        "**Hazards**\n\n- `table_rewrite`: changing the type of users.age rewrites users",
+        "<details><summary>SQL</summary>\n\n```sql\nALTER TABLE \"public\".\"users\" ALTER COLUMN \"age\" TYPE bigint",
+        "### `main`: 0001_",
+        "- drop column `users.nick`",
+        "**Data lost, which the down cannot bring back**\n\n- ",
+    ] {
+        assert!(md.contains(expected), "lacks {expected:?}:\n{md}");
+    }
+    // Each section's fold is closed, so the next heading renders.
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+}

@@ -264,7 +264,7 @@ fn history_shows_renames_and_backfills_as_they_happened() {
             Some(from),
             Some(to),
             false,
-            schemac::commands::diff::Color::Never,
+            schemac::commands::diff::Format::Text(schemac::commands::diff::Color::Never),
         )
         .unwrap_or_else(|e| panic!("diff {from} {to}: {e}"))
     };

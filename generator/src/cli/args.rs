@@ -58,6 +58,9 @@ pub enum Command {
         /// Also show the snapshot, line by line.
         #[arg(short, long)]
         verbose: bool,
+        /// `text`, or `markdown`: a summary for a pull request (changes, hazards, what the downs cannot bring back, the SQL folded away).
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// The hazards of migrations (rewrites, scans and validations under lock, index builds that block writes, data loss, irreversible downs): the newest migration of each database, or a range.
     Lint {
@@ -132,6 +135,12 @@ pub enum Command {
         #[arg(long)]
         db: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

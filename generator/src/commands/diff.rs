@@ -42,6 +42,16 @@ impl Color {
     }
 }
 
+/// How `schemac diff` writes what it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For a terminal, coloured or not.
+    Text(Color),
+    /// A summary to paste into a pull request: each migration's changes,
+    /// hazards, what its down cannot bring back, and its SQL folded away.
+    Markdown,
+}
+
 /// Renders the change from `from` (a migration tag or number; default: the
 /// last snapshot) to `to` (a tag; default: the schema files), per database.
 pub fn show(
@@ -50,7 +60,7 @@ pub fn show(
     from: Option<&str>,
     to: Option<&str>,
     verbose: bool,
-    color: Color,
+    format: Format,
 ) -> Result<String, Error> {
     // A range of history reads only the migrations: a schema that does not
     // compile (half-way through an edit) does not hide what was.
@@ -117,7 +127,7 @@ pub fn show(
                         renames: &renames,
                         data: &data,
                     };
-                    section.render(&mut out, verbose, color);
+                    section.write(&mut out, verbose, format);
                 }
             }
             (None, None) => {}
@@ -134,11 +144,24 @@ pub fn show(
                     renames: &renames,
                     data: &data,
                 };
-                section.render(&mut out, verbose, color);
+                section.write(&mut out, verbose, format);
             }
         }
     }
     Ok(out)
+}
+
+/// Object names in backticks where a description has them bare: a
+/// description reads `add column users.nick`; Markdown would take `_` and
+/// `*` in names for emphasis.
+fn md_code_spans(what: &str) -> String {
+    what.split(' ')
+        .map(|w| match w.contains(['.', '_', '*']) {
+            true => format!("`{w}`"),
+            false => w.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One change between two states of a database, for people.
@@ -153,6 +176,50 @@ struct Section<'a> {
 }
 
 impl Section<'_> {
+    fn write(&self, out: &mut String, verbose: bool, format: Format) {
+        match format {
+            Format::Text(color) => self.render(out, verbose, color),
+            Format::Markdown => self.markdown(out),
+        }
+    }
+
+    /// The section as Markdown: a heading, the changes as a list, the
+    /// hazards, what the down cannot bring back, and the SQL in a fold.
+    fn markdown(&self, out: &mut String) {
+        let d = diff::diff(self.old, self.new, self.renames, self.data);
+        let _ = writeln!(
+            out,
+            "### `{}`: {} → {}\n",
+            self.database, self.old_label, self.new_label
+        );
+        if d.changes.is_empty() && self.old == self.new {
+            let _ = writeln!(out, "No changes.\n");
+            return;
+        }
+        for c in &d.changes {
+            let (verb, what) = describe(c);
+            let _ = writeln!(out, "- {verb} {}", md_code_spans(&what));
+        }
+        let hazards: Vec<&diff::Hazard> = d.hazards.iter().flatten().collect();
+        if !hazards.is_empty() {
+            let _ = writeln!(out, "\n**Hazards**\n");
+            for h in hazards {
+                let _ = writeln!(out, "- `{}`: {}", h.rule.id(), h.message);
+            }
+        }
+        if !d.losses.is_empty() {
+            let _ = writeln!(out, "\n**Data lost, which the down cannot bring back**\n");
+            for l in &d.losses {
+                let _ = writeln!(out, "- {}", l.what);
+            }
+        }
+        let _ = writeln!(out, "\n<details><summary>SQL</summary>\n\n```sql");
+        for s in d.statements() {
+            let _ = writeln!(out, "{s};");
+        }
+        let _ = writeln!(out, "```\n\n</details>\n");
+    }
+
     fn render(&self, out: &mut String, verbose: bool, color: Color) {
         let d = diff::diff(self.old, self.new, self.renames, self.data);
         let _ = writeln!(
