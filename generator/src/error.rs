@@ -92,6 +92,16 @@ pub enum Usage {
     /// No `schemac.toml` and no `schema/` directory.
     #[error("no project configuration")]
     NoConfiguration,
+    /// A command about one database, in a project of several.
+    #[error(
+        "`schemac {command}` draws one database, and this project has {databases}: say which with --db"
+    )]
+    OneDatabase {
+        /// The command.
+        command: &'static str,
+        /// The project's databases.
+        databases: String,
+    },
 }
 
 /// Changes that can lose data, refused because `--allow-data-loss` was not given.

@@ -41,6 +41,17 @@ fn main() -> ExitCode {
             },
         ),
         Command::Check { db } => run_check(root, db.as_deref()),
+        Command::Erd {
+            db,
+            pg_schema,
+            tables,
+            format,
+        } => Ok(report_run(cli::erd::run_erd(
+            root,
+            db.as_deref(),
+            schemac::commands::erd::ErdOptions { pg_schema, tables },
+            format,
+        ))),
         Command::Lint {
             db,
             format,

@@ -129,12 +129,34 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// The schema as an entity-relationship diagram: Mermaid's erDiagram (GitHub renders it in Markdown), Graphviz's DOT, or SVG drawn by Graphviz's `dot`.
+    Erd {
+        /// The database (needed when the project has several).
+        #[arg(long)]
+        db: Option<String>,
+        /// Only the tables of this pg_schema.
+        #[arg(long, value_name = "SCHEMA")]
+        pg_schema: Option<String>,
+        /// Only these tables (comma-separated), and the relations between them.
+        #[arg(long, value_name = "TABLE,...", value_delimiter = ',')]
+        tables: Vec<String>,
+        /// `mermaid`, `dot`, or `svg` (runs Graphviz's `dot`).
+        #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
+        format: ErdFormat,
+    },
     /// List applied, pending and edited migrations; exits 1 when one was edited or is missing.
     Status {
         /// Only this database (default: all of them).
         #[arg(long)]
         db: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ErdFormat {
+    Mermaid,
+    Dot,
+    Svg,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

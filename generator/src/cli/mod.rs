@@ -8,6 +8,7 @@
 pub mod out;
 pub mod args;
 pub mod check_data;
+pub mod erd;
 mod functions;
 pub mod generate;
 pub mod lint;

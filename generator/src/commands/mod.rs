@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod discard;
+pub mod erd;
 pub mod generate;
 pub mod init;
 pub mod lint;
