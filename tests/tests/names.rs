@@ -11,6 +11,7 @@ use schemac_generated::names::{
     pages, params, pg_intervals, reads, results, rows, selves, sensitives, sqls, statement,
     std as std_table, strings, syncs, to_sqls, ulids, utcs, uuids, values, vecs, writes,
 };
+use schemac_generated::names::{functions_, self_ as self_view, r#type as type_view};
 use schemac_runtime::{Order, PgInterval, PoolConfig, ReadWritePool, chrono, rust_decimal, uuid};
 use schemac_tests::{TestDb, repo_root, tokio_runtime};
 
@@ -69,7 +70,36 @@ fn every_table_named_like_the_generated_code_writes_and_reads_a_row() {
             .page(&pool, &option.id, None, Order::Asc, 10)
             .await
             .expect("page_by_option_id");
-        assert_eq!(page, vec![result]);
+        assert_eq!(page, vec![result.clone()]);
+
+        // A view named type (its key a column named result, of the enum
+        // named result), a view named self, functions named self (its
+        // parameters db and rows) and option.
+        let row = type_view::get(&pool, &option.id, &result.outcome)
+            .await
+            .expect("get type")
+            .expect("the row");
+        assert_eq!(
+            (row.self_.as_str(), row.kind),
+            ("me", enums_::Option::Self_)
+        );
+        assert_eq!(
+            type_view::list(&pool).await.expect("list type"),
+            vec![row.clone()]
+        );
+        let after = type_view::page(&pool, Some((&option.id, &result.outcome)), 10)
+            .await
+            .expect("page type");
+        assert!(after.is_empty());
+        assert!(self_view::list(&pool).await.expect("list self").is_empty());
+        assert_eq!(
+            functions_::self_(&pool, &2, &3).await.expect("self"),
+            Some(5)
+        );
+        assert_eq!(
+            functions_::option(&pool, &option.id).await.expect("option"),
+            vec![option.clone()]
+        );
 
         let string = strings::table
             .insert(

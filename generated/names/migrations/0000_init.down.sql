@@ -1,3 +1,13 @@
+DROP VIEW "public"."type";
+--> statement-breakpoint
+DROP VIEW "public"."self";
+--> statement-breakpoint
+DROP FUNCTION "public"."option"(bigint);
+--> statement-breakpoint
+DROP FUNCTION "public"."self"(integer, integer);
+--> statement-breakpoint
+DROP TABLE "public"."functions";
+--> statement-breakpoint
 DROP TABLE "public"."ids";
 --> statement-breakpoint
 DROP TABLE "public"."enums";

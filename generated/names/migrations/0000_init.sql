@@ -245,6 +245,15 @@ CREATE TABLE "public"."ids" (
     CONSTRAINT "ids_pkey" PRIMARY KEY ("id")
 );
 --> statement-breakpoint
+CREATE TABLE "public"."functions" (
+    "id" bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    CONSTRAINT "functions_pkey" PRIMARY KEY ("id")
+);
+--> statement-breakpoint
+CREATE FUNCTION "public"."self"(db integer, rows integer) RETURNS integer
+  LANGUAGE sql IMMUTABLE
+  AS $$SELECT db + rows$$;
+--> statement-breakpoint
 CREATE INDEX "results_option_id_idx" ON "public"."results" ("option_id");
 --> statement-breakpoint
 CREATE INDEX "orders_placed_id_idx" ON "public"."orders" ("placed", "id");
@@ -256,3 +265,13 @@ ALTER TABLE "public"."results" ADD CONSTRAINT "results_option_id_fkey" FOREIGN K
 ALTER TABLE "public"."reads" ADD CONSTRAINT "reads_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "public"."orders" ("id") ON DELETE CASCADE;
 --> statement-breakpoint
 ALTER TABLE "public"."rows" ADD CONSTRAINT "rows_read_id_fkey" FOREIGN KEY ("read_id") REFERENCES "public"."reads" ("id") ON DELETE CASCADE;
+--> statement-breakpoint
+CREATE VIEW "public"."self" AS
+SELECT id, self AS crate FROM selves;
+--> statement-breakpoint
+CREATE VIEW "public"."type" AS
+SELECT o.id, o.self, o.kind, r.outcome AS result FROM options o JOIN results r ON r.option_id = o.id;
+--> statement-breakpoint
+CREATE FUNCTION "public"."option"(type bigint) RETURNS SETOF options
+  LANGUAGE sql STABLE
+  AS $$SELECT * FROM options WHERE id = type$$;

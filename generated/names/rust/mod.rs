@@ -39,3 +39,7 @@ pub mod pg_intervals;
 pub mod selves;
 pub mod enums;
 pub mod ids;
+pub mod functions;
+pub mod r#type;
+pub mod self_;
+pub mod functions_;

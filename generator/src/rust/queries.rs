@@ -23,6 +23,9 @@ pub struct QueryView {
     pub name: String,
     /// What `Error::NotFound` names: `query name`, `function pg_schema.name`.
     pub label: String,
+    /// The first column's name as the statement returns it (a value's,
+    /// named in a decoding error).
+    pub column: String,
     /// Its doc comment, a line each.
     pub doc: Vec<String>,
     /// Takes `&impl Write` (not known to only read).
@@ -150,6 +153,11 @@ fn typed_calls(
         out.push(QueryView {
             locals: locals(params.iter().map(|p| p.name.as_str())),
             label: format!("{what} {}", q.name),
+            column: q
+                .columns
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
             name: snake_ident(name),
             doc: q.doc.clone(),
             writes: q.writes,

@@ -93,6 +93,7 @@ pub fn view_code(v: &View, locked: &LockedView) -> Result<ViewCode, CodegenError
     let read = |name: &str, doc: String, sql: String, params: Vec<Param>, returns| QueryView {
         locals: locals(params.iter().map(|p| p.name.as_str())),
         label: format!("view {}", v.key()),
+        column: String::new(),
         name: name.to_owned(),
         doc: vec![doc],
         writes: false,
