@@ -79,7 +79,10 @@ fn attributes(t: &Table) -> Vec<Attribute<'_>> {
             if t.foreign_keys.iter().any(|f| f.columns.contains(&c.name)) {
                 keys.push("FK");
             }
-            if t.uniques.iter().any(|u| u.columns == [c.name.clone()]) {
+            if t.uniques
+                .iter()
+                .any(|u| u.columns.as_slice() == [c.name.as_str()])
+            {
                 keys.push("UK");
             }
             let is_enum = matches!(c.ty.base, BaseType::Enum(_));

@@ -51,15 +51,10 @@ pub(super) fn read(
             continue;
         }
         // A trigger's table, as the old schema names it.
-        let old_table = h.table.as_ref().map(|t| {
-            let id = TableId {
-                schema: h.pg_schema.clone(),
-                name: t.clone(),
-            };
-            renames
-                .table_old_id(&id)
-                .map_or_else(|| t.clone(), |o| o.name.clone())
-        });
+        let old_table = h
+            .table
+            .as_ref()
+            .map(|t| old_table_name(renames, &h.pg_schema, t));
         let has = |name: &str| exists(old, h.kind, &h.pg_schema, old_table.as_deref(), name);
         if has(&h.from) && !has(&h.name) {
             renames.objects.push(ObjectRename {
@@ -108,6 +103,17 @@ fn exists(s: &Schema, kind: ObjectKind, pg_schema: &str, table: Option<&str>, na
     }
 }
 
+/// The name the old schema gives a table of `pg_schema` the new schema
+/// calls `table` (a trigger's table, renamed in the same migration).
+fn old_table_name(r: &Renames, pg_schema: &str, table: &str) -> String {
+    let id = TableId {
+        schema: pg_schema.to_owned(),
+        name: table.to_owned(),
+    };
+    r.table_old_id(&id)
+        .map_or_else(|| table.to_owned(), |old| old.name.clone())
+}
+
 /// The renames seen from the other side, for the down migration: the new
 /// names back to the old, a trigger's table named as the old schema does.
 pub(super) fn inverse(r: &Renames) -> Vec<ObjectRename> {
@@ -116,14 +122,7 @@ pub(super) fn inverse(r: &Renames) -> Vec<ObjectRename> {
         .map(|o| ObjectRename {
             kind: o.kind,
             schema: o.schema.clone(),
-            table: o.table.as_ref().map(|t| {
-                let id = TableId {
-                    schema: o.schema.clone(),
-                    name: t.clone(),
-                };
-                r.table_old_id(&id)
-                    .map_or_else(|| t.clone(), |old| old.name.clone())
-            }),
+            table: o.table.as_ref().map(|t| old_table_name(r, &o.schema, t)),
             name: o.from.clone(),
             from: o.name.clone(),
         })
@@ -195,14 +194,7 @@ pub(super) fn apply(old: &Schema, r: &Renames) -> (Vec<(String, ObjectRename)>, 
                 format!("DOMAIN {}", qualified(&o.schema, &o.from))
             }
             ObjectKind::Trigger => {
-                let table = o.table.as_ref().map(|t| {
-                    let id = TableId {
-                        schema: o.schema.clone(),
-                        name: t.clone(),
-                    };
-                    r.table_old_id(&id)
-                        .map_or_else(|| t.clone(), |old| old.name.clone())
-                });
+                let table = o.table.as_ref().map(|t| old_table_name(r, &o.schema, t));
                 let Some(tr) = table
                     .as_ref()
                     .and_then(|t| {

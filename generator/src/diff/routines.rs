@@ -146,49 +146,37 @@ impl Differ<'_> {
             .map(|t| format!("{}.{}", t.pg_schema, t.name))
             .chain(self.new.views.iter().map(|v| v.key()))
             .collect();
-        let mut late: HashSet<String> = HashSet::default();
-        loop {
-            let more: Vec<String> = self
-                .new
-                .functions
-                .iter()
-                .filter(|f| !late.contains(&f.key()))
-                .filter(|f| {
-                    f.depends_on
-                        .iter()
-                        .any(|d| relations.contains(d) || late.contains(d))
-                })
-                .map(Function::key)
-                .collect();
-            if more.is_empty() {
-                return late;
-            }
-            late.extend(more);
-        }
+        self.functions_needing(&relations)
     }
 
     /// The new functions whose `sql` body reads a view, or that need one
     /// of those: created after the views.
     fn functions_after_views(&self) -> HashSet<String> {
         let views: HashSet<String> = self.new.views.iter().map(|v| v.key()).collect();
-        let mut after: HashSet<String> = HashSet::default();
+        self.functions_needing(&views)
+    }
+
+    /// The new functions that depend on one of `these` (`pg_schema.name`),
+    /// directly or through another such function.
+    fn functions_needing(&self, these: &HashSet<String>) -> HashSet<String> {
+        let mut found: HashSet<String> = HashSet::default();
         loop {
             let more: Vec<String> = self
                 .new
                 .functions
                 .iter()
-                .filter(|f| !after.contains(&f.key()))
+                .filter(|f| !found.contains(&f.key()))
                 .filter(|f| {
                     f.depends_on
                         .iter()
-                        .any(|d| views.contains(d) || after.contains(d))
+                        .any(|d| these.contains(d) || found.contains(d))
                 })
                 .map(Function::key)
                 .collect();
             if more.is_empty() {
-                return after;
+                return found;
             }
-            after.extend(more);
+            found.extend(more);
         }
     }
 

@@ -162,40 +162,25 @@ pub fn render_with(
         files.push((format!("{}.rs", names::unraw(module)), text));
         relations.push(module.clone());
     }
-    let queries = match lock {
-        Some(lock) if !lock.queries.is_empty() => queries::views(lock, schema, &modules)?,
-        _ => Vec::new(),
+    // The named queries' calls and the typed functions' share a template.
+    let (queries, functions) = match lock {
+        Some(lock) => (
+            queries::views(lock, schema, &modules)?,
+            queries::function_views(lock, schema, &modules)?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
-    if !queries.is_empty() {
-        let reads = queries.iter().any(|q| !q.writes);
-        let writes = queries.iter().any(|q| q.writes);
-        let text = own.respell(render_one(
-            &env,
-            "queries.rs",
-            context! { header, queries, reads, writes },
-        )?);
-        files.push((format!("{}.rs", own.queries), text));
-    }
-    let has_queries = files
-        .iter()
-        .any(|(n, _)| *n == format!("{}.rs", own.queries));
-    let functions = match lock {
-        Some(lock) if !lock.functions.is_empty() => {
-            queries::function_views(lock, schema, &modules)?
-        }
-        _ => Vec::new(),
-    };
+    let has_queries = !queries.is_empty();
     let has_functions = !functions.is_empty();
-    if has_functions {
-        let reads = functions.iter().any(|q| !q.writes);
-        let writes = functions.iter().any(|q| q.writes);
-        let queries = functions;
-        let text = own.respell(render_one(
-            &env,
-            "queries.rs",
-            context! { header, queries, reads, writes },
-        )?);
-        files.push((format!("{}.rs", own.functions), text));
+    for (queries, module) in [(queries, &own.queries), (functions, &own.functions)] {
+        if !queries.is_empty() {
+            let text = own.respell(render_one(
+                &env,
+                "queries.rs",
+                context! { header, queries },
+            )?);
+            files.push((format!("{module}.rs"), text));
+        }
     }
     let text = render_one(
         &env,

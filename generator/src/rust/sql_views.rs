@@ -40,8 +40,7 @@ pub struct PageCode {
     pub key_doc: String,
     /// `&T`, or a tuple of references for a key of several columns.
     pub after_type: String,
-    /// How `Some(..)` binds the key, and the parameters it gives.
-    pub after_pattern: String,
+    /// The parameters `after` gives: itself, or each of its tuple's items.
     pub after_args: Vec<String>,
     pub first: String,
     pub next: String,
@@ -152,10 +151,9 @@ pub fn view_code(v: &View, locked: &LockedView) -> Result<ViewCode, CodegenError
         ));
         let n = key.len();
         let placeholders = (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>();
-        let (after_type, after_pattern, after_args, after) = match n {
+        let (after_type, after_args, after) = match n {
             1 => (
                 key[0].1.clone(),
-                "after".to_owned(),
                 vec!["after".to_owned()],
                 format!("{order} > $1"),
             ),
@@ -167,7 +165,6 @@ pub fn view_code(v: &View, locked: &LockedView) -> Result<ViewCode, CodegenError
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                "after".to_owned(),
                 (0..n).map(|i| format!("after.{i}")).collect(),
                 format!("({order}) > ({})", placeholders.join(", ")),
             ),
@@ -180,7 +177,6 @@ pub fn view_code(v: &View, locked: &LockedView) -> Result<ViewCode, CodegenError
                 .collect::<Vec<_>>()
                 .join(", "),
             after_type,
-            after_pattern,
             after_args,
             first: format!("{select} ORDER BY {order} LIMIT $1"),
             next: format!("{select} WHERE {after} ORDER BY {order} LIMIT ${}", n + 1),
