@@ -14,10 +14,13 @@ pub mod diff;
 pub mod error;
 #[doc(hidden)]
 pub mod exercise;
+#[cfg(feature = "introspect")]
+pub mod introspect;
 pub mod migration;
 pub mod output;
 mod parallel;
 pub mod project;
+pub mod pull;
 pub mod queries;
 pub mod rust;
 #[cfg(feature = "sql-parser")]

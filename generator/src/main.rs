@@ -116,6 +116,26 @@ fn main() -> ExitCode {
             db,
             allow_data_loss,
         } => cli::team::rebase(root, onto.as_deref(), db.as_deref(), allow_data_loss),
+        Command::Pull {
+            db,
+            url,
+            pg_schema,
+            split,
+            mixins,
+            strict,
+            baseline,
+        } => Ok(report_run(cli::pull::run_pull(
+            root,
+            cli::pull::PullOptions {
+                db,
+                url,
+                pg_schemas: pg_schema,
+                split,
+                mixins,
+                strict,
+                baseline,
+            },
+        ))),
         Command::Status { db } => Ok(report_run(cli::migrate::status(root, db.as_deref()))),
         Command::Diff {
             from,

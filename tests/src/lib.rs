@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod pools;
 pub mod project;
+pub mod pulled;
 pub mod random_domains;
 pub mod random_routines;
 pub mod random_schema;

@@ -144,6 +144,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
         format: ErdFormat,
     },
+    /// Read a live database's catalog into schema YAML (and, with --baseline, its first migration).
+    Pull {
+        /// The database of the project to pull into (default: the only one).
+        #[arg(long)]
+        db: Option<String>,
+        /// The database's URL (default: the variable `url_env` names, DATABASE_URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Only this pg_schema (repeatable; default: every one of the user's).
+        #[arg(long = "pg-schema", value_name = "NAME")]
+        pg_schema: Vec<String>,
+        /// One file per table, beside one per pg_schema for the rest.
+        #[arg(long)]
+        split: bool,
+        /// Propose mixins for the column groups several tables end with alike.
+        #[arg(long)]
+        mixins: bool,
+        /// Write nothing and exit 1 when the database holds something schemac cannot express.
+        #[arg(long)]
+        strict: bool,
+        /// Also write migration 0000 from the pulled schema, which `schemac migrate` records as applied on this database without running it.
+        #[arg(long)]
+        baseline: bool,
+    },
     /// List applied, pending and edited migrations; exits 1 when one was edited or is missing.
     Status {
         /// Only this database (default: all of them).

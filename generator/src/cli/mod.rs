@@ -7,12 +7,14 @@
 #[macro_use]
 pub mod out;
 pub mod args;
+mod baseline;
 pub mod check_data;
 pub mod erd;
 mod functions;
 pub mod generate;
 pub mod lint;
 pub mod migrate;
+pub mod pull;
 pub mod queries;
 pub mod seed;
 pub mod team;

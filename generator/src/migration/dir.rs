@@ -258,6 +258,7 @@ mod tests {
             prev_snapshot_sha256: None,
             custom,
             edited: false,
+            baseline: false,
             hints: None,
             consumed_hints: Vec::new(),
         };

@@ -234,6 +234,7 @@ mod tests {
             prev_snapshot_sha256: prev.map(str::to_string),
             custom: false,
             edited: false,
+            baseline: false,
             hints: None,
             consumed_hints: Vec::new(),
         }

@@ -185,6 +185,11 @@ pub struct JournalEntry {
     /// Re-recorded by `generate --rehash` after a deliberate edit.
     #[serde(default, skip_serializing_if = "is_false")]
     pub edited: bool,
+    /// Written by `schemac pull --baseline` or `schemac import`: the
+    /// schema a database already had. `schemac migrate` records it as
+    /// applied without running it on a database found to be at that state.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub baseline: bool,
     /// The change hints the migration was generated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hints: Option<RecordedHints>,
@@ -406,6 +411,7 @@ mod tests {
                 prev_snapshot_sha256: None,
                 custom: false,
                 edited: false,
+                baseline: false,
                 hints: None,
                 consumed_hints: Vec::new(),
             }],

@@ -264,6 +264,7 @@ pub(super) fn write_plan(
             prev_snapshot_sha256: prev,
             custom: m.custom,
             edited: false,
+            baseline: false,
             hints: m.hints,
             consumed_hints: m
                 .consumed_hints

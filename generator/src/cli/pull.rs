@@ -1,0 +1,210 @@
+//! `schemac pull`: a live database's catalog written as the project's
+//! schema YAML, and with `--baseline` its first migration.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use schemac::introspect::{self, Filter, Pulled, Unsupported};
+use schemac::pull::{Layout, files};
+use schemac_runtime::{Pool, PoolConfig, ReadWrite};
+use schemac_schema::config::DatabaseConfig;
+
+use super::migrate::{databases, load_config, runtime};
+use super::{EXIT_FAILURE, indent};
+
+pub struct PullOptions {
+    pub db: Option<String>,
+    pub url: Option<String>,
+    pub pg_schemas: Vec<String>,
+    pub split: bool,
+    pub mixins: bool,
+    pub strict: bool,
+    pub baseline: bool,
+}
+
+/// The tracking tables of the migration tools a database may carry: not
+/// the application's.
+const TRACKING_TABLES: &[&str] = &[
+    "schemac_migrations",
+    "schemac_seeds",
+    "__drizzle_migrations",
+];
+
+pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
+    let config = load_config(root)?;
+    let dbs = databases(&config, options.db.as_deref())?;
+    let db = match dbs.as_slice() {
+        [one] => *one,
+        _ => bail!(
+            "the project has {} databases: name the one to pull into with --db",
+            dbs.len()
+        ),
+    };
+    let url = match &options.url {
+        Some(url) => url.clone(),
+        None => std::env::var(&db.url_env).with_context(|| {
+            format!(
+                "{}: set ${} to the database to pull, or give --url",
+                db.name, db.url_env
+            )
+        })?,
+    };
+    let schema_dir = root.join(&db.schema);
+    refuse_existing(&schema_dir, "schema", "yaml")?;
+    let migrations_dir = root.join(&db.migrations);
+    if options.baseline {
+        refuse_existing(&migrations_dir, "migrations", "sql")?;
+    }
+    let filter = Filter {
+        pg_schemas: options.pg_schemas.clone(),
+    };
+    let mut pulled = runtime()?.block_on(read(&url, &db.name, &filter))?;
+    leave_out_tracking(&mut pulled, db);
+    let mut left_out: Vec<(String, String)> = pulled
+        .unsupported
+        .iter()
+        .map(|u| (u.object.clone(), u.reason.clone()))
+        .collect();
+    let layout = Layout {
+        split: options.split,
+        mixins: options.mixins,
+    };
+    let written = files(&pulled.schema, layout, &mut left_out);
+    if !left_out.is_empty() {
+        eprintln!(
+            "{}: the database holds what schemac does not express yet; left out:",
+            db.name
+        );
+        for (object, reason) in &left_out {
+            eprintln!("  {object}: {reason}");
+        }
+        if options.strict {
+            eprintln!("{}: --strict: nothing written", db.name);
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    std::fs::create_dir_all(&schema_dir)
+        .with_context(|| format!("cannot create {}", schema_dir.display()))?;
+    for (path, text) in &written {
+        let path = schema_dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let counts = summary(&pulled);
+    outln!("{}: pulled {counts} into {}", db.name, db.schema.display());
+    for (path, _) in &written {
+        out!("{}", indent(&db.schema.join(path).display().to_string()));
+    }
+    if options.baseline {
+        super::baseline::write(root, db)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn read(url: &str, database: &str, filter: &Filter) -> Result<Pulled> {
+    let pool: Pool<ReadWrite> =
+        Pool::read_write(PoolConfig::new(url).application_name("schemac_pull"))?;
+    let conn = pool
+        .get()
+        .await
+        .context("cannot connect to the database to pull")?;
+    let pulled = introspect::read(conn.client(), database, filter).await?;
+    drop(conn);
+    pool.close();
+    Ok(pulled)
+}
+
+/// Nothing of the kind may be there already: pull starts a project's
+/// schema, it does not merge into one.
+fn refuse_existing(dir: &Path, what: &str, ext: &str) -> Result<()> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    walk(dir, ext, &mut found);
+    if let Some(first) = found.first() {
+        bail!(
+            "{} already holds {what} files ({}): pull writes a new project's {what}; \
+             pull into a new directory (`schemac -C new-project pull`) or move them away",
+            dir.display(),
+            first.display()
+        );
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path, ext: &str, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            walk(&path, ext, found);
+        } else if path
+            .extension()
+            .is_some_and(|x| x == ext || (ext == "yaml" && x == "yml"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// The migration tools' own tables (schemac's, drizzle-kit's) are not the
+/// application's schema; nor is a pg_schema that holds only them.
+fn leave_out_tracking(pulled: &mut Pulled, db: &DatabaseConfig) {
+    let _ = db;
+    let schema = &mut pulled.schema;
+    schema
+        .tables
+        .retain(|t| !TRACKING_TABLES.contains(&t.name.as_str()));
+    schema.sequences.retain(|s| {
+        !TRACKING_TABLES
+            .iter()
+            .any(|t| s.name.starts_with(&format!("{t}_")))
+    });
+    let used = |space: &str| {
+        schema.tables.iter().any(|t| t.pg_schema == space)
+            || schema.views.iter().any(|v| v.pg_schema == space)
+            || schema.enums.iter().any(|e| e.pg_schema == space)
+            || schema.functions.iter().any(|f| f.pg_schema == space)
+            || schema.sequences.iter().any(|s| s.pg_schema == space)
+            || schema.domains.iter().any(|d| d.pg_schema == space)
+            || schema.aggregates.iter().any(|a| a.pg_schema == space)
+    };
+    let keep: Vec<String> = schema
+        .pg_schemas
+        .iter()
+        .filter(|s| used(s))
+        .cloned()
+        .collect();
+    schema.pg_schemas = keep;
+    pulled
+        .unsupported
+        .retain(|u: &Unsupported| !TRACKING_TABLES.iter().any(|t| u.object.contains(t)));
+}
+
+fn summary(p: &Pulled) -> String {
+    let s = &p.schema;
+    let mut parts = Vec::new();
+    for (n, one, many) in [
+        (s.tables.len(), "table", "tables"),
+        (s.views.len(), "view", "views"),
+        (s.enums.len(), "enum", "enums"),
+        (s.domains.len(), "domain", "domains"),
+        (s.sequences.len(), "sequence", "sequences"),
+        (s.functions.len(), "function", "functions"),
+        (s.aggregates.len(), "aggregate", "aggregates"),
+    ] {
+        match n {
+            0 => {}
+            1 => parts.push(format!("1 {one}")),
+            n => parts.push(format!("{n} {many}")),
+        }
+    }
+    match parts.is_empty() {
+        true => "nothing (the database is empty)".to_string(),
+        false => parts.join(", "),
+    }
+}

@@ -1,0 +1,418 @@
+//! A model as the schema YAML a person would have written: what `schemac
+//! pull` and `schemac import drizzle` write.
+//!
+//! Shorthand where it fits (`email: text`, `tags: text[]?`), names left out
+//! where they equal the ones schemac derives, defaults as literals where
+//! schemac writes the literal back as PostgreSQL printed it and as
+//! `default_sql` otherwise, code as block literals that keep it byte for
+//! byte. One file per pg_schema, or with [`Layout::split`] one per table.
+//! The same model always gives the same bytes.
+
+mod tables;
+mod yaml;
+
+use std::path::PathBuf;
+
+use schemac_schema::model::*;
+
+use yaml::{block_type, flow_list, plain_or_quoted, quoted, text_entry};
+
+/// How the files are laid out.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Layout {
+    /// One file per table (`<pg_schema>/<table>.yaml`) beside one per
+    /// pg_schema for the rest.
+    pub split: bool,
+    /// Column groups several tables end with alike become mixins.
+    pub mixins: bool,
+}
+
+/// What the writer itself could not express, by object, with the reason.
+#[derive(Clone, Debug, Default)]
+pub struct Notes(pub Vec<(String, String)>);
+
+impl Notes {
+    fn push(&mut self, object: String, reason: String) {
+        self.0.push((object, reason));
+    }
+}
+
+/// The schema's YAML files, by path under the schema directory, sorted;
+/// with a header naming what the database holds that they do not
+/// (`left_out`, and what the writer itself left out, added to it).
+pub fn files(
+    schema: &Schema,
+    layout: Layout,
+    left_out: &mut Vec<(String, String)>,
+) -> Vec<(PathBuf, String)> {
+    let mut notes = Notes::default();
+    let mut spaces: Vec<String> = vec!["public".to_string()];
+    spaces.extend(schema.pg_schemas.iter().cloned());
+    let mut out: Vec<(PathBuf, String)> = Vec::new();
+    for space in &spaces {
+        let mut text = String::new();
+        if space != "public" {
+            text.push_str(&format!("pg_schema: {}\n", plain_or_quoted(space)));
+        }
+        if space == "public" && !schema.extensions.is_empty() {
+            text.push_str(&format!("extensions: {}\n", flow_list(&schema.extensions)));
+        }
+        text.push_str(&enums(schema, space));
+        text.push_str(&domains(schema, space));
+        text.push_str(&sequences(schema, space));
+        text.push_str(&functions(schema, space));
+        text.push_str(&aggregates(schema, space));
+        let tables: Vec<&Table> = schema
+            .tables
+            .iter()
+            .filter(|t| &t.pg_schema == space)
+            .collect();
+        if layout.split {
+            for t in &tables {
+                let mut one = String::new();
+                if space != "public" {
+                    one.push_str(&format!("pg_schema: {}\n", plain_or_quoted(space)));
+                }
+                one.push_str("tables:\n");
+                one.push_str(&tables::table(t, schema, &mut notes));
+                out.push((PathBuf::from(space).join(format!("{}.yaml", t.name)), one));
+            }
+        } else if !tables.is_empty() {
+            text.push_str("tables:\n");
+            for t in &tables {
+                text.push_str(&tables::table(t, schema, &mut notes));
+            }
+        }
+        text.push_str(&views(schema, space, &mut notes));
+        let only_header = text.is_empty() || text.lines().all(|l| l.starts_with("pg_schema:"));
+        if !only_header || (space == "public" && out.is_empty()) {
+            out.push((PathBuf::from(format!("{space}.yaml")), text));
+        }
+    }
+    left_out.extend(notes.0);
+    left_out.sort();
+    left_out.dedup();
+    if let Some(first) = out
+        .iter_mut()
+        .find(|(p, _)| p == &PathBuf::from("public.yaml"))
+        .or(None)
+    {
+        first.1 = format!("{}{}", header(left_out), first.1);
+    } else if let Some(first) = out.first_mut() {
+        first.1 = format!("{}{}", header(left_out), first.1);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn header(left_out: &[(String, String)]) -> String {
+    let mut h = String::from("# Written by `schemac pull` from the database's catalog.\n");
+    if !left_out.is_empty() {
+        h.push_str("# The database also holds what schemac does not express yet:\n");
+        for (object, reason) in left_out {
+            h.push_str(&format!("#   {object}: {reason}\n"));
+        }
+    }
+    h
+}
+
+/// An identifier as PostgreSQL prints it.
+pub(crate) fn quote(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    match plain {
+        true => name.to_string(),
+        false => format!("\"{}\"", name.replace('"', "\"\"")),
+    }
+}
+
+/// A column type in schemac's spelling: a built-in type, an enum's key, a
+/// domain's name (qualified when of another pg_schema).
+pub fn column_type_name(ty: &ColumnType, schema: &Schema, pg_schema: &str) -> String {
+    let _ = schema;
+    if let Some(domain) = &ty.domain {
+        return crate_relative(domain, pg_schema).to_string();
+    }
+    let base = match &ty.base {
+        BaseType::Text => "text".to_string(),
+        BaseType::Varchar(None) => "varchar".to_string(),
+        BaseType::Varchar(Some(n)) => format!("varchar({n})"),
+        BaseType::Char(n) => format!("char({n})"),
+        BaseType::Boolean => "boolean".to_string(),
+        BaseType::SmallInt => "smallint".to_string(),
+        BaseType::Integer => "integer".to_string(),
+        BaseType::BigInt => "bigint".to_string(),
+        BaseType::Serial => "serial".to_string(),
+        BaseType::BigSerial => "bigserial".to_string(),
+        BaseType::Real => "real".to_string(),
+        BaseType::Double => "double".to_string(),
+        BaseType::Numeric(None) => "numeric".to_string(),
+        BaseType::Numeric(Some((p, None))) => format!("numeric({p})"),
+        BaseType::Numeric(Some((p, Some(s)))) => format!("numeric({p},{s})"),
+        BaseType::Date => "date".to_string(),
+        BaseType::Time => "time".to_string(),
+        BaseType::Timestamp => "timestamp".to_string(),
+        BaseType::Timestamptz => "timestamptz".to_string(),
+        BaseType::Interval => "interval".to_string(),
+        BaseType::Uuid => "uuid".to_string(),
+        BaseType::Json => "json".to_string(),
+        BaseType::Jsonb => "jsonb".to_string(),
+        BaseType::Bytea => "bytea".to_string(),
+        BaseType::Inet => "inet".to_string(),
+        BaseType::Citext => "citext".to_string(),
+        BaseType::TsVector => "tsvector".to_string(),
+        BaseType::Enum(key) | BaseType::Id(key) => key.clone(),
+    };
+    match ty.array {
+        true => format!("{base}[]"),
+        false => base,
+    }
+}
+
+fn crate_relative<'a>(qualified: &'a str, own: &str) -> &'a str {
+    qualified
+        .strip_prefix(own)
+        .and_then(|r| r.strip_prefix('.'))
+        .unwrap_or(qualified)
+}
+
+fn enums(schema: &Schema, space: &str) -> String {
+    let mut out = String::new();
+    for e in schema.enums.iter().filter(|e| e.pg_schema == space) {
+        let values = flow_list(&e.values);
+        match (e.sql_name == e.name, &e.comment) {
+            (true, None) => out.push_str(&format!("  {}: {values}\n", plain_or_quoted(&e.name))),
+            _ => {
+                out.push_str(&format!("  {}:\n", plain_or_quoted(&e.name)));
+                if e.sql_name != e.name {
+                    out.push_str(&format!("    sql_name: {}\n", plain_or_quoted(&e.sql_name)));
+                }
+                out.push_str(&format!("    values: {values}\n"));
+                if let Some(c) = &e.comment {
+                    out.push_str(&format!("    comment: {}\n", quoted(c)));
+                }
+            }
+        }
+    }
+    section("enums", out)
+}
+
+fn section(key: &str, body: String) -> String {
+    match body.is_empty() {
+        true => body,
+        false => format!("{key}:\n{body}"),
+    }
+}
+
+fn domains(schema: &Schema, space: &str) -> String {
+    let mut out = String::new();
+    for d in schema.domains.iter().filter(|d| d.pg_schema == space) {
+        let ty = column_type_name(&d.base, schema, space);
+        let name = plain_or_quoted(&d.name);
+        if !d.not_null && d.default.is_none() && d.checks.is_empty() && d.comment.is_none() {
+            out.push_str(&format!("  {name}: {}\n", block_type(&ty)));
+            continue;
+        }
+        out.push_str(&format!("  {name}:\n    type: {}\n", block_type(&ty)));
+        if d.not_null {
+            out.push_str("    not_null: true\n");
+        }
+        if let Some(def) = &d.default {
+            out.push_str(&format!("    default_sql: {}\n", quoted(def)));
+        }
+        if !d.checks.is_empty() {
+            out.push_str("    checks:\n");
+            for c in &d.checks {
+                out.push_str(&format!(
+                    "      {}: {}\n",
+                    plain_or_quoted(&c.name),
+                    quoted(&c.expr)
+                ));
+            }
+        }
+        if let Some(c) = &d.comment {
+            out.push_str(&format!("    comment: {}\n", quoted(c)));
+        }
+    }
+    section("domains", out)
+}
+
+fn sequences(schema: &Schema, space: &str) -> String {
+    let mut out = String::new();
+    for s in schema.sequences.iter().filter(|s| s.pg_schema == space) {
+        let mut parts = Vec::new();
+        if let Some(t) = &s.data_type {
+            parts.push(format!("type: {}", plain_or_quoted(t)));
+        }
+        parts.extend(tables::sequence_options(&s.options()));
+        if let Some(o) = &s.owned_by {
+            parts.push(format!(
+                "owned_by: {}",
+                quoted(&format!("{}.{}", o.table, o.column))
+            ));
+        }
+        if let Some(c) = &s.comment {
+            parts.push(format!("comment: {}", quoted(c)));
+        }
+        out.push_str(&format!(
+            "  {}: {{ {} }}\n",
+            plain_or_quoted(&s.name),
+            parts.join(", ")
+        ));
+    }
+    section("sequences", out.replace("{  }", "{}"))
+}
+
+fn functions(schema: &Schema, space: &str) -> String {
+    let mut out = String::new();
+    for f in schema.functions.iter().filter(|f| f.pg_schema == space) {
+        out.push_str(&format!("  {}:\n", plain_or_quoted(&f.name)));
+        if !f.args.is_empty() {
+            let args: Vec<String> = f.args.iter().map(|a| quoted(a)).collect();
+            out.push_str(&format!("    args: [{}]\n", args.join(", ")));
+        }
+        out.push_str(&format!("    returns: {}\n", quoted(&f.returns)));
+        out.push_str(&format!("    language: {}\n", plain_or_quoted(&f.language)));
+        match f.volatility {
+            Volatility::Volatile => {}
+            Volatility::Stable => out.push_str("    volatility: stable\n"),
+            Volatility::Immutable => out.push_str("    volatility: immutable\n"),
+        }
+        if f.strict {
+            out.push_str("    strict: true\n");
+        }
+        if f.security_definer {
+            out.push_str("    security: definer\n");
+        }
+        if let Some(p) = &f.search_path {
+            out.push_str(&format!("    search_path: {}\n", quoted(p)));
+        }
+        if let Some(c) = &f.comment {
+            out.push_str(&format!("    comment: {}\n", quoted(c)));
+        }
+        out.push_str(&text_entry("body", &f.body, 4));
+    }
+    section("functions", out)
+}
+
+fn aggregates(schema: &Schema, space: &str) -> String {
+    let mut out = String::new();
+    for a in schema.aggregates.iter().filter(|a| a.pg_schema == space) {
+        out.push_str(&format!("  {}:\n", plain_or_quoted(&a.name)));
+        let args: Vec<String> = a.args.iter().map(|x| quoted(x)).collect();
+        out.push_str(&format!("    args: [{}]\n", args.join(", ")));
+        out.push_str(&format!("    sfunc: {}\n", quoted(&a.sfunc)));
+        out.push_str(&format!("    stype: {}\n", quoted(&a.stype)));
+        if let Some(f) = &a.finalfunc {
+            out.push_str(&format!("    finalfunc: {}\n", quoted(f)));
+        }
+        if let Some(i) = &a.initcond {
+            out.push_str(&format!("    initcond: {}\n", quoted(i)));
+        }
+        if let Some(c) = &a.comment {
+            out.push_str(&format!("    comment: {}\n", quoted(c)));
+        }
+    }
+    section("aggregates", out)
+}
+
+fn views(schema: &Schema, space: &str, notes: &mut Notes) -> String {
+    let mut out = String::new();
+    for v in schema.views.iter().filter(|v| v.pg_schema == space) {
+        let name = plain_or_quoted(&v.name);
+        let plain = !v.materialized
+            && !v.security_barrier
+            && v.check_option.is_none()
+            && v.comment.is_none()
+            && v.indexes.is_empty()
+            && v.triggers.is_empty();
+        if plain && !v.sql.contains('\n') {
+            out.push_str(&format!("  {name}: {}\n", quoted(&v.sql)));
+            continue;
+        }
+        out.push_str(&format!("  {name}:\n"));
+        if v.materialized {
+            out.push_str("    materialized: true\n");
+        }
+        if v.security_barrier {
+            out.push_str("    security_barrier: true\n");
+        }
+        match v.check_option {
+            Some(CheckOption::Local) => out.push_str("    check_option: local\n"),
+            Some(CheckOption::Cascaded) => out.push_str("    check_option: cascaded\n"),
+            None => {}
+        }
+        if let Some(c) = &v.comment {
+            out.push_str(&format!("    comment: {}\n", quoted(c)));
+        }
+        out.push_str(&text_entry("sql", &v.sql, 4));
+        out.push_str(&tables::indexes(&v.name, &v.key(), &v.indexes, notes));
+        out.push_str(&triggers(&v.triggers, space));
+    }
+    section("views", out)
+}
+
+/// `triggers:` of a table or view.
+fn triggers(triggers: &[Trigger], space: &str) -> String {
+    let _ = space;
+    let mut out = String::new();
+    for t in triggers {
+        out.push_str(&format!("      {}:\n", plain_or_quoted(&t.name)));
+        let events: Vec<&str> = t
+            .events
+            .iter()
+            .map(|e| match e {
+                TriggerEvent::Insert => "insert",
+                TriggerEvent::Update => "update",
+                TriggerEvent::Delete => "delete",
+                TriggerEvent::Truncate => "truncate",
+            })
+            .collect();
+        let timing = match t.timing {
+            TriggerTiming::Before => "before",
+            TriggerTiming::After => "after",
+            TriggerTiming::InsteadOf => "instead_of",
+        };
+        let events = match events.as_slice() {
+            [one] => one.to_string(),
+            many => flow_list(many),
+        };
+        out.push_str(&format!("        {timing}: {events}\n"));
+        if !t.update_of.is_empty() {
+            out.push_str(&format!("        update_of: {}\n", flow_list(&t.update_of)));
+        }
+        if !t.for_each_row {
+            out.push_str("        for_each: statement\n");
+        }
+        if let Some(w) = &t.when {
+            out.push_str(&format!("        when: {}\n", quoted(w)));
+        }
+        out.push_str(&format!(
+            "        function: {}\n",
+            plain_or_quoted_path(&t.function)
+        ));
+        if !t.args.is_empty() {
+            let args: Vec<String> = t.args.iter().map(|a| quoted(a)).collect();
+            out.push_str(&format!("        args: [{}]\n", args.join(", ")));
+        }
+        if let Some(c) = &t.comment {
+            out.push_str(&format!("        comment: {}\n", quoted(c)));
+        }
+    }
+    match out.is_empty() {
+        true => out,
+        false => format!("    triggers:\n{out}"),
+    }
+}
+
+fn plain_or_quoted_path(s: &str) -> String {
+    match s.split('.').all(|w| plain_or_quoted(w) == w) {
+        true => s.to_string(),
+        false => quoted(s),
+    }
+}
