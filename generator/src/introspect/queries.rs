@@ -184,3 +184,12 @@ UNION ALL
 SELECT 'statistics ' || n.nspname || '.' || s.stxname, 'extended statistics are not expressed yet'
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
 WHERE s.stxnamespace = ANY($1)";
+
+/// Which relations each view reads (its rewrite rule's dependencies).
+pub const VIEW_READS: &str = "\
+SELECT DISTINCT r.ev_class, d.refobjid
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+WHERE c.relnamespace = ANY($1) AND d.refobjid <> r.ev_class";

@@ -275,6 +275,7 @@ impl<'c> Reader<'c> {
                 },
             );
         }
+        self.views_over_skipped(&mut rels, out).await?;
         let mut sequences = self.sequences(out).await?;
         self.columns(types, &mut rels, &mut sequences, out).await?;
         for s in sequences.into_iter().filter(|s| !s.taken) {
@@ -311,6 +312,62 @@ impl<'c> Reader<'c> {
         self.constraints(&rels, out).await?;
         self.indexes(&rels, out).await?;
         self.triggers(&rels, out).await?;
+        Ok(())
+    }
+
+    /// A view over a relation left out is left out too (it could not be
+    /// created), and so on up: listed, never dropped silently.
+    async fn views_over_skipped(
+        &self,
+        rels: &mut HashMap<u32, Relation>,
+        out: &mut Pulled,
+    ) -> Result<(), IntrospectError> {
+        let edges: Vec<(u32, u32)> = rows(
+            self.client,
+            queries::VIEW_READS,
+            &[&self.oids],
+            "view dependencies",
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+        let mut dropped: Vec<usize> = Vec::new();
+        loop {
+            let mut changed = false;
+            for (view, read) in &edges {
+                let reads_skipped = rels.get(read).is_some_and(|r| r.slot == Slot::Skipped);
+                let Some((read_name, v)) = rels
+                    .get(read)
+                    .map(|r| format!("{}.{}", r.pg_schema, r.name))
+                    .zip(rels.get_mut(view))
+                else {
+                    continue;
+                };
+                if let (true, Slot::View(i)) = (reads_skipped, v.slot) {
+                    v.slot = Slot::Skipped;
+                    dropped.push(i);
+                    changed = true;
+                    out.unsupported.push(Unsupported {
+                        object: format!("view {}.{}", v.pg_schema, v.name),
+                        reason: format!("it reads {read_name}, which is not pulled"),
+                    });
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Remove from the back, and renumber the views that stay.
+        dropped.sort_unstable();
+        for &i in dropped.iter().rev() {
+            out.schema.views.remove(i);
+        }
+        for rel in rels.values_mut() {
+            if let Slot::View(i) = rel.slot {
+                rel.slot = Slot::View(i - dropped.iter().filter(|&&d| d < i).count());
+            }
+        }
         Ok(())
     }
 

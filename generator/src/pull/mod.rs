@@ -397,8 +397,7 @@ fn triggers(triggers: &[Trigger], space: &str) -> String {
             plain_or_quoted_path(&t.function)
         ));
         if !t.args.is_empty() {
-            let args: Vec<String> = t.args.iter().map(|a| quoted(a)).collect();
-            out.push_str(&format!("        args: [{}]\n", args.join(", ")));
+            out.push_str(&format!("        args: {}\n", flow_list(&t.args)));
         }
         if let Some(c) = &t.comment {
             out.push_str(&format!("        comment: {}\n", quoted(c)));
