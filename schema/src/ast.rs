@@ -144,6 +144,8 @@ pub struct ExclusionDef {
     pub elements: Vec<Sp<String>>,
     /// `where:`.
     pub predicate: Option<Sp<String>>,
+    /// `name:`, when not the derived one.
+    pub name: Option<Sp<String>>,
 }
 
 #[derive(Debug)]
@@ -422,6 +424,8 @@ pub struct CheckDef {
     pub key: Sp<String>,
     /// The SQL expression.
     pub expr: Sp<String>,
+    /// Its name, when not the derived `<table>_<key>_check`.
+    pub name: Option<Sp<String>>,
 }
 
 #[derive(Debug)]

@@ -143,6 +143,7 @@ tables:
     unique: [[org, email]]
     checks:
       email_lower: "email = lower(email)"
+      positive: { expr: "id > 0", name: id_is_positive }
     indexes:
       - [org, email]
       - { expression: "lower(email)" }
@@ -155,7 +156,14 @@ tables:
     let uniques: Vec<&str> = t.uniques.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(uniques, ["members_org_key", "members_org_email_key"]);
     let checks: Vec<&str> = t.checks.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(checks, ["members_org_check", "members_email_lower_check"]);
+    assert_eq!(
+        checks,
+        [
+            "members_org_check",
+            "members_email_lower_check",
+            "id_is_positive"
+        ]
+    );
     assert_eq!(t.foreign_keys[0].name, "members_parent_fkey");
     let idx: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(

@@ -238,14 +238,13 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
                 .strip_prefix(&format!("{}_", t.name))
                 .and_then(|k| k.strip_suffix("_excl"))
                 .filter(|k| x.name == derive_name(&t.name, &[k], NameKind::Exclusion));
-            let Some(key) = key else {
-                notes.push(
-                    format!("exclusion constraint {}.{}", t.pg_schema, x.name),
-                    format!("schemac names it {}_<key>_excl; left out", t.name),
-                );
-                continue;
-            };
-            body.push_str(&format!("      {}:\n", plain_or_quoted(key)));
+            body.push_str(&format!(
+                "      {}:\n",
+                plain_or_quoted(key.unwrap_or(&x.name))
+            ));
+            if key.is_none() {
+                body.push_str(&format!("        name: {}\n", plain_or_quoted(&x.name)));
+            }
             body.push_str(&format!("        using: {}\n", plain_or_quoted(&x.using)));
             let elements: Vec<String> = x.elements.iter().map(|e| quoted(e)).collect();
             body.push_str(&format!("        elements: [{}]\n", elements.join(", ")));

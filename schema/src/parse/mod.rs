@@ -74,6 +74,7 @@ const FK_KEYS: &[&str] = &[
     "name",
 ];
 const SOFT_DELETE_KEYS: &[&str] = &["at", "flag"];
+const CHECK_KEYS: &[&str] = &["expr", "name"];
 const RELATION_KEYS: &[&str] = &["many_to_many", "through"];
 
 pub(super) const FK_ACTIONS: &[(&str, FkAction)] = &[
@@ -541,7 +542,7 @@ fn exclusions(node: &Node, diags: &mut Diagnostics) -> Vec<ExclusionDef> {
         .into_iter()
         .filter_map(|(key, n)| {
             let what = format!("exclusion constraint `{}`", key.value);
-            let f = fields(n, &what, &["using", "elements", "where"], diags)?;
+            let f = fields(n, &what, &["using", "elements", "where", "name"], diags)?;
             let elements = f
                 .get("elements")
                 .map(|e| string_list(e, "an element (`expression WITH operator`)", diags))
@@ -558,6 +559,7 @@ fn exclusions(node: &Node, diags: &mut Diagnostics) -> Vec<ExclusionDef> {
                 using: f.get("using").and_then(|u| name(u, "`using`", diags)),
                 elements,
                 predicate: f.get("where").and_then(|w| expr(w, "`where`", diags)),
+                name: f.get("name").and_then(|n| name(n, "the constraint's name", diags)),
                 key,
             })
         })
@@ -568,10 +570,29 @@ pub(super) fn checks(node: &Node, diags: &mut Diagnostics) -> Vec<CheckDef> {
     named_entries(node, "`checks`", diags)
         .into_iter()
         .filter_map(|(key, n)| {
-            Some(CheckDef {
-                expr: expr(n, "a check expression", diags)?,
-                key,
-            })
+            // `key: "expr"`, or `key: { expr: "...", name: x }` for a check
+            // whose name is not schemac's `<table>_<key>_check` (a database
+            // made by another tool, as `pull` finds it).
+            if n.as_map().is_none() {
+                return Some(CheckDef {
+                    expr: expr(n, "a check expression", diags)?,
+                    key,
+                    name: None,
+                });
+            }
+            let f = fields(n, "a check", CHECK_KEYS, diags)?;
+            let expr = f.required(
+                "expr",
+                |n, d| expr(n, "a check expression", d),
+                || {
+                    Diagnostic::error("a check needs `expr`")
+                        .at(n.span, "no `expr` here")
+                        .help("write `key: \"price > 0\"`, or `key: { expr: \"price > 0\", name: positive_price }`")
+                },
+                diags,
+            )?;
+            let name = f.get("name").and_then(|n| name(n, "the check's name", diags));
+            Some(CheckDef { expr, key, name })
         })
         .collect()
 }

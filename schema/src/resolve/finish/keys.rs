@@ -189,11 +189,14 @@ pub(super) fn checks(t: &WorkTable<'_>, ns: &mut Namespace, diags: &mut Diagnost
         }
     }
     for c in &t.checks {
-        let name = derive_name(table, &[&c.key.value], NameKind::Check);
+        let name = match &c.name {
+            Some(n) => n.value.clone(),
+            None => derive_name(table, &[&c.key.value], NameKind::Check),
+        };
         ns.claim(
             &t.pg_schema,
             &name,
-            c.key.span,
+            c.name.as_ref().map_or(c.key.span, |n| n.span),
             format!("check `{}` of `{table}`", c.key.value),
             diags,
         );
@@ -250,11 +253,14 @@ pub(super) fn exclusions(
         .exclusions
         .iter()
         .map(|e| {
-            let name = derive_name(table, &[&e.key.value], NameKind::Exclusion);
+            let name = match &e.name {
+                Some(n) => n.value.clone(),
+                None => derive_name(table, &[&e.key.value], NameKind::Exclusion),
+            };
             ns.claim(
                 &t.pg_schema,
                 &name,
-                e.key.span,
+                e.name.as_ref().map_or(e.key.span, |n| n.span),
                 format!("exclusion constraint `{}` of `{table}`", e.key.value),
                 diags,
             );
