@@ -16,6 +16,7 @@ pub mod lint;
 pub mod migrate;
 pub mod pull;
 pub mod queries;
+mod scratch;
 pub mod seed;
 pub mod team;
 mod views;

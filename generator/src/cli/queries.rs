@@ -21,7 +21,6 @@ use schemac_schema::queries::{
 
 use schemac::queries::row_of;
 use schemac::sql_tree;
-use schemac_runtime::testing::with_database;
 
 use super::TempDir;
 use super::migrate::{databases, runtime};
@@ -294,37 +293,10 @@ async fn type_queries(
     schema: &Schema,
     sources: &[QuerySource],
 ) -> Result<TypedAll> {
-    let admin: Pool<ReadWrite> =
-        Pool::read_write(PoolConfig::new(url).application_name("schemac_queries"))?;
-    let conn = admin.get().await?;
-    let scratch = format!(
-        "schemac_scratch_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
-    );
-    conn.client()
-        .batch_execute(&format!("CREATE DATABASE {scratch}"))
-        .await
-        .context(
-            "cannot create a scratch database to type the queries in (the role needs CREATEDB)",
-        )?;
-    let result = typed_in(
-        &with_database(url, &scratch),
-        database,
-        migrations,
-        schema,
-        sources,
-    )
-    .await;
-    let _ = conn
-        .client()
-        .batch_execute(&format!("DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-        .await;
-    admin.close();
-    result
+    super::scratch::with_scratch(url, "type the queries", |scratch| async move {
+        typed_in(&scratch, database, migrations, schema, sources).await
+    })
+    .await
 }
 
 async fn typed_in(
