@@ -136,7 +136,19 @@ fn main() -> ExitCode {
                 baseline,
             },
         ))),
-        Command::Status { db } => Ok(report_run(cli::migrate::status(root, db.as_deref()))),
+        Command::Status {
+            db,
+            drift: true,
+            format,
+        } => Ok(report_run(cli::drift::status_drift(
+            root,
+            db.as_deref(),
+            match format {
+                cli::args::StatusFormat::Text => cli::drift::DriftFormat::Text,
+                cli::args::StatusFormat::Json => cli::drift::DriftFormat::Json,
+            },
+        ))),
+        Command::Status { db, .. } => Ok(report_run(cli::migrate::status(root, db.as_deref()))),
         Command::Diff {
             from,
             to,

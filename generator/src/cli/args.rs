@@ -173,7 +173,19 @@ pub enum Command {
         /// Only this database (default: all of them).
         #[arg(long)]
         db: Option<String>,
+        /// Compare the live database, object by object, with what its applied migrations make; exits 1 on drift.
+        #[arg(long)]
+        drift: bool,
+        /// With --drift: `text`, or `json` for CI.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Text, requires = "drift")]
+        format: StatusFormat,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

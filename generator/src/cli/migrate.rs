@@ -105,6 +105,11 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
                     }
                 }
                 Action::Apply => {
+                    let url = std::env::var(&db.url_env)
+                        .with_context(|| format!("{name}: set ${}", db.url_env))?;
+                    if let Some(line) = super::drift::record_baseline(db, &set, &url).await? {
+                        outln!("{line}");
+                    }
                     let mut progress = Progress::new(name, "applied");
                     let applied = migrator
                         .run(&set, &mut |e| progress.event(e))

@@ -9,6 +9,7 @@ pub mod out;
 pub mod args;
 mod baseline;
 pub mod check_data;
+pub mod drift;
 pub mod erd;
 mod functions;
 pub mod generate;

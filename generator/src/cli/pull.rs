@@ -8,7 +8,6 @@ use anyhow::{Context, Result, bail};
 use schemac::introspect::{self, Filter, Pulled, Unsupported};
 use schemac::pull::{Layout, files};
 use schemac_runtime::{Pool, PoolConfig, ReadWrite};
-use schemac_schema::config::DatabaseConfig;
 
 use super::migrate::{databases, load_config, runtime};
 use super::{EXIT_FAILURE, indent};
@@ -60,7 +59,7 @@ pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
         pg_schemas: options.pg_schemas.clone(),
     };
     let mut pulled = runtime()?.block_on(read(&url, &db.name, &filter))?;
-    leave_out_tracking(&mut pulled, db);
+    leave_out_tracking(&mut pulled);
     let mut left_out: Vec<(String, String)> = pulled
         .unsupported
         .iter()
@@ -153,8 +152,7 @@ fn walk(dir: &Path, ext: &str, found: &mut Vec<PathBuf>) {
 
 /// The migration tools' own tables (schemac's, drizzle-kit's) are not the
 /// application's schema; nor is a pg_schema that holds only them.
-fn leave_out_tracking(pulled: &mut Pulled, db: &DatabaseConfig) {
-    let _ = db;
+pub(super) fn leave_out_tracking(pulled: &mut Pulled) {
     let schema = &mut pulled.schema;
     schema
         .tables

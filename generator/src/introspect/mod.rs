@@ -8,6 +8,7 @@
 //! its schema. What schemac cannot express is kept by name in
 //! [`Pulled::unsupported`] with the reason, never dropped silently.
 
+pub mod drift;
 mod objects;
 mod queries;
 mod tables;

@@ -182,8 +182,18 @@ fn crate_relative<'a>(qualified: &'a str, own: &str) -> &'a str {
 }
 
 fn enums(schema: &Schema, space: &str) -> String {
+    let out: String = schema
+        .enums
+        .iter()
+        .filter(|e| e.pg_schema == space)
+        .map(enum_entry)
+        .collect();
+    section("enums", out)
+}
+
+fn enum_entry(e: &Enum) -> String {
     let mut out = String::new();
-    for e in schema.enums.iter().filter(|e| e.pg_schema == space) {
+    {
         let values = flow_list(&e.values);
         match (e.sql_name == e.name, &e.comment) {
             (true, None) => out.push_str(&format!("  {}: {values}\n", plain_or_quoted(&e.name))),
@@ -199,7 +209,7 @@ fn enums(schema: &Schema, space: &str) -> String {
             }
         }
     }
-    section("enums", out)
+    out
 }
 
 fn section(key: &str, body: String) -> String {
@@ -210,13 +220,22 @@ fn section(key: &str, body: String) -> String {
 }
 
 fn domains(schema: &Schema, space: &str) -> String {
+    let out: String = schema
+        .domains
+        .iter()
+        .filter(|d| d.pg_schema == space)
+        .map(|d| domain_entry(d, schema))
+        .collect();
+    section("domains", out)
+}
+
+fn domain_entry(d: &Domain, schema: &Schema) -> String {
     let mut out = String::new();
-    for d in schema.domains.iter().filter(|d| d.pg_schema == space) {
-        let ty = column_type_name(&d.base, schema, space);
+    {
+        let ty = column_type_name(&d.base, schema, &d.pg_schema);
         let name = plain_or_quoted(&d.name);
         if !d.not_null && d.default.is_none() && d.checks.is_empty() && d.comment.is_none() {
-            out.push_str(&format!("  {name}: {}\n", block_type(&ty)));
-            continue;
+            return format!("  {name}: {}\n", block_type(&ty));
         }
         out.push_str(&format!("  {name}:\n    type: {}\n", block_type(&ty)));
         if d.not_null {
@@ -239,12 +258,21 @@ fn domains(schema: &Schema, space: &str) -> String {
             out.push_str(&format!("    comment: {}\n", quoted(c)));
         }
     }
-    section("domains", out)
+    out
 }
 
 fn sequences(schema: &Schema, space: &str) -> String {
-    let mut out = String::new();
-    for s in schema.sequences.iter().filter(|s| s.pg_schema == space) {
+    let out: String = schema
+        .sequences
+        .iter()
+        .filter(|s| s.pg_schema == space)
+        .map(sequence_entry)
+        .collect();
+    section("sequences", out)
+}
+
+fn sequence_entry(s: &Sequence) -> String {
+    {
         let mut parts = Vec::new();
         if let Some(t) = &s.data_type {
             parts.push(format!("type: {}", plain_or_quoted(t)));
@@ -259,18 +287,30 @@ fn sequences(schema: &Schema, space: &str) -> String {
         if let Some(c) = &s.comment {
             parts.push(format!("comment: {}", quoted(c)));
         }
-        out.push_str(&format!(
-            "  {}: {{ {} }}\n",
-            plain_or_quoted(&s.name),
-            parts.join(", ")
-        ));
+        match parts.is_empty() {
+            true => format!("  {}: {{}}\n", plain_or_quoted(&s.name)),
+            false => format!(
+                "  {}: {{ {} }}\n",
+                plain_or_quoted(&s.name),
+                parts.join(", ")
+            ),
+        }
     }
-    section("sequences", out.replace("{  }", "{}"))
 }
 
 fn functions(schema: &Schema, space: &str) -> String {
+    let out: String = schema
+        .functions
+        .iter()
+        .filter(|f| f.pg_schema == space)
+        .map(function_entry)
+        .collect();
+    section("functions", out)
+}
+
+fn function_entry(f: &Function) -> String {
     let mut out = String::new();
-    for f in schema.functions.iter().filter(|f| f.pg_schema == space) {
+    {
         out.push_str(&format!("  {}:\n", plain_or_quoted(&f.name)));
         if !f.args.is_empty() {
             let args: Vec<String> = f.args.iter().map(|a| quoted(a)).collect();
@@ -297,12 +337,22 @@ fn functions(schema: &Schema, space: &str) -> String {
         }
         out.push_str(&text_entry("body", &f.body, 4));
     }
-    section("functions", out)
+    out
 }
 
 fn aggregates(schema: &Schema, space: &str) -> String {
+    let out: String = schema
+        .aggregates
+        .iter()
+        .filter(|a| a.pg_schema == space)
+        .map(aggregate_entry)
+        .collect();
+    section("aggregates", out)
+}
+
+fn aggregate_entry(a: &Aggregate) -> String {
     let mut out = String::new();
-    for a in schema.aggregates.iter().filter(|a| a.pg_schema == space) {
+    {
         out.push_str(&format!("  {}:\n", plain_or_quoted(&a.name)));
         let args: Vec<String> = a.args.iter().map(|x| quoted(x)).collect();
         out.push_str(&format!("    args: [{}]\n", args.join(", ")));
@@ -318,12 +368,20 @@ fn aggregates(schema: &Schema, space: &str) -> String {
             out.push_str(&format!("    comment: {}\n", quoted(c)));
         }
     }
-    section("aggregates", out)
+    out
 }
 
 fn views(schema: &Schema, space: &str, notes: &mut Notes) -> String {
     let mut out = String::new();
     for v in schema.views.iter().filter(|v| v.pg_schema == space) {
+        out.push_str(&view_entry(v, notes));
+    }
+    section("views", out)
+}
+
+fn view_entry(v: &View, notes: &mut Notes) -> String {
+    let mut out = String::new();
+    {
         let name = plain_or_quoted(&v.name);
         let plain = !v.materialized
             && !v.security_barrier
@@ -332,8 +390,7 @@ fn views(schema: &Schema, space: &str, notes: &mut Notes) -> String {
             && v.indexes.is_empty()
             && v.triggers.is_empty();
         if plain && !v.sql.contains('\n') {
-            out.push_str(&format!("  {name}: {}\n", quoted(&v.sql)));
-            continue;
+            return format!("  {name}: {}\n", quoted(&v.sql));
         }
         out.push_str(&format!("  {name}:\n"));
         if v.materialized {
@@ -352,9 +409,54 @@ fn views(schema: &Schema, space: &str, notes: &mut Notes) -> String {
         }
         out.push_str(&text_entry("sql", &v.sql, 4));
         out.push_str(&tables::indexes(&v.name, &v.key(), &v.indexes, notes));
-        out.push_str(&triggers(&v.triggers, space));
+        out.push_str(&triggers(&v.triggers, &v.pg_schema));
     }
-    section("views", out)
+    out
+}
+
+/// Each object of the schema alone, as its YAML: `(kind pg_schema.name,
+/// text)`, sorted. Drift compares two databases object by object so.
+pub fn objects(schema: &Schema) -> Vec<(String, String)> {
+    let mut notes = Notes::default();
+    let mut out: Vec<(String, String)> = Vec::new();
+    let key = |kind: &str, space: &str, name: &str| format!("{kind} {space}.{name}");
+    for e in &schema.enums {
+        out.push((key("enum", &e.pg_schema, &e.sql_name), enum_entry(e)));
+    }
+    for d in &schema.domains {
+        out.push((
+            key("domain", &d.pg_schema, &d.name),
+            domain_entry(d, schema),
+        ));
+    }
+    for s in &schema.sequences {
+        out.push((key("sequence", &s.pg_schema, &s.name), sequence_entry(s)));
+    }
+    for f in &schema.functions {
+        out.push((key("function", &f.pg_schema, &f.name), function_entry(f)));
+    }
+    for a in &schema.aggregates {
+        out.push((key("aggregate", &a.pg_schema, &a.name), aggregate_entry(a)));
+    }
+    for t in &schema.tables {
+        out.push((
+            key("table", &t.pg_schema, &t.name),
+            tables::table(t, schema, &mut notes),
+        ));
+    }
+    for v in &schema.views {
+        let kind = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        out.push((key(kind, &v.pg_schema, &v.name), view_entry(v, &mut notes)));
+    }
+    for e in &schema.extensions {
+        out.push((format!("extension {e}"), String::new()));
+    }
+    out.sort();
+    out
 }
 
 /// `triggers:` of a table or view.

@@ -31,7 +31,11 @@ pub(super) enum Record<'a> {
 }
 
 impl Record<'_> {
-    async fn write(self, client: &Client, started: Instant) -> Result<(), tokio_postgres::Error> {
+    pub(super) async fn write(
+        self,
+        client: &Client,
+        started: Instant,
+    ) -> Result<(), tokio_postgres::Error> {
         match self {
             Record::Applied {
                 tracking,

@@ -226,6 +226,39 @@ impl Migrator {
         Ok(done)
     }
 
+    /// Records the set's baseline (its first migration, marked so by
+    /// `schemac pull --baseline` or `schemac import`) as applied without
+    /// running it, on a database where nothing is recorded yet; returns its
+    /// tag, or None when there is nothing to record. The caller checks
+    /// first that the database is at the baseline's schema (`schemac
+    /// migrate` does, against a scratch database built from it).
+    pub async fn record_baseline(&self, set: &MigrationSet) -> Result<Option<String>, Error> {
+        let Some(first) = set.migrations.first().filter(|m| m.baseline) else {
+            return Ok(None);
+        };
+        let client = self.connect().await?;
+        self.lock(&client, &mut |_| {}).await?;
+        let result = async {
+            self.ensure_table(&client).await?;
+            if !self.applied(&client).await?.is_empty() {
+                return Ok(None);
+            }
+            let record = Record::Applied {
+                tracking: self.tracking(),
+                migration: first,
+            };
+            record
+                .write(&client, Instant::now())
+                .await
+                .map_err(MigrateError::database("recording the baseline"))?;
+            tracing::info!(target: "schemac_runtime::migrate", tag = %first.tag, "recorded the baseline as applied");
+            Ok(Some(first.tag.clone()))
+        }
+        .await;
+        unlock(&client).await;
+        result
+    }
+
     /// Reverts the last `count` applied migrations with their `.down.sql`.
     pub async fn down(
         &self,

@@ -57,6 +57,9 @@ pub struct Migration {
     pub up: SqlFile,
     /// `NNNN_name.down.sql`, when there is one.
     pub down: Option<SqlFile>,
+    /// The schema a database already had (`schemac pull --baseline`,
+    /// `schemac import`): see [`Migrator::record_baseline`](super::Migrator::record_baseline).
+    pub baseline: bool,
 }
 
 /// The migrations of one database, in journal order.
@@ -123,6 +126,7 @@ impl MigrationSet {
                 tag: entry.tag,
                 up: SqlFile::read(up_path)?,
                 down,
+                baseline: entry.baseline,
             });
         }
         Ok(MigrationSet { dir, migrations })

@@ -1,0 +1,167 @@
+//! Drift (`schemac status --drift`): the live database against a scratch
+//! one built from the migrations it applied; and the check that lets
+//! `schemac migrate` record a baseline as applied on a database that is
+//! already at it.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use schemac::introspect::drift::{Drift, compare, render_text};
+use schemac::introspect::{self, Filter, Pulled};
+use schemac_runtime::migrate::{MigrationSet, Migrator};
+use schemac_runtime::{Pool, PoolConfig, ReadWrite};
+use schemac_schema::config::DatabaseConfig;
+
+use super::migrate::{databases, load_config, migrator, runtime};
+use super::{EXIT_FAILURE, scratch::with_scratch};
+
+/// How drift is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DriftFormat {
+    Text,
+    Json,
+}
+
+pub fn status_drift(root: &Path, only: Option<&str>, format: DriftFormat) -> Result<ExitCode> {
+    let config = load_config(root)?;
+    let rt = runtime()?;
+    let mut report = Vec::new();
+    let mut drifted = false;
+    for db in databases(&config, only)? {
+        let set = MigrationSet::load(root.join(&db.migrations))?;
+        let url = url_of(db)?;
+        let drift = rt.block_on(drift_of(db, &set, &url))?;
+        drifted |= !drift.is_empty();
+        match format {
+            DriftFormat::Text => out!("{}", render_text(&db.name, &drift)),
+            DriftFormat::Json => report.push(serde_json::json!({
+                "database": db.name,
+                "drift": drift,
+            })),
+        }
+    }
+    if format == DriftFormat::Json {
+        let doc = serde_json::json!({ "drifted": drifted, "databases": report });
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    Ok(match drifted {
+        true => ExitCode::from(EXIT_FAILURE),
+        false => ExitCode::SUCCESS,
+    })
+}
+
+fn url_of(db: &DatabaseConfig) -> Result<String> {
+    std::env::var(&db.url_env).with_context(|| format!("{}: set ${}", db.name, db.url_env))
+}
+
+/// The server a scratch database is made on: SCHEMAC_SCRATCH_URL when
+/// set, else the database's own, so that both sides are printed by the
+/// same PostgreSQL.
+fn scratch_server(url: &str) -> String {
+    std::env::var("SCHEMAC_SCRATCH_URL").unwrap_or_else(|_| url.to_owned())
+}
+
+/// What differs between the database at `url` and what the migrations it
+/// applied make.
+async fn drift_of(db: &DatabaseConfig, set: &MigrationSet, url: &str) -> Result<Vec<Drift>> {
+    let applied = migrator(PoolConfig::new(url), db).applied_tags().await?;
+    let mut upto = 0;
+    for (i, tag) in applied.iter().enumerate() {
+        match set.migrations.get(i) {
+            Some(m) if &m.tag == tag => upto = i + 1,
+            _ => bail!(
+                "{}: the database applied {tag}, which is not migration {} of {}: `schemac status` says more",
+                db.name,
+                i,
+                set.dir.display()
+            ),
+        }
+    }
+    let live = pulled(url, &db.name).await?;
+    let expected = built_from(db, set, upto, &scratch_server(url)).await?;
+    Ok(compare(&expected, &live))
+}
+
+/// The database at `url` as the model reads it, without the migration
+/// tools' own tables.
+pub async fn pulled(url: &str, database: &str) -> Result<Pulled> {
+    let pool: Pool<ReadWrite> =
+        Pool::read_write(PoolConfig::new(url).application_name("schemac_introspect"))?;
+    let conn = pool.get().await.context("cannot connect to the database")?;
+    let mut pulled = introspect::read(conn.client(), database, &Filter::default()).await?;
+    drop(conn);
+    pool.close();
+    super::pull::leave_out_tracking(&mut pulled);
+    Ok(pulled)
+}
+
+/// What the first `count` migrations of `set` make, read from a scratch
+/// database on `server`.
+async fn built_from(
+    db: &DatabaseConfig,
+    set: &MigrationSet,
+    count: usize,
+    server: &str,
+) -> Result<Pulled> {
+    let subset = MigrationSet {
+        dir: set.dir.clone(),
+        migrations: set.migrations[..count].to_vec(),
+    };
+    with_scratch(
+        server,
+        "build what the migrations make",
+        |scratch| async move {
+            migrator(PoolConfig::new(&scratch), db)
+                .run(&subset, &mut |_| {})
+                .await
+                .context("cannot build a scratch database from the applied migrations")?;
+            pulled(&scratch, &db.name).await
+        },
+    )
+    .await
+}
+
+/// Before `migrate`: a baseline not yet recorded on a database that holds
+/// a schema is recorded as applied, without running it, when the database
+/// is at the baseline's schema; refused with what differs when it is not.
+/// An empty database runs it as any migration. Returns the line to say.
+pub async fn record_baseline(
+    db: &DatabaseConfig,
+    set: &MigrationSet,
+    url: &str,
+) -> Result<Option<String>> {
+    let Some(first) = set.migrations.first().filter(|m| m.baseline) else {
+        return Ok(None);
+    };
+    let runner: Migrator = migrator(PoolConfig::new(url), db);
+    if !runner.applied_tags().await?.is_empty() {
+        return Ok(None);
+    }
+    let live = pulled(url, &db.name).await?;
+    let empty = Pulled {
+        schema: schemac_schema::model::Schema::empty(&db.name),
+        unsupported: Vec::new(),
+        disabled_triggers: Vec::new(),
+    };
+    if compare(&empty, &live).is_empty() {
+        return Ok(None);
+    }
+    let expected = built_from(db, set, 1, &scratch_server(url)).await?;
+    let drift = compare(&expected, &live);
+    if !drift.is_empty() {
+        bail!(
+            "{}: {} is the baseline of a database that already has its schema, but this database \
+             is neither empty nor at it, so it is neither run nor recorded:\n{}",
+            db.name,
+            first.tag,
+            render_text(&db.name, &drift).trim_end()
+        );
+    }
+    Ok(runner.record_baseline(set).await?.map(|tag| {
+        format!(
+            "{}: the database is at the baseline: recorded {tag} as applied without running it",
+            db.name
+        )
+    }))
+}
