@@ -109,20 +109,21 @@ ORDER BY k.conrelid, k.conname";
 /// Indexes a constraint does not own.
 pub const INDEXES: &str = "\
 SELECT x.indrelid, ic.relname, x.indisunique, am.amname, x.indnkeyatts, x.indkey::int2[], x.indoption::int2[],
-       ARRAY(SELECT pg_catalog.pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnatts) k ORDER BY k),
+       ARRAY(SELECT CASE WHEN x.indkey[k - 1] = 0 THEN pg_catalog.pg_get_indexdef(x.indexrelid, k, true) END
+             FROM generate_series(1, x.indnatts) k ORDER BY k),
        ARRAY(SELECT CASE WHEN opc.opcdefault THEN '' WHEN opn.nspname = 'pg_catalog' THEN opc.opcname::text
                          ELSE opn.nspname || '.' || opc.opcname END
              FROM unnest(x.indclass::oid[]) WITH ORDINALITY u(oid, ord)
              JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid
              JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace ORDER BY u.ord),
        pg_catalog.pg_get_expr(x.indpred, x.indrelid), %NND%, x.indisvalid,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_index px JOIN pg_catalog.pg_inherits i ON i.inhparent = px.indexrelid
-               WHERE i.inhrelid = x.indexrelid)
+       x.indexrelid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
 JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 WHERE ic.relnamespace = ANY($1)
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))
+  -- An anti-join PostgreSQL hashes: conindid has no index of its own.
+  AND x.indexrelid NOT IN (SELECT k.conindid FROM pg_catalog.pg_constraint k WHERE k.contype IN ('p', 'u', 'x'))
 ORDER BY x.indrelid, ic.relname";
 
 pub const SEQUENCES: &str = concat!(

@@ -676,7 +676,7 @@ impl<'c> Reader<'c> {
             let key_count = r.get::<_, i16>(4) as usize;
             let attnums: Vec<i16> = r.get(5);
             let options: Vec<i16> = r.get(6);
-            let defs: Vec<String> = r.get(7);
+            let defs: Vec<Option<String>> = r.get(7);
             let opclasses: Vec<String> = r.get(8);
             let mut keys = Vec::new();
             let mut include = Vec::new();
@@ -701,7 +701,7 @@ impl<'c> Reader<'c> {
                 let nulls_first = option & 2 != 0;
                 keys.push(IndexKey {
                     expression: match attnum {
-                        0 => defs.get(k).cloned(),
+                        0 => defs.get(k).cloned().flatten(),
                         _ => None,
                     },
                     column,
