@@ -31,12 +31,12 @@ pub enum BaseType {
     Numeric(Option<(u32, Option<u32>)>),
     /// `date`.
     Date,
-    /// `time`.
-    Time,
-    /// `timestamp` (without time zone).
-    Timestamp,
-    /// `timestamptz`.
-    Timestamptz,
+    /// `time`, `time(P)`: P digits of a second (0 to 6) when given.
+    Time(Option<u32>),
+    /// `timestamp` (without time zone), `timestamp(P)`.
+    Timestamp(Option<u32>),
+    /// `timestamptz`, `timestamptz(P)`.
+    Timestamptz(Option<u32>),
     /// `interval`.
     Interval,
     /// `uuid`.
@@ -238,9 +238,24 @@ pub fn parse_builtin(text: &str) -> Result<BaseType, TypeError> {
             },
         },
         "date" => no_params(BaseType::Date),
-        "time" => no_params(BaseType::Time),
-        "timestamp" => no_params(BaseType::Timestamp),
-        "timestamptz" => no_params(BaseType::Timestamptz),
+        "time" | "timestamp" | "timestamptz" => {
+            let precision = match params {
+                None => None,
+                Some(p) => match nums(p)?.as_slice() {
+                    [n] if *n <= 6 => Some(*n),
+                    _ => {
+                        return Err(TypeError::BadParams(format!(
+                            "`{name}` takes one precision from 0 to 6 (digits of a second): `{name}(3)`"
+                        )));
+                    }
+                },
+            };
+            Ok(match name {
+                "time" => BaseType::Time(precision),
+                "timestamp" => BaseType::Timestamp(precision),
+                _ => BaseType::Timestamptz(precision),
+            })
+        }
         "interval" => no_params(BaseType::Interval),
         "uuid" => no_params(BaseType::Uuid),
         "json" => no_params(BaseType::Json),
@@ -291,6 +306,11 @@ impl BaseType {
     }
 }
 
+/// `(p)` of a time type that has a precision.
+fn precision(p: Option<u32>) -> String {
+    p.map(|p| format!("({p})")).unwrap_or_default()
+}
+
 impl fmt::Display for BaseType {
     /// The schema spelling; enums and IDs carry a prefix so the text reads back unambiguously.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -311,9 +331,9 @@ impl fmt::Display for BaseType {
             BaseType::Numeric(Some((p, None))) => write!(f, "numeric({p})"),
             BaseType::Numeric(Some((p, Some(s)))) => write!(f, "numeric({p},{s})"),
             BaseType::Date => f.write_str("date"),
-            BaseType::Time => f.write_str("time"),
-            BaseType::Timestamp => f.write_str("timestamp"),
-            BaseType::Timestamptz => f.write_str("timestamptz"),
+            BaseType::Time(p) => write!(f, "time{}", precision(*p)),
+            BaseType::Timestamp(p) => write!(f, "timestamp{}", precision(*p)),
+            BaseType::Timestamptz(p) => write!(f, "timestamptz{}", precision(*p)),
             BaseType::Interval => f.write_str("interval"),
             BaseType::Uuid => f.write_str("uuid"),
             BaseType::Json => f.write_str("json"),
@@ -387,6 +407,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_time_takes_a_precision_of_zero_to_six() {
+        assert_eq!(
+            parse_builtin("timestamptz(3)"),
+            Ok(BaseType::Timestamptz(Some(3)))
+        );
+        assert!(
+            matches!(parse_builtin("timestamp(7)"), Err(TypeError::BadParams(m)) if m.contains("from 0 to 6"))
+        );
+    }
+
+    #[test]
     fn every_spelling_reads_back() {
         for t in [
             "text",
@@ -399,6 +430,9 @@ mod tests {
             "double",
             "serial",
             "timestamptz",
+            "timestamptz(3)",
+            "timestamp(0)",
+            "time(6)",
             "enum:cause",
             "id:TenantId",
             "integer[]",

@@ -237,9 +237,9 @@ fn format_type(schema: &Schema, ty: &ColumnType, client: &mut Client) -> String 
         BaseType::Numeric(None) => "numeric".into(),
         BaseType::Numeric(Some((p, s))) => format!("numeric({p},{})", s.unwrap_or(0)),
         BaseType::Date => "date".into(),
-        BaseType::Time => "time without time zone".into(),
-        BaseType::Timestamp => "timestamp without time zone".into(),
-        BaseType::Timestamptz => "timestamp with time zone".into(),
+        BaseType::Time(p) => format!("time{} without time zone", precision(*p)),
+        BaseType::Timestamp(p) => format!("timestamp{} without time zone", precision(*p)),
+        BaseType::Timestamptz(p) => format!("timestamp{} with time zone", precision(*p)),
         BaseType::Interval => "interval".into(),
         BaseType::Uuid => "uuid".into(),
         BaseType::Json => "json".into(),
@@ -716,4 +716,8 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
         let def = def.replacen(&format!(" ON {scratch}."), &format!(" ON {real_prefix}"), 1);
         lines.push(format!("index {}.{}: {def}", t.pg_schema, ix.name));
     }
+}
+
+fn precision(p: Option<u32>) -> String {
+    p.map(|p| format!("({p})")).unwrap_or_default()
 }

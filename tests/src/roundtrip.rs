@@ -313,8 +313,8 @@ fn value(s: &Schema, ty: &ColumnType, k: usize, nullable: bool) -> String {
             1 => "9999-12-31".into(),
             _ => format!("2024-01-{:02}", k % 28 + 1),
         }),
-        BaseType::Time => lit(format!("{:02}:30:00", k % 24)),
-        BaseType::Timestamp | BaseType::Timestamptz => lit(match k {
+        BaseType::Time(_) => lit(format!("{:02}:30:00", k % 24)),
+        BaseType::Timestamp(_) | BaseType::Timestamptz(_) => lit(match k {
             0 => "0001-01-01 00:00:00".into(),
             1 => "9999-12-31 23:59:59".into(),
             _ => format!("2024-01-{:02} 12:00:00", k % 28 + 1),

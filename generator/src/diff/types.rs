@@ -94,12 +94,23 @@ pub fn cast_loses(
         (BaseType::Numeric(_), BaseType::Double) => {
             Some("digits beyond double precision's 15 significant ones are rounded away".into())
         }
-        (BaseType::Timestamp | BaseType::Timestamptz, BaseType::Date) => {
+        (BaseType::Time(a), BaseType::Time(b))
+        | (BaseType::Timestamp(a), BaseType::Timestamp(b) | BaseType::Timestamptz(b))
+        | (BaseType::Timestamptz(a), BaseType::Timestamptz(b) | BaseType::Timestamp(b))
+            if b.unwrap_or(6) < a.unwrap_or(6) =>
+        {
+            Some(format!(
+                "digits of a second past the {} kept are rounded away",
+                b.unwrap_or(6)
+            ))
+        }
+        (BaseType::Timestamp(_) | BaseType::Timestamptz(_), BaseType::Date) => {
             Some("the time of day is dropped".into())
         }
-        (BaseType::Timestamp | BaseType::Timestamptz | BaseType::Interval, BaseType::Time) => {
-            Some("all but the time of day is dropped".into())
-        }
+        (
+            BaseType::Timestamp(_) | BaseType::Timestamptz(_) | BaseType::Interval,
+            BaseType::Time(_),
+        ) => Some("all but the time of day is dropped".into()),
         _ => None,
     }
 }
@@ -125,8 +136,8 @@ pub fn default_using(column: &str, from: &ColumnType, to: &ColumnType, to_sql: &
             )
         }
         // A timestamp without zone is taken as UTC (and read back as UTC).
-        (BaseType::Timestamp, BaseType::Timestamptz)
-        | (BaseType::Timestamptz, BaseType::Timestamp)
+        (BaseType::Timestamp(_), BaseType::Timestamptz(_))
+        | (BaseType::Timestamptz(_), BaseType::Timestamp(_))
             if !from.array =>
         {
             format!("{col} AT TIME ZONE 'UTC'")
@@ -236,7 +247,7 @@ fn default_family(b: &BaseType) -> Option<DefaultFamily> {
         | BaseType::Numeric(_)
         | BaseType::Real
         | BaseType::Double => Some(DefaultFamily::Number),
-        BaseType::Timestamp | BaseType::Timestamptz | BaseType::Date => {
+        BaseType::Timestamp(_) | BaseType::Timestamptz(_) | BaseType::Date => {
             Some(DefaultFamily::DateTime)
         }
         _ => None,
@@ -299,7 +310,7 @@ pub fn has_cast(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) 
     let datetime = |b: &BaseType| {
         matches!(
             b,
-            BaseType::Date | BaseType::Timestamp | BaseType::Timestamptz
+            BaseType::Date | BaseType::Timestamp(_) | BaseType::Timestamptz(_)
         )
     };
     let is_enum = |b: &BaseType| matches!(b, BaseType::Enum(_));
@@ -311,7 +322,7 @@ pub fn has_cast(from: &ColumnType, to: &ColumnType, old: &Schema, new: &Schema) 
         || is_enum(&t)
         || (number(&f) && number(&t))
         || (datetime(&f) && datetime(&t))
-        || matches!((&f, &t), (BaseType::Time, BaseType::Interval))
+        || matches!((&f, &t), (BaseType::Time(_), BaseType::Interval))
         || matches!(
             (&f, &t),
             (BaseType::Json, BaseType::Jsonb) | (BaseType::Jsonb, BaseType::Json)
@@ -347,8 +358,8 @@ pub fn placeholder(ty: &ColumnType, schema: &Schema) -> Option<String> {
             | BaseType::Real
             | BaseType::Double
             | BaseType::Numeric(_) => "0",
-            BaseType::Date | BaseType::Timestamp | BaseType::Timestamptz => "'epoch'",
-            BaseType::Time => "'00:00'",
+            BaseType::Date | BaseType::Timestamp(_) | BaseType::Timestamptz(_) => "'epoch'",
+            BaseType::Time(_) => "'00:00'",
             BaseType::Interval => "'0'",
             BaseType::Uuid => zero_uuid,
             BaseType::Json | BaseType::Jsonb => "'{}'",

@@ -75,6 +75,16 @@ fn spelling(t: &str) -> String {
             return format!("{short}{rest}");
         }
     }
+    // `timestamp(3) with time zone`: the precision sits inside the name.
+    for (head, zone, short) in [
+        ("timestamp(", " with time zone", "timestamptz"),
+        ("timestamp(", " without time zone", "timestamp"),
+        ("time(", " without time zone", "time"),
+    ] {
+        if let Some(p) = t.strip_prefix(head).and_then(|r| r.strip_suffix(zone)) {
+            return format!("{short}({p}");
+        }
+    }
     if let Some(rest) = t.strip_prefix("character(") {
         return format!("char({rest}");
     }
@@ -96,7 +106,15 @@ mod tests {
         );
         assert_eq!(
             builtin("timestamp with time zone"),
-            Ok(BaseType::Timestamptz)
+            Ok(BaseType::Timestamptz(None))
+        );
+        assert_eq!(
+            builtin("timestamp(3) without time zone"),
+            Ok(BaseType::Timestamp(Some(3)))
+        );
+        assert_eq!(
+            builtin("time(0) without time zone"),
+            Ok(BaseType::Time(Some(0)))
         );
         assert_eq!(
             builtin("numeric(10,2)"),
@@ -105,6 +123,6 @@ mod tests {
         assert_eq!(builtin("character(2)"), Ok(BaseType::Char(2)));
         assert_eq!(builtin("public.citext"), Ok(BaseType::Citext));
         assert!(builtin("money").unwrap_err().contains("currency"));
-        assert!(builtin("timestamp(3) with time zone").is_err());
+        assert!(builtin("time(3) with time zone").is_err());
     }
 }

@@ -155,9 +155,9 @@ pub fn column_type_name(ty: &ColumnType, schema: &Schema, pg_schema: &str) -> St
         BaseType::Numeric(Some((p, None))) => format!("numeric({p})"),
         BaseType::Numeric(Some((p, Some(s)))) => format!("numeric({p},{s})"),
         BaseType::Date => "date".to_string(),
-        BaseType::Time => "time".to_string(),
-        BaseType::Timestamp => "timestamp".to_string(),
-        BaseType::Timestamptz => "timestamptz".to_string(),
+        b @ (BaseType::Time(_) | BaseType::Timestamp(_) | BaseType::Timestamptz(_)) => {
+            b.to_string()
+        }
         BaseType::Interval => "interval".to_string(),
         BaseType::Uuid => "uuid".to_string(),
         BaseType::Json => "json".to_string(),

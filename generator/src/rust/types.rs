@@ -59,9 +59,9 @@ fn base(ty: &BaseType, column: &Column, schema: &Schema) -> (String, bool) {
         BaseType::Double => s("f64"),
         BaseType::Numeric(_) => s("::schemac_runtime::rust_decimal::Decimal"),
         BaseType::Date => s("::schemac_runtime::chrono::NaiveDate"),
-        BaseType::Time => s("::schemac_runtime::chrono::NaiveTime"),
-        BaseType::Timestamp => s("::schemac_runtime::chrono::NaiveDateTime"),
-        BaseType::Timestamptz => {
+        BaseType::Time(_) => s("::schemac_runtime::chrono::NaiveTime"),
+        BaseType::Timestamp(_) => s("::schemac_runtime::chrono::NaiveDateTime"),
+        BaseType::Timestamptz(_) => {
             s("::schemac_runtime::chrono::DateTime<::schemac_runtime::chrono::Utc>")
         }
         BaseType::Interval => s("::schemac_runtime::PgInterval"),

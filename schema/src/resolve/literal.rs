@@ -201,7 +201,7 @@ fn scalar_value(node: &Node, base: &BaseType, ctx: &LiteralCtx<'_>) -> Result<Va
                 _ => Ok(Value::Quoted(text.to_string())),
             }
         }
-        BaseType::Date | BaseType::Time | BaseType::Timestamp | BaseType::Timestamptz => {
+        BaseType::Date | BaseType::Time(_) | BaseType::Timestamp(_) | BaseType::Timestamptz(_) => {
             temporal(text, base).map(Value::Quoted)
         }
         BaseType::Interval => {
@@ -299,8 +299,8 @@ fn temporal(text: &str, base: &BaseType) -> Result<String, String> {
     ) {
         let func = match base {
             BaseType::Date => "CURRENT_DATE",
-            BaseType::Time => "LOCALTIME",
-            BaseType::Timestamp => "LOCALTIMESTAMP",
+            BaseType::Time(_) => "LOCALTIME",
+            BaseType::Timestamp(_) => "LOCALTIMESTAMP",
             _ => "now()",
         };
         return Err(format!(
@@ -308,7 +308,7 @@ fn temporal(text: &str, base: &BaseType) -> Result<String, String> {
         ));
     }
     if lower == "infinity" || lower == "-infinity" {
-        return if matches!(base, BaseType::Time) {
+        return if matches!(base, BaseType::Time(_)) {
             Err("time has no infinity".into())
         } else {
             Ok(lower)
@@ -316,8 +316,10 @@ fn temporal(text: &str, base: &BaseType) -> Result<String, String> {
     }
     let ok = match base {
         BaseType::Date => is_date(text),
-        BaseType::Time => is_time(text),
-        BaseType::Timestamp => split_datetime(text).is_some_and(|(d, t)| is_date(d) && is_time(t)),
+        BaseType::Time(_) => is_time(text),
+        BaseType::Timestamp(_) => {
+            split_datetime(text).is_some_and(|(d, t)| is_date(d) && is_time(t))
+        }
         _ => {
             let Some((d, t)) = split_datetime(text) else {
                 return Err(
@@ -339,7 +341,7 @@ fn temporal(text: &str, base: &BaseType) -> Result<String, String> {
     } else {
         Err(match base {
             BaseType::Date => "write a date as `YYYY-MM-DD`".into(),
-            BaseType::Time => "write a time as `HH:MM:SS`".into(),
+            BaseType::Time(_) => "write a time as `HH:MM:SS`".into(),
             _ => "write a timestamp as `YYYY-MM-DD HH:MM:SS`".into(),
         })
     }

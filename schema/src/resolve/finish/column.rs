@@ -74,7 +74,7 @@ pub(super) fn build_column(
         }
     }
     if let Some(span) = c.on_update_now {
-        if !matches!(ty.base, BaseType::Timestamp | BaseType::Timestamptz) || ty.array {
+        if !matches!(ty.base, BaseType::Timestamp(_) | BaseType::Timestamptz(_)) || ty.array {
             err(Diagnostic::error(format!(
                 "`on_update: now` needs a timestamp column, but `{col}` is {ty}"
             ))

@@ -424,7 +424,7 @@ fn soft_delete(t: &WorkTable<'_>, diags: &mut Diagnostics) -> Option<SoftDelete>
         Some(c) => {
             let is_ts = matches!(
                 c.ty.as_ref().map(|t| (&t.base, t.array)),
-                Some((BaseType::Timestamp | BaseType::Timestamptz, false))
+                Some((BaseType::Timestamp(_) | BaseType::Timestamptz(_), false))
             );
             if !is_ts || !c.nullable {
                 diags.push(
