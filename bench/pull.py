@@ -62,6 +62,9 @@ def main():
                 figures.add((n, "schemac"), t, mb)
                 if args.drizzle:
                     exe = drizzle_kit(scratch)
+                    # drizzle-kit's pull connects with node-postgres.
+                    if not os.path.exists(os.path.join(scratch, "node_modules", "pg")):
+                        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "pg"], cwd=scratch, check=True)
                     dout = os.path.join(scratch, f"drizzle_{n}_{r}")
                     t, mb = timed([exe, "pull", "--dialect", "postgresql", "--url", url, "--out", dout], cwd=scratch)
                     figures.add((n, "drizzle"), t, mb)

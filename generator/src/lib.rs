@@ -14,6 +14,7 @@ pub mod diff;
 pub mod error;
 #[doc(hidden)]
 pub mod exercise;
+pub mod import;
 #[cfg(feature = "introspect")]
 pub mod introspect;
 pub mod migration;

@@ -116,6 +116,14 @@ fn main() -> ExitCode {
             db,
             allow_data_loss,
         } => cli::team::rebase(root, onto.as_deref(), db.as_deref(), allow_data_loss),
+        Command::Import {
+            from: cli::args::ImportFrom::Drizzle { dir, db, split },
+        } => Ok(report_run(cli::import::run_import_drizzle(
+            root,
+            &dir,
+            db.as_deref(),
+            split,
+        ))),
         Command::Pull {
             db,
             url,

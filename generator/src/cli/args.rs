@@ -144,6 +144,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ErdFormat::Mermaid)]
         format: ErdFormat,
     },
+    /// Start from another tool's migrations: schema YAML and a baseline.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Read a live database's catalog into schema YAML (and, with --baseline, its first migration).
     Pull {
         /// The database of the project to pull into (default: the only one).
@@ -179,6 +184,21 @@ pub enum Command {
         /// With --drift: `text`, or `json` for CI.
         #[arg(long, value_enum, default_value_t = StatusFormat::Text, requires = "drift")]
         format: StatusFormat,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportFrom {
+    /// A drizzle-kit migrations directory (0.x with meta/_journal.json, or 1.x's folder per migration): its SQL replayed into a scratch database and read back.
+    Drizzle {
+        /// The directory drizzle-kit writes migrations to (`out` in drizzle.config.ts).
+        dir: PathBuf,
+        /// The database of the project to import into (default: the only one).
+        #[arg(long)]
+        db: Option<String>,
+        /// One file per table, beside one per pg_schema for the rest.
+        #[arg(long)]
+        split: bool,
     },
 }
 

@@ -138,6 +138,14 @@ pub async fn record_baseline(
     if !runner.applied_tags().await?.is_empty() {
         return Ok(None);
     }
+    {
+        let pool: Pool<ReadWrite> =
+            Pool::read_write(PoolConfig::new(url).application_name("schemac_migrate"))?;
+        let conn = pool.get().await.context("cannot connect to the database")?;
+        super::import::check_drizzle_record(conn.client(), &set.dir, &db.name).await?;
+        drop(conn);
+        pool.close();
+    }
     let live = pulled(url, &db.name).await?;
     let empty = Pulled {
         schema: schemac_schema::model::Schema::empty(&db.name),

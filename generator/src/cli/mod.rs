@@ -13,6 +13,7 @@ pub mod drift;
 pub mod erd;
 mod functions;
 pub mod generate;
+pub mod import;
 pub mod lint;
 pub mod migrate;
 pub mod pull;

@@ -119,7 +119,7 @@ async fn read(url: &str, database: &str, filter: &Filter) -> Result<Pulled> {
 
 /// Nothing of the kind may be there already: pull starts a project's
 /// schema, it does not merge into one.
-fn refuse_existing(dir: &Path, what: &str, ext: &str) -> Result<()> {
+pub(super) fn refuse_existing(dir: &Path, what: &str, ext: &str) -> Result<()> {
     let mut found: Vec<PathBuf> = Vec::new();
     walk(dir, ext, &mut found);
     if let Some(first) = found.first() {

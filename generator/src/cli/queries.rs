@@ -124,7 +124,7 @@ fn retype_one(
     // PostgreSQL binaries, gone when schemac exits.
     let url = match std::env::var("SCHEMAC_SCRATCH_URL").or_else(|_| std::env::var(&db.url_env)) {
         Ok(url) => url,
-        Err(_) => throwaway_server().map_err(|why| {
+        Err(_) => throwaway_server("typing the queries").map_err(|why| {
             let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
             let what = match queries_changed && !sources.is_empty() {
                 true => format!("the queries in {} changed", db.queries.display()),
@@ -198,7 +198,7 @@ fn retype_one(
 }
 
 /// A throwaway server's URL, said once on stderr; why there is none.
-fn throwaway_server() -> std::result::Result<String, String> {
+pub(super) fn throwaway_server(purpose: &str) -> std::result::Result<String, String> {
     // SCHEMAC_NO_THROWAWAY=1: a CI job that must use the server it names.
     if std::env::var_os("SCHEMAC_NO_THROWAWAY").is_some() {
         return Err("SCHEMAC_NO_THROWAWAY is set".to_owned());
@@ -207,10 +207,10 @@ fn throwaway_server() -> std::result::Result<String, String> {
         Ok(server) => {
             match server.throwaway_from() {
                 Some(bin) => eprintln!(
-                    "no database URL set: typing the queries on a throwaway PostgreSQL server ({})",
+                    "no database URL set: {purpose} on a throwaway PostgreSQL server ({})",
                     bin.display()
                 ),
-                None => eprintln!("typing the queries on the server at $DATABASE_URL"),
+                None => eprintln!("{purpose} on the server at $DATABASE_URL"),
             }
             Ok(server.url().to_owned())
         }
