@@ -70,7 +70,7 @@ pub fn run_import_drizzle(
             )
         })?,
     };
-    let mut pulled = runtime()?.block_on(replayed(&server, &name, &drizzle))?;
+    let mut pulled = runtime()?.block_on(replayed(&server, name, &drizzle))?;
     pull::leave_out_tracking(&mut pulled);
     // The newest snapshot is not trusted alone: a custom migration never
     // updates it. Where it and the SQL disagree, the SQL wins.
