@@ -62,7 +62,7 @@ fn words(line: &str) -> Vec<String> {
 
 fn help(subcommand: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_schemac"))
-        .args([subcommand, "--help"])
+        .args(subcommand.split(' ').chain(["--help"]))
         .output()
         .expect("schemac --help");
     assert!(
@@ -92,10 +92,19 @@ fn check_schemac(place: &str, args: &[String]) {
             }
         }
     }
-    let Some(subcommand) = subcommand else {
+    let Some(mut subcommand) = subcommand else {
         return;
     };
-    let help = help(&subcommand);
+    let mut help = help(&subcommand);
+    let mut rest: Vec<&str> = rest.collect();
+    // A command of commands (`import drizzle`): the flags are the inner one's.
+    if let Some(inner) = rest.first().filter(|w| {
+        help.contains("Commands:") && help.lines().any(|l| l.trim_start().starts_with(&format!("{w} ")))
+    }) {
+        subcommand = format!("{subcommand} {inner}");
+        help = self::help(&subcommand);
+        rest.remove(0);
+    }
     for word in rest {
         for flag in word.split('|') {
             let flag = flag.trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')');
