@@ -99,7 +99,10 @@ fn check_schemac(place: &str, args: &[String]) {
     let mut rest: Vec<&str> = rest.collect();
     // A command of commands (`import drizzle`): the flags are the inner one's.
     if let Some(inner) = rest.first().filter(|w| {
-        help.contains("Commands:") && help.lines().any(|l| l.trim_start().starts_with(&format!("{w} ")))
+        help.contains("Commands:")
+            && help
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{w} ")))
     }) {
         subcommand = format!("{subcommand} {inner}");
         help = self::help(&subcommand);

@@ -27,8 +27,19 @@ fn every_example_pulls_into_a_schema_that_builds_the_same_catalog() {
     for example in example_databases() {
         let label = format!("pull_{}_{}", example.example, example.database);
         let mut source = built_from(&example.migrations, &label);
-        if let Err(why) = round_trip(&label, &mut source, Layout::default()) {
-            failures.push(format!("{}/{}: {why}", example.example, example.database));
+        for layout in [
+            Layout::default(),
+            Layout {
+                split: true,
+                mixins: true,
+            },
+        ] {
+            if let Err(why) = round_trip(&label, &mut source, layout) {
+                failures.push(format!(
+                    "{}/{} ({layout:?}): {why}",
+                    example.example, example.database
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -90,4 +101,29 @@ fn pagila_pulls_into_a_schema_that_builds_the_same_catalog() {
             "the pulled pagila lacks {expected}:\n{yaml}"
         );
     }
+}
+
+/// `--mixins`: the gifting example's tables that end with the same
+/// timestamps share a mixin, and build the same catalog.
+#[test]
+fn mixins_are_proposed_for_the_columns_tables_end_with_alike() {
+    let example = example_databases()
+        .into_iter()
+        .find(|e| e.example == "gifting")
+        .expect("gifting");
+    let mut source = built_from(&example.migrations, "pull_mixins");
+    let layout = Layout {
+        split: false,
+        mixins: true,
+    };
+    let trip = round_trip("pull_mixins", &mut source, layout).unwrap_or_else(|e| panic!("{e}"));
+    let yaml = &trip.files[0].1;
+    assert!(
+        yaml.contains("mixins:\n  timestamps:\n    columns:\n      created_at: { type: timestamp, default_sql: \"now()\" }\n      updated_at: { type: timestamp, default_sql: \"now()\" }\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.matches("    mixins: [timestamps]\n").count() >= 3,
+        "{yaml}"
+    );
 }

@@ -36,8 +36,9 @@ fn random_schemas_pull_into_a_schema_that_builds_the_same_catalog() {
         any::<u64>(),
         prop::collection::vec((any::<u8>(), any::<u16>(), any::<u16>()), 0..8),
         any::<bool>(),
+        any::<bool>(),
     );
-    let result = runner.run(&strategy, |(seed, ops, split)| {
+    let result = runner.run(&strategy, |(seed, ops, split, mixins)| {
         // An edited schema reaches what a first one does not (renamed,
         // retyped, moved objects, as a later state of a database).
         let spec = edit(&base(seed), &ops, seed);

@@ -8,6 +8,7 @@
 //! byte. One file per pg_schema, or with [`Layout::split`] one per table.
 //! The same model always gives the same bytes.
 
+mod mixins;
 mod tables;
 mod yaml;
 
@@ -46,6 +47,10 @@ pub fn files(
     left_out: &mut Vec<(String, String)>,
 ) -> Vec<(PathBuf, String)> {
     let mut notes = Notes::default();
+    let (mixins, uses) = match layout.mixins {
+        true => proposed_mixins(schema),
+        false => Default::default(),
+    };
     let mut spaces: Vec<String> = vec!["public".to_string()];
     spaces.extend(schema.pg_schemas.iter().cloned());
     let mut out: Vec<(PathBuf, String)> = Vec::new();
@@ -56,6 +61,15 @@ pub fn files(
         }
         if space == "public" && !schema.extensions.is_empty() {
             text.push_str(&format!("extensions: {}\n", flow_list(&schema.extensions)));
+        }
+        if space == "public" && !mixins.is_empty() {
+            text.push_str("mixins:\n");
+            for m in &mixins {
+                text.push_str(&format!("  {}:\n    columns:\n", plain_or_quoted(&m.name)));
+                for line in &m.lines {
+                    text.push_str(&format!("      {line}\n"));
+                }
+            }
         }
         text.push_str(&enums(schema, space));
         text.push_str(&domains(schema, space));
@@ -74,13 +88,13 @@ pub fn files(
                     one.push_str(&format!("pg_schema: {}\n", plain_or_quoted(space)));
                 }
                 one.push_str("tables:\n");
-                one.push_str(&tables::table(t, schema, &mut notes));
+                one.push_str(&table_with_mixin(t, schema, &mut notes, &mixins, &uses));
                 out.push((PathBuf::from(space).join(format!("{}.yaml", t.name)), one));
             }
         } else if !tables.is_empty() {
             text.push_str("tables:\n");
             for t in &tables {
-                text.push_str(&tables::table(t, schema, &mut notes));
+                text.push_str(&table_with_mixin(t, schema, &mut notes, &mixins, &uses));
             }
         }
         text.push_str(&views(schema, space, &mut notes));
@@ -102,6 +116,79 @@ pub fn files(
         first.1 = format!("{}{}", header(left_out), first.1);
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Each table's column lines, and the mixins they share.
+fn proposed_mixins(
+    schema: &Schema,
+) -> (
+    Vec<mixins::Mixin>,
+    std::collections::BTreeMap<String, usize>,
+) {
+    let mut notes = Notes::default();
+    // Mixins are written in public's file, for its tables: a column's type
+    // is written relative to its table's pg_schema.
+    let columns: Vec<(String, Vec<String>)> = schema
+        .tables
+        .iter()
+        .filter(|t| t.pg_schema == "public")
+        .map(|t| {
+            let text = tables::table(t, schema, &mut notes);
+            (format!("{}.{}", t.pg_schema, t.name), column_lines(&text))
+        })
+        .collect();
+    mixins::propose(&columns)
+}
+
+/// The column lines of a table's YAML, unindented.
+fn column_lines(table: &str) -> Vec<String> {
+    table
+        .lines()
+        .skip_while(|l| *l != "    columns:")
+        .skip(1)
+        .take_while(|l| l.starts_with("      "))
+        .map(|l| l.trim_start().to_string())
+        .collect()
+}
+
+/// A table's YAML, its last columns replaced by the mixin it uses.
+fn table_with_mixin(
+    t: &Table,
+    schema: &Schema,
+    notes: &mut Notes,
+    mixins: &[mixins::Mixin],
+    uses: &std::collections::BTreeMap<String, usize>,
+) -> String {
+    let text = tables::table(t, schema, notes);
+    let Some(m) = uses
+        .get(&format!("{}.{}", t.pg_schema, t.name))
+        .map(|&i| &mixins[i])
+    else {
+        return text;
+    };
+    let own = column_lines(&text).len() - m.lines.len();
+    let mut out = String::new();
+    let mut in_columns = false;
+    let mut seen = 0;
+    for line in text.lines() {
+        if line == "    columns:" {
+            in_columns = true;
+        } else if in_columns && line.starts_with("      ") {
+            seen += 1;
+            if seen > own {
+                continue;
+            }
+        } else if in_columns {
+            in_columns = false;
+            out.push_str(&format!("    mixins: [{}]\n", plain_or_quoted(&m.name)));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if in_columns {
+        out.push_str(&format!("    mixins: [{}]\n", plain_or_quoted(&m.name)));
+    }
     out
 }
 
