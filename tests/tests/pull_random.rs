@@ -65,15 +65,8 @@ fn random_schemas_pull_into_a_schema_that_builds_the_same_catalog() {
         source.apply_migration(&schemac::ddl::join_statements(
             &schemac::ddl::create_schema(schema),
         ));
-        let trip = round_trip(
-            "pull_random",
-            &mut source,
-            Layout {
-                split,
-                mixins: false,
-            },
-        )
-        .map_err(|e| TestCaseError::fail(format!("{e}\n--- S ---\n{}", shown())))?;
+        let trip = round_trip("pull_random", &mut source, Layout { split, mixins })
+            .map_err(|e| TestCaseError::fail(format!("{e}\n--- S ---\n{}", shown())))?;
         if !trip.pulled.unsupported.is_empty() {
             return Err(TestCaseError::fail(format!(
                 "schemac's own schema pulls with something left out: {:?}\n{}",
