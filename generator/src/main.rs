@@ -163,21 +163,39 @@ fn main() -> ExitCode {
             db,
             verbose,
             format,
-        } => schemac::commands::diff::show(
-            root,
-            db.as_deref(),
-            from.as_deref(),
-            to.as_deref(),
-            verbose,
-            match format {
-                DiffFormat::Text => Format::Text(Color::detect()),
-                DiffFormat::Markdown => Format::Markdown,
-            },
-        )
-        .map(|text| {
-            out!("{text}");
-            ExitCode::SUCCESS
-        }),
+            check_data,
+        } => {
+            if check_data && matches!(format, DiffFormat::Text) {
+                eprintln!("error: --check-data goes with --format markdown");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let checker = check_data.then(|| cli::check_data::Checker::new(root));
+            let verdict = |database: &str, query: &str| {
+                checker
+                    .as_ref()
+                    .map(|c| c.verdict(database, query))
+                    .unwrap_or_default()
+            };
+            let check = checker
+                .as_ref()
+                .map(|_| &verdict as &dyn Fn(&str, &str) -> String);
+            schemac::commands::diff::show_checked(
+                root,
+                db.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+                verbose,
+                match format {
+                    DiffFormat::Text => Format::Text(Color::detect()),
+                    DiffFormat::Markdown => Format::Markdown,
+                },
+                check,
+            )
+            .map(|text| {
+                out!("{text}");
+                ExitCode::SUCCESS
+            })
+        }
     };
     result.unwrap_or_else(report_error)
 }

@@ -257,3 +257,52 @@ fn the_guide_shows_what_generate_writes() {
         "the guide:\n{shown}\nwritten:\n{written}"
     );
 }
+
+/// `diff --format markdown --check-data`: the pull request's summary says,
+/// by each data-dependent hazard, how many rows of the database would fail.
+#[test]
+fn the_markdown_summary_says_how_many_rows_a_data_check_found() {
+    let p = Project::with_schema("data-markdown", BEFORE);
+    let db = Db::create("data_markdown");
+    p.run(Some(&db), &["generate"]).success();
+    p.run(Some(&db), &["migrate"]).success();
+    db.client()
+        .batch_execute(
+            "INSERT INTO posts VALUES (10, 1, 'longer', 1, 't', NULL, 'b1'), (11, 1, 'longest', 1, 't', NULL, 'b2'), (12, 1, 'ok', 1, 't', NULL, 'b3')",
+        )
+        .expect("rows");
+    p.write(
+        "schema/app.yaml",
+        &BEFORE.replace("code: text", "code: varchar(4)"),
+    );
+    p.run(Some(&db), &["generate"]).success();
+    let tags = p.tags();
+    let out = p
+        .run(
+            Some(&db),
+            &[
+                "diff",
+                &tags[0],
+                &tags[1],
+                "--format",
+                "markdown",
+                "--check-data",
+            ],
+        )
+        .success();
+    assert!(
+        out.stdout.contains("- `data_dependent`: ")
+            && out.stdout.contains(" **Data check: 2 rows would fail.**"),
+        "{}",
+        out.stdout
+    );
+    let out = p
+        .run(Some(&db), &["diff", &tags[0], &tags[1], "--check-data"])
+        .exit(2);
+    assert!(
+        out.stderr
+            .contains("--check-data goes with --format markdown"),
+        "{}",
+        out.stderr
+    );
+}

@@ -61,6 +61,9 @@ pub enum Command {
         /// `text`, or `markdown`: a summary for a pull request (changes, hazards, what the downs cannot bring back, the SQL folded away).
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
+        /// With --format markdown: count, in the database at the URL variable, the rows each data-dependent statement would fail on.
+        #[arg(long)]
+        check_data: bool,
     },
     /// The hazards of migrations (rewrites, scans and validations under lock, index builds that block writes, data loss, irreversible downs): the newest migration of each database, or a range.
     Lint {

@@ -113,3 +113,43 @@ async fn count(pool: &ReadOnlyPool, query: &str, timeout: &str) -> Result<i64> {
     let n: i64 = row?.try_get(0)?;
     Ok(n)
 }
+
+/// The rows a statement would fail on, asked of each database's URL
+/// variable as `diff --check-data` needs them: one query at a time.
+pub struct Checker {
+    config: Option<schemac_schema::config::Config>,
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl Checker {
+    pub fn new(root: &Path) -> Checker {
+        Checker {
+            config: load_config(root).ok(),
+            rt: runtime().ok(),
+        }
+    }
+
+    /// `3 rows would fail`, or why the rows could not be counted.
+    pub fn verdict(&self, database: &str, query: &str) -> String {
+        let (Some(config), Some(rt)) = (&self.config, &self.rt) else {
+            return "not counted (the project's configuration cannot be read)".into();
+        };
+        let Some(db) = config.databases.iter().find(|d| d.name == database) else {
+            return format!("not counted (no database {database})");
+        };
+        let counted = (|| -> Result<i64> {
+            let pool = ReadOnlyPool::read_only(
+                PoolConfig::from_env(&db.url_env)?.application_name("schemac_check_data"),
+            )?;
+            let n = rt.block_on(count(&pool, query, "30s"));
+            pool.close();
+            n
+        })();
+        match counted {
+            Ok(0) => "no row would fail".into(),
+            Ok(1) => "1 row would fail".into(),
+            Ok(n) => format!("{n} rows would fail"),
+            Err(e) => format!("not counted ({})", super::render(&e)),
+        }
+    }
+}

@@ -52,6 +52,11 @@ pub enum Format {
     Markdown,
 }
 
+/// What the database says of a `data_dependent` statement (`diff
+/// --check-data`): given the database's name and the query that counts
+/// the rows the statement would fail on, a verdict (`3 rows would fail`).
+pub type DataCheck<'a> = &'a dyn Fn(&str, &str) -> String;
+
 /// Renders the change from `from` (a migration tag or number; default: the
 /// last snapshot) to `to` (a tag; default: the schema files), per database.
 pub fn show(
@@ -61,6 +66,20 @@ pub fn show(
     to: Option<&str>,
     verbose: bool,
     format: Format,
+) -> Result<String, Error> {
+    show_checked(root, database, from, to, verbose, format, None)
+}
+
+/// [`show`], each `data_dependent` hazard of the Markdown with what
+/// `check` found in the database.
+pub fn show_checked(
+    root: &Path,
+    database: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    verbose: bool,
+    format: Format,
+    check: Option<DataCheck<'_>>,
 ) -> Result<String, Error> {
     // A range of history reads only the migrations: a schema that does not
     // compile (half-way through an edit) does not hide what was.
@@ -126,6 +145,7 @@ pub fn show(
                         new: &after,
                         renames: &renames,
                         data: &data,
+                        check,
                     };
                     section.write(&mut out, verbose, format);
                 }
@@ -143,6 +163,7 @@ pub fn show(
                     new: &new,
                     renames: &renames,
                     data: &data,
+                    check,
                 };
                 section.write(&mut out, verbose, format);
             }
@@ -173,6 +194,7 @@ struct Section<'a> {
     new: &'a Schema,
     renames: &'a Renames,
     data: &'a DataHints,
+    check: Option<DataCheck<'a>>,
 }
 
 impl Section<'_> {
@@ -204,7 +226,13 @@ impl Section<'_> {
         if !hazards.is_empty() {
             let _ = writeln!(out, "\n**Hazards**\n");
             for h in hazards {
-                let _ = writeln!(out, "- `{}`: {}", h.rule.id(), h.message);
+                let found = match (&h.query, self.check) {
+                    (Some(query), Some(check)) => {
+                        format!(" **Data check: {}.**", check(self.database, query))
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "- `{}`: {}{found}", h.rule.id(), h.message);
             }
         }
         if !d.losses.is_empty() {
