@@ -15,6 +15,9 @@ CREATE TABLE authors (
     email text NOT NULL UNIQUE,
     mood mood NOT NULL DEFAULT 'happy',
     tags text[] NOT NULL DEFAULT '{}',
+    -- PostgreSQL prints this check otherwise once it reads back its print:
+    -- the baseline is still recognised.
+    kind varchar(10) NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'team')),
     CONSTRAINT email_has_at CHECK (position('@' in email) > 1)
 );
 CREATE TABLE posts (

@@ -79,8 +79,50 @@ async fn drift_of(db: &DatabaseConfig, set: &MigrationSet, url: &str) -> Result<
         }
     }
     let live = pulled(url, &db.name).await?;
-    let expected = built_from(db, set, upto, &scratch_server(url)).await?;
-    Ok(compare(&expected, &live))
+    let server = scratch_server(url);
+    let expected = built_from(db, set, upto, &server).await?;
+    settled(db, &expected, &live, &server).await
+}
+
+/// What differs between `expected` and `live` however PostgreSQL prints
+/// it. A baseline is written from what PostgreSQL printed, and PostgreSQL
+/// does not always print what it reads back from its print the same way
+/// (`x IN ('a', 'b')` on a varchar): an object that differs is drift only
+/// if it differs again against the live database printed once more.
+async fn settled(
+    db: &DatabaseConfig,
+    expected: &Pulled,
+    live: &Pulled,
+    server: &str,
+) -> Result<Vec<Drift>> {
+    let raw = compare(expected, live);
+    if raw.is_empty() {
+        return Ok(raw);
+    }
+    let mut printed = reprinted(db, live, server).await?;
+    // What YAML has no word for is the live database's as it is.
+    printed.disabled_triggers = live.disabled_triggers.clone();
+    printed.unsupported = live.unsupported.clone();
+    let again = compare(expected, &printed);
+    // Of the two ways an object differs, the one with fewer lines changed
+    // is the one to show: the other also shows the printing.
+    Ok(raw
+        .into_iter()
+        .filter_map(|d| {
+            let other = again.iter().find(|a| a.object == d.object)?;
+            Some(match changed_lines(other) < changed_lines(&d) {
+                true => other.clone(),
+                false => d,
+            })
+        })
+        .collect())
+}
+
+fn changed_lines(d: &Drift) -> usize {
+    similar::TextDiff::from_lines(&d.expected, &d.actual)
+        .iter_all_changes()
+        .filter(|c| c.tag() != similar::ChangeTag::Equal)
+        .count()
 }
 
 /// The database at `url` as the model reads it, without the migration
@@ -155,8 +197,9 @@ pub async fn record_baseline(
     if compare(&empty, &live).is_empty() {
         return Ok(None);
     }
-    let expected = built_from(db, set, 1, &scratch_server(url)).await?;
-    let drift = compare(&expected, &live);
+    let server = scratch_server(url);
+    let expected = built_from(db, set, 1, &server).await?;
+    let drift = settled(db, &expected, &live, &server).await?;
     if !drift.is_empty() {
         bail!(
             "{}: {} is the baseline of a database that already has its schema, but this database \
@@ -172,4 +215,38 @@ pub async fn record_baseline(
             db.name
         )
     }))
+}
+
+/// The database `live` describes, built once more in a scratch database
+/// from the YAML `pull` writes of it, and read back.
+async fn reprinted(db: &DatabaseConfig, live: &Pulled, server: &str) -> Result<Pulled> {
+    let files = schemac::pull::files(&live.schema, Default::default(), &mut Vec::new());
+    let compiled = schemac_schema::compile_sources(
+        vec![(db.name.clone(), files)],
+        schemac_schema::SourceMap::new(),
+        schemac_schema::Diagnostics::new(),
+    );
+    let Some(schema) = compiled.schemas.first().filter(|_| !compiled.has_errors()) else {
+        bail!(
+            "{}: the database as pulled does not compile:\n{}",
+            db.name,
+            compiled.render_diagnostics()
+        );
+    };
+    let sql = schemac::ddl::join_statements(&schemac::ddl::create_schema(schema));
+    with_scratch(
+        server,
+        "print the database once more",
+        |scratch| async move {
+            let pool: Pool<ReadWrite> = Pool::read_write(PoolConfig::new(&scratch))?;
+            let conn = pool.get().await?;
+            for statement in schemac_schema::migration_dir::statements(&sql) {
+                conn.client().batch_execute(statement.sql).await?;
+            }
+            drop(conn);
+            pool.close();
+            pulled(&scratch, &db.name).await
+        },
+    )
+    .await
 }
