@@ -102,6 +102,12 @@ fn pull_writes_the_schema_a_person_would_and_its_baseline_is_recorded_not_run() 
         again.stdout
     );
     assert_eq!(p.tags(), ["0000_baseline"]);
+    let check = p.run(Some(&db), &["check"]).success();
+    assert!(
+        check.stdout.contains("ok: the migrations cover the schema"),
+        "{}",
+        check.stdout
+    );
 
     // On the database it came from: recorded, not run (it would fail on
     // the tables that exist), and the rows stay.

@@ -721,3 +721,32 @@ fn table_lines(client: &mut Client, schema: &Schema, t: &Table, lines: &mut Vec<
 fn precision(p: Option<u32>) -> String {
     p.map(|p| format!("({p})")).unwrap_or_default()
 }
+
+/// The catalog with each column's position replaced by its rank among its
+/// table's columns: a dropped column leaves a gap in PostgreSQL's numbers
+/// that a database built afresh does not have, while the order is the same.
+pub fn with_column_ranks(lines: Vec<String>) -> Vec<String> {
+    let position = |l: &str| -> Option<(String, u32)> {
+        let rest = l.strip_prefix("column ")?;
+        let (table, tail) = rest.split_once(" #")?;
+        let n = tail.split(' ').next()?.parse().ok()?;
+        Some((table.to_string(), n))
+    };
+    let mut numbered: Vec<(String, u32)> = lines.iter().filter_map(|l| position(l)).collect();
+    numbered.sort();
+    let mut out: Vec<String> = lines
+        .into_iter()
+        .map(|l| match position(&l) {
+            Some((table, n)) => {
+                let rank = numbered
+                    .iter()
+                    .filter(|(t, m)| *t == table && *m <= n)
+                    .count();
+                l.replacen(&format!(" #{n} "), &format!(" #{rank} "), 1)
+            }
+            None => l,
+        })
+        .collect();
+    out.sort();
+    out
+}

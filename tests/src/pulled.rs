@@ -84,8 +84,14 @@ pub fn round_trip_of(
             .filter(|l| compared(l.split_once(": ").map_or(l.as_str(), |(k, _)| k)))
             .collect()
     };
-    let theirs = kept(catalog::read(&mut source.client));
-    let ours = kept(catalog::read(&mut rebuilt.client));
+    // Dropped columns leave gaps in the source's positions; the order is
+    // what must be the same.
+    let theirs = kept(catalog::with_column_ranks(catalog::read(
+        &mut source.client,
+    )));
+    let ours = kept(catalog::with_column_ranks(catalog::read(
+        &mut rebuilt.client,
+    )));
     if theirs != ours && !reprinted_only(&theirs, &ours) {
         return Err(format!(
             "the database built from the pulled schema differs (- source, + rebuilt):\n{}\n{}",

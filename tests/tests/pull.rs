@@ -127,3 +127,46 @@ fn mixins_are_proposed_for_the_columns_tables_end_with_alike() {
         "{yaml}"
     );
 }
+
+/// The three real drizzle-kit directories of `../shared/drizzle-fixtures/`
+/// (read in place), each replayed into a database as drizzle-kit's
+/// migrator runs them, pull back into a schema that builds the same catalog.
+#[test]
+fn drizzle_kit_databases_pull_into_a_schema_that_builds_the_same_catalog() {
+    let mut failures = Vec::new();
+    for name in ["ai-chatbot", "dittofeed", "cosmo"] {
+        let dir = repo_root()
+            .join("../shared/drizzle-fixtures")
+            .join(name)
+            .join("migrations");
+        let journal = std::fs::read_to_string(dir.join("meta/_journal.json")).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the fixtures live in ../shared beside the checkout)",
+                dir.display()
+            )
+        });
+        let journal: serde_json::Value = serde_json::from_str(&journal).expect("journal");
+        let label = format!("pull_drizzle_{}", name.replace('-', "_"));
+        let mut source = TestDb::create(&label);
+        for entry in journal["entries"].as_array().expect("entries") {
+            let tag = entry["tag"].as_str().expect("tag");
+            let sql = std::fs::read_to_string(dir.join(format!("{tag}.sql"))).expect("sql");
+            let mut tx = source.client.transaction().expect("tx");
+            for statement in sql.split("--> statement-breakpoint") {
+                if !statement.trim().is_empty() {
+                    tx.batch_execute(statement)
+                        .unwrap_or_else(|e| panic!("{name} {tag}: {e}"));
+                }
+            }
+            tx.commit().expect("commit");
+        }
+        let layout = Layout {
+            split: name == "cosmo",
+            mixins: name == "dittofeed",
+        };
+        if let Err(why) = round_trip(&label, &mut source, layout) {
+            failures.push(format!("{name}: {why}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
