@@ -106,14 +106,13 @@ pub fn files(
     left_out.extend(notes.0);
     left_out.sort();
     left_out.dedup();
-    if let Some(first) = out
-        .iter_mut()
-        .find(|(p, _)| p == &PathBuf::from("public.yaml"))
-        .or(None)
-    {
-        first.1 = format!("{}{}", header(left_out), first.1);
-    } else if let Some(first) = out.first_mut() {
-        first.1 = format!("{}{}", header(left_out), first.1);
+    // The header goes on public's file, else on the first one.
+    let first = out
+        .iter()
+        .position(|(p, _)| p.as_path() == std::path::Path::new("public.yaml"))
+        .or((!out.is_empty()).then_some(0));
+    if let Some(i) = first {
+        out[i].1 = format!("{}{}", header(left_out), out[i].1);
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -280,19 +279,17 @@ fn enums(schema: &Schema, space: &str) -> String {
 
 fn enum_entry(e: &Enum) -> String {
     let mut out = String::new();
-    {
-        let values = flow_list(&e.values);
-        match (e.sql_name == e.name, &e.comment) {
-            (true, None) => out.push_str(&format!("  {}: {values}\n", plain_or_quoted(&e.name))),
-            _ => {
-                out.push_str(&format!("  {}:\n", plain_or_quoted(&e.name)));
-                if e.sql_name != e.name {
-                    out.push_str(&format!("    sql_name: {}\n", plain_or_quoted(&e.sql_name)));
-                }
-                out.push_str(&format!("    values: {values}\n"));
-                if let Some(c) = &e.comment {
-                    out.push_str(&format!("    comment: {}\n", quoted(c)));
-                }
+    let values = flow_list(&e.values);
+    match (e.sql_name == e.name, &e.comment) {
+        (true, None) => out.push_str(&format!("  {}: {values}\n", plain_or_quoted(&e.name))),
+        _ => {
+            out.push_str(&format!("  {}:\n", plain_or_quoted(&e.name)));
+            if e.sql_name != e.name {
+                out.push_str(&format!("    sql_name: {}\n", plain_or_quoted(&e.sql_name)));
+            }
+            out.push_str(&format!("    values: {values}\n"));
+            if let Some(c) = &e.comment {
+                out.push_str(&format!("    comment: {}\n", quoted(c)));
             }
         }
     }
@@ -318,32 +315,30 @@ fn domains(schema: &Schema, space: &str) -> String {
 
 fn domain_entry(d: &Domain, schema: &Schema) -> String {
     let mut out = String::new();
-    {
-        let ty = column_type_name(&d.base, schema, &d.pg_schema);
-        let name = plain_or_quoted(&d.name);
-        if !d.not_null && d.default.is_none() && d.checks.is_empty() && d.comment.is_none() {
-            return format!("  {name}: {}\n", block_type(&ty));
+    let ty = column_type_name(&d.base, schema, &d.pg_schema);
+    let name = plain_or_quoted(&d.name);
+    if !d.not_null && d.default.is_none() && d.checks.is_empty() && d.comment.is_none() {
+        return format!("  {name}: {}\n", block_type(&ty));
+    }
+    out.push_str(&format!("  {name}:\n    type: {}\n", block_type(&ty)));
+    if d.not_null {
+        out.push_str("    not_null: true\n");
+    }
+    if let Some(def) = &d.default {
+        out.push_str(&format!("    default_sql: {}\n", quoted(def)));
+    }
+    if !d.checks.is_empty() {
+        out.push_str("    checks:\n");
+        for c in &d.checks {
+            out.push_str(&format!(
+                "      {}: {}\n",
+                plain_or_quoted(&c.name),
+                quoted(&c.expr)
+            ));
         }
-        out.push_str(&format!("  {name}:\n    type: {}\n", block_type(&ty)));
-        if d.not_null {
-            out.push_str("    not_null: true\n");
-        }
-        if let Some(def) = &d.default {
-            out.push_str(&format!("    default_sql: {}\n", quoted(def)));
-        }
-        if !d.checks.is_empty() {
-            out.push_str("    checks:\n");
-            for c in &d.checks {
-                out.push_str(&format!(
-                    "      {}: {}\n",
-                    plain_or_quoted(&c.name),
-                    quoted(&c.expr)
-                ));
-            }
-        }
-        if let Some(c) = &d.comment {
-            out.push_str(&format!("    comment: {}\n", quoted(c)));
-        }
+    }
+    if let Some(c) = &d.comment {
+        out.push_str(&format!("    comment: {}\n", quoted(c)));
     }
     out
 }
@@ -359,29 +354,27 @@ fn sequences(schema: &Schema, space: &str) -> String {
 }
 
 fn sequence_entry(s: &Sequence) -> String {
-    {
-        let mut parts = Vec::new();
-        if let Some(t) = &s.data_type {
-            parts.push(format!("type: {}", plain_or_quoted(t)));
-        }
-        parts.extend(tables::sequence_options(&s.options()));
-        if let Some(o) = &s.owned_by {
-            parts.push(format!(
-                "owned_by: {}",
-                quoted(&format!("{}.{}", o.table, o.column))
-            ));
-        }
-        if let Some(c) = &s.comment {
-            parts.push(format!("comment: {}", quoted(c)));
-        }
-        match parts.is_empty() {
-            true => format!("  {}: {{}}\n", plain_or_quoted(&s.name)),
-            false => format!(
-                "  {}: {{ {} }}\n",
-                plain_or_quoted(&s.name),
-                parts.join(", ")
-            ),
-        }
+    let mut parts = Vec::new();
+    if let Some(t) = &s.data_type {
+        parts.push(format!("type: {}", plain_or_quoted(t)));
+    }
+    parts.extend(tables::sequence_options(&s.options()));
+    if let Some(o) = &s.owned_by {
+        parts.push(format!(
+            "owned_by: {}",
+            quoted(&format!("{}.{}", o.table, o.column))
+        ));
+    }
+    if let Some(c) = &s.comment {
+        parts.push(format!("comment: {}", quoted(c)));
+    }
+    match parts.is_empty() {
+        true => format!("  {}: {{}}\n", plain_or_quoted(&s.name)),
+        false => format!(
+            "  {}: {{ {} }}\n",
+            plain_or_quoted(&s.name),
+            parts.join(", ")
+        ),
     }
 }
 
@@ -397,33 +390,31 @@ fn functions(schema: &Schema, space: &str) -> String {
 
 fn function_entry(f: &Function) -> String {
     let mut out = String::new();
-    {
-        out.push_str(&format!("  {}:\n", plain_or_quoted(&f.name)));
-        if !f.args.is_empty() {
-            let args: Vec<String> = f.args.iter().map(|a| quoted(a)).collect();
-            out.push_str(&format!("    args: [{}]\n", args.join(", ")));
-        }
-        out.push_str(&format!("    returns: {}\n", quoted(&f.returns)));
-        out.push_str(&format!("    language: {}\n", plain_or_quoted(&f.language)));
-        match f.volatility {
-            Volatility::Volatile => {}
-            Volatility::Stable => out.push_str("    volatility: stable\n"),
-            Volatility::Immutable => out.push_str("    volatility: immutable\n"),
-        }
-        if f.strict {
-            out.push_str("    strict: true\n");
-        }
-        if f.security_definer {
-            out.push_str("    security: definer\n");
-        }
-        if let Some(p) = &f.search_path {
-            out.push_str(&format!("    search_path: {}\n", quoted(p)));
-        }
-        if let Some(c) = &f.comment {
-            out.push_str(&format!("    comment: {}\n", quoted(c)));
-        }
-        out.push_str(&text_entry("body", &f.body, 4));
+    out.push_str(&format!("  {}:\n", plain_or_quoted(&f.name)));
+    if !f.args.is_empty() {
+        let args: Vec<String> = f.args.iter().map(|a| quoted(a)).collect();
+        out.push_str(&format!("    args: [{}]\n", args.join(", ")));
     }
+    out.push_str(&format!("    returns: {}\n", quoted(&f.returns)));
+    out.push_str(&format!("    language: {}\n", plain_or_quoted(&f.language)));
+    match f.volatility {
+        Volatility::Volatile => {}
+        Volatility::Stable => out.push_str("    volatility: stable\n"),
+        Volatility::Immutable => out.push_str("    volatility: immutable\n"),
+    }
+    if f.strict {
+        out.push_str("    strict: true\n");
+    }
+    if f.security_definer {
+        out.push_str("    security: definer\n");
+    }
+    if let Some(p) = &f.search_path {
+        out.push_str(&format!("    search_path: {}\n", quoted(p)));
+    }
+    if let Some(c) = &f.comment {
+        out.push_str(&format!("    comment: {}\n", quoted(c)));
+    }
+    out.push_str(&text_entry("body", &f.body, 4));
     out
 }
 
@@ -439,21 +430,19 @@ fn aggregates(schema: &Schema, space: &str) -> String {
 
 fn aggregate_entry(a: &Aggregate) -> String {
     let mut out = String::new();
-    {
-        out.push_str(&format!("  {}:\n", plain_or_quoted(&a.name)));
-        let args: Vec<String> = a.args.iter().map(|x| quoted(x)).collect();
-        out.push_str(&format!("    args: [{}]\n", args.join(", ")));
-        out.push_str(&format!("    sfunc: {}\n", quoted(&a.sfunc)));
-        out.push_str(&format!("    stype: {}\n", quoted(&a.stype)));
-        if let Some(f) = &a.finalfunc {
-            out.push_str(&format!("    finalfunc: {}\n", quoted(f)));
-        }
-        if let Some(i) = &a.initcond {
-            out.push_str(&format!("    initcond: {}\n", quoted(i)));
-        }
-        if let Some(c) = &a.comment {
-            out.push_str(&format!("    comment: {}\n", quoted(c)));
-        }
+    out.push_str(&format!("  {}:\n", plain_or_quoted(&a.name)));
+    let args: Vec<String> = a.args.iter().map(|x| quoted(x)).collect();
+    out.push_str(&format!("    args: [{}]\n", args.join(", ")));
+    out.push_str(&format!("    sfunc: {}\n", quoted(&a.sfunc)));
+    out.push_str(&format!("    stype: {}\n", quoted(&a.stype)));
+    if let Some(f) = &a.finalfunc {
+        out.push_str(&format!("    finalfunc: {}\n", quoted(f)));
+    }
+    if let Some(i) = &a.initcond {
+        out.push_str(&format!("    initcond: {}\n", quoted(i)));
+    }
+    if let Some(c) = &a.comment {
+        out.push_str(&format!("    comment: {}\n", quoted(c)));
     }
     out
 }
@@ -468,36 +457,34 @@ fn views(schema: &Schema, space: &str, notes: &mut Notes) -> String {
 
 fn view_entry(v: &View, notes: &mut Notes) -> String {
     let mut out = String::new();
-    {
-        let name = plain_or_quoted(&v.name);
-        let plain = !v.materialized
-            && !v.security_barrier
-            && v.check_option.is_none()
-            && v.comment.is_none()
-            && v.indexes.is_empty()
-            && v.triggers.is_empty();
-        if plain && !v.sql.contains('\n') {
-            return format!("  {name}: {}\n", quoted(&v.sql));
-        }
-        out.push_str(&format!("  {name}:\n"));
-        if v.materialized {
-            out.push_str("    materialized: true\n");
-        }
-        if v.security_barrier {
-            out.push_str("    security_barrier: true\n");
-        }
-        match v.check_option {
-            Some(CheckOption::Local) => out.push_str("    check_option: local\n"),
-            Some(CheckOption::Cascaded) => out.push_str("    check_option: cascaded\n"),
-            None => {}
-        }
-        if let Some(c) = &v.comment {
-            out.push_str(&format!("    comment: {}\n", quoted(c)));
-        }
-        out.push_str(&text_entry("sql", &v.sql, 4));
-        out.push_str(&tables::indexes(&v.name, &v.key(), &v.indexes, notes));
-        out.push_str(&triggers(&v.triggers, &v.pg_schema));
+    let name = plain_or_quoted(&v.name);
+    let plain = !v.materialized
+        && !v.security_barrier
+        && v.check_option.is_none()
+        && v.comment.is_none()
+        && v.indexes.is_empty()
+        && v.triggers.is_empty();
+    if plain && !v.sql.contains('\n') {
+        return format!("  {name}: {}\n", quoted(&v.sql));
     }
+    out.push_str(&format!("  {name}:\n"));
+    if v.materialized {
+        out.push_str("    materialized: true\n");
+    }
+    if v.security_barrier {
+        out.push_str("    security_barrier: true\n");
+    }
+    match v.check_option {
+        Some(CheckOption::Local) => out.push_str("    check_option: local\n"),
+        Some(CheckOption::Cascaded) => out.push_str("    check_option: cascaded\n"),
+        None => {}
+    }
+    if let Some(c) = &v.comment {
+        out.push_str(&format!("    comment: {}\n", quoted(c)));
+    }
+    out.push_str(&text_entry("sql", &v.sql, 4));
+    out.push_str(&tables::indexes(&v.name, &v.key(), &v.indexes, notes));
+    out.push_str(&triggers(&v.triggers, &v.pg_schema));
     out
 }
 
