@@ -254,6 +254,9 @@ fn pull_refuses_to_overwrite_and_strict_writes_nothing_when_something_is_left_ou
             "CREATE TABLE events (at timestamptz NOT NULL) PARTITION BY RANGE (at);
              CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
              CREATE TABLE money (amount money);
+             CREATE TABLE prices (id int PRIMARY KEY, amount money);
+             CREATE INDEX prices_amount ON prices (amount);
+             CREATE VIEW price_list AS SELECT id, amount FROM prices;
              CREATE POLICY own ON posts USING (true);",
         )
         .expect("objects schemac does not express");
@@ -264,6 +267,9 @@ fn pull_refuses_to_overwrite_and_strict_writes_nothing_when_something_is_left_ou
         "partition public.events_2026: belongs to a partitioned table",
         "column public.money.amount: type money (currency amounts) has no Rust type in schemac yet",
         "policy public.posts.own: row-level security policies are not expressed yet",
+        "table public.money: none of its columns is one schemac expresses",
+        "index public.prices_amount: it is on a column that is not pulled",
+        "view public.price_list: it reads a column of public.prices, which is not pulled",
         "--strict: nothing written",
     ] {
         assert!(

@@ -117,6 +117,7 @@ pub fn run_import_drizzle(
             eprintln!("  {line}");
         }
     }
+    pull::compiles(name, &written)?;
     let schema_dir = root.join(&db.schema);
     for (path, text) in &written {
         let path = schema_dir.join(path);

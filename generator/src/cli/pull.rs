@@ -83,6 +83,7 @@ pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
             return Ok(ExitCode::from(EXIT_FAILURE));
         }
     }
+    compiles(&db.name, &written)?;
     std::fs::create_dir_all(&schema_dir)
         .with_context(|| format!("cannot create {}", schema_dir.display()))?;
     for (path, text) in &written {
@@ -102,6 +103,24 @@ pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
         super::baseline::write(root, db)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Nothing is written unless the files compile: one that does not is
+/// schemac's mistake, not the database's, and is said so.
+pub(super) fn compiles(database: &str, files: &[(PathBuf, String)]) -> Result<()> {
+    let compiled = schemac_schema::compile_sources(
+        vec![(database.to_owned(), files.to_vec())],
+        schemac_schema::SourceMap::new(),
+        schemac_schema::Diagnostics::new(),
+    );
+    if compiled.has_errors() {
+        bail!(
+            "{database}: the schema read from the database does not compile, so nothing is \
+             written (a bug of schemac's: please report it with this message):\n{}",
+            compiled.render_diagnostics()
+        );
+    }
+    Ok(())
 }
 
 async fn read(url: &str, database: &str, filter: &Filter) -> Result<Pulled> {

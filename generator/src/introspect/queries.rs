@@ -188,7 +188,7 @@ WHERE s.stxnamespace = ANY($1)";
 
 /// Which relations each view reads (its rewrite rule's dependencies).
 pub const VIEW_READS: &str = "\
-SELECT DISTINCT r.ev_class, d.refobjid
+SELECT DISTINCT r.ev_class, d.refobjid, d.refobjsubid::int2
 FROM pg_catalog.pg_rewrite r
 JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass

@@ -100,7 +100,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
         if let Some(co) = &c.comment {
             opts.push(format!("comment: {}", quoted(co)));
         }
-        let ty = column_type_name(&c.ty, schema, &t.pg_schema);
+        let ty = column_type_name(&c.ty, &t.pg_schema);
         let name = plain_or_quoted(&c.name);
         match opts.is_empty() {
             true => {
@@ -257,7 +257,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
             out.push_str(&body);
         }
     }
-    out.push_str(&triggers(&t.triggers, &t.pg_schema));
+    out.push_str(&triggers(&t.triggers));
     out
 }
 

@@ -69,8 +69,12 @@ impl Reader<'_> {
                 continue;
             };
             let (attnum, name): (i16, String) = (r.get(1), r.get(2));
-            rel.columns.insert(attnum, name.clone());
-            let Slot::Table(t) = rel.slot else { continue };
+            // A table's columns are known by attnum once pulled: a key, an
+            // index or a view on one left out is left out with it.
+            let Slot::Table(t) = rel.slot else {
+                rel.columns.insert(attnum, name.clone());
+                continue;
+            };
             let qualified = format!("{}.{}.{name}", rel.pg_schema, rel.name);
             let (not_null, identity, generated, default): (bool, String, String, Option<String>) =
                 (r.get(4), r.get(5), r.get(6), r.get(7));
@@ -94,6 +98,7 @@ impl Reader<'_> {
                     continue;
                 }
             };
+            rel.columns.insert(attnum, name.clone());
             let mut column = Column {
                 name: name.clone(),
                 ty: ty.clone(),

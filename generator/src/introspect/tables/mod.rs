@@ -175,9 +175,10 @@ impl<'c> Reader<'c> {
                 },
             );
         }
-        self.views_over_skipped(&mut rels, out).await?;
         let mut sequences = self.sequences(out).await?;
         self.columns(types, &mut rels, &mut sequences, out).await?;
+        without_columns(&mut rels, out);
+        self.views_over_skipped(&mut rels, out).await?;
         columns::standalone_sequences(sequences, &rels, out);
         self.constraints(&rels, out).await?;
         self.indexes(&rels, out).await?;
@@ -192,7 +193,8 @@ impl<'c> Reader<'c> {
         rels: &mut HashMap<u32, Relation>,
         out: &mut Pulled,
     ) -> Result<(), IntrospectError> {
-        let edges: Vec<(u32, u32)> = rows(
+        // (view, relation it reads, the column read or 0)
+        let edges: Vec<(u32, u32, i16)> = rows(
             self.client,
             queries::VIEW_READS,
             &[&self.oids],
@@ -200,27 +202,34 @@ impl<'c> Reader<'c> {
         )
         .await?
         .iter()
-        .map(|r| (r.get(0), r.get(1)))
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
         let mut dropped: Vec<usize> = Vec::new();
         loop {
             let mut changed = false;
-            for (view, read) in &edges {
-                let reads_skipped = rels.get(read).is_some_and(|r| r.slot == Slot::Skipped);
-                let Some((read_name, v)) = rels
-                    .get(read)
-                    .map(|r| format!("{}.{}", r.pg_schema, r.name))
-                    .zip(rels.get_mut(view))
-                else {
+            for (view, read, column) in &edges {
+                // What it reads is left out: the relation, or one of its
+                // columns (a table's columns are known once pulled).
+                let missing = rels.get(read).and_then(|r| {
+                    let qualified = format!("{}.{}", r.pg_schema, r.name);
+                    match (r.slot, *column) {
+                        (Slot::Skipped, _) => Some(qualified),
+                        (Slot::Table(_), c) if c > 0 && !r.columns.contains_key(&c) => {
+                            Some(format!("a column of {qualified}"))
+                        }
+                        _ => None,
+                    }
+                });
+                let Some((missing, v)) = missing.zip(rels.get_mut(view)) else {
                     continue;
                 };
-                if let (true, Slot::View(i)) = (reads_skipped, v.slot) {
+                if let Slot::View(i) = v.slot {
                     v.slot = Slot::Skipped;
                     dropped.push(i);
                     changed = true;
                     out.unsupported.push(Unsupported {
                         object: format!("view {}.{}", v.pg_schema, v.name),
-                        reason: format!("it reads {read_name}, which is not pulled"),
+                        reason: format!("it reads {missing}, which is not pulled"),
                     });
                 }
             }
@@ -239,6 +248,32 @@ impl<'c> Reader<'c> {
             }
         }
         Ok(())
+    }
+}
+
+/// A table none of whose columns schemac expresses is left out, and said
+/// so: schemac has no table without columns.
+fn without_columns(rels: &mut HashMap<u32, Relation>, out: &mut Pulled) {
+    let empty: Vec<usize> = (0..out.schema.tables.len())
+        .filter(|&i| out.schema.tables[i].columns.is_empty())
+        .collect();
+    if empty.is_empty() {
+        return;
+    }
+    for rel in rels.values_mut() {
+        if let Slot::Table(i) = rel.slot {
+            rel.slot = match empty.binary_search(&i) {
+                Ok(_) => Slot::Skipped,
+                Err(before) => Slot::Table(i - before),
+            };
+        }
+    }
+    for &i in empty.iter().rev() {
+        let t = out.schema.tables.remove(i);
+        out.unsupported.push(Unsupported {
+            object: format!("table {}.{}", t.pg_schema, t.name),
+            reason: "none of its columns is one schemac expresses".into(),
+        });
     }
 }
 
