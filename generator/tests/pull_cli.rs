@@ -257,7 +257,9 @@ fn pull_refuses_to_overwrite_and_strict_writes_nothing_when_something_is_left_ou
              CREATE TABLE prices (id int PRIMARY KEY, amount money);
              CREATE INDEX prices_amount ON prices (amount);
              CREATE VIEW price_list AS SELECT id, amount FROM prices;
-             CREATE POLICY own ON posts USING (true);",
+             CREATE POLICY own ON posts USING (true);
+             CREATE TABLE packed (id int PRIMARY KEY) WITH (fillfactor = 70);
+             CREATE FUNCTION atomic_one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
         )
         .expect("objects schemac does not express");
     let p = project("pull-strict");
@@ -268,6 +270,8 @@ fn pull_refuses_to_overwrite_and_strict_writes_nothing_when_something_is_left_ou
         "column public.money.amount: type money (currency amounts) has no Rust type in schemac yet",
         "policy public.posts.own: row-level security policies are not expressed yet",
         "table public.money: none of its columns is one schemac expresses",
+        "table public.packed: storage parameters (fillfactor=70) are not expressed",
+        "function public.atomic_one: a SQL-standard body (BEGIN ATOMIC, RETURN) is not expressed yet",
         "index public.prices_amount: it is on a column that is not pulled",
         "view public.price_list: it reads a column of public.prices, which is not pulled",
         "--strict: nothing written",

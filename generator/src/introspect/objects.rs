@@ -44,6 +44,12 @@ pub async fn read(client: &Client, oids: &[u32], out: &mut Pulled) -> Result<(),
             leave_out("a function in C is not expressed (it lives in a shared library)");
             continue;
         }
+        if r.get::<_, bool>(18) {
+            leave_out(
+                "a SQL-standard body (BEGIN ATOMIC, RETURN) is not expressed yet: write it as a string",
+            );
+            continue;
+        }
         let config: Vec<String> = r.get(11);
         let mut search_path = None;
         for setting in &config {

@@ -117,6 +117,7 @@ SELECT x.indrelid, ic.relname, x.indisunique, am.amname, x.indnkeyatts, x.indkey
              JOIN pg_catalog.pg_opclass opc ON opc.oid = u.oid
              JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace ORDER BY u.ord),
        pg_catalog.pg_get_expr(x.indpred, x.indrelid), %NND%, x.indisvalid,
+       pg_catalog.obj_description(x.indexrelid, 'pg_class') IS NOT NULL,
        x.indexrelid IN (SELECT i.inhrelid FROM pg_catalog.pg_inherits i)
 FROM pg_catalog.pg_index x
 JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
@@ -145,7 +146,7 @@ pub const FUNCTIONS: &str = concat!(
        p.provolatile::text, p.proisstrict, p.prosecdef, coalesce(p.proconfig, '{}'),
        pg_catalog.obj_description(p.oid, 'pg_proc'),
        (SELECT count(*) FROM pg_catalog.pg_proc o WHERE o.pronamespace = p.pronamespace AND o.proname = p.proname)::int4,
-       p.proleakproof, p.proparallel::text, p.procost, p.prorows
+       p.proleakproof, p.proparallel::text, p.procost, p.prorows, p.prosqlbody IS NOT NULL
 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY($1) AND",
@@ -181,6 +182,11 @@ UNION ALL
 SELECT 'rule ' || n.nspname || '.' || c.relname || '.' || r.rulename, 'rules are not expressed (a trigger or a view does the same)'
 FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relnamespace = ANY($1) AND r.rulename <> '_RETURN'
+UNION ALL
+SELECT 'collation ' || n.nspname || '.' || c.collname, 'collations of a schema''s own are not expressed yet'
+FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+WHERE c.collnamespace = ANY($1)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_collation'::pg_catalog.regclass AND e.objid = c.oid AND e.deptype = 'e')
 UNION ALL
 SELECT 'statistics ' || n.nspname || '.' || s.stxname, 'extended statistics are not expressed yet'
 FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace

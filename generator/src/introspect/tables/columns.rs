@@ -152,6 +152,15 @@ impl Reader<'_> {
                         });
                     }
                 }
+            } else if generated == "v" {
+                // PostgreSQL 18's virtual generated columns.
+                out.unsupported.push(Unsupported {
+                    object: format!("column {qualified}"),
+                    reason: "a VIRTUAL generated column is not expressed (schemac's are STORED)"
+                        .into(),
+                });
+                rel.columns.remove(&attnum);
+                continue;
             } else if generated == "s" {
                 column.generated = default;
             } else if let Some(default) = default {

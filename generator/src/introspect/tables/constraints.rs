@@ -134,10 +134,16 @@ impl Reader<'_> {
                 continue;
             };
             let name: String = r.get(1);
-            if rel.slot == Slot::Skipped || r.get::<_, bool>(12) {
+            if rel.slot == Slot::Skipped || r.get::<_, bool>(13) {
                 continue;
             }
             let object = format!("index {}.{name}", rel.pg_schema);
+            if r.get::<_, bool>(12) {
+                out.unsupported.push(Unsupported {
+                    object: object.clone(),
+                    reason: "comments on indexes are not expressed: pulled without it".into(),
+                });
+            }
             if !r.get::<_, bool>(11) {
                 out.unsupported.push(Unsupported {
                     object,

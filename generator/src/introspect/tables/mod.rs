@@ -108,6 +108,15 @@ impl<'c> Reader<'c> {
                                 .into(),
                         });
                     }
+                    if !options.is_empty() {
+                        out.unsupported.push(Unsupported {
+                            object: format!("table {qualified}"),
+                            reason: format!(
+                                "storage parameters ({}) are not expressed: pulled without them",
+                                options.join(", ")
+                            ),
+                        });
+                    }
                     if rls {
                         out.unsupported.push(Unsupported {
                             object: format!("table {qualified}"),
