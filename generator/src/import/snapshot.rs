@@ -86,16 +86,45 @@ impl SnapshotSummary {
         let tables = snapshot["tables"].as_object()?;
         for t in tables.values() {
             let key = format!("{}.{}", schema_of(t), t["name"].as_str()?);
+            // A key's columns are NOT NULL in PostgreSQL whatever the
+            // snapshot says of them (drizzle-kit leaves a composite key's
+            // columns `notNull: false`).
+            let mut keyed: BTreeSet<String> = BTreeSet::new();
+            for pk in t["compositePrimaryKeys"]
+                .as_object()
+                .into_iter()
+                .flat_map(|m| m.values())
+            {
+                match pk {
+                    Value::Object(_) => keyed.extend(
+                        pk["columns"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|c| c.as_str().map(str::to_string)),
+                    ),
+                    // Version 5: `"a,b;name"`.
+                    Value::String(text) => keyed.extend(
+                        text.split(';')
+                            .next()
+                            .unwrap_or_default()
+                            .split(',')
+                            .map(|c| c.trim().to_string()),
+                    ),
+                    _ => {}
+                }
+            }
             let columns = out.columns.entry(key.clone()).or_default();
             for c in t["columns"]
                 .as_object()
                 .into_iter()
                 .flat_map(|m| m.values())
             {
-                columns.insert(
-                    c["name"].as_str().unwrap_or_default().to_string(),
-                    c["notNull"].as_bool().unwrap_or(false),
-                );
+                let name = c["name"].as_str().unwrap_or_default().to_string();
+                let not_null = c["notNull"].as_bool().unwrap_or(false)
+                    || c["primaryKey"].as_bool().unwrap_or(false)
+                    || keyed.contains(&name);
+                columns.insert(name, not_null);
             }
             let names = out.constraints.entry(key).or_default();
             for section in ["indexes", "foreignKeys"] {
@@ -214,5 +243,30 @@ impl SnapshotSummary {
             out.push(format!("enum {e}: made by the SQL, not in the snapshot"));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_composite_keys_columns_are_not_null_whatever_the_snapshot_says() {
+        let snapshot: Value = serde_json::from_str(
+            r#"{"version":"7","tables":{"public.r":{"name":"r","schema":"","columns":{
+                "a":{"name":"a","type":"integer","primaryKey":false,"notNull":false},
+                "b":{"name":"b","type":"integer","primaryKey":false,"notNull":false},
+                "c":{"name":"c","type":"text","primaryKey":false,"notNull":false}},
+                "indexes":{},"foreignKeys":{},
+                "compositePrimaryKeys":{"r_a_b_pk":{"name":"r_a_b_pk","columns":["a","b"]}}}},
+                "enums":{}}"#,
+        )
+        .expect("json");
+        let summary = SnapshotSummary::read(&snapshot).expect("a snapshot");
+        let columns = &summary.columns["public.r"];
+        assert_eq!(
+            (columns["a"], columns["b"], columns["c"]),
+            (true, true, false)
+        );
     }
 }

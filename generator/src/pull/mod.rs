@@ -192,7 +192,7 @@ fn table_with_mixin(
 }
 
 fn header(left_out: &[(String, String)]) -> String {
-    let mut h = String::from("# Written by `schemac pull` from the database's catalog.\n");
+    let mut h = String::from("# Read from a database's catalog by schemac (pull, import).\n");
     if !left_out.is_empty() {
         h.push_str("# The database also holds what schemac does not express yet:\n");
         for (object, reason) in left_out {
