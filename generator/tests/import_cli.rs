@@ -271,3 +271,40 @@ fn the_v1_layout_a_folder_per_migration_imports_too() {
     p.run(Some(&scratch), &["generate"]).success();
     assert_eq!(p.tags(), ["0000_baseline"]);
 }
+
+/// A directory whose SQL does not build what a later file expects (a
+/// column made with `drizzle-kit push`, in no file): refused at that
+/// statement, with what to do, and nothing written.
+#[test]
+fn sql_that_does_not_replay_is_refused_at_its_statement() {
+    let dir = Project::empty("import-pushed-dir");
+    dir.write(
+        "meta/_journal.json",
+        r#"{"version":"7","dialect":"postgresql","entries":[
+            {"idx":0,"version":"7","when":1700000000000,"tag":"0000_first","breakpoints":true},
+            {"idx":1,"version":"7","when":1700000001000,"tag":"0001_second","breakpoints":true}]}"#,
+    );
+    dir.write(
+        "0000_first.sql",
+        "CREATE TABLE \"users\" (\"id\" serial PRIMARY KEY);\n",
+    );
+    dir.write(
+        "0001_second.sql",
+        "ALTER TABLE \"users\" DROP COLUMN \"onboarded\";\n",
+    );
+    let p = project("import-pushed");
+    let scratch = Db::create("import_pushed");
+    let out = p
+        .run(
+            Some(&scratch),
+            &["import", "drizzle", dir.0.to_str().expect("utf-8")],
+        )
+        .exit(1);
+    assert!(
+        out.stderr.contains("0001_second.sql: statement 1 fails on a database the migrations before it built: column \"onboarded\" of relation \"users\" does not exist")
+            && out.stderr.contains("`drizzle-kit push` or by hand"),
+        "{}",
+        out.stderr
+    );
+    assert!(!p.path("schema").exists() && !p.path("migrations").exists());
+}

@@ -182,7 +182,10 @@ async fn replayed(server: &str, database: &str, drizzle: &DrizzleDir) -> Result<
                     let _ = client.batch_execute("ROLLBACK").await;
                     let message = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned());
                     bail!(
-                        "{}: statement {} fails on a database the migrations before it built: {message}\n{}",
+                        "{}: statement {} fails on a database the migrations before it built: {message}\n{}\
+                         The SQL files do not build what this statement expects: a change made with \
+                         `drizzle-kit push` or by hand, in no file? Add it as a custom migration \
+                         (`drizzle-kit generate --custom`) where it was made, and import again",
                         m.path.display(),
                         i + 1,
                         indent(statement)
