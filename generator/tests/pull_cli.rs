@@ -109,6 +109,13 @@ fn pull_writes_the_schema_a_person_would_and_its_baseline_is_recorded_not_run() 
         check.stdout
     );
 
+    let dry = p.run(Some(&db), &["migrate", "--dry-run"]).success();
+    assert!(
+        dry.stdout
+            .contains("would record 0000_baseline as applied without running it"),
+        "{}",
+        dry.stdout
+    );
     // On the database it came from: recorded, not run (it would fail on
     // the tables that exist), and the rows stay.
     let out = p.run(Some(&db), &["migrate"]).success();

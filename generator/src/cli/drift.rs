@@ -189,12 +189,7 @@ pub async fn record_baseline(
         pool.close();
     }
     let live = pulled(url, &db.name).await?;
-    let empty = Pulled {
-        schema: schemac_schema::model::Schema::empty(&db.name),
-        unsupported: Vec::new(),
-        disabled_triggers: Vec::new(),
-    };
-    if compare(&empty, &live).is_empty() {
+    if !holds(&live) {
         return Ok(None);
     }
     let server = scratch_server(url);
@@ -249,4 +244,19 @@ async fn reprinted(db: &DatabaseConfig, live: &Pulled, server: &str) -> Result<P
         },
     )
     .await
+}
+
+/// Whether the database at `url` holds any schema of the user's (not the
+/// migration tools' own tables): a baseline is recorded there, not run.
+pub async fn holds_a_schema(db: &DatabaseConfig, url: &str) -> Result<bool> {
+    Ok(holds(&pulled(url, &db.name).await?))
+}
+
+fn holds(live: &Pulled) -> bool {
+    let empty = Pulled {
+        schema: schemac_schema::model::Schema::empty(&live.schema.database),
+        unsupported: Vec::new(),
+        disabled_triggers: Vec::new(),
+    };
+    !compare(&empty, live).is_empty()
 }

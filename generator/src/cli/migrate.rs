@@ -98,7 +98,23 @@ pub fn migrate(root: &Path, only: Option<&str>, action: Action) -> Result<ExitCo
                     if plan.is_empty() {
                         outln!("{name}: up to date; nothing would be applied");
                     }
+                    let filled = match plan.first() {
+                        Some(m) if m.baseline => {
+                            let url = std::env::var(&db.url_env)
+                                .with_context(|| format!("{name}: set ${}", db.url_env))?;
+                            super::drift::holds_a_schema(db, &url).await?
+                        }
+                        _ => false,
+                    };
                     for m in plan {
+                        if m.baseline && filled {
+                            outln!(
+                                "-- {name}: would record {} as applied without running it, if the database is at it (checked when it runs)",
+                                m.tag
+                            );
+                            outln!();
+                            continue;
+                        }
                         outln!("-- {name}: would apply {}", m.up.path.display());
                         outln!("{}", m.up.sql.trim_end());
                         outln!();
