@@ -194,15 +194,6 @@ pub(crate) async fn rows(
         .map_err(|source| IntrospectError::Query { what, source })
 }
 
-/// `schema.name` without the schema when it is `own`: how a YAML file of
-/// that pg_schema names it.
-pub(crate) fn relative<'a>(qualified: &'a str, own: &str) -> &'a str {
-    qualified
-        .strip_prefix(own)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .unwrap_or(qualified)
-}
-
 /// Splits a list PostgreSQL printed (`a integer, b numeric(10,2)`) at its
 /// top-level commas, leaving those inside parentheses and quotes.
 pub(crate) fn split_top_level(list: &str) -> Vec<String> {
@@ -266,7 +257,5 @@ mod tests {
             check_expression("CHECK ((price > (0)::numeric)) NOT VALID"),
             ("(price > (0)::numeric)".to_string(), true)
         );
-        assert_eq!(relative("public.users", "public"), "users");
-        assert_eq!(relative("app.users", "public"), "app.users");
     }
 }

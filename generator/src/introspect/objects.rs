@@ -4,7 +4,8 @@ use foldhash::{HashMap, HashMapExt};
 use schemac_runtime::tokio_postgres::Client;
 use schemac_schema::model::{Aggregate, Function, Volatility};
 
-use super::{IntrospectError, Pulled, Unsupported, queries, relative, rows, split_top_level};
+use super::{IntrospectError, Pulled, Unsupported, queries, rows, split_top_level};
+use crate::pull::relative_to;
 
 pub async fn read(client: &Client, oids: &[u32], out: &mut Pulled) -> Result<(), IntrospectError> {
     let oids = oids.to_vec();
@@ -108,9 +109,9 @@ pub async fn read(client: &Client, oids: &[u32], out: &mut Pulled) -> Result<(),
         let sfunc: String = r.get(1);
         let finalfunc: Option<String> = r.get(3);
         out.schema.aggregates.push(Aggregate {
-            sfunc: relative(&sfunc, &pg_schema).to_string(),
+            sfunc: relative_to(&sfunc, &pg_schema).to_string(),
             stype: r.get(2),
-            finalfunc: finalfunc.map(|f| relative(&f, &pg_schema).to_string()),
+            finalfunc: finalfunc.map(|f| relative_to(&f, &pg_schema).to_string()),
             initcond: r.get(4),
             args: r.get(7),
             comment,

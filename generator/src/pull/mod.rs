@@ -259,7 +259,9 @@ pub fn column_type_name(ty: &ColumnType, pg_schema: &str) -> String {
     }
 }
 
-fn relative_to<'a>(qualified: &'a str, own: &str) -> &'a str {
+/// `schema.name` without the schema when it is `own`: how a file of that
+/// pg_schema names it.
+pub(crate) fn relative_to<'a>(qualified: &'a str, own: &str) -> &'a str {
     qualified
         .strip_prefix(own)
         .and_then(|r| r.strip_prefix('.'))
@@ -589,5 +591,19 @@ fn plain_or_quoted_path(s: &str) -> String {
     match s.split('.').all(|w| plain_or_quoted(w) == w) {
         true => s.to_string(),
         false => quoted(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_relative_to_their_file_and_quoted_as_postgres_prints_them() {
+        assert_eq!(relative_to("public.users", "public"), "users");
+        assert_eq!(relative_to("app.users", "public"), "app.users");
+        assert_eq!(quote("users"), "users");
+        assert_eq!(quote("Users"), "\"Users\"");
+        assert_eq!(quote("a\"b"), "\"a\"\"b\"");
     }
 }

@@ -204,23 +204,13 @@ impl Reader<'_> {
 
 /// A `nextval` default as PostgreSQL prints it with an empty search_path.
 fn nextval(pg_schema: &str, name: &str) -> String {
-    let literal = format!("{}.{}", quote_ident(pg_schema), quote_ident(name)).replace('\'', "''");
+    let literal = format!(
+        "{}.{}",
+        crate::pull::quote(pg_schema),
+        crate::pull::quote(name)
+    )
+    .replace('\'', "''");
     format!("nextval('{literal}'::regclass)")
-}
-
-/// An identifier as PostgreSQL prints it (quoted unless plain lower case).
-fn quote_ident(name: &str) -> String {
-    let plain = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    match plain {
-        true => name.to_string(),
-        false => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
 }
 
 /// PostgreSQL's defaults for a sequence of that type counting that way.
