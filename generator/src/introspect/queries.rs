@@ -41,7 +41,8 @@ pub const DOMAINS: &str = concat!(
     "SELECT t.oid, n.nspname, t.typname, t.typbasetype, t.typtypmod, t.typnotnull, t.typdefault,
        ARRAY(SELECT k.conname::text FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname),
        ARRAY(SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname),
-       pg_catalog.obj_description(t.oid, 'pg_type'), t.typcollation <> bt.typcollation
+       pg_catalog.obj_description(t.oid, 'pg_type'), t.typcollation <> bt.typcollation,
+       pg_catalog.format_type(t.typbasetype, t.typtypmod)
 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
 WHERE t.typtype = 'd' AND t.typnamespace = ANY($1) AND",

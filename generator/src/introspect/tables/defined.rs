@@ -6,7 +6,7 @@ use schemac_schema::model::*;
 
 use super::super::types::Types;
 use super::super::{IntrospectError, Pulled, Unsupported, check_expression, queries, rows};
-use super::{Reader, format_type};
+use super::Reader;
 
 impl Reader<'_> {
     /// Enums and domains (which columns are of), and the types schemac
@@ -40,7 +40,7 @@ impl Reader<'_> {
         for r in &domains {
             let (oid, pg_schema, name): (u32, String, String) = (r.get(0), r.get(1), r.get(2));
             let base_oid: u32 = r.get(3);
-            let printed: String = format_type(self.client, base_oid, r.get(4)).await?;
+            let printed: String = r.get(11);
             let object = format!("domain {pg_schema}.{name}");
             let base = match types.column_type(base_oid, &printed, false) {
                 Ok(t) if t.domain.is_some() => {

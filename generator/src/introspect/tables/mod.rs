@@ -286,17 +286,6 @@ fn without_columns(rels: &mut HashMap<u32, Relation>, out: &mut Pulled) {
     }
 }
 
-async fn format_type(client: &Client, oid: u32, typmod: i32) -> Result<String, IntrospectError> {
-    Ok(rows(
-        client,
-        "SELECT pg_catalog.format_type($1, $2)",
-        &[&oid, &typmod],
-        "types",
-    )
-    .await?[0]
-        .get(0))
-}
-
 /// The columns of those attnums, or None when one is not read.
 fn names(columns: &HashMap<i16, String>, attnums: &[i16]) -> Option<Vec<String>> {
     attnums.iter().map(|a| columns.get(a).cloned()).collect()
