@@ -223,35 +223,11 @@ pub fn column_type_name(ty: &ColumnType, pg_schema: &str) -> String {
     if let Some(domain) = &ty.domain {
         return relative_to(domain, pg_schema).to_string();
     }
+    // The schema spelling is BaseType's own, but for the keys of enums and
+    // IDs, which it prefixes to tell them apart.
     let base = match &ty.base {
-        BaseType::Text => "text".to_string(),
-        BaseType::Varchar(None) => "varchar".to_string(),
-        BaseType::Varchar(Some(n)) => format!("varchar({n})"),
-        BaseType::Char(n) => format!("char({n})"),
-        BaseType::Boolean => "boolean".to_string(),
-        BaseType::SmallInt => "smallint".to_string(),
-        BaseType::Integer => "integer".to_string(),
-        BaseType::BigInt => "bigint".to_string(),
-        BaseType::Serial => "serial".to_string(),
-        BaseType::BigSerial => "bigserial".to_string(),
-        BaseType::Real => "real".to_string(),
-        BaseType::Double => "double".to_string(),
-        BaseType::Numeric(None) => "numeric".to_string(),
-        BaseType::Numeric(Some((p, None))) => format!("numeric({p})"),
-        BaseType::Numeric(Some((p, Some(s)))) => format!("numeric({p},{s})"),
-        BaseType::Date => "date".to_string(),
-        b @ (BaseType::Time(_) | BaseType::Timestamp(_) | BaseType::Timestamptz(_)) => {
-            b.to_string()
-        }
-        BaseType::Interval => "interval".to_string(),
-        BaseType::Uuid => "uuid".to_string(),
-        BaseType::Json => "json".to_string(),
-        BaseType::Jsonb => "jsonb".to_string(),
-        BaseType::Bytea => "bytea".to_string(),
-        BaseType::Inet => "inet".to_string(),
-        BaseType::Citext => "citext".to_string(),
-        BaseType::TsVector => "tsvector".to_string(),
         BaseType::Enum(key) | BaseType::Id(key) => key.clone(),
+        other => other.to_string(),
     };
     match ty.array {
         true => format!("{base}[]"),

@@ -77,16 +77,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
                     if f.ref_schema != t.pg_schema {
                         parts.push(format!("schema: {}", plain_or_quoted(&f.ref_schema)));
                     }
-                    if f.on_update != FkAction::NoAction {
-                        parts.push(format!("on_update: {}", action(f.on_update)));
-                    }
-                    match f.deferrable {
-                        Deferrable::No => {}
-                        Deferrable::Deferrable => parts.push("deferrable: true".into()),
-                        Deferrable::InitiallyDeferred => {
-                            parts.push("deferrable: initially_deferred".into())
-                        }
-                    }
+                    parts.extend(update_and_deferrable(f));
                     opts.push(format!("references: {{ {} }}", parts.join(", ")));
                 }
             }
@@ -136,13 +127,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
             )),
         }
     }
-    let uniques: Vec<&Unique> = t
-        .uniques
-        .iter()
-        .zip(&unique_taken)
-        .filter(|(_, taken)| !**taken)
-        .map(|(u, _)| u)
-        .collect();
+    let uniques = untaken(&t.uniques, &unique_taken);
     if !uniques.is_empty() {
         out.push_str("    unique:\n");
         for u in uniques {
@@ -166,11 +151,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
     if !t.checks.is_empty() {
         out.push_str("    checks:\n");
         for c in &t.checks {
-            let key = c
-                .name
-                .strip_prefix(&format!("{}_", t.name))
-                .and_then(|k| k.strip_suffix("_check"))
-                .filter(|k| !k.is_empty() && c.name == derive_name(&t.name, &[k], NameKind::Check));
+            let key = derived_key(&t.name, &c.name, NameKind::Check);
             match key {
                 Some(k) => out.push_str(&format!(
                     "      {}: {}\n",
@@ -186,13 +167,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
             }
         }
     }
-    let fks: Vec<&ForeignKey> = t
-        .foreign_keys
-        .iter()
-        .zip(&fk_taken)
-        .filter(|(_, taken)| !**taken)
-        .map(|(f, _)| f)
-        .collect();
+    let fks = untaken(&t.foreign_keys, &fk_taken);
     if !fks.is_empty() {
         out.push_str("    foreign_keys:\n");
         for f in fks {
@@ -208,16 +183,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
             if f.on_delete != FkAction::NoAction {
                 parts.push(format!("on_delete: {}", action(f.on_delete)));
             }
-            if f.on_update != FkAction::NoAction {
-                parts.push(format!("on_update: {}", action(f.on_update)));
-            }
-            match f.deferrable {
-                Deferrable::No => {}
-                Deferrable::Deferrable => parts.push("deferrable: true".into()),
-                Deferrable::InitiallyDeferred => {
-                    parts.push("deferrable: initially_deferred".into())
-                }
-            }
+            parts.extend(update_and_deferrable(f));
             if f.name != derive_name(&t.name, &cols, NameKind::ForeignKey) {
                 parts.push(format!("name: {}", plain_or_quoted(&f.name)));
             }
@@ -233,11 +199,7 @@ pub fn table(t: &Table, schema: &Schema, notes: &mut Notes) -> String {
     if !t.exclusions.is_empty() {
         let mut body = String::new();
         for x in &t.exclusions {
-            let key = x
-                .name
-                .strip_prefix(&format!("{}_", t.name))
-                .and_then(|k| k.strip_suffix("_excl"))
-                .filter(|k| x.name == derive_name(&t.name, &[k], NameKind::Exclusion));
+            let key = derived_key(&t.name, &x.name, NameKind::Exclusion);
             body.push_str(&format!(
                 "      {}:\n",
                 plain_or_quoted(key.unwrap_or(&x.name))
@@ -367,6 +329,40 @@ pub fn indexes(table: &str, qualified: &str, indexes: &[Index], notes: &mut Note
         true => out,
         false => format!("    indexes:\n{out}"),
     }
+}
+
+/// The items a column did not take on itself, for the table to write.
+fn untaken<'a, T>(items: &'a [T], taken: &[bool]) -> Vec<&'a T> {
+    items
+        .iter()
+        .zip(taken)
+        .filter(|(_, taken)| !**taken)
+        .map(|(item, _)| item)
+        .collect()
+}
+
+/// The key a `checks:` or `exclude:` entry has when `name` is the one
+/// schemac derives from it (`<table>_<key>_check`).
+fn derived_key<'a>(table: &str, name: &'a str, kind: NameKind) -> Option<&'a str> {
+    name.strip_prefix(table)
+        .and_then(|k| k.strip_prefix('_'))
+        .and_then(|k| k.strip_suffix(kind.suffix()))
+        .and_then(|k| k.strip_suffix('_'))
+        .filter(|k| !k.is_empty() && name == derive_name(table, &[k], kind))
+}
+
+/// A foreign key's `on_update` and `deferrable`, where not the defaults.
+fn update_and_deferrable(f: &ForeignKey) -> Vec<String> {
+    let mut parts = Vec::new();
+    if f.on_update != FkAction::NoAction {
+        parts.push(format!("on_update: {}", action(f.on_update)));
+    }
+    match f.deferrable {
+        Deferrable::No => {}
+        Deferrable::Deferrable => parts.push("deferrable: true".into()),
+        Deferrable::InitiallyDeferred => parts.push("deferrable: initially_deferred".into()),
+    }
+    parts
 }
 
 fn identity(i: Identity) -> &'static str {
