@@ -73,9 +73,7 @@ pub fn check_data(root: &Path, db: Option<&str>, json: bool, timeout: &str) -> R
         for c in &checked {
             let f = &c.finding;
             let verdict = match (c.failing_rows, &c.error) {
-                (Some(0), _) => "no row would fail".to_owned(),
-                (Some(1), _) => "1 row would fail".to_owned(),
-                (Some(n), _) => format!("{n} rows would fail"),
+                (Some(n), _) => rows_failing(n),
                 (None, e) => format!("could not count: {}", e.as_deref().unwrap_or("")),
             };
             outln!(
@@ -95,6 +93,15 @@ pub fn check_data(root: &Path, db: Option<&str>, json: bool, timeout: &str) -> R
         "error: {failing} statement(s) of the migrations not yet applied would fail on rows there, or could not be checked"
     );
     Ok(ExitCode::from(EXIT_FAILURE))
+}
+
+/// What a count of failing rows says.
+fn rows_failing(n: i64) -> String {
+    match n {
+        0 => "no row would fail".into(),
+        1 => "1 row would fail".into(),
+        n => format!("{n} rows would fail"),
+    }
 }
 
 /// The query's count, read-only, under the statement timeout.
@@ -146,9 +153,7 @@ impl Checker {
             n
         })();
         match counted {
-            Ok(0) => "no row would fail".into(),
-            Ok(1) => "1 row would fail".into(),
-            Ok(n) => format!("{n} rows would fail"),
+            Ok(n) => rows_failing(n),
             Err(e) => format!("not counted ({})", super::render(&e)),
         }
     }

@@ -51,25 +51,20 @@ pub fn run_import_drizzle(
             dbs.len()
         );
     };
-    pull::refuse_existing(&root.join(&db.schema), "schema", "yaml")?;
-    pull::refuse_existing(&root.join(&db.migrations), "migrations", "sql")?;
+    pull::refuse_existing(&root.join(&db.schema), Some(&root.join(&db.migrations)))?;
     let drizzle = read_dir(dir)?;
     let name = &db.name;
     for quirk in &drizzle.quirks {
         eprintln!("{name}: note: {quirk}");
     }
-    let server = match std::env::var("SCHEMAC_SCRATCH_URL").or_else(|_| std::env::var(&db.url_env))
-    {
-        Ok(url) => url,
-        Err(_) => super::queries::throwaway_server("replaying the SQL files").map_err(|why| {
-            anyhow!(
-                "{name}: the SQL files are replayed into a scratch database: set ${} or \
-                 SCHEMAC_SCRATCH_URL to a server where one may be made; without one schemac \
-                 starts a throwaway server, and {why}",
-                db.url_env
-            )
-        })?,
-    };
+    let server = super::scratch::server_for(db, "replaying the SQL files").map_err(|why| {
+        anyhow!(
+            "{name}: the SQL files are replayed into a scratch database: set ${} or \
+             SCHEMAC_SCRATCH_URL to a server where one may be made; without one schemac \
+             starts a throwaway server, and {why}",
+            db.url_env
+        )
+    })?;
     let mut pulled = runtime()?.block_on(replayed(&server, name, &drizzle))?;
     pull::leave_out_tracking(&mut pulled);
     // The newest snapshot is not trusted alone: a custom migration never
@@ -118,15 +113,7 @@ pub fn run_import_drizzle(
         }
     }
     pull::compiles(name, &written)?;
-    let schema_dir = root.join(&db.schema);
-    for (path, text) in &written {
-        let path = schema_dir.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    pull::write_files(&root.join(&db.schema), &written)?;
     outln!(
         "{name}: replayed {} drizzle-kit migration{} from {} and wrote the schema they make to {}",
         drizzle.migrations.len(),

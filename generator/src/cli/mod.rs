@@ -27,6 +27,18 @@ mod views;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
+/// `3 tables`, `1 view`, for each kind there is any of: (count, one, many).
+pub fn counted(kinds: &[(usize, &str, &str)]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|&(n, one, many)| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        })
+        .collect()
+}
+
 /// Each line of `text`, indented by two spaces.
 pub fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}\n")).collect()

@@ -50,11 +50,11 @@ pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
         })?,
     };
     let schema_dir = root.join(&db.schema);
-    refuse_existing(&schema_dir, "schema", "yaml")?;
     let migrations_dir = root.join(&db.migrations);
-    if options.baseline {
-        refuse_existing(&migrations_dir, "migrations", "sql")?;
-    }
+    refuse_existing(
+        &schema_dir,
+        options.baseline.then_some(migrations_dir.as_path()),
+    )?;
     let filter = Filter {
         pg_schemas: options.pg_schemas.clone(),
     };
@@ -84,16 +84,7 @@ pub fn run_pull(root: &Path, options: PullOptions) -> Result<ExitCode> {
         }
     }
     compiles(&db.name, &written)?;
-    std::fs::create_dir_all(&schema_dir)
-        .with_context(|| format!("cannot create {}", schema_dir.display()))?;
-    for (path, text) in &written {
-        let path = schema_dir.join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    }
+    write_files(&schema_dir, &written)?;
     let counts = summary(&pulled);
     outln!("{}: pulled {counts} into {}", db.name, db.schema.display());
     for (path, _) in &written {
@@ -136,37 +127,51 @@ async fn read(url: &str, database: &str, filter: &Filter) -> Result<Pulled> {
     Ok(pulled)
 }
 
-/// Nothing of the kind may be there already: pull starts a project's
-/// schema, it does not merge into one.
-pub(super) fn refuse_existing(dir: &Path, what: &str, ext: &str) -> Result<()> {
-    let mut found: Vec<PathBuf> = Vec::new();
-    walk(dir, ext, &mut found);
-    if let Some(first) = found.first() {
-        bail!(
-            "{} already holds {what} files ({}): pull writes a new project's {what}; \
-             pull into a new directory (`schemac -C new-project pull`) or move them away",
-            dir.display(),
-            first.display()
-        );
+/// Nothing may be there already: pull starts a project's schema (and
+/// with a baseline its migrations), it does not merge into one.
+pub(super) fn refuse_existing(schema: &Path, migrations: Option<&Path>) -> Result<()> {
+    let yaml = match schema.is_dir() {
+        true => schemac_schema::schema_files(schema)
+            .with_context(|| format!("cannot read {}", schema.display()))?
+            .into_iter()
+            .next(),
+        false => None,
+    };
+    let sql = match migrations {
+        Some(dir) => schemac_schema::migration_dir::migration_files(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .into_iter()
+            .next()
+            .map(|name| dir.join(name)),
+        None => None,
+    };
+    for (dir, what, found) in [
+        (Some(schema), "schema", yaml),
+        (migrations, "migrations", sql),
+    ] {
+        if let (Some(dir), Some(first)) = (dir, found) {
+            bail!(
+                "{} already holds {what} files ({}): pull writes a new project's {what}; \
+                 pull into a new directory (`schemac -C new-project pull`) or move them away",
+                dir.display(),
+                first.display()
+            );
+        }
     }
     Ok(())
 }
 
-fn walk(dir: &Path, ext: &str, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            walk(&path, ext, found);
-        } else if path
-            .extension()
-            .is_some_and(|x| x == ext || (ext == "yaml" && x == "yml"))
-        {
-            found.push(path);
+/// Writes the schema files under `dir`.
+pub(super) fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<()> {
+    for (path, text) in files {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
+    Ok(())
 }
 
 /// The migration tools' own tables (schemac's, drizzle-kit's) are not the
@@ -204,8 +209,7 @@ pub(super) fn leave_out_tracking(pulled: &mut Pulled) {
 
 fn summary(p: &Pulled) -> String {
     let s = &p.schema;
-    let mut parts = Vec::new();
-    for (n, one, many) in [
+    let parts = super::counted(&[
         (s.tables.len(), "table", "tables"),
         (s.views.len(), "view", "views"),
         (s.enums.len(), "enum", "enums"),
@@ -213,13 +217,7 @@ fn summary(p: &Pulled) -> String {
         (s.sequences.len(), "sequence", "sequences"),
         (s.functions.len(), "function", "functions"),
         (s.aggregates.len(), "aggregate", "aggregates"),
-    ] {
-        match n {
-            0 => {}
-            1 => parts.push(format!("1 {one}")),
-            n => parts.push(format!("{n} {many}")),
-        }
-    }
+    ]);
     match parts.is_empty() {
         true => "nothing (the database is empty)".to_string(),
         false => parts.join(", "),

@@ -118,31 +118,24 @@ fn retype_one(
         );
     };
     let schema = migrations.snapshot(last.idx)?;
-    // SCHEMAC_SCRATCH_URL points at another server for the scratch
-    // database, when the database's own URL is not one to create it on;
-    // with neither, a throwaway server started from the installed
-    // PostgreSQL binaries, gone when schemac exits.
-    let url = match std::env::var("SCHEMAC_SCRATCH_URL").or_else(|_| std::env::var(&db.url_env)) {
-        Ok(url) => url,
-        Err(_) => throwaway_server("typing the queries").map_err(|why| {
-            let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
-            let what = match queries_changed && !sources.is_empty() {
-                true => format!("the queries in {} changed", db.queries.display()),
-                false if sources.is_empty() => {
-                    "the schema changed, so its views and functions must be typed again".to_owned()
-                }
-                false => "the schema changed, so the queries must be typed again".to_owned(),
-            };
-            anyhow!(
-                "{}: {what}, and schemac types them with PostgreSQL: set ${} \
+    let url = super::scratch::server_for(db, "typing the queries").map_err(|why| {
+        let queries_changed = lock.as_ref().is_none_or(|l| !l.same_queries(&sources));
+        let what = match queries_changed && !sources.is_empty() {
+            true => format!("the queries in {} changed", db.queries.display()),
+            false if sources.is_empty() => {
+                "the schema changed, so its views and functions must be typed again".to_owned()
+            }
+            false => "the schema changed, so the queries must be typed again".to_owned(),
+        };
+        anyhow!(
+            "{}: {what}, and schemac types them with PostgreSQL: set ${} \
                  (or SCHEMAC_SCRATCH_URL) to a server where it may create a scratch database \
                  (nothing is written to the database itself); without one it starts a \
                  throwaway server, and {why}",
-                db.name,
-                db.url_env
-            )
-        })?,
-    };
+            db.name,
+            db.url_env
+        )
+    })?;
     let all = runtime()?.block_on(type_queries(
         &url,
         &db.name,
@@ -172,18 +165,11 @@ fn retype_one(
         views,
         functions,
     };
-    let mut typed = Vec::new();
-    for (n, one, many) in [
+    let mut typed = super::counted(&[
         (lock.queries.len(), "query", "queries"),
         (lock.views.len(), "view", "views"),
         (lock.functions.len(), "function", "functions"),
-    ] {
-        match n {
-            0 => {}
-            1 => typed.push(format!("1 {one}")),
-            n => typed.push(format!("{n} {many}")),
-        }
-    }
+    ]);
     let last = typed.pop().unwrap_or_default();
     let typed = match typed.is_empty() {
         true => last,
@@ -195,27 +181,6 @@ fn retype_one(
         db.queries.join(LOCK_FILE).display()
     );
     Ok(Some((Some(lock), line)))
-}
-
-/// A throwaway server's URL, said once on stderr; why there is none.
-pub(super) fn throwaway_server(purpose: &str) -> std::result::Result<String, String> {
-    // SCHEMAC_NO_THROWAWAY=1: a CI job that must use the server it names.
-    if std::env::var_os("SCHEMAC_NO_THROWAWAY").is_some() {
-        return Err("SCHEMAC_NO_THROWAWAY is set".to_owned());
-    }
-    match schemac_runtime::testing::server() {
-        Ok(server) => {
-            match server.throwaway_from() {
-                Some(bin) => eprintln!(
-                    "no database URL set: {purpose} on a throwaway PostgreSQL server ({})",
-                    bin.display()
-                ),
-                None => eprintln!("{purpose} on the server at $DATABASE_URL"),
-            }
-            Ok(server.url().to_owned())
-        }
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// A migration directory with files laid over it: the directory itself

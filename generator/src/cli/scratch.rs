@@ -7,6 +7,7 @@ use std::future::Future;
 use anyhow::{Context, Result};
 use schemac_runtime::testing::with_database;
 use schemac_runtime::{Pool, PoolConfig, ReadWrite};
+use schemac_schema::config::DatabaseConfig;
 
 /// Runs `job` with the URL of a new database on the server at `url`, and
 /// drops the database after it, whatever the job did.
@@ -40,4 +41,37 @@ where
     drop(conn);
     admin.close();
     result
+}
+
+/// The server a scratch database is made on when any will do:
+/// SCHEMAC_SCRATCH_URL (another server, when the database's own is not one
+/// to create it on), else the database's URL, else a throwaway server
+/// started from the installed PostgreSQL binaries, gone when schemac
+/// exits; why there is none.
+pub fn server_for(db: &DatabaseConfig, purpose: &str) -> std::result::Result<String, String> {
+    match std::env::var("SCHEMAC_SCRATCH_URL").or_else(|_| std::env::var(&db.url_env)) {
+        Ok(url) => Ok(url),
+        Err(_) => throwaway_server(purpose),
+    }
+}
+
+/// A throwaway server's URL, said once on stderr; why there is none.
+fn throwaway_server(purpose: &str) -> std::result::Result<String, String> {
+    // SCHEMAC_NO_THROWAWAY=1: a CI job that must use the server it names.
+    if std::env::var_os("SCHEMAC_NO_THROWAWAY").is_some() {
+        return Err("SCHEMAC_NO_THROWAWAY is set".to_owned());
+    }
+    match schemac_runtime::testing::server() {
+        Ok(server) => {
+            match server.throwaway_from() {
+                Some(bin) => eprintln!(
+                    "no database URL set: {purpose} on a throwaway PostgreSQL server ({})",
+                    bin.display()
+                ),
+                None => eprintln!("{purpose} on the server at $DATABASE_URL"),
+            }
+            Ok(server.url().to_owned())
+        }
+        Err(e) => Err(e.to_string()),
+    }
 }
